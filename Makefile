@@ -1,0 +1,68 @@
+# The two commands: `make run` and `make test`. Everything else is a helper for them.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# The test suite runs on this machine's PostgreSQL and Redis (see README).
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/marketplace
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
+
+.PHONY: run run-full test test-fast test-browser install browser lint format messages bench clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+# Serve the demo. No configuration: SQLite, in-memory channel layer, eager Celery.
+# With DATABASE_URL and REDIS_URL set: the full topology (ASGI server, Celery worker and beat).
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	@if [ -n "$$DATABASE_URL" ] && [ -n "$$REDIS_URL" ]; then \
+		echo "DATABASE_URL and REDIS_URL are set: starting the ASGI server, a Celery worker and beat"; \
+		HOST=$(HOST) PORT=$(PORT) $(VENV)/bin/honcho start -f Procfile; \
+	else \
+		echo "Serving the embedded demo on http://$(HOST):$(PORT)/"; \
+		DEBUG=$${DEBUG:-1} $(VENV)/bin/uvicorn marketplace.asgi:application --host $(HOST) --port $(PORT); \
+	fi
+
+run-full: install
+	@test -n "$$DATABASE_URL" && test -n "$$REDIS_URL" || { echo "set DATABASE_URL and REDIS_URL"; exit 2; }
+	$(MAKE) run
+
+# The whole suite: unit, API, WebSocket and real-server tests, then the browser tests
+# (a separate pytest process: Playwright's sync API and asyncio tests don't share a process).
+test: install browser
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest -m browser $(PYTEST_ARGS)
+
+test-fast: install
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest -m "not browser and not slow" $(PYTEST_ARGS)
+
+test-browser: install browser
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest -m browser $(PYTEST_ARGS)
+
+# Debian's Chromium and a CJK font (Playwright cannot download its own browser here).
+browser:
+	@command -v chromium >/dev/null && fc-list :lang=zh | grep -q . && fc-list | grep -qi emoji || bash scripts/install-browser.sh
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+messages: install
+	$(PY) manage.py makemessages -l zh_Hans --ignore=.venv --ignore=var --no-obsolete
+	$(PY) manage.py compilemessages -l zh_Hans --ignore=.venv
+
+clean:
+	rm -rf var .pytest_cache test-artifacts

@@ -1,0 +1,35 @@
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts import serializers
+from accounts.services import user_register, user_token_for_credentials, user_token_get_or_create
+from common.ratelimit import rate_limit_check
+
+
+class RegisterApi(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    @extend_schema(request=serializers.RegisterInputSerializer, responses={201: serializers.RegisterOutputSerializer})
+    def post(self, request):
+        rate_limit_check(request=request, scope="register")
+        data = serializers.RegisterInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = user_register(**data.validated_data)
+        token = user_token_get_or_create(user=user)
+        return Response({"id": user.id, "username": user.username, "token": token}, status=status.HTTP_201_CREATED)
+
+
+class TokenApi(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    @extend_schema(request=serializers.TokenInputSerializer, responses={200: serializers.TokenOutputSerializer})
+    def post(self, request):
+        rate_limit_check(request=request, scope="login")
+        data = serializers.TokenInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return Response({"token": user_token_for_credentials(**data.validated_data)})

@@ -1,0 +1,52 @@
+"""Writes for accounts: sign-up and API tokens."""
+
+from __future__ import annotations
+
+from django.contrib.auth import authenticate
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from rest_framework.authtoken.models import Token
+
+from accounts.models import User
+from accounts.selectors import user_email_taken, user_username_taken
+from common.errors import ValidationFailed
+
+
+@transaction.atomic
+def user_register(*, username: str, email: str, password: str) -> User:
+    """Creates a buyer account. Every problem comes back at once, per field."""
+    username = username.strip()
+    email = User.objects.normalize_email(email.strip())
+    errors: dict[str, list[str]] = {}
+    if user_username_taken(username=username):
+        errors["username"] = [_("This username is already taken.")]
+    if user_email_taken(email=email):
+        errors["email"] = [_("An account with this e-mail already exists.")]
+    try:
+        validate_password(password, user=User(username=username, email=email))
+    except DjangoValidationError as exc:
+        errors["password"] = list(exc.messages)
+    if errors:
+        raise ValidationFailed(fields=errors)
+    try:
+        with transaction.atomic():
+            return User.objects.create_user(username=username, email=email, password=password)
+    except IntegrityError as exc:  # a twin sign-up won the race between the check and the insert
+        raise ValidationFailed(fields={"username": [_("This username is already taken.")]}) from exc
+
+
+def user_token_get_or_create(*, user: User) -> str:
+    token, _created = Token.objects.get_or_create(user=user)
+    return token.key
+
+
+def user_token_for_credentials(*, username: str, password: str) -> str:
+    user = authenticate(username=username, password=password)
+    if user is None:
+        raise ValidationFailed(
+            _("Unable to log in with these credentials."),
+            fields={"non_field_errors": [_("Unable to log in with these credentials.")]},
+        )
+    return user_token_get_or_create(user=user)

@@ -1,0 +1,59 @@
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+
+from accounts.forms import LoginForm, SignUpForm
+from accounts.services import user_register
+from common.errors import RateLimited, ValidationFailed
+from common.ratelimit import rate_limit_check
+
+
+def _safe_next(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return "/"
+
+
+def signup(request):
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            rate_limit_check(request=request, scope="register")
+            user = user_register(**form.cleaned_data)
+        except ValidationFailed as exc:
+            for field, errors in exc.fields.items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+        except RateLimited:
+            form.add_error(None, _("Too many sign-ups from here. Please try again later."))
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Welcome, %(name)s! Your account is ready.") % {"name": user.username})
+            return redirect(_safe_next(request))
+    return render(request, "accounts/signup.html", {"form": form, "next": _safe_next(request)})
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        try:
+            rate_limit_check(request=request, scope="login")
+        except RateLimited:
+            messages.error(request, _("Too many log-in attempts. Please wait a minute."))
+            # An unbound form: checking the password again is exactly what the limit prevents.
+            form = self.authentication_form(request)
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().post(request, *args, **kwargs)
+
+
+class LogoutView(auth_views.LogoutView):
+    pass

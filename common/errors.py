@@ -1,0 +1,60 @@
+"""Domain errors. Services raise them; one DRF handler and one page template turn them into answers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class DomainError(Exception):
+    """An error a user can act on, with a stable machine-readable code."""
+
+    code = "invalid"
+    status = 400
+    default_message = "The request could not be completed."
+
+    def __init__(self, message: str | None = None, *, details: dict[str, Any] | None = None,
+                 fields: dict[str, list[str]] | None = None) -> None:
+        self.message = str(message or self.default_message)
+        self.details = details or {}
+        self.fields = fields or {}
+        super().__init__(self.message)
+
+
+class ValidationFailed(DomainError):
+    code = "validation_error"
+    status = 400
+    default_message = "Some fields are not valid."
+
+
+class NotFound(DomainError):
+    code = "not_found"
+    status = 404
+    default_message = "Not found."
+
+
+class PermissionDeniedError(DomainError):
+    code = "permission_denied"
+    status = 403
+    default_message = "You are not allowed to do this."
+
+
+class InvalidState(DomainError):
+    code = "invalid_state"
+    status = 409
+    default_message = "This cannot be done in the current state."
+
+
+class Conflict(DomainError):
+    code = "conflict"
+    status = 409
+    default_message = "This conflicts with the current state."
+
+
+class RateLimited(DomainError):
+    code = "rate_limited"
+    status = 429
+    default_message = "Too many requests. Please slow down."
+
+    def __init__(self, message: str | None = None, *, retry_after: int = 1, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.retry_after = max(1, int(retry_after))

@@ -1,0 +1,224 @@
+"""Suite-wide fixtures: real PostgreSQL and Redis, API clients, a real ASGI server."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+RUN_ID = uuid.uuid4().hex[:8]
+BASE_DIR = Path(__file__).resolve().parent
+
+
+def _reachable(url: str, default_port: int) -> bool:
+    parsed = urlparse(url)
+    try:
+        socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or default_port), timeout=3).close()
+    except OSError:
+        return False
+    return True
+
+
+def pytest_configure(config):
+    database_url = os.environ.get("DATABASE_URL", "")
+    redis_url = os.environ.get("REDIS_URL", "")
+    missing = []
+    if not database_url.startswith("postgres"):
+        missing.append("DATABASE_URL must point at PostgreSQL (make test sets it)")
+    elif not _reachable(database_url, 5432):
+        missing.append(f"PostgreSQL is not reachable at {database_url}")
+    if not redis_url:
+        missing.append("REDIS_URL must point at Redis (make test sets it)")
+    elif not _reachable(redis_url, 6379):
+        missing.append(f"Redis is not reachable at {redis_url}")
+    if missing:
+        pytest.exit("The suite runs on real PostgreSQL and Redis:\n- " + "\n- ".join(missing), returncode=3)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _isolated_redis_namespace():
+    """Each run gets its own channel-layer and cache prefixes, so parallel runs never collide."""
+    from channels.layers import channel_layers
+    from django.conf import settings
+
+    settings.CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = f"test-{RUN_ID}"
+    settings.CACHES["default"]["KEY_PREFIX"] = f"test-{RUN_ID}"
+    channel_layers.backends.clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _generous_rate_limits(settings):
+    """Rate limits are tested on purpose where they matter; elsewhere they stay out of the way."""
+    settings.RATE_LIMITS = {scope: "100000/s" for scope in settings.RATE_LIMITS}
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path_factory):
+    settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "media"
+
+
+@pytest.fixture
+def api_client():
+    from rest_framework.test import APIClient
+
+    return APIClient()
+
+
+@pytest.fixture
+def user(db):
+    from accounts.tests.factories import UserFactory
+
+    return UserFactory()
+
+
+@pytest.fixture
+def auth_client(user):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class AsgiServer:
+    """A real uvicorn process serving marketplace.asgi:application on the test database."""
+
+    def __init__(self, env: dict[str, str], log_path: Path):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.ws_url = f"ws://127.0.0.1:{self.port}"
+        self.env = env
+        self.log_path = log_path
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> AsgiServer:
+        log = open(self.log_path, "ab")  # noqa: SIM115 - kept open for the process's lifetime
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "marketplace.asgi:application", "--host", "127.0.0.1",
+             "--port", str(self.port), "--log-level", "warning"],
+            cwd=BASE_DIR, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"uvicorn exited: {self.log_path.read_text()[-3000:]}")
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.5).close()
+                return self
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("uvicorn did not start in 30 s")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def server_env(extra: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment for a server or worker process that shares this test run's database and Redis."""
+    from django.conf import settings
+    from django.db import connection
+
+    db = connection.settings_dict
+    env = dict(os.environ)
+    env.update({
+        "DATABASE_URL": f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+        "CHANNEL_LAYER_PREFIX": settings.CHANNEL_LAYERS["default"]["CONFIG"]["prefix"],
+        "CACHE_KEY_PREFIX": settings.CACHES["default"]["KEY_PREFIX"],
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DEBUG": "0",
+        "PYTHONUNBUFFERED": "1",
+    })
+    for scope, rate in settings.RATE_LIMITS.items():
+        env[f"RATE_LIMIT_{scope.upper()}"] = rate
+    env.update(extra or {})
+    return env
+
+
+@pytest.fixture(scope="session")
+def asgi_server(django_db_setup, django_db_blocker, tmp_path_factory):
+    """One uvicorn for the session. Tests that use it need committed data (transactional_db)."""
+    with django_db_blocker.unblock():
+        env = server_env({"RATE_LIMIT_REGISTER": "100000/s", "RATE_LIMIT_LOGIN": "100000/s",
+                          "RATE_LIMIT_CHECKOUT": "100000/s", "RATE_LIMIT_CART": "100000/s",
+                          "RATE_LIMIT_CHAT": "100000/s"})
+    server = AsgiServer(env, tmp_path_factory.mktemp("asgi") / "uvicorn.log").start()
+    yield server
+    server.stop()
+
+
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+SCREENSHOTS = BASE_DIR / "test-artifacts" / "screenshots"
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Debian's Chromium driven by Playwright (it cannot download its own browser here)."""
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an event loop on this thread; the test database's flush runs
+    # on it too (a known pytest-django + Playwright pairing; browser tests have their own process).
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_page(chromium):
+    """Opens pages (phone-sized by default) that fail the test on a JavaScript dialog or error."""
+    contexts = []
+    problems: list[str] = []
+
+    def open_page(*, language: str = "zh-CN", mobile: bool = True):
+        viewport = {"width": 390, "height": 844} if mobile else {"width": 1280, "height": 900}
+        context = chromium.new_context(viewport=viewport, locale=language,
+                                       extra_http_headers={"Accept-Language": language})
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        page.on("dialog", lambda d: (problems.append(f"dialog opened: {d.message}"), d.dismiss()))
+        page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+    assert not problems, problems
+
+
+def screenshot(page, name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def browser_login(page, base_url: str, username: str, password: str) -> None:
+    page.goto(f"{base_url}/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    with page.expect_navigation():
+        page.click("form.form-grid button[type=submit]")

@@ -1,0 +1,67 @@
+"""Settings come from the environment: production passes check --deploy; the bare default runs on SQLite."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+PRODUCTION = {
+    "DEBUG": "0",
+    "SECRET_KEY": "k8#vWq!2z7LmN4pR9sT1uV6xY3aB5cD8eF0gH2jK4lM6nP8qR0sT2uV4wX6yZ8a",
+    "ALLOWED_HOSTS": "shop.example.com",
+    "CSRF_TRUSTED_ORIGINS": "https://shop.example.com",
+    "SECURE_SSL_REDIRECT": "1",
+    "SITE_URL": "https://shop.example.com",
+}
+
+
+def _manage(*args: str, env: dict[str, str], timeout: int = 120) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=BASE_DIR, env=env, capture_output=True,
+                          text=True, timeout=timeout)
+
+
+def _bare_env(tmp_path: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"}}
+    env["VAR_DIR"] = str(tmp_path)
+    return env
+
+
+def test_production_settings_pass_check_deploy_without_warnings(tmp_path):
+    env = {**_bare_env(tmp_path), **PRODUCTION}
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_demo_defaults_are_flagged_by_check_deploy(tmp_path):
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=_bare_env(tmp_path))
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stdout + result.stderr
+
+
+@pytest.mark.slow
+def test_bare_default_migrates_seeds_and_serves_on_sqlite(tmp_path):
+    """What `make run` does with no configuration: SQLite, in-memory layer, eager Celery."""
+    env = _bare_env(tmp_path)
+    assert _manage("migrate", "--noinput", env=env, timeout=300).returncode == 0
+    seeded = _manage("seed_demo", env=env, timeout=300)
+    assert seeded.returncode == 0, seeded.stderr
+    assert "buyer" in seeded.stdout and "operator" in seeded.stdout
+    again = _manage("seed_demo", env=env, timeout=300)
+    assert again.returncode == 0, again.stderr
+    assert (tmp_path / "db.sqlite3").exists()
+
+    from conftest import AsgiServer
+
+    server = AsgiServer(env, tmp_path / "uvicorn.log").start()
+    try:
+        import urllib.request
+
+        for path in ["/", "/accounts/login/", "/api/docs/"]:
+            with urllib.request.urlopen(server.url + path, timeout=20) as response:
+                assert response.status == 200, path
+    finally:
+        server.stop()

@@ -1,0 +1,33 @@
+"""Pages that compose several apps: the home page and error pages."""
+
+from django.shortcuts import render
+
+from common.api import json_error_response
+
+
+def home(request):
+    return render(request, "home.html", {})
+
+
+def page_not_found(request, exception=None):
+    if request.path.startswith("/api/"):
+        return json_error_response("not_found", "Not found.", 404)
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    if request.path.startswith("/api/"):
+        return json_error_response("server_error", "Something went wrong on our side.", 500)
+    return render(request, "500.html", status=500)
+
+
+def permission_denied(request, exception=None):
+    if request.path.startswith("/api/"):
+        return json_error_response("permission_denied", "You are not allowed to do this.", 403)
+    return render(request, "403.html", status=403)
+
+
+def bad_request(request, exception=None):
+    if request.path.startswith("/api/"):
+        return json_error_response("bad_request", "Bad request.", 400)
+    return render(request, "400.html", status=400)

@@ -1,0 +1,86 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ShopQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(status=Shop.Status.APPROVED)
+
+    def for_member(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(members__user=user)
+
+
+class Shop(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending approval")
+        APPROVED = "approved", _("Approved")
+        SUSPENDED = "suspended", _("Suspended")
+
+    owner = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_shop")
+    name = models.CharField(max_length=60)
+    slug = models.SlugField(max_length=80, unique=True)
+    description = models.TextField(blank=True, max_length=5000)
+    province = models.CharField(max_length=30)
+    city = models.CharField(max_length=30)
+    village = models.CharField(max_length=60, blank=True)
+    contact = models.CharField(max_length=100, blank=True)
+    logo = models.ImageField(upload_to="shops/logos/", blank=True)
+    banner = models.ImageField(upload_to="shops/banners/", blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING, db_index=True)
+    status_reason = models.CharField(max_length=300, blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    # Review aggregates, kept by the reviews services (recomputable with rebuild_ratings).
+    rating = models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True)
+    score_as_described = models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True)
+    score_communication = models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True)
+    score_shipping = models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True)
+    review_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ShopQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "province"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == self.Status.APPROVED
+
+
+class ShopMember(models.Model):
+    """Who works for a shop: its owner and the staff they add. A person works for one shop."""
+
+    class Role(models.TextChoices):
+        OWNER = "owner", _("Owner")
+        STAFF = "staff", _("Staff")
+
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="members")
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="shop_membership")
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.STAFF)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["shop_id", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.shop}"
+
+
+class ShopFollow(models.Model):
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="follows")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="followed_shops")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["shop", "user"], name="shop_follow_once")]
