@@ -58,6 +58,11 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "accounts",
     "shops",
+    "catalog",
+    "payments",
+    "orders",
+    "chat",
+    "notifications",
     "marketplace",
 ]
 
@@ -90,6 +95,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "marketplace.context_processors.site",
+                "marketplace.context_processors.navigation",
             ],
         },
     },

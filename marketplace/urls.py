@@ -9,6 +9,21 @@ from marketplace import apis, views
 api_v1 = [
     path("", include("accounts.api_urls")),
     path("me/", apis.MeApi.as_view(), name="me"),
+    path("", include("shops.api_urls")),
+    path("", include("catalog.api_urls")),
+    path("", include("orders.api_urls")),
+    path("", include("payments.api_urls")),
+    path("", include("chat.api_urls")),
+    path("", include("notifications.api_urls")),
+]
+
+# The seller center is one URL space composed from each app's seller views.
+seller = [
+    path("", include("shops.urls_seller")),
+    path("", include("catalog.urls_seller")),
+    path("", include("orders.urls_seller")),
+    path("", include("chat.urls_seller")),
+    path("", include("payments.urls_seller")),
 ]
 
 urlpatterns = [
@@ -16,6 +31,13 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("seller/", include((seller, "seller"), namespace="seller")),
+    path("", include(("shops.urls", "shops"), namespace="shops")),
+    path("", include(("catalog.urls", "catalog"), namespace="catalog")),
+    path("", include(("orders.urls", "orders"), namespace="orders")),
+    path("", include(("payments.urls", "payments"), namespace="payments")),
+    path("", include(("chat.urls", "chat"), namespace="chat")),
+    path("", include(("notifications.urls", "notifications"), namespace="notifications")),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
