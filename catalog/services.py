@@ -109,6 +109,12 @@ def _refresh_derived(product: Product) -> None:
         " ".join(product.skus.filter(is_active=True).values_list("name", flat=True)),
     ])
     product.save(update_fields=["price_min", "visible", "search_document", "updated_at"])
+    shop_product_count_refresh(shop_id=product.shop_id)
+
+
+def shop_product_count_refresh(*, shop_id: int) -> None:
+    Shop.objects.filter(pk=shop_id).update(
+        product_count=Product.objects.filter(shop_id=shop_id, visible=True).count())
 
 
 def _check_publishable(product: Product) -> None:
@@ -118,7 +124,9 @@ def _check_publishable(product: Product) -> None:
 
 @transaction.atomic
 def product_create(*, shop: Shop, title: Any, description: Any = "", category: Any, province: Any = None,
-                   city: Any = None, village: Any = None, skus: Any, status: Any = Product.Status.DRAFT) -> Product:
+                   city: Any = None, village: Any = None, skus: Any, status: Any = Product.Status.DRAFT,
+                   photos: list | tuple = ()) -> Product:
+    """A product with its SKUs and (from the seller-center form) its photos, all or nothing."""
     if status not in (Product.Status.DRAFT, Product.Status.ACTIVE):
         raise ValidationFailed(fields={"status": [_("A new product is \"draft\" or \"active\".")]})
     specs = _sku_specs(skus)
@@ -137,12 +145,37 @@ def product_create(*, shop: Shop, title: Any, description: Any = "", category: A
         published_at=timezone.now() if status == Product.Status.ACTIVE else None,
     )
     Sku.objects.bulk_create([Sku(product=product, sort_order=i, **spec) for i, spec in enumerate(specs)])
+    for photo in photos:
+        product_image_add(product=product, upload=photo)
     _refresh_derived(product)
     return product
 
 
 @transaction.atomic
-def product_update(*, product: Product, **changes: Any) -> Product:
+def product_skus_sync(*, product: Product, skus: Any) -> None:
+    """The seller-center form's SKU rows: [{id?, name, price, stock, delete?}] → create, edit, remove."""
+    if not isinstance(skus, list):
+        raise ValidationFailed(fields={"skus": [_("A list of SKUs.")]})
+    existing = {sku.id: sku for sku in product.skus.filter(is_active=True)}
+    kept = [row for row in skus if not row.get("delete")]
+    specs = _sku_specs([{k: row.get(k) for k in ("name", "price", "stock")} for row in kept])
+    for row, spec in zip(kept, specs, strict=True):
+        sku_id = row.get("id")
+        if sku_id and int(sku_id) in existing:
+            Sku.objects.filter(pk=sku_id).update(**spec, updated_at=timezone.now())
+        elif not sku_id:
+            Sku.objects.create(product=product, sort_order=len(existing), **spec)
+    for row in skus:
+        if row.get("delete") and row.get("id") and int(row["id"]) in existing:
+            try:
+                with transaction.atomic():
+                    existing[int(row["id"])].delete()
+            except ProtectedError:
+                Sku.objects.filter(pk=row["id"]).update(is_active=False, updated_at=timezone.now())
+
+
+@transaction.atomic
+def product_update(*, product: Product, skus: Any = None, photos: list | tuple = (), **changes: Any) -> Product:
     product = Product.objects.select_for_update().select_related("shop", "category").get(pk=product.pk)
     fields: list[str] = []
     limits = {"title": (120, True, False), "description": (10_000, False, True), "province": (30, False, False),
@@ -157,6 +190,10 @@ def product_update(*, product: Product, **changes: Any) -> Product:
         fields.append("category")
     if fields:
         product.save(update_fields=[*fields, "updated_at"])
+    if skus is not None:
+        product_skus_sync(product=product, skus=skus)
+    for photo in photos:
+        product_image_add(product=product, upload=photo)
     if changes.get("status") is not None:
         product_set_status(product=product, status=changes["status"])
     else:
@@ -192,14 +229,18 @@ def product_delete(*, product: Product) -> None:
             product.delete()
     except ProtectedError:
         product_set_status(product=product, status=Product.Status.DELISTED)
+    shop_product_count_refresh(shop_id=product.shop_id)
 
 
 def products_visibility_for_shop(*, shop_id: int, shop_approved: bool) -> int:
     """The shop's status changed: its active products follow (one UPDATE)."""
     products = Product.objects.filter(shop_id=shop_id)
     if shop_approved:
-        return products.filter(status=Product.Status.ACTIVE).update(visible=True)
-    return products.filter(visible=True).update(visible=False)
+        changed = products.filter(status=Product.Status.ACTIVE).update(visible=True)
+    else:
+        changed = products.filter(visible=True).update(visible=False)
+    shop_product_count_refresh(shop_id=shop_id)
+    return changed
 
 
 # --- SKUs ---------------------------------------------------------------------------------------

@@ -1,1 +1,7 @@
-urlpatterns: list = []
+from django.urls import path
+
+from catalog.views import public
+
+urlpatterns = [
+    path("search/", public.search, name="search"),
+]

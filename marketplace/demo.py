@@ -61,8 +61,15 @@ def demo_users_ensure() -> dict[str, User]:
 
 
 def seed_steps():
-    return [("users and the Operators group", demo_users_ensure)]
+    from marketplace.demo_catalog import demo_shops_ensure
+
+    return [
+        ("users and the Operators group", demo_users_ensure),
+        ("shops and products with photos", demo_shops_ensure),
+    ]
 
 
-def seed_scale(*, shops: int, products: int, orders: int, out) -> None:
-    raise NotImplementedError
+def seed_scale(*, shops: int, products: int, out) -> None:
+    from marketplace.demo_catalog import seed_scale as catalog_scale
+
+    catalog_scale(shops=shops, products=products, out=out)

@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "marketplace.middleware.DomainErrorPageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -174,7 +175,12 @@ CELERY_TIMEZONE = "Asia/Shanghai"
 # Longer than any countdown we schedule, so a late-acked task is not redelivered while it waits.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=4 * 3600)}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # orders: unpaid orders past ORDER_PAYMENT_DEADLINE, auto-confirm, unanswered refund requests.
+    "orders-cancel-overdue": {"task": "orders.tasks.orders_cancel_overdue_task", "schedule": 60.0},
+    "orders-auto-confirm": {"task": "orders.tasks.orders_auto_confirm_task", "schedule": 300.0},
+    "orders-refund-requests-escalate": {"task": "orders.tasks.refund_requests_escalate_task", "schedule": 600.0},
+}
 
 # E-mail: printed to the console in the demo; SMTP or a provider through EMAIL_URL.
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
@@ -262,5 +268,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}, "jieba": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "INFO"}, "jieba": {"level": "WARNING"},
+                "celery.app.trace": {"level": "WARNING"}},
 }

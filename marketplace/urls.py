@@ -4,7 +4,10 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from marketplace import apis, views
+from marketplace import apis
+from marketplace.views import pages
+from marketplace.views.errors import page_not_found
+from marketplace.views import seller as seller_views
 
 api_v1 = [
     path("", include("accounts.api_urls")),
@@ -19,6 +22,7 @@ api_v1 = [
 
 # The seller center is one URL space composed from each app's seller views.
 seller = [
+    path("", seller_views.dashboard, name="dashboard"),
     path("", include("shops.urls_seller")),
     path("", include("catalog.urls_seller")),
     path("", include("orders.urls_seller")),
@@ -27,7 +31,7 @@ seller = [
 ]
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", pages.home, name="home"),
     path("accounts/", include("accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
@@ -38,17 +42,19 @@ urlpatterns = [
     path("", include(("payments.urls", "payments"), namespace="payments")),
     path("", include(("chat.urls", "chat"), namespace="chat")),
     path("", include(("notifications.urls", "notifications"), namespace="notifications")),
+    path("shop/<slug:slug>/", pages.shopfront, name="shop"),
+    path("product/<int:product_id>/", pages.product_page, name="product"),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     # Anything else under /api/ is a JSON 404, not an HTML page.
-    re_path(r"^api/", views.page_not_found, name="api-not-found"),
+    re_path(r"^api/", page_not_found, name="api-not-found"),
 ]
 
 if settings.SERVE_MEDIA:
     urlpatterns += [re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})]
 
-handler400 = "marketplace.views.bad_request"
-handler403 = "marketplace.views.permission_denied"
-handler404 = "marketplace.views.page_not_found"
-handler500 = "marketplace.views.server_error"
+handler400 = "marketplace.views.errors.bad_request"
+handler403 = "marketplace.views.errors.permission_denied"
+handler404 = "marketplace.views.errors.page_not_found"
+handler500 = "marketplace.views.errors.server_error"

@@ -38,6 +38,8 @@ class Shop(models.Model):
     score_communication = models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True)
     score_shipping = models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True)
     review_count = models.PositiveIntegerField(default=0)
+    # Public products, kept by catalog services (catalog depends on shops, not the other way).
+    product_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -16,13 +16,14 @@ from shops.errors import ShopAlreadyExists
 from shops.models import Shop, ShopFollow, ShopMember
 from shops.signals import shop_status_changed
 
+RESERVED_SLUGS = {"open", "new", "admin", "api", "seller"}
 SHOP_EDITABLE_FIELDS = ("name", "description", "province", "city", "village", "contact")
 
 
 def _slug_for(name: str) -> str:
     base = slugify("-".join(lazy_pinyin(name)))[:50].strip("-") or "shop"
     slug = base
-    while Shop.objects.filter(slug=slug).exists():
+    while slug in RESERVED_SLUGS or Shop.objects.filter(slug=slug).exists():
         slug = f"{base}-{secrets.token_hex(2)}"
     return slug
 

@@ -1,4 +1,4 @@
-"""`manage.py seed_demo`: the demo world, idempotent; `--shops/--products/--orders` add bulk data at scale."""
+"""`manage.py seed_demo`: the demo world, idempotent; `--shops/--products` add bulk data at scale."""
 
 from django.core.management.base import BaseCommand
 
@@ -11,7 +11,6 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--shops", type=int, default=0, help="extra generated shops, in bulk")
         parser.add_argument("--products", type=int, default=0, help="extra generated products, in bulk")
-        parser.add_argument("--orders", type=int, default=0, help="extra generated completed orders, in bulk")
         parser.add_argument("--quiet-logins", action="store_true", help="do not print the demo logins")
 
     def handle(self, *args, **options):
@@ -19,9 +18,8 @@ class Command(BaseCommand):
         for number, (label, step) in enumerate(steps, start=1):
             self.stdout.write(f"[{number}/{len(steps)}] {label}")
             step()
-        if options["shops"] or options["products"] or options["orders"]:
-            demo.seed_scale(shops=options["shops"], products=options["products"], orders=options["orders"],
-                            out=self.stdout)
+        if options["shops"] or options["products"]:
+            demo.seed_scale(shops=options["shops"], products=options["products"], out=self.stderr)
         if not options["quiet_logins"]:
             self.stdout.write(self.style.SUCCESS(f"\nDemo logins (password for all: {demo.DEMO_PASSWORD})"))
             for login in demo.LOGINS:

@@ -1,12 +1,8 @@
-"""Pages that compose several apps: the home page and error pages."""
+"""Error pages: JSON under /api/, HTML elsewhere."""
 
 from django.shortcuts import render
 
 from common.api import json_error_response
-
-
-def home(request):
-    return render(request, "home.html", {})
 
 
 def page_not_found(request, exception=None):

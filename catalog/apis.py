@@ -1,0 +1,162 @@
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from catalog import serializers
+from catalog.access import access_public_product, access_seller_image, access_seller_product, access_seller_sku
+from catalog.selectors import category_tree, product_detail, product_list, products_for_seller
+from catalog.services import (
+    product_create,
+    product_delete,
+    product_image_add,
+    product_image_delete,
+    product_images_reorder,
+    product_update,
+    sku_create,
+    sku_delete,
+    sku_update,
+)
+from common.api import Pagination
+from shops.access import access_seller_shop
+from shops.errors import ShopSuspended
+
+
+def _writable_shop(user):
+    """The seller's shop, for a write: a suspended shop may look but not change (403)."""
+    shop = access_seller_shop(user=user)
+    if shop.status == shop.Status.SUSPENDED:
+        raise ShopSuspended()
+    return shop
+
+
+def _category_out(node: dict) -> dict:
+    return {"id": node["id"], "name": node["name"], "name_en": node["name_en"], "slug": node["slug"],
+            "children": [_category_out(child) for child in node["children"]]}
+
+
+class CategoryTreeApi(APIView):
+    permission_classes = [AllowAny]
+
+    def get(self, request):
+        return Response([_category_out(node) for node in category_tree()])
+
+
+class ProductListApi(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(parameters=[serializers.ProductListFilterSerializer])
+    def get(self, request):
+        filters = serializers.ProductListFilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        paginator = Pagination()
+        page = paginator.paginate_queryset(product_list(**filters.validated_data), request, view=self)
+        return paginator.get_paginated_response([serializers.product_list_item(p, request=request) for p in page])
+
+
+class ProductDetailApi(APIView):
+    permission_classes = [AllowAny]
+
+    def get(self, request, product_id):
+        product = product_detail(product=access_public_product(product_id=product_id))
+        return Response(serializers.product_detail(product, request=request))
+
+
+class SellerProductListApi(APIView):
+    @extend_schema(parameters=[OpenApiParameter("status", str), OpenApiParameter("q", str)])
+    def get(self, request):
+        shop = access_seller_shop(user=request.user)
+        paginator = Pagination()
+        queryset = products_for_seller(shop_id=shop.id, status=request.query_params.get("status") or None,
+                                       q=(request.query_params.get("q") or "")[:100])
+        page = paginator.paginate_queryset(queryset, request, view=self)
+        return paginator.get_paginated_response([serializers.seller_product(p, request=request) for p in page])
+
+    @extend_schema(request=serializers.ProductCreateSerializer)
+    def post(self, request):
+        shop = _writable_shop(request.user)
+        data = serializers.ProductCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        product = product_create(shop=shop, **data.validated_data)
+        return Response(serializers.seller_product(product_detail(product=product), request=request),
+                        status=status.HTTP_201_CREATED)
+
+
+class SellerProductDetailApi(APIView):
+    def get(self, request, product_id):
+        product = access_seller_product(user=request.user, product_id=product_id)
+        return Response(serializers.seller_product(product_detail(product=product), request=request))
+
+    @extend_schema(request=serializers.ProductUpdateSerializer)
+    def patch(self, request, product_id):
+        _writable_shop(request.user)
+        product = access_seller_product(user=request.user, product_id=product_id)
+        data = serializers.ProductUpdateSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        product = product_update(product=product, **data.validated_data)
+        return Response(serializers.seller_product(product_detail(product=product), request=request))
+
+    def delete(self, request, product_id):
+        _writable_shop(request.user)
+        product_delete(product=access_seller_product(user=request.user, product_id=product_id))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class SellerProductImageApi(APIView):
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(request={"multipart/form-data": serializers.ImageUploadSerializer})
+    def post(self, request, product_id):
+        _writable_shop(request.user)
+        product = access_seller_product(user=request.user, product_id=product_id)
+        data = serializers.ImageUploadSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        image = product_image_add(product=product, upload=data.validated_data["image"])
+        image.refresh_from_db()
+        return Response(serializers.image_out(image, request=request), status=status.HTTP_201_CREATED)
+
+
+class SellerProductImageOrderApi(APIView):
+    @extend_schema(request=serializers.ImageOrderSerializer)
+    def post(self, request, product_id):
+        _writable_shop(request.user)
+        product = access_seller_product(user=request.user, product_id=product_id)
+        data = serializers.ImageOrderSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        product_images_reorder(product=product, image_ids=data.validated_data["order"])
+        return Response([serializers.image_out(i, request=request) for i in product.images.order_by("position")])
+
+
+class SellerImageApi(APIView):
+    def delete(self, request, image_id):
+        _writable_shop(request.user)
+        product_image_delete(image=access_seller_image(user=request.user, image_id=image_id))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class SellerSkuCreateApi(APIView):
+    @extend_schema(request=serializers.SkuInputSerializer)
+    def post(self, request, product_id):
+        _writable_shop(request.user)
+        product = access_seller_product(user=request.user, product_id=product_id)
+        data = serializers.SkuInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        sku = sku_create(product=product, **data.validated_data)
+        return Response(serializers.sku_out(sku), status=status.HTTP_201_CREATED)
+
+
+class SellerSkuDetailApi(APIView):
+    @extend_schema(request=serializers.SkuUpdateSerializer)
+    def patch(self, request, sku_id):
+        _writable_shop(request.user)
+        sku = access_seller_sku(user=request.user, sku_id=sku_id)
+        data = serializers.SkuUpdateSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        return Response(serializers.sku_out(sku_update(sku=sku, **data.validated_data)))
+
+    def delete(self, request, sku_id):
+        _writable_shop(request.user)
+        sku_delete(sku=access_seller_sku(user=request.user, sku_id=sku_id))
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,134 @@
+"""Reads for the catalogue: categories, public product lists and search, product pages."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.expressions import RawSQL
+
+from catalog.models import Category, Product, ProductImage, Sku
+from catalog.search import query_terms, tsquery
+
+ORDERINGS = {
+    "price": ["price_min", "id"],
+    "-price": ["-price_min", "-id"],
+    "-sales": ["-sales_count", "-id"],
+    "-rating": ["-rating", "-id"],
+    "-created": ["-created_at", "-id"],
+}
+
+
+def category_tree() -> list[dict]:
+    """[{id, name, name_en, slug, icon, children: [...]}], cached briefly (operators rarely change it)."""
+    tree = cache.get("catalog:category-tree")
+    if tree is None:
+        nodes = {c.id: {"id": c.id, "name": c.name, "name_en": c.name_en, "slug": c.slug, "icon": c.icon,
+                        "parent": c.parent_id, "children": []} for c in Category.objects.all()}
+        tree = []
+        for node in nodes.values():
+            parent = nodes.get(node["parent"])
+            (parent["children"] if parent else tree).append(node)
+        cache.set("catalog:category-tree", tree, 60)
+    return tree
+
+
+def category_with_descendants(category_id: int) -> list[int]:
+    ids = [category_id]
+    frontier = [category_id]
+    while frontier:
+        frontier = list(Category.objects.filter(parent_id__in=frontier).values_list("id", flat=True))
+        ids.extend(frontier)
+    return ids
+
+
+def _images_prefetch() -> Prefetch:
+    return Prefetch("images", queryset=ProductImage.objects.order_by("position", "id"))
+
+
+def product_search(queryset: QuerySet[Product], query: str) -> QuerySet[Product]:
+    """Chinese-aware: jieba words and pinyin on PostgreSQL's GIN index, ranked; contains on SQLite."""
+    terms = query_terms(query)
+    if not terms:
+        return queryset.none()
+    if connection.vendor == "postgresql":
+        ts = tsquery(terms)
+        return queryset.filter(
+            id__in=RawSQL(
+                "SELECT id FROM catalog_product WHERE visible AND "
+                "to_tsvector('simple'::regconfig, search_document) @@ to_tsquery('simple', %s)", [ts])
+        ).annotate(
+            rank=RawSQL("ts_rank(to_tsvector('simple'::regconfig, catalog_product.search_document), "
+                        "to_tsquery('simple', %s))", [ts])
+        )
+    condition = Q()
+    for term in terms:
+        condition &= Q(search_document__icontains=term) | Q(title__icontains=term)
+    return queryset.filter(condition)
+
+
+def product_list(*, q: str = "", category: int | None = None, shop: str | None = None, province: str | None = None,
+                 min_price: Decimal | None = None, max_price: Decimal | None = None, in_stock: bool | None = None,
+                 ordering: str | None = None) -> QuerySet[Product]:
+    """Public products with the filters of GET /api/v1/products/. Two queries a page, whatever its size."""
+    queryset = Product.objects.public().select_related("shop")
+    if category:
+        queryset = queryset.filter(category_id__in=category_with_descendants(category))
+    if shop:
+        queryset = queryset.filter(shop__slug=shop)
+    if province:
+        queryset = queryset.filter(province=province)
+    if min_price is not None:
+        queryset = queryset.filter(price_min__gte=min_price)
+    if max_price is not None:
+        queryset = queryset.filter(price_min__lte=max_price)
+    if in_stock:
+        queryset = queryset.filter(Exists(Sku.objects.filter(product=OuterRef("pk"), is_active=True, stock__gt=0)))
+    if q and q.strip():
+        queryset = product_search(queryset, q)
+        if not ordering and connection.vendor == "postgresql":
+            return queryset.order_by("-rank", "-sales_count", "-id").prefetch_related(_images_prefetch())
+    order = ORDERINGS.get(ordering or "-sales", ORDERINGS["-sales"])
+    if ordering == "-rating":
+        from django.db.models import F
+
+        return queryset.order_by(F("rating").desc(nulls_last=True), "-id").prefetch_related(_images_prefetch())
+    return queryset.order_by(*order).prefetch_related(_images_prefetch())
+
+
+def product_detail(*, product: Product) -> Product:
+    return (Product.objects.select_related("shop", "category", "category__parent")
+            .prefetch_related(_images_prefetch(), Prefetch("skus", queryset=Sku.objects.filter(is_active=True)))
+            .get(pk=product.pk))
+
+
+def products_for_seller(*, shop_id: int, status: str | None = None, q: str = "") -> QuerySet[Product]:
+    queryset = Product.objects.filter(shop_id=shop_id).select_related("category").prefetch_related(
+        _images_prefetch(), Prefetch("skus", queryset=Sku.objects.filter(is_active=True)))
+    if status:
+        queryset = queryset.filter(status=status)
+    if q:
+        queryset = queryset.filter(title__icontains=q)
+    return queryset.order_by("-updated_at", "-id")
+
+
+def shop_categories(*, shop_id: int) -> list[Category]:
+    """The categories a shop sells in, with how many public products each."""
+    return list(Category.objects.filter(products__shop_id=shop_id, products__visible=True)
+                .annotate(n=Count("products")).order_by("-n", "id"))
+
+
+def shop_product_count(*, shop_id: int) -> int:
+    return Product.objects.public().filter(shop_id=shop_id).count()
+
+
+def provinces_with_products(limit: int = 12) -> list[dict]:
+    return list(Product.objects.public().exclude(province="").values("province")
+                .annotate(n=Count("id")).order_by("-n")[:limit])
+
+
+def product_thumbnail(product: Product) -> ProductImage | None:
+    images = list(product.images.all())
+    return images[0] if images else None

@@ -1,0 +1,142 @@
+"""Seller-center pages for products: list with inline stock and price, the product form, status changes."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from catalog.access import access_seller_image, access_seller_product, access_seller_sku
+from catalog.forms import ProductForm, SkuFormSet
+from catalog.models import Product
+from catalog.selectors import product_detail, products_for_seller
+from catalog.services import (
+    product_create,
+    product_image_delete,
+    product_images_reorder,
+    product_set_status,
+    product_update,
+    sku_update,
+)
+from common.errors import DomainError
+from common.http import redirect_back
+from shops.decorators import seller_required
+
+
+def _apply_errors(form, formset, exc: DomainError) -> None:
+    for field, errors in (exc.fields or {"__all__": [exc.message]}).items():
+        for error in errors:
+            if field in form.fields:
+                form.add_error(field, error)
+            else:
+                form.add_error(None, error)
+
+
+@seller_required
+def product_list_page(request):
+    status = request.GET.get("status") if request.GET.get("status") in Product.Status.values else None
+    page = Paginator(products_for_seller(shop_id=request.shop.id, status=status,
+                                         q=(request.GET.get("q") or "")[:100]), 20).get_page(request.GET.get("page"))
+    return render(request, "catalog/seller/product_list.html", {
+        "page": page, "status": status, "statuses": Product.Status.choices, "seller_section": "products"})
+
+
+@seller_required
+def product_form_page(request, product_id=None):
+    product = access_seller_product(user=request.user, product_id=product_id) if product_id else None
+    if product is not None:
+        product = product_detail(product=product)
+    if request.method == "POST":
+        form = ProductForm(request.POST, request.FILES)
+        formset = SkuFormSet(request.POST, prefix="sku")
+        if form.is_valid() and formset.is_valid():
+            if request.shop.status == request.shop.Status.SUSPENDED:
+                messages.error(request, _("Your shop is suspended: products cannot be changed."))
+                return redirect("seller:products")
+            data = form.cleaned_data
+            skus = [{**row, "price": str(row["price"])} for row in formset.cleaned_data if row and row.get("name")]
+            fields = {k: data[k] for k in ("title", "description", "category", "province", "city", "village")}
+            status = Product.Status.ACTIVE if data["publish"] else Product.Status.DRAFT
+            try:
+                with transaction.atomic():
+                    if product is None:
+                        product = _create(request, fields, skus, status, data["photos"])
+                    else:
+                        product = _update(product, fields, skus, status, data["photos"])
+            except DomainError as exc:
+                _apply_errors(form, formset, exc)
+            else:
+                messages.success(request, _("Saved “%(title)s”.") % {"title": product.title})
+                return redirect("seller:product-edit", product_id=product.id)
+    else:
+        form = ProductForm(initial=_initial(product, request.shop))
+        formset = SkuFormSet(prefix="sku", initial=[
+            {"id": s.id, "name": s.name, "price": s.price, "stock": s.stock} for s in product.skus.all()
+        ] if product else None)
+    return render(request, "catalog/seller/product_form.html", {
+        "form": form, "formset": formset, "product": product, "seller_section": "products"})
+
+
+def _create(request, fields, skus, status, photos):
+    return product_create(shop=request.shop, skus=[{k: r[k] for k in ("name", "price", "stock")} for r in skus],
+                          status=status, photos=photos, **fields)
+
+
+def _update(product, fields, skus, status, photos):
+    return product_update(product=product, skus=skus, photos=photos, status=status, **fields)
+
+
+def _initial(product, shop) -> dict:
+    if product is None:
+        return {"province": shop.province, "city": shop.city, "village": shop.village, "publish": True}
+    return {"title": product.title, "category": product.category_id, "description": product.description,
+            "province": product.province, "city": product.city, "village": product.village,
+            "publish": product.status == Product.Status.ACTIVE}
+
+
+@seller_required
+@require_POST
+def product_status(request, product_id):
+    product = access_seller_product(user=request.user, product_id=product_id)
+    try:
+        product_set_status(product=product, status=request.POST.get("status", ""))
+    except DomainError as exc:
+        messages.error(request, exc.fields and next(iter(exc.fields.values()))[0] or exc.message)
+    return redirect_back(request, "seller:products")
+
+
+@seller_required
+@require_POST
+def sku_inline_update(request, sku_id):
+    """Change stock and price from the product list, without opening the form."""
+    sku = access_seller_sku(user=request.user, sku_id=sku_id)
+    try:
+        sku_update(sku=sku, price=request.POST.get("price") or None, stock=request.POST.get("stock") or None)
+    except DomainError as exc:
+        messages.error(request, "; ".join(e for errs in exc.fields.values() for e in errs) or exc.message)
+    else:
+        messages.success(request, _("Updated %(name)s.") % {"name": sku.name})
+    return redirect_back(request, "seller:products")
+
+
+@seller_required
+@require_POST
+def image_delete(request, image_id):
+    image = access_seller_image(user=request.user, image_id=image_id)
+    product_id = image.product_id
+    product_image_delete(image=image)
+    return redirect("seller:product-edit", product_id=product_id)
+
+
+@seller_required
+@require_POST
+def image_move(request, image_id):
+    """Moves a photo one place earlier (the first photo is the cover)."""
+    image = access_seller_image(user=request.user, image_id=image_id)
+    ids = list(image.product.images.order_by("position", "id").values_list("id", flat=True))
+    index = ids.index(image.id)
+    if index > 0:
+        ids[index - 1], ids[index] = ids[index], ids[index - 1]
+        product_images_reorder(product=image.product, image_ids=ids)
+    return redirect("seller:product-edit", product_id=image.product_id)

@@ -1,0 +1,1 @@
+"""Pages that compose several apps: home, shopfront, product page, the seller dashboard; error pages."""

@@ -1,0 +1,86 @@
+"""Public pages that show several apps' data: home, shopfront, product page."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+
+from catalog.access import access_public_product
+from catalog.models import Product
+from catalog.selectors import (
+    category_tree,
+    product_detail,
+    product_list,
+    provinces_with_products,
+    shop_categories,
+)
+from common.errors import NotFound
+from shops.access import access_public_shop
+from shops.models import Shop
+
+SHOP_SORTS = {"-sales": "Best selling", "-created": "Newest", "price": "Price ↑", "-price": "Price ↓"}
+
+
+def home(request):
+    context = {
+        "categories": category_tree(),
+        "popular": list(product_list(ordering="-sales")[:10]),
+        "newest": list(product_list(ordering="-created")[:10]),
+        "provinces": provinces_with_products(),
+        "shops": list(Shop.objects.public().order_by("-product_count", "id")[:6]),
+    }
+    return render(request, "home.html", context)
+
+
+def shopfront(request, slug):
+    try:
+        shop = access_public_shop(user=request.user, slug=slug)
+    except NotFound as exc:
+        raise Http404 from exc
+    sort = request.GET.get("sort") if request.GET.get("sort") in SHOP_SORTS else "-sales"
+    category = request.GET.get("category")
+    category_id = int(category) if category and category.isdigit() else None
+    if shop.is_public:
+        products = product_list(shop=shop.slug, category=category_id, ordering=sort)
+    else:  # the owner previews a shop that is not public yet
+        products = Product.objects.filter(shop=shop, status=Product.Status.ACTIVE).prefetch_related("images")
+    page = Paginator(products, 20).get_page(request.GET.get("page"))
+    context = {
+        "shop": shop,
+        "page": page,
+        "sort": sort,
+        "sorts": SHOP_SORTS,
+        "category_id": category_id,
+        "categories": shop_categories(shop_id=shop.id),
+        "reply_time": _reply_time(shop.id),
+        "following": request.user.is_authenticated and shop.follows.filter(user=request.user).exists(),
+    }
+    return render(request, "shops/shopfront.html", context)
+
+
+def product_page(request, product_id):
+    try:
+        product = product_detail(product=access_public_product(product_id=product_id))
+    except NotFound as exc:
+        raise Http404 from exc
+    skus = list(product.skus.all())
+    context = {
+        "product": product,
+        "shop": product.shop,
+        "skus": skus,
+        "images": list(product.images.all()),
+        "in_stock": any(s.stock > 0 for s in skus),
+        "reply_time": _reply_time(product.shop_id),
+        "more_from_shop": list(product_list(shop=product.shop.slug, ordering="-sales").exclude(pk=product.pk)[:6]),
+    }
+    return render(request, "catalog/product_detail.html", context)
+
+
+def _reply_time(shop_id: int):
+    """The seller's typical reply time, once the chat app provides it."""
+    try:
+        from chat.selectors import shop_reply_time
+    except ImportError:
+        return None
+    return shop_reply_time(shop_id=shop_id)

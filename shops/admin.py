@@ -1,0 +1,48 @@
+from django.contrib import admin, messages
+from django.db.models import Case, IntegerField, Value, When
+
+from shops.models import Shop, ShopFollow, ShopMember
+from shops.services import shop_approve, shop_suspend
+
+
+class ShopMemberInline(admin.TabularInline):
+    model = ShopMember
+    extra = 0
+    raw_id_fields = ["user"]
+
+
+@admin.register(Shop)
+class ShopAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "owner", "status", "province", "city", "product_count", "rating", "created_at"]
+    list_filter = ["status", "province"]
+    search_fields = ["name", "slug", "owner__username", "owner__email"]
+    readonly_fields = ["status", "status_reason", "approved_at", "rating", "score_as_described",
+                       "score_communication", "score_shipping", "review_count", "product_count",
+                       "created_at", "updated_at"]
+    raw_id_fields = ["owner"]
+    inlines = [ShopMemberInline]
+    actions = ["approve_shops", "suspend_shops"]
+
+    def get_queryset(self, request):
+        # The approval queue first: pending shops at the top.
+        return super().get_queryset(request).select_related("owner").annotate(
+            queue=Case(When(status=Shop.Status.PENDING, then=Value(0)), default=Value(1),
+                       output_field=IntegerField())).order_by("queue", "-created_at")
+
+    @admin.action(description="Approve selected shops", permissions=["change"])
+    def approve_shops(self, request, queryset):
+        for shop in queryset:
+            shop_approve(shop_id=shop.id)
+        messages.success(request, f"Approved {queryset.count()} shop(s).")
+
+    @admin.action(description="Suspend selected shops", permissions=["change"])
+    def suspend_shops(self, request, queryset):
+        for shop in queryset:
+            shop_suspend(shop_id=shop.id, reason="Suspended by an operator.")
+        messages.warning(request, f"Suspended {queryset.count()} shop(s).")
+
+
+@admin.register(ShopFollow)
+class ShopFollowAdmin(admin.ModelAdmin):
+    list_display = ["shop", "user", "created_at"]
+    raw_id_fields = ["shop", "user"]

@@ -1,0 +1,50 @@
+from rest_framework import serializers
+
+from common.serializers import absolute_url, decimal_number
+
+
+class ShopCreateInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=60)
+    description = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+    province = serializers.CharField(max_length=30)
+    city = serializers.CharField(max_length=30)
+    village = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
+    contact = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+
+
+class ShopUpdateInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=60, required=False)
+    description = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    province = serializers.CharField(max_length=30, required=False)
+    city = serializers.CharField(max_length=30, required=False)
+    village = serializers.CharField(max_length=60, required=False, allow_blank=True)
+    contact = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    logo = serializers.FileField(required=False)
+    banner = serializers.FileField(required=False)
+
+
+def shop_ref(shop) -> dict:
+    return {"slug": shop.slug, "name": shop.name}
+
+
+def shop_public(shop, *, request, product_count: int) -> dict:
+    return {
+        "slug": shop.slug,
+        "name": shop.name,
+        "description": shop.description,
+        "province": shop.province,
+        "city": shop.city,
+        "village": shop.village,
+        "status": shop.status,
+        "logo_url": absolute_url(request, shop.logo),
+        "banner_url": absolute_url(request, shop.banner),
+        "score": {
+            "rating": decimal_number(shop.rating),
+            "as_described": decimal_number(shop.score_as_described),
+            "communication": decimal_number(shop.score_communication),
+            "shipping": decimal_number(shop.score_shipping),
+            "review_count": shop.review_count,
+        },
+        "product_count": product_count,
+        "created_at": shop.created_at.isoformat(),
+    }
