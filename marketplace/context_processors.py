@@ -8,4 +8,11 @@ def site(request):
 def navigation(request):
     """Header badges. Each app adds its count here through its own selector."""
     context: dict = {}
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        from chat.selectors import chat_unread_totals
+
+        chats = chat_unread_totals(user=user)  # one query: as a buyer and for the user's shop
+        context["nav_unread_chats"] = chats.total
+        context["seller_unread_chats"] = chats.seller
     return context

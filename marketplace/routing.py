@@ -2,8 +2,10 @@
 
 from django.urls import path
 
+from chat.routing import websocket_urlpatterns as chat_websocket_urlpatterns
 from marketplace.consumers import PingConsumer
 
 websocket_urlpatterns = [
     path("ws/ping/", PingConsumer.as_asgi()),
+    *chat_websocket_urlpatterns,
 ]

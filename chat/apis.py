@@ -1,0 +1,99 @@
+"""The chat HTTP API (API.md, "Chat"). It works without a socket; writes broadcast like socket sends."""
+
+from __future__ import annotations
+
+from django.utils.http import urlencode
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from chat import serializers
+from chat.access import access_conversation
+from chat.presenters import conversation_data, message_data
+from chat.selectors import conversation_list, message_count, message_page
+from chat.services import conversation_mark_read, conversation_report, conversation_start, message_send
+from common.api import Pagination
+from shops.access import access_public_shop
+
+
+class ConversationListApi(APIView):
+    @extend_schema(parameters=[OpenApiParameter("as", str, enum=["buyer", "seller"])])
+    def get(self, request):
+        role = "seller" if request.query_params.get("as") == "seller" else "buyer"
+        paginator = Pagination()
+        page = paginator.paginate_queryset(conversation_list(user=request.user, role=role), request, view=self)
+        return paginator.get_paginated_response([conversation_data(c, role=role) for c in page])
+
+    @extend_schema(request=serializers.ConversationStartInputSerializer)
+    def post(self, request):
+        data = serializers.ConversationStartInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        shop = access_public_shop(user=request.user, slug=data.validated_data["shop"])
+        conversation, created = conversation_start(buyer=request.user, shop=shop,
+                                                   product=data.validated_data.get("product"))
+        conversation = access_conversation(request.user, conversation.pk)
+        body = conversation_data(conversation, role="buyer")
+        return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+
+class ConversationDetailApi(APIView):
+    def get(self, request, conversation_id: int):
+        conversation = access_conversation(request.user, conversation_id)
+        return Response(conversation_data(conversation, role=conversation.viewer_role))
+
+
+class MessageListApi(APIView):
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    @extend_schema(parameters=[serializers.MessageListQuerySerializer])
+    def get(self, request, conversation_id: int):
+        conversation = access_conversation(request.user, conversation_id)
+        query = serializers.MessageListQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
+        page = message_page(conversation=conversation, before=params.get("before"), after=params.get("after"),
+                            limit=params["limit"])
+        base = request.build_absolute_uri(request.path)
+        results = [message_data(m) for m in page.messages]
+
+        def link(**kwargs) -> str:
+            return f"{base}?{urlencode({**kwargs, 'limit': params['limit']})}"
+
+        next_url = link(after=results[-1]["id"]) if page.has_newer and results else None
+        previous_url = link(before=results[0]["id"]) if page.has_older and results else None
+        return Response({"count": message_count(conversation=conversation), "next": next_url,
+                         "previous": previous_url, "results": results})
+
+    @extend_schema(request=serializers.MessageSendInputSerializer)
+    def post(self, request, conversation_id: int):
+        conversation = access_conversation(request.user, conversation_id)
+        data = serializers.MessageSendInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        message = message_send(user=request.user, conversation=conversation, text=data.validated_data.get("text"),
+                               product=data.validated_data.get("product"), image=data.validated_data.get("image"),
+                               client_id=data.validated_data.get("client_id"))
+        return Response(message_data(message), status=status.HTTP_201_CREATED)
+
+
+class ReadApi(APIView):
+    @extend_schema(request=serializers.ReadInputSerializer)
+    def post(self, request, conversation_id: int):
+        conversation = access_conversation(request.user, conversation_id)
+        data = serializers.ReadInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        unread = conversation_mark_read(user=request.user, conversation=conversation,
+                                        up_to=data.validated_data["up_to"])
+        return Response({"up_to": data.validated_data["up_to"], "unread": unread})
+
+
+class ReportApi(APIView):
+    @extend_schema(request=serializers.ReportInputSerializer)
+    def post(self, request, conversation_id: int):
+        conversation = access_conversation(request.user, conversation_id)
+        data = serializers.ReportInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        conversation = conversation_report(user=request.user, conversation=conversation,
+                                           reason=data.validated_data["reason"])
+        return Response({"id": conversation.pk, "reported": True})

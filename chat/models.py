@@ -1,0 +1,128 @@
+"""Pre-purchase chat: one conversation per buyer and shop, and its messages."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from catalog.models import Product
+from shops.models import Shop
+
+
+class Role(models.TextChoices):
+    BUYER = "buyer", _("Buyer")
+    SELLER = "seller", _("Seller")
+
+
+class ConversationQuerySet(models.QuerySet):
+    def for_buyer(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(buyer=user)
+
+    def for_seller(self, user):
+        """Conversations of the shop the user works for (owner and staff share the shop's side)."""
+        if not user.is_authenticated:
+            return self.none()
+        from shops.models import ShopMember
+
+        return self.filter(shop_id__in=ShopMember.objects.filter(user=user).values("shop_id"))
+
+    def for_participant(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        from shops.models import ShopMember
+
+        return self.filter(Q(buyer=user) | Q(shop_id__in=ShopMember.objects.filter(user=user).values("shop_id")))
+
+
+class Conversation(models.Model):
+    buyer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="chat_conversations")
+    shop = models.ForeignKey(Shop, on_delete=models.PROTECT, related_name="conversations")
+    # The product the buyer asked about most recently (shown pinned on the conversation).
+    product = models.ForeignKey(Product, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    last_message = models.ForeignKey("Message", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    last_message_at = models.DateTimeField(null=True, blank=True)
+    # Read marks: the highest message id each side has seen.
+    buyer_last_read_id = models.BigIntegerField(default=0)
+    shop_last_read_id = models.BigIntegerField(default=0)
+    # Unread counts, written only by chat services under the conversation's row lock and recomputed
+    # from the messages on every read mark, so they cannot drift for long.
+    buyer_unread = models.PositiveIntegerField(default=0)
+    shop_unread = models.PositiveIntegerField(default=0)
+    reported = models.BooleanField(default=False)
+    report_reason = models.CharField(max_length=500, blank=True)
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    reported_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ConversationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-last_message_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["buyer", "shop"], name="chat_conversation_buyer_shop")]
+        indexes = [
+            # "my chats" and the seller inbox, newest first.
+            models.Index(fields=["buyer", "-last_message_at", "-id"], name="chat_conv_buyer_inbox"),
+            models.Index(fields=["shop", "-last_message_at", "-id"], name="chat_conv_shop_inbox"),
+            models.Index(fields=["-reported_at"], condition=Q(reported=True), name="chat_conv_reported"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.buyer} ↔ {self.shop}"
+
+    def role_of(self, user) -> str:
+        return Role.BUYER if user.pk == self.buyer_id else Role.SELLER
+
+
+class Message(models.Model):
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="messages")
+    sender = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="chat_messages")
+    sender_role = models.CharField(max_length=6, choices=Role.choices)
+    text = models.TextField(blank=True, max_length=2000)
+    # A product card: the link, plus what the buyer saw when it was sent (evidence in a dispute).
+    product = models.ForeignKey(Product, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    product_card = models.JSONField(null=True, blank=True)
+    image = models.ImageField(upload_to="chat/%Y/%m/", blank=True)
+    client_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["conversation", "id"], name="chat_msg_conv_id")]
+        constraints = [
+            # A resent frame (after a reconnect) finds its first copy instead of making a second one.
+            models.UniqueConstraint(fields=["conversation", "sender", "client_id"], condition=~Q(client_id=""),
+                                    name="chat_message_client_id_once"),
+            models.CheckConstraint(condition=~Q(text="") | Q(product__isnull=False) | ~Q(image="")
+                                   | Q(product_card__isnull=False), name="chat_message_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.sender_role}: {self.text[:40]}"
+
+
+class OfflineNotice(models.Model):
+    """One e-mail per unread burst: the burst is named by its first unread message."""
+
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="offline_notices")
+    recipient_role = models.CharField(max_length=6, choices=Role.choices)
+    first_message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="+")
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    recipients = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [models.UniqueConstraint(fields=["conversation", "recipient_role", "first_message"],
+                                               name="chat_offline_notice_once_per_burst")]
+
+    def __str__(self) -> str:
+        return f"{self.conversation_id}/{self.recipient_role} from #{self.first_message_id}"

@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+
+from chat.presenters import conversation_data, message_data
+from chat.selectors import message_page
+
+
+def time_label(iso: str | None) -> str:
+    """12:30 today, 11-20 before (the same rule chat.js uses)."""
+    if not iso:
+        return ""
+    moment = timezone.localtime(parse_datetime(iso))
+    if moment.date() == timezone.localdate():
+        return moment.strftime("%H:%M")
+    return moment.strftime("%m-%d %H:%M")
+
+
+def chat_strings() -> dict[str, str]:
+    """The words chat.js shows, translated on the server."""
+    return {
+        "read": _("Read"), "unread": _("Unread"), "typing": _("typing…"), "sending": _("Sending…"),
+        "failed": _("Not sent. Tap to retry."), "reconnecting": _("Connection lost. Reconnecting…"),
+        "tooLong": _("A message is at most 2,000 characters."),
+        "rateLimited": _("You are sending messages too fast. Wait a few seconds."),
+        "gone": _("You can no longer see this conversation."), "loggedOut": _("Log in again to keep chatting."),
+        "noMessages": _("No messages yet"), "product": _("Product"), "view": _("View"),
+        "buyer": _("Buyer"), "seller": _("Seller"), "online": _("Connected"),
+    }
+
+
+def conversation_rows(conversations, *, role: str) -> list[dict]:
+    rows = []
+    for conversation in conversations:
+        row = conversation_data(conversation, role=role)
+        row["url"] = (reverse("chat:conversation", args=[conversation.pk]) if role == "buyer"
+                      else reverse("seller:inbox-conversation", args=[conversation.pk]))
+        row["name"] = conversation.shop.name if role == "buyer" else conversation.buyer.username
+        row["time"] = time_label(row["last_message_at"])
+        rows.append(row)
+    return rows
+
+
+def list_config(*, role: str) -> dict:
+    return {
+        "role": role,
+        "ws": "/ws/chat/inbox/",
+        "rowUrl": reverse("chat:conversation", args=[0]) if role == "buyer"
+        else reverse("seller:inbox-conversation", args=[0]),
+        "shopInboxUrl": reverse("seller:inbox"),
+    }
+
+
+def thread_context(request, conversation) -> dict:
+    """What the conversation template and chat.js need, for either side."""
+    role = conversation.viewer_role
+    page = message_page(conversation=conversation, limit=50)
+    other_last_read = conversation.shop_last_read_id if role == "buyer" else conversation.buyer_last_read_id
+    items = [message_data(m) for m in page.messages]
+    shown = [dict(item, time=time_label(item["created_at"]), mine=item["sender"]["role"] == role) for item in items]
+    config = {
+        "conversation": conversation.pk,
+        "role": role,
+        "me": request.user.pk,
+        "ws": f"/ws/chat/{conversation.pk}/",
+        "messagesUrl": reverse("api:conversation-messages", args=[conversation.pk]),
+        "lastId": items[-1]["id"] if items else 0,
+        "firstId": items[0]["id"] if items else 0,
+        "hasOlder": page.has_older,
+        "otherLastRead": other_last_read,
+        "shopInboxUrl": reverse("seller:inbox"),
+    }
+    product = conversation.product if conversation.product and conversation.product.visible else None
+    return {"conversation": conversation, "role": role, "thread_messages": shown, "chat_config": config,
+            "chat_strings": chat_strings(), "other_last_read": other_last_read, "has_older": page.has_older,
+            "pinned_product": product,
+            "other_name": conversation.shop.name if role == "buyer" else conversation.buyer.username}
