@@ -54,6 +54,15 @@ def _isolated_redis_namespace():
     yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _celery_eager():
+    """Tasks run in-process in tests; the tests of a real worker start one and say so."""
+    from marketplace.celery import app
+
+    app.conf.task_always_eager = True
+    yield
+
+
 @pytest.fixture(autouse=True)
 def _generous_rate_limits(settings):
     """Rate limits are tested on purpose where they matter; elsewhere they stay out of the way."""
@@ -148,6 +157,7 @@ def server_env(extra: dict[str, str] | None = None) -> dict[str, str]:
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DEBUG": "0",
         "PYTHONUNBUFFERED": "1",
+        "CELERY_EAGER": "1",
     })
     for scope, rate in settings.RATE_LIMITS.items():
         env[f"RATE_LIMIT_{scope.upper()}"] = rate

@@ -40,6 +40,7 @@ def _category_out(node: dict) -> dict:
 class CategoryTreeApi(APIView):
     permission_classes = [AllowAny]
 
+    @extend_schema(responses=serializers.CategoryNodeOut(many=True))
     def get(self, request):
         return Response([_category_out(node) for node in category_tree()])
 
@@ -47,7 +48,8 @@ class CategoryTreeApi(APIView):
 class ProductListApi(APIView):
     permission_classes = [AllowAny]
 
-    @extend_schema(parameters=[serializers.ProductListFilterSerializer])
+    @extend_schema(parameters=[serializers.ProductListFilterSerializer],
+                   responses=serializers.ProductListItemOut(many=True))
     def get(self, request):
         filters = serializers.ProductListFilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
@@ -59,13 +61,15 @@ class ProductListApi(APIView):
 class ProductDetailApi(APIView):
     permission_classes = [AllowAny]
 
+    @extend_schema(responses=serializers.ProductDetailOut)
     def get(self, request, product_id):
         product = product_detail(product=access_public_product(product_id=product_id))
         return Response(serializers.product_detail(product, request=request))
 
 
 class SellerProductListApi(APIView):
-    @extend_schema(parameters=[OpenApiParameter("status", str), OpenApiParameter("q", str)])
+    @extend_schema(parameters=[OpenApiParameter("status", str), OpenApiParameter("q", str)],
+                   responses=serializers.SellerProductOut(many=True))
     def get(self, request):
         shop = access_seller_shop(user=request.user)
         paginator = Pagination()
@@ -74,7 +78,7 @@ class SellerProductListApi(APIView):
         page = paginator.paginate_queryset(queryset, request, view=self)
         return paginator.get_paginated_response([serializers.seller_product(p, request=request) for p in page])
 
-    @extend_schema(request=serializers.ProductCreateSerializer)
+    @extend_schema(request=serializers.ProductCreateSerializer, responses={201: serializers.SellerProductOut})
     def post(self, request):
         shop = _writable_shop(request.user)
         data = serializers.ProductCreateSerializer(data=request.data)
@@ -85,11 +89,12 @@ class SellerProductListApi(APIView):
 
 
 class SellerProductDetailApi(APIView):
+    @extend_schema(responses=serializers.SellerProductOut)
     def get(self, request, product_id):
         product = access_seller_product(user=request.user, product_id=product_id)
         return Response(serializers.seller_product(product_detail(product=product), request=request))
 
-    @extend_schema(request=serializers.ProductUpdateSerializer)
+    @extend_schema(request=serializers.ProductUpdateSerializer, responses=serializers.SellerProductOut)
     def patch(self, request, product_id):
         _writable_shop(request.user)
         product = access_seller_product(user=request.user, product_id=product_id)
@@ -98,6 +103,7 @@ class SellerProductDetailApi(APIView):
         product = product_update(product=product, **data.validated_data)
         return Response(serializers.seller_product(product_detail(product=product), request=request))
 
+    @extend_schema(responses={204: None})
     def delete(self, request, product_id):
         _writable_shop(request.user)
         product_delete(product=access_seller_product(user=request.user, product_id=product_id))
@@ -107,7 +113,8 @@ class SellerProductDetailApi(APIView):
 class SellerProductImageApi(APIView):
     parser_classes = [MultiPartParser, FormParser]
 
-    @extend_schema(request={"multipart/form-data": serializers.ImageUploadSerializer})
+    @extend_schema(request={"multipart/form-data": serializers.ImageUploadSerializer},
+                   responses={201: serializers.ImageOut})
     def post(self, request, product_id):
         _writable_shop(request.user)
         product = access_seller_product(user=request.user, product_id=product_id)
@@ -119,7 +126,7 @@ class SellerProductImageApi(APIView):
 
 
 class SellerProductImageOrderApi(APIView):
-    @extend_schema(request=serializers.ImageOrderSerializer)
+    @extend_schema(request=serializers.ImageOrderSerializer, responses=serializers.ImageOut(many=True))
     def post(self, request, product_id):
         _writable_shop(request.user)
         product = access_seller_product(user=request.user, product_id=product_id)
@@ -130,6 +137,7 @@ class SellerProductImageOrderApi(APIView):
 
 
 class SellerImageApi(APIView):
+    @extend_schema(responses={204: None})
     def delete(self, request, image_id):
         _writable_shop(request.user)
         product_image_delete(image=access_seller_image(user=request.user, image_id=image_id))
@@ -137,7 +145,7 @@ class SellerImageApi(APIView):
 
 
 class SellerSkuCreateApi(APIView):
-    @extend_schema(request=serializers.SkuInputSerializer)
+    @extend_schema(request=serializers.SkuInputSerializer, responses={201: serializers.SkuOut})
     def post(self, request, product_id):
         _writable_shop(request.user)
         product = access_seller_product(user=request.user, product_id=product_id)
@@ -148,7 +156,7 @@ class SellerSkuCreateApi(APIView):
 
 
 class SellerSkuDetailApi(APIView):
-    @extend_schema(request=serializers.SkuUpdateSerializer)
+    @extend_schema(request=serializers.SkuUpdateSerializer, responses=serializers.SkuOut)
     def patch(self, request, sku_id):
         _writable_shop(request.user)
         sku = access_seller_sku(user=request.user, sku_id=sku_id)
@@ -156,6 +164,7 @@ class SellerSkuDetailApi(APIView):
         data.is_valid(raise_exception=True)
         return Response(serializers.sku_out(sku_update(sku=sku, **data.validated_data)))
 
+    @extend_schema(responses={204: None})
     def delete(self, request, sku_id):
         _writable_shop(request.user)
         sku_delete(sku=access_seller_sku(user=request.user, sku_id=sku_id))

@@ -109,3 +109,77 @@ def seller_product(product, *, request) -> dict:
     return {**product_detail(product, request=request), "status": product.status,
             "moderation_reason": product.moderation_reason, "visible": product.visible,
             "created_at": product.created_at.isoformat(), "updated_at": product.updated_at.isoformat()}
+
+
+# --- answer shapes, for the OpenAPI schema (the dicts above are what is sent) ---------------------
+
+class ShopRefOut(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+
+
+class ImageOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    url = serializers.URLField()
+    thumbnail_url = serializers.URLField()
+    position = serializers.IntegerField()
+
+
+class SkuOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    price = serializers.CharField()
+    currency = serializers.CharField()
+    stock = serializers.IntegerField()
+
+
+class ProductListItemOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    price_min = serializers.CharField()
+    currency = serializers.CharField()
+    thumbnail_url = serializers.URLField(allow_null=True)
+    shop = ShopRefOut()
+    province = serializers.CharField()
+    rating = serializers.FloatField(allow_null=True)
+    sales = serializers.IntegerField()
+
+
+class CategoryRefOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    slug = serializers.CharField()
+
+
+class ProductDetailOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    description = serializers.CharField()
+    category = CategoryRefOut()
+    province = serializers.CharField()
+    city = serializers.CharField()
+    village = serializers.CharField()
+    price_min = serializers.CharField()
+    currency = serializers.CharField()
+    images = ImageOut(many=True)
+    skus = SkuOut(many=True)
+    shop = ShopRefOut()
+    rating = serializers.FloatField(allow_null=True)
+    review_count = serializers.IntegerField()
+    sales = serializers.IntegerField()
+
+
+class SellerProductOut(ProductDetailOut):
+    status = serializers.CharField()
+    moderation_reason = serializers.CharField()
+    visible = serializers.BooleanField()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+
+class CategoryNodeOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    name_en = serializers.CharField()
+    slug = serializers.CharField()
+    children = serializers.ListField(child=serializers.DictField())

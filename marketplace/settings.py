@@ -165,6 +165,8 @@ else:
     CELERY_BROKER_URL = "memory://"
     CELERY_TASK_ALWAYS_EAGER = True
 
+# CELERY_EAGER=1 runs tasks in-process even with a broker (tests that need no worker).
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_EAGER", default=CELERY_TASK_ALWAYS_EAGER)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True

@@ -12,7 +12,7 @@ from shops.services import shop_create, shop_update
 
 
 class ShopCreateApi(APIView):
-    @extend_schema(request=serializers.ShopCreateInputSerializer)
+    @extend_schema(request=serializers.ShopCreateInputSerializer, responses={201: serializers.ShopCreatedOut})
     def post(self, request):
         data = serializers.ShopCreateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -23,6 +23,7 @@ class ShopCreateApi(APIView):
 class ShopDetailApi(APIView):
     permission_classes = [AllowAny]
 
+    @extend_schema(responses=serializers.ShopOut)
     def get(self, request, slug):
         shop = access_public_shop(user=request.user, slug=slug)
         return Response(serializers.shop_public(shop, request=request, product_count=shop.product_count))
@@ -31,11 +32,12 @@ class ShopDetailApi(APIView):
 class SellerShopApi(APIView):
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
+    @extend_schema(responses=serializers.ShopOut)
     def get(self, request):
         shop = access_seller_shop(user=request.user)
         return Response(serializers.shop_public(shop, request=request, product_count=shop.product_count))
 
-    @extend_schema(request=serializers.ShopUpdateInputSerializer)
+    @extend_schema(request=serializers.ShopUpdateInputSerializer, responses=serializers.ShopOut)
     def patch(self, request):
         shop = access_seller_shop(user=request.user)
         if shop.status == shop.Status.SUSPENDED:

@@ -48,3 +48,32 @@ def shop_public(shop, *, request, product_count: int) -> dict:
         "product_count": product_count,
         "created_at": shop.created_at.isoformat(),
     }
+
+
+class ShopScoreOut(serializers.Serializer):
+    rating = serializers.FloatField(allow_null=True)
+    as_described = serializers.FloatField(allow_null=True)
+    communication = serializers.FloatField(allow_null=True)
+    shipping = serializers.FloatField(allow_null=True)
+    review_count = serializers.IntegerField()
+
+
+class ShopOut(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    description = serializers.CharField()
+    province = serializers.CharField()
+    city = serializers.CharField()
+    village = serializers.CharField()
+    status = serializers.CharField()
+    logo_url = serializers.URLField(allow_null=True)
+    banner_url = serializers.URLField(allow_null=True)
+    score = ShopScoreOut()
+    product_count = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+
+
+class ShopCreatedOut(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    status = serializers.CharField()
