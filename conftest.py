@@ -43,13 +43,16 @@ def pytest_configure(config):
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _isolated_redis_namespace():
-    """Each run gets its own channel-layer and cache prefixes, so parallel runs never collide."""
+def _isolated_test_environment(tmp_path_factory):
+    """Each run gets its own channel-layer and cache prefixes and media folder, so runs never collide.
+
+    Session-wide, so server processes started by tests (which inherit these) see the same files."""
     from channels.layers import channel_layers
     from django.conf import settings
 
     settings.CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = f"test-{RUN_ID}"
     settings.CACHES["default"]["KEY_PREFIX"] = f"test-{RUN_ID}"
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
     channel_layers.backends.clear()
     yield
 
@@ -67,11 +70,6 @@ def _celery_eager():
 def _generous_rate_limits(settings):
     """Rate limits are tested on purpose where they matter; elsewhere they stay out of the way."""
     settings.RATE_LIMITS = {scope: "100000/s" for scope in settings.RATE_LIMITS}
-
-
-@pytest.fixture(autouse=True)
-def _media_root(settings, tmp_path_factory):
-    settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "media"
 
 
 @pytest.fixture
@@ -133,6 +131,7 @@ class AsgiServer:
         raise RuntimeError("uvicorn did not start in 30 s")
 
     def stop(self) -> None:
+        """Stops the server (SIGTERM, then SIGKILL after 10 s)."""
         if self.process and self.process.poll() is None:
             self.process.terminate()
             try:
@@ -222,6 +221,7 @@ def new_page(chromium):
 def screenshot(page, name: str) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
+    page.evaluate("window.scrollTo(0, 0)")  # a sticky header is drawn where the page was scrolled
     page.screenshot(path=str(path), full_page=True)
     return path
 
