@@ -15,4 +15,8 @@ def navigation(request):
         chats = chat_unread_totals(user=user)  # one query: as a buyer and for the user's shop
         context["nav_unread_chats"] = chats.total
         context["seller_unread_chats"] = chats.seller
+    if user is not None and user.is_authenticated:
+        from orders.selectors import cart_item_count
+
+        context["nav_cart_count"] = cart_item_count(user=user)  # one query
     return context

@@ -63,11 +63,13 @@ def demo_users_ensure() -> dict[str, User]:
 def seed_steps():
     from chat.demo import demo_chats_ensure
     from marketplace.demo_catalog import demo_shops_ensure
+    from orders.demo import demo_orders_ensure
 
     return [
         ("users and the Operators group", demo_users_ensure),
         ("shops and products with photos", demo_shops_ensure),
         ("chats between buyers and the farm shop", demo_chats_ensure),
+        ("orders in several states for the buyer", demo_orders_ensure),
     ]
 
 

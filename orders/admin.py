@@ -1,0 +1,119 @@
+"""Operators: orders with their read-only event log, and after-sale decisions on escalated refunds."""
+
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+
+from common.errors import DomainError
+from orders.models import Cart, CartItem, IdempotencyKey, Order, OrderEvent, OrderLine, RefundRequest
+from orders.services.refunds import refund_request_accept, refund_request_deny
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class OrderLineInline(ReadOnlyInline):
+    model = OrderLine
+    fields = ["product_title", "sku_name", "unit_price", "quantity", "subtotal", "commission_rate"]
+    readonly_fields = fields
+
+
+class OrderEventInline(ReadOnlyInline):
+    model = OrderEvent
+    fields = ["at", "type", "actor", "data"]
+    readonly_fields = fields
+
+
+class RefundRequestInline(ReadOnlyInline):
+    model = RefundRequest
+    fields = ["created_at", "amount", "return_goods", "status", "reason", "seller_note", "operator_note"]
+    readonly_fields = fields
+    show_change_link = True
+
+
+@admin.register(Order)
+class OrderAdmin(admin.ModelAdmin):
+    list_display = ["number", "shop", "buyer", "status", "total", "currency", "created_at", "paid_at", "shipped_at",
+                    "auto_confirm_at"]
+    list_filter = ["status", "created_at"]
+    search_fields = ["number", "buyer__username", "shop__name", "shop__slug", "tracking_number"]
+    date_hierarchy = "created_at"
+    list_select_related = ["shop", "buyer"]
+    inlines = [OrderLineInline, RefundRequestInline, OrderEventInline]
+    # Orders change only through their services (and their event log): nothing is edited here.
+    readonly_fields = [f.name for f in Order._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RefundRequest)
+class RefundRequestAdmin(admin.ModelAdmin):
+    list_display = ["id", "order", "status", "amount", "return_goods", "respond_by", "created_at"]
+    list_filter = ["status", "return_goods"]
+    search_fields = ["order__number", "order__buyer__username", "order__shop__name", "reason"]
+    list_select_related = ["order"]
+    readonly_fields = ["order", "requested_by", "reason", "amount", "return_goods", "status", "respond_by",
+                       "seller_note", "auto_confirm_remaining", "refund", "resolved_at", "created_at", "updated_at"]
+    fields = [*readonly_fields, "operator_note"]
+    actions = ["grant_refund", "deny_refund"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def _decide(self, request, queryset, decide, done: str):
+        for refund_request in queryset:
+            try:
+                decide(refund_request_id=refund_request.pk, actor=request.user,
+                       note=refund_request.operator_note or str(done))
+            except DomainError as exc:
+                self.message_user(request, f"{refund_request.order}: {exc.message}", messages.ERROR)
+            else:
+                self.message_user(request, f"{refund_request.order}: {done}", messages.SUCCESS)
+
+    @admin.action(description=_("Grant the refund (escalated requests)"))
+    def grant_refund(self, request, queryset):
+        def accept(**kwargs):
+            return refund_request_accept(by_operator=True, **kwargs)
+
+        self._decide(request, queryset, accept, _("refund granted"))
+
+    @admin.action(description=_("Deny the refund (escalated requests)"))
+    def deny_refund(self, request, queryset):
+        self._decide(request, queryset, refund_request_deny, _("refund denied"))
+
+
+class CartItemInline(admin.TabularInline):
+    model = CartItem
+    extra = 0
+    raw_id_fields = ["sku"]
+
+
+@admin.register(Cart)
+class CartAdmin(admin.ModelAdmin):
+    list_display = ["user", "updated_at"]
+    search_fields = ["user__username"]
+    inlines = [CartItemInline]
+
+
+@admin.register(IdempotencyKey)
+class IdempotencyKeyAdmin(admin.ModelAdmin):
+    list_display = ["user", "key", "status_code", "created_at"]
+    search_fields = ["user__username", "key"]
+    readonly_fields = ["user", "key", "request_hash", "status_code", "response_json", "created_at", "updated_at"]
+
+    def has_add_permission(self, request):
+        return False

@@ -1,0 +1,150 @@
+"""The orders API: parse, call one service, shape the answer."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from rest_framework import status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from common.api import Pagination
+from common.errors import ValidationFailed
+from common.ratelimit import rate_limit_check
+from orders import serializers as s
+from orders.access import access_buyer_order, access_cart_item, access_seller_order, access_seller_refund_request
+from orders.selectors import buyer_orders, cart_view, seller_orders
+from orders.services.cart import cart_item_add, cart_item_remove, cart_item_update
+from orders.services.checkout import checkout_place
+from orders.services.lifecycle import order_cancel, order_confirm_receipt, order_ship
+from orders.services.refunds import refund_request_accept, refund_request_create, refund_request_reject
+from shops.access import access_seller_shop
+
+MAX_IDEMPOTENCY_KEY = 255
+
+
+def _valid(serializer_class, data):
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+class CartApi(APIView):
+    def get(self, request):
+        return Response(s.cart_data(cart_view(user=request.user)))
+
+
+class CartItemsApi(APIView):
+    def post(self, request):
+        rate_limit_check(request=request, scope="cart")
+        data = _valid(s.CartItemAddInputSerializer, request.data)
+        item = cart_item_add(user=request.user, sku_id=data["sku"], quantity=data["quantity"])
+        line = next(line for line in cart_view(user=request.user).lines if line.item_id == item.pk)
+        return Response(s.cart_line_data(line), status=status.HTTP_201_CREATED)
+
+
+class CartItemApi(APIView):
+    def patch(self, request, item_id: int):
+        rate_limit_check(request=request, scope="cart")
+        item = access_cart_item(user=request.user, item_id=item_id)
+        data = _valid(s.CartItemUpdateInputSerializer, request.data)
+        item = cart_item_update(item=item, quantity=data["quantity"])
+        line = next(line for line in cart_view(user=request.user).lines if line.item_id == item.pk)
+        return Response(s.cart_line_data(line))
+
+    def delete(self, request, item_id: int):
+        cart_item_remove(item=access_cart_item(user=request.user, item_id=item_id))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def request_hash(data) -> str:
+    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+
+
+class CheckoutApi(APIView):
+    def post(self, request):
+        rate_limit_check(request=request, scope="checkout")
+        key = request.headers.get("Idempotency-Key", "").strip() or None
+        if key is not None and len(key) > MAX_IDEMPOTENCY_KEY:
+            raise ValidationFailed(fields={"Idempotency-Key": ["At most 255 characters."]})
+        data = _valid(s.CheckoutInputSerializer, request.data)
+        items = [dict(item) for item in data["items"]] if "items" in data else None
+        outcome = checkout_place(buyer=request.user, address=dict(data["address"]), items=items,
+                                 idempotency_key=key, request_hash=request_hash(request.data),
+                                 present=s.checkout_data)
+        headers = {"Idempotent-Replayed": "true"} if outcome.replayed else None
+        return Response(outcome.body, status=outcome.status_code, headers=headers)
+
+
+class OrdersApi(APIView):
+    def get(self, request):
+        orders = buyer_orders(user=request.user, status=request.query_params.get("status"))
+        paginator = Pagination()
+        page = paginator.paginate_queryset(orders, request, view=self)
+        return paginator.get_paginated_response([s.order_data(order) for order in page])
+
+
+class OrderApi(APIView):
+    def get(self, request, number: str):
+        order = access_buyer_order(user=request.user, number=number)
+        return Response(s.order_data(buyer_orders(user=request.user).get(pk=order.pk)))
+
+
+class OrderCancelApi(APIView):
+    def post(self, request, number: str):
+        order = access_buyer_order(user=request.user, number=number)
+        order_cancel(order_id=order.pk, actor=request.user, reason="buyer")
+        return Response(s.order_data(buyer_orders(user=request.user).get(pk=order.pk)))
+
+
+class OrderConfirmReceiptApi(APIView):
+    def post(self, request, number: str):
+        order = access_buyer_order(user=request.user, number=number)
+        order_confirm_receipt(order_id=order.pk, actor=request.user)
+        return Response(s.order_data(buyer_orders(user=request.user).get(pk=order.pk)))
+
+
+class OrderRefundRequestsApi(APIView):
+    def post(self, request, number: str):
+        order = access_buyer_order(user=request.user, number=number)
+        data = _valid(s.RefundRequestInputSerializer, request.data)
+        refund_request = refund_request_create(order_id=order.pk, buyer=request.user, reason=data["reason"],
+                                               amount=data.get("amount"), return_goods=data["return_goods"])
+        return Response(s.refund_request_data(refund_request), status=status.HTTP_201_CREATED)
+
+
+class SellerOrdersApi(APIView):
+    def get(self, request):
+        shop = access_seller_shop(user=request.user)
+        orders = seller_orders(shop=shop, status=request.query_params.get("status"))
+        paginator = Pagination()
+        page = paginator.paginate_queryset(orders, request, view=self)
+        return paginator.get_paginated_response([s.order_data(order) for order in page])
+
+
+class SellerOrderShipApi(APIView):
+    def post(self, request, number: str):
+        order = access_seller_order(user=request.user, number=number)
+        data = _valid(s.ShipInputSerializer, request.data)
+        order_ship(order_id=order.pk, actor=request.user, carrier=data["carrier"],
+                   tracking_number=data["tracking_number"])
+        return Response(s.order_data(seller_orders(shop=order.shop).get(pk=order.pk)))
+
+
+class SellerRefundRequestAcceptApi(APIView):
+    def post(self, request, refund_request_id: int):
+        refund_request = access_seller_refund_request(user=request.user, refund_request_id=refund_request_id)
+        data = _valid(s.NoteInputSerializer, request.data)
+        refund_request = refund_request_accept(refund_request_id=refund_request.pk, actor=request.user,
+                                               note=data["note"])
+        return Response(s.refund_request_data(refund_request))
+
+
+class SellerRefundRequestRejectApi(APIView):
+    def post(self, request, refund_request_id: int):
+        refund_request = access_seller_refund_request(user=request.user, refund_request_id=refund_request_id)
+        data = _valid(s.NoteInputSerializer, request.data)
+        refund_request = refund_request_reject(refund_request_id=refund_request.pk, actor=request.user,
+                                               note=data["note"])
+        return Response(s.refund_request_data(refund_request))

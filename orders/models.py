@@ -1,0 +1,241 @@
+"""Cart, orders (one per shop per checkout) with lines, events, after-sale, and idempotency keys."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from catalog.models import Product, Sku
+from payments.models import Payment, Refund
+from shops.models import Shop
+
+MAX_QUANTITY = 999
+
+
+class Cart(models.Model):
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cart")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"Cart of {self.user}"
+
+
+class CartItem(models.Model):
+    cart = models.ForeignKey(Cart, on_delete=models.CASCADE, related_name="items")
+    sku = models.ForeignKey(Sku, on_delete=models.CASCADE, related_name="cart_items")
+    quantity = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["cart", "sku"], name="cart_item_sku_once"),
+            models.CheckConstraint(condition=Q(quantity__gte=1, quantity__lte=MAX_QUANTITY),
+                                   name="cart_item_quantity_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.sku_id}"
+
+
+class OrderQuerySet(models.QuerySet):
+    def for_buyer(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(buyer=user)
+
+    def for_shop(self, shop):
+        return self.filter(shop=shop)
+
+
+class Order(models.Model):
+    class Status(models.TextChoices):
+        PENDING_PAYMENT = "pending_payment", _("Awaiting payment")
+        PAID = "paid", _("Paid, to be shipped")
+        SHIPPED = "shipped", _("Shipped")
+        COMPLETED = "completed", _("Completed")
+        CANCELLED = "cancelled", _("Cancelled")
+        REFUNDED = "refunded", _("Refunded")
+
+    number = models.CharField(max_length=24, unique=True)
+    buyer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders")
+    shop = models.ForeignKey(Shop, on_delete=models.PROTECT, related_name="orders")
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING_PAYMENT)
+    currency = models.CharField(max_length=3, default="CNY")
+    total = models.DecimalField(max_digits=12, decimal_places=2)
+    item_count = models.PositiveIntegerField(default=0)
+    # The shipping address, as it was at checkout.
+    ship_name = models.CharField(max_length=30)
+    ship_phone = models.CharField(max_length=20)
+    ship_province = models.CharField(max_length=30)
+    ship_city = models.CharField(max_length=30)
+    ship_line = models.CharField(max_length=200)
+    carrier = models.CharField(max_length=40, blank=True)
+    tracking_number = models.CharField(max_length=40, blank=True)
+    payment_deadline_at = models.DateTimeField()
+    paid_at = models.DateTimeField(null=True, blank=True)
+    shipped_at = models.DateTimeField(null=True, blank=True)
+    auto_confirm_at = models.DateTimeField(null=True, blank=True)  # None while a refund request is open
+    completed_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    refunded_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OrderQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["buyer", "-created_at"]),
+            models.Index(fields=["buyer", "status", "-created_at"]),
+            models.Index(fields=["shop", "status", "-created_at"]),
+            models.Index(fields=["shop", "-created_at"]),
+            models.Index(fields=["payment_deadline_at"], condition=Q(status="pending_payment"),
+                         name="order_unpaid_deadline"),
+            models.Index(fields=["auto_confirm_at"], condition=Q(status="shipped"), name="order_auto_confirm"),
+        ]
+        constraints = [models.CheckConstraint(condition=Q(total__gte=0), name="order_total_non_negative")]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def is_open_for_refund(self) -> bool:
+        return self.status in (self.Status.PAID, self.Status.SHIPPED)
+
+
+class OrderLine(models.Model):
+    """A snapshot of what was bought, at what price, and the commission rate frozen at the sale."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    sku = models.ForeignKey(Sku, on_delete=models.PROTECT, related_name="order_lines")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="order_lines")
+    product_title = models.CharField(max_length=120)
+    sku_name = models.CharField(max_length=60)
+    unit_price = models.DecimalField(max_digits=10, decimal_places=2)
+    quantity = models.PositiveIntegerField()
+    subtotal = models.DecimalField(max_digits=12, decimal_places=2)
+    commission_rate = models.DecimalField(max_digits=5, decimal_places=4)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="order_line_quantity_positive"),
+            models.CheckConstraint(condition=Q(commission_rate__gte=0, commission_rate__lt=1),
+                                   name="order_line_commission_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.product_title} / {self.sku_name}"
+
+
+class OrderEvent(models.Model):
+    """Append-only log of everything that happened to an order: the buyer's timeline."""
+
+    class Type(models.TextChoices):
+        PLACED = "placed", _("Order placed")
+        PAID = "paid", _("Paid (held in escrow)")
+        CANCELLED = "cancelled", _("Cancelled")
+        SHIPPED = "shipped", _("Shipped")
+        RECEIPT_CONFIRMED = "receipt_confirmed", _("Receipt confirmed")
+        REFUND_REQUESTED = "refund_requested", _("Refund requested")
+        REFUND_ACCEPTED = "refund_accepted", _("Refund accepted")
+        REFUND_REJECTED = "refund_rejected", _("Refund rejected by the seller")
+        REFUND_ESCALATED = "refund_escalated", _("Refund escalated to the platform")
+        REFUND_DENIED = "refund_denied", _("Refund denied by the platform")
+        REFUNDED = "refunded", _("Money refunded")
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
+    type = models.CharField(max_length=20, choices=Type.choices)
+    at = models.DateTimeField()
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+")
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["order", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} {self.type} {self.at:%Y-%m-%d %H:%M}"
+
+
+class RefundRequestQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status__in=RefundRequest.OPEN_STATUSES)
+
+
+class RefundRequest(models.Model):
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Waiting for the seller")
+        ACCEPTED = "accepted", _("Accepted, refunding")
+        REJECTED = "rejected", _("Rejected")
+        ESCALATED = "escalated", _("With the platform")
+        REFUNDED = "refunded", _("Refunded")
+
+    OPEN_STATUSES = (Status.REQUESTED, Status.ACCEPTED, Status.ESCALATED)
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="refund_requests")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(max_length=500)
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    return_goods = models.BooleanField(default=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.REQUESTED)
+    respond_by = models.DateTimeField()
+    seller_note = models.CharField(max_length=500, blank=True)
+    operator_note = models.CharField(max_length=500, blank=True)
+    # How long auto-confirm had left when the request paused it; it resumes with that much.
+    auto_confirm_remaining = models.DurationField(null=True, blank=True)
+    refund = models.ForeignKey(Refund, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = RefundRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["respond_by"], condition=Q(status="requested"), name="refund_request_due"),
+            models.Index(fields=["status", "-created_at"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["order"], condition=Q(status__in=["requested", "accepted", "escalated"]),
+                                    name="refund_request_one_open_per_order"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="refund_request_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Refund request {self.pk} for {self.order_id} ({self.status})"
+
+
+class IdempotencyKey(models.Model):
+    """A client's Idempotency-Key for a money-moving write: the first answer, replayed for the same body."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    request_hash = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    response_json = models.JSONField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_once_per_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.key}"

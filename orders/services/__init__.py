@@ -1,0 +1,1 @@
+"""Writes for orders: cart, checkout, the order lifecycle and after-sale. Import from the modules."""

@@ -1,0 +1,223 @@
+"""Checkout: one order per shop, one payment for all, stock reserved in the same transaction.
+
+The number of SQL statements does not depend on the number of lines (bulk inserts; stock reserved by
+one conditional UPDATE), see tests/services/test_checkout.py.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, OperationalError, connection, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from catalog.errors import OutOfStock
+from catalog.models import Category, Sku
+from catalog.services import stock_reserve
+from common.errors import ValidationFailed
+from common.money import quantize
+from common.text import clean_text
+from orders.errors import IdempotencyKeyInFlight, IdempotencyKeyReused
+from orders.models import CartItem, IdempotencyKey, Order, OrderEvent, OrderLine
+from orders.services.cart import parse_quantity, parse_sku_id
+from payments.models import Payment
+from payments.services import AllocationSpec, payment_create, payment_pay_url
+from shops.models import ShopMember
+
+MAX_CHECKOUT_LINES = 100
+IDEMPOTENCY_WAIT = "10s"  # how long a request waits for its in-flight twin before a 409
+_PHONE = re.compile(r"^\+?[0-9][0-9 \-]{4,18}$")
+_ADDRESS_FIELDS = {"name": 30, "phone": 20, "province": 30, "city": 30, "line": 200}
+
+
+@dataclass(frozen=True)
+class CheckoutResult:
+    orders: list[Order]
+    lines: dict[int, list[OrderLine]]  # by order id, so presenting the result needs no query
+    payment: Payment
+    pay_url: str
+
+
+@dataclass(frozen=True)
+class CheckoutOutcome:
+    """What to answer: a fresh result, or the first answer replayed for the same Idempotency-Key."""
+
+    status_code: int
+    body: dict | None
+    result: CheckoutResult | None
+    replayed: bool = False
+
+
+def address_clean(address: Any) -> dict[str, str]:
+    if not isinstance(address, dict):
+        raise ValidationFailed(fields={"address": [_("Give the delivery address: name, phone, province, city, line.")]})
+    clean: dict[str, str] = {}
+    errors: dict[str, list[str]] = {}
+    for field, max_length in _ADDRESS_FIELDS.items():
+        value = address.get(field)
+        value = clean_text(value, multiline=False) if isinstance(value, str) else ""
+        if not value:
+            errors[f"address.{field}"] = [_("This field is required.")]
+        elif len(value) > max_length:
+            errors[f"address.{field}"] = [_("At most %(n)d characters.") % {"n": max_length}]
+        clean[field] = value
+    if "address.phone" not in errors and not _PHONE.match(clean["phone"]):
+        errors["address.phone"] = [_("Give a phone number the courier can call.")]
+    if errors:
+        raise ValidationFailed(fields=errors)
+    return clean
+
+
+def checkout_items_parse(items: Any) -> dict[int, int]:
+    """[{sku, quantity}] → {sku_id: quantity}; one SKU listed twice is added up (still at most 999)."""
+    if not isinstance(items, list) or not items:
+        raise ValidationFailed(fields={"items": [_("List at least one item: {sku, quantity}.")]})
+    if len(items) > MAX_CHECKOUT_LINES:
+        raise ValidationFailed(fields={"items": [_("At most %(n)d items.") % {"n": MAX_CHECKOUT_LINES}]})
+    wanted: dict[int, int] = defaultdict(int)
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            raise ValidationFailed(fields={f"items[{index}]": [_("An item is {sku, quantity}.")]})
+        sku_id = parse_sku_id(item.get("sku"), field=f"items[{index}].sku")
+        wanted[sku_id] += parse_quantity(item.get("quantity"), field=f"items[{index}].quantity")
+        parse_quantity(wanted[sku_id], field=f"items[{index}].quantity")
+    return dict(wanted)
+
+
+def commission_rate_for(category: Category) -> Decimal:
+    """The category's rate, else its parent's, else the platform's; frozen on the order line."""
+    if category.commission_rate is not None:
+        return category.commission_rate
+    if category.parent_id and category.parent.commission_rate is not None:
+        return category.parent.commission_rate
+    return Decimal(settings.PLATFORM_COMMISSION_RATE)
+
+
+def order_number_new(now: datetime) -> str:
+    """Readable and unguessable: the date, then 10 random digits (e.g. 20261121 4830019275)."""
+    return timezone.localtime(now).strftime("%Y%m%d") + f"{secrets.randbelow(10**10):010d}"
+
+
+def _idempotency_claim(*, user, key: str, request_hash: str) -> IdempotencyKey:
+    """Inserts the key inside the checkout's transaction. A twin request blocks on the unique index until
+    this transaction ends: then it replays our answer (commit) or goes ahead itself (rollback)."""
+    postgres = connection.vendor == "postgresql"
+    try:
+        if postgres:
+            with connection.cursor() as cursor:
+                cursor.execute(f"SET LOCAL lock_timeout = '{IDEMPOTENCY_WAIT}'")
+        try:
+            with transaction.atomic():
+                return IdempotencyKey.objects.create(user=user, key=key, request_hash=request_hash)
+        except OperationalError as exc:  # lock_timeout: the twin is still working
+            raise IdempotencyKeyInFlight() from exc
+        except IntegrityError:
+            existing = IdempotencyKey.objects.get(user=user, key=key)
+    finally:
+        if postgres and connection.needs_rollback is False:
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = DEFAULT")
+    if existing.request_hash != request_hash:
+        raise IdempotencyKeyReused()
+    if existing.status_code is None:
+        raise IdempotencyKeyInFlight()
+    return existing
+
+
+@transaction.atomic(durable=True)
+def checkout_place(*, buyer, address: Any, items: Any = None, idempotency_key: str | None = None,
+                   request_hash: str = "", present: Callable[[CheckoutResult], dict] | None = None,
+                   now: datetime | None = None) -> CheckoutOutcome:
+    """Places the buyer's orders (the whole cart, or `items` for "buy now") and one payment.
+
+    Prices come from the database. Stock is reserved by conditional UPDATEs in this transaction: if any
+    SKU is short, nothing is written and OutOfStock names it. With an Idempotency-Key the first answer,
+    as rendered by `present`, is stored with the key and replayed for the same body.
+    """
+    now = now or timezone.now()
+    address = address_clean(address)
+    wanted = checkout_items_parse(items) if items is not None else None
+
+    claim = None
+    if idempotency_key:
+        claim = _idempotency_claim(user=buyer, key=idempotency_key, request_hash=request_hash)
+        if claim.status_code is not None:
+            return CheckoutOutcome(status_code=claim.status_code, body=claim.response_json, result=None,
+                                   replayed=True)
+
+    if wanted is None:
+        wanted = dict(CartItem.objects.filter(cart__user=buyer).values_list("sku_id", "quantity"))
+        if not wanted:
+            raise ValidationFailed(fields={"items": [_("Your cart is empty.")]})
+        if len(wanted) > MAX_CHECKOUT_LINES:
+            raise ValidationFailed(fields={"items": [_("At most %(n)d items.") % {"n": MAX_CHECKOUT_LINES}]})
+
+    skus = {sku.pk: sku for sku in Sku.objects.select_related("product__shop", "product__category__parent")
+            .filter(pk__in=wanted)}
+    own_shop_ids = set(ShopMember.objects.filter(user=buyer).values_list("shop_id", flat=True))
+    for sku_id in sorted(wanted):
+        sku = skus.get(sku_id)
+        if sku is None:
+            raise ValidationFailed(fields={"items": [_("SKU %(id)d does not exist.") % {"id": sku_id}]})
+        if not (sku.is_active and sku.product.visible):
+            raise OutOfStock(sku_id=sku_id, available=0, message=_("%(title)s is no longer on sale.") % {
+                "title": sku.product.title})
+        if sku.product.shop_id in own_shop_ids:
+            raise ValidationFailed(fields={"items": [_("You cannot buy from your own shop.")]})
+
+    stock_reserve(items=wanted)
+
+    by_shop: dict[int, list[Sku]] = defaultdict(list)
+    for sku_id in sorted(wanted):
+        by_shop[skus[sku_id].product.shop_id].append(skus[sku_id])
+    numbers = {shop_id: order_number_new(now) for shop_id in by_shop}
+    totals = {shop_id: quantize(sum((s.price * wanted[s.pk] for s in shop_skus), Decimal("0")))
+              for shop_id, shop_skus in by_shop.items()}
+    payment = payment_create(
+        buyer=buyer, currency="CNY", return_url=reverse("orders:my-orders"),
+        allocations=[AllocationSpec(shop_id=shop_id, reference=numbers[shop_id], amount=totals[shop_id])
+                     for shop_id in by_shop],
+    )
+    deadline = now + settings.ORDER_PAYMENT_DEADLINE
+    orders = Order.objects.bulk_create([
+        Order(number=numbers[shop_id], buyer=buyer, shop=shop_skus[0].product.shop, payment=payment, total=totals[shop_id],
+              item_count=sum(wanted[s.pk] for s in shop_skus), payment_deadline_at=deadline,
+              ship_name=address["name"], ship_phone=address["phone"], ship_province=address["province"],
+              ship_city=address["city"], ship_line=address["line"])
+        for shop_id, shop_skus in by_shop.items()
+    ])
+    order_by_shop = {order.shop_id: order for order in orders}
+    lines = OrderLine.objects.bulk_create([
+        OrderLine(order=order_by_shop[shop_id], sku=sku, product=sku.product, product_title=sku.product.title,
+                  sku_name=sku.name, unit_price=sku.price, quantity=wanted[sku.pk],
+                  subtotal=quantize(sku.price * wanted[sku.pk]),
+                  commission_rate=commission_rate_for(sku.product.category))
+        for shop_id, shop_skus in by_shop.items() for sku in shop_skus
+    ])
+    OrderEvent.objects.bulk_create([
+        OrderEvent(order=order, type=OrderEvent.Type.PLACED, at=now, actor=buyer,
+                   data={"payment": payment.pk, "total": f"{order.total:.2f}"})
+        for order in orders
+    ])
+    CartItem.objects.filter(cart__user=buyer, sku_id__in=list(wanted)).delete()
+
+    lines_by_order: dict[int, list[OrderLine]] = defaultdict(list)
+    for line in lines:
+        lines_by_order[line.order.pk].append(line)
+    result = CheckoutResult(orders=orders, lines=dict(lines_by_order), payment=payment,
+                            pay_url=payment_pay_url(payment=payment))
+    body = present(result) if present else None
+    if claim is not None:
+        claim.status_code, claim.response_json = 201, body
+        claim.save(update_fields=["status_code", "response_json", "updated_at"])
+    return CheckoutOutcome(status_code=201, body=body, result=result)

@@ -1,0 +1,220 @@
+"""After-sale: refund requests, the seller's answer, escalation to an operator, and the refund itself.
+
+Amounts are checked under the order's row lock: requests and refunds together never exceed what was
+paid, even when sent concurrently (and payments checks again under the payment's lock).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from catalog.services import stock_release
+from common.errors import InvalidState, ValidationFailed
+from common.text import clean_text
+from orders.lock_objects import order_lock
+from orders.models import Order, OrderEvent, RefundRequest
+from orders.services.events import order_event_add
+from orders.services.lifecycle import BATCH, order_stock_items
+from payments.services import refund_create
+
+
+def parse_amount(value: Any, *, field: str = "amount") -> Decimal:
+    if isinstance(value, bool) or isinstance(value, float) or not isinstance(value, str | int):
+        raise ValidationFailed(fields={field: [_("Give the amount as a decimal string such as \"28.00\".")]})
+    try:
+        amount = Decimal(str(value).strip())
+    except InvalidOperation as exc:
+        raise ValidationFailed(fields={field: [_("Not a valid amount.")]}) from exc
+    if not amount.is_finite() or amount <= 0 or amount != amount.quantize(Decimal("0.01")) or amount > 10**9:
+        raise ValidationFailed(fields={field: [_("An amount is more than 0, with at most two decimals.")]})
+    return amount.quantize(Decimal("0.01"))
+
+
+def _note(value: Any, *, field: str = "note", required: bool = False) -> str:
+    value = clean_text(value) if isinstance(value, str) else ""
+    if required and not value:
+        raise ValidationFailed(fields={field: [_("Say why.")]})
+    if len(value) > 500:
+        raise ValidationFailed(fields={field: [_("At most 500 characters.")]})
+    return value
+
+
+def order_refundable_amount(*, order: Order) -> Decimal:
+    """What was paid less what is refunded or being refunded."""
+    taken = RefundRequest.objects.filter(order=order).exclude(status=RefundRequest.Status.REJECTED).aggregate(
+        s=Sum("amount"))["s"]
+    return order.total - (taken or Decimal("0.00"))
+
+
+def _auto_confirm_resume(*, order: Order, refund_request: RefundRequest, now: datetime) -> None:
+    if order.status == Order.Status.SHIPPED and order.auto_confirm_at is None:
+        order.auto_confirm_at = now + (refund_request.auto_confirm_remaining or timedelta(0))
+        order.save(update_fields=["auto_confirm_at", "updated_at"])
+
+
+@transaction.atomic
+def refund_request_create(*, order_id: int, buyer, reason: Any, amount: Any = None, return_goods: Any = False,
+                          now: datetime | None = None) -> RefundRequest:
+    """While paid or shipped; pauses auto-confirm; the seller has REFUND_RESPONSE_HOURS to answer."""
+    now = now or timezone.now()
+    reason = clean_text(reason) if isinstance(reason, str) else ""
+    if not reason:
+        raise ValidationFailed(fields={"reason": [_("Tell the seller what went wrong.")]})
+    if len(reason) > 500:
+        raise ValidationFailed(fields={"reason": [_("At most 500 characters.")]})
+    if not isinstance(return_goods, bool):
+        raise ValidationFailed(fields={"return_goods": [_("true or false.")]})
+    wanted = None if amount in (None, "") else parse_amount(amount)
+    order = order_lock(order_id)
+    if order.buyer_id != buyer.pk:
+        raise InvalidState(_("Only the buyer can ask for a refund."))
+    if not order.is_open_for_refund:
+        raise InvalidState(_("A refund can be requested only for a paid or shipped order."))
+    if RefundRequest.objects.open().filter(order=order).exists():
+        raise InvalidState(_("A refund request is already open for this order."))
+    refundable = order_refundable_amount(order=order)
+    wanted = refundable if wanted is None else wanted
+    if wanted <= 0 or wanted > refundable:
+        raise ValidationFailed(fields={"amount": [_("At most %(max)s can still be refunded.") % {
+            "max": f"{refundable:.2f}"}]})
+    remaining = max(order.auto_confirm_at - now, timedelta(0)) if order.auto_confirm_at else None
+    request = RefundRequest.objects.create(
+        order=order, requested_by=buyer, reason=reason, amount=wanted,
+        return_goods=return_goods and order.status == Order.Status.SHIPPED,
+        respond_by=now + timedelta(hours=settings.REFUND_RESPONSE_HOURS), auto_confirm_remaining=remaining,
+    )
+    if order.auto_confirm_at is not None:
+        order.auto_confirm_at = None
+        order.save(update_fields=["auto_confirm_at", "updated_at"])
+    order_event_add(order=order, type=OrderEvent.Type.REFUND_REQUESTED, at=now, actor=buyer,
+                    refund_request=request.pk, amount=f"{wanted:.2f}", return_goods=request.return_goods)
+    return request
+
+
+def _lock(refund_request_id: int) -> tuple[Order, RefundRequest]:
+    order_id = RefundRequest.objects.filter(pk=refund_request_id).values_list("order_id", flat=True).get()
+    order = order_lock(order_id)
+    return order, RefundRequest.objects.select_for_update().get(pk=refund_request_id)
+
+
+@transaction.atomic
+def refund_request_accept(*, refund_request_id: int, actor, note: Any = "", by_operator: bool = False,
+                          now: datetime | None = None) -> RefundRequest:
+    """The seller (or an operator, for an escalated request) agrees: the money goes back through the
+    provider. For a return, the seller accepts once the goods are back."""
+    now = now or timezone.now()
+    note = _note(note)
+    order, request = _lock(refund_request_id)
+    if request.status not in (RefundRequest.Status.REQUESTED, RefundRequest.Status.ESCALATED):
+        raise InvalidState(_("This refund request was already answered."))
+    if not order.is_open_for_refund:
+        raise InvalidState(_("This order can no longer be refunded."))
+    request.status = RefundRequest.Status.ACCEPTED
+    if by_operator:
+        request.operator_note = note
+    else:
+        request.seller_note = note
+    request.refund = refund_create(payment_id=order.payment_id, reference=order.number, amount=request.amount,
+                                   reason=request.reason)
+    request.save(update_fields=["status", "seller_note", "operator_note", "refund", "updated_at"])
+    order_event_add(order=order, type=OrderEvent.Type.REFUND_ACCEPTED, at=now, actor=actor,
+                    refund_request=request.pk, by_operator=by_operator, note=note)
+    return request
+
+
+@transaction.atomic
+def refund_request_reject(*, refund_request_id: int, actor, note: Any, now: datetime | None = None) -> RefundRequest:
+    """The seller refuses (with a reason): the request goes to an operator."""
+    now = now or timezone.now()
+    note = _note(note, required=True)
+    order, request = _lock(refund_request_id)
+    if request.status != RefundRequest.Status.REQUESTED:
+        raise InvalidState(_("This refund request was already answered."))
+    request.status, request.seller_note = RefundRequest.Status.ESCALATED, note
+    request.save(update_fields=["status", "seller_note", "updated_at"])
+    order_event_add(order=order, type=OrderEvent.Type.REFUND_REJECTED, at=now, actor=actor,
+                    refund_request=request.pk, note=note)
+    order_event_add(order=order, type=OrderEvent.Type.REFUND_ESCALATED, at=now, refund_request=request.pk,
+                    reason="seller_rejected")
+    return request
+
+
+@transaction.atomic
+def refund_request_escalate(*, refund_request_id: int, now: datetime | None = None) -> RefundRequest:
+    """The seller did not answer in time."""
+    now = now or timezone.now()
+    order, request = _lock(refund_request_id)
+    if request.status != RefundRequest.Status.REQUESTED or request.respond_by > now:
+        raise InvalidState(_("This refund request is not overdue."))
+    request.status = RefundRequest.Status.ESCALATED
+    request.save(update_fields=["status", "updated_at"])
+    order_event_add(order=order, type=OrderEvent.Type.REFUND_ESCALATED, at=now, refund_request=request.pk,
+                    reason="no_answer")
+    return request
+
+
+def refund_requests_escalate_overdue(*, now: datetime | None = None) -> int:
+    now = now or timezone.now()
+    ids = list(RefundRequest.objects.filter(status=RefundRequest.Status.REQUESTED, respond_by__lte=now)
+               .order_by("respond_by").values_list("id", flat=True)[:BATCH])
+    escalated = 0
+    for request_id in ids:
+        try:
+            refund_request_escalate(refund_request_id=request_id, now=now)
+            escalated += 1
+        except InvalidState:
+            pass
+    return escalated
+
+
+@transaction.atomic
+def refund_request_deny(*, refund_request_id: int, actor, note: Any, now: datetime | None = None) -> RefundRequest:
+    """An operator decides against the buyer: the order carries on and auto-confirm resumes."""
+    now = now or timezone.now()
+    note = _note(note, required=True)
+    order, request = _lock(refund_request_id)
+    if request.status != RefundRequest.Status.ESCALATED:
+        raise InvalidState(_("Only an escalated request is decided by an operator."))
+    request.status, request.operator_note, request.resolved_at = RefundRequest.Status.REJECTED, note, now
+    request.save(update_fields=["status", "operator_note", "resolved_at", "updated_at"])
+    _auto_confirm_resume(order=order, refund_request=request, now=now)
+    order_event_add(order=order, type=OrderEvent.Type.REFUND_DENIED, at=now, actor=actor,
+                    refund_request=request.pk, note=note)
+    return request
+
+
+@transaction.atomic
+def refund_request_mark_refunded(*, refund_id: int, now: datetime | None = None) -> RefundRequest | None:
+    """The provider confirmed the refund (payments.signals.payment_event_confirmed; payment already locked).
+
+    A full refund ends the order as `refunded` and returns the stock when the goods never left or came
+    back; a partial one lets the order carry on.
+    """
+    now = now or timezone.now()
+    request = RefundRequest.objects.select_for_update().filter(refund_id=refund_id).first()
+    if request is None or request.status != RefundRequest.Status.ACCEPTED:
+        return None
+    order = Order.objects.select_for_update().get(pk=request.order_id)
+    request.status, request.resolved_at = RefundRequest.Status.REFUNDED, now
+    request.save(update_fields=["status", "resolved_at", "updated_at"])
+    order_event_add(order=order, type=OrderEvent.Type.REFUNDED, at=now, refund_request=request.pk,
+                    amount=f"{request.amount:.2f}")
+    refunded = RefundRequest.objects.filter(order=order, status=RefundRequest.Status.REFUNDED).aggregate(
+        s=Sum("amount"))["s"] or Decimal("0")
+    if refunded >= order.total:
+        goods_back = order.shipped_at is None or request.return_goods
+        order.status, order.refunded_at, order.auto_confirm_at = Order.Status.REFUNDED, now, None
+        order.save(update_fields=["status", "refunded_at", "auto_confirm_at", "updated_at"])
+        if goods_back:
+            stock_release(items=order_stock_items(order=order))
+    else:
+        _auto_confirm_resume(order=order, refund_request=request, now=now)
+    return request

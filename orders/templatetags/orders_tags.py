@@ -1,0 +1,33 @@
+from django import template
+from django.utils.html import format_html
+
+register = template.Library()
+
+_STATUS_CLASS = {
+    "pending_payment": "warn", "paid": "brand", "shipped": "brand", "completed": "ok", "cancelled": "",
+    "refunded": "bad", "requested": "warn", "accepted": "brand", "escalated": "bad", "rejected": "",
+}
+
+
+@register.filter
+def status_class(status: str) -> str:
+    return _STATUS_CLASS.get(status, "")
+
+
+@register.filter
+def yuan(amount) -> str:
+    try:
+        return format_html('<span class="price"><small>¥</small>{}</span>', f"{amount:.2f}")
+    except (TypeError, ValueError):
+        return ""
+
+
+@register.simple_tag
+def product_thumb(product, title: str = ""):
+    """The product's first photo, or a tile with its first character."""
+    images = getattr(product, "first_images", None) or []
+    if images:
+        image = images[0]
+        url = (image.thumbnail or image.image).url
+        return format_html('<img class="line-thumb" src="{}" alt="" loading="lazy">', url)
+    return format_html('<span class="line-thumb placeholder" aria-hidden="true">{}</span>', (title or "?")[:1])

@@ -1,0 +1,181 @@
+"""Buyer pages: cart, checkout, my orders with their timeline, order detail."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from catalog.errors import OutOfStock
+from common.errors import DomainError, ValidationFailed
+from common.ratelimit import rate_limit_check
+from orders.access import access_buyer_order, access_cart_item
+from orders.errors import IdempotencyKeyInFlight
+from orders.forms import AddressForm, RefundRequestForm
+from orders.models import Order
+from orders.selectors import buyer_last_address, buyer_orders, cart_view, checkout_preview
+from orders.services.cart import cart_item_add, cart_item_remove, cart_item_update, parse_quantity, parse_sku_id
+from orders.services.checkout import checkout_place
+from orders.services.lifecycle import order_cancel, order_confirm_receipt
+from orders.services.refunds import order_refundable_amount, refund_request_create
+
+STATUS_TABS = [
+    ("", _("All")),
+    (Order.Status.PENDING_PAYMENT, _("To pay")),
+    (Order.Status.PAID, _("To ship")),
+    (Order.Status.SHIPPED, _("To receive")),
+    (Order.Status.COMPLETED, _("Completed")),
+    (Order.Status.REFUNDED, _("Refunded")),
+    (Order.Status.CANCELLED, _("Cancelled")),
+]
+
+
+def _back(request, default: str) -> str:
+    target = request.POST.get("next") or request.META.get("HTTP_REFERER") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                       require_https=request.is_secure()):
+        return target
+    return default
+
+
+def _error_message(exc: DomainError) -> str:
+    if isinstance(exc, ValidationFailed) and exc.fields:
+        return " ".join(str(m) for messages_ in exc.fields.values() for m in messages_)
+    return exc.message
+
+
+@login_required
+@require_GET
+def cart(request):
+    return render(request, "orders/cart.html", {"cart": cart_view(user=request.user)})
+
+
+@require_POST
+def cart_add(request):
+    """The product page's form: sku, quantity, and buy_now=1 to go straight to checkout."""
+    if not request.user.is_authenticated:
+        login = reverse("accounts:login")
+        return redirect(f"{login}?next={_back(request, reverse('orders:cart'))}")
+    try:
+        sku_id = parse_sku_id(request.POST.get("sku"))
+        quantity = parse_quantity(request.POST.get("quantity", "1"))
+        if request.POST.get("buy_now"):
+            return redirect(f"{reverse('orders:checkout')}?sku={sku_id}&quantity={quantity}")
+        rate_limit_check(request=request, scope="cart")
+        cart_item_add(user=request.user, sku_id=sku_id, quantity=quantity)
+    except DomainError as exc:
+        messages.error(request, _error_message(exc))
+        return redirect(_back(request, reverse("orders:cart")))
+    messages.success(request, _("Added to your cart."))
+    return redirect(_back(request, reverse("orders:cart")))
+
+
+@login_required
+@require_POST
+def cart_item_change(request, item_id: int):
+    item = access_cart_item(user=request.user, item_id=item_id)
+    try:
+        if request.POST.get("remove"):
+            cart_item_remove(item=item)
+        else:
+            cart_item_update(item=item, quantity=request.POST.get("quantity"))
+    except DomainError as exc:
+        messages.error(request, _error_message(exc))
+    return redirect("orders:cart")
+
+
+def _buy_now_items(request) -> dict[int, int] | None:
+    if "sku" not in request.GET and "sku" not in request.POST:
+        return None
+    source = request.POST if request.method == "POST" else request.GET
+    return {parse_sku_id(source.get("sku")): parse_quantity(source.get("quantity", "1"))}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def checkout(request):
+    """The order summary per shop, the address, and "Place order" → the payment page."""
+    try:
+        buy_now = _buy_now_items(request)
+    except ValidationFailed as exc:
+        messages.error(request, _error_message(exc))
+        return redirect("orders:cart")
+    preview = checkout_preview(items=buy_now) if buy_now else cart_view(user=request.user)
+    form = AddressForm(request.POST or None, initial=buyer_last_address(user=request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            rate_limit_check(request=request, scope="checkout")
+            items = [{"sku": sku, "quantity": qty} for sku, qty in buy_now.items()] if buy_now else None
+            # The form carries a key made when it was shown: a double submit replays, never a second order.
+            key = (request.POST.get("idempotency_key") or "")[:255] or None
+            outcome = checkout_place(buyer=request.user, address=form.cleaned_data, items=items,
+                                     idempotency_key=key, request_hash=f"page:{key}",
+                                     present=lambda r: {"pay_url": r.pay_url,
+                                                        "orders": [o.number for o in r.orders]})
+        except IdempotencyKeyInFlight:
+            messages.info(request, _("Your order is being placed…"))
+            return redirect("orders:my-orders")
+        except OutOfStock as exc:
+            messages.error(request, exc.message)
+        except ValidationFailed as exc:
+            for field, errors in exc.fields.items():
+                name = field.removeprefix("address.")
+                for error in errors:
+                    form.add_error(name if name in form.fields else None, error)
+        except DomainError as exc:
+            messages.error(request, _error_message(exc))
+        else:
+            return HttpResponseRedirect(outcome.body["pay_url"])
+    return render(request, "orders/checkout.html", {
+        "preview": preview, "form": form, "buy_now": buy_now, "idempotency_key": uuid.uuid4().hex,
+    })
+
+
+@login_required
+@require_GET
+def my_orders(request):
+    status = request.GET.get("status", "")
+    orders = buyer_orders(user=request.user, status=status or None)[:50]
+    return render(request, "orders/my_orders.html", {"orders": orders, "tabs": STATUS_TABS, "status": status})
+
+
+@login_required
+@require_GET
+def order_detail(request, number: str):
+    order = access_buyer_order(user=request.user, number=number)
+    order = buyer_orders(user=request.user).get(pk=order.pk)
+    refund_form = RefundRequestForm(initial={"amount": order_refundable_amount(order=order)})
+    return render(request, "orders/order_detail.html", {"order": order, "refund_form": refund_form})
+
+
+@login_required
+@require_POST
+def order_action(request, number: str, action: str):
+    order = access_buyer_order(user=request.user, number=number)
+    detail = reverse("orders:order-detail", kwargs={"number": order.number})
+    try:
+        if action == "cancel":
+            order_cancel(order_id=order.pk, actor=request.user, reason="buyer")
+            messages.success(request, _("Order cancelled."))
+        elif action == "confirm-receipt":
+            order_confirm_receipt(order_id=order.pk, actor=request.user)
+            messages.success(request, _("Thank you! Receipt confirmed; the seller will be paid."))
+        elif action == "refund":
+            form = RefundRequestForm(request.POST)
+            if not form.is_valid():
+                raise ValidationFailed(fields={k: [str(e) for e in v] for k, v in form.errors.items()})
+            amount = form.cleaned_data["amount"]
+            refund_request_create(order_id=order.pk, buyer=request.user, reason=form.cleaned_data["reason"],
+                                  amount=f"{amount:.2f}" if amount is not None else None,
+                                  return_goods=form.cleaned_data["return_goods"])
+            messages.success(request, _("Refund requested. The seller has been asked to answer."))
+    except DomainError as exc:
+        messages.error(request, _error_message(exc))
+    return redirect(_back(request, detail))

@@ -1,0 +1,76 @@
+"""Seller center: the shop's orders, shipping, and answers to refund requests."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from common.errors import DomainError
+from orders.access import access_seller_order, access_seller_refund_request
+from orders.forms import NoteForm, ShipForm
+from orders.models import Order
+from orders.selectors import seller_order_counts, seller_orders
+from orders.services.lifecycle import order_ship
+from orders.services.refunds import refund_request_accept, refund_request_reject
+from orders.views.public import _back, _error_message
+from shops.decorators import seller_required
+
+SELLER_TABS = [
+    ("", _("All")),
+    (Order.Status.PAID, _("To ship")),
+    (Order.Status.PENDING_PAYMENT, _("Awaiting payment")),
+    (Order.Status.SHIPPED, _("Shipped")),
+    (Order.Status.COMPLETED, _("Completed")),
+    (Order.Status.REFUNDED, _("Refunded")),
+    (Order.Status.CANCELLED, _("Cancelled")),
+]
+CARRIERS = ["顺丰速运 SF Express", "中通快递 ZTO", "圆通速递 YTO", "韵达快递 Yunda", "申通快递 STO", "京东物流 JD",
+            "中国邮政 EMS"]
+
+
+@seller_required
+@require_GET
+def orders(request):
+    status = request.GET.get("status", "")
+    counts = seller_order_counts(shop=request.shop)
+    tabs = [(value, label, sum(counts.values()) if not value else counts.get(value, 0))
+            for value, label in SELLER_TABS]
+    return render(request, "orders/seller/orders.html", {
+        "seller_section": "orders", "orders": seller_orders(shop=request.shop, status=status or None)[:100],
+        "tabs": tabs, "status": status, "ship_form": ShipForm(), "note_form": NoteForm(), "carriers": CARRIERS,
+    })
+
+
+@seller_required
+@require_POST
+def ship(request, number: str):
+    order = access_seller_order(user=request.user, number=number)
+    try:
+        order_ship(order_id=order.pk, actor=request.user, carrier=request.POST.get("carrier"),
+                   tracking_number=request.POST.get("tracking_number"))
+    except DomainError as exc:
+        messages.error(request, _error_message(exc))
+    else:
+        messages.success(request, _("Order %(number)s shipped.") % {"number": order.number})
+    return redirect(_back(request, reverse("seller:orders")))
+
+
+@seller_required
+@require_POST
+def refund_answer(request, refund_request_id: int, answer: str):
+    refund_request = access_seller_refund_request(user=request.user, refund_request_id=refund_request_id)
+    try:
+        if answer == "accept":
+            refund_request_accept(refund_request_id=refund_request.pk, actor=request.user,
+                                  note=request.POST.get("note", ""))
+            messages.success(request, _("Refund accepted; the money goes back to the buyer."))
+        else:
+            refund_request_reject(refund_request_id=refund_request.pk, actor=request.user,
+                                  note=request.POST.get("note", ""))
+            messages.success(request, _("Refund rejected; the platform will review the case."))
+    except DomainError as exc:
+        messages.error(request, _error_message(exc))
+    return redirect(_back(request, reverse("seller:orders")))

@@ -1,0 +1,25 @@
+from common.errors import DomainError
+
+
+class InvalidSignature(DomainError):
+    code = "invalid_signature"
+    status = 400
+    default_message = "The notification's signature is missing, wrong or stale."
+
+
+class NotificationRejected(DomainError):
+    """A correctly signed notification we cannot accept (unknown payment, amount or currency mismatch)."""
+
+    code = "notification_rejected"
+    status = 400
+    default_message = "The notification does not match the payment."
+
+
+class RefundTooLarge(DomainError):
+    code = "refund_too_large"
+    status = 409
+    default_message = "Refunds cannot add up to more than was paid."
+
+
+class LedgerUnbalanced(Exception):
+    """A programming error: a ledger transaction whose entries do not sum to zero."""

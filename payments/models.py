@@ -1,0 +1,192 @@
+"""Money held by the platform: payments and refunds through a provider, and the double-entry ledger.
+
+`payments` knows shops and references (order numbers), never orders: a higher app passes in what
+it needs and hears back through `payments.signals`.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from shops.models import Shop
+
+
+class Payment(models.Model):
+    """One payment by one buyer covering one or more references (one allocation per shop order)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting payment")
+        SUCCEEDED = "succeeded", _("Paid")
+        CANCELLED = "cancelled", _("Closed")
+
+    buyer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="payments")
+    provider = models.CharField(max_length=20, default="sandbox")
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    currency = models.CharField(max_length=3, default="CNY")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
+    reference = models.CharField(max_length=1000, help_text="The order numbers this payment covers.")
+    return_url = models.CharField(max_length=300, blank=True)
+    succeeded_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["buyer", "-created_at"])]
+        constraints = [models.CheckConstraint(condition=Q(amount__gte=0), name="payment_amount_non_negative")]
+
+    def __str__(self) -> str:
+        return f"Payment {self.pk} ({self.amount} {self.currency}, {self.status})"
+
+
+class PaymentAllocation(models.Model):
+    """The part of a payment that belongs to one shop's order (`reference` = the order number)."""
+
+    payment = models.ForeignKey(Payment, on_delete=models.CASCADE, related_name="allocations")
+    shop = models.ForeignKey(Shop, on_delete=models.PROTECT, related_name="payment_allocations")
+    reference = models.CharField(max_length=40)
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    voided_at = models.DateTimeField(null=True, blank=True)  # the order was cancelled before payment
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["reference"], name="payment_allocation_reference_unique"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_allocation_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference}: {self.amount}"
+
+
+class ProviderEvent(models.Model):
+    """Every notification a provider sent us, once: a replayed event id is a no-op."""
+
+    provider = models.CharField(max_length=20)
+    event_id = models.CharField(max_length=100)
+    type = models.CharField(max_length=40)
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="provider_events")
+    payload = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["provider", "event_id"], name="provider_event_once")]
+
+    def __str__(self) -> str:
+        return f"{self.provider}:{self.event_id} {self.type}"
+
+
+class Refund(models.Model):
+    """Money going back to the buyer for one reference, through the provider that took it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Processing")
+        SUCCEEDED = "succeeded", _("Refunded")
+
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
+    shop = models.ForeignKey(Shop, on_delete=models.PROTECT, related_name="refunds")
+    reference = models.CharField(max_length=40, db_index=True)
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    currency = models.CharField(max_length=3, default="CNY")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
+    reason = models.CharField(max_length=300, blank=True)
+    succeeded_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="refund_amount_positive")]
+
+    def __str__(self) -> str:
+        return f"Refund {self.pk} of {self.amount} for {self.reference}"
+
+
+class LedgerAccount(models.Model):
+    """Where money sits. A balance is the sum of its entries, never a stored counter."""
+
+    class Kind(models.TextChoices):
+        BUYER_CLEARING = "buyer_clearing", _("Buyer payments clearing")
+        ESCROW = "escrow", _("Escrow held for shop")
+        SHOP_PENDING = "shop_pending", _("Shop pending balance")
+        PLATFORM_REVENUE = "platform_revenue", _("Platform commission revenue")
+        REFUNDS = "refunds", _("Refunds to buyers")
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    shop = models.ForeignKey(Shop, null=True, blank=True, on_delete=models.PROTECT, related_name="ledger_accounts")
+    currency = models.CharField(max_length=3, default="CNY")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["kind", "shop_id", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "shop", "currency"], nulls_distinct=False,
+                                    name="ledger_account_unique"),
+            models.CheckConstraint(
+                condition=(Q(kind__in=["escrow", "shop_pending"], shop__isnull=False)
+                           | Q(kind__in=["buyer_clearing", "platform_revenue", "refunds"], shop__isnull=True)),
+                name="ledger_account_shop_matches_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}{f' · {self.shop}' if self.shop_id else ''} ({self.currency})"
+
+
+class LedgerTransaction(models.Model):
+    """One movement of money; its entries sum to zero. `key` makes each movement happen once."""
+
+    class Kind(models.TextChoices):
+        PAYMENT_CAPTURED = "payment_captured", _("Payment captured into escrow")
+        RECEIPT_CONFIRMED = "receipt_confirmed", _("Escrow released on receipt")
+        REFUND = "refund", _("Refund to buyer")
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    key = models.CharField(max_length=80, unique=True)
+    reference = models.CharField(max_length=1000, blank=True)
+    payment = models.ForeignKey(Payment, null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="ledger_transactions")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.reference}"
+
+
+class LedgerEntry(models.Model):
+    """Append-only: amounts in integer fen (positive into the account, negative out of it)."""
+
+    transaction = models.ForeignKey(LedgerTransaction, on_delete=models.PROTECT, related_name="entries")
+    account = models.ForeignKey(LedgerAccount, on_delete=models.PROTECT, related_name="entries")
+    amount_fen = models.BigIntegerField()
+    currency = models.CharField(max_length=3, default="CNY")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["account", "created_at"])]
+        constraints = [models.CheckConstraint(condition=~Q(amount_fen=0), name="ledger_entry_non_zero")]
+
+    def __str__(self) -> str:
+        return f"{self.account}: {self.amount_fen}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise ValueError("Ledger entries are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Ledger entries are append-only.")

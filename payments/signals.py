@@ -1,0 +1,16 @@
+"""The one signal payments sends to higher apps (connected in their AppConfig.ready()).
+
+payment_event_confirmed(event_type, payment_id, references, refund_id)
+    A provider confirmed money moving, after we verified and recorded its notification:
+    - event_type "payment.succeeded": the payment was captured; `references` are the live references
+      (order numbers) it paid for, `refund_id` is None;
+    - event_type "refund.succeeded": refund `refund_id` reached the buyer; `references` holds its one reference.
+
+It is sent inside the transaction that records the event (the payment row is locked), so a receiver's
+writes commit or roll back with it; it is sent exactly once per provider event. Receivers that talk to
+the outside world defer that with transaction.on_commit.
+"""
+
+from django.dispatch import Signal
+
+payment_event_confirmed = Signal()
