@@ -19,4 +19,8 @@ def navigation(request):
         from orders.selectors import cart_item_count
 
         context["nav_cart_count"] = cart_item_count(user=user)  # one query
+    if user is not None and user.is_authenticated:
+        from notifications.selectors import unread_count
+
+        context["nav_unread_notifications"] = unread_count(user=user)  # one query
     return context

@@ -1,0 +1,61 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Kind(models.TextChoices):
+    ORDER_NEW = "order_new", _("New order")
+    ORDER_PAID = "order_paid", _("Order paid")
+    ORDER_SHIPPED = "order_shipped", _("Order shipped")
+    AUTO_CONFIRM_SOON = "auto_confirm_soon", _("Receipt will be confirmed automatically soon")
+    ORDER_COMPLETED = "order_completed", _("Receipt confirmed")
+    REFUND_REQUESTED = "refund_requested", _("Refund requested")
+    REFUND_ANSWERED = "refund_answered", _("Refund request answered")
+    REFUND_ESCALATED = "refund_escalated", _("Refund escalated to the platform")
+    CHAT_MESSAGE = "chat_message", _("New chat message")
+    REVIEW_RECEIVED = "review_received", _("New review")
+    PAYOUT_PAID = "payout_paid", _("Payout paid")
+    SHOP_STATUS = "shop_status", _("Shop approved or suspended")
+
+
+class Notification(models.Model):
+    """Shown once: `key` names the event, so a retried task finds the row it already wrote."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    key = models.CharField(max_length=120)
+    text = models.CharField(max_length=500)
+    text_en = models.CharField(max_length=500, blank=True)
+    url = models.CharField(max_length=300, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="notification_once_per_event")]
+        indexes = [
+            models.Index(fields=["user", "-id"]),
+            models.Index(fields=["user"], condition=models.Q(read_at__isnull=True), name="notification_unread"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.kind}:{self.key}"
+
+
+class Preference(models.Model):
+    """Per person and kind: in-app only, or in-app and e-mail (the default)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_prefs")
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    email = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["user_id", "kind"]
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="notification_pref_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.kind}:{'email' if self.email else 'in-app'}"

@@ -1,0 +1,137 @@
+"""notify(): one notification per event, pushed live and (if the person wants it) e-mailed by Celery."""
+
+from __future__ import annotations
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from accounts.models import User
+from common.errors import ValidationFailed
+from notifications.groups import user_group
+from notifications.models import Kind, Notification, Preference
+from notifications.selectors import email_wanted
+
+UNSUBSCRIBE_SALT = "notifications.unsubscribe"
+
+
+def notification_payload(notification: Notification, *, language: str | None = None) -> dict:
+    english = (language or translation.get_language() or "").startswith("en")
+    return {"id": notification.id, "kind": notification.kind,
+            "text": notification.text_en if english and notification.text_en else notification.text,
+            "url": notification.url, "created_at": notification.created_at.isoformat(),
+            "read": notification.read_at is not None}
+
+
+@transaction.atomic
+def notify(*, user_id: int, kind: str, key: str, text: str, text_en: str = "", url: str = "") -> Notification | None:
+    """Creates the notification for this event once; a second call with the same key changes nothing.
+
+    `text` is Simplified Chinese, `text_en` English. After commit: a live push to the person's open
+    pages, and an e-mail task if they want e-mails of this kind.
+    """
+    if kind not in Kind.values:
+        raise ValidationFailed(fields={"kind": [f"Unknown kind {kind!r}."]})
+    if not User.objects.filter(pk=user_id, is_active=True).exists():
+        return None
+    try:
+        with transaction.atomic():
+            notification = Notification.objects.create(user_id=user_id, kind=kind, key=key[:120], text=text[:500],
+                                                       text_en=text_en[:500], url=url[:300])
+    except IntegrityError:
+        return Notification.objects.get(user_id=user_id, key=key[:120])  # already shown: at-least-once delivery
+    # robust: a failing push or broker never breaks the action that caused the notification
+    transaction.on_commit(lambda: _push(notification), robust=True)
+    if email_wanted(user_id=user_id, kind=kind):
+        from notifications.tasks import notification_email_task
+
+        transaction.on_commit(lambda: notification_email_task.delay(notification.id), robust=True)
+    return notification
+
+
+def _push(notification: Notification) -> None:
+    from notifications.selectors import unread_count
+
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    async_to_sync(layer.group_send)(user_group(notification.user_id), {
+        "type": "notification.created", "notification": notification_payload(notification),
+        "unread": unread_count(user=notification.user)})
+
+
+def notify_on_commit(**kwargs) -> None:
+    """For other apps' services: create the notification through Celery once their transaction commits."""
+    from notifications.tasks import notify_task
+
+    transaction.on_commit(lambda: notify_task.delay(**kwargs), robust=True)
+
+
+@transaction.atomic
+def notifications_mark_read(*, user, ids: list[int] | None = None) -> int:
+    queryset = Notification.objects.filter(user=user, read_at__isnull=True)
+    if ids is not None:
+        queryset = queryset.filter(pk__in=ids)
+    return queryset.update(read_at=timezone.now())
+
+
+@transaction.atomic
+def preference_set(*, user_id: int, kind: str, email: bool) -> Preference:
+    if kind not in Kind.values:
+        raise ValidationFailed(fields={"kind": [f"Unknown kind {kind!r}."]})
+    preference, _ = Preference.objects.update_or_create(user_id=user_id, kind=kind, defaults={"email": email})
+    return preference
+
+
+def unsubscribe_token(*, user_id: int, kind: str) -> str:
+    return signing.dumps({"u": user_id, "k": kind}, salt=UNSUBSCRIBE_SALT)
+
+
+def unsubscribe_with_token(*, token: str) -> Preference:
+    """The e-mail's one-click link: no log-in, the signature is the proof."""
+    try:
+        data = signing.loads(token, salt=UNSUBSCRIBE_SALT, max_age=60 * 60 * 24 * 365)
+    except signing.BadSignature as exc:
+        raise ValidationFailed("This unsubscribe link is not valid.") from exc
+    return preference_set(user_id=int(data["u"]), kind=str(data["k"]), email=False)
+
+
+def notification_email_send(*, notification_id: int) -> bool:
+    """Sends the e-mail once: the row is locked and marked in the same transaction as the send.
+
+    A crash after the send and before the commit can send twice (at-least-once); never zero times
+    while the task is retried.
+    """
+    with transaction.atomic():
+        notification = (Notification.objects.select_for_update().select_related("user")
+                        .filter(pk=notification_id).first())
+        if notification is None or notification.emailed_at is not None or not notification.user.email:
+            return False
+        if not email_wanted(user_id=notification.user_id, kind=notification.kind):
+            return False
+        token = unsubscribe_token(user_id=notification.user_id, kind=notification.kind)
+        unsubscribe_url = settings.SITE_URL + reverse("notifications:unsubscribe", args=[token])
+        context = {"n": notification, "site_url": settings.SITE_URL, "unsubscribe_url": unsubscribe_url,
+                   "kind_label_zh": _label(notification.kind, "zh-hans"), "kind_label_en": _label(notification.kind, "en")}
+        message = EmailMultiAlternatives(
+            subject=f"{context['kind_label_zh']} · {context['kind_label_en']}",
+            body=render_to_string("notifications/email.txt", context),
+            to=[notification.user.email],
+            headers={"List-Unsubscribe": f"<{unsubscribe_url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
+        )
+        message.attach_alternative(render_to_string("notifications/email.html", context), "text/html")
+        message.send()
+        notification.emailed_at = timezone.now()
+        notification.save(update_fields=["emailed_at", "updated_at"])
+        return True
+
+
+def _label(kind: str, language: str) -> str:
+    with translation.override(language):
+        return str(Kind(kind).label)

@@ -1,0 +1,19 @@
+from smtplib import SMTPException
+
+from celery import shared_task
+
+from notifications.services import notification_email_send, notify
+
+
+@shared_task(bind=True, acks_late=True, max_retries=5, retry_backoff=True, retry_backoff_max=600)
+def notify_task(self, **kwargs) -> None:
+    notify(**kwargs)
+
+
+@shared_task(bind=True, acks_late=True, max_retries=8, retry_backoff=True, retry_backoff_max=3600)
+def notification_email_task(self, notification_id: int) -> None:
+    """Retried with backoff when the mail server fails; the action that caused it already committed."""
+    try:
+        notification_email_send(notification_id=notification_id)
+    except (SMTPException, OSError) as exc:
+        raise self.retry(exc=exc) from exc
