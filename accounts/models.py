@@ -21,3 +21,24 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.username
+
+
+class OperatorAction(models.Model):
+    """The audit log: who did what to which object, when and why. Append-only."""
+
+    actor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="operator_actions")
+    action = models.CharField(max_length=60)
+    object_type = models.CharField(max_length=60)
+    object_id = models.CharField(max_length=60)
+    object_repr = models.CharField(max_length=200, blank=True)
+    reason = models.CharField(max_length=500, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"]), models.Index(fields=["actor", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.actor} {self.action} {self.object_type}#{self.object_id}"

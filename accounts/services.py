@@ -50,3 +50,12 @@ def user_token_for_credentials(*, username: str, password: str) -> str:
             fields={"non_field_errors": [_("Unable to log in with these credentials.")]},
         )
     return user_token_get_or_create(user=user)
+
+
+def operator_action_record(*, actor: User, action: str, obj, reason: str = "", **data) -> None:
+    """Writes one audit line for an operator's action (called inside the action's transaction)."""
+    from accounts.models import OperatorAction
+
+    OperatorAction.objects.create(actor=actor, action=action[:60], object_type=obj._meta.label[:60],
+                                  object_id=str(obj.pk)[:60], object_repr=str(obj)[:200], reason=reason[:500],
+                                  data=data)

@@ -1,7 +1,11 @@
 from django.contrib import admin, messages
 
+from django.db import transaction
+
+from accounts.services import operator_action_record
 from catalog.models import Category, Product, ProductImage, Sku
 from catalog.services import product_set_status
+from common.admin import ReasonActionForm, action_reason
 
 
 @admin.register(Category)
@@ -12,10 +16,16 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 class SkuInline(admin.TabularInline):
+    """Read-only: prices and stock change only through the seller's catalogue services."""
+
     model = Sku
     extra = 0
     fields = ["name", "price", "stock", "is_active"]
-    readonly_fields = ["stock"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 class ProductImageInline(admin.TabularInline):
@@ -36,12 +46,16 @@ class ProductAdmin(admin.ModelAdmin):
                        "published_at", "created_at", "updated_at"]
     inlines = [SkuInline, ProductImageInline]
     actions = ["delist"]
+    action_form = ReasonActionForm
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("shop", "category")
 
     @admin.action(description="Delist selected products (moderation)", permissions=["change"])
     def delist(self, request, queryset):
+        reason = action_reason(request, "Delisted by an operator.")
         for product in queryset:
-            product_set_status(product=product, status=Product.Status.DELISTED, reason="Delisted by an operator.")
+            with transaction.atomic():
+                product = product_set_status(product=product, status=Product.Status.DELISTED, reason=reason)
+                operator_action_record(actor=request.user, action="product_delist", obj=product, reason=reason)
         messages.warning(request, f"Delisted {queryset.count()} product(s).")

@@ -1,6 +1,9 @@
 from django.contrib import admin, messages
+from django.db import transaction
 from django.db.models import Case, IntegerField, Value, When
 
+from accounts.services import operator_action_record
+from common.admin import ReasonActionForm, action_reason
 from shops.models import Shop, ShopFollow, ShopMember
 from shops.services import shop_approve, shop_suspend
 
@@ -22,6 +25,7 @@ class ShopAdmin(admin.ModelAdmin):
     raw_id_fields = ["owner"]
     inlines = [ShopMemberInline]
     actions = ["approve_shops", "suspend_shops"]
+    action_form = ReasonActionForm
 
     def get_queryset(self, request):
         # The approval queue first: pending shops at the top.
@@ -31,14 +35,20 @@ class ShopAdmin(admin.ModelAdmin):
 
     @admin.action(description="Approve selected shops", permissions=["change"])
     def approve_shops(self, request, queryset):
+        reason = action_reason(request, "")
         for shop in queryset:
-            shop_approve(shop_id=shop.id)
+            with transaction.atomic():
+                shop = shop_approve(shop_id=shop.id, reason=reason)
+                operator_action_record(actor=request.user, action="shop_approve", obj=shop, reason=reason)
         messages.success(request, f"Approved {queryset.count()} shop(s).")
 
     @admin.action(description="Suspend selected shops", permissions=["change"])
     def suspend_shops(self, request, queryset):
+        reason = action_reason(request, "Suspended by an operator.")
         for shop in queryset:
-            shop_suspend(shop_id=shop.id, reason="Suspended by an operator.")
+            with transaction.atomic():
+                shop = shop_suspend(shop_id=shop.id, reason=reason)
+                operator_action_record(actor=request.user, action="shop_suspend", obj=shop, reason=reason)
         messages.warning(request, f"Suspended {queryset.count()} shop(s).")
 
 

@@ -1,0 +1,73 @@
+"""The operator console through the test client: operators act, other staff and sellers are refused."""
+
+import pytest
+
+from accounts.models import OperatorAction
+from accounts.tests.factories import UserFactory
+from catalog.models import Product
+from catalog.tests.factories import make_product
+from marketplace.demo import operators_group_ensure
+from shops.models import Shop
+from shops.tests.factories import ShopFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def operator():
+    user = UserFactory(is_staff=True)
+    user.groups.add(operators_group_ensure())
+    return user
+
+
+@pytest.fixture
+def plain_staff():
+    return UserFactory(is_staff=True)
+
+
+def test_operator_approves_and_suspends_shops_with_a_reason(client, operator):
+    pending = ShopFactory(status=Shop.Status.PENDING)
+    client.force_login(operator)
+    queue = client.get("/admin/shops/shop/")
+    assert queue.status_code == 200
+    response = client.post("/admin/shops/shop/", {"action": "approve_shops", "_selected_action": [pending.id],
+                                                  "reason": ""})
+    assert response.status_code == 302
+    response = client.post("/admin/shops/shop/", {"action": "suspend_shops", "_selected_action": [pending.id],
+                                                  "reason": "卖假货"})
+    pending.refresh_from_db()
+    assert pending.status == Shop.Status.SUSPENDED and pending.status_reason == "卖假货"
+    actions = list(OperatorAction.objects.order_by("id").values_list("action", "reason", "actor"))
+    assert actions == [("shop_approve", "", operator.id), ("shop_suspend", "卖假货", operator.id)]
+
+
+def test_operator_delists_a_product(client, operator):
+    product = make_product()
+    client.force_login(operator)
+    client.post("/admin/catalog/product/", {"action": "delist", "_selected_action": [product.id],
+                                            "reason": "图片侵权"})
+    product.refresh_from_db()
+    assert product.status == Product.Status.DELISTED and not product.visible
+    assert product.moderation_reason == "图片侵权"
+    assert OperatorAction.objects.get().action == "product_delist"
+
+
+def test_staff_outside_operators_and_sellers_are_refused(client, plain_staff):
+    pending = ShopFactory(status=Shop.Status.PENDING)
+    client.force_login(plain_staff)
+    assert client.get("/admin/shops/shop/").status_code == 403
+    client.post("/admin/shops/shop/", {"action": "approve_shops", "_selected_action": [pending.id]})
+    seller = ShopFactory().owner
+    client.force_login(seller)
+    response = client.get("/admin/shops/shop/")
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    client.post("/admin/shops/shop/", {"action": "approve_shops", "_selected_action": [pending.id]})
+    pending.refresh_from_db()
+    assert pending.status == Shop.Status.PENDING
+    assert not OperatorAction.objects.exists()
+
+
+def test_audit_log_is_read_only(client, operator):
+    client.force_login(operator)
+    assert client.get("/admin/accounts/operatoraction/").status_code == 200
+    assert client.get("/admin/accounts/operatoraction/add/").status_code == 403
