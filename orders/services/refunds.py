@@ -27,7 +27,7 @@ from payments.services import refund_create
 
 
 def parse_amount(value: Any, *, field: str = "amount") -> Decimal:
-    if isinstance(value, bool) or isinstance(value, float) or not isinstance(value, str | int):
+    if isinstance(value, bool | float) or not isinstance(value, str | int | Decimal):
         raise ValidationFailed(fields={field: [_("Give the amount as a decimal string such as \"28.00\".")]})
     try:
         amount = Decimal(str(value).strip())
