@@ -7,7 +7,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
 import time
 
 from channels.db import database_sync_to_async
@@ -26,6 +28,8 @@ CLOSE_NOT_FOUND = 4404
 CLOSE_TOO_BIG = 1009
 TYPING_EVERY_SECONDS = 2.0
 
+logger = logging.getLogger(__name__)
+
 
 def _unread_frame(user, conversation_id: int | None) -> dict:
     totals = chat_unread_totals(user=user)
@@ -39,11 +43,35 @@ def _unread_frame(user, conversation_id: int | None) -> dict:
 
 
 class _UnreadMixin:
-    """Forwards the per-user "unread" pushes, computed for this user."""
+    """Forwards the per-user "unread" pushes, computed for this user.
+
+    Pushes are coalesced: the counts are computed in a background task, and pushes that arrive
+    while it runs only mark their conversation dirty (a buyer sending 50 messages costs a few
+    queries here, not 50). Every frame carries the current totals, so skipping loses nothing.
+    """
 
     async def chat_unread(self, event):
-        frame = await database_sync_to_async(_unread_frame)(self.user, event.get("conversation"))
-        await self.send_json(frame)
+        dirty = self.__dict__.setdefault("_unread_dirty", [])
+        conversation_id = event.get("conversation")
+        if conversation_id not in dirty:
+            dirty.append(conversation_id)
+        task = self.__dict__.get("_unread_task")
+        if task is None or task.done():
+            self._unread_task = asyncio.create_task(self._unread_flush())
+
+    async def _unread_flush(self):
+        dirty = self._unread_dirty
+        try:
+            while dirty:
+                frame = await database_sync_to_async(_unread_frame)(self.user, dirty.pop(0))
+                await self.send_json(frame)
+        except Exception:  # a closed socket or a database hiccup: the next push recomputes
+            logger.exception("chat unread push failed")
+
+    def _unread_stop(self):
+        task = self.__dict__.get("_unread_task")
+        if task is not None and not task.done():
+            task.cancel()
 
 
 class _SizeLimitedJsonConsumer(AsyncJsonWebsocketConsumer):
@@ -102,6 +130,7 @@ class ConversationConsumer(_UnreadMixin, _SizeLimitedJsonConsumer):
         await self.accept()
 
     async def disconnect(self, code):
+        self._unread_stop()
         for group in getattr(self, "groups_joined", []):
             await self.channel_layer.group_discard(group, self.channel_name)
 
@@ -173,6 +202,7 @@ class InboxConsumer(_UnreadMixin, _SizeLimitedJsonConsumer):
         await self.chat_unread({"conversation": None})
 
     async def disconnect(self, code):
+        self._unread_stop()
         if self.group:
             await self.channel_layer.group_discard(self.group, self.channel_name)
 

@@ -1,0 +1,161 @@
+"""Chat pages through their real URLs: start, my chats, a conversation, the seller inbox; badges; admin; demo."""
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+
+from accounts.tests.factories import UserFactory
+from chat.demo import demo_chats_ensure
+from chat.models import Conversation, Message
+from chat.selectors import chat_unread_totals, shop_reply_time
+from chat.services import conversation_mark_read, conversation_report, conversation_start, message_send
+from chat.tests.factories import ProductFactory, ShopFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_start_page_shows_the_product_and_posting_opens_the_conversation(client):
+    product = ProductFactory(title="湘西腊肉 Smoked Bacon")
+    buyer = UserFactory()
+    client.force_login(buyer)
+    page = client.get("/chat/start/", {"shop": product.shop.slug, "product": product.pk})
+    assert page.status_code == 200 and "湘西腊肉 Smoked Bacon" in page.content.decode()
+
+    response = client.post("/chat/start/", {"shop": product.shop.slug, "product": product.pk})
+    conversation = Conversation.objects.get(buyer=buyer, shop=product.shop)
+    assert response.status_code == 302 and response["Location"] == f"/chats/{conversation.pk}/"
+    assert client.post("/chat/start/", {"shop": "nope"}).status_code == 404
+
+
+def test_start_needs_a_login_and_a_seller_cannot_start_with_their_own_shop(client):
+    shop = ShopFactory()
+    response = client.post("/chat/start/", {"shop": shop.slug})
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    client.force_login(shop.owner)
+    response = client.post("/chat/start/", {"shop": shop.slug}, follow=True, HTTP_ACCEPT_LANGUAGE="en")
+    assert not Conversation.objects.exists()
+    assert "own shop" in response.content.decode()
+
+
+def test_conversation_page_renders_text_as_text_and_is_404_for_strangers(client):
+    conversation, _ = conversation_start(buyer=UserFactory(), shop=ShopFactory())
+    message_send(user=conversation.buyer, conversation=conversation, text="<script>alert(1)</script>")
+    client.force_login(conversation.buyer)
+    body = client.get(f"/chats/{conversation.pk}/").content.decode()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body and "<script>alert(1)" not in body
+    assert 'id="chat-config"' in body and "js/chat.js" in body
+
+    client.force_login(UserFactory())
+    assert client.get(f"/chats/{conversation.pk}/").status_code == 404
+    assert client.get(f"/seller/inbox/{conversation.pk}/").status_code in (302, 404)
+
+
+def test_posting_without_javascript_sends_a_message(client):
+    conversation, _ = conversation_start(buyer=UserFactory(), shop=ShopFactory())
+    client.force_login(conversation.buyer)
+    response = client.post(f"/chats/{conversation.pk}/", {"text": "在吗？"})
+    assert response.status_code == 302
+    assert Message.objects.get(conversation=conversation).text == "在吗？"
+
+
+def test_seller_inbox_lists_unread_first_and_the_seller_reads_there(client):
+    shop = ShopFactory()
+    quiet, _ = conversation_start(buyer=UserFactory(username="laowang"), shop=shop)
+    thanks = message_send(user=quiet.buyer, conversation=quiet, text="谢谢")
+    conversation_mark_read(user=shop.owner, conversation=quiet, up_to=thanks.pk)
+    waiting, _ = conversation_start(buyer=UserFactory(username="xiaomei"), shop=shop)
+    message_send(user=waiting.buyer, conversation=waiting, text="这个腊肉很辣吗？")
+    client.force_login(shop.owner)
+
+    page = client.get("/seller/inbox/")
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert body.index("xiaomei") < body.index("laowang")
+    assert 'id="seller-inbox-badge">1<' in body and 'id="chat-badge" data-count="1"' in body
+
+    assert client.get(f"/seller/inbox/{waiting.pk}/").status_code == 200
+    assert client.get(f"/chats/{waiting.pk}/").status_code == 302  # the seller's side lives in the seller center
+
+
+def test_my_chats_lists_the_buyers_conversations_with_badges(client):
+    conversation, _ = conversation_start(buyer=UserFactory(), shop=ShopFactory(name="湖南老农家"))
+    message_send(user=conversation.shop.owner, conversation=conversation, text="您好")
+    client.force_login(conversation.buyer)
+    body = client.get("/chats/").content.decode()
+    assert "湖南老农家" in body and "您好" in body
+    assert 'id="chat-badge" data-count="1"' in body
+
+
+def test_header_badge_costs_one_query(django_assert_num_queries):
+    shop = ShopFactory()
+    conversation, _ = conversation_start(buyer=UserFactory(), shop=shop)
+    message_send(user=shop.owner, conversation=conversation, text="您好")
+    # the owner also buys elsewhere, and has an answer waiting there
+    elsewhere, _ = conversation_start(buyer=shop.owner, shop=ShopFactory())
+    message_send(user=elsewhere.shop.owner, conversation=elsewhere, text="到货了")
+    message_send(user=elsewhere.shop.owner, conversation=elsewhere, text="？")
+    message_send(user=conversation.buyer, conversation=conversation, text="在吗")
+    with django_assert_num_queries(1):
+        totals = chat_unread_totals(user=shop.owner)
+    assert (totals.buyer, totals.seller, totals.total) == (2, 1, 3)
+    with django_assert_num_queries(1):
+        assert chat_unread_totals(user=conversation.buyer).total == 0
+
+
+def test_operators_read_messages_only_of_reported_conversations(client):
+    conversation, _ = conversation_start(buyer=UserFactory(), shop=ShopFactory())
+    message_send(user=conversation.buyer, conversation=conversation, text="加我微信私下转账")
+    operator = UserFactory(is_staff=True)
+    group = Group.objects.create(name="Operators")
+    group.permissions.set(Permission.objects.filter(content_type__app_label="chat"))
+    operator.groups.add(group)
+    client.force_login(operator)
+    url = f"/admin/chat/conversation/{conversation.pk}/change/"
+    assert "加我微信私下转账" not in client.get(url).content.decode()
+
+    conversation_report(user=conversation.shop.owner, conversation=conversation, reason="asks for direct payment")
+    assert "加我微信私下转账" in client.get(url).content.decode()
+    listing = client.get("/admin/chat/conversation/?reported__exact=1").content.decode()
+    assert f"/admin/chat/conversation/{conversation.pk}/change/" in listing
+
+
+def test_shop_reply_time_is_the_median_over_30_days():
+    from datetime import timedelta
+
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    shop = ShopFactory()
+    assert shop_reply_time(shop_id=shop.pk) is None
+    now = timezone.now()
+    for minutes_to_answer in (2, 4, 30):
+        conversation, _ = conversation_start(buyer=UserFactory(), shop=shop)
+        asked = message_send(user=conversation.buyer, conversation=conversation, text="在吗？")
+        again = message_send(user=conversation.buyer, conversation=conversation, text="？")
+        answer = message_send(user=shop.owner, conversation=conversation, text="在的")
+        Message.objects.filter(pk=asked.pk).update(created_at=now - timedelta(hours=1))
+        Message.objects.filter(pk=again.pk).update(created_at=now - timedelta(minutes=59))
+        Message.objects.filter(pk=answer.pk).update(created_at=now - timedelta(hours=1)
+                                                   + timedelta(minutes=minutes_to_answer))
+    old, _ = conversation_start(buyer=UserFactory(), shop=shop)
+    for text, days in (("old question", 40), ("old answer", 35)):
+        m = message_send(user=old.buyer if text.startswith("old q") else shop.owner, conversation=old, text=text)
+        Message.objects.filter(pk=m.pk).update(created_at=now - timedelta(days=days))
+    cache.delete(f"chat:reply-time:{shop.pk}")
+    assert shop_reply_time(shop_id=shop.pk) == 240
+
+
+def test_demo_creates_the_spicy_meat_question_and_tolerates_a_missing_shop():
+    demo_chats_ensure()  # no farm shop yet: nothing happens
+    assert not Conversation.objects.exists()
+    buyer = UserFactory(username="buyer")
+    UserFactory(username="xiaomei")
+    shop = ShopFactory(owner=UserFactory(username="farmer"))
+    ProductFactory(shop=shop, title="湘西腊肉 Xiangxi Smoked Bacon")
+    demo_chats_ensure()
+    demo_chats_ensure()  # idempotent
+    conversation = Conversation.objects.get(buyer=buyer, shop=shop)
+    texts = list(Message.objects.filter(conversation=conversation).exclude(text="").values_list("text", flat=True))
+    assert texts[0] == "这个腊肉很辣吗？" and texts[1].startswith("不算很辣")
+    assert Message.objects.filter(conversation=conversation, product__isnull=False).count() == 1
+    assert Conversation.objects.count() == 2
+    assert shop_reply_time(shop_id=shop.pk) is not None

@@ -1,0 +1,84 @@
+"""The offline e-mail: once per unread burst, never twice, not when read in time."""
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from accounts.tests.factories import UserFactory
+from chat import tasks
+from chat.models import Message, OfflineNotice
+from chat.services import conversation_mark_read, conversation_start, message_send
+from chat.tests.factories import ShopFactory, staff_for
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def scheduled(monkeypatch):
+    calls = []
+    monkeypatch.setattr(tasks.chat_offline_notify_task, "apply_async",
+                        lambda args, countdown: calls.append((tuple(args), countdown)))
+    return calls
+
+
+def age(message_ids, minutes=10):
+    Message.objects.filter(pk__in=message_ids).update(created_at=timezone.now() - timedelta(minutes=minutes))
+
+
+def run(args):
+    return tasks.chat_offline_notify_task.apply(args=args).get()
+
+
+def test_one_email_per_burst_even_if_the_task_runs_twice(scheduled, django_capture_on_commit_callbacks, settings):
+    settings.CHAT_OFFLINE_NOTIFY_MINUTES = 5
+    conversation, _ = conversation_start(buyer=UserFactory(), shop=ShopFactory())
+    staff = staff_for(conversation.shop)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = message_send(user=conversation.buyer, conversation=conversation, text="这个腊肉很辣吗？")
+        second = message_send(user=conversation.buyer, conversation=conversation, text="能发到武汉吗？")
+    # one schedule for the burst, five minutes out
+    assert scheduled == [((conversation.pk, "seller", first.pk), 300)]
+
+    assert run(scheduled[0][0]).startswith("wait:")  # too early: nothing yet
+    age([first.pk, second.pk])
+    assert run(scheduled[0][0]) == "sent"
+    assert run(scheduled[0][0]) == "already"
+    assert len(mail.outbox) == 1
+    email = mail.outbox[0]
+    assert sorted(email.to) == sorted([conversation.shop.owner.email, staff.email])
+    assert "这个腊肉很辣吗？" in email.body and "能发到武汉吗？" in email.body
+    assert f"/seller/inbox/{conversation.pk}/" in email.body
+    assert OfflineNotice.objects.get().sent_at is not None
+
+    # the seller reads and answers: the buyer's next question starts a new burst, and a new e-mail
+    with django_capture_on_commit_callbacks(execute=True):
+        reply = message_send(user=staff, conversation=conversation, text="微辣")
+        third = message_send(user=conversation.buyer, conversation=conversation, text="好的")
+    assert [s[0] for s in scheduled[1:]] == [(conversation.pk, "buyer", reply.pk),
+                                             (conversation.pk, "seller", third.pk)]
+    conversation_mark_read(user=conversation.buyer, conversation=conversation, up_to=reply.pk)
+    age([reply.pk, third.pk])
+    assert run(scheduled[1][0]) == "read"  # the buyer saw the answer in time: no e-mail
+    assert run(scheduled[2][0]) == "sent"
+    assert len(mail.outbox) == 2 and mail.outbox[1].to == email.to
+
+
+def test_a_failed_send_can_be_retried(scheduled, django_capture_on_commit_callbacks, monkeypatch):
+    conversation, _ = conversation_start(buyer=UserFactory(), shop=ShopFactory())
+    with django_capture_on_commit_callbacks(execute=True):
+        message = message_send(user=conversation.shop.owner, conversation=conversation, text="您好，腊肉到货了")
+    age([message.pk])
+    import chat.services
+
+    def broken(*args, **kwargs):
+        raise OSError("smtp down")
+
+    monkeypatch.setattr(chat.services, "send_mail", broken)
+    with pytest.raises(OSError):
+        chat.services.offline_notice_send(conversation_id=conversation.pk, recipient_role="buyer",
+                                          first_message_id=message.pk)
+    monkeypatch.undo()
+    assert run([conversation.pk, "buyer", message.pk]) == "sent"
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == [conversation.buyer.email]
