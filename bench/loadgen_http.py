@@ -1,0 +1,117 @@
+"""HTTP load generator: one process, asyncio + aiohttp, a fixed number of concurrent clients (closed loop).
+
+Reads a JSON spec on stdin, prints progress on stderr once a second and one JSON result line on stdout.
+It stops by itself after `duration` seconds, after `max_requests`, or (checkout) when every client has
+seen the SKU sold out. Only 127.0.0.1 is allowed.
+
+spec: {"base_url", "concurrency", "duration", "max_requests"?, "mode": "get" | "checkout",
+       "paths": [...] (get), "tokens": [...], "sku": id, "quantity": 1 (checkout)}
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import resource
+import sys
+import time
+import uuid
+from urllib.parse import urlsplit
+
+import aiohttp
+
+ADDRESS = {"name": "压测买家", "phone": "13800000000", "province": "湖南", "city": "长沙", "line": "岳麓区 1 号"}
+
+
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+async def main(spec: dict) -> dict:
+    base = spec["base_url"].rstrip("/")
+    if urlsplit(base).hostname not in ("127.0.0.1", "localhost"):
+        raise SystemExit("the load generator only talks to 127.0.0.1")
+    concurrency = int(spec["concurrency"])
+    duration = float(spec["duration"])
+    max_requests = int(spec.get("max_requests") or 10**12)
+    mode = spec.get("mode", "get")
+    paths = spec.get("paths") or ["/"]
+    tokens = spec.get("tokens") or []
+    statuses: dict[int, int] = {}
+    latencies: list[float] = []  # successful requests only (2xx)
+    errors: list[str] = []
+    sold_out = 0
+    issued = 0
+    done = 0
+    started = time.monotonic()
+    deadline = started + duration
+    cpu0 = _cpu()
+
+    connector = aiohttp.TCPConnector(limit=concurrency, limit_per_host=concurrency, force_close=False)
+    timeout = aiohttp.ClientTimeout(total=60)
+    async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
+
+        async def client(index: int) -> None:
+            nonlocal issued, done, sold_out
+            headers = {"Accept": "application/json"}
+            if tokens:
+                headers["Authorization"] = f"Token {tokens[index % len(tokens)]}"
+            n = index
+            while time.monotonic() < deadline and issued < max_requests:
+                issued += 1
+                t0 = time.perf_counter()
+                try:
+                    if mode == "checkout":
+                        body = {"address": ADDRESS, "items": [{"sku": spec["sku"], "quantity": spec.get("quantity", 1)}]}
+                        request = session.post(f"{base}/api/v1/checkout/", json=body,
+                                               headers={**headers, "Idempotency-Key": uuid.uuid4().hex})
+                    else:
+                        request = session.get(f"{base}{paths[n % len(paths)]}", headers=headers)
+                    async with request as response:
+                        await response.read()
+                        status = response.status
+                except Exception as exc:  # noqa: BLE001 - counted and reported, never hidden
+                    status = 0
+                    if len(errors) < 20:
+                        errors.append(repr(exc))
+                elapsed = time.perf_counter() - t0
+                statuses[status] = statuses.get(status, 0) + 1
+                done += 1
+                if 200 <= status < 300:
+                    latencies.append(elapsed)
+                n += concurrency
+                if mode == "checkout" and status == 409:
+                    sold_out += 1
+                    return  # this buyer saw "out of stock": the sale is over for them
+
+        async def progress() -> None:
+            last = 0
+            while True:
+                await asyncio.sleep(1.0)
+                now = time.monotonic() - started
+                print(f"  [{spec.get('label', 'http')}] {now:5.1f}s {done} done (+{done - last}/s) "
+                      f"statuses={statuses}", file=sys.stderr, flush=True)
+                last = done
+
+        reporter = asyncio.create_task(progress())
+        await asyncio.gather(*(client(i) for i in range(concurrency)))
+        reporter.cancel()
+    elapsed = time.monotonic() - started
+    cpu = _cpu() - cpu0
+    ok = sum(n for s, n in statuses.items() if 200 <= s < 300)
+    return {"label": spec.get("label"), "concurrency": concurrency, "elapsed_s": round(elapsed, 3), "requests": done,
+            "ok": ok, "statuses": {str(k): v for k, v in sorted(statuses.items())}, "errors": errors,
+            "rate_ok": round(ok / elapsed, 1) if elapsed else 0.0, "latencies": latencies,
+            "loadgen_cpu_s": round(cpu, 2), "loadgen_cpu_pct": round(100 * cpu / elapsed, 1) if elapsed else 0.0}
+
+
+if __name__ == "__main__":
+    try:
+        import uvloop
+
+        uvloop.install()
+    except ImportError:
+        pass
+    result = asyncio.run(main(json.loads(sys.stdin.read())))
+    print(json.dumps(result))
