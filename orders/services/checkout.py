@@ -190,7 +190,8 @@ def checkout_place(*, buyer, address: Any, items: Any = None, idempotency_key: s
     )
     deadline = now + settings.ORDER_PAYMENT_DEADLINE
     orders = Order.objects.bulk_create([
-        Order(number=numbers[shop_id], buyer=buyer, shop=shop_skus[0].product.shop, payment=payment, total=totals[shop_id],
+        Order(number=numbers[shop_id], buyer=buyer, shop=shop_skus[0].product.shop, payment=payment,
+              total=totals[shop_id],
               item_count=sum(wanted[s.pk] for s in shop_skus), payment_deadline_at=deadline,
               ship_name=address["name"], ship_phone=address["phone"], ship_province=address["province"],
               ship_city=address["city"], ship_line=address["line"])

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from catalog.errors import OutOfStock
@@ -27,13 +28,13 @@ from orders.services.lifecycle import order_cancel, order_confirm_receipt
 from orders.services.refunds import order_refundable_amount, refund_request_create
 
 STATUS_TABS = [
-    ("", _("All")),
-    (Order.Status.PENDING_PAYMENT, _("To pay")),
-    (Order.Status.PAID, _("To ship")),
-    (Order.Status.SHIPPED, _("To receive")),
-    (Order.Status.COMPLETED, _("Completed")),
-    (Order.Status.REFUNDED, _("Refunded")),
-    (Order.Status.CANCELLED, _("Cancelled")),
+    ("", gettext_lazy("All")),
+    (Order.Status.PENDING_PAYMENT, gettext_lazy("To pay")),
+    (Order.Status.PAID, gettext_lazy("To ship")),
+    (Order.Status.SHIPPED, gettext_lazy("To receive")),
+    (Order.Status.COMPLETED, gettext_lazy("Completed")),
+    (Order.Status.REFUNDED, gettext_lazy("Refunded")),
+    (Order.Status.CANCELLED, gettext_lazy("Cancelled")),
 ]
 
 

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from common.errors import DomainError
@@ -19,13 +20,13 @@ from orders.views.public import _back, _error_message
 from shops.decorators import seller_required
 
 SELLER_TABS = [
-    ("", _("All")),
-    (Order.Status.PAID, _("To ship")),
-    (Order.Status.PENDING_PAYMENT, _("Awaiting payment")),
-    (Order.Status.SHIPPED, _("Shipped")),
-    (Order.Status.COMPLETED, _("Completed")),
-    (Order.Status.REFUNDED, _("Refunded")),
-    (Order.Status.CANCELLED, _("Cancelled")),
+    ("", gettext_lazy("All")),
+    (Order.Status.PAID, gettext_lazy("To ship")),
+    (Order.Status.PENDING_PAYMENT, gettext_lazy("Awaiting payment")),
+    (Order.Status.SHIPPED, gettext_lazy("Shipped")),
+    (Order.Status.COMPLETED, gettext_lazy("Completed")),
+    (Order.Status.REFUNDED, gettext_lazy("Refunded")),
+    (Order.Status.CANCELLED, gettext_lazy("Cancelled")),
 ]
 CARRIERS = ["顺丰速运 SF Express", "中通快递 ZTO", "圆通速递 YTO", "韵达快递 Yunda", "申通快递 STO", "京东物流 JD",
             "中国邮政 EMS"]

@@ -63,11 +63,11 @@ def ledger_transaction_post(*, kind: str, key: str, currency: str, entries: list
 
 def ledger_payment_captured(*, payment: Payment, allocations: list) -> LedgerTransaction | None:
     """Buyer payments clearing → escrow held for each shop."""
-    K = LedgerAccount.Kind
-    keys = [(K.BUYER_CLEARING, None)] + [(K.ESCROW, a.shop_id) for a in allocations]
+    kind = LedgerAccount.Kind
+    keys = [(kind.BUYER_CLEARING, None)] + [(kind.ESCROW, a.shop_id) for a in allocations]
     accounts = ledger_accounts_get(keys=keys, currency=payment.currency)
-    entries = [(accounts[(K.ESCROW, a.shop_id)], to_fen(a.amount)) for a in allocations]
-    entries.insert(0, (accounts[(K.BUYER_CLEARING, None)], -sum(fen for _a, fen in entries)))
+    entries = [(accounts[(kind.ESCROW, a.shop_id)], to_fen(a.amount)) for a in allocations]
+    entries.insert(0, (accounts[(kind.BUYER_CLEARING, None)], -sum(fen for _a, fen in entries)))
     return ledger_transaction_post(kind=LedgerTransaction.Kind.PAYMENT_CAPTURED, key=f"capture:{payment.pk}",
                                    currency=payment.currency, entries=entries, reference=payment.reference,
                                    payment_id=payment.pk)
@@ -75,12 +75,12 @@ def ledger_payment_captured(*, payment: Payment, allocations: list) -> LedgerTra
 
 def ledger_refund(*, refund) -> LedgerTransaction | None:
     """Escrow held for the shop → refunds to buyers."""
-    K = LedgerAccount.Kind
-    accounts = ledger_accounts_get(keys=[(K.ESCROW, refund.shop_id), (K.REFUNDS, None)], currency=refund.currency)
+    kind = LedgerAccount.Kind
+    accounts = ledger_accounts_get(keys=[(kind.ESCROW, refund.shop_id), (kind.REFUNDS, None)], currency=refund.currency)
     fen = to_fen(refund.amount)
     return ledger_transaction_post(
         kind=LedgerTransaction.Kind.REFUND, key=f"refund:{refund.pk}", currency=refund.currency,
-        entries=[(accounts[(K.ESCROW, refund.shop_id)], -fen), (accounts[(K.REFUNDS, None)], fen)],
+        entries=[(accounts[(kind.ESCROW, refund.shop_id)], -fen), (accounts[(kind.REFUNDS, None)], fen)],
         reference=refund.reference, payment_id=refund.payment_id,
     )
 
@@ -92,15 +92,15 @@ def escrow_release(*, shop_id: int, reference: str, amount: Decimal, commission:
 
     Once per reference (a second call is a no-op).
     """
-    K = LedgerAccount.Kind
+    kind = LedgerAccount.Kind
     gross, fee = to_fen(amount), to_fen(commission)
     if fee < 0 or fee > gross:
         raise LedgerUnbalanced(f"Commission {commission} out of range for {amount}.")
     accounts = ledger_accounts_get(
-        keys=[(K.ESCROW, shop_id), (K.SHOP_PENDING, shop_id), (K.PLATFORM_REVENUE, None)], currency=currency)
+        keys=[(kind.ESCROW, shop_id), (kind.SHOP_PENDING, shop_id), (kind.PLATFORM_REVENUE, None)], currency=currency)
     return ledger_transaction_post(
         kind=LedgerTransaction.Kind.RECEIPT_CONFIRMED, key=f"release:{reference}", currency=currency,
-        entries=[(accounts[(K.ESCROW, shop_id)], -gross), (accounts[(K.SHOP_PENDING, shop_id)], gross - fee),
-                 (accounts[(K.PLATFORM_REVENUE, None)], fee)],
+        entries=[(accounts[(kind.ESCROW, shop_id)], -gross), (accounts[(kind.SHOP_PENDING, shop_id)], gross - fee),
+                 (accounts[(kind.PLATFORM_REVENUE, None)], fee)],
         reference=reference,
     )

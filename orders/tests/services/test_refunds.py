@@ -25,7 +25,7 @@ from payments.selectors import ledger_balance
 
 
 @pytest.mark.django_db
-def test_refund_request_pauses_auto_confirm_and_a_full_refund_returns_unshipped_stock(django_capture_on_commit_callbacks):
+def test_full_refund_of_an_unshipped_order_returns_the_stock(django_capture_on_commit_callbacks):
     sku = SkuFactory(stock=5, price=Decimal("28.00"))
     order = placed_paid(UserFactory(), sku, quantity=2)
     request = refund_request_create(order_id=order.pk, buyer=order.buyer, reason="下错单了")

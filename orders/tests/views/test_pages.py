@@ -1,0 +1,138 @@
+"""Buyer and seller pages through the real URLs with the Django test client."""
+
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from accounts.tests.factories import UserFactory
+from orders.models import CartItem, Order
+from orders.tests.factories import ADDRESS, ShopFactory, sku_in_shop
+
+pytestmark = pytest.mark.django_db
+
+
+def logged_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_the_url_names_other_pages_rely_on():
+    assert reverse("orders:cart") == "/cart/"
+    assert reverse("orders:cart-add") == "/cart/add/"
+    assert reverse("orders:my-orders") == "/orders/"
+    assert reverse("seller:orders") == "/seller/orders/"
+    assert reverse("payments:sandbox", kwargs={"payment_id": 1}) == "/pay/sandbox/1/"
+
+
+def test_add_to_cart_then_cart_page_shows_it_and_the_badge_counts():
+    buyer, sku = UserFactory(), sku_in_shop(ShopFactory(), price="28.00")
+    client = logged_in(buyer)
+
+    response = client.post("/cart/add/", {"sku": sku.pk, "quantity": "2"})
+    assert response.status_code == 302
+    page = client.get("/cart/")
+
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert sku.product.title in html and "56.00" in html
+    assert 'id="cart-badge" data-count="1"' in html
+
+
+@pytest.mark.parametrize("quantity", ["-1", "0", "1.5", "1e3", str(2**63), "abc"])
+def test_add_to_cart_with_a_bad_quantity_writes_nothing(quantity):
+    client = logged_in(UserFactory())
+    response = client.post("/cart/add/", {"sku": sku_in_shop(ShopFactory()).pk, "quantity": quantity}, follow=True)
+    assert response.status_code == 200 and not CartItem.objects.exists()
+
+
+def test_anonymous_add_to_cart_goes_to_log_in():
+    response = Client().post("/cart/add/", {"sku": 1, "quantity": 1})
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+def test_buy_now_goes_to_checkout_and_placing_the_order_goes_to_the_pay_page():
+    buyer, sku = UserFactory(), sku_in_shop(ShopFactory(), price="28.00", stock=3)
+    client = logged_in(buyer)
+
+    to_checkout = client.post("/cart/add/", {"sku": sku.pk, "quantity": "2", "buy_now": "1"})
+    assert to_checkout["Location"] == f"/checkout/?sku={sku.pk}&quantity=2"
+    page = client.get(to_checkout["Location"])
+    assert page.status_code == 200 and "56.00" in page.content.decode()
+    key = re.search(r'name="idempotency_key" value="([0-9a-f]+)"', page.content.decode()).group(1)
+
+    form = {**ADDRESS, "idempotency_key": key, "sku": sku.pk, "quantity": 2}
+    placed = client.post(to_checkout["Location"], form)
+    double_submit = client.post(to_checkout["Location"], form)
+
+    order = Order.objects.get()
+    assert placed.status_code == 302 and placed["Location"] == f"/pay/sandbox/{order.payment_id}/"
+    assert double_submit["Location"] == placed["Location"] and Order.objects.count() == 1
+
+    pay_page = client.get(placed["Location"])
+    assert pay_page.status_code == 200 and "56.00" in pay_page.content.decode()
+    paid = client.post(placed["Location"])
+    assert paid["Location"] == "/orders/"
+    order.refresh_from_db()
+    assert order.status == "paid"
+    orders_page = client.get("/orders/").content.decode()
+    assert order.number in orders_page and "timeline" in orders_page
+
+
+def test_checkout_page_shows_address_errors_and_keeps_stock():
+    buyer, sku = UserFactory(), sku_in_shop(ShopFactory(), stock=3)
+    client = logged_in(buyer)
+    client.post("/cart/add/", {"sku": sku.pk, "quantity": "1"})
+
+    response = client.post("/checkout/", {**ADDRESS, "phone": "", "idempotency_key": "k"})
+
+    assert response.status_code == 200 and not Order.objects.exists()
+    sku.refresh_from_db()
+    assert sku.stock == 3
+
+
+def test_other_peoples_pages_are_404():
+    buyer, sku = UserFactory(), sku_in_shop(ShopFactory())
+    client = logged_in(buyer)
+    client.post("/cart/add/", {"sku": sku.pk, "quantity": "1"})
+    client.post("/checkout/", {**ADDRESS, "idempotency_key": "k"})
+    order = Order.objects.get()
+    stranger = logged_in(UserFactory())
+
+    assert stranger.get(f"/orders/{order.number}/").status_code == 404
+    assert stranger.get(f"/pay/sandbox/{order.payment_id}/").status_code == 404
+    assert stranger.post(f"/orders/{order.number}/cancel/").status_code == 404
+    assert stranger.get(f"/pay/sandbox/{2**70}/").status_code == 404
+    assert client.get(f"/orders/{order.number}/").status_code == 200
+
+
+def test_seller_ships_from_the_seller_center_and_answers_a_refund():
+    shop = ShopFactory()
+    buyer, sku = UserFactory(), sku_in_shop(shop, price="50.00")
+    client = logged_in(buyer)
+    client.post("/cart/add/", {"sku": sku.pk, "quantity": "1"})
+    client.post("/checkout/", {**ADDRESS, "idempotency_key": "k"})
+    order = Order.objects.get()
+    client.post(f"/pay/sandbox/{order.payment_id}/")
+    seller = logged_in(shop.owner)
+
+    listing = seller.get("/seller/orders/?status=paid")
+    assert listing.status_code == 200 and order.number in listing.content.decode()
+    assert 'data-testid="ship-form"' in listing.content.decode()
+    seller.post(f"/seller/orders/{order.number}/ship/", {"carrier": "SF Express", "tracking_number": "SF12345678"})
+    order.refresh_from_db()
+    assert order.status == "shipped" and order.tracking_number == "SF12345678"
+
+    client.post(f"/orders/{order.number}/refund/", {"reason": "坏了", "amount": "10.00"})
+    request = order.refund_requests.get()
+    assert "坏了" in seller.get("/seller/orders/").content.decode()
+    seller.post(f"/seller/refund-requests/{request.pk}/reject/", {"note": "照片显示完好"})
+    request.refresh_from_db()
+    assert request.status == "escalated"
+    # another seller cannot see or ship it
+    other = logged_in(ShopFactory().owner)
+    assert other.post(f"/seller/orders/{order.number}/ship/", {"carrier": "x", "tracking_number": "x1234"}
+                      ).status_code == 404
+    assert order.number not in other.get("/seller/orders/").content.decode()
