@@ -107,6 +107,7 @@
 
   /* ---------------------------------------------------------------- conversation page */
   function startConversation(cfg) {
+    var root = document.getElementById("chat");
     var list = document.getElementById("chat-list");
     var scroller = document.getElementById("chat-scroll");
     var form = document.getElementById("chat-form");
@@ -303,10 +304,11 @@
 
     socket = LiveSocket(cfg.ws, {
       open: function () {
+        root.setAttribute("data-live", "1");
         setConn("");
         catchUp(function () { flushOutbox(); markRead(); });
       },
-      lost: function () { setConn(S.reconnecting); },
+      lost: function () { root.setAttribute("data-live", "0"); setConn(S.reconnecting); },
       fatal: function (code) {
         setConn(code === 4401 ? S.loggedOut : S.gone, true);
         input.disabled = true;
