@@ -168,3 +168,17 @@ def test_report_through_the_api(chat):
     assert response.status_code == 200
     conversation.refresh_from_db()
     assert conversation.reported and conversation.report_reason == "私下转账"
+
+
+def test_sending_too_fast_over_http_is_429_with_retry_after(chat, settings):
+    import time
+
+    conversation, buyer, _seller, _product = chat
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "chat": "2/10s"}
+    while time.time() % 10 > 6:  # stay inside one window of the fixed-window limiter
+        time.sleep(0.2)
+    client = client_for(buyer)
+    url = f"/api/v1/conversations/{conversation.pk}/messages/"
+    answers = [client.post(url, {"text": f"#{n}"}) for n in range(3)]
+    assert [a.status_code for a in answers] == [201, 201, 429]
+    assert answers[2].json()["error"]["code"] == "rate_limited" and int(answers[2]["Retry-After"]) >= 1
