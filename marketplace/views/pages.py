@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import render
 
 from catalog.access import access_public_product
+from chat.selectors import shop_reply_time
 from catalog.models import Product
 from catalog.selectors import (
     category_tree,
@@ -77,10 +78,6 @@ def product_page(request, product_id):
     return render(request, "catalog/product_detail.html", context)
 
 
-def _reply_time(shop_id: int):
-    """The seller's typical reply time, once the chat app provides it."""
-    try:
-        from chat.selectors import shop_reply_time
-    except ImportError:
-        return None
+def _reply_time(shop_id: int) -> float | None:
+    """The seller's typical reply time (median over 30 days), in seconds."""
     return shop_reply_time(shop_id=shop_id)

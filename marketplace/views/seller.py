@@ -1,9 +1,12 @@
 """The seller center's dashboard: figures from several apps, composed here at the top."""
 
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from catalog.models import Product
 from catalog.selectors import products_for_seller
+from chat.selectors import chat_unread_totals
 from shops.decorators import seller_required
 
 
@@ -27,6 +30,7 @@ def dashboard(request):
 
 
 def _other_apps_figures(request) -> dict:
-    """Orders to ship, unread chats and money, as those apps provide selectors for them."""
-    figures: dict = {}
-    return figures
+    """Unread chats (and, from the orders and payments apps, orders to ship and money)."""
+    figures = [{"label": _("Unread chats"), "value": chat_unread_totals(user=request.user).seller,
+                "url": reverse("seller:inbox")}]
+    return {"figures": figures}
