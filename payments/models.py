@@ -129,8 +129,10 @@ class LedgerAccount(models.Model):
     class Meta:
         ordering = ["kind", "shop_id", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["kind", "shop", "currency"], nulls_distinct=False,
-                                    name="ledger_account_unique"),
+            models.UniqueConstraint(fields=["kind", "shop", "currency"], condition=Q(shop__isnull=False),
+                                    name="ledger_account_unique_per_shop"),
+            models.UniqueConstraint(fields=["kind", "currency"], condition=Q(shop__isnull=True),
+                                    name="ledger_account_unique_platform"),
             models.CheckConstraint(
                 condition=(Q(kind__in=["escrow", "shop_pending"], shop__isnull=False)
                            | Q(kind__in=["buyer_clearing", "platform_revenue", "refunds"], shop__isnull=True)),
