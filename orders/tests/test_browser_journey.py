@@ -4,7 +4,7 @@ order confirmed by the buyer, the other by the auto-confirm task when the clock 
 from datetime import timedelta
 
 import pytest
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.tests.factories import PASSWORD, UserFactory
@@ -16,37 +16,13 @@ from orders.tests.factories import ShopFactory, sku_in_shop
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def product_page(product_id: int) -> str | None:
-    for name in ("catalog:product", "catalog:product-detail"):
-        try:
-            return reverse(name, kwargs={"product_id": product_id})
-        except NoReverseMatch:
-            continue
-    return None
-
-
 def add_to_cart(page, base: str, sku, quantity: int) -> None:
-    """Through the product page's form when the catalogue serves it; otherwise the same POST to /cart/add/."""
-    url = product_page(sku.product_id)
-    if url:
-        page.goto(base + url)
-        page.check(f"input[name=sku][value='{sku.pk}']")
-        page.fill("input[name=quantity]", str(quantity))
-        with page.expect_navigation():
-            page.click("[data-testid=add-to-cart]")
-        return
-    page.goto(base + "/cart/")
+    """Through the product page's form, as a buyer would."""
+    page.goto(base + reverse("product", kwargs={"product_id": sku.product_id}))
+    page.check(f"input[name=sku][value='{sku.pk}']")
+    page.fill("input[name=quantity]", str(quantity))
     with page.expect_navigation():
-        page.evaluate("""([sku, quantity]) => {
-            const form = document.createElement('form');
-            form.method = 'post'; form.action = '/cart/add/';
-            const token = document.cookie.split('; ').find(c => c.startsWith('csrftoken=')).split('=')[1];
-            for (const [name, value] of [['csrfmiddlewaretoken', token], ['sku', sku], ['quantity', quantity]]) {
-                const input = document.createElement('input');
-                input.type = 'hidden'; input.name = name; input.value = String(value); form.appendChild(input);
-            }
-            document.body.appendChild(form); form.submit();
-        }""", [sku.pk, quantity])
+        page.click("[data-testid=add-to-cart]")
 
 
 def test_two_shops_one_payment_ship_confirm_and_auto_confirm(asgi_server, new_page):
