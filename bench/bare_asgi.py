@@ -11,8 +11,14 @@ the same settings: `uvicorn bench.bare_asgi:application`.
 from __future__ import annotations
 
 import json
+import os
+import sys
 
-from marketplace.asgi import application as marketplace_application
+# An experiment knob (bench/RESULTS.md): the GIL switch interval of the server's workers.
+if os.environ.get("BENCH_SWITCH_INTERVAL"):
+    sys.setswitchinterval(float(os.environ["BENCH_SWITCH_INTERVAL"]))
+
+from marketplace.asgi import application as marketplace_application  # noqa: E402
 
 _BODY = json.dumps({"count": 1, "next": None, "previous": None, "results": [
     {"id": 1, "title": "湖南农家腌萝卜 pickled radish", "price_min": "28.00", "currency": "CNY",

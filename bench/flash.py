@@ -28,7 +28,7 @@ TARGET_NO_COLLAPSE = 0.8
 # The server's configuration (the "after" column of RESULTS.md). Each uvicorn worker keeps a pool of at
 # most DB_POOL_MAX connections, so at most workers × DB_POOL_MAX transactions reach the hot row at once
 # whatever the number of buyers; without it every request opens its own connection (CONN_MAX_AGE=0).
-SERVER_ENV = {"DB_POOL": "1", "DB_POOL_MIN": "2", "DB_POOL_MAX": "2", "DB_POOL_TIMEOUT": "60", "CELERY_EAGER": "0"}
+SERVER_ENV = {"DB_POOL": "1", "DB_POOL_MIN": "1", "DB_POOL_MAX": "2", "DB_POOL_TIMEOUT": "60", "CELERY_EAGER": "0"}
 BEFORE_ENV = {"DB_POOL": "0", "CONN_MAX_AGE": "0", "CELERY_EAGER": "0"}
 
 
@@ -109,6 +109,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--workers", type=int, default=2, help="uvicorn workers")
     parser.add_argument("--before", action="store_true", help="the app's default DB settings (no pool)")
+    parser.add_argument("--env", action="append", default=[], metavar="KEY=VALUE",
+                        help="extra server environment (experiments: DB_POOL_MAX=1, BENCH_SWITCH_INTERVAL=…)")
     parser.add_argument("--strict", action="store_true", help="a missed speed target fails the command too")
     args = parser.parse_args(argv)
     levels = [int(x) for x in args.concurrency.split(",")]
@@ -117,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
 
     fx = setup(max(levels))
     c.redis_flush()
-    env = BEFORE_ENV if args.before else SERVER_ENV
+    env = dict(BEFORE_ENV if args.before else SERVER_ENV, **dict(kv.split("=", 1) for kv in args.env))
     free = c.connections_free()
     results: dict = {"config": {"workers": args.workers, "server_env": env, "stock": STOCK, "duration_s": duration,
                                 "runs": runs, "pg_connections_free": free},
