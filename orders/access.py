@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from common.errors import NotFound
-from orders.models import CartItem, Order, RefundRequest
+from orders.models import CartItem, Order, RefundRequest, Review
 from payments.access import parse_id
 
 _NUMBER = re.compile(r"^[0-9]{8,24}$")
@@ -52,3 +52,13 @@ def access_seller_refund_request(*, user, refund_request_id) -> RefundRequest:
     if request is None:
         raise NotFound()
     return request
+
+
+def access_seller_review(*, user, review_id) -> Review:
+    """A review of the shop the user works for; another shop's review is 404."""
+    if not user.is_authenticated:
+        raise NotFound()
+    review = Review.objects.select_related("shop").filter(pk=parse_id(review_id), shop__members__user=user).first()
+    if review is None:
+        raise NotFound()
+    return review

@@ -5,20 +5,38 @@ from __future__ import annotations
 import hashlib
 import json
 
+from drf_spectacular.utils import extend_schema
 from rest_framework import status
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from catalog.access import access_public_product
 from common.api import Pagination
 from common.errors import ValidationFailed
 from common.ratelimit import rate_limit_check
 from orders import serializers as s
-from orders.access import access_buyer_order, access_cart_item, access_seller_order, access_seller_refund_request
-from orders.selectors import buyer_orders, cart_view, seller_orders
+from orders.access import (
+    access_buyer_order,
+    access_cart_item,
+    access_seller_order,
+    access_seller_refund_request,
+    access_seller_review,
+)
+from orders.selectors import (
+    buyer_orders,
+    cart_view,
+    product_review_summary,
+    product_reviews,
+    seller_orders,
+    seller_reviews,
+)
 from orders.services.cart import cart_item_add, cart_item_remove, cart_item_update
 from orders.services.checkout import checkout_place
 from orders.services.lifecycle import order_cancel, order_confirm_receipt, order_ship
 from orders.services.refunds import refund_request_accept, refund_request_create, refund_request_reject
+from orders.services.reviews import review_create, review_reply
 from shops.access import access_seller_shop
 
 MAX_IDEMPOTENCY_KEY = 255
@@ -148,3 +166,60 @@ class SellerRefundRequestRejectApi(APIView):
         refund_request = refund_request_reject(refund_request_id=refund_request.pk, actor=request.user,
                                                note=data["note"])
         return Response(s.refund_request_data(refund_request))
+
+
+# --- reviews ----------------------------------------------------------------------------------------
+
+
+class OrderReviewsApi(APIView):
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    @extend_schema(request={"application/json": s.ReviewCreateInputSerializer,
+                            "multipart/form-data": s.ReviewCreateInputSerializer},
+                   responses={201: s.PrivateReviewOut})
+    def post(self, request, number: str):
+        order = access_buyer_order(user=request.user, number=number)
+        data = _valid(s.ReviewCreateInputSerializer, request.data)
+        photos = request.FILES.getlist("photos")
+        review = review_create(order_id=order.pk, buyer=request.user, line_id=data["line"], rating=data["rating"],
+                               text=data["text"], as_described=data["as_described"],
+                               communication=data["communication"], shipping=data["shipping"], photos=photos)
+        review = seller_reviews(shop=order.shop).get(pk=review.pk)
+        return Response(s.review_data(review, request=request, private=True), status=status.HTTP_201_CREATED)
+
+
+class ProductReviewsApi(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(parameters=[s.ProductReviewsFilterSerializer], responses=s.ProductReviewsPageOut)
+    def get(self, request, product_id: int):
+        product = access_public_product(product_id=product_id)
+        filters = _valid(s.ProductReviewsFilterSerializer, request.query_params)
+        reviews = product_reviews(product_id=product.pk, with_photos=filters["with_photos"],
+                                  stars=filters.get("rating"))
+        paginator = Pagination()
+        page = paginator.paginate_queryset(reviews, request, view=self)
+        response = paginator.get_paginated_response([s.review_data(r, request=request) for r in page])
+        response.data["summary"] = s.review_summary_data(product_review_summary(product=product))
+        return response
+
+
+class SellerReviewsApi(APIView):
+    @extend_schema(parameters=[s.SellerReviewsFilterSerializer], responses=s.SellerReviewsPageOut)
+    def get(self, request):
+        shop = access_seller_shop(user=request.user)
+        filters = _valid(s.SellerReviewsFilterSerializer, request.query_params)
+        paginator = Pagination()
+        page = paginator.paginate_queryset(seller_reviews(shop=shop, unreplied=filters["unreplied"]), request,
+                                           view=self)
+        return paginator.get_paginated_response([s.review_data(r, request=request, private=True) for r in page])
+
+
+class SellerReviewReplyApi(APIView):
+    @extend_schema(request=s.ReviewReplyInputSerializer, responses=s.PrivateReviewOut)
+    def post(self, request, review_id: int):
+        review = access_seller_review(user=request.user, review_id=review_id)
+        data = _valid(s.ReviewReplyInputSerializer, request.data)
+        review = review_reply(review_id=review.pk, actor=request.user, text=data["text"])
+        review = seller_reviews(shop=review.shop).get(pk=review.pk)
+        return Response(s.review_data(review, request=request, private=True))

@@ -239,3 +239,100 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}:{self.key}"
+
+
+# --- reviews ----------------------------------------------------------------------------------------
+
+REVIEW_MAX_TEXT = 1000
+REVIEW_MAX_PHOTOS = 6
+
+
+class ReviewQuerySet(models.QuerySet):
+    def visible(self):
+        return self.filter(is_hidden=False)
+
+    def for_shop(self, shop):
+        return self.filter(shop=shop)
+
+
+def _stars(name: str) -> models.CheckConstraint:
+    return models.CheckConstraint(condition=Q(**{f"{name}__gte": 1, f"{name}__lte": 5}), name=f"review_{name}_1_to_5")
+
+
+class Review(models.Model):
+    """A buyer's review of one order line: stars and text for the product, three scores for the shop.
+
+    `counts_for_product` and `counts_for_shop` are kept by the reviews services (recomputable with
+    `manage.py rebuild_ratings`): a hidden review or one on an order under ¥1 counts for nothing, and of
+    one buyer's purchases of one product within 14 days only the first counts for the shop."""
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="reviews")
+    line = models.ForeignKey(OrderLine, on_delete=models.PROTECT, related_name="reviews")
+    buyer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews")
+    shop = models.ForeignKey(Shop, on_delete=models.PROTECT, related_name="reviews")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="reviews")
+    sku_name = models.CharField(max_length=60)
+    rating = models.PositiveSmallIntegerField()
+    text = models.TextField(max_length=REVIEW_MAX_TEXT, blank=True)
+    as_described = models.PositiveSmallIntegerField()
+    communication = models.PositiveSmallIntegerField()
+    shipping = models.PositiveSmallIntegerField()
+    has_photos = models.BooleanField(default=False)
+    # When the order was placed: repeat purchases within 14 days count once for the shop.
+    purchased_at = models.DateTimeField()
+    counts_for_product = models.BooleanField(default=False)
+    counts_for_shop = models.BooleanField(default=False)
+    is_hidden = models.BooleanField(default=False)
+    hidden_reason = models.CharField(max_length=300, blank=True)
+    hidden_at = models.DateTimeField(null=True, blank=True)
+    reply_text = models.TextField(max_length=REVIEW_MAX_TEXT, blank=True)
+    replied_at = models.DateTimeField(null=True, blank=True)
+    replied_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ReviewQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # The product page: visible reviews, photos first, newest first (optionally by stars).
+            models.Index(fields=["product", "-has_photos", "-created_at"], condition=Q(is_hidden=False),
+                         name="review_product_public"),
+            models.Index(fields=["product", "rating", "-created_at"], condition=Q(is_hidden=False),
+                         name="review_product_stars"),
+            # The shop score: counted reviews of the last 180 days.
+            models.Index(fields=["shop", "created_at"], condition=Q(counts_for_shop=True), name="review_shop_score"),
+            models.Index(fields=["shop", "-created_at"]),
+            # The 14-day repeat rule looks at one buyer's reviews of one product.
+            models.Index(fields=["buyer", "product", "purchased_at"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["line"], name="review_once_per_line"),
+            _stars("rating"), _stars("as_described"), _stars("communication"), _stars("shipping"),
+            models.CheckConstraint(condition=Q(counts_for_shop=False) | Q(counts_for_product=True),
+                                   name="review_counts_for_shop_implies_product"),
+            models.CheckConstraint(condition=Q(is_hidden=False) | Q(counts_for_product=False),
+                                   name="review_hidden_counts_for_nothing"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Review {self.pk} of line {self.line_id} ({self.rating}★)"
+
+
+class ReviewPhoto(models.Model):
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(upload_to="reviews/%Y/%m/", width_field="width", height_field="height")
+    thumbnail = models.ImageField(upload_to="reviews/thumbs/%Y/%m/", blank=True)
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["review_id", "position", "id"]
+
+    def __str__(self) -> str:
+        return f"Photo {self.position} of review {self.review_id}"

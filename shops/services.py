@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -134,3 +135,12 @@ def shop_follow_toggle(*, shop: Shop, user) -> bool:
         return False
     ShopFollow.objects.get_or_create(shop=shop, user=user)
     return True
+
+
+@transaction.atomic
+def shop_scores_set(*, shop_id: int, rating: Decimal | None, as_described: Decimal | None,
+                    communication: Decimal | None, shipping: Decimal | None, review_count: int) -> None:
+    """The shop's public score, computed by the reviews services (orders) and written only here."""
+    Shop.objects.filter(pk=shop_id).update(rating=rating, score_as_described=as_described,
+                                           score_communication=communication, score_shipping=shipping,
+                                           review_count=review_count)
