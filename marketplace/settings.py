@@ -10,6 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -182,6 +183,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "orders-cancel-overdue": {"task": "orders.tasks.orders_cancel_overdue_task", "schedule": 60.0},
     "orders-auto-confirm": {"task": "orders.tasks.orders_auto_confirm_task", "schedule": 300.0},
     "orders-refund-requests-escalate": {"task": "orders.tasks.refund_requests_escalate_task", "schedule": 600.0},
+    # payments: settle pending money past the hold, the daily payout batch, re-queue stuck payouts.
+    "payments-settle": {"task": "payments.tasks.ledger_settle_task", "schedule": 3600.0},
+    "payments-payout-batch": {"task": "payments.tasks.payout_batch_run_task",
+                              "schedule": crontab(hour=env.int("PAYOUT_BATCH_HOUR", default=2), minute=0)},
+    "payments-payouts-reconcile": {"task": "payments.tasks.payouts_reconcile_task", "schedule": 300.0},
 }
 
 # E-mail: printed to the console in the demo; SMTP or a provider through EMAIL_URL.
@@ -260,6 +266,9 @@ ORDER_AUTO_CONFIRM_DAYS = env.int("ORDER_AUTO_CONFIRM_DAYS", default=10)
 REFUND_RESPONSE_HOURS = env.int("REFUND_RESPONSE_HOURS", default=48)
 PAYOUT_HOLD_DAYS = env.int("PAYOUT_HOLD_DAYS", default=0)
 PAYOUT_MINIMUM = Decimal(env.str("PAYOUT_MINIMUM", default="10.00"))
+PAYOUT_PROVIDER = env.str("PAYOUT_PROVIDER", default="sandbox")
+SANDBOX_PAYOUT_FAIL_SLUGS = env.list("SANDBOX_PAYOUT_FAIL_SLUGS", default=[])
+SANDBOX_PAYOUT_DELAY_MS = env.int("SANDBOX_PAYOUT_DELAY_MS", default=0)
 PLATFORM_COMMISSION_RATE = Decimal(env.str("PLATFORM_COMMISSION_RATE", default="0.05"))
 SANDBOX_PAYMENT_SECRET = env.str("SANDBOX_PAYMENT_SECRET", default="sandbox-demo-secret")
 CHAT_OFFLINE_NOTIFY_MINUTES = env.int("CHAT_OFFLINE_NOTIFY_MINUTES", default=5)

@@ -1,5 +1,6 @@
 """Notifications' answers to lower apps' signals."""
 
+from payments.signals import payout_status_changed
 from shops.models import Shop
 from shops.signals import shop_status_changed
 
@@ -20,5 +21,23 @@ def _shop_status_changed(sender, *, shop_id: int, status: str, reason: str = "",
                      text=text, text_en=text_en, url="/seller/")
 
 
+
+
+def _payout_status_changed(sender, *, payout_id: int, shop_id: int, status: str, amount, reason: str = "",
+                           **kwargs) -> None:
+    from notifications.services import notify_on_commit
+
+    owner_id = Shop.objects.filter(pk=shop_id).values_list("owner_id", flat=True).first()
+    if owner_id is None:
+        return
+    if status == "paid":
+        text, text_en = f"结算款 ¥{amount:.2f} 已打到你的银行账户", f"Payout of ¥{amount:.2f} sent to your bank"
+    else:
+        text, text_en = f"结算款 ¥{amount:.2f} 支付失败：{reason}", f"Payout of ¥{amount:.2f} failed: {reason}"
+    notify_on_commit(user_id=owner_id, kind="payout_paid", key=f"payout:{payout_id}:{status}", text=text,
+                     text_en=text_en, url="/seller/money/")
+
+
 def connect() -> None:
     shop_status_changed.connect(_shop_status_changed, dispatch_uid="notifications.shop_status_changed")
+    payout_status_changed.connect(_payout_status_changed, dispatch_uid="notifications.payout_status_changed")

@@ -1,17 +1,30 @@
 """Operators: payments, provider events, refunds and the ledger, all read-only (money moves only
 through services; the ledger is append-only)."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Count, Q, Sum
+from django.http import HttpResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
 
+from accounts.services import operator_action_record
+from common.admin import ReasonActionForm, action_reason
+from common.errors import InvalidState
+from common.money import from_fen
 from payments.models import (
     LedgerAccount,
     LedgerEntry,
     LedgerTransaction,
     Payment,
     PaymentAllocation,
+    Payout,
+    PayoutBatch,
     ProviderEvent,
     Refund,
 )
+from payments.services.payouts import payout_batch_approve, payout_batch_csv
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -94,3 +107,97 @@ class LedgerEntryAdmin(ReadOnlyAdmin):
     list_filter = ["account__kind", "currency"]
     search_fields = ["transaction__reference", "account__shop__name"]
     list_select_related = ["transaction", "account__shop"]
+
+
+class PayoutInline(admin.TabularInline):
+    model = Payout
+    extra = 0
+    fields = ["shop", "amount", "status", "failure_reason", "provider_reference", "paid_at"]
+    readonly_fields = fields
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="amount")
+    def amount(self, obj):
+        return f"{from_fen(obj.amount_fen):.2f} {obj.currency}"
+
+
+@admin.register(PayoutBatch)
+class PayoutBatchAdmin(ReadOnlyAdmin):
+    """Operators approve a batch (which sends it) and download its bank file."""
+
+    list_display = ["period", "status", "payout_count", "total", "failed", "approved_by", "approved_at",
+                    "bank_file"]
+    list_filter = ["status"]
+    inlines = [PayoutInline]
+    actions = ["approve_batches"]
+    action_form = ReasonActionForm
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(
+            n=Count("payouts"), total_fen=Sum("payouts__amount_fen"),
+            failed_n=Count("payouts", filter=Q(payouts__status=Payout.Status.FAILED)))
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.has_perm("payments.change_payoutbatch")  # needed for the approve action
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in PayoutBatch._meta.fields]
+
+    @admin.display(description="payouts")
+    def payout_count(self, obj):
+        return obj.n
+
+    @admin.display(description="total (CNY)")
+    def total(self, obj):
+        return f"{from_fen(obj.total_fen or 0):.2f}"
+
+    @admin.display(description="failed")
+    def failed(self, obj):
+        return obj.failed_n
+
+    @admin.display(description="bank file")
+    def bank_file(self, obj):
+        url = reverse("admin:payments_payoutbatch_csv", args=[obj.pk])
+        return format_html('<a href="{}">CSV</a>', url)
+
+    def get_urls(self):
+        return [path("<int:batch_id>/bank-file.csv", self.admin_site.admin_view(self.bank_file_view),
+                     name="payments_payoutbatch_csv"), *super().get_urls()]
+
+    def bank_file_view(self, request, batch_id):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        batch = PayoutBatch.objects.get(pk=batch_id)
+        response = HttpResponse(payout_batch_csv(batch=batch), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="payouts-{batch.period}.csv"'
+        return response
+
+    @admin.action(description="Approve and pay selected batches", permissions=["change"])
+    def approve_batches(self, request, queryset):
+        reason = action_reason(request, "")
+        for batch in queryset:
+            try:
+                with transaction.atomic():
+                    batch = payout_batch_approve(batch_id=batch.pk, actor=request.user)
+                    operator_action_record(actor=request.user, action="payout_batch_approve", obj=batch,
+                                           reason=reason)
+            except InvalidState as exc:
+                messages.error(request, f"{batch}: {exc.message}")
+            else:
+                messages.success(request, f"{batch}: approved; payouts are being sent.")
+
+
+@admin.register(Payout)
+class PayoutAdmin(ReadOnlyAdmin):
+    list_display = ["id", "batch", "shop", "amount", "status", "failure_reason", "paid_at"]
+    list_filter = ["status", "batch"]
+    search_fields = ["shop__name", "shop__slug", "idempotency_key"]
+    list_select_related = ["batch", "shop"]
+
+    @admin.display(description="amount")
+    def amount(self, obj):
+        return f"{from_fen(obj.amount_fen):.2f} {obj.currency}"

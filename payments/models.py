@@ -117,6 +117,9 @@ class LedgerAccount(models.Model):
         BUYER_CLEARING = "buyer_clearing", _("Buyer payments clearing")
         ESCROW = "escrow", _("Escrow held for shop")
         SHOP_PENDING = "shop_pending", _("Shop pending balance")
+        SHOP_AVAILABLE = "shop_available", _("Shop available balance")
+        SHOP_IN_TRANSIT = "shop_in_transit", _("Shop payout in transit")
+        SHOP_PAID_OUT = "shop_paid_out", _("Paid out to the shop's bank")
         PLATFORM_REVENUE = "platform_revenue", _("Platform commission revenue")
         REFUNDS = "refunds", _("Refunds to buyers")
 
@@ -134,7 +137,8 @@ class LedgerAccount(models.Model):
             models.UniqueConstraint(fields=["kind", "currency"], condition=Q(shop__isnull=True),
                                     name="ledger_account_unique_platform"),
             models.CheckConstraint(
-                condition=(Q(kind__in=["escrow", "shop_pending"], shop__isnull=False)
+                condition=(Q(kind__in=["escrow", "shop_pending", "shop_available", "shop_in_transit",
+                                       "shop_paid_out"], shop__isnull=False)
                            | Q(kind__in=["buyer_clearing", "platform_revenue", "refunds"], shop__isnull=True)),
                 name="ledger_account_shop_matches_kind",
             ),
@@ -151,6 +155,11 @@ class LedgerTransaction(models.Model):
         PAYMENT_CAPTURED = "payment_captured", _("Payment captured into escrow")
         RECEIPT_CONFIRMED = "receipt_confirmed", _("Escrow released on receipt")
         REFUND = "refund", _("Refund to buyer")
+        SETTLEMENT = "settlement", _("Settled: pending → available")
+        CLAWBACK = "clawback", _("Clawback for a refund after settlement")
+        PAYOUT_STARTED = "payout_started", _("Payout started")
+        PAYOUT_PAID = "payout_paid", _("Payout paid")
+        PAYOUT_FAILED = "payout_failed", _("Payout failed: back to available")
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     key = models.CharField(max_length=80, unique=True)
@@ -192,3 +201,83 @@ class LedgerEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("Ledger entries are append-only.")
+
+
+class PayoutBatch(models.Model):
+    """One payout run for a period (e.g. a day). The unique period makes a second run a no-op."""
+
+    class Status(models.TextChoices):
+        AWAITING_APPROVAL = "awaiting_approval", _("Awaiting approval")
+        APPROVED = "approved", _("Approved: paying")
+        COMPLETED = "completed", _("Completed")
+
+    period = models.DateField(unique=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.AWAITING_APPROVAL,
+                              db_index=True)
+    cutoff_at = models.DateTimeField(help_text="Confirmed money up to this moment (less the hold) was settled.")
+    currency = models.CharField(max_length=3, default="CNY")
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    approved_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-period"]
+        verbose_name_plural = "payout batches"
+
+    def __str__(self) -> str:
+        return f"Payouts {self.period}"
+
+
+class Payout(models.Model):
+    """One shop's payout in a batch: its whole available balance, paid through the payout provider once."""
+
+    class Status(models.TextChoices):
+        AWAITING_APPROVAL = "awaiting_approval", _("Awaiting approval")
+        APPROVED = "approved", _("Approved")
+        PROCESSING = "processing", _("Processing")
+        PAID = "paid", _("Paid")
+        FAILED = "failed", _("Failed")
+
+    batch = models.ForeignKey(PayoutBatch, on_delete=models.PROTECT, related_name="payouts")
+    shop = models.ForeignKey(Shop, on_delete=models.PROTECT, related_name="payouts")
+    amount_fen = models.BigIntegerField()
+    currency = models.CharField(max_length=3, default="CNY")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.AWAITING_APPROVAL,
+                              db_index=True)
+    idempotency_key = models.CharField(max_length=80, unique=True)
+    provider_reference = models.CharField(max_length=80, blank=True)
+    failure_reason = models.CharField(max_length=300, blank=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["batch_id", "shop_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "shop"], name="payout_once_per_shop_per_batch"),
+            models.CheckConstraint(condition=Q(amount_fen__gt=0), name="payout_amount_positive"),
+        ]
+        indexes = [models.Index(fields=["shop", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"Payout {self.pk} to {self.shop_id}: {self.amount_fen / 100:.2f} {self.currency}"
+
+
+class SandboxTransfer(models.Model):
+    """The sandbox payout provider's own books: one transfer per idempotency key, as a bank would keep."""
+
+    idempotency_key = models.CharField(max_length=80, unique=True)
+    shop = models.ForeignKey(Shop, on_delete=models.PROTECT, related_name="+")
+    amount_fen = models.BigIntegerField()
+    currency = models.CharField(max_length=3, default="CNY")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.idempotency_key}: {self.amount_fen}"

@@ -1,13 +1,25 @@
-"""Reads for money: balances are sums of ledger entries."""
+"""Reads for money: balances are sums of ledger entries (indexed by account), never stored counters."""
 
 from __future__ import annotations
 
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.conf import settings
+from django.db.models import QuerySet, Sum
+from django.db.models.functions import TruncDate
+from django.utils import timezone
 
 from common.money import from_fen
-from payments.models import LedgerAccount, LedgerEntry, Payment, PaymentAllocation
+from payments.models import LedgerAccount, LedgerEntry, Payment, PaymentAllocation, Payout
+
+BALANCE_KINDS = {
+    "in_escrow": LedgerAccount.Kind.ESCROW,
+    "pending": LedgerAccount.Kind.SHOP_PENDING,
+    "available": LedgerAccount.Kind.SHOP_AVAILABLE,
+    "in_transit": LedgerAccount.Kind.SHOP_IN_TRANSIT,
+    "paid_out": LedgerAccount.Kind.SHOP_PAID_OUT,
+}
 
 
 def ledger_balance(*, kind: str, shop_id: int | None = None, currency: str = "CNY") -> Decimal:
@@ -17,10 +29,45 @@ def ledger_balance(*, kind: str, shop_id: int | None = None, currency: str = "CN
 
 
 def shop_balances(*, shop_id: int, currency: str = "CNY") -> dict[str, Decimal]:
-    return {
-        "in_escrow": ledger_balance(kind=LedgerAccount.Kind.ESCROW, shop_id=shop_id, currency=currency),
-        "pending": ledger_balance(kind=LedgerAccount.Kind.SHOP_PENDING, shop_id=shop_id, currency=currency),
-    }
+    """{in_escrow, pending, available, in_transit, paid_out} in one query."""
+    sums = dict(LedgerEntry.objects.filter(account__shop_id=shop_id, account__currency=currency)
+                .values_list("account__kind").annotate(s=Sum("amount_fen")))
+    return {name: from_fen(sums.get(kind, 0) or 0) for name, kind in BALANCE_KINDS.items()}
+
+
+def shop_statement(*, shop_id: int, start: date | None = None, end: date | None = None) -> QuerySet[LedgerEntry]:
+    """Every ledger line on the shop's accounts, newest first, with its transaction (and order number)."""
+    entries = (LedgerEntry.objects.filter(account__shop_id=shop_id)
+               .select_related("transaction", "account").order_by("-created_at", "-id"))
+    if start:
+        entries = entries.filter(created_at__date__gte=start)
+    if end:
+        entries = entries.filter(created_at__date__lte=end)
+    return entries
+
+
+def shop_payouts(*, shop_id: int) -> QuerySet[Payout]:
+    return Payout.objects.filter(shop_id=shop_id).select_related("batch").order_by("-created_at", "-id")
+
+
+def shop_daily_sales(*, shop_id: int, days: int = 30, now: datetime | None = None) -> list[dict]:
+    """Money paid into escrow for the shop per day, for the last `days` days (zeros included)."""
+    now = now or timezone.now()
+    today = timezone.localtime(now).date()
+    start = today - timedelta(days=days - 1)
+    rows = dict(LedgerEntry.objects.filter(account__shop_id=shop_id, account__kind=LedgerAccount.Kind.ESCROW,
+                                           amount_fen__gt=0, created_at__date__gte=start)
+                .annotate(day=TruncDate("created_at")).values_list("day").annotate(s=Sum("amount_fen")))
+    return [{"day": start + timedelta(days=i), "amount": from_fen(rows.get(start + timedelta(days=i), 0) or 0)}
+            for i in range(days)]
+
+
+def next_payout_at(*, now: datetime | None = None) -> datetime:
+    """The next daily batch (Celery beat, PAYOUT_BATCH_HOUR local time)."""
+    now = timezone.localtime(now or timezone.now())
+    hour = settings.CELERY_BEAT_SCHEDULE["payments-payout-batch"]["schedule"].hour
+    at = now.replace(hour=min(hour), minute=0, second=0, microsecond=0)
+    return at if at > now else at + timedelta(days=1)
 
 
 def payment_live_allocations(*, payment: Payment) -> list[PaymentAllocation]:

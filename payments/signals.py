@@ -1,4 +1,4 @@
-"""The one signal payments sends to higher apps (connected in their AppConfig.ready()).
+"""The signals payments sends to higher apps (connected in their AppConfig.ready()).
 
 payment_event_confirmed(event_type, payment_id, references, refund_id)
     A provider confirmed money moving, after we verified and recorded its notification:
@@ -6,11 +6,17 @@ payment_event_confirmed(event_type, payment_id, references, refund_id)
       (order numbers) it paid for, `refund_id` is None;
     - event_type "refund.succeeded": refund `refund_id` reached the buyer; `references` holds its one reference.
 
-It is sent inside the transaction that records the event (the payment row is locked), so a receiver's
-writes commit or roll back with it; it is sent exactly once per provider event. Receivers that talk to
-the outside world defer that with transaction.on_commit.
+    It is sent inside the transaction that records the event (the payment row is locked), so a receiver's
+    writes commit or roll back with it; it is sent exactly once per provider event. Receivers that talk to
+    the outside world defer that with transaction.on_commit.
+
+payout_status_changed(payout_id, shop_id, status, amount, reason)
+    A payout reached its end: status "paid" (amount is a Decimal in yuan) or "failed" (with the reason).
+    Sent after the commit that recorded it, at most once per payout and run; receivers must be
+    idempotent (key on payout_id), because a crashed run can be repeated.
 """
 
 from django.dispatch import Signal
 
 payment_event_confirmed = Signal()
+payout_status_changed = Signal()

@@ -1,6 +1,11 @@
+from datetime import timedelta
+
 from celery import shared_task
+from django.db import OperationalError
+from django.utils import timezone
 
 from payments.services import refund_submit
+from payments.services.payouts import ledger_settle_due, payout_batch_run, payout_pay, payouts_enqueue
 
 
 @shared_task(bind=True, max_retries=8, retry_backoff=True, retry_backoff_max=600, acks_late=True)
@@ -9,3 +14,31 @@ def refund_submit_task(self, refund_id: int) -> None:
         refund_submit(refund_id=refund_id)
     except OSError as exc:  # the provider is unreachable: try again later
         raise self.retry(exc=exc) from exc
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=10, retry_backoff=True,
+             retry_backoff_max=600)
+def payout_pay_task(self, payout_id: int) -> str:
+    """Exactly once even when the worker dies mid-way: the message is redelivered (acks_late) and
+    payout_pay picks up where it was, with the provider's idempotency key."""
+    try:
+        return payout_pay(payout_id=payout_id)
+    except (OSError, OperationalError) as exc:
+        raise self.retry(exc=exc) from exc
+
+
+@shared_task(acks_late=True)
+def payout_batch_run_task() -> int | None:
+    batch, created = payout_batch_run()
+    return batch.pk if created else None
+
+
+@shared_task(acks_late=True)
+def ledger_settle_task() -> int:
+    return ledger_settle_due()
+
+
+@shared_task(acks_late=True)
+def payouts_reconcile_task() -> int:
+    """Re-queues payouts stuck in approved/processing (a lost message, a worker that died)."""
+    return payouts_enqueue(older_than=timezone.now() - timedelta(minutes=5))

@@ -40,6 +40,8 @@ class Shop(models.Model):
     review_count = models.PositiveIntegerField(default=0)
     # Public products, kept by catalog services (catalog depends on shops, not the other way).
     product_count = models.PositiveIntegerField(default=0)
+    # An operator's override of the commission for this shop; None: the category's, then the platform's.
+    commission_rate = models.DecimalField(max_digits=5, decimal_places=4, null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -48,6 +50,13 @@ class Shop(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["status", "province"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(commission_rate__isnull=True)
+                | models.Q(commission_rate__gte=0, commission_rate__lt=1),
+                name="shop_commission_rate_range",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

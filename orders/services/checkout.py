@@ -94,8 +94,12 @@ def checkout_items_parse(items: Any) -> dict[int, int]:
     return dict(wanted)
 
 
-def commission_rate_for(category: Category) -> Decimal:
-    """The category's rate, else its parent's, else the platform's; frozen on the order line."""
+def commission_rate_for(category: Category, *, shop=None) -> Decimal:
+    """The shop's override, else the category's rate, else its parent's, else the platform's.
+
+    Frozen on the order line: changing a rate later does not change what was already sold."""
+    if shop is not None and shop.commission_rate is not None:
+        return shop.commission_rate
     if category.commission_rate is not None:
         return category.commission_rate
     if category.parent_id and category.parent.commission_rate is not None:
@@ -202,7 +206,7 @@ def checkout_place(*, buyer, address: Any, items: Any = None, idempotency_key: s
         OrderLine(order=order_by_shop[shop_id], sku=sku, product=sku.product, product_title=sku.product.title,
                   sku_name=sku.name, unit_price=sku.price, quantity=wanted[sku.pk],
                   subtotal=quantize(sku.price * wanted[sku.pk]),
-                  commission_rate=commission_rate_for(sku.product.category))
+                  commission_rate=commission_rate_for(sku.product.category, shop=sku.product.shop))
         for shop_id, shop_skus in by_shop.items() for sku in shop_skus
     ])
     OrderEvent.objects.bulk_create([

@@ -1,0 +1,263 @@
+"""Settlement and payout batches, in set-based SQL: no Python loop over order lines or ledger entries.
+
+Money flows through a shop's accounts: escrow → pending (receipt confirmed, less commission) →
+available (settled after PAYOUT_HOLD_DAYS) → in transit (a payout batch) → paid out (the bank
+confirmed) or back to available (the transfer failed). Each step is a ledger transaction whose
+entries sum to zero, posted once per key.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from common.errors import InvalidState
+from common.money import to_fen
+from payments.models import LedgerAccount, LedgerTransaction, Payout, PayoutBatch
+from payments.providers.payouts import payout_provider_get
+from payments.services.ledger import ledger_accounts_get, ledger_transaction_post
+from payments.signals import payout_status_changed
+
+logger = logging.getLogger(__name__)
+Progress = Callable[[str], None]
+
+_ENTRY = "payments_ledgerentry"
+_ACCOUNT = "payments_ledgeraccount"
+_TX = "payments_ledgertransaction"
+
+
+def _noop(message: str) -> None:
+    logger.info(message)
+
+
+def _execute(sql: str, params: list) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
+
+
+def _accounts_ensure_sql(kind: str, shops_sql: str, params: list) -> None:
+    """Creates the missing per-shop accounts of `kind` for the (shop_id, currency) rows of a query."""
+    _execute(
+        f"INSERT INTO {_ACCOUNT} (kind, shop_id, currency, created_at, updated_at) "
+        f"SELECT DISTINCT %s, s.shop_id, s.currency, %s, %s FROM ({shops_sql}) s "
+        "ON CONFLICT DO NOTHING",
+        [kind, timezone.now(), timezone.now(), *params],
+    )
+
+
+def _post_two_legged(*, kind: str, key_prefix: str, rows_sql: str, params: list, debit: str, credit: str,
+                     now: datetime) -> int:
+    """For each row (shop_id, currency, fen, ref) of `rows_sql`: one transaction keyed
+    `key_prefix + ref` moving `fen` from the shop's `debit` account to its `credit` account.
+
+    Three statements whatever the number of shops; rows whose transaction already has entries are
+    skipped, so a rerun posts nothing twice.
+    """
+    _execute(
+        f"INSERT INTO {_TX} (kind, key, reference, created_at, updated_at) "
+        f"SELECT %s, %s || r.ref, %s || r.ref, %s, %s FROM ({rows_sql}) r ON CONFLICT DO NOTHING",
+        [kind, key_prefix, key_prefix, now, now, *params],
+    )
+    return _execute(
+        f"INSERT INTO {_ENTRY} (transaction_id, account_id, amount_fen, currency, created_at, updated_at) "
+        f"SELECT t.id, a.id, CASE WHEN a.kind = %s THEN -r.fen ELSE r.fen END, r.currency, %s, %s "
+        f"FROM ({rows_sql}) r "
+        f"JOIN {_TX} t ON t.key = %s || r.ref "
+        f"JOIN {_ACCOUNT} a ON a.shop_id = r.shop_id AND a.currency = r.currency AND a.kind IN (%s, %s) "
+        f"WHERE NOT EXISTS (SELECT 1 FROM {_ENTRY} x WHERE x.transaction_id = t.id)",
+        [debit, now, now, *params, key_prefix, debit, credit],
+    )
+
+
+def _settlement_rows_sql() -> str:
+    """Per shop: pending money confirmed before the cutoff, less what already left pending."""
+    return (
+        f"SELECT a.shop_id, a.currency, CAST(a.shop_id AS TEXT) AS ref, "
+        f"SUM(CASE WHEN e.amount_fen > 0 AND e.created_at <= %s THEN e.amount_fen "
+        f"WHEN e.amount_fen < 0 THEN e.amount_fen ELSE 0 END) AS fen "
+        f"FROM {_ENTRY} e JOIN {_ACCOUNT} a ON a.id = e.account_id WHERE a.kind = 'shop_pending' "
+        f"GROUP BY a.shop_id, a.currency "
+        f"HAVING SUM(CASE WHEN e.amount_fen > 0 AND e.created_at <= %s THEN e.amount_fen "
+        f"WHEN e.amount_fen < 0 THEN e.amount_fen ELSE 0 END) > 0"
+    )
+
+
+@transaction.atomic
+def ledger_settle_due(*, now: datetime | None = None, run_key: str | None = None) -> int:
+    """Moves confirmed money older than PAYOUT_HOLD_DAYS from pending to available, for every shop."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.PAYOUT_HOLD_DAYS)
+    run_key = run_key or f"settle:{now:%Y%m%d%H%M%S%f}:"
+    rows, params = _settlement_rows_sql(), [cutoff, cutoff]
+    _accounts_ensure_sql(LedgerAccount.Kind.SHOP_AVAILABLE, rows, params)
+    entries = _post_two_legged(kind=LedgerTransaction.Kind.SETTLEMENT, key_prefix=run_key, rows_sql=rows,
+                               params=params, debit=LedgerAccount.Kind.SHOP_PENDING,
+                               credit=LedgerAccount.Kind.SHOP_AVAILABLE, now=now)
+    return entries // 2
+
+
+def payout_batch_period(now: datetime) -> date:
+    return timezone.localtime(now).date()
+
+
+@transaction.atomic(durable=True)
+def payout_batch_run(*, now: datetime | None = None, period: date | None = None,
+                     progress: Progress = _noop) -> tuple[PayoutBatch, bool]:
+    """Creates the period's batch: settles due money, then one payout per shop whose available
+    balance reaches PAYOUT_MINIMUM, moving it to "in transit". A second run for the period is a no-op.
+
+    Returns (batch, created). Suspended shops' money waits.
+    """
+    now = now or timezone.now()
+    period = period or payout_batch_period(now)
+    batch, created = PayoutBatch.objects.get_or_create(period=period, defaults={"cutoff_at": now})
+    if not created:
+        progress(f"batch {period} exists already: nothing new")
+        return batch, False
+    progress("settling pending money older than the hold")
+    settled = ledger_settle_due(now=now, run_key=f"settle:{period}:")
+    progress(f"settled {settled} shop(s); choosing payouts")
+    minimum = to_fen(Decimal(settings.PAYOUT_MINIMUM))
+    created_payouts = _execute(
+        "INSERT INTO payments_payout (batch_id, shop_id, amount_fen, currency, status, idempotency_key, "
+        "provider_reference, failure_reason, created_at, updated_at) "
+        f"SELECT %s, a.shop_id, SUM(e.amount_fen), a.currency, %s, "
+        f"%s || CAST(a.shop_id AS TEXT), '', '', %s, %s "
+        f"FROM {_ENTRY} e JOIN {_ACCOUNT} a ON a.id = e.account_id JOIN shops_shop s ON s.id = a.shop_id "
+        f"WHERE a.kind = 'shop_available' AND s.status <> 'suspended' AND a.currency = %s "
+        f"GROUP BY a.shop_id, a.currency HAVING SUM(e.amount_fen) >= %s AND SUM(e.amount_fen) > 0 "
+        "ON CONFLICT DO NOTHING",
+        [batch.pk, Payout.Status.AWAITING_APPROVAL, f"payout-{period:%Y%m%d}-", now, now, batch.currency,
+         max(minimum, 1)],
+    )
+    progress(f"{created_payouts} payout(s); moving their money to in transit")
+    rows = ("SELECT p.shop_id, p.currency, p.amount_fen AS fen, CAST(p.id AS TEXT) AS ref "
+            "FROM payments_payout p WHERE p.batch_id = %s")
+    _accounts_ensure_sql(LedgerAccount.Kind.SHOP_IN_TRANSIT, rows, [batch.pk])
+    _post_two_legged(kind=LedgerTransaction.Kind.PAYOUT_STARTED, key_prefix="payout-start:", rows_sql=rows,
+                     params=[batch.pk], debit=LedgerAccount.Kind.SHOP_AVAILABLE,
+                     credit=LedgerAccount.Kind.SHOP_IN_TRANSIT, now=now)
+    if not created_payouts:
+        batch.status = PayoutBatch.Status.COMPLETED
+        batch.completed_at = now
+        batch.save(update_fields=["status", "completed_at", "updated_at"])
+    progress("done")
+    return batch, True
+
+
+@transaction.atomic
+def payout_batch_approve(*, batch_id: int, actor) -> PayoutBatch:
+    """An operator approves the batch: each payout is sent by its own idempotent Celery task."""
+    batch = PayoutBatch.objects.select_for_update().get(pk=batch_id)
+    if batch.status != PayoutBatch.Status.AWAITING_APPROVAL:
+        raise InvalidState("This batch is not awaiting approval.")
+    batch.status = PayoutBatch.Status.APPROVED
+    batch.approved_by = actor
+    batch.approved_at = timezone.now()
+    batch.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])
+    batch.payouts.filter(status=Payout.Status.AWAITING_APPROVAL).update(status=Payout.Status.APPROVED,
+                                                                     updated_at=timezone.now())
+    transaction.on_commit(lambda: payouts_enqueue(batch_id=batch.pk))
+    return batch
+
+
+def payouts_enqueue(*, batch_id: int | None = None, older_than: datetime | None = None) -> int:
+    """Queues a pay task for each approved or processing payout (used on approval and by the reconciler)."""
+    from payments.tasks import payout_pay_task
+
+    payouts = Payout.objects.filter(status__in=[Payout.Status.APPROVED, Payout.Status.PROCESSING])
+    if batch_id is not None:
+        payouts = payouts.filter(batch_id=batch_id)
+    if older_than is not None:
+        payouts = payouts.filter(updated_at__lte=older_than)
+    ids = list(payouts.values_list("id", flat=True))
+    for payout_id in ids:
+        payout_pay_task.delay(payout_id)
+    return len(ids)
+
+
+def payout_pay(*, payout_id: int) -> str:
+    """Pays one payout exactly once, safe to run again at any point (a worker killed mid-way included).
+
+    1. (transaction) approved → processing;  2. the provider transfer, outside any transaction, with
+    the payout's idempotency key, so a repeat returns the first transfer;  3. (transaction) processing →
+    paid (in transit → paid out) or failed (in transit → available, with the reason).
+    """
+    with transaction.atomic():
+        payout = Payout.objects.select_for_update().select_related("shop").get(pk=payout_id)
+        if payout.status in (Payout.Status.PAID, Payout.Status.FAILED):
+            return payout.status
+        if payout.status == Payout.Status.AWAITING_APPROVAL:
+            raise InvalidState("The batch of this payout is not approved.")
+        if payout.status == Payout.Status.APPROVED:
+            payout.status = Payout.Status.PROCESSING
+            payout.save(update_fields=["status", "updated_at"])
+    result = payout_provider_get().transfer(idempotency_key=payout.idempotency_key, shop=payout.shop,
+                                            amount_fen=payout.amount_fen, currency=payout.currency)
+    with transaction.atomic():
+        payout = Payout.objects.select_for_update().get(pk=payout_id)
+        if payout.status != Payout.Status.PROCESSING:
+            return payout.status  # a twin run finished it first
+        kind = LedgerAccount.Kind
+        target = kind.SHOP_PAID_OUT if result.ok else kind.SHOP_AVAILABLE
+        accounts = ledger_accounts_get(keys=[(kind.SHOP_IN_TRANSIT, payout.shop_id), (target, payout.shop_id)],
+                                       currency=payout.currency)
+        ledger_transaction_post(
+            kind=LedgerTransaction.Kind.PAYOUT_PAID if result.ok else LedgerTransaction.Kind.PAYOUT_FAILED,
+            key=f"payout-{'paid' if result.ok else 'failed'}:{payout.pk}", currency=payout.currency,
+            entries=[(accounts[(kind.SHOP_IN_TRANSIT, payout.shop_id)], -payout.amount_fen),
+                     (accounts[(target, payout.shop_id)], payout.amount_fen)],
+            reference=f"payout {payout.pk}",
+        )
+        payout.status = Payout.Status.PAID if result.ok else Payout.Status.FAILED
+        payout.provider_reference = result.reference[:80]
+        payout.failure_reason = result.reason[:300]
+        payout.paid_at = timezone.now() if result.ok else None
+        payout.save(update_fields=["status", "provider_reference", "failure_reason", "paid_at", "updated_at"])
+        _batch_complete_if_done(payout.batch_id)
+        status = payout.status
+        transaction.on_commit(lambda: payout_status_changed.send(
+            sender=Payout, payout_id=payout_id, shop_id=payout.shop_id, status=status,
+            amount=Decimal(payout.amount_fen) / 100, reason=result.reason), robust=True)
+    return status
+
+
+def _batch_complete_if_done(batch_id: int) -> None:
+    if not Payout.objects.filter(batch_id=batch_id).exclude(
+            status__in=[Payout.Status.PAID, Payout.Status.FAILED]).exists():
+        PayoutBatch.objects.filter(pk=batch_id).exclude(status=PayoutBatch.Status.COMPLETED).update(
+            status=PayoutBatch.Status.COMPLETED, completed_at=timezone.now(), updated_at=timezone.now())
+
+
+@transaction.atomic
+def ledger_clawback(*, shop_id: int, reference: str, amount: Decimal, currency: str = "CNY") -> None:
+    """A refund after settlement: taken from the shop's available balance, which may go negative and
+    is netted in the next payout. Once per reference."""
+    kind = LedgerAccount.Kind
+    accounts = ledger_accounts_get(keys=[(kind.SHOP_AVAILABLE, shop_id), (kind.REFUNDS, None)], currency=currency)
+    fen = to_fen(amount)
+    ledger_transaction_post(kind=LedgerTransaction.Kind.CLAWBACK, key=f"clawback:{reference}", currency=currency,
+                            entries=[(accounts[(kind.SHOP_AVAILABLE, shop_id)], -fen),
+                                     (accounts[(kind.REFUNDS, None)], fen)], reference=reference)
+
+
+def payout_batch_csv(*, batch: PayoutBatch) -> str:
+    """The bank file: one line per payout, amounts in yuan with two decimals."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["payout_id", "batch", "shop_slug", "shop_name", "amount", "currency", "status",
+                     "idempotency_key"])
+    for payout in batch.payouts.select_related("shop").order_by("id").iterator(chunk_size=2000):
+        writer.writerow([payout.pk, f"{batch.period}", payout.shop.slug, payout.shop.name,
+                         f"{Decimal(payout.amount_fen) / 100:.2f}", payout.currency, payout.status,
+                         payout.idempotency_key])
+    return out.getvalue()
