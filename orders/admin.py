@@ -3,9 +3,21 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from common.admin import ReasonActionForm, action_reason
 from common.errors import DomainError
-from orders.models import Cart, CartItem, IdempotencyKey, Order, OrderEvent, OrderLine, RefundRequest
+from orders.models import (
+    Cart,
+    CartItem,
+    IdempotencyKey,
+    Order,
+    OrderEvent,
+    OrderLine,
+    RefundRequest,
+    Review,
+    ReviewPhoto,
+)
 from orders.services.refunds import refund_request_accept, refund_request_deny
+from orders.services.reviews import review_hide, review_unhide
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -117,3 +129,55 @@ class IdempotencyKeyAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+class ReviewPhotoInline(ReadOnlyInline):
+    model = ReviewPhoto
+    fields = ["position", "image", "width", "height"]
+    readonly_fields = fields
+
+
+@admin.register(Review)
+class ReviewAdmin(admin.ModelAdmin):
+    """Moderation: hide a review with a reason (its author sees it; it stops counting), or show it again."""
+
+    list_display = ["id", "product", "shop", "buyer", "rating", "short_text", "has_photos", "is_hidden",
+                    "counts_for_product", "counts_for_shop", "replied_at", "created_at"]
+    list_filter = ["is_hidden", "rating", "has_photos", "counts_for_shop", "created_at"]
+    search_fields = ["text", "reply_text", "buyer__username", "shop__name", "product__title", "order__number"]
+    list_select_related = ["product", "shop", "buyer"]
+    date_hierarchy = "created_at"
+    inlines = [ReviewPhotoInline]
+    # Reviews change only through their services: every field is read-only here.
+    readonly_fields = [f.name for f in Review._meta.fields]
+    actions = ["hide_reviews", "unhide_reviews"]
+    action_form = ReasonActionForm
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("Text"))
+    def short_text(self, review: Review) -> str:
+        return review.text[:60]
+
+    def _moderate(self, request, queryset, moderate, reason: str, done: str):
+        for review in queryset.order_by("pk"):
+            try:
+                moderate(review_id=review.pk, actor=request.user, reason=reason)
+            except DomainError as exc:
+                self.message_user(request, f"#{review.pk}: {exc.message}", messages.ERROR)
+            else:
+                self.message_user(request, f"#{review.pk}: {done}", messages.SUCCESS)
+
+    @admin.action(description=_("Hide selected reviews (the reason is shown to the author)"),
+                  permissions=["change"])
+    def hide_reviews(self, request, queryset):
+        reason = action_reason(request, "This review breaks the review rules.")
+        self._moderate(request, queryset, review_hide, reason, str(_("hidden")))
+
+    @admin.action(description=_("Show selected hidden reviews again"), permissions=["change"])
+    def unhide_reviews(self, request, queryset):
+        self._moderate(request, queryset, review_unhide, action_reason(request, ""), str(_("shown again")))

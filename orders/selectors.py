@@ -228,6 +228,10 @@ class ScoreComparison:
         return ((self.value - self.peers) * 100 / self.peers).quantize(Decimal("0.01"))
 
     @property
+    def abs_percent(self) -> Decimal | None:
+        return None if self.percent is None else abs(self.percent)
+
+    @property
     def direction(self) -> str:
         percent = self.percent
         if percent is None:

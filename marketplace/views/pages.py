@@ -17,6 +17,7 @@ from catalog.selectors import (
     shop_categories,
 )
 from common.errors import NotFound
+from orders.selectors import product_review_summary, product_reviews, shop_score_comparison
 from shops.access import access_public_shop
 from shops.models import Shop
 
@@ -56,6 +57,7 @@ def shopfront(request, slug):
         "categories": shop_categories(shop_id=shop.id),
         "reply_time": _reply_time(shop.id),
         "following": request.user.is_authenticated and shop.follows.filter(user=request.user).exists(),
+        "score_comparison": shop_score_comparison(shop=shop),
     }
     return render(request, "shops/shopfront.html", context)
 
@@ -74,8 +76,19 @@ def product_page(request, product_id):
         "in_stock": any(s.stock > 0 for s in skus),
         "reply_time": _reply_time(product.shop_id),
         "more_from_shop": list(product_list(shop=product.shop.slug, ordering="-sales").exclude(pk=product.pk)[:6]),
+        **_reviews_context(request, product),
     }
     return render(request, "catalog/product_detail.html", context)
+
+
+def _reviews_context(request, product) -> dict:
+    """The reviews section: summary and histogram, photos first, filters ?reviews=photos and ?stars=N."""
+    with_photos = request.GET.get("reviews") == "photos"
+    stars = request.GET.get("stars", "")
+    stars = int(stars) if stars in {"1", "2", "3", "4", "5"} else None
+    reviews = product_reviews(product_id=product.pk, with_photos=with_photos, stars=stars)
+    return {"review_summary": product_review_summary(product=product), "review_with_photos": with_photos,
+            "review_stars": stars, "review_page": Paginator(reviews, 10).get_page(request.GET.get("reviews_page"))}
 
 
 def _reply_time(shop_id: int) -> float | None:

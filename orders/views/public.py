@@ -6,7 +6,7 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -20,12 +20,13 @@ from common.ratelimit import rate_limit_check
 from orders.access import access_buyer_order, access_cart_item
 from orders.errors import IdempotencyKeyInFlight
 from orders.forms import AddressForm, RefundRequestForm
-from orders.models import Order
-from orders.selectors import buyer_last_address, buyer_orders, cart_view, checkout_preview
+from orders.models import REVIEW_MAX_PHOTOS, REVIEW_MAX_TEXT, Order
+from orders.selectors import buyer_last_address, buyer_orders, cart_view, checkout_preview, order_reviews_by_line
 from orders.services.cart import cart_item_add, cart_item_remove, cart_item_update, parse_quantity, parse_sku_id
 from orders.services.checkout import checkout_place
 from orders.services.lifecycle import order_cancel, order_confirm_receipt
 from orders.services.refunds import order_refundable_amount, refund_request_create
+from orders.services.reviews import review_create, review_deadline, review_period_open
 
 STATUS_TABS = [
     ("", gettext_lazy("All")),
@@ -153,7 +154,51 @@ def order_detail(request, number: str):
     order = access_buyer_order(user=request.user, number=number)
     order = buyer_orders(user=request.user).get(pk=order.pk)
     refund_form = RefundRequestForm(initial={"amount": order_refundable_amount(order=order)})
-    return render(request, "orders/order_detail.html", {"order": order, "refund_form": refund_form})
+    reviews = order_reviews_by_line(order=order)
+    return render(request, "orders/order_detail.html", {
+        "order": order, "refund_form": refund_form,
+        "line_reviews": [(line, reviews.get(line.pk)) for line in order.lines.all()],
+        "show_reviews": order.status == Order.Status.COMPLETED or bool(reviews),
+        "review_open": review_period_open(order), "review_deadline": review_deadline(order),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def order_review(request, number: str, line_id: int):
+    """Write a review of one line of a completed order: stars, text, photos and three shop scores."""
+    order = access_buyer_order(user=request.user, number=number)
+    line = order.lines.filter(pk=line_id).first()
+    if line is None:
+        raise Http404
+    detail = reverse("orders:order-detail", kwargs={"number": order.number})
+    if order_reviews_by_line(order=order).get(line.pk):
+        messages.info(request, _("You have already reviewed this item."))
+        return redirect(detail + "#reviews")
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        try:
+            review_create(order_id=order.pk, buyer=request.user, line_id=line.pk,
+                          rating=request.POST.get("rating"), text=request.POST.get("text", ""),
+                          as_described=request.POST.get("as_described"),
+                          communication=request.POST.get("communication"), shipping=request.POST.get("shipping"),
+                          photos=request.FILES.getlist("photos"))
+        except ValidationFailed as exc:
+            errors = exc.fields or {"__all__": [exc.message]}
+        except DomainError as exc:
+            messages.error(request, _error_message(exc))
+            return redirect(detail)
+        else:
+            messages.success(request, _("Thank you for your review!"))
+            return redirect(detail + "#reviews")
+    return render(request, "orders/review_form.html", {
+        "order": order, "line": line, "errors": errors, "values": request.POST,
+        "deadline": review_deadline(order), "open": review_period_open(order),
+        "scores": [(name, label, request.POST.get(name, "")) for name, label in (
+            ("rating", _("Item rating")), ("as_described", _("Item as described")),
+            ("communication", _("Seller communication")), ("shipping", _("Shipping speed")))],
+        "max_photos": REVIEW_MAX_PHOTOS, "max_text": REVIEW_MAX_TEXT,
+    })
 
 
 @login_required

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -10,12 +11,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from common.errors import DomainError
-from orders.access import access_seller_order, access_seller_refund_request
+from orders.access import access_seller_order, access_seller_refund_request, access_seller_review
 from orders.forms import NoteForm, ShipForm
 from orders.models import Order
-from orders.selectors import seller_order_counts, seller_orders
+from orders.selectors import seller_order_counts, seller_orders, seller_reviews, seller_unreplied_review_count
 from orders.services.lifecycle import order_ship
 from orders.services.refunds import refund_request_accept, refund_request_reject
+from orders.services.reviews import review_reply
 from orders.views.public import _back, _error_message
 from shops.decorators import seller_required
 
@@ -75,3 +77,28 @@ def refund_answer(request, refund_request_id: int, answer: str):
     except DomainError as exc:
         messages.error(request, _error_message(exc))
     return redirect(_back(request, reverse("seller:orders")))
+
+
+@seller_required
+@require_GET
+def reviews(request):
+    """The shop's reviews, newest first; "to reply" lists those still waiting for the one reply."""
+    unreplied = request.GET.get("filter") == "unreplied"
+    page = Paginator(seller_reviews(shop=request.shop, unreplied=unreplied), 20).get_page(request.GET.get("page"))
+    return render(request, "orders/seller/reviews.html", {
+        "seller_section": "reviews", "page": page, "unreplied": unreplied,
+        "unreplied_count": seller_unreplied_review_count(shop=request.shop),
+    })
+
+
+@seller_required
+@require_POST
+def review_reply_page(request, review_id: int):
+    review = access_seller_review(user=request.user, review_id=review_id)
+    try:
+        review_reply(review_id=review.pk, actor=request.user, text=request.POST.get("text"))
+    except DomainError as exc:
+        messages.error(request, _error_message(exc))
+    else:
+        messages.success(request, _("Reply published under the review."))
+    return redirect(_back(request, reverse("seller:reviews")))
