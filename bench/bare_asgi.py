@@ -2,7 +2,8 @@
 
 - `GET /bare/json`: a raw ASGI JSON answer the size of a product-list item (no Django, no database);
 - `/bare/ws/<room>/`: a raw ASGI WebSocket broadcaster: every text frame goes to every socket in the
-  room (the sender too), in this process, with no channel layer, no database, no auth.
+  room (the sender too) through one Redis PUBLISH (so it works across uvicorn workers, as the channel
+  layer does), with no Channels consumer, no channel layer, no database, no auth.
 
 Everything else goes to `marketplace.asgi:application` untouched, so both run on the same uvicorn with
 the same settings: `uvicorn bench.bare_asgi:application`.
@@ -10,6 +11,7 @@ the same settings: `uvicorn bench.bare_asgi:application`.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import sys
@@ -25,6 +27,39 @@ _BODY = json.dumps({"count": 1, "next": None, "previous": None, "results": [
      "thumbnail_url": None, "shop": {"slug": "bench", "name": "湖南老农家"}, "province": "湖南", "rating": None,
      "sales": 10}]}, ensure_ascii=False).encode()
 _ROOMS: dict[str, set] = {}
+_CHANNEL = "bench:bare:"
+_hub = None
+
+
+class _Hub:
+    """Cross-worker fan-out for the bare broadcaster: one Redis pub/sub subscription per worker process
+    (like the channel layer, so it works with any number of uvicorn workers), local rooms in memory."""
+
+    def __init__(self) -> None:
+        import redis.asyncio as redis
+
+        url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/12"
+        self.redis = redis.Redis.from_url(url, socket_timeout=None)
+        self.pubsub = self.redis.pubsub()
+        self.ready = asyncio.Event()
+        self.task = asyncio.create_task(self._listen())
+
+    async def _listen(self) -> None:
+        await self.pubsub.psubscribe(_CHANNEL + "*")
+        self.ready.set()
+        async for message in self.pubsub.listen():
+            if message["type"] != "pmessage":
+                continue
+            room = message["channel"].decode()[len(_CHANNEL):]
+            frame = {"type": "websocket.send", "text": message["data"].decode()}
+            for member in list(_ROOMS.get(room, ())):
+                try:
+                    await member(frame)
+                except Exception:  # a socket closing under us: drop it
+                    _ROOMS.get(room, set()).discard(member)
+
+    async def publish(self, room: str, text: str) -> None:
+        await self.redis.publish(_CHANNEL + room, text)
 
 
 async def _bare_json(scope, receive, send) -> None:
@@ -34,6 +69,10 @@ async def _bare_json(scope, receive, send) -> None:
 
 
 async def _bare_ws(scope, receive, send) -> None:
+    global _hub
+    if _hub is None:
+        _hub = _Hub()
+    await _hub.ready.wait()
     room = scope["path"].rstrip("/").rsplit("/", 1)[-1]
     members = _ROOMS.setdefault(room, set())
     try:
@@ -43,12 +82,7 @@ async def _bare_ws(scope, receive, send) -> None:
                 await send({"type": "websocket.accept"})
                 members.add(send)
             elif event["type"] == "websocket.receive":
-                frame = {"type": "websocket.send", "text": event.get("text") or ""}
-                for member in list(members):
-                    try:
-                        await member(frame)
-                    except Exception:  # a socket closing under us: drop it
-                        members.discard(member)
+                await _hub.publish(room, event.get("text") or "")
             elif event["type"] == "websocket.disconnect":
                 break
     finally:

@@ -291,7 +291,7 @@ class Check:
     note: str = ""
 
     def line(self) -> str:
-        status = "ok    " if self.ok else ("FAILED" if self.kind == "correctness" else "MISSED")
+        status = "ok    " if self.ok else {"correctness": "FAILED", "unavailable": "NOTRUN"}.get(self.kind, "MISSED")
         return f"  {status} {self.bench} {self.name}: {self.measured} (target {self.target}) {self.note}".rstrip()
 
 
