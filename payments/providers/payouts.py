@@ -36,8 +36,9 @@ class SandboxPayoutProvider(PayoutProvider):
     def transfer(self, *, idempotency_key: str, shop, amount_fen: int, currency: str) -> TransferResult:
         from payments.models import SandboxTransfer
 
-        if settings.SANDBOX_PAYOUT_DELAY_MS:
-            time.sleep(settings.SANDBOX_PAYOUT_DELAY_MS / 1000)
+        delay = settings.SANDBOX_PAYOUT_DELAY_MS / 2000  # half before the bank books it, half after
+        if delay:
+            time.sleep(delay)
         if shop.slug in settings.SANDBOX_PAYOUT_FAIL_SLUGS:
             return TransferResult(ok=False, reason="The receiving bank account is closed.")
         try:
@@ -46,6 +47,8 @@ class SandboxPayoutProvider(PayoutProvider):
                                                           amount_fen=amount_fen, currency=currency)
         except IntegrityError:
             transfer = SandboxTransfer.objects.get(idempotency_key=idempotency_key)
+        if delay:
+            time.sleep(delay)
         return TransferResult(ok=True, reference=f"SBX{transfer.pk:010d}")
 
 
