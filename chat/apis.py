@@ -19,14 +19,16 @@ from shops.access import access_public_shop
 
 
 class ConversationListApi(APIView):
-    @extend_schema(parameters=[OpenApiParameter("as", str, enum=["buyer", "seller"])])
+    @extend_schema(operation_id="conversations_list", parameters=[OpenApiParameter("as", str, enum=["buyer", "seller"])],
+                   responses=serializers.ConversationOut(many=True))
     def get(self, request):
         role = "seller" if request.query_params.get("as") == "seller" else "buyer"
         paginator = Pagination()
         page = paginator.paginate_queryset(conversation_list(user=request.user, role=role), request, view=self)
         return paginator.get_paginated_response([conversation_data(c, role=role) for c in page])
 
-    @extend_schema(request=serializers.ConversationStartInputSerializer)
+    @extend_schema(request=serializers.ConversationStartInputSerializer,
+                   responses={200: serializers.ConversationOut, 201: serializers.ConversationOut})
     def post(self, request):
         data = serializers.ConversationStartInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -39,6 +41,7 @@ class ConversationListApi(APIView):
 
 
 class ConversationDetailApi(APIView):
+    @extend_schema(responses=serializers.ConversationOut)
     def get(self, request, conversation_id: int):
         conversation = access_conversation(request.user, conversation_id)
         return Response(conversation_data(conversation, role=conversation.viewer_role))
@@ -47,7 +50,7 @@ class ConversationDetailApi(APIView):
 class MessageListApi(APIView):
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
-    @extend_schema(parameters=[serializers.MessageListQuerySerializer])
+    @extend_schema(parameters=[serializers.MessageListQuerySerializer], responses=serializers.MessageOut(many=True))
     def get(self, request, conversation_id: int):
         conversation = access_conversation(request.user, conversation_id)
         query = serializers.MessageListQuerySerializer(data=request.query_params)
@@ -66,7 +69,7 @@ class MessageListApi(APIView):
         return Response({"count": message_count(conversation=conversation), "next": next_url,
                          "previous": previous_url, "results": results})
 
-    @extend_schema(request=serializers.MessageSendInputSerializer)
+    @extend_schema(request=serializers.MessageSendInputSerializer, responses={201: serializers.MessageOut})
     def post(self, request, conversation_id: int):
         conversation = access_conversation(request.user, conversation_id)
         data = serializers.MessageSendInputSerializer(data=request.data)
@@ -78,7 +81,7 @@ class MessageListApi(APIView):
 
 
 class ReadApi(APIView):
-    @extend_schema(request=serializers.ReadInputSerializer)
+    @extend_schema(request=serializers.ReadInputSerializer, responses=serializers.ReadOut)
     def post(self, request, conversation_id: int):
         conversation = access_conversation(request.user, conversation_id)
         data = serializers.ReadInputSerializer(data=request.data)
@@ -89,7 +92,7 @@ class ReadApi(APIView):
 
 
 class ReportApi(APIView):
-    @extend_schema(request=serializers.ReportInputSerializer)
+    @extend_schema(request=serializers.ReportInputSerializer, responses=serializers.ReportOut)
     def post(self, request, conversation_id: int):
         conversation = access_conversation(request.user, conversation_id)
         data = serializers.ReportInputSerializer(data=request.data)

@@ -33,3 +33,74 @@ class MessageListQuerySerializer(serializers.Serializer):
         if "before" in attrs and "after" in attrs:
             raise serializers.ValidationError("Use either before or after.")
         return attrs
+
+
+# --- answer shapes, for the OpenAPI schema (chat/presenters.py builds what is sent) ---------------
+
+class UserOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+
+
+class SenderOut(UserOut):
+    role = serializers.ChoiceField(choices=["buyer", "seller"])
+
+
+class ProductCardOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    price = serializers.CharField()
+    currency = serializers.CharField()
+    image_url = serializers.CharField(allow_null=True)
+    url = serializers.CharField()
+
+
+class MessageOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    conversation = serializers.IntegerField()
+    sender = SenderOut()
+    text = serializers.CharField()
+    product = ProductCardOut(allow_null=True)
+    image_url = serializers.CharField(allow_null=True)
+    created_at = serializers.DateTimeField()
+    client_id = serializers.CharField(allow_null=True)
+
+
+class LastMessageOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    text = serializers.CharField()
+    sender_role = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class ShopRefOut(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+
+
+class ProductRefOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+
+
+class ConversationOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    role = serializers.ChoiceField(choices=["buyer", "seller"])
+    shop = ShopRefOut()
+    buyer = UserOut()
+    product = ProductRefOut(allow_null=True)
+    unread = serializers.IntegerField()
+    last_message = LastMessageOut(allow_null=True)
+    last_message_at = serializers.DateTimeField(allow_null=True)
+    other_last_read_id = serializers.IntegerField(allow_null=True)
+    reported = serializers.BooleanField()
+
+
+class ReadOut(serializers.Serializer):
+    up_to = serializers.IntegerField()
+    unread = serializers.IntegerField()
+
+
+class ReportOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    reported = serializers.BooleanField()
