@@ -194,6 +194,9 @@ CELERY_BEAT_SCHEDULE: dict = {
     "payments-payout-batch": {"task": "payments.tasks.payout_batch_run_task",
                               "schedule": crontab(hour=env.int("PAYOUT_BATCH_HOUR", default=2), minute=0)},
     "payments-payouts-reconcile": {"task": "payments.tasks.payouts_reconcile_task", "schedule": 300.0},
+    # notifications: buyers hear 24 hours before receipt is confirmed for them.
+    "notifications-auto-confirm-reminders": {"task": "notifications.tasks.orders_auto_confirm_reminders_task",
+                                             "schedule": 900.0},
 }
 
 # E-mail: printed to the console in the demo; SMTP or a provider through EMAIL_URL.

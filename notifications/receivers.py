@@ -1,5 +1,6 @@
 """Notifications' answers to lower apps' signals."""
 
+from orders.signals import order_events_recorded
 from payments.signals import payout_status_changed
 from shops.models import Shop
 from shops.signals import shop_status_changed
@@ -38,6 +39,13 @@ def _payout_status_changed(sender, *, payout_id: int, shop_id: int, status: str,
                      text_en=text_en, url="/seller/money/")
 
 
+def _order_events_recorded(sender, *, event_ids: list[int], **kwargs) -> None:
+    from notifications.tasks import order_events_notify_task
+
+    order_events_notify_task.delay(event_ids)  # already after commit (orders sends it on commit)
+
+
 def connect() -> None:
+    order_events_recorded.connect(_order_events_recorded, dispatch_uid="notifications.order_events_recorded")
     shop_status_changed.connect(_shop_status_changed, dispatch_uid="notifications.shop_status_changed")
     payout_status_changed.connect(_payout_status_changed, dispatch_uid="notifications.payout_status_changed")

@@ -30,6 +30,7 @@ from common.text import clean_text
 from orders.errors import IdempotencyKeyInFlight, IdempotencyKeyReused
 from orders.models import CartItem, IdempotencyKey, Order, OrderEvent, OrderLine
 from orders.services.cart import parse_quantity, parse_sku_id
+from orders.services.events import order_events_announce
 from payments.models import Payment
 from payments.services import AllocationSpec, payment_create, payment_pay_url
 from shops.models import ShopMember
@@ -209,11 +210,11 @@ def checkout_place(*, buyer, address: Any, items: Any = None, idempotency_key: s
                   commission_rate=commission_rate_for(sku.product.category, shop=sku.product.shop))
         for shop_id, shop_skus in by_shop.items() for sku in shop_skus
     ])
-    OrderEvent.objects.bulk_create([
+    order_events_announce(OrderEvent.objects.bulk_create([
         OrderEvent(order=order, type=OrderEvent.Type.PLACED, at=now, actor=buyer,
                    data={"payment": payment.pk, "total": f"{order.total:.2f}"})
         for order in orders
-    ])
+    ]))
     CartItem.objects.filter(cart__user=buyer, sku_id__in=list(wanted)).delete()
 
     lines_by_order: dict[int, list[OrderLine]] = defaultdict(list)

@@ -25,7 +25,7 @@ from common.money import quantize
 from common.text import clean_text
 from orders.lock_objects import order_lock, orders_lock_for_payment
 from orders.models import Order, OrderEvent, OrderLine, RefundRequest
-from orders.services.events import order_event_add
+from orders.services.events import order_event_add, order_events_announce
 from payments.services import escrow_release, payment_allocation_void
 
 logger = logging.getLogger(__name__)
@@ -91,8 +91,8 @@ def orders_mark_paid(*, payment_id: int, numbers: list[str], now: datetime | Non
     if not paid:
         return []
     Order.objects.bulk_update(paid, ["status", "paid_at", "updated_at"])
-    OrderEvent.objects.bulk_create([OrderEvent(order=o, type=OrderEvent.Type.PAID, at=now,
-                                               data={"payment": payment_id}) for o in paid])
+    order_events_announce(OrderEvent.objects.bulk_create([OrderEvent(order=o, type=OrderEvent.Type.PAID, at=now,
+                                               data={"payment": payment_id}) for o in paid]))
     sold: Counter[int] = Counter()
     for product_id, quantity in OrderLine.objects.filter(order__in=paid).values_list("product_id", "quantity"):
         sold[product_id] += quantity
