@@ -13,11 +13,10 @@ from typing import Any
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.models import Product
@@ -29,6 +28,8 @@ from common.errors import NotFound, RateLimited, ValidationFailed
 from common.images import sanitize_image
 from common.ratelimit import rate_limit_hit
 from common.text import clean_text
+from notifications.models import Kind
+from notifications.services import notify
 from shops.models import Shop, ShopMember
 
 logger = logging.getLogger(__name__)
@@ -289,17 +290,15 @@ def _offline_notice_schedule(*, conversation_id: int, recipient_role: str, first
         logger.exception("could not schedule the offline chat notice for conversation %s", conversation_id)
 
 
-def _recipients(conversation: Conversation, recipient_role: str) -> list[str]:
+def _recipient_ids(conversation: Conversation, recipient_role: str) -> list[int]:
     if recipient_role == Role.BUYER:
-        emails = [conversation.buyer.email]
-    else:
-        emails = list(ShopMember.objects.filter(shop_id=conversation.shop_id)
-                      .order_by("role", "id").values_list("user__email", flat=True))
-    return [e for e in emails if e]
+        return [conversation.buyer_id]
+    return list(ShopMember.objects.filter(shop_id=conversation.shop_id).order_by("role", "id")
+                .values_list("user_id", flat=True))
 
 
 def offline_notice_send(*, conversation_id: int, recipient_role: str, first_message_id: int) -> str:
-    """E-mails the recipient of an unread burst, once per burst.
+    """Tells the recipient of an unread burst (in the page, and by e-mail if they want it), once per burst.
 
     Answers "sent", "read" (read in time), "already" (another run has it), "gone", or "wait:<seconds>"
     when it is not due yet. Runs outside a transaction: the claim is one conditional UPDATE.
@@ -325,25 +324,22 @@ def offline_notice_send(*, conversation_id: int, recipient_role: str, first_mess
     if not claimed:
         return "already"
 
-    recipients = _recipients(conversation, recipient_role)
-    if recipients:
-        burst = list(Message.objects.filter(conversation=conversation, pk__gte=first_message_id)
-                     .exclude(sender_role=recipient_role).order_by("id")[:5])
-        if recipient_role == Role.BUYER:
-            path = reverse("chat:conversation", args=[conversation.pk])
-            other = conversation.shop.name
-        else:
-            path = reverse("seller:inbox-conversation", args=[conversation.pk])
-            other = conversation.buyer.username
-        with translation.override(settings.LANGUAGE_CODE):
-            subject = _("New message from %(name)s") % {"name": other}
-            lines = [_("%(name)s wrote to you and is waiting for an answer:") % {"name": other}, ""]
-            lines += [f"  {message_preview(m)}" for m in burst]
-            lines += ["", _("Answer here: %(url)s") % {"url": settings.SITE_URL + path}]
-        try:
-            send_mail(subject, "\n".join(lines), settings.DEFAULT_FROM_EMAIL, recipients)
-        except Exception:
-            OfflineNotice.objects.filter(pk=notice.pk).update(claimed_at=None)  # let the retry claim it
-            raise
-    OfflineNotice.objects.filter(pk=notice.pk).update(sent_at=timezone.now(), recipients=",".join(recipients)[:500])
+    recipients = _recipient_ids(conversation, recipient_role)
+    burst = list(Message.objects.filter(conversation=conversation, pk__gte=first_message_id)
+                 .exclude(sender_role=recipient_role).order_by("id")[:5])
+    if recipient_role == Role.BUYER:
+        path = reverse("chat:conversation", args=[conversation.pk])
+        other = conversation.shop.name
+    else:
+        path = reverse("seller:inbox-conversation", args=[conversation.pk])
+        other = conversation.buyer.username
+    previews = " / ".join(message_preview(m) for m in burst)
+    with transaction.atomic():
+        # In the page, and by e-mail if they want it (with a one-click unsubscribe); once per burst.
+        for user_id in recipients:
+            notify(user_id=user_id, kind=Kind.CHAT_MESSAGE, key=f"chat-burst:{notice.pk}:{user_id}",
+                   text=f"{other} 给你发来消息，正在等你回复：{previews}"[:500],
+                   text_en=f"{other} wrote to you and is waiting for an answer: {previews}"[:500], url=path)
+        OfflineNotice.objects.filter(pk=notice.pk).update(
+            sent_at=timezone.now(), recipients=",".join(str(r) for r in recipients)[:500])
     return "sent"
