@@ -71,3 +71,13 @@ def test_audit_log_is_read_only(client, operator):
     client.force_login(operator)
     assert client.get("/admin/accounts/operatoraction/").status_code == 200
     assert client.get("/admin/accounts/operatoraction/add/").status_code == 403
+
+
+def test_dashboard_shows_todays_figures(client, operator):
+    ShopFactory(status=Shop.Status.PENDING)
+    client.force_login(operator)
+    page = client.get("/admin/")
+    assert page.status_code == 200
+    figures = {f["label"]: f["value"] for f in page.context["dashboard"]}
+    assert figures["Shops awaiting approval"] == 1 and figures["Orders today"] == 0
+    assert "Open disputes" in figures and "Payouts awaiting approval" in figures

@@ -1,0 +1,45 @@
+"""The operator console's front page: today's figures from several apps (composed here, at the top)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.contrib import admin
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+
+from common.money import from_fen
+from orders.models import Order, RefundRequest
+from payments.models import Payout, PayoutBatch
+from shops.models import Shop
+
+
+def dashboard_figures(*, now: datetime | None = None) -> list[dict]:
+    now = timezone.localtime(now or timezone.now())
+    today = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    orders = Order.objects.filter(created_at__gte=today).aggregate(
+        n=Count("id"), gmv=Sum("total", filter=Q(paid_at__isnull=False)))
+    batches = PayoutBatch.objects.filter(status=PayoutBatch.Status.AWAITING_APPROVAL)
+    due = Payout.objects.filter(batch__in=batches).aggregate(n=Count("id"), fen=Sum("amount_fen"))
+    return [
+        {"label": "Orders today", "value": orders["n"], "url": "orders/order/"},
+        {"label": "GMV today (paid, CNY)", "value": f"{orders['gmv'] or 0:.2f}", "url": "orders/order/"},
+        {"label": "Shops awaiting approval", "value": Shop.objects.filter(status=Shop.Status.PENDING).count(),
+         "url": "shops/shop/?status__exact=pending"},
+        {"label": "Open disputes", "value": RefundRequest.objects.filter(
+            status=RefundRequest.Status.ESCALATED).count(), "url": "orders/refundrequest/?status__exact=escalated"},
+        {"label": "Payouts awaiting approval", "value": f"{due['n']} · ¥{from_fen(due['fen'] or 0):.2f}",
+         "url": "payments/payoutbatch/?status__exact=awaiting_approval"},
+        {"label": "Failed payouts", "value": Payout.objects.filter(status=Payout.Status.FAILED).count(),
+         "url": "payments/payout/?status__exact=failed"},
+    ]
+
+
+class MarketplaceAdminSite(admin.AdminSite):
+    site_header = "农家集市 · Operator console"
+    site_title = "Operator console"
+    index_title = "Today"
+    index_template = "admin/marketplace_index.html"
+
+    def index(self, request, extra_context=None):
+        return super().index(request, {**(extra_context or {}), "dashboard": dashboard_figures()})
