@@ -66,3 +66,33 @@ messages: install
 
 clean:
 	rm -rf var .pytest_cache test-artifacts
+
+# --- Benchmarks (bench/, results in bench/out/, notes in bench/RESULTS.md) ----------------------
+# Own databases (bench_*) and Redis DB 12 on the local PostgreSQL and Redis; never the developers'.
+# `make bench BENCH_ARGS=--quick` for small sizes; BENCH_ARGS=--strict makes a MISSED target fail.
+BENCH_ARGS ?=
+.PHONY: bench-install bench-flash bench-catalog bench-chat bench-payout bench-checkout-queries
+
+$(VENV)/.bench-installed: bench/requirements.txt $(VENV)/.installed
+	$(PY) -m pip install -q --disable-pip-version-check -r bench/requirements.txt
+	touch $@
+
+bench-install: install $(VENV)/.bench-installed
+
+bench: bench-install
+	$(PY) -m bench.run all $(BENCH_ARGS)
+
+bench-flash: bench-install
+	$(PY) -m bench.run flash $(BENCH_ARGS)
+
+bench-catalog: bench-install
+	$(PY) -m bench.run catalog $(BENCH_ARGS)
+
+bench-chat: bench-install
+	$(PY) -m bench.run chat $(BENCH_ARGS)
+
+bench-payout: bench-install
+	$(PY) -m bench.run payout $(BENCH_ARGS)
+
+bench-checkout-queries: bench-install
+	$(PY) -m bench.run checkout-queries $(BENCH_ARGS)

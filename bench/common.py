@@ -323,7 +323,7 @@ def machine_info() -> dict[str, Any]:
 def section_write(key: str, data: dict[str, Any], checks: list[Check]) -> None:
     """Each benchmark writes its own section (bench/out/<key>.json); bench.report merges them."""
     OUT.mkdir(parents=True, exist_ok=True)
-    data = dict(data, checks=[c.__dict__ for c in checks], finished_at=time.strftime("%Y-%m-%d %H:%M:%S"))
+    data = dict(data, checks=[c.__dict__ for c in checks], finished_at=time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()))
     (OUT / f"{key}.json").write_text(json.dumps(data, indent=2, ensure_ascii=False))
     log(f"{key}: checks")
     for check in checks:

@@ -40,7 +40,7 @@ def markdown(sections: dict[str, Any], machine: dict[str, Any]) -> str:
     fl = sections.get("flash")
     if fl:
         cfg = fl["config"]
-        lines += [f"## {TITLES['flash']}", "",
+        lines += [f"## {TITLES['flash']} ({fl.get('finished_at', '')})", "",
                   f"One SKU, stock {cfg['stock']:,}; uvicorn {cfg['workers']} workers, server env `{cfg['server_env']}`; "
                   f"{cfg['duration_s']:g} s per run, {cfg['runs']} run(s).", "",
                   "| buyers | orders/s | p50 ms | p99 ms | pgbench tps (clients) | orders/s ÷ pgbench | oversell | "
@@ -58,7 +58,7 @@ def markdown(sections: dict[str, Any], machine: dict[str, Any]) -> str:
     ca = sections.get("catalog")
     if ca:
         cfg = ca["config"]
-        lines += [f"## {TITLES['catalog']}", "",
+        lines += [f"## {TITLES['catalog']} ({ca.get('finished_at', '')})", "",
                   f"{cfg['products']:,} products in {cfg['shops']:,} shops; uvicorn {cfg['workers']} workers, "
                   f"`{cfg['server_env']}`; {cfg['duration_s']:g} s per run, {cfg['runs']} run(s). "
                   f"Queries per request: `{ca['query_counts']}`.", "",
@@ -75,7 +75,7 @@ def markdown(sections: dict[str, Any], machine: dict[str, Any]) -> str:
     ch = sections.get("chat")
     if ch:
         cfg = ch["config"]
-        lines += [f"## {TITLES['chat']}", "",
+        lines += [f"## {TITLES['chat']} ({ch.get('finished_at', '')})", "",
                   f"{cfg['clients']:,} clients in {cfg['pairs']:,} pairs at {cfg['rate']:g} msg/s; one conversation of "
                   f"{cfg['group']:,} sockets at {cfg['group_rate']:g} msg/s; {cfg['duration_s']:g} s of sending per "
                   f"run, {cfg['runs']} run(s); uvicorn {cfg['workers']} workers, `{cfg['server_env']}`.", "",
@@ -90,10 +90,10 @@ def markdown(sections: dict[str, Any], machine: dict[str, Any]) -> str:
         lines += ["", f"redis-benchmark PUBLISH: {_f(ch['redis_publish']['rps'])} /s. Ratios: `{ch['ratios']}`", ""]
     po = sections.get("payout")
     if po:
-        lines += [f"## {TITLES['payout']}", "", po.get("summary", "—"), ""]
+        lines += [f"## {TITLES['payout']} ({po.get('finished_at', '')})", "", po.get("summary", "—"), ""]
     b5 = sections.get("checkout_queries")
     if b5:
-        lines += [f"## {TITLES['checkout_queries']}", "", "| cart | statements | of which transaction control | "
+        lines += [f"## {TITLES['checkout_queries']} ({b5.get('finished_at', '')})", "", "| cart | statements | of which transaction control | "
                   "duplicates |", "|---|---|---|---|"]
         for key, name in (("cart_3x3", "3 shops × 3 lines (cart)"), ("buy_now_3x3", "3 × 3 buy-now"),
                           ("cart_1x1", "1 × 1 (cart)")):
