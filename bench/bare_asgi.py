@@ -20,12 +20,29 @@ import sys
 if os.environ.get("BENCH_SWITCH_INTERVAL"):
     sys.setswitchinterval(float(os.environ["BENCH_SWITCH_INTERVAL"]))
 
-from marketplace.asgi import application as marketplace_application  # noqa: E402
+from marketplace.asgi import application as marketplace_application
 
-_BODY = json.dumps({"count": 1, "next": None, "previous": None, "results": [
-    {"id": 1, "title": "湖南农家腌萝卜 pickled radish", "price_min": "28.00", "currency": "CNY",
-     "thumbnail_url": None, "shop": {"slug": "bench", "name": "湖南老农家"}, "province": "湖南", "rating": None,
-     "sales": 10}]}, ensure_ascii=False).encode()
+_BODY = json.dumps(
+    {
+        "count": 1,
+        "next": None,
+        "previous": None,
+        "results": [
+            {
+                "id": 1,
+                "title": "湖南农家腌萝卜 pickled radish",
+                "price_min": "28.00",
+                "currency": "CNY",
+                "thumbnail_url": None,
+                "shop": {"slug": "bench", "name": "湖南老农家"},
+                "province": "湖南",
+                "rating": None,
+                "sales": 10,
+            }
+        ],
+    },
+    ensure_ascii=False,
+).encode()
 _ROOMS: dict[str, set] = {}
 _CHANNEL = "bench:bare:"
 _hub = None
@@ -50,7 +67,7 @@ class _Hub:
         async for message in self.pubsub.listen():
             if message["type"] != "pmessage":
                 continue
-            room = message["channel"].decode()[len(_CHANNEL):]
+            room = message["channel"].decode()[len(_CHANNEL) :]
             frame = {"type": "websocket.send", "text": message["data"].decode()}
             for member in list(_ROOMS.get(room, ())):
                 try:
@@ -63,8 +80,13 @@ class _Hub:
 
 
 async def _bare_json(scope, receive, send) -> None:
-    await send({"type": "http.response.start", "status": 200,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(_BODY)).encode())]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 200,
+            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(_BODY)).encode())],
+        }
+    )
     await send({"type": "http.response.body", "body": _BODY})
 
 

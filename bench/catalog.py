@@ -41,8 +41,17 @@ def seed(products: int, shops: int, reseed: bool) -> None:
             return
     c.migrate_fresh(DB)
     c.log(f"seeding {products} products in {shops} shops (seed_demo; about 9k products/s)")
-    c.manage(DB, "seed_demo", "--shops", str(shops), "--products", str(products), "--quiet-logins",
-             CELERY_EAGER="1", REDIS_URL="")
+    c.manage(
+        DB,
+        "seed_demo",
+        "--shops",
+        str(shops),
+        "--products",
+        str(products),
+        "--quiet-logins",
+        CELERY_EAGER="1",
+        REDIS_URL="",
+    )
     c.psql("VACUUM ANALYZE", db=DB)
     c.psql(f"CREATE TABLE bench_meta AS SELECT {products} AS products, {shops} AS shops", db=DB)
 
@@ -55,17 +64,36 @@ def pgbench_init() -> None:
         except subprocess.CalledProcessError:
             pass
     c.db_recreate(c.PGBENCH_DB)
-    subprocess.run(["pgbench", "-h", c.PG_HOST, "-p", c.PG_PORT, "-U", c.PG_USER, "-i", "-q", "-s", str(PGBENCH_SCALE),
-                    c.PGBENCH_DB], check=True, capture_output=True)
+    subprocess.run(
+        [
+            "pgbench",
+            "-h",
+            c.PG_HOST,
+            "-p",
+            c.PG_PORT,
+            "-U",
+            c.PG_USER,
+            "-i",
+            "-q",
+            "-s",
+            str(PGBENCH_SCALE),
+            c.PGBENCH_DB,
+        ],
+        check=True,
+        capture_output=True,
+    )
 
 
 def targets() -> dict[str, list[str]]:
     """The URLs each page type rotates over (many products and shops, so caches don't flatter)."""
     rng = random.Random(7)
-    ids = [int(x) for x in c.psql("SELECT id FROM catalog_product WHERE visible ORDER BY random() LIMIT 500",
-                                  db=DB).split()]
-    slugs = c.psql("SELECT slug FROM shops_shop WHERE status = 'approved' AND product_count > 0 "
-                   "ORDER BY random() LIMIT 200", db=DB).split()
+    ids = [
+        int(x)
+        for x in c.psql("SELECT id FROM catalog_product WHERE visible ORDER BY random() LIMIT 500", db=DB).split()
+    ]
+    slugs = c.psql(
+        "SELECT slug FROM shops_shop WHERE status = 'approved' AND product_count > 0 ORDER BY random() LIMIT 200", db=DB
+    ).split()
     rng.shuffle(ids)
     return {
         "list": [f"/api/v1/products/?page={p}" for p in (1, 2, 3, 4, 5)],
@@ -83,8 +111,10 @@ def query_counts(urls: dict[str, list[str]]) -> dict[str, list[int]]:
     from django.test.utils import CaptureQueriesContext
 
     client = Client()
-    extra = {"list": ["/api/v1/products/?page=50", "/api/v1/products/?ordering=-sales"],
-             "search": [f"/api/v1/products/?q={quote('腊肉')}", f"/api/v1/products/?q={quote('湖南 腌萝卜')}&page=2"]}
+    extra = {
+        "list": ["/api/v1/products/?page=50", "/api/v1/products/?ordering=-sales"],
+        "search": [f"/api/v1/products/?q={quote('腊肉')}", f"/api/v1/products/?q={quote('湖南 腌萝卜')}&page=2"],
+    }
     counts: dict[str, list[int]] = {}
     for page, page_urls in urls.items():
         sample = page_urls[:3] + extra.get(page, [])
@@ -100,18 +130,49 @@ def query_counts(urls: dict[str, list[str]]) -> dict[str, list[int]]:
 
 
 def http_run(paths: list[str], *, concurrency: int, duration: float, label: str) -> dict:
-    result = c.run_loadgen("loadgen_http", {"base_url": c.BASE_URL, "mode": "get", "paths": paths,
-                                            "concurrency": concurrency, "duration": duration, "label": label},
-                           timeout=duration + 120)
+    result = c.run_loadgen(
+        "loadgen_http",
+        {
+            "base_url": c.BASE_URL,
+            "mode": "get",
+            "paths": paths,
+            "concurrency": concurrency,
+            "duration": duration,
+            "label": label,
+        },
+        timeout=duration + 120,
+    )
     lat = c.latency_summary(result.pop("latencies"))
     errors = result["requests"] - result["ok"]
     return {**result, **lat, "rps": result["rate_ok"], "errors": errors}
 
 
 def pgbench_s(*, clients: int, duration: float) -> dict:
-    out = subprocess.run(["pgbench", "-h", c.PG_HOST, "-p", c.PG_PORT, "-U", c.PG_USER, "-n", "-S", "-M", "prepared",
-                          "-c", str(clients), "-j", str(min(clients, 2)), "-T", str(int(max(duration, 1))),
-                          c.PGBENCH_DB], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [
+            "pgbench",
+            "-h",
+            c.PG_HOST,
+            "-p",
+            c.PG_PORT,
+            "-U",
+            c.PG_USER,
+            "-n",
+            "-S",
+            "-M",
+            "prepared",
+            "-c",
+            str(clients),
+            "-j",
+            str(min(clients, 2)),
+            "-T",
+            str(int(max(duration, 1))),
+            c.PGBENCH_DB,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     tps = float(re.search(r"tps = ([\d.]+) \(without initial", out).group(1))
     latency = float(re.search(r"latency average = ([\d.]+) ms", out).group(1))
     return {"rps": round(tps, 1), "latency_avg_ms": latency}
@@ -143,14 +204,31 @@ def main(argv: list[str] | None = None) -> int:
     c.log(f"queries per request: {counts}")
     c.redis_flush()
     env = dict(SERVER_ENV, **dict(kv.split("=", 1) for kv in args.env))
-    results: dict = {"config": {"products": products, "shops": shops, "workers": args.workers, "server_env": env,
-                                "duration_s": duration, "runs": runs, "search": SEARCH_WORD},
-                     "query_counts": counts, "levels": {}}
+    results: dict = {
+        "config": {
+            "products": products,
+            "shops": shops,
+            "workers": args.workers,
+            "server_env": env,
+            "duration_s": duration,
+            "runs": runs,
+            "search": SEARCH_WORD,
+        },
+        "query_counts": counts,
+        "levels": {},
+    }
     checks: list[c.Check] = []
     for page, page_counts in counts.items():
-        checks.append(c.Check("B2", f"{page}: query count constant", page_counts[0] if len(set(page_counts)) == 1
-                              else str(page_counts), "same for every item", len(set(page_counts)) == 1,
-                              kind="correctness"))
+        checks.append(
+            c.Check(
+                "B2",
+                f"{page}: query count constant",
+                page_counts[0] if len(set(page_counts)) == 1 else str(page_counts),
+                "same for every item",
+                len(set(page_counts)) == 1,
+                kind="correctness",
+            )
+        )
     with c.Server(db=DB, workers=args.workers, env=env) as server:
         for level in levels:
             row: dict = {}
@@ -159,15 +237,24 @@ def main(argv: list[str] | None = None) -> int:
                 page_runs = []
                 for i in range(runs):
                     cpu0 = server.cpu_seconds()
-                    r = http_run(paths, concurrency=level, duration=duration, label=f"B2 {page} c={level} {i + 1}/{runs}")
+                    r = http_run(
+                        paths, concurrency=level, duration=duration, label=f"B2 {page} c={level} {i + 1}/{runs}"
+                    )
                     r["server_cpu_pct"] = round(100 * (server.cpu_seconds() - cpu0) / r["elapsed_s"], 1)
                     page_runs.append(r)
-                row[page] = {"rps": c.median_of(page_runs, "rps"), "p50_ms": c.median_of(page_runs, "p50_ms"),
-                             "p95_ms": c.median_of(page_runs, "p95_ms"), "p99_ms": c.median_of(page_runs, "p99_ms"),
-                             "errors": sum(r["errors"] for r in page_runs),
-                             "server_cpu_pct": c.median_of(page_runs, "server_cpu_pct"), **c.cpu_note(page_runs)}
-                c.log(f"B2 {page} c={level}: {row[page]['rps']} req/s p95 {row[page]['p95_ms']} ms "
-                      f"p99 {row[page]['p99_ms']} ms (loadgen CPU {row[page]['loadgen_cpu_pct_mean']}%)")
+                row[page] = {
+                    "rps": c.median_of(page_runs, "rps"),
+                    "p50_ms": c.median_of(page_runs, "p50_ms"),
+                    "p95_ms": c.median_of(page_runs, "p95_ms"),
+                    "p99_ms": c.median_of(page_runs, "p99_ms"),
+                    "errors": sum(r["errors"] for r in page_runs),
+                    "server_cpu_pct": c.median_of(page_runs, "server_cpu_pct"),
+                    **c.cpu_note(page_runs),
+                }
+                c.log(
+                    f"B2 {page} c={level}: {row[page]['rps']} req/s p95 {row[page]['p95_ms']} ms "
+                    f"p99 {row[page]['p99_ms']} ms (loadgen CPU {row[page]['loadgen_cpu_pct_mean']}%)"
+                )
             pg = [pgbench_s(clients=level, duration=duration) for _ in range(runs)]
             row["pgbench_S"] = {"rps": c.median_of(pg, "rps"), "latency_avg_ms": c.median_of(pg, "latency_avg_ms")}
             c.log(f"B2 pgbench -S c={level}: {row['pgbench_S']['rps']} tps")
@@ -185,12 +272,29 @@ def main(argv: list[str] | None = None) -> int:
         checks.append(c.Check("B2", f"{page}: failed requests", errors, "= 0", errors == 0, kind="correctness"))
     low = str(levels[0])
     search_p95 = lv[low]["search"]["p95_ms"]
-    checks.insert(0, c.Check("B2", f"search p95 at c={low}, {products:,} products", search_p95,
-                             f"< {SEARCH_P95_TARGET_MS:.0f} ms", (search_p95 or 1e9) < SEARCH_P95_TARGET_MS))
+    checks.insert(
+        0,
+        c.Check(
+            "B2",
+            f"search p95 at c={low}, {products:,} products",
+            search_p95,
+            f"< {SEARCH_P95_TARGET_MS:.0f} ms",
+            (search_p95 or 1e9) < SEARCH_P95_TARGET_MS,
+        ),
+    )
     for page in PAGES:
         rps = results["rps_at_p99_under_50ms"][page]
-        checks.insert(1, c.Check("B2", f"{page}: req/s at p99 < 50 ms", rps, "> 0 (some level meets p99 < 50 ms)",
-                                 rps is not None, note=f"(bare: {results['rps_at_p99_under_50ms']['bare']})"))
+        checks.insert(
+            1,
+            c.Check(
+                "B2",
+                f"{page}: req/s at p99 < 50 ms",
+                rps,
+                "> 0 (some level meets p99 < 50 ms)",
+                rps is not None,
+                note=f"(bare: {results['rps_at_p99_under_50ms']['bare']})",
+            ),
+        )
     c.section_write("catalog", results, checks)
     return c.exit_code(checks, strict=args.strict)
 

@@ -32,8 +32,14 @@ DEFAULT_RATE = 10.0
 DEFAULT_GROUP_RATE = 0.2
 # RedisPubSubChannelLayer (bench/settings_pubsub.py) instead of the app's RedisChannelLayer: 4–9× lower
 # latency here (RESULTS.md); --env DJANGO_SETTINGS_MODULE=marketplace.settings measures the app's layer.
-SERVER_ENV = {"DB_POOL": "1", "DB_POOL_MIN": "2", "DB_POOL_MAX": "4", "DB_POOL_TIMEOUT": "60", "CELERY_EAGER": "0",
-              "DJANGO_SETTINGS_MODULE": "bench.settings_pubsub"}
+SERVER_ENV = {
+    "DB_POOL": "1",
+    "DB_POOL_MIN": "2",
+    "DB_POOL_MAX": "4",
+    "DB_POOL_TIMEOUT": "60",
+    "CELERY_EAGER": "0",
+    "DJANGO_SETTINGS_MODULE": "bench.settings_pubsub",
+}
 
 
 def setup(pairs: int, group: int) -> dict:
@@ -50,52 +56,110 @@ def setup(pairs: int, group: int) -> dict:
     shops = fixtures.shops_create(sellers, prefix="chat")
     staff = fixtures.users_create("chat-staff-", max(0, group - 2))
     with transaction.atomic():
-        conversations = Conversation.objects.bulk_create([Conversation(buyer=b, shop=s)
-                                                          for b, s in zip(buyers, shops, strict=True)])
+        conversations = Conversation.objects.bulk_create(
+            [Conversation(buyer=b, shop=s) for b, s in zip(buyers, shops, strict=True)]
+        )
         ShopMember.objects.bulk_create([ShopMember(shop=shops[-1], user=u, role=ShopMember.Role.STAFF) for u in staff])
-    rooms = [[{"path": f"/ws/chat/{conv.pk}/", "token": b.bench_token},
-              {"path": f"/ws/chat/{conv.pk}/", "token": s.bench_token}]
-             for conv, b, s in zip(conversations[:pairs], buyers[:pairs], sellers[:pairs], strict=True)]
+    rooms = [
+        [
+            {"path": f"/ws/chat/{conv.pk}/", "token": b.bench_token},
+            {"path": f"/ws/chat/{conv.pk}/", "token": s.bench_token},
+        ]
+        for conv, b, s in zip(conversations[:pairs], buyers[:pairs], sellers[:pairs], strict=True)
+    ]
     big = conversations[-1]
-    group_room = [{"path": f"/ws/chat/{big.pk}/", "token": u.bench_token}
-                  for u in [buyers[-1], sellers[-1], *staff]][:group]
+    group_room = [{"path": f"/ws/chat/{big.pk}/", "token": u.bench_token} for u in [buyers[-1], sellers[-1], *staff]][
+        :group
+    ]
     c.psql("VACUUM ANALYZE", db=DB)
     return {"rooms": rooms, "group_room": group_room}
 
 
-def ws_run(rooms: list, *, rate: float, duration: float, label: str, bare: bool, server: c.Server,
-           drain: float = 8.0) -> dict:
+def ws_run(
+    rooms: list, *, rate: float, duration: float, label: str, bare: bool, server: c.Server, drain: float = 8.0
+) -> dict:
     if bare:
         rooms = [[{"path": f"/bare/ws/r{i}/"} for _ in room] for i, room in enumerate(rooms)]
     cpu0 = server.cpu_seconds()
-    result = c.run_loadgen("loadgen_ws", {
-        "base_ws": f"ws://{c.HOST}:{c.PORT}", "origin": f"http://{c.HOST}:{c.PORT}", "rooms": rooms, "rate": rate,
-        "duration": duration, "drain": drain, "drain_max": 120, "bare": bare, "label": label, "connect_parallel": 50,
-    }, timeout=duration + 120 + 300)
+    result = c.run_loadgen(
+        "loadgen_ws",
+        {
+            "base_ws": f"ws://{c.HOST}:{c.PORT}",
+            "origin": f"http://{c.HOST}:{c.PORT}",
+            "rooms": rooms,
+            "rate": rate,
+            "duration": duration,
+            "drain": drain,
+            "drain_max": 120,
+            "bare": bare,
+            "label": label,
+            "connect_parallel": 50,
+        },
+        timeout=duration + 120 + 300,
+    )
     server_cpu = server.cpu_seconds() - cpu0
     peer = c.latency_summary(result.pop("peer_latencies"))
     echo = c.latency_summary(result.pop("echo_latencies"))
-    run = {**result, **peer, "echo_p50_ms": echo["p50_ms"], "echo_p99_ms": echo["p99_ms"],
-           "server_cpu_s": round(server_cpu, 1)}
-    c.log(f"{label}: sent {run['sent']} at {run['send_rate']}/s, delivered {run['deliveries']}/"
-          f"{run['deliveries_expected']} (lost {run['deliveries_lost']}), peer p50 {run['p50_ms']} p99 {run['p99_ms']} ms; "
-          f"connect {run['connected']}/{run['sockets']} in {run['connect_s']} s; loadgen CPU {run['loadgen_cpu_pct']}%; "
-          f"frames {run['frames']}; errors {run['errors'][:3]}")
+    run = {
+        **result,
+        **peer,
+        "echo_p50_ms": echo["p50_ms"],
+        "echo_p99_ms": echo["p99_ms"],
+        "server_cpu_s": round(server_cpu, 1),
+    }
+    c.log(
+        f"{label}: sent {run['sent']} at {run['send_rate']}/s, delivered {run['deliveries']}/"
+        f"{run['deliveries_expected']} (lost {run['deliveries_lost']}), "
+        f"peer p50 {run['p50_ms']} p99 {run['p99_ms']} ms; "
+        f"connect {run['connected']}/{run['sockets']} in {run['connect_s']} s; loadgen CPU {run['loadgen_cpu_pct']}%; "
+        f"frames {run['frames']}; errors {run['errors'][:3]}"
+    )
     return run
 
 
 def redis_publish(clients: int, n: int) -> dict:
-    out = subprocess.run(["redis-benchmark", "-h", "127.0.0.1", "-p", "6379", "--dbnum", str(c.REDIS_DB), "-c",
-                          str(clients), "-n", str(n), "-q", "PUBLISH", "bench-chat", "压测消息 {\"client_id\": 1}"],
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [
+            "redis-benchmark",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            "6379",
+            "--dbnum",
+            str(c.REDIS_DB),
+            "-c",
+            str(clients),
+            "-n",
+            str(n),
+            "-q",
+            "PUBLISH",
+            "bench-chat",
+            '压测消息 {"client_id": 1}',
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     rps = float(re.findall(r"([\d.]+) requests per second", out)[-1])
     p50 = re.findall(r"p50=([\d.]+) msec", out)
     return {"rps": rps, "p50_ms": float(p50[-1]) if p50 else None}
 
 
 def summarise(runs: list[dict]) -> dict:
-    return {key: c.median_of(runs, key) for key in ("send_rate", "delivery_rate", "p50_ms", "p95_ms", "p99_ms",
-                                                    "max_ms", "echo_p99_ms", "loadgen_cpu_pct", "connect_s")} | {
+    return {
+        key: c.median_of(runs, key)
+        for key in (
+            "send_rate",
+            "delivery_rate",
+            "p50_ms",
+            "p95_ms",
+            "p99_ms",
+            "max_ms",
+            "echo_p99_ms",
+            "loadgen_cpu_pct",
+            "connect_s",
+        )
+    } | {
         "deliveries_lost": sum(r["deliveries_lost"] for r in runs),
         "messages_lost": sum(r["messages_lost"] for r in runs),
         "connect_failures": sum(r["connect_failures"] for r in runs),
@@ -109,14 +173,21 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="200 pairs, group of 200, 5 s, one run each")
     parser.add_argument("--pairs", type=int, default=None, help="buyer–seller pairs (default 1,000)")
-    parser.add_argument("--rate", type=float, default=None,
-                        help=f"messages/s in total over the pairs (default {DEFAULT_RATE:g}; the issue asks 1,000)")
+    parser.add_argument(
+        "--rate",
+        type=float,
+        default=None,
+        help=f"messages/s in total over the pairs (default {DEFAULT_RATE:g}; the issue asks 1,000)",
+    )
     parser.add_argument("--group", type=int, default=None, help="members of the big conversation (default 1,000)")
-    parser.add_argument("--group-rate", type=float, default=DEFAULT_GROUP_RATE, help="messages/s in the big conversation")
+    parser.add_argument(
+        "--group-rate", type=float, default=DEFAULT_GROUP_RATE, help="messages/s in the big conversation"
+    )
     parser.add_argument("--duration", type=float, default=None, help="seconds of sending per run (default 10)")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--workers", type=int, default=2, help="uvicorn workers")
     parser.add_argument("--env", action="append", default=[], metavar="KEY=VALUE")
+    parser.add_argument("--tag", default="", help="write bench/out/chat_<tag>.json (experiments) instead")
     parser.add_argument("--strict", action="store_true")
     args = parser.parse_args(argv)
     pairs = args.pairs or (200 if args.quick else 1000)
@@ -128,48 +199,138 @@ def main(argv: list[str] | None = None) -> int:
     fx = setup(pairs, group)
     c.redis_flush()
     env = dict(SERVER_ENV, **dict(kv.split("=", 1) for kv in args.env))
-    results: dict = {"config": {"pairs": pairs, "clients": 2 * pairs, "rate": rate, "group": group,
-                                "group_rate": args.group_rate, "duration_s": duration, "runs": runs,
-                                "workers": args.workers, "server_env": env}}
+    results: dict = {
+        "config": {
+            "pairs": pairs,
+            "clients": 2 * pairs,
+            "rate": rate,
+            "group": group,
+            "group_rate": args.group_rate,
+            "duration_s": duration,
+            "runs": runs,
+            "workers": args.workers,
+            "server_env": env,
+        }
+    }
     with c.Server(db=DB, workers=args.workers, env=env) as server:
         app_pairs, bare_pairs, app_group, bare_group = [], [], [], []
         for i in range(runs):
-            app_pairs.append(ws_run(fx["rooms"], rate=rate, duration=duration, bare=False, server=server,
-                                    label=f"B3 pairs app {i + 1}/{runs}"))
-            bare_pairs.append(ws_run(fx["rooms"], rate=rate, duration=duration, bare=True, server=server,
-                                     label=f"B3 pairs bare {i + 1}/{runs}"))
-            app_group.append(ws_run([fx["group_room"]], rate=args.group_rate, duration=duration, bare=False,
-                                    server=server, label=f"B3 group app {i + 1}/{runs}"))
-            bare_group.append(ws_run([fx["group_room"]], rate=args.group_rate, duration=duration, bare=True,
-                                     server=server, label=f"B3 group bare {i + 1}/{runs}"))
+            app_pairs.append(
+                ws_run(
+                    fx["rooms"],
+                    rate=rate,
+                    duration=duration,
+                    bare=False,
+                    server=server,
+                    label=f"B3 pairs app {i + 1}/{runs}",
+                )
+            )
+            bare_pairs.append(
+                ws_run(
+                    fx["rooms"],
+                    rate=rate,
+                    duration=duration,
+                    bare=True,
+                    server=server,
+                    label=f"B3 pairs bare {i + 1}/{runs}",
+                )
+            )
+            app_group.append(
+                ws_run(
+                    [fx["group_room"]],
+                    rate=args.group_rate,
+                    duration=duration,
+                    bare=False,
+                    server=server,
+                    label=f"B3 group app {i + 1}/{runs}",
+                )
+            )
+            bare_group.append(
+                ws_run(
+                    [fx["group_room"]],
+                    rate=args.group_rate,
+                    duration=duration,
+                    bare=True,
+                    server=server,
+                    label=f"B3 group bare {i + 1}/{runs}",
+                )
+            )
     publish = [redis_publish(50, 100_000 if not args.quick else 20_000) for _ in range(runs)]
     stored = int(c.psql("SELECT count(*) FROM chat_message", db=DB))
-    results.update({"pairs_app": summarise(app_pairs), "pairs_bare": summarise(bare_pairs),
-                    "group_app": summarise(app_group), "group_bare": summarise(bare_group),
-                    "redis_publish": {"rps": c.median_of(publish, "rps"), "p50_ms": c.median_of(publish, "p50_ms")},
-                    "messages_stored": stored,
-                    "runs": {"pairs_app": app_pairs, "pairs_bare": bare_pairs, "group_app": app_group,
-                             "group_bare": bare_group, "redis_publish": publish}})
+    results.update(
+        {
+            "pairs_app": summarise(app_pairs),
+            "pairs_bare": summarise(bare_pairs),
+            "group_app": summarise(app_group),
+            "group_bare": summarise(bare_group),
+            "redis_publish": {"rps": c.median_of(publish, "rps"), "p50_ms": c.median_of(publish, "p50_ms")},
+            "messages_stored": stored,
+            "runs": {
+                "pairs_app": app_pairs,
+                "pairs_bare": bare_pairs,
+                "group_app": app_group,
+                "group_bare": bare_group,
+                "redis_publish": publish,
+            },
+        }
+    )
     pa, ga = results["pairs_app"], results["group_app"]
-    results["ratios"] = {"pairs_send_rate_vs_target": c.ratio(pa["send_rate"], rate),
-                         "pairs_delivery_vs_bare": c.ratio(pa["delivery_rate"], results["pairs_bare"]["delivery_rate"]),
-                         "pairs_p99_vs_bare": c.ratio(pa["p99_ms"], results["pairs_bare"]["p99_ms"]),
-                         "group_p99_vs_bare": c.ratio(ga["p99_ms"], results["group_bare"]["p99_ms"])}
+    results["ratios"] = {
+        "pairs_send_rate_vs_target": c.ratio(pa["send_rate"], rate),
+        "pairs_delivery_vs_bare": c.ratio(pa["delivery_rate"], results["pairs_bare"]["delivery_rate"]),
+        "pairs_p99_vs_bare": c.ratio(pa["p99_ms"], results["pairs_bare"]["p99_ms"]),
+        "group_p99_vs_bare": c.ratio(ga["p99_ms"], results["group_bare"]["p99_ms"]),
+    }
     checks = [
-        c.Check("B3", f"1:1 p99 ({2 * pairs} clients, {rate:g} msg/s)", pa["p99_ms"], f"< {PAIR_P99_MS:.0f} ms",
-                (pa["p99_ms"] or 1e9) < PAIR_P99_MS),
-        c.Check("B3", f"1:1 messages/s sent (asked {rate:g})", pa["send_rate"], f">= {0.95 * rate:g}",
-                (pa["send_rate"] or 0) >= 0.95 * rate),
-        c.Check("B3", f"group of {group} p99 ({args.group_rate:g} msg/s)", ga["p99_ms"], f"< {GROUP_P99_MS:.0f} ms",
-                (ga["p99_ms"] or 1e9) < GROUP_P99_MS),
+        c.Check(
+            "B3",
+            f"1:1 p99 ({2 * pairs} clients, {rate:g} msg/s)",
+            pa["p99_ms"],
+            f"< {PAIR_P99_MS:.0f} ms",
+            (pa["p99_ms"] or 1e9) < PAIR_P99_MS,
+        ),
+        c.Check(
+            "B3",
+            f"1:1 messages/s sent (asked {rate:g})",
+            pa["send_rate"],
+            f">= {0.95 * rate:g}",
+            (pa["send_rate"] or 0) >= 0.95 * rate,
+        ),
+        c.Check(
+            "B3",
+            f"group of {group} p99 ({args.group_rate:g} msg/s)",
+            ga["p99_ms"],
+            f"< {GROUP_P99_MS:.0f} ms",
+            (ga["p99_ms"] or 1e9) < GROUP_P99_MS,
+        ),
     ]
-    for name, s in (("pairs app", pa), ("pairs bare", results["pairs_bare"]), ("group app", ga),
-                    ("group bare", results["group_bare"])):
-        checks.append(c.Check("B3", f"{name}: deliveries lost", s["deliveries_lost"], "= 0", s["deliveries_lost"] == 0,
-                              kind="correctness"))
-        checks.append(c.Check("B3", f"{name}: sockets connected", s["connect_failures"], "0 failures",
-                              s["connect_failures"] == 0 and s["sockets_closed_early"] == 0, kind="correctness"))
-    c.section_write("chat", results, checks)
+    for name, s in (
+        ("pairs app", pa),
+        ("pairs bare", results["pairs_bare"]),
+        ("group app", ga),
+        ("group bare", results["group_bare"]),
+    ):
+        checks.append(
+            c.Check(
+                "B3",
+                f"{name}: deliveries lost",
+                s["deliveries_lost"],
+                "= 0",
+                s["deliveries_lost"] == 0,
+                kind="correctness",
+            )
+        )
+        checks.append(
+            c.Check(
+                "B3",
+                f"{name}: sockets connected",
+                s["connect_failures"],
+                "0 failures",
+                s["connect_failures"] == 0 and s["sockets_closed_early"] == 0,
+                kind="correctness",
+            )
+        )
+    c.section_write(f"chat_{args.tag}" if args.tag else "chat", results, checks)
     return c.exit_code(checks, strict=args.strict)
 
 

@@ -4,7 +4,8 @@ Runs in-process against its own database (bench_checkout) with Django's CaptureQ
 real API call (DRF test client, token auth, Idempotency-Key). Target: ≤ 20 queries, no statement run twice
 with the same parameters. Statements are counted as Django counts them (BEGIN, SAVEPOINT, RELEASE and COMMIT
 included, like `django_assert_max_num_queries`); the split is reported. A miss prints MISSED (a target,
-not a correctness failure: with --strict it fails the command). Also measured for comparison: the same 9 lines as "buy now" (`items`), and a
+not a correctness failure: with --strict it fails the command). Also measured for comparison: the same
+9 lines as "buy now" (`items`), and a
 1 × 1 cart (the count must not grow with the lines).
 
     python -m bench.checkout_queries [--strict]
@@ -46,9 +47,14 @@ def measure(client, *, body: dict, cart: list[tuple[int, int]] | None) -> dict:
     control = [s for s in statements if re.match(r"\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE SAVEPOINT)\b", s)]
     counts = Counter(_normalise(s) for s in statements if s not in control)
     duplicates = {sql[:200]: n for sql, n in counts.items() if n > 1}
-    return {"queries": len(statements), "transaction_control": len(control),
-            "data_queries": len(statements) - len(control), "duplicates": duplicates,
-            "orders": len(response.json()["orders"]), "statements": [s[:300] for s in statements]}
+    return {
+        "queries": len(statements),
+        "transaction_control": len(control),
+        "data_queries": len(statements) - len(control),
+        "duplicates": duplicates,
+        "orders": len(response.json()["orders"]),
+        "statements": [s[:300] for s in statements],
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -72,22 +78,50 @@ def main(argv: list[str] | None = None) -> int:
 
     measure(client, body={"address": ADDRESS, "items": [{"sku": skus[0].pk, "quantity": 1}]}, cart=None)  # warm
     cart_9 = measure(client, body={"address": ADDRESS}, cart=[(s.pk, 2) for s in skus])
-    buy_now_9 = measure(client, body={"address": ADDRESS, "items": [{"sku": s.pk, "quantity": 1} for s in skus]},
-                        cart=None)
+    buy_now_9 = measure(
+        client, body={"address": ADDRESS, "items": [{"sku": s.pk, "quantity": 1} for s in skus]}, cart=None
+    )
     cart_1 = measure(client, body={"address": ADDRESS}, cart=[(skus[0].pk, 1)])
     results = {"cart_3x3": cart_9, "buy_now_3x3": buy_now_9, "cart_1x1": cart_1}
-    c.log(f"B5 queries: cart 3×3 {cart_9['queries']} ({cart_9['transaction_control']} transaction control), "
-          f"buy-now 3×3 {buy_now_9['queries']}, cart 1×1 {cart_1['queries']}")
+    c.log(
+        f"B5 queries: cart 3×3 {cart_9['queries']} ({cart_9['transaction_control']} transaction control), "
+        f"buy-now 3×3 {buy_now_9['queries']}, cart 1×1 {cart_1['queries']}"
+    )
     checks = [
-        c.Check("B5", "cart 3 shops × 3 lines: queries", cart_9["queries"], f"<= {MAX_QUERIES}",
-                cart_9["queries"] <= MAX_QUERIES, kind="target"),
-        c.Check("B5", "cart 3 × 3: duplicate statements", len(cart_9["duplicates"]), "= 0", not cart_9["duplicates"],
-                kind="target", note=str(cart_9["duplicates"]) if cart_9["duplicates"] else ""),
-        c.Check("B5", "buy-now 3 × 3: queries", buy_now_9["queries"], f"<= {MAX_QUERIES}",
-                buy_now_9["queries"] <= MAX_QUERIES and not buy_now_9["duplicates"], kind="target"),
+        c.Check(
+            "B5",
+            "cart 3 shops × 3 lines: queries",
+            cart_9["queries"],
+            f"<= {MAX_QUERIES}",
+            cart_9["queries"] <= MAX_QUERIES,
+            kind="target",
+        ),
+        c.Check(
+            "B5",
+            "cart 3 × 3: duplicate statements",
+            len(cart_9["duplicates"]),
+            "= 0",
+            not cart_9["duplicates"],
+            kind="target",
+            note=str(cart_9["duplicates"]) if cart_9["duplicates"] else "",
+        ),
+        c.Check(
+            "B5",
+            "buy-now 3 × 3: queries",
+            buy_now_9["queries"],
+            f"<= {MAX_QUERIES}",
+            buy_now_9["queries"] <= MAX_QUERIES and not buy_now_9["duplicates"],
+            kind="target",
+        ),
         # one SKU skips the row-lock SELECT (catalog.services.stock_reserve), so 1 × 1 may be one fewer
-        c.Check("B5", "queries 3 × 3 minus 1 × 1 (no growth with lines)", cart_9["queries"] - cart_1["queries"],
-                "<= 1", cart_9["queries"] - cart_1["queries"] <= 1, kind="target"),
+        c.Check(
+            "B5",
+            "queries 3 × 3 minus 1 × 1 (no growth with lines)",
+            cart_9["queries"] - cart_1["queries"],
+            "<= 1",
+            cart_9["queries"] - cart_1["queries"] <= 1,
+            kind="target",
+        ),
     ]
     c.section_write("checkout_queries", results, checks)
     return c.exit_code(checks, strict=args.strict)

@@ -6,6 +6,7 @@ Everything here talks to 127.0.0.1 only and never touches the developers' databa
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import resource
@@ -53,20 +54,25 @@ def log(message: str) -> None:
 def app_env(db: str | None = None, **overrides: str) -> dict[str, str]:
     """The environment of every Django process of the benchmarks (server, setup scripts)."""
     env = dict(os.environ)
-    env.update({
-        "DJANGO_SETTINGS_MODULE": "marketplace.settings",
-        "DATABASE_URL": database_url(db or os.environ.get("BENCH_DB", DB_NAME)),
-        "REDIS_URL": REDIS_URL,
-        "DEBUG": "0",
-        "LOG_LEVEL": "WARNING",
-        "CHANNEL_LAYER_PREFIX": "bench",
-        "CACHE_KEY_PREFIX": "bench",
-        "VAR_DIR": str(OUT / "var"),
-        "RATE_LIMIT_REGISTER": HUGE_RATE, "RATE_LIMIT_LOGIN": HUGE_RATE, "RATE_LIMIT_CHECKOUT": HUGE_RATE,
-        "RATE_LIMIT_CART": HUGE_RATE, "RATE_LIMIT_CHAT": HUGE_RATE,
-        "PYTHONPATH": str(ROOT),
-        "PYTHONUNBUFFERED": "1",
-    })
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "marketplace.settings",
+            "DATABASE_URL": database_url(db or os.environ.get("BENCH_DB", DB_NAME)),
+            "REDIS_URL": REDIS_URL,
+            "DEBUG": "0",
+            "LOG_LEVEL": "WARNING",
+            "CHANNEL_LAYER_PREFIX": "bench",
+            "CACHE_KEY_PREFIX": "bench",
+            "VAR_DIR": str(OUT / "var"),
+            "RATE_LIMIT_REGISTER": HUGE_RATE,
+            "RATE_LIMIT_LOGIN": HUGE_RATE,
+            "RATE_LIMIT_CHECKOUT": HUGE_RATE,
+            "RATE_LIMIT_CART": HUGE_RATE,
+            "RATE_LIMIT_CHAT": HUGE_RATE,
+            "PYTHONPATH": str(ROOT),
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
     env.update(overrides)
     return env
 
@@ -82,8 +88,12 @@ def django_setup(db: str, **overrides: str) -> None:
 
 
 def psql(sql: str, *, db: str = "postgres", capture: bool = True) -> str:
-    result = subprocess.run(["psql", "-h", PG_HOST, "-p", PG_PORT, "-U", PG_USER, "-d", db, "-v", "ON_ERROR_STOP=1",
-                             "-Atqc", sql], capture_output=capture, text=True, check=True)
+    result = subprocess.run(
+        ["psql", "-h", PG_HOST, "-p", PG_PORT, "-U", PG_USER, "-d", db, "-v", "ON_ERROR_STOP=1", "-Atqc", sql],
+        capture_output=capture,
+        text=True,
+        check=True,
+    )
     return (result.stdout or "").strip()
 
 
@@ -125,7 +135,7 @@ def connections_free() -> int:
 
 
 def _raise_nofile() -> None:
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     os.setsid()
 
@@ -142,16 +152,46 @@ class Server:
 
     def start(self) -> Server:
         OUT.mkdir(parents=True, exist_ok=True)
-        cmd = [str(Path(PY).parent / "uvicorn"), "bench.bare_asgi:application", "--host", HOST, "--port", str(PORT),
-               "--workers", str(self.workers), "--no-access-log", "--log-level", "warning", "--loop", "uvloop",
-               "--http", "httptools", "--ws", "websockets", "--backlog", "4096", "--ws-max-queue", "256",
-               "--timeout-keep-alive", "30", "--lifespan", "off"]
+        cmd = [
+            str(Path(PY).parent / "uvicorn"),
+            "bench.bare_asgi:application",
+            "--host",
+            HOST,
+            "--port",
+            str(PORT),
+            "--workers",
+            str(self.workers),
+            "--no-access-log",
+            "--log-level",
+            "warning",
+            "--loop",
+            "uvloop",
+            "--http",
+            "httptools",
+            "--ws",
+            "websockets",
+            "--backlog",
+            "4096",
+            "--ws-max-queue",
+            "256",
+            "--timeout-keep-alive",
+            "30",
+            "--lifespan",
+            "off",
+        ]
         log(f"starting uvicorn ({self.workers} worker(s)) with {', '.join(f'{k}={v}' for k, v in self.env.items())}")
         self._log = open(self.log_path, "a")  # noqa: SIM115 - closed in stop()
         self._log.write(f"\n=== {time.ctime()} {' '.join(cmd)} {self.env}\n")
         self._log.flush()
-        self.proc = subprocess.Popen(cmd, cwd=ROOT, env=app_env(self.db, **self.env), stdout=self._log, stderr=subprocess.STDOUT,
-                                     stdin=subprocess.DEVNULL, preexec_fn=_raise_nofile)
+        self.proc = subprocess.Popen(
+            cmd,
+            cwd=ROOT,
+            env=app_env(self.db, **self.env),
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            preexec_fn=_raise_nofile,
+        )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -171,11 +211,8 @@ class Server:
     def warm(self) -> None:
         """One request per worker and more, so imports, jieba and the pool are loaded before we measure."""
         for _ in range(self.workers * 4):
-            try:
-                urllib.request.urlopen(f"{BASE_URL}/api/v1/products/?q=萝卜".replace("萝卜", "%E8%90%9D%E5%8D%9C"),
-                                       timeout=30).read()
-            except OSError:
-                pass
+            with contextlib.suppress(OSError):
+                urllib.request.urlopen(f"{BASE_URL}/api/v1/products/?q=%E8%90%9D%E5%8D%9C", timeout=30).read()
 
     def cpu_seconds(self) -> float:
         """User+system CPU of the server's processes (master and workers) so far."""
@@ -229,16 +266,24 @@ class Server:
 def run_loadgen(module: str, spec: dict[str, Any], *, timeout: float) -> dict[str, Any]:
     """Runs `python -m bench.<module>` with the spec on stdin; it prints progress on stderr and one JSON
     result on stdout. Bounded by `timeout` (the generator also stops itself)."""
-    proc = subprocess.run([PY, "-m", f"bench.{module}"], input=json.dumps(spec), capture_output=False,
-                          stdout=subprocess.PIPE, text=True, cwd=ROOT, env=app_env(), timeout=timeout,
-                          preexec_fn=_raise_nofile_only)
+    proc = subprocess.run(
+        [PY, "-m", f"bench.{module}"],
+        input=json.dumps(spec),
+        capture_output=False,
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        env=app_env(),
+        timeout=timeout,
+        preexec_fn=_raise_nofile_only,
+    )
     if proc.returncode != 0:
         raise SystemExit(f"load generator bench.{module} failed with {proc.returncode}")
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
 def _raise_nofile_only() -> None:
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
 
@@ -256,8 +301,12 @@ def percentile(values: list[float], q: float) -> float | None:
 
 def latency_summary(latencies_s: list[float]) -> dict[str, float | None]:
     ms = [x * 1000 for x in latencies_s]
-    return {"p50_ms": _r(percentile(ms, 0.50)), "p95_ms": _r(percentile(ms, 0.95)), "p99_ms": _r(percentile(ms, 0.99)),
-            "max_ms": _r(max(ms) if ms else None)}
+    return {
+        "p50_ms": _r(percentile(ms, 0.50)),
+        "p95_ms": _r(percentile(ms, 0.95)),
+        "p99_ms": _r(percentile(ms, 0.99)),
+        "max_ms": _r(max(ms) if ms else None),
+    }
 
 
 def median_of(runs: list[dict[str, Any]], key: str) -> float | None:
@@ -315,15 +364,22 @@ def machine_info() -> dict[str, Any]:
 
     import psutil
 
-    return {"nproc": os.cpu_count(), "memory_gb": round(psutil.virtual_memory().total / 2**30, 1),
-            "python": platform.python_version(), "postgres": psql("SHOW server_version"),
-            "date": time.strftime("%Y-%m-%d %H:%M:%S %Z"), "load_avg_at_start": os.getloadavg()}
+    return {
+        "nproc": os.cpu_count(),
+        "memory_gb": round(psutil.virtual_memory().total / 2**30, 1),
+        "python": platform.python_version(),
+        "postgres": psql("SHOW server_version"),
+        "date": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
+        "load_avg_at_start": os.getloadavg(),
+    }
 
 
 def section_write(key: str, data: dict[str, Any], checks: list[Check]) -> None:
     """Each benchmark writes its own section (bench/out/<key>.json); bench.report merges them."""
     OUT.mkdir(parents=True, exist_ok=True)
-    data = dict(data, checks=[c.__dict__ for c in checks], finished_at=time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()))
+    data = dict(
+        data, checks=[c.__dict__ for c in checks], finished_at=time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())
+    )
     (OUT / f"{key}.json").write_text(json.dumps(data, indent=2, ensure_ascii=False))
     log(f"{key}: checks")
     for check in checks:
@@ -342,5 +398,7 @@ def exit_code(checks: list[Check], *, strict: bool) -> int:
 def cpu_note(results: list[dict[str, Any]]) -> dict[str, float]:
     """The load generators' CPU: mean share of one core, and the most any run used."""
     pcts = [r["loadgen_cpu_pct"] for r in results if "loadgen_cpu_pct" in r]
-    return {"loadgen_cpu_pct_mean": round(sum(pcts) / len(pcts), 1) if pcts else 0.0,
-            "loadgen_cpu_pct_max": max(pcts) if pcts else 0.0}
+    return {
+        "loadgen_cpu_pct_mean": round(sum(pcts) / len(pcts), 1) if pcts else 0.0,
+        "loadgen_cpu_pct_max": max(pcts) if pcts else 0.0,
+    }

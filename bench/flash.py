@@ -41,8 +41,11 @@ def setup(max_buyers: int) -> dict:
     shop = fixtures.shops_create(owner, prefix="flash")[0]
     hot, ceiling = fixtures.products_create(shop, n=2, stock=STOCK, price="9.90", title="秒杀腌萝卜")
     buyers = fixtures.users_create("flash-buyer-", max_buyers)
-    c.psql("CREATE TABLE bench_ceiling_order (id bigserial PRIMARY KEY, sku_id bigint NOT NULL, "
-           "quantity integer NOT NULL, created_at timestamptz NOT NULL)", db=DB)
+    c.psql(
+        "CREATE TABLE bench_ceiling_order (id bigserial PRIMARY KEY, sku_id bigint NOT NULL, "
+        "quantity integer NOT NULL, created_at timestamptz NOT NULL)",
+        db=DB,
+    )
     c.psql("VACUUM ANALYZE", db=DB)
     return {"sku": hot.pk, "ceiling_sku": ceiling.pk, "tokens": [b.bench_token for b in buyers]}
 
@@ -53,9 +56,12 @@ def stock_set(sku: int, stock: int) -> None:
 
 def sold_state(sku: int) -> tuple[int, int, int]:
     """(stock left, quantity in order lines, orders) for the SKU."""
-    row = c.psql(f"SELECT (SELECT stock FROM catalog_sku WHERE id = {sku}), "
-                 f"(SELECT coalesce(sum(quantity), 0) FROM orders_orderline WHERE sku_id = {sku}), "
-                 f"(SELECT count(DISTINCT order_id) FROM orders_orderline WHERE sku_id = {sku})", db=DB)
+    row = c.psql(
+        f"SELECT (SELECT stock FROM catalog_sku WHERE id = {sku}), "
+        f"(SELECT coalesce(sum(quantity), 0) FROM orders_orderline WHERE sku_id = {sku}), "
+        f"(SELECT count(DISTINCT order_id) FROM orders_orderline WHERE sku_id = {sku})",
+        db=DB,
+    )
     stock, quantity, orders = (int(x) for x in row.split("|"))
     return stock, quantity, orders
 
@@ -64,21 +70,42 @@ def http_run(fx: dict, *, concurrency: int, duration: float, stock: int, label: 
     stock_set(fx["sku"], stock)
     _, q0, o0 = sold_state(fx["sku"])
     cpu0 = server.cpu_seconds()
-    result = c.run_loadgen("loadgen_http", {
-        "base_url": c.BASE_URL, "mode": "checkout", "concurrency": concurrency, "duration": duration,
-        "tokens": fx["tokens"][:concurrency], "sku": fx["sku"], "quantity": 1, "label": label,
-    }, timeout=duration + 120)
+    result = c.run_loadgen(
+        "loadgen_http",
+        {
+            "base_url": c.BASE_URL,
+            "mode": "checkout",
+            "concurrency": concurrency,
+            "duration": duration,
+            "tokens": fx["tokens"][:concurrency],
+            "sku": fx["sku"],
+            "quantity": 1,
+            "label": label,
+        },
+        timeout=duration + 120,
+    )
     server_cpu = server.cpu_seconds() - cpu0
     left, q1, o1 = sold_state(fx["sku"])
     taken, sold, orders = stock - left, q1 - q0, o1 - o0
     created = result["statuses"].get("201", 0)
     lat = c.latency_summary(result.pop("latencies"))
-    run = {**result, **lat, "orders_per_s": result["rate_ok"], "stock_left": left, "stock_taken": taken,
-           "quantity_sold": sold, "orders_written": orders, "oversell": sold - taken,
-           "phantom_or_lost": created - orders, "server_cpu_pct": round(100 * server_cpu / result["elapsed_s"], 1)}
-    c.log(f"{label}: {run['orders_per_s']} orders/s p99 {run['p99_ms']} ms; taken {taken} sold {sold} "
-          f"written {orders} (201s {created}) stock left {left}; loadgen CPU {run['loadgen_cpu_pct']}% "
-          f"server CPU {run['server_cpu_pct']}%")
+    run = {
+        **result,
+        **lat,
+        "orders_per_s": result["rate_ok"],
+        "stock_left": left,
+        "stock_taken": taken,
+        "quantity_sold": sold,
+        "orders_written": orders,
+        "oversell": sold - taken,
+        "phantom_or_lost": created - orders,
+        "server_cpu_pct": round(100 * server_cpu / result["elapsed_s"], 1),
+    }
+    c.log(
+        f"{label}: {run['orders_per_s']} orders/s p99 {run['p99_ms']} ms; taken {taken} sold {sold} "
+        f"written {orders} (201s {created}) stock left {left}; loadgen CPU {run['loadgen_cpu_pct']}% "
+        f"server CPU {run['server_cpu_pct']}%"
+    )
     return run
 
 
@@ -87,18 +114,38 @@ def pgbench_run(fx: dict, *, clients: int) -> dict:
     stock_set(fx["ceiling_sku"], STOCK)
     before = int(c.psql("SELECT count(*) FROM bench_ceiling_order", db=DB))
     per_client = STOCK // clients
-    cmd = ["pgbench", "-h", c.PG_HOST, "-p", c.PG_PORT, "-U", c.PG_USER, "-n", "-M", "prepared",
-           "-c", str(clients), "-j", str(min(clients, 2)), "-t", str(per_client), "-D", f"sku={fx['ceiling_sku']}",
-           "-f", str(c.BENCH / "sql" / "flash_ceiling.sql"), DB]
+    cmd = [
+        "pgbench",
+        "-h",
+        c.PG_HOST,
+        "-p",
+        c.PG_PORT,
+        "-U",
+        c.PG_USER,
+        "-n",
+        "-M",
+        "prepared",
+        "-c",
+        str(clients),
+        "-j",
+        str(min(clients, 2)),
+        "-t",
+        str(per_client),
+        "-D",
+        f"sku={fx['ceiling_sku']}",
+        "-f",
+        str(c.BENCH / "sql" / "flash_ceiling.sql"),
+        DB,
+    ]
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
     tps = float(re.search(r"tps = ([\d.]+) \(without initial", out).group(1))
     latency = float(re.search(r"latency average = ([\d.]+) ms", out).group(1))
     left = int(c.psql(f"SELECT stock FROM catalog_sku WHERE id = {fx['ceiling_sku']}", db=DB))
     inserted = int(c.psql("SELECT count(*) FROM bench_ceiling_order", db=DB)) - before
-    c.log(f"pgbench ceiling c={clients}: {tps:.0f} tps, latency avg {latency} ms, inserted {inserted}, "
-          f"stock left {left}")
-    return {"tps": round(tps, 1), "latency_avg_ms": latency, "clients": clients,
-            "oversell": inserted - (STOCK - left)}
+    c.log(
+        f"pgbench ceiling c={clients}: {tps:.0f} tps, latency avg {latency} ms, inserted {inserted}, stock left {left}"
+    )
+    return {"tps": round(tps, 1), "latency_avg_ms": latency, "clients": clients, "oversell": inserted - (STOCK - left)}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -109,8 +156,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--workers", type=int, default=2, help="uvicorn workers")
     parser.add_argument("--before", action="store_true", help="the app's default DB settings (no pool)")
-    parser.add_argument("--env", action="append", default=[], metavar="KEY=VALUE",
-                        help="extra server environment (experiments: DB_POOL_MAX=1, BENCH_SWITCH_INTERVAL=…)")
+    parser.add_argument(
+        "--env",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="extra server environment (experiments: DB_POOL_MAX=1, BENCH_SWITCH_INTERVAL=…)",
+    )
+    parser.add_argument("--tag", default="", help="write bench/out/flash_<tag>.json (experiments) instead")
     parser.add_argument("--strict", action="store_true", help="a missed speed target fails the command too")
     args = parser.parse_args(argv)
     levels = [int(x) for x in args.concurrency.split(",")]
@@ -121,41 +174,98 @@ def main(argv: list[str] | None = None) -> int:
     c.redis_flush()
     env = dict(BEFORE_ENV if args.before else SERVER_ENV, **dict(kv.split("=", 1) for kv in args.env))
     free = c.connections_free()
-    results: dict = {"config": {"workers": args.workers, "server_env": env, "stock": STOCK, "duration_s": duration,
-                                "runs": runs, "pg_connections_free": free},
-                     "levels": {}}
+    results: dict = {
+        "config": {
+            "workers": args.workers,
+            "server_env": env,
+            "stock": STOCK,
+            "duration_s": duration,
+            "runs": runs,
+            "pg_connections_free": free,
+        },
+        "levels": {},
+    }
     checks: list[c.Check] = []
     with c.Server(db=DB, workers=args.workers, env=env) as server:
         for level in levels:
             http_runs, ceiling_runs = [], []
             clients = min(level, free)
             for i in range(runs):
-                http_runs.append(http_run(fx, concurrency=level, duration=duration, stock=STOCK,
-                                          label=f"B1 c={level} run {i + 1}/{runs}", server=server))
+                http_runs.append(
+                    http_run(
+                        fx,
+                        concurrency=level,
+                        duration=duration,
+                        stock=STOCK,
+                        label=f"B1 c={level} run {i + 1}/{runs}",
+                        server=server,
+                    )
+                )
                 ceiling_runs.append(pgbench_run(fx, clients=clients))
             results["levels"][str(level)] = {
-                "orders_per_s": c.median_of(http_runs, "orders_per_s"), "p50_ms": c.median_of(http_runs, "p50_ms"),
-                "p99_ms": c.median_of(http_runs, "p99_ms"), "ceiling_tps": c.median_of(ceiling_runs, "tps"),
-                "ceiling_clients": clients, "ceiling_latency_avg_ms": c.median_of(ceiling_runs, "latency_avg_ms"),
-                "server_cpu_pct": c.median_of(http_runs, "server_cpu_pct"), **c.cpu_note(http_runs),
+                "orders_per_s": c.median_of(http_runs, "orders_per_s"),
+                "p50_ms": c.median_of(http_runs, "p50_ms"),
+                "p99_ms": c.median_of(http_runs, "p99_ms"),
+                "ceiling_tps": c.median_of(ceiling_runs, "tps"),
+                "ceiling_clients": clients,
+                "ceiling_latency_avg_ms": c.median_of(ceiling_runs, "latency_avg_ms"),
+                "server_cpu_pct": c.median_of(http_runs, "server_cpu_pct"),
+                **c.cpu_note(http_runs),
                 "oversell_max": max(r["oversell"] for r in http_runs),
-                "runs": http_runs, "ceiling_runs": ceiling_runs,
+                "runs": http_runs,
+                "ceiling_runs": ceiling_runs,
             }
             for r in http_runs + ceiling_runs:
-                checks.append(c.Check("B1", f"oversell c={level}" + (" (pgbench)" if "tps" in r else ""),
-                                      r["oversell"], "= 0", r["oversell"] == 0, kind="correctness"))
+                checks.append(
+                    c.Check(
+                        "B1",
+                        f"oversell c={level}" + (" (pgbench)" if "tps" in r else ""),
+                        r["oversell"],
+                        "= 0",
+                        r["oversell"] == 0,
+                        kind="correctness",
+                    )
+                )
             for r in http_runs:
-                checks.append(c.Check("B1", f"201s = orders written c={level}", r["phantom_or_lost"], "= 0",
-                                      r["phantom_or_lost"] == 0, kind="correctness"))
-                checks.append(c.Check("B1", f"stock never negative c={level}", r["stock_left"], ">= 0",
-                                      r["stock_left"] >= 0, kind="correctness"))
-        sellout = http_run(fx, concurrency=max(levels), duration=max(duration, 30.0), stock=SELLOUT_STOCK,
-                           label=f"B1 sell-out {SELLOUT_STOCK} c={max(levels)}", server=server)
+                checks.append(
+                    c.Check(
+                        "B1",
+                        f"201s = orders written c={level}",
+                        r["phantom_or_lost"],
+                        "= 0",
+                        r["phantom_or_lost"] == 0,
+                        kind="correctness",
+                    )
+                )
+                checks.append(
+                    c.Check(
+                        "B1",
+                        f"stock never negative c={level}",
+                        r["stock_left"],
+                        ">= 0",
+                        r["stock_left"] >= 0,
+                        kind="correctness",
+                    )
+                )
+        sellout = http_run(
+            fx,
+            concurrency=max(levels),
+            duration=max(duration, 30.0),
+            stock=SELLOUT_STOCK,
+            label=f"B1 sell-out {SELLOUT_STOCK} c={max(levels)}",
+            server=server,
+        )
         results["sellout"] = sellout
-    checks.append(c.Check("B1", f"sell-out: orders written for stock {SELLOUT_STOCK}", sellout["quantity_sold"],
-                          f"= {SELLOUT_STOCK}, stock 0",
-                          sellout["quantity_sold"] == SELLOUT_STOCK and sellout["stock_left"] == 0,
-                          kind="correctness"))
+    checks.append(
+        c.Check(
+            "B1",
+            f"sell-out: orders written for stock {SELLOUT_STOCK}",
+            sellout["quantity_sold"],
+            f"= {SELLOUT_STOCK}, stock 0",
+            sellout["quantity_sold"] == SELLOUT_STOCK and sellout["stock_left"] == 0,
+            kind="correctness",
+        )
+    )
     # dedupe the per-run correctness lines into one per level when all passed (keeps the table short)
     checks = _fold(checks)
     lv = results["levels"]
@@ -163,11 +273,27 @@ def main(argv: list[str] | None = None) -> int:
     r_ceiling = c.ratio(lv[low]["orders_per_s"], lv[low]["ceiling_tps"])
     r_collapse = c.ratio(lv[high]["orders_per_s"], lv[low]["orders_per_s"])
     results["ratios"] = {f"orders_per_s_vs_pgbench_at_{low}": r_ceiling, f"rate_{high}_vs_{low}": r_collapse}
-    checks.insert(0, c.Check("B1", f"orders/s ÷ pgbench ceiling at {low}", r_ceiling, f">= {TARGET_CEILING_RATIO}",
-                             (r_ceiling or 0) >= TARGET_CEILING_RATIO))
-    checks.insert(1, c.Check("B1", f"rate at {high} ÷ rate at {low}", r_collapse, f">= {TARGET_NO_COLLAPSE}",
-                             (r_collapse or 0) >= TARGET_NO_COLLAPSE))
-    c.section_write("flash_before" if args.before else "flash", results, checks)
+    checks.insert(
+        0,
+        c.Check(
+            "B1",
+            f"orders/s ÷ pgbench ceiling at {low}",
+            r_ceiling,
+            f">= {TARGET_CEILING_RATIO}",
+            (r_ceiling or 0) >= TARGET_CEILING_RATIO,
+        ),
+    )
+    checks.insert(
+        1,
+        c.Check(
+            "B1",
+            f"rate at {high} ÷ rate at {low}",
+            r_collapse,
+            f">= {TARGET_NO_COLLAPSE}",
+            (r_collapse or 0) >= TARGET_NO_COLLAPSE,
+        ),
+    )
+    c.section_write(f"flash_{args.tag}" if args.tag else ("flash_before" if args.before else "flash"), results, checks)
     return c.exit_code(checks, strict=args.strict)
 
 
@@ -178,8 +304,14 @@ def _fold(checks: list[c.Check]) -> list[c.Check]:
         if key in folded:
             prev = folded[key]
             worst = check if not check.ok else prev
-            folded[key] = c.Check(check.bench, key, worst.measured if not worst.ok else max(prev.measured or 0, check.measured or 0),
-                                  check.target, prev.ok and check.ok, kind=check.kind)
+            folded[key] = c.Check(
+                check.bench,
+                key,
+                worst.measured if not worst.ok else max(prev.measured or 0, check.measured or 0),
+                check.target,
+                prev.ok and check.ok,
+                kind=check.kind,
+            )
         else:
             folded[key] = check
     return list(folded.values())

@@ -63,15 +63,21 @@ async def main(spec: dict) -> dict:
                 t0 = time.perf_counter()
                 try:
                     if mode == "checkout":
-                        body = {"address": ADDRESS, "items": [{"sku": spec["sku"], "quantity": spec.get("quantity", 1)}]}
-                        request = session.post(f"{base}/api/v1/checkout/", json=body,
-                                               headers={**headers, "Idempotency-Key": uuid.uuid4().hex})
+                        body = {
+                            "address": ADDRESS,
+                            "items": [{"sku": spec["sku"], "quantity": spec.get("quantity", 1)}],
+                        }
+                        request = session.post(
+                            f"{base}/api/v1/checkout/",
+                            json=body,
+                            headers={**headers, "Idempotency-Key": uuid.uuid4().hex},
+                        )
                     else:
                         request = session.get(f"{base}{paths[n % len(paths)]}", headers=headers)
                     async with request as response:
                         await response.read()
                         status = response.status
-                except Exception as exc:  # noqa: BLE001 - counted and reported, never hidden
+                except Exception as exc:
                     status = 0
                     if len(errors) < 20:
                         errors.append(repr(exc))
@@ -90,8 +96,11 @@ async def main(spec: dict) -> dict:
             while True:
                 await asyncio.sleep(1.0)
                 now = time.monotonic() - started
-                print(f"  [{spec.get('label', 'http')}] {now:5.1f}s {done} done (+{done - last}/s) "
-                      f"statuses={statuses}", file=sys.stderr, flush=True)
+                print(
+                    f"  [{spec.get('label', 'http')}] {now:5.1f}s {done} done (+{done - last}/s) statuses={statuses}",
+                    file=sys.stderr,
+                    flush=True,
+                )
                 last = done
 
         reporter = asyncio.create_task(progress())
@@ -100,10 +109,19 @@ async def main(spec: dict) -> dict:
     elapsed = time.monotonic() - started
     cpu = _cpu() - cpu0
     ok = sum(n for s, n in statuses.items() if 200 <= s < 300)
-    return {"label": spec.get("label"), "concurrency": concurrency, "elapsed_s": round(elapsed, 3), "requests": done,
-            "ok": ok, "statuses": {str(k): v for k, v in sorted(statuses.items())}, "errors": errors,
-            "rate_ok": round(ok / elapsed, 1) if elapsed else 0.0, "latencies": latencies,
-            "loadgen_cpu_s": round(cpu, 2), "loadgen_cpu_pct": round(100 * cpu / elapsed, 1) if elapsed else 0.0}
+    return {
+        "label": spec.get("label"),
+        "concurrency": concurrency,
+        "elapsed_s": round(elapsed, 3),
+        "requests": done,
+        "ok": ok,
+        "statuses": {str(k): v for k, v in sorted(statuses.items())},
+        "errors": errors,
+        "rate_ok": round(ok / elapsed, 1) if elapsed else 0.0,
+        "latencies": latencies,
+        "loadgen_cpu_s": round(cpu, 2),
+        "loadgen_cpu_pct": round(100 * cpu / elapsed, 1) if elapsed else 0.0,
+    }
 
 
 if __name__ == "__main__":

@@ -77,7 +77,7 @@ async def main(spec: dict) -> dict:
                     (echo_latencies if sender_of.get(cid) == sid else peer_latencies).append(time.perf_counter() - t0)
                 elif kind == "error" and len(errors) < 20:
                     errors.append(json.dumps(frame, ensure_ascii=False)[:200])
-        except Exception as exc:  # noqa: BLE001 - a dropped socket is counted, the others go on
+        except Exception as exc:
             if len(errors) < 20:
                 errors.append(f"socket {sid}: {exc!r}")
         closed.append(sid)
@@ -91,10 +91,17 @@ async def main(spec: dict) -> dict:
         async with semaphore:
             for attempt in range(3):
                 try:
-                    ws = await connect(base + member["path"], additional_headers=headers, origin=spec.get("origin"),
-                                       open_timeout=30, ping_interval=None, max_queue=None, compression=None)
+                    ws = await connect(
+                        base + member["path"],
+                        additional_headers=headers,
+                        origin=spec.get("origin"),
+                        open_timeout=30,
+                        ping_interval=None,
+                        max_queue=None,
+                        compression=None,
+                    )
                     break
-                except Exception as exc:  # noqa: BLE001
+                except Exception as exc:
                     if attempt == 2:
                         connect_failures += 1
                         if len(errors) < 20:
@@ -108,8 +115,9 @@ async def main(spec: dict) -> dict:
 
     t_connect = time.perf_counter()
     total_sockets = sum(len(room) for room in rooms_spec)
-    connecting = asyncio.gather(*(open_socket(r, m, member) for r, room in enumerate(rooms_spec)
-                                  for m, member in enumerate(room)))
+    connecting = asyncio.gather(
+        *(open_socket(r, m, member) for r, room in enumerate(rooms_spec) for m, member in enumerate(room))
+    )
     while not connecting.done():
         await asyncio.sleep(1.0)
         print(f"  [{label}] connecting: {len(ids)}/{total_sockets} open", file=sys.stderr, flush=True)
@@ -142,13 +150,16 @@ async def main(spec: dict) -> dict:
         present = sum(1 for s in room if s is not None)
         expected[cid] = present
         sender_of[cid] = ids[(r, m)]
-        text = (json.dumps({"type": "message", "message": {"client_id": cid}}) if bare
-                else json.dumps({"type": "message", "text": f"压测消息 {k}", "client_id": cid}))
+        text = (
+            json.dumps({"type": "message", "message": {"client_id": cid}})
+            if bare
+            else json.dumps({"type": "message", "text": f"压测消息 {k}", "client_id": cid})
+        )
         sent_at[cid] = time.perf_counter()
         try:
             await ws.send(text)
             sent += 1
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             send_failures += 1
             expected.pop(cid, None)
             if len(errors) < 20:
@@ -156,8 +167,12 @@ async def main(spec: dict) -> dict:
         if time.perf_counter() - last_report >= 1.0:
             last_report = time.perf_counter()
             got = sum(received.values())
-            print(f"  [{label}] {last_report - start:5.1f}s sent {sent}/{total} deliveries {got}/"
-                  f"{sum(expected.values())} frames={frames}", file=sys.stderr, flush=True)
+            print(
+                f"  [{label}] {last_report - start:5.1f}s sent {sent}/{total} deliveries {got}/"
+                f"{sum(expected.values())} frames={frames}",
+                file=sys.stderr,
+                flush=True,
+            )
     send_elapsed = time.perf_counter() - start
 
     # Drain: wait while deliveries still arrive (a slow server is late, not lossy), at most drain_max s;
@@ -188,15 +203,28 @@ async def main(spec: dict) -> dict:
     messages_lost = sum(1 for cid, n in expected.items() if received.get(cid, 0) < n)
     cpu = _cpu() - cpu0
     wall = connect_s + 1.0 + delivered_at
-    return {"label": label, "sockets": total_sockets, "connected": len(ids), "connect_failures": connect_failures,
-            "connect_s": round(connect_s, 2), "sent": sent, "send_failures": send_failures,
-            "send_rate": round(sent / send_elapsed, 1) if send_elapsed else 0.0,
-            "deliveries_expected": deliveries_expected, "deliveries": deliveries,
-            "deliveries_lost": deliveries_expected - deliveries, "messages_lost": messages_lost,
-            "delivery_rate": round(deliveries / delivered_at, 1) if delivered_at else 0.0,
-            "peer_latencies": peer_latencies, "echo_latencies": echo_latencies, "frames": frames, "errors": errors,
-            "sockets_closed_early": closed_early, "loadgen_cpu_s": round(cpu, 2),
-            "loadgen_cpu_pct": round(100 * cpu / wall, 1) if wall else 0.0}
+    return {
+        "label": label,
+        "sockets": total_sockets,
+        "connected": len(ids),
+        "connect_failures": connect_failures,
+        "connect_s": round(connect_s, 2),
+        "sent": sent,
+        "send_failures": send_failures,
+        "send_rate": round(sent / send_elapsed, 1) if send_elapsed else 0.0,
+        "deliveries_expected": deliveries_expected,
+        "deliveries": deliveries,
+        "deliveries_lost": deliveries_expected - deliveries,
+        "messages_lost": messages_lost,
+        "delivery_rate": round(deliveries / delivered_at, 1) if delivered_at else 0.0,
+        "peer_latencies": peer_latencies,
+        "echo_latencies": echo_latencies,
+        "frames": frames,
+        "errors": errors,
+        "sockets_closed_early": closed_early,
+        "loadgen_cpu_s": round(cpu, 2),
+        "loadgen_cpu_pct": round(100 * cpu / wall, 1) if wall else 0.0,
+    }
 
 
 if __name__ == "__main__":

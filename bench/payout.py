@@ -27,8 +27,13 @@ from bench import common as c
 DB = "bench_payout"
 TARGET_CEILING_RATIO = 0.3
 MAX_RSS_GROWTH_MB = 64.0
-TABLES = ("payments_payoutbatch", "payments_payout", "payments_ledgertransaction", "payments_ledgerentry",
-          "payments_ledgeraccount")
+TABLES = (
+    "payments_payoutbatch",
+    "payments_payout",
+    "payments_ledgertransaction",
+    "payments_ledgerentry",
+    "payments_ledgeraccount",
+)
 
 
 def available() -> str | None:
@@ -46,7 +51,7 @@ def seed(lines: int, shops: int, reseed: bool) -> None:
             if c.psql("SELECT lines, shops FROM bench_meta", db=DB) == f"{lines}|{shops}":
                 c.log(f"reusing {DB}: {lines:,} confirmed lines in {shops:,} shops (--reseed rebuilds it)")
                 return
-        except Exception:  # noqa: BLE001 - no meta table: rebuild
+        except Exception:
             pass
     c.migrate_fresh(DB)
     c.django_setup(DB)
@@ -57,15 +62,18 @@ def seed(lines: int, shops: int, reseed: bool) -> None:
     fixtures.shops_create(owners, prefix="payout")
     c.log(f"seeding {lines:,} receipt_confirmed ledger transactions (3 entries each) in SQL")
     # Accounts: escrow and pending per shop, one platform revenue account.
-    c.psql("""
+    c.psql(
+        """
         INSERT INTO payments_ledgeraccount (kind, shop_id, currency, created_at, updated_at)
-        SELECT k.kind, s.id, 'CNY', now(), now() FROM shops_shop s CROSS JOIN (VALUES ('escrow'), ('shop_pending')) k(kind)
+        SELECT k.kind, s.id, 'CNY', now(), now()
+        FROM shops_shop s CROSS JOIN (VALUES ('escrow'), ('shop_pending')) k(kind)
         WHERE s.slug LIKE 'payout-%';
         INSERT INTO payments_ledgeraccount (kind, shop_id, currency, created_at, updated_at)
         VALUES ('platform_revenue', NULL, 'CNY', now(), now()) ON CONFLICT DO NOTHING;
         CREATE TEMP TABLE shop_n AS SELECT row_number() OVER (ORDER BY id) - 1 AS n, id FROM shops_shop
             WHERE slug LIKE 'payout-%';
-    """ + f"""
+    """
+        + f"""
         INSERT INTO payments_ledgertransaction (kind, key, reference, created_at, updated_at)
         SELECT 'receipt_confirmed', 'release:bench-' || g, 'bench-' || g, now() - interval '2 days', now()
         FROM generate_series(1, {lines}) g;
@@ -84,7 +92,9 @@ def seed(lines: int, shops: int, reseed: bool) -> None:
         FROM line l;
         CREATE TABLE bench_meta AS SELECT {lines} AS lines, {shops} AS shops;
         CREATE TABLE bench_ceiling_payout (shop_id bigint, currency varchar(3), fen bigint);
-    """, db=DB)
+    """,
+        db=DB,
+    )
     c.psql("VACUUM ANALYZE", db=DB)
     c.log(f"seeded in {time.monotonic() - t0:.0f} s")
 
@@ -102,13 +112,12 @@ GROUP BY a.shop_id, a.currency HAVING SUM(e.amount_fen) >= %s
 def ceiling_run(minimum_fen: int) -> dict:
     from django.db import connection, transaction
 
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("TRUNCATE bench_ceiling_payout")
-            t0 = time.perf_counter()
-            cursor.execute(CEILING_SQL, [minimum_fen])
-            rows = cursor.rowcount
-            elapsed = time.perf_counter() - t0
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("TRUNCATE bench_ceiling_payout")
+        t0 = time.perf_counter()
+        cursor.execute(CEILING_SQL, [minimum_fen])
+        rows = cursor.rowcount
+        elapsed = time.perf_counter() - t0
     return {"seconds": round(elapsed, 3), "rows": rows}
 
 
@@ -184,9 +193,20 @@ def main(argv: list[str] | None = None) -> int:
     reason = available()
     if reason:
         print(f"\nB4 payout batch: NOT AVAILABLE — {reason}.\n", file=sys.stderr)
-        c.section_write("payout", {"available": False, "summary": f"Not run: {reason}."}, [
-            c.Check("B4", "payout batch service", None, "payments.services.payouts.payout_batch_run", False,
-                    kind="unavailable")])
+        c.section_write(
+            "payout",
+            {"available": False, "summary": f"Not run: {reason}."},
+            [
+                c.Check(
+                    "B4",
+                    "payout batch service",
+                    None,
+                    "payments.services.payouts.payout_batch_run",
+                    False,
+                    kind="unavailable",
+                )
+            ],
+        )
         return 2
     seed(lines, shops, args.reseed)
     from django.conf import settings
@@ -209,18 +229,26 @@ def main(argv: list[str] | None = None) -> int:
             batch, created = payout_batch_run(now=timezone.now(), period=period)
             elapsed = time.perf_counter() - t0
         after = counts()
-        again, created_again = payout_batch_run(now=timezone.now(), period=period)
+        _again, created_again = payout_batch_run(now=timezone.now(), period=period)
         after_rerun = counts()
         from payments.models import Payout
 
         payouts = Payout.objects.filter(batch=batch).count()
-        run = {"seconds": round(elapsed, 3), "rss_growth_mb": rss.growth_mb, "payouts": payouts, "created": created,
-               "rerun_created": created_again, "rows_written": {t: after[t] - before[t] for t in TABLES},
-               "rerun_rows_written": {t: after_rerun[t] - after[t] for t in TABLES}}
+        run = {
+            "seconds": round(elapsed, 3),
+            "rss_growth_mb": rss.growth_mb,
+            "payouts": payouts,
+            "created": created,
+            "rerun_created": created_again,
+            "rows_written": {t: after[t] - before[t] for t in TABLES},
+            "rerun_rows_written": {t: after_rerun[t] - after[t] for t in TABLES},
+        }
         app_runs.append(run)
-        c.log(f"B4 run {i + 1}/{runs}: batch {elapsed:.2f} s, {payouts} payouts, RSS +{rss.growth_mb} MB; "
-              f"ceiling {ceiling_runs[-1]['seconds']} s ({ceiling_runs[-1]['rows']} rows); rerun wrote "
-              f"{run['rerun_rows_written']}")
+        c.log(
+            f"B4 run {i + 1}/{runs}: batch {elapsed:.2f} s, {payouts} payouts, RSS +{rss.growth_mb} MB; "
+            f"ceiling {ceiling_runs[-1]['seconds']} s ({ceiling_runs[-1]['rows']} rows); rerun wrote "
+            f"{run['rerun_rows_written']}"
+        )
         undo(period)
     app_s = c.median_of(app_runs, "seconds")
     ceiling_s = c.median_of(ceiling_runs, "seconds")
@@ -229,22 +257,54 @@ def main(argv: list[str] | None = None) -> int:
     rerun_rows = sum(sum(r["rerun_rows_written"].values()) for r in app_runs)
     payout_counts = {r["payouts"] for r in app_runs}
     ceiling_rows = {r["rows"] for r in ceiling_runs}
-    summary = (f"{lines:,} confirmed lines in {shops:,} shops: batch {app_s} s (median), ceiling INSERT … SELECT "
-               f"{ceiling_s} s → ratio {ratio} (target ≥ {TARGET_CEILING_RATIO}); peak RSS growth {rss} MB; "
-               f"payouts {sorted(payout_counts)} vs ceiling rows {sorted(ceiling_rows)}; rows written by reruns "
-               f"{rerun_rows}.")
-    results = {"available": True, "config": {"lines": lines, "shops": shops, "runs": runs}, "seconds": app_s,
-               "ceiling_seconds": ceiling_s, "ratio": ratio, "rss_growth_mb_max": rss, "summary": summary,
-               "runs": app_runs, "ceiling_runs": ceiling_runs}
+    summary = (
+        f"{lines:,} confirmed lines in {shops:,} shops: batch {app_s} s (median), ceiling INSERT … SELECT "
+        f"{ceiling_s} s → ratio {ratio} (target ≥ {TARGET_CEILING_RATIO}); peak RSS growth {rss} MB; "
+        f"payouts {sorted(payout_counts)} vs ceiling rows {sorted(ceiling_rows)}; rows written by reruns "
+        f"{rerun_rows}."
+    )
+    results = {
+        "available": True,
+        "config": {"lines": lines, "shops": shops, "runs": runs},
+        "seconds": app_s,
+        "ceiling_seconds": ceiling_s,
+        "ratio": ratio,
+        "rss_growth_mb_max": rss,
+        "summary": summary,
+        "runs": app_runs,
+        "ceiling_runs": ceiling_runs,
+    }
     checks = [
-        c.Check("B4", "batch speed ÷ INSERT … SELECT ceiling", ratio, f">= {TARGET_CEILING_RATIO}",
-                (ratio or 0) >= TARGET_CEILING_RATIO),
-        c.Check("B4", "peak RSS growth during the batch (MB)", rss, f"<= {MAX_RSS_GROWTH_MB:g} (flat)",
-                rss <= MAX_RSS_GROWTH_MB),
-        c.Check("B4", "a rerun creates nothing (rows written)", rerun_rows, "= 0",
-                rerun_rows == 0 and not any(r["rerun_created"] for r in app_runs), kind="correctness"),
-        c.Check("B4", "one payout per shop the ceiling pays", sorted(payout_counts)[0],
-                f"= {sorted(ceiling_rows)[0]}", payout_counts == ceiling_rows, kind="correctness"),
+        c.Check(
+            "B4",
+            "batch speed ÷ INSERT … SELECT ceiling",
+            ratio,
+            f">= {TARGET_CEILING_RATIO}",
+            (ratio or 0) >= TARGET_CEILING_RATIO,
+        ),
+        c.Check(
+            "B4",
+            "peak RSS growth during the batch (MB)",
+            rss,
+            f"<= {MAX_RSS_GROWTH_MB:g} (flat)",
+            rss <= MAX_RSS_GROWTH_MB,
+        ),
+        c.Check(
+            "B4",
+            "a rerun creates nothing (rows written)",
+            rerun_rows,
+            "= 0",
+            rerun_rows == 0 and not any(r["rerun_created"] for r in app_runs),
+            kind="correctness",
+        ),
+        c.Check(
+            "B4",
+            "one payout per shop the ceiling pays",
+            sorted(payout_counts)[0],
+            f"= {sorted(ceiling_rows)[0]}",
+            payout_counts == ceiling_rows,
+            kind="correctness",
+        ),
     ]
     c.section_write("payout", results, checks)
     return c.exit_code(checks, strict=args.strict)

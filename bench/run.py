@@ -21,8 +21,13 @@ import time
 from bench import common as c
 from bench import report
 
-MODULES = {"flash": "flash", "catalog": "catalog", "chat": "chat", "payout": "payout",
-           "checkout-queries": "checkout_queries"}
+MODULES = {
+    "flash": "flash",
+    "catalog": "catalog",
+    "chat": "chat",
+    "payout": "payout",
+    "checkout-queries": "checkout_queries",
+}
 TIMEOUTS = {"flash": 900, "catalog": 1500, "chat": 1500, "payout": 900, "checkout-queries": 300}
 
 
@@ -30,8 +35,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("benchmarks", nargs="*", default=["all"])
     parser.add_argument("--quick", action="store_true", help="small sizes and short runs (development)")
-    parser.add_argument("--strict", action="store_true", default=os.environ.get("BENCH_STRICT") == "1",
-                        help="a MISSED speed target fails the command too (exit 3)")
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        default=os.environ.get("BENCH_STRICT") == "1",
+        help="a MISSED speed target fails the command too (exit 3)",
+    )
     parser.add_argument("--products", type=int, default=None, help="B2 catalogue size (default 1,000,000)")
     args = parser.parse_args(argv)
     names = list(MODULES) if "all" in args.benchmarks else args.benchmarks
