@@ -63,14 +63,21 @@ def _demo_orders() -> None:
     _place(buyer, workshop, 1)
 
 
-# Other buyers of the farm shop, with what they said (stars, text, the three shop scores) and the reply.
+# Other buyers of the farm shop: (username, product title starts with, stars, text, shop scores, reply).
 FARM_REVIEWS = [
-    ("lihua", 5, "腊肠很香，肥瘦刚好，蒸饭的时候整个厨房都是香味。包装很严实，冰袋还没化。", (5, 5, 5),
+    ("lihua", "农家烟熏腊肠", 5, "腊肠很香，肥瘦刚好，蒸饭的时候整个厨房都是香味。包装很严实，冰袋还没化。", (5, 5, 5),
      "谢谢您！腊肠是今年冬天新灌的，吃完再来。"),
-    ("zhangwei", 5, "第二次买了，萝卜脆，酸辣刚好，配粥一绝。", (5, 5, 4), ""),
-    ("chenjing", 3, "味道不错，就是物流有点慢，路上走了五天。", (4, 4, 2),
+    ("zhangwei", "湖南农家腌萝卜", 5, "第二次买了，萝卜脆，酸辣刚好，配粥一绝。", (5, 5, 4), ""),
+    ("chenjing", "湘西腊肉", 3, "味道不错，就是物流有点慢，路上走了五天。", (4, 4, 2),
      "抱歉让您久等了，我们换了顺丰，下次会快一些。"),
 ]
+SPICY_MEAT = "湘西腊肉"
+
+
+def _farm_sku(title_prefix: str) -> Sku | None:
+    return (Sku.objects.filter(product__shop__owner__username="farmer", product__title__startswith=title_prefix,
+                               product__visible=True, is_active=True, stock__gte=3)
+            .select_related("product__shop").order_by("id").first()) or _sku_of("farmer")
 
 
 def _completed(buyer, sku: Sku, *, quantity: int = 1) -> Order:
@@ -81,34 +88,35 @@ def _completed(buyer, sku: Sku, *, quantity: int = 1) -> Order:
     return order_confirm_receipt(order_id=order.pk, actor=buyer)
 
 
-def demo_reviews_ensure() -> None:
-    """The demo buyer's review of the farm's meat (too spicy) with grandma's answer, and a few more.
-    Idempotent: a line that has a review is left alone."""
-    buyer = get_user_model().objects.filter(username="buyer").first()
-    farm = _sku_of("farmer")
-    if buyer is None or farm is None:
+def _review_once(buyer, sku: Sku, *, rating: int, text: str, scores: tuple[int, int, int], reply: str) -> None:
+    """Reviews a completed order of this product (placing one if needed) unless the buyer already did."""
+    if Review.objects.filter(buyer=buyer, product=sku.product).exists():
         return
-    owner = farm.product.shop.owner
-    done = (Order.objects.filter(buyer=buyer, shop=farm.product.shop, status=Order.Status.COMPLETED)
-            .order_by("created_at").first())
-    if done is not None and not Review.objects.filter(order=done).exists():
-        review = review_create(
-            order_id=done.pk, buyer=buyer, line_id=done.lines.order_by("id").first().pk, rating=4,
-            text="肉很香，是真正的农家味道，但是太辣了！我们家小孩吃不了，大人配饭刚好。", as_described=4,
-            communication=5, shipping=5)
-        review_reply(review_id=review.pk, actor=owner,
-                     text="谢谢您的反馈！奶奶说下次给您做的时候少放点辣椒，备注“少辣”就行。")
+    order = (Order.objects.filter(buyer=buyer, status=Order.Status.COMPLETED, lines__product=sku.product)
+             .order_by("created_at").first()) or _completed(buyer, sku)
+    line = order.lines.filter(product=sku.product).order_by("id").first()
+    described, communication, shipping = scores
+    review = review_create(order_id=order.pk, buyer=buyer, line_id=line.pk, rating=rating, text=text,
+                           as_described=described, communication=communication, shipping=shipping)
+    if reply:
+        review_reply(review_id=review.pk, actor=sku.product.shop.owner, text=reply)
+
+
+def demo_reviews_ensure() -> None:
+    """The demo buyer's reviews of the farm (the bacon was too spicy; grandma answers) and a few more
+    buyers'. Idempotent: a buyer who reviewed a product is left alone."""
     users = get_user_model().objects
-    for username, rating, text, (described, communication, shipping), reply in FARM_REVIEWS:
+    buyer = users.filter(username="buyer").first()
+    if buyer is None or _sku_of("farmer") is None:
+        return
+    _review_once(buyer, _farm_sku("湖南农家腌萝卜"), rating=5, text="萝卜很脆，酸辣刚好，和小时候外婆做的一个味道。",
+                 scores=(5, 5, 5), reply="")
+    _review_once(buyer, _farm_sku(SPICY_MEAT), rating=4,
+                 text="肉很香，是真正的柴火烟熏味，但是太辣了！我们家小孩吃不了，大人配饭刚好。",
+                 scores=(4, 5, 5), reply="谢谢您的反馈！奶奶说下次给您做的时候少放点辣椒，下单时备注“少辣”就行。")
+    for username, title, rating, text, scores, reply in FARM_REVIEWS:
         reviewer, created = users.get_or_create(username=username, defaults={"email": f"{username}@example.com"})
         if created:
             reviewer.set_unusable_password()
             reviewer.save(update_fields=["password"])
-        if Review.objects.filter(buyer=reviewer).exists() or Order.objects.filter(buyer=reviewer).exists():
-            continue
-        order = _completed(reviewer, farm)
-        review = review_create(order_id=order.pk, buyer=reviewer, line_id=order.lines.order_by("id").first().pk,
-                               rating=rating, text=text, as_described=described, communication=communication,
-                               shipping=shipping)
-        if reply:
-            review_reply(review_id=review.pk, actor=owner, text=reply)
+        _review_once(reviewer, _farm_sku(title), rating=rating, text=text, scores=scores, reply=reply)
