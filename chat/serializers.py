@@ -1,5 +1,6 @@
 """Input shapes for the chat API (outputs are the dicts from chat.presenters)."""
 
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 
@@ -73,6 +74,7 @@ class LastMessageOut(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
+@extend_schema_serializer(component_name="ChatShopRefOut")  # catalog has a ShopRefOut too
 class ShopRefOut(serializers.Serializer):
     slug = serializers.CharField()
     name = serializers.CharField()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -49,11 +50,13 @@ def _valid(serializer_class, data):
 
 
 class CartApi(APIView):
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request):
         return Response(s.cart_data(cart_view(user=request.user)))
 
 
 class CartItemsApi(APIView):
+    @extend_schema(request=s.CartItemAddInputSerializer, responses={201: OpenApiTypes.OBJECT})
     def post(self, request):
         rate_limit_check(request=request, scope="cart")
         data = _valid(s.CartItemAddInputSerializer, request.data)
@@ -63,6 +66,7 @@ class CartItemsApi(APIView):
 
 
 class CartItemApi(APIView):
+    @extend_schema(request=s.CartItemUpdateInputSerializer, responses=OpenApiTypes.OBJECT)
     def patch(self, request, item_id: int):
         rate_limit_check(request=request, scope="cart")
         item = access_cart_item(user=request.user, item_id=item_id)
@@ -71,6 +75,7 @@ class CartItemApi(APIView):
         line = next(line for line in cart_view(user=request.user).lines if line.item_id == item.pk)
         return Response(s.cart_line_data(line))
 
+    @extend_schema(responses={204: None})
     def delete(self, request, item_id: int):
         cart_item_remove(item=access_cart_item(user=request.user, item_id=item_id))
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -81,6 +86,7 @@ def request_hash(data) -> str:
 
 
 class CheckoutApi(APIView):
+    @extend_schema(request=s.CheckoutInputSerializer, responses={201: OpenApiTypes.OBJECT})
     def post(self, request):
         rate_limit_check(request=request, scope="checkout")
         key = request.headers.get("Idempotency-Key", "").strip() or None
@@ -96,6 +102,7 @@ class CheckoutApi(APIView):
 
 
 class OrdersApi(APIView):
+    @extend_schema(operation_id="orders_list", responses=OpenApiTypes.OBJECT)
     def get(self, request):
         orders = buyer_orders(user=request.user, status=request.query_params.get("status"))
         paginator = Pagination()
@@ -104,12 +111,14 @@ class OrdersApi(APIView):
 
 
 class OrderApi(APIView):
+    @extend_schema(operation_id="orders_detail", responses=OpenApiTypes.OBJECT)
     def get(self, request, number: str):
         order = access_buyer_order(user=request.user, number=number)
         return Response(s.order_data(buyer_orders(user=request.user).get(pk=order.pk)))
 
 
 class OrderCancelApi(APIView):
+    @extend_schema(request=None, responses=OpenApiTypes.OBJECT)
     def post(self, request, number: str):
         order = access_buyer_order(user=request.user, number=number)
         order_cancel(order_id=order.pk, actor=request.user, reason="buyer")
@@ -117,6 +126,7 @@ class OrderCancelApi(APIView):
 
 
 class OrderConfirmReceiptApi(APIView):
+    @extend_schema(request=None, responses=OpenApiTypes.OBJECT)
     def post(self, request, number: str):
         order = access_buyer_order(user=request.user, number=number)
         order_confirm_receipt(order_id=order.pk, actor=request.user)
@@ -124,6 +134,7 @@ class OrderConfirmReceiptApi(APIView):
 
 
 class OrderRefundRequestsApi(APIView):
+    @extend_schema(request=s.RefundRequestInputSerializer, responses={201: OpenApiTypes.OBJECT})
     def post(self, request, number: str):
         order = access_buyer_order(user=request.user, number=number)
         data = _valid(s.RefundRequestInputSerializer, request.data)
@@ -133,6 +144,7 @@ class OrderRefundRequestsApi(APIView):
 
 
 class SellerOrdersApi(APIView):
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request):
         shop = access_seller_shop(user=request.user)
         orders = seller_orders(shop=shop, status=request.query_params.get("status"))
@@ -142,6 +154,7 @@ class SellerOrdersApi(APIView):
 
 
 class SellerOrderShipApi(APIView):
+    @extend_schema(request=s.ShipInputSerializer, responses=OpenApiTypes.OBJECT)
     def post(self, request, number: str):
         order = access_seller_order(user=request.user, number=number)
         data = _valid(s.ShipInputSerializer, request.data)
@@ -151,6 +164,7 @@ class SellerOrderShipApi(APIView):
 
 
 class SellerRefundRequestAcceptApi(APIView):
+    @extend_schema(request=s.NoteInputSerializer, responses=OpenApiTypes.OBJECT)
     def post(self, request, refund_request_id: int):
         refund_request = access_seller_refund_request(user=request.user, refund_request_id=refund_request_id)
         data = _valid(s.NoteInputSerializer, request.data)
@@ -160,6 +174,7 @@ class SellerRefundRequestAcceptApi(APIView):
 
 
 class SellerRefundRequestRejectApi(APIView):
+    @extend_schema(request=s.NoteInputSerializer, responses=OpenApiTypes.OBJECT)
     def post(self, request, refund_request_id: int):
         refund_request = access_seller_refund_request(user=request.user, refund_request_id=refund_request_id)
         data = _valid(s.NoteInputSerializer, request.data)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from common.errors import ValidationFailed
@@ -19,6 +21,7 @@ def money(amount: Decimal) -> str:
     return f"{amount:.2f}"
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class QuantityField(serializers.Field):
     """Whole numbers 1…999; rejects floats, "1e3", booleans and huge numbers."""
 
@@ -32,6 +35,7 @@ class QuantityField(serializers.Field):
         return value
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class SkuIdField(serializers.Field):
     def to_internal_value(self, data):
         try:
