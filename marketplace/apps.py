@@ -7,3 +7,5 @@ class MarketplaceConfig(AppConfig):
     name = "marketplace"
     verbose_name = "Marketplace"
 
+    def ready(self) -> None:
+        from marketplace import checks  # noqa: F401 - registers the deployment checks

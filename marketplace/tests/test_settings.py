@@ -15,6 +15,8 @@ PRODUCTION = {
     "CSRF_TRUSTED_ORIGINS": "https://shop.example.com",
     "SECURE_SSL_REDIRECT": "1",
     "SITE_URL": "https://shop.example.com",
+    # Production runs the real topology: the channel layer, broker and cache on Redis.
+    "REDIS_URL": "redis://127.0.0.1:6379/15",
 }
 
 
@@ -40,6 +42,28 @@ def test_demo_defaults_are_flagged_by_check_deploy(tmp_path):
     result = _manage("check", "--deploy", "--fail-level", "WARNING", env=_bare_env(tmp_path))
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(("change", "check_id"), [
+    pytest.param({"ALLOWED_HOSTS": "shop.example.com,*"}, "marketplace.E001", id="wildcard-allowed-host"),
+    pytest.param({"REDIS_URL": ""}, "marketplace.E002", id="in-memory-channel-layer"),
+    pytest.param({"CELERY_EAGER": "1"}, "marketplace.E003", id="eager-celery"),
+    pytest.param({"CELERY_VISIBILITY_TIMEOUT": "300"}, "marketplace.E004", id="visibility-timeout-below-countdown"),
+    pytest.param({"CHAT_OFFLINE_NOTIFY_MINUTES": "300"}, "marketplace.E004", id="countdown-above-visibility-timeout"),
+])
+def test_custom_deploy_checks_fail_on_production_mistakes(tmp_path, change, check_id):
+    env = {**_bare_env(tmp_path), **PRODUCTION, **change}
+    result = _manage("check", "--deploy", env=env)
+    assert result.returncode != 0
+    assert check_id in result.stdout + result.stderr
+
+
+def test_in_memory_layer_and_eager_celery_are_fine_off_production(tmp_path):
+    """The loopback demo (no SECURE_SSL_REDIRECT) runs on them on purpose: only production is checked."""
+    env = {**_bare_env(tmp_path), **PRODUCTION, "SECURE_SSL_REDIRECT": "0", "REDIS_URL": ""}
+    result = _manage("check", "--deploy", env=env)
+    assert "marketplace.E002" not in result.stdout + result.stderr
+    assert "marketplace.E003" not in result.stdout + result.stderr
 
 
 @pytest.mark.slow

@@ -1,0 +1,63 @@
+"""Deployment checks (`manage.py check --deploy`) for what Django's own checks cannot know about us.
+
+"Production" means DEBUG off and SECURE_SSL_REDIRECT on: the README tells production to switch the
+redirect on, and the loopback demo and the tests never do. Only there do the in-memory channel layer
+and eager Celery count as mistakes (the embedded demo runs on them on purpose).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.checks import Error, Tags, register
+
+# The longest delay a task waits in the broker: chat's offline notice is scheduled with a countdown of
+# CHAT_OFFLINE_NOTIFY_MINUTES, and Celery retries back off up to 600 s (chat.tasks). Payouts use none.
+RETRY_BACKOFF_MAX_SECONDS = 600
+
+
+def is_production() -> bool:
+    return not settings.DEBUG and bool(settings.SECURE_SSL_REDIRECT)
+
+
+def longest_countdown_seconds() -> int:
+    return max(settings.CHAT_OFFLINE_NOTIFY_MINUTES * 60, RETRY_BACKOFF_MAX_SECONDS)
+
+
+@register(Tags.security, deploy=True)
+def check_allowed_hosts(app_configs=None, **kwargs) -> list[Error]:
+    if "*" in settings.ALLOWED_HOSTS:
+        return [Error("ALLOWED_HOSTS contains '*'.",
+                      hint="Name the hosts: '*' also lets every WebSocket Origin through "
+                           "(AllowedHostsOriginValidator).", id="marketplace.E001")]
+    return []
+
+
+@register(deploy=True)
+def check_production_topology(app_configs=None, **kwargs) -> list[Error]:
+    if not is_production():
+        return []
+    errors = []
+    backend = settings.CHANNEL_LAYERS.get("default", {}).get("BACKEND", "")
+    if backend.endswith("InMemoryChannelLayer"):
+        errors.append(Error("The in-memory channel layer is configured in production.",
+                            hint="Set REDIS_URL: the in-memory layer works inside one process only, so "
+                                 "chat between two server processes and Celery → browser pushes are lost.",
+                            id="marketplace.E002"))
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        errors.append(Error("Celery runs tasks eagerly in production.",
+                            hint="Set REDIS_URL and leave CELERY_EAGER unset: eager tasks run inside the "
+                                 "request and ignore countdowns.", id="marketplace.E003"))
+    return errors
+
+
+@register(deploy=True)
+def check_celery_visibility_timeout(app_configs=None, **kwargs) -> list[Error]:
+    timeout = (getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", {}) or {}).get("visibility_timeout")
+    longest = longest_countdown_seconds()
+    if timeout is not None and timeout <= longest:
+        return [Error(f"The Celery visibility timeout ({timeout} s) is not longer than the longest countdown "
+                      f"({longest} s).",
+                      hint="Redis redelivers an unacknowledged task after the visibility timeout: a task "
+                           "waiting on its countdown would run twice. Raise CELERY_VISIBILITY_TIMEOUT.",
+                      id="marketplace.E004")]
+    return []
