@@ -5,8 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
@@ -50,13 +49,13 @@ def _valid(serializer_class, data):
 
 
 class CartApi(APIView):
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(responses=s.CartOut)
     def get(self, request):
         return Response(s.cart_data(cart_view(user=request.user)))
 
 
 class CartItemsApi(APIView):
-    @extend_schema(request=s.CartItemAddInputSerializer, responses={201: OpenApiTypes.OBJECT})
+    @extend_schema(request=s.CartItemAddInputSerializer, responses={201: s.CartLineOut})
     def post(self, request):
         rate_limit_check(request=request, scope="cart")
         data = _valid(s.CartItemAddInputSerializer, request.data)
@@ -66,7 +65,7 @@ class CartItemsApi(APIView):
 
 
 class CartItemApi(APIView):
-    @extend_schema(request=s.CartItemUpdateInputSerializer, responses=OpenApiTypes.OBJECT)
+    @extend_schema(request=s.CartItemUpdateInputSerializer, responses=s.CartLineOut)
     def patch(self, request, item_id: int):
         rate_limit_check(request=request, scope="cart")
         item = access_cart_item(user=request.user, item_id=item_id)
@@ -86,7 +85,8 @@ def request_hash(data) -> str:
 
 
 class CheckoutApi(APIView):
-    @extend_schema(request=s.CheckoutInputSerializer, responses={201: OpenApiTypes.OBJECT})
+    @extend_schema(request=s.CheckoutInputSerializer, responses={201: s.CheckoutOut},
+                   parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER)])
     def post(self, request):
         rate_limit_check(request=request, scope="checkout")
         key = request.headers.get("Idempotency-Key", "").strip() or None
@@ -102,7 +102,8 @@ class CheckoutApi(APIView):
 
 
 class OrdersApi(APIView):
-    @extend_schema(operation_id="orders_list", responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="orders_list", responses=s.OrderOut(many=True),
+                   parameters=[OpenApiParameter("status", str)])
     def get(self, request):
         orders = buyer_orders(user=request.user, status=request.query_params.get("status"))
         paginator = Pagination()
@@ -111,14 +112,14 @@ class OrdersApi(APIView):
 
 
 class OrderApi(APIView):
-    @extend_schema(operation_id="orders_detail", responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="orders_detail", responses=s.OrderOut)
     def get(self, request, number: str):
         order = access_buyer_order(user=request.user, number=number)
         return Response(s.order_data(buyer_orders(user=request.user).get(pk=order.pk)))
 
 
 class OrderCancelApi(APIView):
-    @extend_schema(request=None, responses=OpenApiTypes.OBJECT)
+    @extend_schema(request=None, responses=s.OrderOut)
     def post(self, request, number: str):
         order = access_buyer_order(user=request.user, number=number)
         order_cancel(order_id=order.pk, actor=request.user, reason="buyer")
@@ -126,7 +127,7 @@ class OrderCancelApi(APIView):
 
 
 class OrderConfirmReceiptApi(APIView):
-    @extend_schema(request=None, responses=OpenApiTypes.OBJECT)
+    @extend_schema(request=None, responses=s.OrderOut)
     def post(self, request, number: str):
         order = access_buyer_order(user=request.user, number=number)
         order_confirm_receipt(order_id=order.pk, actor=request.user)
@@ -134,7 +135,7 @@ class OrderConfirmReceiptApi(APIView):
 
 
 class OrderRefundRequestsApi(APIView):
-    @extend_schema(request=s.RefundRequestInputSerializer, responses={201: OpenApiTypes.OBJECT})
+    @extend_schema(request=s.RefundRequestInputSerializer, responses={201: s.RefundRequestOut})
     def post(self, request, number: str):
         order = access_buyer_order(user=request.user, number=number)
         data = _valid(s.RefundRequestInputSerializer, request.data)
@@ -144,7 +145,7 @@ class OrderRefundRequestsApi(APIView):
 
 
 class SellerOrdersApi(APIView):
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(responses=s.OrderOut(many=True), parameters=[OpenApiParameter("status", str)])
     def get(self, request):
         shop = access_seller_shop(user=request.user)
         orders = seller_orders(shop=shop, status=request.query_params.get("status"))
@@ -154,7 +155,7 @@ class SellerOrdersApi(APIView):
 
 
 class SellerOrderShipApi(APIView):
-    @extend_schema(request=s.ShipInputSerializer, responses=OpenApiTypes.OBJECT)
+    @extend_schema(request=s.ShipInputSerializer, responses=s.OrderOut)
     def post(self, request, number: str):
         order = access_seller_order(user=request.user, number=number)
         data = _valid(s.ShipInputSerializer, request.data)
@@ -164,7 +165,7 @@ class SellerOrderShipApi(APIView):
 
 
 class SellerRefundRequestAcceptApi(APIView):
-    @extend_schema(request=s.NoteInputSerializer, responses=OpenApiTypes.OBJECT)
+    @extend_schema(request=s.NoteInputSerializer, responses=s.RefundRequestOut)
     def post(self, request, refund_request_id: int):
         refund_request = access_seller_refund_request(user=request.user, refund_request_id=refund_request_id)
         data = _valid(s.NoteInputSerializer, request.data)
@@ -174,7 +175,7 @@ class SellerRefundRequestAcceptApi(APIView):
 
 
 class SellerRefundRequestRejectApi(APIView):
-    @extend_schema(request=s.NoteInputSerializer, responses=OpenApiTypes.OBJECT)
+    @extend_schema(request=s.NoteInputSerializer, responses=s.RefundRequestOut)
     def post(self, request, refund_request_id: int):
         refund_request = access_seller_refund_request(user=request.user, refund_request_id=refund_request_id)
         data = _valid(s.NoteInputSerializer, request.data)

@@ -306,3 +306,107 @@ class SellerReviewsPageOut(serializers.Serializer):
     next = serializers.URLField(allow_null=True)
     previous = serializers.URLField(allow_null=True)
     results = PrivateReviewOut(many=True)
+
+
+# --- answer shapes for the OpenAPI schema (the functions above build what is sent) --------------------
+
+class _Ref(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+
+
+class _SkuRef(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    stock = serializers.IntegerField(required=False)
+
+
+class _ProductRef(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    thumbnail_url = serializers.CharField(allow_null=True, required=False)
+
+
+class CartLineOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    sku = _SkuRef()
+    product = _ProductRef()
+    shop = _Ref()
+    quantity = serializers.IntegerField()
+    price = serializers.CharField()
+    subtotal = serializers.CharField()
+    available = serializers.BooleanField()
+    currency = serializers.CharField()
+
+
+class CartOut(serializers.Serializer):
+    items = CartLineOut(many=True)
+    total = serializers.CharField()
+    currency = serializers.CharField()
+
+
+class OrderLineOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    sku = _SkuRef()
+    product = _ProductRef()
+    quantity = serializers.IntegerField()
+    unit_price = serializers.CharField()
+    subtotal = serializers.CharField()
+
+
+class RefundRequestOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.CharField()
+    reason = serializers.CharField()
+    amount = serializers.CharField()
+    currency = serializers.CharField()
+    return_goods = serializers.BooleanField()
+    respond_by = serializers.DateTimeField(allow_null=True)
+    seller_note = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class _Shipment(serializers.Serializer):
+    carrier = serializers.CharField()
+    tracking_number = serializers.CharField()
+    shipped_at = serializers.DateTimeField(allow_null=True)
+
+
+class _Event(serializers.Serializer):
+    type = serializers.CharField()
+    at = serializers.DateTimeField()
+
+
+class OrderSummaryOut(serializers.Serializer):
+    number = serializers.CharField()
+    shop = _Ref()
+    status = serializers.CharField()
+    total = serializers.CharField()
+    currency = serializers.CharField()
+    lines = OrderLineOut(many=True)
+
+
+class OrderOut(OrderSummaryOut):
+    payment = serializers.DictField()
+    created_at = serializers.DateTimeField()
+    payment_deadline_at = serializers.DateTimeField(allow_null=True)
+    paid_at = serializers.DateTimeField(allow_null=True)
+    shipment = _Shipment()
+    auto_confirm_at = serializers.DateTimeField(allow_null=True)
+    completed_at = serializers.DateTimeField(allow_null=True)
+    address = serializers.DictField()
+    events = _Event(many=True)
+    refund_requests = RefundRequestOut(many=True)
+
+
+class _PaymentOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    amount = serializers.CharField()
+    currency = serializers.CharField()
+    status = serializers.CharField()
+    pay_url = serializers.CharField()
+
+
+class CheckoutOut(serializers.Serializer):
+    orders = OrderSummaryOut(many=True)
+    payment = _PaymentOut()
