@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = "Accounts"
+
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_out
+
+        from accounts.receivers import on_user_logged_out
+
+        user_logged_out.connect(on_user_logged_out, dispatch_uid="accounts.user_sessions_end_on_logout")

@@ -1,17 +1,20 @@
-"""Writes for accounts: sign-up and API tokens."""
+"""Writes for accounts: sign-up, API tokens, and ending a person's sessions (deactivation, log-out)."""
 
 from __future__ import annotations
 
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.contrib.sessions.models import Session
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
 from accounts.models import User
 from accounts.selectors import user_email_taken, user_username_taken
 from common.errors import ValidationFailed
+from common.ws import user_sockets_close
 
 
 @transaction.atomic
@@ -59,3 +62,30 @@ def operator_action_record(*, actor: User, action: str, obj, reason: str = "", *
     OperatorAction.objects.create(actor=actor, action=action[:60], object_type=obj._meta.label[:60],
                                   object_id=str(obj.pk)[:60], object_repr=str(obj)[:200], reason=reason[:500],
                                   data=data)
+
+
+@transaction.atomic
+def user_sessions_end(*, user: User) -> None:
+    """Signs the person out everywhere at once: API tokens and sessions go, open sockets close (4401).
+
+    Sessions live in the database keyed by a random id, so finding one person's means reading the
+    live ones; the sockets are told on commit, when the tokens and sessions are already gone.
+    """
+    Token.objects.filter(user=user).delete()
+    user_id = str(user.pk)
+    stale = [session.pk for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
+             if session.get_decoded().get("_auth_user_id") == user_id]
+    Session.objects.filter(pk__in=stale).delete()
+    transaction.on_commit(lambda: user_sockets_close(user_id=user.pk))
+
+
+@transaction.atomic
+def user_deactivate(*, user: User, actor: User | None = None, reason: str = "") -> User:
+    """Blocks the account: it can no longer sign in, and its tokens, sessions and sockets end now."""
+    if user.is_active:
+        user.is_active = False
+        user.save(update_fields=["is_active", "updated_at"])
+    if actor is not None:
+        operator_action_record(actor=actor, action="user_deactivate", obj=user, reason=reason)
+    user_sessions_end(user=user)
+    return user

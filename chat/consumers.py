@@ -21,6 +21,7 @@ from chat.presenters import conversation_data
 from chat.selectors import chat_unread_totals, conversation_for_push
 from chat.services import conversation_mark_read, message_send
 from common.errors import DomainError, NotFound, RateLimited, ValidationFailed
+from common.ws import UserSocketsMixin
 
 MAX_FRAME_BYTES = 64 * 1024
 CLOSE_UNAUTHENTICATED = 4401
@@ -105,7 +106,7 @@ class _SizeLimitedJsonConsumer(AsyncJsonWebsocketConsumer):
         return json.dumps(content, ensure_ascii=False)
 
 
-class ConversationConsumer(_UnreadMixin, _SizeLimitedJsonConsumer):
+class ConversationConsumer(UserSocketsMixin, _UnreadMixin, _SizeLimitedJsonConsumer):
     async def connect(self):
         self.user = self.scope.get("user")
         self.groups_joined: list[str] = []
@@ -127,10 +128,12 @@ class ConversationConsumer(_UnreadMixin, _SizeLimitedJsonConsumer):
         for group in (conversation_group(conversation.pk), user_group(self.user.pk)):
             await self.channel_layer.group_add(group, self.channel_name)
             self.groups_joined.append(group)
+        await self.user_sockets_join(self.user)
         await self.accept()
 
     async def disconnect(self, code):
         self._unread_stop()
+        await self.user_sockets_leave()
         for group in getattr(self, "groups_joined", []):
             await self.channel_layer.group_discard(group, self.channel_name)
 
@@ -186,7 +189,7 @@ class ConversationConsumer(_UnreadMixin, _SizeLimitedJsonConsumer):
         await self.send_json({"type": "typing", "role": event["role"], "user": event["user"]})
 
 
-class InboxConsumer(_UnreadMixin, _SizeLimitedJsonConsumer):
+class InboxConsumer(UserSocketsMixin, _UnreadMixin, _SizeLimitedJsonConsumer):
     """Unread counts and inbox rows for one person, live. It only listens: frames sent to it are ignored."""
 
     async def connect(self):
@@ -198,11 +201,13 @@ class InboxConsumer(_UnreadMixin, _SizeLimitedJsonConsumer):
             return
         self.group = user_group(self.user.pk)
         await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.user_sockets_join(self.user)
         # The current counts, so a page that was loaded a while ago is right at once.
         await self.chat_unread({"conversation": None})
 
     async def disconnect(self, code):
         self._unread_stop()
+        await self.user_sockets_leave()
         if self.group:
             await self.channel_layer.group_discard(self.group, self.channel_name)
 

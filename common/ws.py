@@ -32,3 +32,39 @@ class _TokenAuthMiddleware:
 def TokenOrSessionAuthMiddleware(inner):  # noqa: N802 - reads like the middleware stacks it wraps
     """Session auth first (AuthMiddlewareStack); a token header, when present, decides the user."""
     return AuthMiddlewareStack(_TokenAuthMiddleware(inner))
+
+
+# --- one person's sockets, closed together ---------------------------------------------------------
+
+CLOSE_SESSION_ENDED = 4401  # the same code as "no user": the client must sign in again
+
+
+def user_sockets_group(user_id: int) -> str:
+    """Every socket a signed-in person holds joins this group, whatever it is for."""
+    return f"user.sockets.{user_id}"
+
+
+class UserSocketsMixin:
+    """For consumers: joins the person's sockets group, and closes with 4401 when their session ends."""
+
+    async def user_sockets_join(self, user) -> None:
+        self._user_sockets_group = user_sockets_group(user.pk)
+        await self.channel_layer.group_add(self._user_sockets_group, self.channel_name)
+
+    async def user_sockets_leave(self) -> None:
+        group = getattr(self, "_user_sockets_group", None)
+        if group is not None:
+            await self.channel_layer.group_discard(group, self.channel_name)
+
+    async def user_session_ended(self, event) -> None:
+        await self.close(code=CLOSE_SESSION_ENDED)
+
+
+def user_sockets_close(*, user_id: int) -> None:
+    """Tells every open socket of this person to close (synchronous; call it on commit)."""
+    from asgiref.sync import async_to_sync
+    from channels.layers import get_channel_layer
+
+    layer = get_channel_layer()
+    if layer is not None:
+        async_to_sync(layer.group_send)(user_sockets_group(user_id), {"type": "user.session_ended"})

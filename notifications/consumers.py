@@ -1,11 +1,12 @@
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
+from common.ws import UserSocketsMixin
 from notifications.groups import user_group
 from notifications.selectors import unread_count
 
 
-class NotificationConsumer(AsyncJsonWebsocketConsumer):
+class NotificationConsumer(UserSocketsMixin, AsyncJsonWebsocketConsumer):
     """/ws/notifications/: pushes {"type": "notification", "notification": {...}, "unread": n}."""
 
     async def connect(self):
@@ -16,10 +17,12 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
             return
         self.group = user_group(user.id)
         await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.user_sockets_join(user)
         await self.accept()
         await self.send_json({"type": "unread", "unread": await database_sync_to_async(unread_count)(user=user)})
 
     async def disconnect(self, code):
+        await self.user_sockets_leave()
         if hasattr(self, "group"):
             await self.channel_layer.group_discard(self.group, self.channel_name)
 
