@@ -190,6 +190,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     "orders-cancel-overdue": {"task": "orders.tasks.orders_cancel_overdue_task", "schedule": 60.0},
     "orders-auto-confirm": {"task": "orders.tasks.orders_auto_confirm_task", "schedule": 300.0},
     "orders-refund-requests-escalate": {"task": "orders.tasks.refund_requests_escalate_task", "schedule": 600.0},
+    "orders-ratings-rebuild": {"task": "orders.tasks.ratings_rebuild_task", "schedule": crontab(hour=3, minute=30)},
     # payments: settle pending money past the hold, the daily payout batch, re-queue stuck payouts.
     "payments-settle": {"task": "payments.tasks.ledger_settle_task", "schedule": 3600.0},
     "payments-payout-batch": {"task": "payments.tasks.payout_batch_run_task",
@@ -265,6 +266,9 @@ SPECTACULAR_SETTINGS = {
 RATE_LIMITS = {
     "register": env.str("RATE_LIMIT_REGISTER", default="10/h"),
     "login": env.str("RATE_LIMIT_LOGIN", default="10/m"),
+    # Lockout: failed log-ins per account (whatever the address) and per client address (any account).
+    "login_account": env.str("RATE_LIMIT_LOGIN_ACCOUNT", default="5/15m"),
+    "login_address": env.str("RATE_LIMIT_LOGIN_ADDRESS", default="20/15m"),
     "checkout": env.str("RATE_LIMIT_CHECKOUT", default="30/m"),
     "cart": env.str("RATE_LIMIT_CART", default="120/m"),
     "chat": env.str("RATE_LIMIT_CHAT", default="20/10s"),

@@ -39,8 +39,8 @@ MESSAGES: dict[str, list[tuple[str, str, str, str]]] = {
     OrderEvent.Type.REFUNDED: [(BUYER, Kind.REFUND_ANSWERED, "订单 {n} 的退款已退回你的账户",
                                 "The refund for order {n} is back in your account")],
 }
-REVIEWED = "reviewed"
-MESSAGES[REVIEWED] = [(SELLER, Kind.REVIEW_RECEIVED, "订单 {n} 收到了新的评价", "Order {n} received a new review")]
+MESSAGES[OrderEvent.Type.REVIEWED] = [(SELLER, Kind.REVIEW_RECEIVED, "订单 {n} 收到了新的评价（{rating} 星）",
+                                         "Order {n} received a new review ({rating} stars)")]
 
 
 def _recipients(order: Order, audience: str) -> list[tuple[int, str]]:
@@ -56,7 +56,7 @@ def order_events_notify(*, event_ids: list[int]) -> int:
     for event in OrderEvent.objects.filter(pk__in=event_ids).select_related("order"):
         order = event.order
         values = {"n": order.number, "total": f"{order.total:.2f}", "carrier": event.data.get("carrier", ""),
-                  "tracking": event.data.get("tracking_number", "")}
+                  "tracking": event.data.get("tracking_number", ""), "rating": event.data.get("rating", "")}
         for audience, kind, zh, en in MESSAGES.get(event.type, []):
             for user_id, url in _recipients(order, audience):
                 if notify(user_id=user_id, kind=kind, key=f"order-event:{event.pk}:{user_id}",

@@ -155,6 +155,7 @@ class OrderEvent(models.Model):
         REFUND_ESCALATED = "refund_escalated", _("Refund escalated to the platform")
         REFUND_DENIED = "refund_denied", _("Refund denied by the platform")
         REFUNDED = "refunded", _("Money refunded")
+        REVIEWED = "reviewed", _("Reviewed by the buyer")
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
     type = models.CharField(max_length=20, choices=Type.choices)

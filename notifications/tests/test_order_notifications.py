@@ -50,3 +50,18 @@ def test_auto_confirm_reminder_once_a_day_before(django_capture_on_commit_callba
 
 def test_unknown_event_ids_are_ignored():
     assert order_events_notify(event_ids=[999999]) == 0
+
+
+def test_a_review_tells_the_seller(django_capture_on_commit_callbacks):
+    from orders.services.lifecycle import order_confirm_receipt
+    from orders.services.reviews import review_create
+
+    shop = ShopFactory()
+    buyer = UserFactory()
+    order = placed_shipped(buyer, sku_in_shop(shop))
+    order_confirm_receipt(order_id=order.pk, actor=buyer)
+    with django_capture_on_commit_callbacks(execute=True):
+        review_create(order_id=order.pk, buyer=buyer, line_id=order.lines.get().pk, rating=4, as_described=4,
+                      communication=5, shipping=4, text="不错")
+    note = Notification.objects.get(user=shop.owner, kind="review_received")
+    assert "4 星" in note.text

@@ -31,7 +31,8 @@ from catalog.services import product_rating_set
 from common.errors import Conflict, DomainError, InvalidState, NotFound, PermissionDeniedError, ValidationFailed
 from common.images import make_thumbnail, sanitize_image
 from common.text import clean_text
-from orders.models import REVIEW_MAX_PHOTOS, REVIEW_MAX_TEXT, Order, OrderLine, Review, ReviewPhoto
+from orders.models import REVIEW_MAX_PHOTOS, REVIEW_MAX_TEXT, Order, OrderEvent, OrderLine, Review, ReviewPhoto
+from orders.services.events import order_event_add
 from shops.models import Shop, ShopMember
 from shops.services import shop_scores_set
 
@@ -230,6 +231,8 @@ def review_create(*, order_id: int, buyer, line_id: Any, rating: Any, as_describ
         photo.thumbnail.save(thumbnail.name, thumbnail, save=False)
         photo.save()
     _ratings_refresh(review=review, now=now)
+    order_event_add(order=order, type=OrderEvent.Type.REVIEWED, at=now, actor=buyer, review=review.pk,
+                    line=line.pk, rating=review.rating)
     review.refresh_from_db()
     return review
 
