@@ -201,8 +201,12 @@ CELERY_BEAT_SCHEDULE: dict = {
                                              "schedule": 900.0},
 }
 
-# E-mail: printed to the console in the demo; SMTP or a provider through EMAIL_URL.
-vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+# E-mail: files in var/mail/ in the demo (one .log per message); SMTP or a provider through EMAIL_URL.
+if env.str("EMAIL_URL", default=""):
+    vars().update(env.email_url("EMAIL_URL"))
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = VAR_DIR / "mail"
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="农家集市 Marketplace <noreply@marketplace.local>")
 
 LANGUAGE_CODE = "zh-hans"
