@@ -6,7 +6,7 @@ from rest_framework.views import APIView
 
 from accounts import serializers
 from accounts.services import user_register, user_token_for_credentials, user_token_get_or_create
-from common.ratelimit import rate_limit_check
+from common.ratelimit import client_address, rate_limit_check
 
 
 class RegisterApi(APIView):
@@ -32,4 +32,5 @@ class TokenApi(APIView):
         rate_limit_check(request=request, scope="login")
         data = serializers.TokenInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        return Response({"token": user_token_for_credentials(**data.validated_data)})
+        return Response({"token": user_token_for_credentials(**data.validated_data,
+                                                             address=client_address(request))})

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,7 +13,8 @@ from rest_framework.authtoken.models import Token
 
 from accounts.models import User
 from accounts.selectors import user_email_taken, user_username_taken
-from common.errors import ValidationFailed
+from common.errors import RateLimited, ValidationFailed
+from common.ratelimit import rate_limit_hit, rate_limit_wait
 from common.ws import user_sockets_close
 
 
@@ -45,14 +46,39 @@ def user_token_get_or_create(*, user: User) -> str:
     return token.key
 
 
-def user_token_for_credentials(*, username: str, password: str) -> str:
+def user_token_for_credentials(*, username: str, password: str, address: str) -> str:
+    login_lockout_check(username=username, address=address)
     user = authenticate(username=username, password=password)
     if user is None:
+        login_failure_record(username=username, address=address)
         raise ValidationFailed(
             _("Unable to log in with these credentials."),
             fields={"non_field_errors": [_("Unable to log in with these credentials.")]},
         )
     return user_token_get_or_create(user=user)
+
+
+def _account_identity(username: str) -> str:
+    return "n" + username.strip().lower()[:150]
+
+
+def login_lockout_check(*, username: str, address: str) -> None:
+    """Refuses a log-in (even with the right password) while the account or the address is locked out.
+
+    An account is locked after RATE_LIMITS["login_account"] failures from anywhere (a password guessed
+    from many addresses), an address after RATE_LIMITS["login_address"] failures on any accounts
+    (one address trying many); both until their window ends.
+    """
+    waits = [rate_limit_wait(scope="login_account", identity=_account_identity(username)),
+             rate_limit_wait(scope="login_address", identity=f"a{address}")]
+    waits = [wait for wait in waits if wait is not None]
+    if waits:
+        raise RateLimited(_("Too many failed log-ins. Please try again later."), retry_after=max(waits))
+
+
+def login_failure_record(*, username: str, address: str) -> None:
+    rate_limit_hit(scope="login_account", identity=_account_identity(username))
+    rate_limit_hit(scope="login_address", identity=f"a{address}")
 
 
 def operator_action_record(*, actor: User, action: str, obj, reason: str = "", **data) -> None:

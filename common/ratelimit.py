@@ -56,6 +56,16 @@ def rate_limit_hit(*, scope: str, identity: str) -> int | None:
     return None
 
 
+def rate_limit_wait(*, scope: str, identity: str) -> int | None:
+    """Without counting: the seconds to wait if this identity has already used up its limit, else None."""
+    limit, period = parse_rate(settings.RATE_LIMITS[scope])
+    window = int(time.time() // period)
+    count = cache.get(f"rl:{scope}:{identity}:{window}") or 0
+    if count >= limit:
+        return max(1, int(period - (time.time() % period)))
+    return None
+
+
 def request_identity(request) -> str:
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:

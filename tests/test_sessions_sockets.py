@@ -7,7 +7,6 @@ server's consumers through the shared Redis channel layer.
 from __future__ import annotations
 
 import asyncio
-import json
 import urllib.error
 import urllib.request
 
