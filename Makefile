@@ -9,7 +9,7 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/marketplace
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: run run-full test test-fast test-browser install browser lint format messages bench clean
+.PHONY: run run-full test test-fast test-browser test-faults install browser lint format messages bench clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -39,14 +39,19 @@ run-full: install
 # The whole suite: unit, API, WebSocket and real-server tests, then the browser tests
 # (a separate pytest process: Playwright's sync API and asyncio tests don't share a process).
 test: install browser
-	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
-	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest -m browser $(PYTEST_ARGS)
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest -m "not browser and not faults" $(PYTEST_ARGS)
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest -m "browser and not faults" $(PYTEST_ARGS)
 
 test-fast: install
-	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest -m "not browser and not slow" $(PYTEST_ARGS)
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest -m "not browser and not slow and not faults" $(PYTEST_ARGS)
 
 test-browser: install browser
-	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest -m browser $(PYTEST_ARGS)
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest -m "browser and not faults" $(PYTEST_ARGS)
+
+# Faults with the real services: restarts Redis and PostgreSQL, kills a Celery worker and the ASGI
+# server (tests/faults/). Each test restores what it stopped; .ci/run runs this after `make test`.
+test-faults: install
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest tests/faults -m faults -p no:randomly $(PYTEST_ARGS)
 
 # Debian's Chromium and a CJK font (Playwright cannot download its own browser here).
 browser:

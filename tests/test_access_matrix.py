@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from http.cookies import SimpleCookie
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.world import BUYER_OF, ROLES, SELLERS_OF, build_world
+from tests.world import BUYER_OF, ROLES, SELLERS_OF
 
 METHODS = ["get", "post", "put", "patch", "delete"]
 SELLERS = {"seller_a", "seller_b", "staff_a"}
@@ -182,28 +182,6 @@ def test_every_route_is_in_the_matrix():
 
 
 # --- the sweep -------------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
-    """Built once for the module inside a transaction that is rolled back at the end (like setUpTestData)."""
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic._from_testcase = True  # the services' durable blocks nest in it, as in a TestCase
-        atomic.__enter__()
-        try:
-            built = build_world()
-            clients = {}
-            for role, user in built.users.items():
-                clients[role] = Client(REMOTE_ADDR="10.20.0.1")
-                if user is not None:
-                    clients[role].force_login(user)
-            built.clients = clients
-            yield built
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
-            connection.close()
 
 
 def _url(name: str, route: Route, world, side: str | None) -> str:
