@@ -195,13 +195,15 @@ class InboxConsumer(UserSocketsMixin, _UnreadMixin, _SizeLimitedJsonConsumer):
     async def connect(self):
         self.user = self.scope.get("user")
         self.group = None
-        await self.accept()
         if self.user is None or not self.user.is_authenticated:
+            await self.accept()
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
+        # Listen before accepting: a page that resyncs when the socket opens misses nothing in between.
         self.group = user_group(self.user.pk)
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.user_sockets_join(self.user)
+        await self.accept()
         # The current counts, so a page that was loaded a while ago is right at once.
         await self.chat_unread({"conversation": None})
 

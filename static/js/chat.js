@@ -433,27 +433,43 @@
       if (c.product && product) product.textContent = "🛍 " + c.product.title;
     }
 
+    function apply(c) {
+      if (!c || c.role !== cfg.role || !list) return;
+      if (cfg.role === "seller" && !c.last_message) return;
+      var li = list.querySelector('li[data-conversation="' + c.id + '"]');
+      var lastMessageId = c.last_message ? String(c.last_message.id) : "0";
+      var moved = !li || li.getAttribute("data-last") !== lastMessageId;
+      if (!li) li = buildRow(c);
+      fill(li, c);
+      li.setAttribute("data-last", lastMessageId);
+      if (moved) {
+        list.insertBefore(li, list.firstElementChild);
+        li.classList.remove("flash");
+        void li.offsetWidth;
+        li.classList.add("flash");
+        var empty = document.getElementById("conv-empty");
+        if (empty) empty.parentNode.removeChild(empty);
+      }
+    }
+
+    /* On every (re)connect, catch up with what changed while the socket was not listening. */
+    function resync() {
+      var url = "/api/v1/conversations/" + (cfg.role === "seller" ? "?as=seller" : "");
+      fetch(url, {credentials: "same-origin", headers: {"Accept": "application/json"}})
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (page) {
+          if (!page || !page.results) return;
+          page.results.slice().reverse().forEach(apply);  // oldest first: the newest ends on top
+        })
+        .catch(function () {});
+    }
+
     LiveSocket(cfg.ws, {
+      open: resync,
       frame: function (frame) {
         if (frame.type !== "unread") return;
         updateBadges(frame, cfg.shopInboxUrl);
-        var c = frame.conversation;
-        if (!c || c.role !== cfg.role || !list) return;
-        if (cfg.role === "seller" && !c.last_message) return;
-        var li = list.querySelector('li[data-conversation="' + c.id + '"]');
-        var lastMessageId = c.last_message ? String(c.last_message.id) : "0";
-        var moved = !li || li.getAttribute("data-last") !== lastMessageId;
-        if (!li) li = buildRow(c);
-        fill(li, c);
-        li.setAttribute("data-last", lastMessageId);
-        if (moved) {
-          list.insertBefore(li, list.firstElementChild);
-          li.classList.remove("flash");
-          void li.offsetWidth;
-          li.classList.add("flash");
-          var empty = document.getElementById("conv-empty");
-          if (empty) empty.parentNode.removeChild(empty);
-        }
+        apply(frame.conversation);
       }
     });
   }
