@@ -30,16 +30,10 @@ GROUP_P99_MS = 250.0
 # issue's 1,000 msg/s, which it cannot hold (measured: see RESULTS.md). --rate 1000 runs the load.
 DEFAULT_RATE = 10.0
 DEFAULT_GROUP_RATE = 0.2
-# RedisPubSubChannelLayer (bench/settings_pubsub.py) instead of the app's RedisChannelLayer: 4–9× lower
-# latency here (RESULTS.md); --env DJANGO_SETTINGS_MODULE=marketplace.settings measures the app's layer.
-SERVER_ENV = {
-    "DB_POOL": "1",
-    "DB_POOL_MIN": "2",
-    "DB_POOL_MAX": "4",
-    "DB_POOL_TIMEOUT": "60",
-    "CELERY_EAGER": "0",
-    "DJANGO_SETTINGS_MODULE": "bench.settings_pubsub",
-}
+# The app's own channel layer (RedisChannelLayer). RedisPubSubChannelLayer (bench/settings_pubsub.py,
+# `--env DJANGO_SETTINGS_MODULE=bench.settings_pubsub`) had 2–4× lower group latency here but LOST
+# deliveries in the 1,000-member group (RESULTS.md): not a fix until that is understood.
+SERVER_ENV = {"DB_POOL": "1", "DB_POOL_MIN": "2", "DB_POOL_MAX": "4", "DB_POOL_TIMEOUT": "60", "CELERY_EAGER": "0"}
 
 
 def setup(pairs: int, group: int) -> dict:
