@@ -31,8 +31,8 @@ GROUP_P99_MS = 250.0
 DEFAULT_RATE = 10.0
 DEFAULT_GROUP_RATE = 0.2
 # The app's own channel layer (RedisChannelLayer). RedisPubSubChannelLayer (bench/settings_pubsub.py,
-# `--env DJANGO_SETTINGS_MODULE=bench.settings_pubsub`) had 2–4× lower group latency here but LOST
-# deliveries in the 1,000-member group (RESULTS.md): not a fix until that is understood.
+# `--env DJANGO_SETTINGS_MODULE=bench.settings_pubsub`) had a lower 1:1 p99 here (41 vs 372 ms) but LOST
+# deliveries in the 1,000-member group once (RESULTS.md): not a fix until that is understood.
 SERVER_ENV = {"DB_POOL": "1", "DB_POOL_MIN": "2", "DB_POOL_MAX": "4", "DB_POOL_TIMEOUT": "60", "CELERY_EAGER": "0"}
 
 
