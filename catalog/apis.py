@@ -19,7 +19,7 @@ from catalog.services import (
     sku_delete,
     sku_update,
 )
-from common.api import Pagination
+from common.api import Pagination, paginated
 from shops.access import access_seller_shop
 from shops.errors import ShopSuspended
 
@@ -49,7 +49,7 @@ class ProductListApi(APIView):
     permission_classes = [AllowAny]
 
     @extend_schema(parameters=[serializers.ProductListFilterSerializer],
-                   responses=serializers.ProductListItemOut(many=True))
+                   responses=paginated(serializers.ProductListItemOut))
     def get(self, request):
         filters = serializers.ProductListFilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
@@ -69,7 +69,7 @@ class ProductDetailApi(APIView):
 
 class SellerProductListApi(APIView):
     @extend_schema(parameters=[OpenApiParameter("status", str), OpenApiParameter("q", str)],
-                   responses=serializers.SellerProductOut(many=True))
+                   responses=paginated(serializers.SellerProductOut))
     def get(self, request):
         shop = access_seller_shop(user=request.user)
         paginator = Pagination()

@@ -14,13 +14,13 @@ from chat.access import access_conversation
 from chat.presenters import conversation_data, message_data
 from chat.selectors import conversation_list, message_count, message_page
 from chat.services import conversation_mark_read, conversation_report, conversation_start, message_send
-from common.api import Pagination
+from common.api import Pagination, paginated
 from shops.access import access_public_shop
 
 
 class ConversationListApi(APIView):
     @extend_schema(operation_id="conversations_list", parameters=[OpenApiParameter("as", str, enum=["buyer", "seller"])],
-                   responses=serializers.ConversationOut(many=True))
+                   responses=paginated(serializers.ConversationOut))
     def get(self, request):
         role = "seller" if request.query_params.get("as") == "seller" else "buyer"
         paginator = Pagination()

@@ -97,5 +97,40 @@ def json_error_response(code: str, message: str, status_code: int, **extra: Any)
 
 class Pagination(PageNumberPagination):
     page_size = 20
+_paginated_components: dict[type, type] = {}
+
+
+def paginated(item_serializer: type, **extra_fields) -> type:
+    """The schema of a page from Pagination: {count, next, previous, results: [item]} (plus extra fields).
+
+    For APIViews that paginate by hand, where drf-spectacular cannot see the pagination.
+    """
+    from rest_framework import serializers
+
+    if item_serializer not in _paginated_components or extra_fields:
+        name = f"Paginated{item_serializer.__name__.removesuffix('Out')}List"
+        fields = {"count": serializers.IntegerField(), "next": serializers.URLField(allow_null=True),
+                  "previous": serializers.URLField(allow_null=True), "results": item_serializer(many=True),
+                  **extra_fields}
+        component = type(name, (serializers.Serializer,), fields)
+        if extra_fields:
+            return component
+        _paginated_components[item_serializer] = component
+    return _paginated_components[item_serializer]
+
+
+class CappedCountPaginator(DjangoPaginator):
+    """Counts at most COUNT_CAP rows: an exact count of a million matches costs more than the page."""
+
+    COUNT_CAP = 10_000
+
+    @cached_property
+    def count(self) -> int:
+        object_list = self.object_list
+        if hasattr(object_list, "count") and hasattr(object_list, "query"):
+            return object_list[: self.COUNT_CAP].count()
+        return len(object_list)
+
+
     page_size_query_param = "page_size"
     max_page_size = 100

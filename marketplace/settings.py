@@ -38,6 +38,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "marketplace.views.errors.csrf_failure"
 # Addresses of reverse proxies whose X-Forwarded-For we believe (rate limits by client address).
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 

@@ -6,8 +6,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from marketplace import apis
 from marketplace.views import pages
-from marketplace.views.errors import page_not_found
 from marketplace.views import seller as seller_views
+from marketplace.views.errors import api_not_found
 
 api_v1 = [
     path("", include("accounts.api_urls")),
@@ -49,7 +49,7 @@ urlpatterns = [
     # The split view serves its start-up script as a file, so the docs need no inline script (CSP).
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     # Anything else under /api/ is a JSON 404, not an HTML page.
-    re_path(r"^api/", page_not_found, name="api-not-found"),
+    re_path(r"^api/", api_not_found, name="api-not-found"),
 ]
 
 if settings.SERVE_MEDIA:

@@ -3,7 +3,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from common.api import Pagination
+from common.api import Pagination, paginated
 from notifications.selectors import notifications_for, unread_count
 from notifications.services import notification_payload, notifications_mark_read
 
@@ -23,7 +23,7 @@ class ReadIn(serializers.Serializer):
 
 
 class NotificationListApi(APIView):
-    @extend_schema(responses=NotificationOut(many=True))
+    @extend_schema(responses=paginated(NotificationOut, unread=serializers.IntegerField()))
     def get(self, request):
         paginator = Pagination()
         page = paginator.paginate_queryset(notifications_for(user=request.user), request, view=self)

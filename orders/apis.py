@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from catalog.access import access_public_product
-from common.api import Pagination
+from common.api import Pagination, paginated
 from common.errors import ValidationFailed
 from common.ratelimit import rate_limit_check
 from orders import serializers as s
@@ -102,7 +102,7 @@ class CheckoutApi(APIView):
 
 
 class OrdersApi(APIView):
-    @extend_schema(operation_id="orders_list", responses=s.OrderOut(many=True),
+    @extend_schema(operation_id="orders_list", responses=paginated(s.OrderOut),
                    parameters=[OpenApiParameter("status", str)])
     def get(self, request):
         orders = buyer_orders(user=request.user, status=request.query_params.get("status"))
@@ -145,7 +145,7 @@ class OrderRefundRequestsApi(APIView):
 
 
 class SellerOrdersApi(APIView):
-    @extend_schema(responses=s.OrderOut(many=True), parameters=[OpenApiParameter("status", str)])
+    @extend_schema(responses=paginated(s.OrderOut), parameters=[OpenApiParameter("status", str)])
     def get(self, request):
         shop = access_seller_shop(user=request.user)
         orders = seller_orders(shop=shop, status=request.query_params.get("status"))

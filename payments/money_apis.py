@@ -7,7 +7,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from common.api import Pagination
+from common.api import Pagination, paginated
 from common.money import CURRENCY, from_fen
 from payments.selectors import shop_balances, shop_payouts, shop_statement
 from shops.access import access_seller_shop
@@ -72,7 +72,7 @@ class SellerBalanceApi(APIView):
 
 
 class SellerPayoutsApi(APIView):
-    @extend_schema(responses=PayoutOut(many=True))
+    @extend_schema(responses=paginated(PayoutOut))
     def get(self, request):
         shop = access_seller_shop(user=request.user)
         paginator = Pagination()
@@ -83,7 +83,7 @@ class SellerPayoutsApi(APIView):
 class SellerStatementApi(APIView):
     @extend_schema(parameters=[OpenApiParameter("from", str, description="YYYY-MM-DD"),
                                OpenApiParameter("to", str, description="YYYY-MM-DD")],
-                   responses=StatementLineOut(many=True))
+                   responses=paginated(StatementLineOut))
     def get(self, request):
         shop = access_seller_shop(user=request.user)
         dates = StatementFilter(data=request.query_params)

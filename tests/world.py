@@ -53,7 +53,8 @@ def build_world() -> World:
 
     for side, shop in shops.items():
         buyer = buyers[side]
-        product = make_product(shop=shop, title=f"腌萝卜 {side}", skus=(("500 g", "28.00", 500), ("1 kg", "50.00", 500)))
+        product = make_product(shop=shop, title=f"腌萝卜 {side}",
+                               skus=(("500 g", "28.00", 500), ("1 kg", "50.00", 500)))
         sku = product.skus.order_by("id").first()
         image = product_image_add(product=product, upload=upload())
         world.add("shop", side, shop)
