@@ -95,8 +95,6 @@ def json_error_response(code: str, message: str, status_code: int, **extra: Any)
                         json_dumps_params={"ensure_ascii": False})
 
 
-class Pagination(PageNumberPagination):
-    page_size = 20
 _paginated_components: dict[type, type] = {}
 
 
@@ -119,18 +117,7 @@ def paginated(item_serializer: type, **extra_fields) -> type:
     return _paginated_components[item_serializer]
 
 
-class CappedCountPaginator(DjangoPaginator):
-    """Counts at most COUNT_CAP rows: an exact count of a million matches costs more than the page."""
-
-    COUNT_CAP = 10_000
-
-    @cached_property
-    def count(self) -> int:
-        object_list = self.object_list
-        if hasattr(object_list, "count") and hasattr(object_list, "query"):
-            return object_list[: self.COUNT_CAP].count()
-        return len(object_list)
-
-
+class Pagination(PageNumberPagination):
+    page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100
