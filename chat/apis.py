@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.http import urlencode
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -15,6 +15,7 @@ from chat.presenters import conversation_data, message_data
 from chat.selectors import conversation_list, message_count, message_page
 from chat.services import conversation_mark_read, conversation_report, conversation_start, message_send
 from common.api import Pagination, paginated
+from common.parsers import JSONParser
 from shops.access import access_public_shop
 
 

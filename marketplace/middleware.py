@@ -77,3 +77,51 @@ def content_security_policy(request) -> str:
         "form-action 'self'",
         "frame-ancestors 'none'",
     ])
+
+
+class _BodyTooLargeError(Exception):
+    pass
+
+
+class AsgiBodyLimit:
+    """ASGI wrapper: counts the body as it arrives and answers 413 past MAX_REQUEST_BODY_BYTES.
+
+    RequestSizeLimitMiddleware refuses by Content-Length; a chunked body declares none, and Django's
+    ASGI handler would read all of it (to disk, then into memory for a JSON body) before any view runs.
+    """
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        limit = settings.MAX_REQUEST_BODY_BYTES
+        received = 0
+        started = False
+
+        async def limited_receive():
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise _BodyTooLargeError
+            return message
+
+        async def watched_send(message):
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, watched_send)
+        except _BodyTooLargeError:
+            if started:
+                raise
+            body = b'{"error": {"code": "too_large", "message": "The request body is too large."}}'
+            await send({"type": "http.response.start", "status": 413,
+                        "headers": [(b"content-type", b"application/json"), (b"connection", b"close"),
+                                    (b"content-length", str(len(body)).encode())]})
+            await send({"type": "http.response.body", "body": body})

@@ -7,7 +7,7 @@ import json
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 from catalog.access import access_public_product
 from common.api import Pagination, paginated
 from common.errors import ValidationFailed
+from common.parsers import JSONParser
 from common.ratelimit import rate_limit_check
 from orders import serializers as s
 from orders.access import (
