@@ -48,21 +48,27 @@ def _images_prefetch() -> Prefetch:
     return Prefetch("images", queryset=ProductImage.objects.order_by("position", "id"))
 
 
-def product_search(queryset: QuerySet[Product], query: str) -> QuerySet[Product]:
+SEARCH_CANDIDATES = 400
+
+
+def product_search(queryset: QuerySet[Product], query: str, *, relevance: bool = True) -> QuerySet[Product]:
     """Chinese-aware: jieba words and pinyin on PostgreSQL's GIN index, ranked; contains on SQLite."""
     terms = query_terms(query)
     if not terms:
         return queryset.none()
     if connection.vendor == "postgresql":
         ts = tsquery(terms)
-        return queryset.filter(
-            id__in=RawSQL(
-                "SELECT id FROM catalog_product WHERE visible AND "
-                "to_tsvector('simple'::regconfig, search_document) @@ to_tsquery('simple', %s)", [ts])
-        ).annotate(
-            rank=RawSQL("ts_rank(to_tsvector('simple'::regconfig, catalog_product.search_document), "
-                        "to_tsquery('simple', %s))", [ts])
-        )
+        # search_vector is a stored tsvector with a GIN index (migration 0004), straight in WHERE.
+        matches = queryset.extra(where=["catalog_product.search_vector @@ to_tsquery('simple', %s)"],  # noqa: S610
+                                 params=[ts])
+        if not relevance:
+            return matches
+        # Relevance, then sales, among the best-selling SEARCH_CANDIDATES matches: ranking every one of
+        # tens of thousands of matches costs more than anyone pages through; a sort order searches them all.
+        # Compiled on its own (not as a subquery, where the table gets an alias the raw WHERE can't see).
+        sql, params = matches.order_by("-sales_count", "-id").values("id")[:SEARCH_CANDIDATES].query.sql_with_params()
+        return Product.objects.filter(id__in=RawSQL(sql, params)).select_related("shop").annotate(
+            rank=RawSQL("ts_rank(catalog_product.search_vector, to_tsquery('simple', %s))", [ts]))
     condition = Q()
     for term in terms:
         condition &= Q(search_document__icontains=term) | Q(title__icontains=term)
@@ -87,8 +93,9 @@ def product_list(*, q: str = "", category: int | None = None, shop: str | None =
     if in_stock:
         queryset = queryset.filter(Exists(Sku.objects.filter(product=OuterRef("pk"), is_active=True, stock__gt=0)))
     if q and q.strip():
-        queryset = product_search(queryset, q)
-        if not ordering and connection.vendor == "postgresql":
+        by_relevance = not ordering and connection.vendor == "postgresql"
+        queryset = product_search(queryset, q, relevance=by_relevance)
+        if by_relevance:
             return queryset.order_by("-rank", "-sales_count", "-id").prefetch_related(_images_prefetch())
     order = ORDERINGS.get(ordering or "-sales", ORDERINGS["-sales"])
     if ordering == "-rating":

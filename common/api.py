@@ -6,6 +6,8 @@ import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.core.paginator import Paginator as DjangoPaginator
+from django.utils.functional import cached_property
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
@@ -117,7 +119,21 @@ def paginated(item_serializer: type, **extra_fields) -> type:
     return _paginated_components[item_serializer]
 
 
+class CappedCountPaginator(DjangoPaginator):
+    """Counts at most COUNT_CAP rows: an exact count of a million matches costs more than the page."""
+
+    COUNT_CAP = 10_000
+
+    @cached_property
+    def count(self) -> int:
+        object_list = self.object_list
+        if hasattr(object_list, "count") and hasattr(object_list, "query"):
+            return object_list[: self.COUNT_CAP].count()
+        return len(object_list)
+
+
 class Pagination(PageNumberPagination):
+    django_paginator_class = CappedCountPaginator
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100

@@ -117,9 +117,10 @@ else:
     _db["CONN_HEALTH_CHECKS"] = True
     if env.bool("DB_POOL", default=False):
         # psycopg's pool bounds the connections that can reach a hot row at once.
+        _pool_max = env.int("DB_POOL_MAX", default=8)
         _db.setdefault("OPTIONS", {})["pool"] = {
-            "min_size": env.int("DB_POOL_MIN", default=2),
-            "max_size": env.int("DB_POOL_MAX", default=8),
+            "min_size": min(env.int("DB_POOL_MIN", default=2), _pool_max),
+            "max_size": _pool_max,
             "timeout": env.int("DB_POOL_TIMEOUT", default=30),
         }
         _db["CONN_MAX_AGE"] = 0
@@ -248,10 +249,10 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "common.api.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "TEST_REQUEST_DEFAULT_FORMAT": "json",
     # DRF's parsers, with a JSON parser that answers a too-deeply nested body with 400.
     "DEFAULT_PARSER_CLASSES": ["common.parsers.JSONParser", "rest_framework.parsers.FormParser",
                                "rest_framework.parsers.MultiPartParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "COERCE_DECIMAL_TO_STRING": True,
 }
 if DEBUG:

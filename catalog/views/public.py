@@ -1,9 +1,9 @@
-from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from catalog.models import Category
 from catalog.selectors import category_tree, product_list
 from catalog.serializers import ProductListFilterSerializer
+from common.api import CappedCountPaginator as Paginator
 
 SORTS = [("", "Best match"), ("-sales", "Best selling"), ("price", "Price ↑"), ("-price", "Price ↓"),
          ("-rating", "Top rated"), ("-created", "Newest")]
