@@ -29,6 +29,14 @@ def notification_payload(notification: Notification, *, language: str | None = N
             "read": notification.read_at is not None}
 
 
+def _site_path(url: str) -> str:
+    """Only a path on this site becomes a link (`/orders/…`): never `javascript:`, `data:` or another host."""
+    url = (url or "").strip()
+    if url.startswith("/") and not url.startswith("//") and "\\" not in url:
+        return url
+    return ""
+
+
 @transaction.atomic
 def notify(*, user_id: int, kind: str, key: str, text: str, text_en: str = "", url: str = "") -> Notification | None:
     """Creates the notification for this event once; a second call with the same key changes nothing.
@@ -43,7 +51,7 @@ def notify(*, user_id: int, kind: str, key: str, text: str, text_en: str = "", u
     try:
         with transaction.atomic():
             notification = Notification.objects.create(user_id=user_id, kind=kind, key=key[:120], text=text[:500],
-                                                       text_en=text_en[:500], url=url[:300])
+                                                       text_en=text_en[:500], url=_site_path(url)[:300])
     except IntegrityError:
         return Notification.objects.get(user_id=user_id, key=key[:120])  # already shown: at-least-once delivery
     # robust: a failing push or broker never breaks the action that caused the notification

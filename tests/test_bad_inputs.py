@@ -438,3 +438,14 @@ def test_decimal_prices_from_sellers(shop, product):
                                             {"name": f"p{price}", "price": price, "stock": 1}, format="json")
         _error(response, 400)
     assert product.skus.filter(price__lte=Decimal("0")).count() == 0
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", " JavaScript:alert(1)", "data:text/html,<script>x</script>",
+                                 "//evil.example/x", "https://evil.example/", "/\\evil.example"])
+def test_notification_links_are_only_paths_on_this_site(buyer, url):
+    """Found by the browser sweep: a notification's url was rendered as a link whatever its scheme."""
+    from notifications.services import notify
+
+    notification = notify(user_id=buyer.pk, kind="order_shipped", key=f"k-{url}", text="已发货", url=url)
+    assert notification.url == ""
+    assert notify(user_id=buyer.pk, kind="order_shipped", key="ok", text="已发货", url="/orders/1/").url == "/orders/1/"
