@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import ipaddress
+import logging
 import time
 
 from django.conf import settings
 from django.core.cache import cache
 
 from common.errors import RateLimited
+
+logger = logging.getLogger(__name__)
 
 _PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -45,12 +48,16 @@ def rate_limit_hit(*, scope: str, identity: str) -> int | None:
     limit, period = parse_rate(settings.RATE_LIMITS[scope])
     window = int(time.time() // period)
     key = f"rl:{scope}:{identity}:{window}"
-    cache.add(key, 0, timeout=period + 1)
     try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=period + 1)
-        count = 1
+        cache.add(key, 0, timeout=period + 1)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, timeout=period + 1)
+            count = 1
+    except Exception:  # the cache (Redis) is unreachable: serve the request rather than fail it
+        logger.warning("rate limit %s not counted: the cache is unavailable", scope, exc_info=True)
+        return None
     if count > limit:
         return max(1, int(period - (time.time() % period)))
     return None
@@ -60,7 +67,11 @@ def rate_limit_wait(*, scope: str, identity: str) -> int | None:
     """Without counting: the seconds to wait if this identity has already used up its limit, else None."""
     limit, period = parse_rate(settings.RATE_LIMITS[scope])
     window = int(time.time() // period)
-    count = cache.get(f"rl:{scope}:{identity}:{window}") or 0
+    try:
+        count = cache.get(f"rl:{scope}:{identity}:{window}") or 0
+    except Exception:  # the cache is unreachable: no lockout known
+        logger.warning("rate limit %s not checked: the cache is unavailable", scope, exc_info=True)
+        return None
     if count >= limit:
         return max(1, int(period - (time.time() % period)))
     return None

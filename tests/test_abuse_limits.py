@@ -239,3 +239,20 @@ def test_spoofed_forwarded_for_does_not_escape_the_register_limit(settings):
                                   format="json", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=f"5.5.5.{n}")
                  for n in range(2)]
     assert [r.status_code for r in via_proxy] == [201, 201]
+
+
+def test_limits_fail_open_when_the_cache_is_unreachable(settings, monkeypatch):
+    """A Redis restart must not turn every limited request into a 500 (tests/faults restarts it for real)."""
+    from django.core.cache import cache
+
+    from common import ratelimit
+
+    def unreachable(*args, **kwargs):
+        raise ConnectionError("redis is restarting")
+
+    monkeypatch.setattr(cache, "add", unreachable)
+    monkeypatch.setattr(cache, "get", unreachable)
+    assert ratelimit.rate_limit_hit(scope="cart", identity="u1") is None
+    assert ratelimit.rate_limit_wait(scope="login_account", identity="nx") is None
+    sku = sku_in_shop(ShopFactory(), stock=10)
+    assert _client(UserFactory()).post("/api/v1/cart/items/", {"sku": sku.pk, "quantity": 1}).status_code == 201
