@@ -303,7 +303,7 @@ def _normalise(items: Mapping[int, int]) -> list[tuple[int, int]]:
     return pairs
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # all or nothing with its caller: an OutOfStock rolls back the checkout
 def stock_reserve(*, items: Mapping[int, int]) -> None:
     """Takes `qty` of each SKU, all or nothing, with conditional updates (`stock >= qty`).
 

@@ -1,4 +1,5 @@
 import pytest
+from django.db import transaction
 
 from catalog.errors import OutOfStock
 from catalog.models import Sku
@@ -11,7 +12,7 @@ pytestmark = pytest.mark.django_db
 def test_reserve_is_all_or_nothing_and_names_the_sku():
     product = make_product(skus=(("a", "1.00", 5), ("b", "1.00", 1)))
     a, b = product.skus.order_by("id")
-    with pytest.raises(OutOfStock) as excinfo:
+    with pytest.raises(OutOfStock) as excinfo, transaction.atomic():  # as checkout calls it, in a transaction
         stock_reserve(items={a.id: 2, b.id: 2})
     assert excinfo.value.details == {"sku": b.id, "available": 1}
     assert list(Sku.objects.order_by("id").values_list("stock", flat=True)) == [5, 1]
@@ -25,13 +26,13 @@ def test_reserve_refuses_non_positive_quantities():
     sku = make_product().skus.get()
     from common.errors import ValidationFailed
 
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(ValidationFailed), transaction.atomic():
         stock_reserve(items={sku.id: 0})
 
 
 def test_reserve_on_a_removed_sku_is_out_of_stock():
     sku = make_product(skus=(("a", "1.00", 5), ("b", "1.00", 5))).skus.first()
     Sku.objects.filter(pk=sku.pk).update(is_active=False)
-    with pytest.raises(OutOfStock) as excinfo:
+    with pytest.raises(OutOfStock) as excinfo, transaction.atomic():
         stock_reserve(items={sku.id: 1})
     assert excinfo.value.details["available"] == 0

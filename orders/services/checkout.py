@@ -115,23 +115,32 @@ def order_number_new(now: datetime) -> str:
 
 def _idempotency_claim(*, user, key: str, request_hash: str) -> IdempotencyKey:
     """Inserts the key inside the checkout's transaction. A twin request blocks on the unique index until
-    this transaction ends: then it replays our answer (commit) or goes ahead itself (rollback)."""
-    postgres = connection.vendor == "postgresql"
-    try:
-        if postgres:
+    this transaction ends: then it replays our answer (commit) or goes ahead itself (rollback).
+
+    On PostgreSQL one statement, `INSERT … ON CONFLICT DO NOTHING RETURNING`, under a lock timeout that
+    lasts until the checkout's transaction ends (it also bounds waits on the stock rows)."""
+    if connection.vendor == "postgresql":
+        try:
             with connection.cursor() as cursor:
                 cursor.execute(f"SET LOCAL lock_timeout = '{IDEMPOTENCY_WAIT}'")
+                cursor.execute(
+                    "INSERT INTO orders_idempotencykey (user_id, key, request_hash, created_at, updated_at) "
+                    "VALUES (%s, %s, %s, now(), now()) ON CONFLICT (user_id, key) DO NOTHING RETURNING id",
+                    [user.pk, key, request_hash])
+                row = cursor.fetchone()
+        except OperationalError as exc:  # lock_timeout: the twin is still working
+            raise IdempotencyKeyInFlight() from exc
+        if row is not None:
+            claim = IdempotencyKey(pk=row[0], user=user, key=key, request_hash=request_hash)
+            claim._state.adding = False
+            return claim
+        existing = IdempotencyKey.objects.get(user=user, key=key)
+    else:
         try:
             with transaction.atomic():
                 return IdempotencyKey.objects.create(user=user, key=key, request_hash=request_hash)
-        except OperationalError as exc:  # lock_timeout: the twin is still working
-            raise IdempotencyKeyInFlight() from exc
         except IntegrityError:
             existing = IdempotencyKey.objects.get(user=user, key=key)
-    finally:
-        if postgres and connection.needs_rollback is False:
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL lock_timeout = DEFAULT")
     if existing.request_hash != request_hash:
         raise IdempotencyKeyReused()
     if existing.status_code is None:

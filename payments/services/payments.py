@@ -31,7 +31,7 @@ class AllocationSpec:
     amount: Decimal
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # part of the caller's checkout: it fails or commits with it
 def payment_create(*, buyer, allocations: list[AllocationSpec], currency: str = "CNY", provider: str = "sandbox",
                    return_url: str = "") -> Payment:
     """One payment for several references. Two INSERTs whatever the number of allocations."""
