@@ -7,7 +7,6 @@ from django.http import Http404
 from django.shortcuts import render
 
 from catalog.access import access_public_product
-from chat.selectors import shop_reply_time
 from catalog.models import Product
 from catalog.selectors import (
     category_tree,
@@ -16,6 +15,7 @@ from catalog.selectors import (
     provinces_with_products,
     shop_categories,
 )
+from chat.selectors import shop_reply_time
 from common.errors import NotFound
 from orders.selectors import product_review_summary, product_reviews, shop_score_comparison
 from shops.access import access_public_shop
