@@ -48,7 +48,7 @@ class CategoryTreeApi(APIView):
 class ProductListApi(APIView):
     permission_classes = [AllowAny]
 
-    @extend_schema(parameters=[serializers.ProductListFilterSerializer],
+    @extend_schema(operation_id="products_list", parameters=[serializers.ProductListFilterSerializer],
                    responses=paginated(serializers.ProductListItemOut))
     def get(self, request):
         filters = serializers.ProductListFilterSerializer(data=request.query_params)
@@ -68,7 +68,8 @@ class ProductDetailApi(APIView):
 
 
 class SellerProductListApi(APIView):
-    @extend_schema(parameters=[OpenApiParameter("status", str), OpenApiParameter("q", str)],
+    @extend_schema(operation_id="seller_products_list",
+                   parameters=[OpenApiParameter("status", str), OpenApiParameter("q", str)],
                    responses=paginated(serializers.SellerProductOut))
     def get(self, request):
         shop = access_seller_shop(user=request.user)

@@ -194,7 +194,7 @@ def _url(name: str, route: Route, world, side: str | None) -> str:
     for key in pattern.pattern.regex.groupindex:
         if key in kwargs:
             continue
-        obj = world.objects[route.objects][side]
+        obj = world.objects["line" if key == "line_id" else route.objects][side]
         kwargs[key] = obj.number if key == "number" else obj.slug if key == "slug" else obj.pk
     return reverse(name, kwargs=kwargs or None)
 
