@@ -21,7 +21,8 @@ def test_buyer_writes_a_review_from_the_order_page(client):
     assert f"/orders/{order.number}/review/{line.pk}/" in detail
 
     bad = client.post(f"/orders/{order.number}/review/{line.pk}/", {"rating": "9", "as_described": "5",
-                                                                    "communication": "5", "shipping": "5"})
+                                                                    "communication": "5", "shipping": "5"},
+                      HTTP_ACCEPT_LANGUAGE="en")
     assert bad.status_code == 200 and "1 to 5" in bad.content.decode() and not Review.objects.exists()
     response = client.post(f"/orders/{order.number}/review/{line.pk}/",
                            {"rating": "2", "text": "<b>太辣了</b>", "as_described": "3", "communication": "5",
