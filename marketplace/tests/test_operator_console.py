@@ -81,3 +81,17 @@ def test_dashboard_shows_todays_figures(client, operator):
     figures = {f["label"]: f["value"] for f in page.context["dashboard"]}
     assert figures["Shops awaiting approval"] == 1 and figures["Orders today"] == 0
     assert "Open disputes" in figures and "Payouts awaiting approval" in figures
+
+
+def test_shop_page_shows_products_balance_orders_and_reported_chats(client, operator):
+    from chat.models import Conversation
+
+    product = make_product()
+    Conversation.objects.create(buyer=UserFactory(), shop=product.shop, reported=True, report_reason="卖家骂人")
+    client.force_login(operator)
+    page = client.get(f"/admin/shops/shop/{product.shop_id}/change/")
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert product.title in body
+    assert "in escrow 0.00" in body
+    assert "卖家骂人" in body
