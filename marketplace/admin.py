@@ -64,6 +64,6 @@ class ShopConsoleAdmin(ShopAdmin):
             return "—"
         orders = Order.objects.filter(shop=obj).order_by("-created_at")[:10]
         return format_html_join(
-            mark_safe("<br>"), '<a href="{}">{}</a> · {} · ¥{}',  # noqa: S308
+            mark_safe("<br>"), '<a href="{}">{}</a> · {} · ¥{}',
             ((reverse("admin:orders_order_change", args=[o.pk]), o.number, o.get_status_display(), o.total)
              for o in orders)) or "—"
