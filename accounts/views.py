@@ -2,20 +2,17 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from accounts.forms import LoginForm, SignUpForm
 from accounts.services import login_failure_record, login_lockout_check, user_register
 from common.errors import RateLimited, ValidationFailed
+from common.http import safe_next_url
 from common.ratelimit import client_address, rate_limit_check
 
 
 def _safe_next(request) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return target
-    return "/"
+    return safe_next_url(request) or "/"
 
 
 def signup(request):

@@ -28,6 +28,8 @@ class Notification(models.Model):
     text_en = models.CharField(max_length=500, blank=True)
     url = models.CharField(max_length=300, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    # The e-mail task's claim: set before the send (outside any transaction), cleared if it fails.
+    email_claimed_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -110,34 +113,47 @@ def unsubscribe_with_token(*, token: str) -> Preference:
     return preference_set(user_id=int(data["u"]), kind=str(data["k"]), email=False)
 
 
-def notification_email_send(*, notification_id: int) -> bool:
-    """Sends the e-mail once: the row is locked and marked in the same transaction as the send.
+EMAIL_CLAIM_TIMEOUT = timedelta(minutes=10)
 
-    A crash after the send and before the commit can send twice (at-least-once); never zero times
-    while the task is retried.
+
+def notification_email_send(*, notification_id: int) -> bool:
+    """Sends the e-mail once, with no transaction open while the mail server is talked to.
+
+    A conditional UPDATE claims the notification; the send happens outside any transaction; then it is
+    marked sent. A failed send clears the claim for the task's retry; a worker that dies mid-send leaves
+    a claim that expires after EMAIL_CLAIM_TIMEOUT (at-least-once, never zero times while retried).
     """
-    with transaction.atomic():
-        notification = (Notification.objects.select_for_update().select_related("user")
-                        .filter(pk=notification_id).first())
-        if notification is None or notification.emailed_at is not None or not notification.user.email:
-            return False
-        if not email_wanted(user_id=notification.user_id, kind=notification.kind):
-            return False
-        token = unsubscribe_token(user_id=notification.user_id, kind=notification.kind)
-        unsubscribe_url = settings.SITE_URL + reverse("notifications:unsubscribe", args=[token])
-        context = {"n": notification, "site_url": settings.SITE_URL, "unsubscribe_url": unsubscribe_url,
-                   "kind_label_zh": _label(notification.kind, "zh-hans"), "kind_label_en": _label(notification.kind, "en")}
-        message = EmailMultiAlternatives(
-            subject=f"{context['kind_label_zh']} · {context['kind_label_en']}",
-            body=render_to_string("notifications/email.txt", context),
-            to=[notification.user.email],
-            headers={"List-Unsubscribe": f"<{unsubscribe_url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
-        )
-        message.attach_alternative(render_to_string("notifications/email.html", context), "text/html")
-        message.send()
-        notification.emailed_at = timezone.now()
-        notification.save(update_fields=["emailed_at", "updated_at"])
-        return True
+    now = timezone.now()
+    claimed = (Notification.objects.filter(pk=notification_id, emailed_at__isnull=True)
+               .filter(Q(email_claimed_at__isnull=True) | Q(email_claimed_at__lt=now - EMAIL_CLAIM_TIMEOUT))
+               .update(email_claimed_at=now))
+    if not claimed:
+        return False
+    notification = Notification.objects.select_related("user").get(pk=notification_id)
+    if not notification.user.email or not email_wanted(user_id=notification.user_id, kind=notification.kind):
+        return False
+    try:
+        _email_message(notification).send()
+    except Exception:
+        Notification.objects.filter(pk=notification_id).update(email_claimed_at=None)  # let the retry claim it
+        raise
+    Notification.objects.filter(pk=notification_id).update(emailed_at=timezone.now(), updated_at=timezone.now())
+    return True
+
+
+def _email_message(notification: Notification) -> EmailMultiAlternatives:
+    token = unsubscribe_token(user_id=notification.user_id, kind=notification.kind)
+    unsubscribe_url = settings.SITE_URL + reverse("notifications:unsubscribe", args=[token])
+    context = {"n": notification, "site_url": settings.SITE_URL, "unsubscribe_url": unsubscribe_url,
+               "kind_label_zh": _label(notification.kind, "zh-hans"), "kind_label_en": _label(notification.kind, "en")}
+    message = EmailMultiAlternatives(
+        subject=f"{context['kind_label_zh']} · {context['kind_label_en']}",
+        body=render_to_string("notifications/email.txt", context),
+        to=[notification.user.email],
+        headers={"List-Unsubscribe": f"<{unsubscribe_url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
+    )
+    message.attach_alternative(render_to_string("notifications/email.html", context), "text/html")
+    return message
 
 
 def _label(kind: str, language: str) -> str:

@@ -140,3 +140,21 @@ def test_anonymous_socket_is_closed_with_4401(asgi_server):
     with pytest.raises(websockets.exceptions.ConnectionClosed) as excinfo:
         asyncio.run(listen())
     assert excinfo.value.rcvd.code == 4401
+
+
+def test_a_claim_left_by_a_dead_worker_expires_and_the_email_goes_out():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from notifications.services import EMAIL_CLAIM_TIMEOUT, notification_email_send
+
+    user = UserFactory()
+    notification = notify(user_id=user.id, **EVENT)
+    Notification.objects.filter(pk=notification.pk).update(email_claimed_at=timezone.now())  # another worker
+    assert notification_email_send(notification_id=notification.pk) is False and mail.outbox == []
+    Notification.objects.filter(pk=notification.pk).update(
+        email_claimed_at=timezone.now() - EMAIL_CLAIM_TIMEOUT - timedelta(seconds=1))  # …that died
+    assert notification_email_send(notification_id=notification.pk) is True
+    assert len(mail.outbox) == 1
+    assert notification_email_send(notification_id=notification.pk) is False  # sent: never again
