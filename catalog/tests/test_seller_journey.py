@@ -97,3 +97,17 @@ def test_inline_stock_and_price_change(client):
     sku.refresh_from_db()
     assert sku.stock == 77
     assert leaf_category() is not None
+
+
+def test_an_unapproved_shop_is_previewed_by_its_owner_only(client, django_assert_max_num_queries):
+    from catalog.tests.factories import make_product
+    from shops.tests.factories import ShopFactory
+
+    shop = ShopFactory(status=Shop.Status.PENDING)
+    for i in range(5):
+        make_product(shop=shop, title=f"腌萝卜 {i}")
+    assert client.get(f"/shop/{shop.slug}/").status_code == 404
+    client.force_login(shop.owner)
+    with django_assert_max_num_queries(20):
+        page = client.get(f"/shop/{shop.slug}/")
+    assert page.status_code == 200 and page.content.decode().count('data-testid="product-card"') == 5

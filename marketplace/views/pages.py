@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import render
 
 from catalog.access import access_public_product
-from catalog.models import Product
+from catalog.models import Product, ProductImage
 from catalog.selectors import (
     category_tree,
     product_detail,
@@ -46,7 +47,8 @@ def shopfront(request, slug):
     if shop.is_public:
         products = product_list(shop=shop.slug, category=category_id, ordering=sort)
     else:  # the owner previews a shop that is not public yet
-        products = Product.objects.filter(shop=shop, status=Product.Status.ACTIVE).prefetch_related("images")
+        products = (Product.objects.filter(shop=shop, status=Product.Status.ACTIVE).select_related("shop")
+                    .prefetch_related(Prefetch("images", queryset=ProductImage.objects.order_by("position", "id"))))
     page = Paginator(products, 20).get_page(request.GET.get("page"))
     context = {
         "shop": shop,
