@@ -9,6 +9,7 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 
+from common.cache import raw_redis
 from common.errors import RateLimited
 
 logger = logging.getLogger(__name__)
@@ -49,18 +50,29 @@ def rate_limit_hit(*, scope: str, identity: str) -> int | None:
     window = int(time.time() // period)
     key = f"rl:{scope}:{identity}:{window}"
     try:
-        cache.add(key, 0, timeout=period + 1)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=period + 1)
-            count = 1
+        count = _count_hit(key, period + 1)
     except Exception:  # the cache (Redis) is unreachable: serve the request rather than fail it
         logger.warning("rate limit %s not counted: the cache is unavailable", scope, exc_info=True)
         return None
     if count > limit:
         return max(1, int(period - (time.time() % period)))
     return None
+
+
+def _count_hit(key: str, timeout: int) -> int:
+    client = raw_redis()
+    if client is not None:  # one round trip: INCR, and the expiry only on the window's first hit
+        pipe = client.pipeline(transaction=False)
+        redis_key = cache.make_and_validate_key(key)
+        pipe.incr(redis_key)
+        pipe.expire(redis_key, timeout, nx=True)
+        return int(pipe.execute()[0])
+    cache.add(key, 0, timeout=timeout)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=timeout)
+        return 1
 
 
 def rate_limit_wait(*, scope: str, identity: str) -> int | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 
 import pytest
+import redis
 from django.test import Client
 from rest_framework.test import APIClient
 
@@ -252,7 +253,47 @@ def test_limits_fail_open_when_the_cache_is_unreachable(settings, monkeypatch):
 
     monkeypatch.setattr(cache, "add", unreachable)
     monkeypatch.setattr(cache, "get", unreachable)
+    # With Redis the hit is counted on the raw client: point it at a port where nothing listens.
+    monkeypatch.setattr(ratelimit, "raw_redis", lambda: redis.Redis(host="127.0.0.1", port=1))
     assert ratelimit.rate_limit_hit(scope="cart", identity="u1") is None
     assert ratelimit.rate_limit_wait(scope="login_account", identity="nx") is None
     sku = sku_in_shop(ShopFactory(), stock=10)
     assert _client(UserFactory()).post("/api/v1/cart/items/", {"sku": sku.pk, "quantity": 1}).status_code == 201
+
+
+def test_the_redis_cache_shares_one_connection_pool_across_threads():
+    """Django builds a cache object per thread/async context; under ASGI that was a new Redis connection
+    per request. The pools are per process now."""
+    import threading
+
+    from common.cache import SharedPoolRedisCache
+
+    pools = []
+
+    def pool_in_a_new_context():
+        backend = SharedPoolRedisCache("redis://127.0.0.1:6379/15", {})
+        pools.append(backend._cache._get_connection_pool(write=True))
+
+    threads = [threading.Thread(target=pool_in_a_new_context) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(pools) == 4 and all(p is pools[0] for p in pools)
+    other = SharedPoolRedisCache("redis://127.0.0.1:6379/14", {})._cache._get_connection_pool(write=True)
+    assert other is not pools[0]
+
+
+def test_a_hit_counts_once_per_window_and_expires(settings):
+    from common import ratelimit
+
+    _limits(settings, cart="3/h")
+    assert [ratelimit.rate_limit_hit(scope="cart", identity="u-count") for _ in range(3)] == [None] * 3
+    assert ratelimit.rate_limit_hit(scope="cart", identity="u-count") >= 1
+    assert ratelimit.rate_limit_wait(scope="cart", identity="u-count") >= 1
+    client = ratelimit.raw_redis()
+    if client is not None:  # on Redis the window's key carries its expiry
+        from django.core.cache import cache
+
+        key = cache.make_and_validate_key(f"rl:cart:u-count:{int(time.time() // 3600)}")
+        assert 0 < client.ttl(key) <= 3601
