@@ -154,8 +154,9 @@ def checkout_place(*, buyer, address: Any, items: Any = None, idempotency_key: s
                    now: datetime | None = None) -> CheckoutOutcome:
     """Places the buyer's orders (the whole cart, or `items` for "buy now") and one payment.
 
-    Prices come from the database. Stock is reserved by conditional UPDATEs in this transaction: if any
-    SKU is short, nothing is written and OutOfStock names it. With an Idempotency-Key the first answer,
+    Prices come from the database. Stock is reserved by conditional UPDATEs at the end of this transaction
+    (so a hot SKU's row is locked only until the COMMIT): if any SKU is short, nothing is written and
+    OutOfStock names it. With an Idempotency-Key the first answer,
     as rendered by `present`, is stored with the key and replayed for the same body.
     """
     now = now or timezone.now()
@@ -188,8 +189,8 @@ def checkout_place(*, buyer, address: Any, items: Any = None, idempotency_key: s
                 "title": sku.product.title})
         if sku.product.shop_id in own_shop_ids:
             raise ValidationFailed(fields={"items": [_("You cannot buy from your own shop.")]})
-
-    stock_reserve(items=wanted)
+        if sku.stock < wanted[sku_id]:  # sold out as of the read above: answer before writing anything
+            raise OutOfStock(sku_id=sku_id, available=sku.stock)
 
     by_shop: dict[int, list[Sku]] = defaultdict(list)
     for sku_id in sorted(wanted):
@@ -235,4 +236,7 @@ def checkout_place(*, buyer, address: Any, items: Any = None, idempotency_key: s
     if claim is not None:
         claim.status_code, claim.response_json = 201, body
         claim.save(update_fields=["status_code", "response_json", "updated_at"])
+    # Last, so a hot SKU's row lock is held for one UPDATE and the COMMIT, not for the whole checkout
+    # (bench B1). The conditional UPDATE is the authority: if it falls short, everything rolls back.
+    stock_reserve(items=wanted)
     return CheckoutOutcome(status_code=201, body=body, result=result)

@@ -128,3 +128,37 @@ def test_checkout_query_count_does_not_grow_with_lines(django_assert_max_num_que
     assert len(outcome.result.orders) == 2
     assert OrderLine.objects.count() == 2 * lines_per_shop
     assert PaymentAllocation.objects.count() == 2
+
+
+def test_stock_is_taken_last_so_a_hot_sku_is_locked_only_until_the_commit():
+    """Bench B1: the row lock of a flash-sale SKU is held from its UPDATE to the COMMIT; every other write
+    of the checkout happens before it."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    buyer, sku = UserFactory(), SkuFactory(stock=5)
+    with CaptureQueriesContext(connection) as queries:
+        checkout_place(buyer=buyer, address=ADDRESS, items=[{"sku": sku.pk, "quantity": 1}],
+                       idempotency_key="k-last", request_hash="h", present=lambda r: {"ok": True})
+
+    writes = [q["sql"].lstrip().upper() for q in queries.captured_queries
+              if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
+    assert "CATALOG_SKU" in writes[-1] and writes[-1].startswith("UPDATE")
+    assert not any("CATALOG_SKU" in w for w in writes[:-1])
+    sku.refresh_from_db()
+    assert sku.stock == 4
+
+
+def test_a_sold_out_sku_is_refused_before_anything_is_written():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    buyer, sku = UserFactory(), SkuFactory(stock=0)
+
+    with CaptureQueriesContext(connection) as queries, pytest.raises(OutOfStock) as caught:
+        checkout_place(buyer=buyer, address=ADDRESS, items=[{"sku": sku.pk, "quantity": 1}])
+
+    assert not [q for q in queries.captured_queries if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE"))]
+
+    assert caught.value.details == {"sku": sku.pk, "available": 0}
+    assert not Order.objects.exists() and not Payment.objects.exists()
