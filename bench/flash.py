@@ -109,6 +109,27 @@ def http_run(fx: dict, *, concurrency: int, duration: float, stock: int, label: 
     return run
 
 
+def floor_run(fx: dict, *, concurrency: int, duration: float) -> dict:
+    """What Django + DRF answer at all at this concurrency: an authenticated GET with one query
+    (`/api/v1/me/`, token auth), no writes. A checkout cannot be faster than this floor."""
+    result = c.run_loadgen(
+        "loadgen_http",
+        {
+            "base_url": c.BASE_URL,
+            "mode": "get",
+            "paths": ["/api/v1/me/"],
+            "concurrency": concurrency,
+            "duration": duration,
+            "tokens": fx["tokens"][:concurrency],
+            "label": f"B1 floor c={concurrency}",
+        },
+        timeout=duration + 120,
+    )
+    lat = c.latency_summary(result.pop("latencies"))
+    c.log(f"B1 Django floor c={concurrency}: {result['rate_ok']} req/s p99 {lat['p99_ms']} ms (GET /api/v1/me/)")
+    return {"rps": result["rate_ok"], **lat}
+
+
 def pgbench_run(fx: dict, *, clients: int) -> dict:
     """The ceiling: the same conditional UPDATE + INSERT, `clients` connections, ≤ 10,000 transactions."""
     stock_set(fx["ceiling_sku"], STOCK)
@@ -202,7 +223,10 @@ def main(argv: list[str] | None = None) -> int:
                     )
                 )
                 ceiling_runs.append(pgbench_run(fx, clients=clients))
+            floor = floor_run(fx, concurrency=level, duration=duration)
             results["levels"][str(level)] = {
+                "django_floor_rps": floor["rps"],
+                "django_floor_p99_ms": floor["p99_ms"],
                 "orders_per_s": c.median_of(http_runs, "orders_per_s"),
                 "p50_ms": c.median_of(http_runs, "p50_ms"),
                 "p99_ms": c.median_of(http_runs, "p99_ms"),
@@ -281,6 +305,9 @@ def main(argv: list[str] | None = None) -> int:
             r_ceiling,
             f">= {TARGET_CEILING_RATIO}",
             (r_ceiling or 0) >= TARGET_CEILING_RATIO,
+            note=f"(Django floor, GET /api/v1/me/ with 1 query: {lv[low]['django_floor_rps']} req/s = "
+            f"{c.ratio(lv[low]['django_floor_rps'], lv[low]['ceiling_tps'])}× pgbench; checkout ÷ floor "
+            f"{c.ratio(lv[low]['orders_per_s'], lv[low]['django_floor_rps'])})",
         ),
     )
     checks.insert(
