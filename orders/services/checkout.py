@@ -17,6 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -177,9 +178,9 @@ def checkout_place(*, buyer, address: Any, items: Any = None, idempotency_key: s
         if len(wanted) > MAX_CHECKOUT_LINES:
             raise ValidationFailed(fields={"items": [_("At most %(n)d items.") % {"n": MAX_CHECKOUT_LINES}]})
 
+    own_shop = ShopMember.objects.filter(user=buyer, shop_id=OuterRef("product__shop_id"))
     skus = {sku.pk: sku for sku in Sku.objects.select_related("product__shop", "product__category__parent")
-            .filter(pk__in=wanted)}
-    own_shop_ids = set(ShopMember.objects.filter(user=buyer).values_list("shop_id", flat=True))
+            .annotate(buyer_is_member=Exists(own_shop)).filter(pk__in=wanted)}
     for sku_id in sorted(wanted):
         sku = skus.get(sku_id)
         if sku is None:
@@ -187,7 +188,7 @@ def checkout_place(*, buyer, address: Any, items: Any = None, idempotency_key: s
         if not (sku.is_active and sku.product.visible):
             raise OutOfStock(sku_id=sku_id, available=0, message=_("%(title)s is no longer on sale.") % {
                 "title": sku.product.title})
-        if sku.product.shop_id in own_shop_ids:
+        if sku.buyer_is_member:
             raise ValidationFailed(fields={"items": [_("You cannot buy from your own shop.")]})
         if sku.stock < wanted[sku_id]:  # sold out as of the read above: answer before writing anything
             raise OutOfStock(sku_id=sku_id, available=sku.stock)

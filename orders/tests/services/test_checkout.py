@@ -120,8 +120,8 @@ def test_checkout_query_count_does_not_grow_with_lines(django_assert_max_num_que
             cart_item_add(user=buyer, sku_id=sku_in_shop(shop).pk, quantity=2)
 
     # then: the same bound for 2 lines as for 24 (with an Idempotency-Key, the most expensive path).
-    # 16 = 13 statements + 1 lock_timeout SET + 2 SAVEPOINT/RELEASE (the test's own wrapper).
-    with django_assert_max_num_queries(16):
+    # 15 = 12 statements + 1 lock_timeout SET + 2 SAVEPOINT/RELEASE (the test's own wrapper).
+    with django_assert_max_num_queries(15):
         outcome = checkout_place(buyer=buyer, address=ADDRESS, idempotency_key="k1", request_hash="h",
                                  present=lambda r: {"ok": True})
 
