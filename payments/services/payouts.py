@@ -54,8 +54,9 @@ def _accounts_ensure_sql(kind: str, shops_sql: str, params: list) -> None:
     )
 
 
-def _post_two_legged(*, kind: str, key_prefix: str, rows_sql: str, params: list, debit: str, credit: str,
-                     now: datetime) -> int:
+def _post_two_legged(
+    *, kind: str, key_prefix: str, rows_sql: str, params: list, debit: str, credit: str, now: datetime
+) -> int:
     """For each row (shop_id, currency, fen, ref) of `rows_sql`: one transaction keyed
     `key_prefix + ref` moving `fen` from the shop's `debit` account to its `credit` account.
 
@@ -99,9 +100,15 @@ def ledger_settle_due(*, now: datetime | None = None, run_key: str | None = None
     run_key = run_key or f"settle:{now:%Y%m%d%H%M%S%f}:"
     rows, params = _settlement_rows_sql(), [cutoff, cutoff]
     _accounts_ensure_sql(LedgerAccount.Kind.SHOP_AVAILABLE, rows, params)
-    entries = _post_two_legged(kind=LedgerTransaction.Kind.SETTLEMENT, key_prefix=run_key, rows_sql=rows,
-                               params=params, debit=LedgerAccount.Kind.SHOP_PENDING,
-                               credit=LedgerAccount.Kind.SHOP_AVAILABLE, now=now)
+    entries = _post_two_legged(
+        kind=LedgerTransaction.Kind.SETTLEMENT,
+        key_prefix=run_key,
+        rows_sql=rows,
+        params=params,
+        debit=LedgerAccount.Kind.SHOP_PENDING,
+        credit=LedgerAccount.Kind.SHOP_AVAILABLE,
+        now=now,
+    )
     return entries // 2
 
 
@@ -110,8 +117,9 @@ def payout_batch_period(now: datetime) -> date:
 
 
 @transaction.atomic(durable=True)
-def payout_batch_run(*, now: datetime | None = None, period: date | None = None,
-                     progress: Progress = _noop) -> tuple[PayoutBatch, bool]:
+def payout_batch_run(
+    *, now: datetime | None = None, period: date | None = None, progress: Progress = _noop
+) -> tuple[PayoutBatch, bool]:
     """Creates the period's batch: settles due money, then one payout per shop whose available
     balance reaches PAYOUT_MINIMUM, moving it to "in transit". A second run for the period is a no-op.
 
@@ -136,16 +144,31 @@ def payout_batch_run(*, now: datetime | None = None, period: date | None = None,
         f"WHERE a.kind = 'shop_available' AND s.status <> 'suspended' AND a.currency = %s "
         f"GROUP BY a.shop_id, a.currency HAVING SUM(e.amount_fen) >= %s AND SUM(e.amount_fen) > 0 "
         "ON CONFLICT DO NOTHING",
-        [batch.pk, Payout.Status.AWAITING_APPROVAL, f"payout-{period:%Y%m%d}-", now, now, batch.currency,
-         max(minimum, 1)],
+        [
+            batch.pk,
+            Payout.Status.AWAITING_APPROVAL,
+            f"payout-{period:%Y%m%d}-",
+            now,
+            now,
+            batch.currency,
+            max(minimum, 1),
+        ],
     )
     progress(f"{created_payouts} payout(s); moving their money to in transit")
-    rows = ("SELECT p.shop_id, p.currency, p.amount_fen AS fen, CAST(p.id AS TEXT) AS ref "
-            "FROM payments_payout p WHERE p.batch_id = %s")
+    rows = (
+        "SELECT p.shop_id, p.currency, p.amount_fen AS fen, CAST(p.id AS TEXT) AS ref "
+        "FROM payments_payout p WHERE p.batch_id = %s"
+    )
     _accounts_ensure_sql(LedgerAccount.Kind.SHOP_IN_TRANSIT, rows, [batch.pk])
-    _post_two_legged(kind=LedgerTransaction.Kind.PAYOUT_STARTED, key_prefix="payout-start:", rows_sql=rows,
-                     params=[batch.pk], debit=LedgerAccount.Kind.SHOP_AVAILABLE,
-                     credit=LedgerAccount.Kind.SHOP_IN_TRANSIT, now=now)
+    _post_two_legged(
+        kind=LedgerTransaction.Kind.PAYOUT_STARTED,
+        key_prefix="payout-start:",
+        rows_sql=rows,
+        params=[batch.pk],
+        debit=LedgerAccount.Kind.SHOP_AVAILABLE,
+        credit=LedgerAccount.Kind.SHOP_IN_TRANSIT,
+        now=now,
+    )
     if not created_payouts:
         batch.status = PayoutBatch.Status.COMPLETED
         batch.completed_at = now
@@ -164,8 +187,9 @@ def payout_batch_approve(*, batch_id: int, actor) -> PayoutBatch:
     batch.approved_by = actor
     batch.approved_at = timezone.now()
     batch.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])
-    batch.payouts.filter(status=Payout.Status.AWAITING_APPROVAL).update(status=Payout.Status.APPROVED,
-                                                                     updated_at=timezone.now())
+    batch.payouts.filter(status=Payout.Status.AWAITING_APPROVAL).update(
+        status=Payout.Status.APPROVED, updated_at=timezone.now()
+    )
     transaction.on_commit(lambda: payouts_enqueue(batch_id=batch.pk))
     return batch
 
@@ -201,21 +225,26 @@ def payout_pay(*, payout_id: int) -> str:
         if payout.status == Payout.Status.APPROVED:
             payout.status = Payout.Status.PROCESSING
             payout.save(update_fields=["status", "updated_at"])
-    result = payout_provider_get().transfer(idempotency_key=payout.idempotency_key, shop=payout.shop,
-                                            amount_fen=payout.amount_fen, currency=payout.currency)
+    result = payout_provider_get().transfer(
+        idempotency_key=payout.idempotency_key, shop=payout.shop, amount_fen=payout.amount_fen, currency=payout.currency
+    )
     with transaction.atomic():
         payout = Payout.objects.select_for_update().get(pk=payout_id)
         if payout.status != Payout.Status.PROCESSING:
             return payout.status  # a twin run finished it first
         kind = LedgerAccount.Kind
         target = kind.SHOP_PAID_OUT if result.ok else kind.SHOP_AVAILABLE
-        accounts = ledger_accounts_get(keys=[(kind.SHOP_IN_TRANSIT, payout.shop_id), (target, payout.shop_id)],
-                                       currency=payout.currency)
+        accounts = ledger_accounts_get(
+            keys=[(kind.SHOP_IN_TRANSIT, payout.shop_id), (target, payout.shop_id)], currency=payout.currency
+        )
         ledger_transaction_post(
             kind=LedgerTransaction.Kind.PAYOUT_PAID if result.ok else LedgerTransaction.Kind.PAYOUT_FAILED,
-            key=f"payout-{'paid' if result.ok else 'failed'}:{payout.pk}", currency=payout.currency,
-            entries=[(accounts[(kind.SHOP_IN_TRANSIT, payout.shop_id)], -payout.amount_fen),
-                     (accounts[(target, payout.shop_id)], payout.amount_fen)],
+            key=f"payout-{'paid' if result.ok else 'failed'}:{payout.pk}",
+            currency=payout.currency,
+            entries=[
+                (accounts[(kind.SHOP_IN_TRANSIT, payout.shop_id)], -payout.amount_fen),
+                (accounts[(target, payout.shop_id)], payout.amount_fen),
+            ],
             reference=f"payout {payout.pk}",
         )
         payout.status = Payout.Status.PAID if result.ok else Payout.Status.FAILED
@@ -225,17 +254,29 @@ def payout_pay(*, payout_id: int) -> str:
         payout.save(update_fields=["status", "provider_reference", "failure_reason", "paid_at", "updated_at"])
         _batch_complete_if_done(payout.batch_id)
         status = payout.status
-        transaction.on_commit(lambda: payout_status_changed.send(
-            sender=Payout, payout_id=payout_id, shop_id=payout.shop_id, status=status,
-            amount=Decimal(payout.amount_fen) / 100, reason=result.reason), robust=True)
+        transaction.on_commit(
+            lambda: payout_status_changed.send(
+                sender=Payout,
+                payout_id=payout_id,
+                shop_id=payout.shop_id,
+                status=status,
+                amount=Decimal(payout.amount_fen) / 100,
+                reason=result.reason,
+            ),
+            robust=True,
+        )
     return status
 
 
 def _batch_complete_if_done(batch_id: int) -> None:
-    if not Payout.objects.filter(batch_id=batch_id).exclude(
-            status__in=[Payout.Status.PAID, Payout.Status.FAILED]).exists():
+    if (
+        not Payout.objects.filter(batch_id=batch_id)
+        .exclude(status__in=[Payout.Status.PAID, Payout.Status.FAILED])
+        .exists()
+    ):
         PayoutBatch.objects.filter(pk=batch_id).exclude(status=PayoutBatch.Status.COMPLETED).update(
-            status=PayoutBatch.Status.COMPLETED, completed_at=timezone.now(), updated_at=timezone.now())
+            status=PayoutBatch.Status.COMPLETED, completed_at=timezone.now(), updated_at=timezone.now()
+        )
 
 
 @transaction.atomic
@@ -245,19 +286,31 @@ def ledger_clawback(*, shop_id: int, reference: str, amount: Decimal, currency: 
     kind = LedgerAccount.Kind
     accounts = ledger_accounts_get(keys=[(kind.SHOP_AVAILABLE, shop_id), (kind.REFUNDS, None)], currency=currency)
     fen = to_fen(amount)
-    ledger_transaction_post(kind=LedgerTransaction.Kind.CLAWBACK, key=f"clawback:{reference}", currency=currency,
-                            entries=[(accounts[(kind.SHOP_AVAILABLE, shop_id)], -fen),
-                                     (accounts[(kind.REFUNDS, None)], fen)], reference=reference)
+    ledger_transaction_post(
+        kind=LedgerTransaction.Kind.CLAWBACK,
+        key=f"clawback:{reference}",
+        currency=currency,
+        entries=[(accounts[(kind.SHOP_AVAILABLE, shop_id)], -fen), (accounts[(kind.REFUNDS, None)], fen)],
+        reference=reference,
+    )
 
 
 def payout_batch_csv(*, batch: PayoutBatch) -> str:
     """The bank file: one line per payout, amounts in yuan with two decimals."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["payout_id", "batch", "shop_slug", "shop_name", "amount", "currency", "status",
-                     "idempotency_key"])
+    writer.writerow(["payout_id", "batch", "shop_slug", "shop_name", "amount", "currency", "status", "idempotency_key"])
     for payout in batch.payouts.select_related("shop").order_by("id").iterator(chunk_size=2000):
-        writer.writerow([payout.pk, f"{batch.period}", payout.shop.slug, payout.shop.name,
-                         f"{Decimal(payout.amount_fen) / 100:.2f}", payout.currency, payout.status,
-                         payout.idempotency_key])
+        writer.writerow(
+            [
+                payout.pk,
+                f"{batch.period}",
+                payout.shop.slug,
+                payout.shop.name,
+                f"{Decimal(payout.amount_fen) / 100:.2f}",
+                payout.currency,
+                payout.status,
+                payout.idempotency_key,
+            ]
+        )
     return out.getvalue()

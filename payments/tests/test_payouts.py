@@ -46,8 +46,13 @@ def test_a_batch_pays_each_shop_its_available_balance_once(operator, django_capt
     assert created and batch.status == PayoutBatch.Status.AWAITING_APPROVAL
     amounts = dict(Payout.objects.values_list("shop_id", "amount_fen"))
     assert amounts == {farm.pk: 12160, workshop.pk: 123405}
-    assert shop_balances(shop_id=farm.pk) == {"in_escrow": D("0"), "pending": D("0"), "available": D("0"),
-                                              "in_transit": D("121.60"), "paid_out": D("0")}
+    assert shop_balances(shop_id=farm.pk) == {
+        "in_escrow": D("0"),
+        "pending": D("0"),
+        "available": D("0"),
+        "in_transit": D("121.60"),
+        "paid_out": D("0"),
+    }
     assert shop_balances(shop_id=tiny.pk)["available"] == D("9.00")
 
     # a second run for the same period creates nothing
@@ -91,7 +96,7 @@ def test_hold_days_keep_recent_money_pending(settings):
     assert ledger_settle_due() == 0
     assert shop_balances(shop_id=shop.pk)["pending"] == D("80.00")
     assert ledger_settle_due(now=timezone.now() + timedelta(days=3, minutes=1)) == 1
-    assert shop_balances(shop_id=shop.pk) ["available"] == D("80.00")
+    assert shop_balances(shop_id=shop.pk)["available"] == D("80.00")
     assert ledger_settle_due(now=timezone.now() + timedelta(days=4)) == 0  # nothing settles twice
     assert_every_transaction_balances()
 
@@ -147,13 +152,17 @@ def test_seller_money_api(api_client):
     assert api_client.get("/api/v1/seller/balance/").status_code == 401
     api_client.force_authenticate(shop.owner)
     assert api_client.get("/api/v1/seller/balance/").json() == {
-        "in_escrow": "0.00", "pending": "0.00", "available": "0.00", "in_transit": "95.00", "paid_out": "0.00",
-        "currency": "CNY"}
+        "in_escrow": "0.00",
+        "pending": "0.00",
+        "available": "0.00",
+        "in_transit": "95.00",
+        "paid_out": "0.00",
+        "currency": "CNY",
+    }
     payouts = api_client.get("/api/v1/seller/payouts/").json()["results"]
     assert payouts[0]["amount"] == "95.00" and payouts[0]["status"] == "awaiting_approval"
     lines = api_client.get("/api/v1/seller/statement/", {"from": "2000-01-01"}).json()["results"]
-    assert {line["type"] for line in lines} >= {"payment_captured", "receipt_confirmed", "settlement",
-                                                 "payout_started"}
+    assert {line["type"] for line in lines} >= {"payment_captured", "receipt_confirmed", "settlement", "payout_started"}
     assert api_client.get("/api/v1/seller/statement/", {"from": "yesterday"}).status_code == 400
     assert api_client.get("/api/v1/seller/statement/", {"to": "1999-01-01"}).json()["count"] == 0
 
