@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import resource
 import sys
 import time
@@ -85,7 +86,7 @@ async def main(spec: dict) -> dict:
                 statuses[status] = statuses.get(status, 0) + 1
                 done += 1
                 if 200 <= status < 300:
-                    latencies.append(elapsed)
+                    latencies.append(round(elapsed, 6))
                 n += concurrency
                 if mode == "checkout" and status == 409:
                     sold_out += 1
@@ -132,4 +133,10 @@ if __name__ == "__main__":
     except ImportError:
         pass
     result = asyncio.run(main(json.loads(sys.stdin.read())))
-    print(json.dumps(result))
+    # The result is one line of up to megabytes (the bare endpoint's tens of thousands of latencies). Under
+    # PYTHONUNBUFFERED a text write to the pipe may be cut short at 64 KiB and the rest dropped: write the
+    # bytes until all are out, in blocking mode (the event loop may have left stdout non-blocking).
+    os.set_blocking(sys.stdout.fileno(), True)
+    data = memoryview((json.dumps(result) + "\n").encode())
+    while data:
+        data = data[os.write(sys.stdout.fileno(), data) :]

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 from decimal import Decimal
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.expressions import RawSQL
+from redis.exceptions import RedisError
 
 from catalog.models import Category, Product, ProductImage, Sku
 from catalog.search import query_terms, tsquery
@@ -25,8 +28,18 @@ def category_tree() -> list[dict]:
     """[{id, name, name_en, slug, icon, children: [...]}], cached briefly (operators rarely change it)."""
     tree = cache.get("catalog:category-tree")
     if tree is None:
-        nodes = {c.id: {"id": c.id, "name": c.name, "name_en": c.name_en, "slug": c.slug, "icon": c.icon,
-                        "parent": c.parent_id, "children": []} for c in Category.objects.all()}
+        nodes = {
+            c.id: {
+                "id": c.id,
+                "name": c.name,
+                "name_en": c.name_en,
+                "slug": c.slug,
+                "icon": c.icon,
+                "parent": c.parent_id,
+                "children": [],
+            }
+            for c in Category.objects.all()
+        }
         tree = []
         for node in nodes.values():
             parent = nodes.get(node["parent"])
@@ -49,6 +62,39 @@ def _images_prefetch() -> Prefetch:
 
 
 SEARCH_CANDIDATES = 400
+SEARCH_CANDIDATES_SECONDS = 60
+
+
+def _search_candidates(matches: QuerySet[Product], ts: str) -> list[int]:
+    """Ids of the best-selling SEARCH_CANDIDATES matches, by relevance then sales: one query, cached briefly.
+
+    The same for every visitor, and the costly part of a search (a GIN scan intersecting posting lists of
+    ~100k products for a common two-word query), so it is cached per query and filters, and per newest
+    product id: a new product is found at once. The page re-checks visibility and the match on every
+    request, so a product delisted, hidden by a suspended shop or retitled away disappears at once. What
+    changes the candidates otherwise — sales counts (the order), a product retitled *into* the match or
+    shown again — shows within SEARCH_CANDIDATES_SECONDS.
+    """
+    # Compiled on its own (not as a subquery, where the table gets an alias the raw WHERE can't see).
+    sql, params = matches.order_by("-sales_count", "-id").values("id")[:SEARCH_CANDIDATES].query.sql_with_params()
+    with connection.cursor() as cursor:  # the primary key's index: a fraction of a millisecond
+        cursor.execute("SELECT max(id) FROM catalog_product")
+        newest = cursor.fetchone()[0]
+    key = "catalog:search:" + hashlib.blake2b(f"{sql}|{params}|{newest}".encode(), digest_size=16).hexdigest()
+    try:
+        ids = cache.get(key)
+    except RedisError:
+        ids = None
+    if ids is None:
+        ids = list(
+            Product.objects.filter(id__in=RawSQL(sql, params))  # noqa: S611 - compiled by the ORM above
+            .annotate(rank=RawSQL("ts_rank(catalog_product.search_vector, to_tsquery('simple', %s))", [ts]))
+            .order_by("-rank", "-sales_count", "-id")
+            .values_list("id", flat=True)
+        )
+        with contextlib.suppress(RedisError):
+            cache.set(key, ids, SEARCH_CANDIDATES_SECONDS)
+    return ids
 
 
 def product_search(queryset: QuerySet[Product], query: str, *, relevance: bool = True) -> QuerySet[Product]:
@@ -59,25 +105,42 @@ def product_search(queryset: QuerySet[Product], query: str, *, relevance: bool =
     if connection.vendor == "postgresql":
         ts = tsquery(terms)
         # search_vector is a stored tsvector with a GIN index (migration 0004), straight in WHERE.
-        matches = queryset.extra(where=["catalog_product.search_vector @@ to_tsquery('simple', %s)"],  # noqa: S610
-                                 params=[ts])
+        matches = queryset.extra(where=["catalog_product.search_vector @@ to_tsquery('simple', %s)"], params=[ts])
         if not relevance:
             return matches
         # Relevance, then sales, among the best-selling SEARCH_CANDIDATES matches: ranking every one of
         # tens of thousands of matches costs more than anyone pages through; a sort order searches them all.
-        # Compiled on its own (not as a subquery, where the table gets an alias the raw WHERE can't see).
-        sql, params = matches.order_by("-sales_count", "-id").values("id")[:SEARCH_CANDIDATES].query.sql_with_params()
-        return Product.objects.filter(id__in=RawSQL(sql, params)).select_related("shop").annotate(
-            rank=RawSQL("ts_rank(catalog_product.search_vector, to_tsquery('simple', %s))", [ts]))
+        ids = _search_candidates(matches, ts)
+        # One array parameter, not 400 placeholders; rank is the position in the candidates' order.
+        return (
+            Product.objects.public()
+            .extra(
+                where=[
+                    "catalog_product.id = ANY(%s::bigint[])",
+                    "catalog_product.search_vector @@ to_tsquery('simple', %s)",
+                ],
+                params=[ids, ts],
+            )
+            .select_related("shop")
+            .annotate(rank=RawSQL("-array_position(%s::bigint[], catalog_product.id)", [ids]))
+        )
     condition = Q()
     for term in terms:
         condition &= Q(search_document__icontains=term) | Q(title__icontains=term)
     return queryset.filter(condition)
 
 
-def product_list(*, q: str = "", category: int | None = None, shop: str | None = None, province: str | None = None,
-                 min_price: Decimal | None = None, max_price: Decimal | None = None, in_stock: bool | None = None,
-                 ordering: str | None = None) -> QuerySet[Product]:
+def product_list(
+    *,
+    q: str = "",
+    category: int | None = None,
+    shop: str | None = None,
+    province: str | None = None,
+    min_price: Decimal | None = None,
+    max_price: Decimal | None = None,
+    in_stock: bool | None = None,
+    ordering: str | None = None,
+) -> QuerySet[Product]:
     """Public products with the filters of GET /api/v1/products/. Two queries a page, whatever its size."""
     queryset = Product.objects.public().select_related("shop")
     if category:
@@ -106,14 +169,39 @@ def product_list(*, q: str = "", category: int | None = None, shop: str | None =
 
 
 def product_detail(*, product: Product) -> Product:
-    return (Product.objects.select_related("shop", "category", "category__parent")
-            .prefetch_related(_images_prefetch(), Prefetch("skus", queryset=Sku.objects.filter(is_active=True)))
-            .get(pk=product.pk))
+    return (
+        Product.objects.select_related("shop", "category", "category__parent")
+        .prefetch_related(_images_prefetch(), Prefetch("skus", queryset=Sku.objects.filter(is_active=True)))
+        .get(pk=product.pk)
+    )
+
+
+def product_images(*, product_id: int) -> list[ProductImage]:
+    return list(ProductImage.objects.filter(product_id=product_id).order_by("position", "id"))
+
+
+def product_skus_on_sale(*, product_id: int) -> list[Sku]:
+    return list(Sku.objects.filter(product_id=product_id, is_active=True).order_by("sort_order", "id"))
+
+
+def shop_catalogue_version(*, shop_id: int) -> tuple:
+    """Changes when any product of the shop is added, edited (price, status, moderation) or gets a photo, or
+    a photo gets its thumbnail: for caching what the shop page shows of its products. One query."""
+    stamp = Product.objects.filter(shop_id=shop_id).aggregate(
+        products=Count("id", distinct=True),
+        edited=Max("updated_at"),
+        photos=Count("images"),
+        photo_edited=Max("images__updated_at"),
+    )
+    return stamp["products"], stamp["edited"], stamp["photos"], stamp["photo_edited"]
 
 
 def products_for_seller(*, shop_id: int, status: str | None = None, q: str = "") -> QuerySet[Product]:
-    queryset = Product.objects.filter(shop_id=shop_id).select_related("category").prefetch_related(
-        _images_prefetch(), Prefetch("skus", queryset=Sku.objects.filter(is_active=True)))
+    queryset = (
+        Product.objects.filter(shop_id=shop_id)
+        .select_related("category")
+        .prefetch_related(_images_prefetch(), Prefetch("skus", queryset=Sku.objects.filter(is_active=True)))
+    )
     if status:
         queryset = queryset.filter(status=status)
     if q:
@@ -123,17 +211,34 @@ def products_for_seller(*, shop_id: int, status: str | None = None, q: str = "")
 
 def shop_categories(*, shop_id: int) -> list[Category]:
     """The categories a shop sells in, with how many public products each."""
-    return list(Category.objects.filter(products__shop_id=shop_id, products__visible=True)
-                .annotate(n=Count("products")).order_by("-n", "id"))
+    return list(
+        Category.objects.filter(products__shop_id=shop_id, products__visible=True)
+        .annotate(n=Count("products"))
+        .order_by("-n", "id")
+    )
 
 
 def shop_product_count(*, shop_id: int) -> int:
     return Product.objects.public().filter(shop_id=shop_id).count()
 
 
+PROVINCES_SECONDS = 600
+
+
 def provinces_with_products(limit: int = 12) -> list[dict]:
-    return list(Product.objects.public().exclude(province="").values("province")
-                .annotate(n=Count("id")).order_by("-n")[:limit])
+    """The provinces with the most public products, for the home page: a count over the whole catalogue
+    (a quarter of a second at 1M products), so cached; the counts are up to PROVINCES_SECONDS old."""
+    key = f"catalog:provinces:{limit}"
+    with contextlib.suppress(RedisError):
+        cached = cache.get(key)
+        if cached is not None:
+            return cached
+    provinces = list(
+        Product.objects.public().exclude(province="").values("province").annotate(n=Count("id")).order_by("-n")[:limit]
+    )
+    with contextlib.suppress(RedisError):
+        cache.set(key, provinces, PROVINCES_SECONDS)
+    return provinces
 
 
 def product_thumbnail(product: Product) -> ProductImage | None:

@@ -14,12 +14,23 @@ def catalogue():
     farm = ShopFactory(name="湖南老农家", province="湖南")
     workshop = ShopFactory(name="东风村木艺", province="江苏")
     return {
-        "radish": make_product(shop=farm, title="湖南农家腌萝卜 Hunan Pickled Radish", category="pickles",
-                               skus=(("500 g", "28.00", 10),), province="湖南"),
-        "sausage": make_product(shop=farm, title="农家烟熏腊肠", category="cured-meat",
-                                skus=(("500 g", "68.00", 0),), province="湖南"),
-        "stool": make_product(shop=workshop, title="实木小板凳 Solid Wood Stool", category="chairs",
-                              skus=(("矮款", "89.00", 5),), province="江苏"),
+        "radish": make_product(
+            shop=farm,
+            title="湖南农家腌萝卜 Hunan Pickled Radish",
+            category="pickles",
+            skus=(("500 g", "28.00", 10),),
+            province="湖南",
+        ),
+        "sausage": make_product(
+            shop=farm, title="农家烟熏腊肠", category="cured-meat", skus=(("500 g", "68.00", 0),), province="湖南"
+        ),
+        "stool": make_product(
+            shop=workshop,
+            title="实木小板凳 Solid Wood Stool",
+            category="chairs",
+            skus=(("矮款", "89.00", 5),),
+            province="江苏",
+        ),
         "draft": make_product(shop=farm, title="萝卜干 草稿", status=Product.Status.DRAFT),
     }
 
@@ -57,8 +68,9 @@ def test_filters_and_orderings(api_client, catalogue):
     assert _ids(api_client, ordering="-price")[0] == catalogue["stool"].id
 
 
-@pytest.mark.parametrize("params", [{"min_price": "abc"}, {"ordering": "evil"}, {"category": "x"},
-                                    {"in_stock": "maybe"}, {"page": "999"}])
+@pytest.mark.parametrize(
+    "params", [{"min_price": "abc"}, {"ordering": "evil"}, {"category": "x"}, {"in_stock": "maybe"}, {"page": "999"}]
+)
 def test_bad_filters_are_400_or_404_never_500(api_client, catalogue, params):
     response = api_client.get("/api/v1/products/", params)
     assert response.status_code in (400, 404)
@@ -67,10 +79,17 @@ def test_bad_filters_are_400_or_404_never_500(api_client, catalogue, params):
 
 def test_list_item_shape(api_client, catalogue):
     item = api_client.get("/api/v1/products/", {"q": "萝卜"}).json()["results"][0]
-    assert item == {"id": catalogue["radish"].id, "title": "湖南农家腌萝卜 Hunan Pickled Radish", "price_min": "28.00",
-                    "currency": "CNY", "thumbnail_url": None, "shop": {"slug": catalogue["radish"].shop.slug,
-                                                                       "name": "湖南老农家"},
-                    "province": "湖南", "rating": None, "sales": 0}
+    assert item == {
+        "id": catalogue["radish"].id,
+        "title": "湖南农家腌萝卜 Hunan Pickled Radish",
+        "price_min": "28.00",
+        "currency": "CNY",
+        "thumbnail_url": None,
+        "shop": {"slug": catalogue["radish"].shop.slug, "name": "湖南老农家"},
+        "province": "湖南",
+        "rating": None,
+        "sales": 0,
+    }
 
 
 @pytest.mark.parametrize("page_size", [2, 40])
@@ -78,7 +97,11 @@ def test_query_count_does_not_grow_with_page_size(api_client, django_assert_max_
     shop = ShopFactory()
     for i in range(40):
         make_product(shop=shop, title=f"腌萝卜 {i}")
-    with django_assert_max_num_queries(3):
+    # the newest product's id, the word's ranked candidates (then cached), the count, the page, its photos
+    with django_assert_max_num_queries(5):
+        response = api_client.get("/api/v1/products/", {"q": "萝卜", "page_size": page_size})
+    assert len(response.json()["results"]) == page_size
+    with django_assert_max_num_queries(4):  # the candidates are cached
         response = api_client.get("/api/v1/products/", {"q": "萝卜", "page_size": page_size})
     assert len(response.json()["results"]) == page_size
 
@@ -105,5 +128,19 @@ def test_shop_status_is_mirrored_on_its_products(catalogue):
 
     shop_approve(shop_id=shop.id)
     assert set(Product.objects.filter(shop=shop, visible=True).values_list("id", flat=True)) == {
-        catalogue["radish"].id, catalogue["sausage"].id}
+        catalogue["radish"].id,
+        catalogue["sausage"].id,
+    }
     assert Shop.objects.get(pk=shop.id).product_count == 2
+
+
+def test_cached_search_shows_a_new_product_and_drops_a_delisted_or_retitled_one_at_once(api_client, catalogue):
+    from catalog.services import product_set_status, product_update
+
+    assert _ids(api_client, q="萝卜") == [catalogue["radish"].id]  # the candidates are cached now
+    pickled = make_product(shop=catalogue["stool"].shop, title="江苏酱萝卜")
+    assert set(_ids(api_client, q="萝卜")) == {catalogue["radish"].id, pickled.id}
+
+    product_set_status(product=catalogue["radish"], status=Product.Status.DELISTED)
+    product_update(product=pickled, title="江苏酱黄瓜")
+    assert _ids(api_client, q="萝卜") == []
