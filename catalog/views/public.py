@@ -1,12 +1,13 @@
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Category
 from catalog.selectors import category_tree, product_list
 from catalog.serializers import ProductListFilterSerializer
 from common.api import CappedCountPaginator as Paginator
 
-SORTS = [("", "Best match"), ("-sales", "Best selling"), ("price", "Price ↑"), ("-price", "Price ↓"),
-         ("-rating", "Top rated"), ("-created", "Newest")]
+SORTS = [("", _("Best match")), ("-sales", _("Best selling")), ("price", _("Price ↑")), ("-price", _("Price ↓")),
+         ("-rating", _("Top rated")), ("-created", _("Newest"))]
 
 
 def search(request):

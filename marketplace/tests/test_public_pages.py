@@ -135,3 +135,12 @@ def test_pages_render_while_the_cache_is_down(client, farm, monkeypatch):
     monkeypatch.setattr(cache, "set", down)
     assert "湖南农家腌萝卜" in _page(client, f"/shop/{shop.slug}/")
     assert "湖南农家腌萝卜" in _page(client, f"/product/{radish.pk}/")
+
+
+def test_sort_labels_are_translated_on_the_chinese_shop_and_search_pages(client, farm):
+    shop, _radish = farm
+    shop_page = client.get(f"/shop/{shop.slug}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    search_page = client.get("/search/", {"q": "萝卜"}, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+
+    assert "销量优先" in shop_page and "价格从低到高" in shop_page and "Best selling" not in shop_page
+    assert "综合排序" in search_page and "好评优先" in search_page and "Top rated" not in search_page

@@ -7,6 +7,7 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils.translation import gettext_lazy as _
 from redis.exceptions import RedisError
 
 from catalog.access import access_public_product
@@ -27,7 +28,7 @@ from orders.selectors import product_review_summary, product_reviews, shop_score
 from shops.access import access_public_shop
 from shops.models import Shop
 
-SHOP_SORTS = {"-sales": "Best selling", "-created": "Newest", "price": "Price ↑", "-price": "Price ↓"}
+SHOP_SORTS = {"-sales": _("Best selling"), "-created": _("Newest"), "price": _("Price ↑"), "-price": _("Price ↓")}
 
 
 def home(request):
