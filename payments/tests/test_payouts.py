@@ -1,8 +1,14 @@
+import os
+import subprocess
+import sys
 from datetime import timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from common.errors import InvalidState
@@ -22,6 +28,7 @@ from payments.tests.money import assert_every_transaction_balances, confirmed_sa
 pytestmark = pytest.mark.django_db
 
 D = Decimal
+BASE_DIR = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -73,6 +80,62 @@ def test_a_batch_pays_each_shop_its_available_balance_once(operator, django_capt
     with pytest.raises(InvalidState):
         payout_batch_approve(batch_id=batch.pk, actor=operator)
     assert_every_transaction_balances()
+
+
+def test_a_batch_aggregates_the_pending_ledger_once():
+    # given: confirmed sales in three shops, one of them twice
+    shops = [ShopFactory(), ShopFactory(), ShopFactory()]
+    for shop in shops:
+        confirmed_sale(shop, "40.00", "2.00")
+    confirmed_sale(shops[0], "12.00")
+
+    # when
+    with CaptureQueriesContext(connection) as queries:
+        payout_batch_run()
+
+    # then: one GROUP BY over every pending entry (the batch's cost at scale), not one per statement
+    pending_scans = [q["sql"] for q in queries.captured_queries if "SUM(" in q["sql"] and "shop_pending" in q["sql"]]
+    assert len(pending_scans) == 1, pending_scans
+    assert dict(Payout.objects.values_list("shop_id", "amount_fen")) == {
+        shops[0].pk: 5000,
+        shops[1].pk: 3800,
+        shops[2].pk: 3800,
+    }
+    assert all(shop_balances(shop_id=shop.pk)["pending"] == D("0") for shop in shops)
+    assert_every_transaction_balances()
+
+
+SQLITE_BATCH = """
+from django.core.management import call_command
+from orders.tests.factories import ShopFactory
+from payments.tests.money import confirmed_sale
+shop = ShopFactory()
+confirmed_sale(shop, "128.00", "6.40")
+call_command("run_payouts")
+call_command("run_payouts")
+"""
+
+
+@pytest.mark.slow
+def test_the_batch_runs_on_the_demos_sqlite(tmp_path):
+    # given: the bare environment of `make run` (no DATABASE_URL: an SQLite file in VAR_DIR)
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"}}
+    env["VAR_DIR"] = str(tmp_path)
+
+    def manage(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "manage.py", *args], cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=300
+        )
+
+    assert manage("migrate", "--noinput").returncode == 0
+
+    # when
+    result = manage("shell", "-c", SQLITE_BATCH)
+
+    # then
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "1 payout(s), 121.60 CNY" in result.stdout
+    assert "nothing new" in result.stdout
 
 
 def test_a_refused_transfer_returns_the_money_with_the_reason(settings, operator, django_capture_on_commit_callbacks):
