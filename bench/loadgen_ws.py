@@ -22,6 +22,7 @@ import json
 import resource
 import sys
 import time
+import uuid
 from urllib.parse import urlsplit
 
 from websockets.asyncio.client import connect
@@ -42,6 +43,7 @@ async def main(spec: dict) -> dict:
     drain = float(spec.get("drain", 10))
     bare = bool(spec.get("bare"))
     label = spec.get("label", "ws")
+    run_id = uuid.uuid4().hex[:8]
     cpu0 = _cpu()
 
     sent_at: dict[str, float] = {}
@@ -146,7 +148,9 @@ async def main(spec: dict) -> dict:
         if ws is None or (r, m) not in ids:
             send_failures += 1
             continue
-        cid = f"b{k}"
+        # Unique per run: the same users run again, and a repeated client_id is (rightly) taken by the
+        # server as a resend of the first copy — runs 2 and 3 then measured only the resend path.
+        cid = f"b{run_id}-{k}"
         present = sum(1 for s in room if s is not None)
         expected[cid] = present
         sender_of[cid] = ids[(r, m)]

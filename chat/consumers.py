@@ -8,17 +8,20 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
 import time
+import weakref
+from concurrent.futures import ThreadPoolExecutor
 
-from channels.db import database_sync_to_async
+from asgiref.sync import sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.db import close_old_connections
 
 from chat.access import access_conversation
-from chat.groups import conversation_group, user_group
-from chat.presenters import conversation_data
-from chat.selectors import chat_unread_totals, conversation_for_push
+from chat.groups import conversation_group, shop_group, user_group
+from chat.selectors import chat_unread_state, chat_unread_totals, member_shop_id
 from chat.services import conversation_mark_read, message_send
 from common.errors import DomainError, NotFound, RateLimited, ValidationFailed
 from common.ws import UserSocketsMixin
@@ -28,54 +31,119 @@ CLOSE_UNAUTHENTICATED = 4401
 CLOSE_NOT_FOUND = 4404
 CLOSE_TOO_BIG = 1009
 TYPING_EVERY_SECONDS = 2.0
+# Channels runs every thread-sensitive database call of a process in ONE thread, so one socket's
+# message_send waits behind every other socket's. Chat's database work runs in this small pool
+# instead; each call closes (or returns to DB_POOL) its connection when it ends (in_db_thread),
+# so a process holds at most this many connections for chat at a time.
+DB_THREADS = 4
+# Channel-layer calls (group_add / group_discard) in flight per process: a thousand sockets closing
+# at once must not ask redis-py's pool (100 connections) for a thousand connections.
+LAYER_CALLS_IN_FLIGHT = 32
 
 logger = logging.getLogger(__name__)
 
-
-def _unread_frame(user, conversation_id: int | None) -> dict:
-    totals = chat_unread_totals(user=user)
-    frame = {"type": "unread", "total": totals.total, "buyer": totals.buyer, "seller": totals.seller,
-             "conversation": None}
-    if conversation_id is not None:
-        conversation = conversation_for_push(user=user, conversation_id=conversation_id)
-        if conversation is not None:
-            frame["conversation"] = conversation_data(conversation, role=conversation.role_of(user))
-    return frame
+_db_executor = ThreadPoolExecutor(max_workers=DB_THREADS, thread_name_prefix="chat-db")
+_layer_slots: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = weakref.WeakKeyDictionary()
 
 
-class _UnreadMixin:
-    """Forwards the per-user "unread" pushes, computed for this user.
+def in_db_thread(func):
+    """`func` (sync, database work) as a coroutine function run in chat's database threads.
 
-    Pushes are coalesced: the counts are computed in a background task, and pushes that arrive
-    while it runs only mark their conversation dirty (a buyer sending 50 messages costs a few
-    queries here, not 50). Every frame carries the current totals, so skipping loses nothing.
+    Like Channels' database_sync_to_async, it drops the thread's connection when it is obsolete
+    (with CONN_MAX_AGE=0 or DB_POOL: after every call, back to the pool), before and after."""
+
+    @functools.wraps(func)
+    def call(*args, **kwargs):
+        close_old_connections()
+        try:
+            return func(*args, **kwargs)
+        finally:
+            close_old_connections()
+
+    return sync_to_async(call, thread_sensitive=False, executor=_db_executor)
+
+
+def _layer_slot() -> asyncio.Semaphore:
+    loop = asyncio.get_running_loop()
+    slot = _layer_slots.get(loop)
+    if slot is None:
+        slot = _layer_slots[loop] = asyncio.Semaphore(LAYER_CALLS_IN_FLIGHT)
+    return slot
+
+
+def _conversation_socket_state(user, conversation_id):
+    """One trip to the database threads for a conversation socket: access, then the unread state."""
+    conversation = access_conversation(user, conversation_id)
+    return conversation, chat_unread_state(user=user)
+
+
+class _ChatSocketMixin:
+    """Joins and leaves channel-layer groups with bounded concurrency, and forwards "unread" pushes.
+
+    The services compute a side's new unread total and the conversation's row once and send them to
+    the buyer's group or the shop's group; a socket keeps the person's two totals (as a buyer, and
+    for the shop they work for) from its connect and forwards, without touching the database.
     """
 
+    # The conversation page only shows the totals (badges): it is not sent a push that changes neither.
+    unread_rows_wanted = True
+
+    async def groups_join(self, groups: list[str]) -> None:
+        async with _layer_slot():
+            for group in groups:
+                await self.channel_layer.group_add(group, self.channel_name)
+                self.groups_joined.append(group)
+            await self.user_sockets_join(self.user)
+
+    async def groups_leave(self) -> None:
+        """Never raises: a socket that is gone must not fail the process's other sockets' work."""
+        async with _layer_slot():
+            for group in getattr(self, "groups_joined", []):
+                try:
+                    await self.channel_layer.group_discard(group, self.channel_name)
+                except Exception:  # the group entry expires with the channel layer's group_expiry
+                    logger.warning("leaving %s failed", group, exc_info=True)
+            try:
+                await self.user_sockets_leave()
+            except Exception:
+                logger.warning("leaving the user's sockets group failed", exc_info=True)
+
+    def unread_groups(self, shop_id: int | None) -> list[str]:
+        """The groups that carry this person's pushes: their own (as a buyer) and their shop's."""
+        return [user_group(self.user.pk), *([shop_group(shop_id)] if shop_id else [])]
+
+    def unread_frame(self, conversation: dict | None) -> dict:
+        buyer, seller = self.unread_totals["buyer"], self.unread_totals["seller"]
+        return {
+            "type": "unread",
+            "total": buyer + seller,
+            "buyer": buyer,
+            "seller": seller,
+            "conversation": conversation,
+        }
+
     async def chat_unread(self, event):
-        dirty = self.__dict__.setdefault("_unread_dirty", [])
-        conversation_id = event.get("conversation")
-        if conversation_id not in dirty:
-            dirty.append(conversation_id)
-        task = self.__dict__.get("_unread_task")
-        if task is None or task.done():
-            self._unread_task = asyncio.create_task(self._unread_flush())
-
-    async def _unread_flush(self):
-        dirty = self._unread_dirty
-        try:
-            while dirty:
-                frame = await database_sync_to_async(_unread_frame)(self.user, dirty.pop(0))
-                await self.send_json(frame)
-        except Exception:  # a closed socket or a database hiccup: the next push recomputes
-            logger.exception("chat unread push failed")
-
-    def _unread_stop(self):
-        task = self.__dict__.get("_unread_task")
-        if task is not None and not task.done():
-            task.cancel()
+        side = "buyer" if event["role"] == "buyer" else "seller"
+        self.unread_totals[side] = event["total"]
+        if self.unread_rows_wanted:
+            await self.send_json(self.unread_frame(event.get("conversation")))
+            return
+        # The conversation page shows only the badges. A push about the conversation on screen is not
+        # sent: the page marks what it shows as read at once, and that read is about this conversation
+        # too; in a 1,000-member conversation each message would otherwise be 1,000 more frames. Its
+        # effect on the totals rides along with the next push about another conversation.
+        conversation = event.get("conversation") or {}
+        if conversation.get("id") == self.conversation.pk:
+            return
+        totals = (self.unread_totals["buyer"], self.unread_totals["seller"])
+        if totals != self.unread_sent:
+            self.unread_sent = totals
+            await self.send_json(self.unread_frame(conversation or None))
 
 
 class _SizeLimitedJsonConsumer(AsyncJsonWebsocketConsumer):
+    closed_by_server = False
+
     async def websocket_receive(self, message):
         text, data = message.get("text"), message.get("bytes")
         size = len(text.encode("utf-8")) if text is not None else len(data or b"")
@@ -98,6 +166,22 @@ class _SizeLimitedJsonConsumer(AsyncJsonWebsocketConsumer):
             return
         await self.receive_json(content, **kwargs)
 
+    # A group event can arrive between our close and the client's disconnect: the server must not
+    # write to a socket it has closed (uvicorn raises "Unexpected ASGI message 'websocket.send'").
+    async def send(self, text_data=None, bytes_data=None, close=False):
+        if not self.closed_by_server:
+            await super().send(text_data=text_data, bytes_data=bytes_data, close=close)
+
+    async def send_json(self, content, close=False):
+        if not self.closed_by_server:
+            await super().send_json(content, close=close)
+
+    async def close(self, code=None, reason=None):
+        if self.closed_by_server:
+            return
+        self.closed_by_server = True
+        await super().close(code=code, reason=reason)
+
     async def send_error(self, code: str, message: str, **extra) -> None:
         await self.send_json({"type": "error", "code": code, "message": message, **extra})
 
@@ -106,7 +190,9 @@ class _SizeLimitedJsonConsumer(AsyncJsonWebsocketConsumer):
         return json.dumps(content, ensure_ascii=False)
 
 
-class ConversationConsumer(UserSocketsMixin, _UnreadMixin, _SizeLimitedJsonConsumer):
+class ConversationConsumer(UserSocketsMixin, _ChatSocketMixin, _SizeLimitedJsonConsumer):
+    unread_rows_wanted = False
+
     async def connect(self):
         self.user = self.scope.get("user")
         self.groups_joined: list[str] = []
@@ -117,25 +203,23 @@ class ConversationConsumer(UserSocketsMixin, _UnreadMixin, _SizeLimitedJsonConsu
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
         try:
-            conversation = await database_sync_to_async(access_conversation)(
-                self.user, self.scope["url_route"]["kwargs"]["conversation_id"])
+            conversation, unread = await in_db_thread(_conversation_socket_state)(
+                self.user, self.scope["url_route"]["kwargs"]["conversation_id"]
+            )
         except NotFound:
             await self.accept()
             await self.close(code=CLOSE_NOT_FOUND)
             return
         self.conversation = conversation
         self.role = conversation.viewer_role
-        for group in (conversation_group(conversation.pk), user_group(self.user.pk)):
-            await self.channel_layer.group_add(group, self.channel_name)
-            self.groups_joined.append(group)
-        await self.user_sockets_join(self.user)
+        # Totals read just before listening: a push in between leaves the badge one push behind.
+        self.unread_totals = {"buyer": unread.totals.buyer, "seller": unread.totals.seller}
+        self.unread_sent = (unread.totals.buyer, unread.totals.seller)  # what the page was rendered with
+        await self.groups_join([conversation_group(conversation.pk), *self.unread_groups(unread.shop_id)])
         await self.accept()
 
     async def disconnect(self, code):
-        self._unread_stop()
-        await self.user_sockets_leave()
-        for group in getattr(self, "groups_joined", []):
-            await self.channel_layer.group_discard(group, self.channel_name)
+        await self.groups_leave()
 
     async def receive_json(self, content, **kwargs):
         kind = content.get("type")
@@ -144,15 +228,17 @@ class ConversationConsumer(UserSocketsMixin, _UnreadMixin, _SizeLimitedJsonConsu
             if kind == "message":
                 if not isinstance(content.get("text"), str):
                     raise ValidationFailed("A message frame needs text.")
-                await database_sync_to_async(message_send)(
-                    user=self.user, conversation=self.conversation, text=content["text"], client_id=client_id)
+                await in_db_thread(message_send)(
+                    user=self.user, conversation=self.conversation, text=content["text"], client_id=client_id
+                )
             elif kind == "product":
-                await database_sync_to_async(message_send)(
-                    user=self.user, conversation=self.conversation, product=content.get("product"),
-                    client_id=client_id)
+                await in_db_thread(message_send)(
+                    user=self.user, conversation=self.conversation, product=content.get("product"), client_id=client_id
+                )
             elif kind == "read":
-                await database_sync_to_async(conversation_mark_read)(
-                    user=self.user, conversation=self.conversation, up_to=content.get("up_to"))
+                await in_db_thread(conversation_mark_read)(
+                    user=self.user, conversation=self.conversation, up_to=content.get("up_to")
+                )
             elif kind == "typing":
                 await self._typing()
             else:
@@ -170,9 +256,15 @@ class ConversationConsumer(UserSocketsMixin, _UnreadMixin, _SizeLimitedJsonConsu
         if now - self.last_typing < TYPING_EVERY_SECONDS:
             return
         self.last_typing = now
-        await self.channel_layer.group_send(conversation_group(self.conversation.pk), {
-            "type": "chat.typing", "role": str(self.role), "sender_channel": self.channel_name,
-            "user": {"id": self.user.pk, "username": self.user.username}})
+        await self.channel_layer.group_send(
+            conversation_group(self.conversation.pk),
+            {
+                "type": "chat.typing",
+                "role": str(self.role),
+                "sender_channel": self.channel_name,
+                "user": {"id": self.user.pk, "username": self.user.username},
+            },
+        )
 
     # --- group events ---------------------------------------------------------------------------
 
@@ -180,8 +272,7 @@ class ConversationConsumer(UserSocketsMixin, _UnreadMixin, _SizeLimitedJsonConsu
         await self.send_json({"type": "message", "message": event["message"]})
 
     async def chat_read(self, event):
-        await self.send_json({"type": "read", "role": event["role"], "up_to": event["up_to"],
-                              "user": event["user"]})
+        await self.send_json({"type": "read", "role": event["role"], "up_to": event["up_to"], "user": event["user"]})
 
     async def chat_typing(self, event):
         if event.get("sender_channel") == self.channel_name:
@@ -189,29 +280,28 @@ class ConversationConsumer(UserSocketsMixin, _UnreadMixin, _SizeLimitedJsonConsu
         await self.send_json({"type": "typing", "role": event["role"], "user": event["user"]})
 
 
-class InboxConsumer(UserSocketsMixin, _UnreadMixin, _SizeLimitedJsonConsumer):
+class InboxConsumer(UserSocketsMixin, _ChatSocketMixin, _SizeLimitedJsonConsumer):
     """Unread counts and inbox rows for one person, live. It only listens: frames sent to it are ignored."""
 
     async def connect(self):
         self.user = self.scope.get("user")
-        self.group = None
+        self.groups_joined: list[str] = []
         if self.user is None or not self.user.is_authenticated:
             await self.accept()
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
-        # Listen before accepting: a page that resyncs when the socket opens misses nothing in between.
-        self.group = user_group(self.user.pk)
-        await self.channel_layer.group_add(self.group, self.channel_name)
-        await self.user_sockets_join(self.user)
+        # Listen before reading the counts: a push committed in between is not missed (it may come
+        # after the first frame; both carry whole totals).
+        shop_id = await in_db_thread(member_shop_id)(user=self.user)
+        await self.groups_join(self.unread_groups(shop_id))
+        totals = await in_db_thread(chat_unread_totals)(user=self.user)
+        self.unread_totals = {"buyer": totals.buyer, "seller": totals.seller}
         await self.accept()
         # The current counts, so a page that was loaded a while ago is right at once.
-        await self.chat_unread({"conversation": None})
+        await self.send_json(self.unread_frame(None))
 
     async def disconnect(self, code):
-        self._unread_stop()
-        await self.user_sockets_leave()
-        if self.group:
-            await self.channel_layer.group_discard(self.group, self.channel_name)
+        await self.groups_leave()
 
     async def receive_json(self, content, **kwargs):
         if content.get("type") != "ping":

@@ -54,8 +54,9 @@ class Conversation(models.Model):
     shop_unread = models.PositiveIntegerField(default=0)
     reported = models.BooleanField(default=False)
     report_reason = models.CharField(max_length=500, blank=True)
-    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     reported_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -70,6 +71,9 @@ class Conversation(models.Model):
             models.Index(fields=["buyer", "-last_message_at", "-id"], name="chat_conv_buyer_inbox"),
             models.Index(fields=["shop", "-last_message_at", "-id"], name="chat_conv_shop_inbox"),
             models.Index(fields=["-reported_at"], condition=Q(reported=True), name="chat_conv_reported"),
+            # Unread totals (badges, every unread push) and the offline e-mail sweep read only these.
+            models.Index(fields=["buyer"], condition=Q(buyer_unread__gt=0), name="chat_conv_buyer_unread"),
+            models.Index(fields=["shop"], condition=Q(shop_unread__gt=0), name="chat_conv_shop_unread"),
         ]
 
     def __str__(self) -> str:
@@ -97,10 +101,15 @@ class Message(models.Model):
         indexes = [models.Index(fields=["conversation", "id"], name="chat_msg_conv_id")]
         constraints = [
             # A resent frame (after a reconnect) finds its first copy instead of making a second one.
-            models.UniqueConstraint(fields=["conversation", "sender", "client_id"], condition=~Q(client_id=""),
-                                    name="chat_message_client_id_once"),
-            models.CheckConstraint(condition=~Q(text="") | Q(product__isnull=False) | ~Q(image="")
-                                   | Q(product_card__isnull=False), name="chat_message_not_empty"),
+            models.UniqueConstraint(
+                fields=["conversation", "sender", "client_id"],
+                condition=~Q(client_id=""),
+                name="chat_message_client_id_once",
+            ),
+            models.CheckConstraint(
+                condition=~Q(text="") | Q(product__isnull=False) | ~Q(image="") | Q(product_card__isnull=False),
+                name="chat_message_not_empty",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -121,8 +130,11 @@ class OfflineNotice(models.Model):
 
     class Meta:
         ordering = ["-id"]
-        constraints = [models.UniqueConstraint(fields=["conversation", "recipient_role", "first_message"],
-                                               name="chat_offline_notice_once_per_burst")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conversation", "recipient_role", "first_message"], name="chat_offline_notice_once_per_burst"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.conversation_id}/{self.recipient_role} from #{self.first_message_id}"

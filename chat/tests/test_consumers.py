@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
 from django.contrib.auth.models import AnonymousUser
+from django.db import connection
+from redis.exceptions import MaxConnectionsError
 
 from accounts.tests.factories import UserFactory
+from chat import consumers, services
 from chat.consumers import ConversationConsumer, InboxConsumer
+from chat.groups import user_group
 from chat.models import Message
 from chat.services import conversation_start
 from chat.tests.factories import ProductFactory, staff_for
+from common.ws import user_sockets_group
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -109,3 +117,151 @@ def test_inbox_socket_starts_with_the_current_counts_and_refuses_anonymous(parti
     hello, closed = async_to_sync(run)()
     assert hello == {"type": "unread", "total": 1, "buyer": 0, "seller": 1, "conversation": None}
     assert closed == {"type": "websocket.close", "code": 4401}
+
+
+def inbox_communicator(user) -> WebsocketCommunicator:
+    comm = WebsocketCommunicator(InboxConsumer.as_asgi(), "/ws/chat/inbox/")
+    comm.scope["user"] = user
+    return comm
+
+
+def test_one_message_costs_one_count_query_however_many_of_the_shops_people_listen(parties, monkeypatch):
+    conversation, buyer, staff, _product = parties
+    more_staff = [staff_for(conversation.shop) for _ in range(2)]
+    counted = []
+    real_totals = services.unread_side_totals
+    monkeypatch.setattr(services, "unread_side_totals", lambda **kw: counted.append(kw) or real_totals(**kw))
+
+    people = [conversation.shop.owner, staff, *more_staff]
+
+    async def run():
+        inboxes = [inbox_communicator(u) for u in people]
+        for inbox in inboxes:
+            await inbox.connect()
+            await frame_of(inbox, "unread")  # the counts at connect
+        buyer_ws = communicator(conversation.pk, buyer)
+        await buyer_ws.connect()
+        await buyer_ws.send_json_to({"type": "message", "text": "在吗？", "client_id": "c-1"})
+        pushed = [await frame_of(inbox, "unread") for inbox in inboxes]
+        await frame_of(buyer_ws, "message")
+        for ws in (*inboxes, buyer_ws):
+            await ws.disconnect()
+        return pushed
+
+    pushed = async_to_sync(run)()
+    assert len(counted) == 1  # computed once in the service, forwarded by the four sockets
+    for frame in pushed:
+        assert (frame["total"], frame["buyer"], frame["seller"]) == (2, 0, 2)  # the product card and 在吗？
+        assert frame["conversation"]["id"] == conversation.pk and frame["conversation"]["role"] == "seller"
+        assert frame["conversation"]["unread"] == 2 and frame["conversation"]["last_message"]["text"] == "在吗？"
+
+
+def test_the_conversation_page_gets_badge_frames_only_for_other_conversations_that_change_them(parties):
+    conversation, buyer, staff, product = parties
+    other, _ = conversation_start(buyer=UserFactory(), shop=product.shop)
+
+    async def run():
+        buyer_ws, staff_ws = communicator(conversation.pk, buyer), communicator(conversation.pk, staff)
+        await buyer_ws.connect()
+        await staff_ws.connect()
+        # about the conversation on screen: the message, no badge frame (the page marks it read itself)
+        await staff_ws.send_json_to({"type": "message", "text": "您好", "client_id": "s-1"})
+        await frame_of(staff_ws, "message")
+        buyer_frames = await drain(buyer_ws)
+        staff_frames = await drain(staff_ws)
+        # another buyer writes to the shop: the staff's page redraws its badges, with every change so far
+        other_ws = communicator(other.pk, other.buyer)
+        await other_ws.connect()
+        await other_ws.send_json_to({"type": "message", "text": "在吗？", "client_id": "o-1"})
+        await other_ws.send_json_to({"type": "message", "text": "有货吗？", "client_id": "o-2"})
+        pushed = await frame_of(staff_ws, "unread")
+        for ws in (buyer_ws, staff_ws, other_ws):
+            await ws.disconnect()
+        return buyer_frames, staff_frames, pushed
+
+    buyer_frames, staff_frames, pushed = async_to_sync(run)()
+    assert [f["type"] for f in buyer_frames] == ["message"]
+    assert [f["type"] for f in staff_frames] == []
+    # the page was rendered with 1 (the product card); the card was answered (0) and `other` brought 1
+    # (same badge: no frame), then 2: one frame
+    assert (pushed["total"], pushed["seller"]) == (2, 2) and pushed["conversation"]["id"] == other.pk
+    assert pushed["conversation"]["last_message"]["text"] == "有货吗？"
+
+
+def test_nothing_is_sent_on_a_socket_the_server_has_closed(parties):
+    conversation, buyer, _staff, _product = parties
+
+    async def run():
+        buyer_ws = communicator(conversation.pk, buyer)
+        await buyer_ws.connect()
+        layer = get_channel_layer()
+        await layer.group_send(user_sockets_group(buyer.pk), {"type": "user.session_ended"})
+        closed = await buyer_ws.receive_output(timeout=5)
+        await layer.group_send(
+            user_group(buyer.pk), {"type": "chat.unread", "role": "buyer", "total": 3, "conversation": None}
+        )
+        after = await buyer_ws.receive_nothing(timeout=1)
+        await buyer_ws.disconnect()
+        return closed, after
+
+    closed, nothing_after = async_to_sync(run)()
+    assert closed == {"type": "websocket.close", "code": 4401}
+    assert nothing_after
+
+
+def test_many_sockets_closing_at_once_leave_their_groups_a_few_at_a_time_and_never_raise(parties, monkeypatch):
+    conversation, buyer, staff, _product = parties
+    monkeypatch.setattr(consumers, "LAYER_CALLS_IN_FLIGHT", 3)
+    consumers._layer_slots.clear()
+    in_flight, most, calls = [0], [0], [0]
+
+    async def run():
+        layer = get_channel_layer()
+        real_discard = layer.group_discard
+
+        async def crowded_discard(group, channel):
+            in_flight[0] += 1
+            most[0] = max(most[0], in_flight[0])
+            calls[0] += 1
+            try:
+                await asyncio.sleep(0.01)
+                if calls[0] % 4 == 0:  # what redis-py's pool raised when 1,000 sockets closed at once
+                    raise MaxConnectionsError("Too many connections")
+                await real_discard(group, channel)
+            finally:
+                in_flight[0] -= 1
+
+        sockets = [communicator(conversation.pk, user) for user in [buyer, staff] * 10]
+        for ws in sockets:
+            assert (await ws.connect())[0]
+        monkeypatch.setattr(layer, "group_discard", crowded_discard)
+        await asyncio.gather(*(ws.disconnect() for ws in sockets))
+
+    async_to_sync(run)()
+    assert calls[0] == 10 * 3 + 10 * 4 and most[0] <= 3  # buyer: conversation, own, sockets; staff: + shop
+
+
+def test_chat_database_work_leaves_no_connection_open(parties):
+    conversation, buyer, staff, _product = parties
+
+    async def run():
+        sockets = [communicator(conversation.pk, user) for user in (buyer, staff, buyer, staff)]
+        for ws in sockets:
+            await ws.connect()
+        for n in range(5):
+            for i, ws in enumerate(sockets):
+                await ws.send_json_to({"type": "message", "text": f"#{n}", "client_id": f"{i}-{n}"})
+        for ws in sockets:
+            for _ in range(5):
+                await frame_of(ws, "message")
+        for ws in sockets:
+            await ws.disconnect()
+
+    async_to_sync(run)()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        others = cursor.fetchone()[0]
+    assert Message.objects.filter(conversation=conversation).count() == 1 + 20
+    assert others == 0

@@ -1,7 +1,10 @@
 """Chat services: who may talk, what a message may hold, unread counts and read marks, broadcasts on commit."""
 
+from unittest.mock import ANY
+
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from accounts.tests.factories import UserFactory
 from chat import services
@@ -18,7 +21,7 @@ pytestmark = pytest.mark.django_db
 def sent(monkeypatch):
     """The events the services hand to the channel layer (after commit)."""
     events = []
-    monkeypatch.setattr(services, "_group_send", lambda group, event: events.append((group, event)))
+    monkeypatch.setattr(services, "_broadcast", events.extend)
     return events
 
 
@@ -91,7 +94,10 @@ def test_unread_counts_and_read_marks_per_side(sent, django_capture_on_commit_ca
         assert conversation_mark_read(user=seller, conversation=conversation, up_to=m1.pk) == 1
     read_events = [e for g, e in sent if e["type"] == "chat.read"]
     assert read_events[-1]["role"] == "seller" and read_events[-1]["up_to"] == m1.pk
-    assert f"chat.user.{seller.pk}" in [g for g, e in sent if e["type"] == "chat.unread"]
+    # the seller side's new count goes to everyone working for the shop, once
+    assert [(g, e["role"], e["total"]) for g, e in sent if e["type"] == "chat.unread"][-1:] == [
+        (f"chat.shop.{conversation.shop_id}", "seller", 1)
+    ]
 
     # replying reads everything before; a read mark never moves back and never passes the last message
     message_send(user=seller, conversation=conversation, text="微辣")
@@ -143,3 +149,38 @@ def test_report_needs_a_reason_and_a_participant():
     conversation_report(user=conversation.buyer, conversation=conversation, reason="他让我私下转账")
     conversation.refresh_from_db()
     assert conversation.reported and conversation.reported_by == conversation.buyer
+
+
+def test_a_message_is_four_statements_and_its_pushes_carry_the_counts(sent, django_capture_on_commit_callbacks):
+    conversation, _ = conversation_start(buyer=UserFactory(), shop=ShopFactory())
+    staff = staff_for(conversation.shop)
+    message_send(user=conversation.buyer, conversation=conversation, text="在吗？")
+    sent.clear()
+
+    with CaptureQueriesContext(connection) as queries, django_capture_on_commit_callbacks(execute=True):
+        reply = message_send(user=staff, conversation=conversation, text="在的", client_id="s-1")
+    statements = [q["sql"] for q in queries.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
+    # lock (with the sender's side and the resend check), insert, update, and on commit both counts
+    assert len(statements) == 4, statements
+
+    assert sent[0] == (f"chat.conversation.{conversation.pk}", {"type": "chat.message", "message": ANY})
+    unread = {group: event for group, event in sent[1:]}
+    buyer_push = unread[f"chat.user.{conversation.buyer_id}"]
+    seller_push = unread[f"chat.shop.{conversation.shop_id}"]
+    assert (buyer_push["role"], buyer_push["total"]) == ("buyer", 1)
+    assert (seller_push["role"], seller_push["total"]) == ("seller", 0)
+    assert buyer_push["conversation"]["unread"] == 1 and buyer_push["conversation"]["last_message"]["id"] == reply.pk
+    assert seller_push["conversation"]["buyer"]["username"] == conversation.buyer.username
+
+
+def test_totals_count_every_conversation_of_the_buyer_and_of_the_shop():
+    shop = ShopFactory()
+    buyer = UserFactory()
+    for other_shop in (shop, ShopFactory()):
+        conversation, _ = conversation_start(buyer=buyer, shop=other_shop)
+        message_send(user=other_shop.owner, conversation=conversation, text="您好")
+    second_buyer, _ = conversation_start(buyer=UserFactory(), shop=shop)
+    for text in ("在吗？", "还有货吗？"):
+        message_send(user=second_buyer.buyer, conversation=second_buyer, text=text)
+    assert services.unread_side_totals(buyer_id=buyer.pk, shop_id=shop.pk) == (2, 2)
+    assert services.unread_side_totals(buyer_id=buyer.pk, shop_id=None) == (2, 0)

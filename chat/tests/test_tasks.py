@@ -1,4 +1,4 @@
-"""The offline e-mail: once per unread burst, never twice, not when read in time."""
+"""The offline e-mail: once per unread burst, never twice, not when read in time; found by a sweep."""
 
 from datetime import timedelta
 
@@ -17,62 +17,72 @@ from notifications.tasks import notification_email_task
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def scheduled(monkeypatch):
-    calls = []
-    monkeypatch.setattr(tasks.chat_offline_notify_task, "apply_async",
-                        lambda args, countdown: calls.append((tuple(args), countdown)))
-    return calls
-
-
 def age(message_ids, minutes=10):
     Message.objects.filter(pk__in=message_ids).update(created_at=timezone.now() - timedelta(minutes=minutes))
 
 
-def run(args):
-    return tasks.chat_offline_notify_task.apply(args=args).get()
+def sweep():
+    return tasks.chat_offline_notices_task.apply().get()
 
 
-def test_one_email_per_burst_even_if_the_task_runs_twice(scheduled, django_capture_on_commit_callbacks, settings):
+def test_one_email_per_burst_even_if_the_sweep_runs_twice(django_capture_on_commit_callbacks, settings, monkeypatch):
     settings.CHAT_OFFLINE_NOTIFY_MINUTES = 5
+    scheduled = []
+    monkeypatch.setattr(tasks.chat_offline_notify_task, "apply_async", lambda *a, **kw: scheduled.append(a))
     conversation, _ = conversation_start(buyer=UserFactory(), shop=ShopFactory())
     staff = staff_for(conversation.shop)
     with django_capture_on_commit_callbacks(execute=True):
         first = message_send(user=conversation.buyer, conversation=conversation, text="这个腊肉很辣吗？")
         second = message_send(user=conversation.buyer, conversation=conversation, text="能发到武汉吗？")
-    # one schedule for the burst, five minutes out
-    assert scheduled == [((conversation.pk, "seller", first.pk), 300)]
-
-    assert run(scheduled[0][0]).startswith("wait:")  # too early: nothing yet
+    # nothing goes to the broker per message; the sweep finds the burst when it is due
+    assert scheduled == []
+    assert sweep() == {}  # too early: nothing yet
     age([first.pk, second.pk])
     with django_capture_on_commit_callbacks(execute=True):
-        assert run(scheduled[0][0]) == "sent"
+        assert sweep() == {"sent": 1}
     with django_capture_on_commit_callbacks(execute=True):
-        assert run(scheduled[0][0]) == "already"
-    # one notification and one e-mail for each of the shop's people
+        assert sweep() == {}  # the burst is done
+    # one notification and one e-mail for each of the shop's people, about the burst's first message
     assert sorted(m.to[0] for m in mail.outbox) == sorted([conversation.shop.owner.email, staff.email])
     email = mail.outbox[0]
     assert "这个腊肉很辣吗？" in email.body and "能发到武汉吗？" in email.body
     assert f"/seller/inbox/{conversation.pk}/" in email.body
     assert Notification.objects.filter(kind="chat_message").count() == 2
-    assert OfflineNotice.objects.get().sent_at is not None
+    notice = OfflineNotice.objects.get()
+    assert notice.sent_at is not None and notice.first_message_id == first.pk and notice.recipient_role == "seller"
 
     # the seller reads and answers: the buyer's next question starts a new burst, and a new e-mail
     with django_capture_on_commit_callbacks(execute=True):
         reply = message_send(user=staff, conversation=conversation, text="微辣")
         third = message_send(user=conversation.buyer, conversation=conversation, text="好的")
-    assert [s[0] for s in scheduled[1:]] == [(conversation.pk, "buyer", reply.pk),
-                                             (conversation.pk, "seller", third.pk)]
     conversation_mark_read(user=conversation.buyer, conversation=conversation, up_to=reply.pk)
     age([reply.pk, third.pk])
-    assert run(scheduled[1][0]) == "read"  # the buyer saw the answer in time: no e-mail
     with django_capture_on_commit_callbacks(execute=True):
-        assert run(scheduled[2][0]) == "sent"
+        assert sweep() == {"sent": 1}  # the buyer saw the answer in time: no e-mail for them
+    assert OfflineNotice.objects.filter(recipient_role="seller", first_message=third).exists()
+    assert not OfflineNotice.objects.filter(recipient_role="buyer").exists()
     assert len(mail.outbox) == 4
 
 
-def test_a_failed_send_is_retried_and_never_loses_the_notice(scheduled, django_capture_on_commit_callbacks,
-                                                             monkeypatch):
+def test_a_burst_older_than_the_lookback_is_not_mailed(django_capture_on_commit_callbacks):
+    conversation, _ = conversation_start(buyer=UserFactory(), shop=ShopFactory())
+    message = message_send(user=conversation.buyer, conversation=conversation, text="还在吗？")
+    age([message.pk], minutes=2 * 24 * 60)
+    assert sweep() == {} and mail.outbox == []
+
+
+def test_a_notice_scheduled_before_the_sweep_existed_still_runs_once(django_capture_on_commit_callbacks):
+    conversation, _ = conversation_start(buyer=UserFactory(), shop=ShopFactory())
+    message = message_send(user=conversation.shop.owner, conversation=conversation, text="您好")
+    age([message.pk])
+    args = [conversation.pk, "buyer", message.pk]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.chat_offline_notify_task.apply(args=args).get() == "sent"
+        assert sweep() == {}
+    assert len(mail.outbox) == 1
+
+
+def test_a_failed_send_is_retried_and_never_loses_the_notice(django_capture_on_commit_callbacks, monkeypatch):
     conversation, _ = conversation_start(buyer=UserFactory(), shop=ShopFactory())
     with django_capture_on_commit_callbacks(execute=True):
         message = message_send(user=conversation.shop.owner, conversation=conversation, text="您好，腊肉到货了")
@@ -83,7 +93,7 @@ def test_a_failed_send_is_retried_and_never_loses_the_notice(scheduled, django_c
 
     monkeypatch.setattr("django.core.mail.EmailMultiAlternatives.send", broken)
     with django_capture_on_commit_callbacks(execute=True):
-        assert run([conversation.pk, "buyer", message.pk]) == "sent"  # the e-mail task failed, quietly
+        assert sweep() == {"sent": 1}  # the e-mail task failed, quietly
     notification = Notification.objects.get(user=conversation.buyer)
     assert notification.emailed_at is None and mail.outbox == []
     monkeypatch.undo()

@@ -438,6 +438,8 @@
       if (cfg.role === "seller" && !c.last_message) return;
       var li = list.querySelector('li[data-conversation="' + c.id + '"]');
       var lastMessageId = c.last_message ? String(c.last_message.id) : "0";
+      // Pushes from two senders can cross: a row older than the one shown changes nothing.
+      if (li && parseInt(li.getAttribute("data-last") || "0", 10) > parseInt(lastMessageId, 10)) return;
       var moved = !li || li.getAttribute("data-last") !== lastMessageId;
       if (!li) li = buildRow(c);
       fill(li, c);
