@@ -10,8 +10,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.checks import Error, Tags, register
 
-# The longest delay a task waits in the broker: chat's offline notice is scheduled with a countdown of
-# CHAT_OFFLINE_NOTIFY_MINUTES, and Celery retries back off up to 600 s (chat.tasks). Payouts use none.
+# The longest delay a task waits in the broker: Celery retries back off up to 600 s, and chat's offline
+# notices queued before the sweep (chat.tasks) carry a countdown of CHAT_OFFLINE_NOTIFY_MINUTES. Payouts use none.
 RETRY_BACKOFF_MAX_SECONDS = 600
 
 

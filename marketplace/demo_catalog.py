@@ -175,7 +175,8 @@ def demo_shops_ensure() -> None:
 
 WORDS = [("腌萝卜", "pickled radish"), ("腊肠", "sausage"), ("豆腐干", "dried tofu"), ("腊肉", "bacon"),
          ("口红", "lipstick"), ("连衣裙", "dress"), ("板凳", "stool"), ("餐桌", "table"), ("茶叶", "tea"),
-         ("蜂蜜", "honey"), ("面霜", "cream"), ("书架", "bookshelf"), ("辣椒酱", "chilli sauce"), ("米粉", "rice noodles")]
+         ("蜂蜜", "honey"), ("面霜", "cream"), ("书架", "bookshelf"), ("辣椒酱", "chilli sauce"),
+         ("米粉", "rice noodles")]
 PLACES = [("湖南", "长沙"), ("江苏", "宿迁"), ("浙江", "杭州"), ("广东", "广州"), ("四川", "成都"), ("云南", "昆明"),
           ("贵州", "贵阳"), ("福建", "福州")]
 ADJECTIVES = ["农家", "手工", "特级", "土", "古法", "有机", "精选", "祖传"]

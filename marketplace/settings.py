@@ -198,6 +198,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "payments-payout-batch": {"task": "payments.tasks.payout_batch_run_task",
                               "schedule": crontab(hour=env.int("PAYOUT_BATCH_HOUR", default=2), minute=0)},
     "payments-payouts-reconcile": {"task": "payments.tasks.payouts_reconcile_task", "schedule": 300.0},
+    # chat: the e-mail for messages left unread CHAT_OFFLINE_NOTIFY_MINUTES (a sweep, not a task per message).
+    "chat-offline-notices": {"task": "chat.tasks.chat_offline_notices_task", "schedule": 60.0},
     # notifications: buyers hear 24 hours before receipt is confirmed for them.
     "notifications-auto-confirm-reminders": {"task": "notifications.tasks.orders_auto_confirm_reminders_task",
                                              "schedule": 900.0},

@@ -89,3 +89,15 @@ def test_bare_default_migrates_seeds_and_serves_on_sqlite(tmp_path):
                 assert response.status == 200, path
     finally:
         server.stop()
+
+
+def test_every_beat_entry_names_a_registered_task():
+    """A periodic job that names no task (a typo, a renamed function) would silently never run."""
+    from django.conf import settings
+
+    from marketplace.celery import app
+
+    app.loader.import_default_modules()
+    names = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert names <= set(app.tasks), names - set(app.tasks)
+    assert "chat.tasks.chat_offline_notices_task" in names  # the offline e-mail is a sweep now
