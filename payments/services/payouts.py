@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from common.errors import InvalidState
 from common.money import to_fen
+from payments.lock_objects import ledger_settlement_lock
 from payments.models import LedgerAccount, LedgerTransaction, Payout, PayoutBatch
 from payments.providers.payouts import payout_provider_get
 from payments.services.ledger import ledger_accounts_get, ledger_transaction_post
@@ -135,6 +136,7 @@ def ledger_settle_due(*, now: datetime | None = None, run_key: str | None = None
     now = now or timezone.now()
     cutoff = now - timedelta(days=settings.PAYOUT_HOLD_DAYS)
     run_key = run_key or f"settle:{now:%Y%m%d%H%M%S%f}:"
+    ledger_settlement_lock()  # before reading the balances it moves
     # The aggregation over every pending entry runs once; the statements of the step read its rows.
     with _rows_materialised("payments_settle_rows", _settlement_rows_sql(), [cutoff, cutoff]) as rows:
         _accounts_ensure_sql(LedgerAccount.Kind.SHOP_AVAILABLE, rows)

@@ -1,13 +1,15 @@
 import os
 import subprocess
 import sys
+import threading
+import time
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -161,6 +163,44 @@ def test_hold_days_keep_recent_money_pending(settings):
     assert ledger_settle_due(now=timezone.now() + timedelta(days=3, minutes=1)) == 1
     assert shop_balances(shop_id=shop.pk)["available"] == D("80.00")
     assert ledger_settle_due(now=timezone.now() + timedelta(days=4)) == 0  # nothing settles twice
+    assert_every_transaction_balances()
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_two_settlements_at_once_move_the_money_once():
+    # given: a shop that was settled before (its available account exists) and has new pending money
+    shop = ShopFactory()
+    confirmed_sale(shop, "10.00")
+    ledger_settle_due()
+    confirmed_sale(shop, "80.00")
+    first_open = threading.Event()
+
+    def first():
+        try:
+            with transaction.atomic():
+                ledger_settle_due(run_key="settle:first:")
+                first_open.set()
+                time.sleep(1)  # the hourly settlement starts while this one (a payout batch) is open
+        finally:
+            first_open.set()
+            connection.close()
+
+    def second():
+        first_open.wait(10)
+        ledger_settle_due(run_key="settle:second:")
+        connection.close()
+
+    # when
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+
+    # then
+    assert shop_balances(shop_id=shop.pk)["pending"] == D("0")
+    assert shop_balances(shop_id=shop.pk)["available"] == D("90.00")
     assert_every_transaction_balances()
 
 
