@@ -22,11 +22,6 @@ if os.environ.get("BENCH_SWITCH_INTERVAL"):
 
 from marketplace.asgi import application as marketplace_application
 
-if os.environ.get("BENCH_EXPERIMENT") == "late_reserve":  # B1 experiment, see bench/experiments/
-    from bench.experiments.late_reserve import install
-
-    install()
-
 _BODY = json.dumps(
     {
         "count": 1,
