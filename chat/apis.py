@@ -20,7 +20,8 @@ from shops.access import access_public_shop
 
 
 class ConversationListApi(APIView):
-    @extend_schema(operation_id="conversations_list", parameters=[OpenApiParameter("as", str, enum=["buyer", "seller"])],
+    @extend_schema(operation_id="conversations_list",
+                   parameters=[OpenApiParameter("as", str, enum=["buyer", "seller"])],
                    responses=paginated(serializers.ConversationOut))
     def get(self, request):
         role = "seller" if request.query_params.get("as") == "seller" else "buyer"

@@ -128,17 +128,20 @@ class _ChatSocketMixin:
         if self.unread_rows_wanted:
             await self.send_json(self.unread_frame(event.get("conversation")))
             return
-        # The conversation page shows only the badges. A push about the conversation on screen is not
-        # sent: the page marks what it shows as read at once, and that read is about this conversation
-        # too; in a 1,000-member conversation each message would otherwise be 1,000 more frames. Its
-        # effect on the totals rides along with the next push about another conversation.
+        # The conversation page shows only the badges, so it gets a frame only when they change. A
+        # message in the conversation on screen raises them for a moment only — the page marks what it
+        # shows as read at once — so it is not sent (in a 1,000-member conversation each message would
+        # be 1,000 more frames); the read that follows lowers them and is sent, so opening a chat
+        # clears its badge.
         conversation = event.get("conversation") or {}
-        if conversation.get("id") == self.conversation.pk:
-            return
         totals = (self.unread_totals["buyer"], self.unread_totals["seller"])
-        if totals != self.unread_sent:
-            self.unread_sent = totals
-            await self.send_json(self.unread_frame(conversation or None))
+        if totals == self.unread_sent:
+            return
+        on_screen = conversation.get("id") == self.conversation.pk
+        if on_screen and all(now >= sent for now, sent in zip(totals, self.unread_sent, strict=True)):
+            return
+        self.unread_sent = totals
+        await self.send_json(self.unread_frame(conversation or None))
 
 
 class _SizeLimitedJsonConsumer(AsyncJsonWebsocketConsumer):

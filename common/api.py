@@ -6,10 +6,10 @@ import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
-from django.core.paginator import Paginator as DjangoPaginator
-from django.utils.functional import cached_property
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.paginator import Paginator as DjangoPaginator
 from django.http import Http404, JsonResponse
+from django.utils.functional import cached_property
 from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response

@@ -106,7 +106,7 @@ def test_the_page_reconnects_and_catches_up_after_the_server_goes_away(new_page,
     expect(page.locator("#chat-conn")).to_be_visible()
 
     # while the page is cut off, the seller writes three times (nobody is listening to broadcasts)
-    monkeypatch.setattr(services, "_group_send", lambda group, event: None)
+    monkeypatch.setattr(services, "_broadcast", lambda events: None)
     for n in range(3):
         message_send(user=shop.owner, conversation=conversation, text=f"离线消息 {n}")
     screenshot(page, "chat-reconnecting")
