@@ -33,8 +33,10 @@ def test_public_pages_in_chinese_on_a_phone(asgi_server, new_page, demo_world):
 
     page.goto(f"{asgi_server.url}/product/{demo_world['radish'].id}/")
     assert "湖南农家腌萝卜" in page.locator("[data-testid=product-title]").inner_text()
+    assert page.locator("#sku-price-from").is_visible()  # several SKUs: "¥28.00 起"
     page.locator(".sku-option").nth(1).click()
     assert page.locator("#sku-price").inner_text() == "¥50.00"
+    assert page.locator("#sku-price-from").is_hidden()  # the chosen SKU's own price, not "from"
     screenshot(page, "product-zh")
 
     page.fill("form[role=search] input[name=q]", "luobo")
