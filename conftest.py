@@ -164,6 +164,30 @@ def server_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     return env
 
 
+def celery_worker_start(log: Path, *, queue: str, env: dict[str, str] | None = None) -> subprocess.Popen:
+    """A real Celery worker (solo pool, one task at a time) on this run's database and Redis, in its own
+    session so a test can SIGKILL it. A killed worker's unacknowledged task comes back after 4 s."""
+    worker_env = server_env({"CELERY_EAGER": "0", "CELERY_QUEUE": queue, "CELERY_VISIBILITY_TIMEOUT": "4",
+                             "CELERY_UNACKED_RESTORE_INTERVAL": "1", "CELERY_UNACKED_RESTORE_THROTTLE": "1",
+                             **(env or {})})
+    return subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "marketplace", "worker", "-P", "solo", "-Q", queue,
+         "--prefetch-multiplier", "1", "--without-gossip", "--without-mingle", "--without-heartbeat",
+         "--loglevel", "INFO"],
+        cwd=BASE_DIR, env=worker_env, stdout=open(log, "ab"),
+        stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def wait_until(condition, timeout: float, what: str) -> None:
+    """Polls `condition` every 0.2 s; fails the test naming `what` when `timeout` seconds pass."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+
+
 @pytest.fixture(scope="session")
 def asgi_server(django_db_setup, django_db_blocker, tmp_path_factory):
     """One uvicorn for the session. Tests that use it need committed data (transactional_db)."""

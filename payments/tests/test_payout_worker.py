@@ -3,15 +3,11 @@ every shop is paid exactly once (acks_late + reject_on_worker_lost + the provide
 
 import os
 import signal
-import subprocess
-import sys
-import time
-from pathlib import Path
 
 import pytest
 from django.db.models import Count, Sum
 
-from conftest import RUN_ID, server_env
+from conftest import RUN_ID, celery_worker_start, wait_until
 from orders.tests.factories import ShopFactory
 from payments.models import LedgerAccount, LedgerEntry, Payout, SandboxTransfer
 from payments.services.payouts import payout_batch_approve, payout_batch_run
@@ -19,30 +15,7 @@ from payments.tests.money import assert_every_transaction_balances, confirmed_sa
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
-BASE_DIR = Path(__file__).resolve().parents[2]
 QUEUE = f"test-payouts-{RUN_ID}"
-
-
-def _start_worker(log: Path) -> subprocess.Popen:
-    env = server_env({"CELERY_EAGER": "0", "CELERY_QUEUE": QUEUE, "SANDBOX_PAYOUT_DELAY_MS": "1200",
-                      # a killed worker's unacknowledged task comes back after this many seconds
-                      "CELERY_VISIBILITY_TIMEOUT": "4", "CELERY_UNACKED_RESTORE_INTERVAL": "1",
-                      "CELERY_UNACKED_RESTORE_THROTTLE": "1"})
-    return subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "marketplace", "worker", "-P", "solo", "-Q", QUEUE,
-         "--prefetch-multiplier", "1", "--without-gossip", "--without-mingle", "--without-heartbeat",
-         "--loglevel", "INFO"],
-        cwd=BASE_DIR, env=env, stdout=open(log, "ab"), stderr=subprocess.STDOUT,  # noqa: SIM115
-        start_new_session=True)
-
-
-def _wait(condition, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def test_worker_killed_mid_batch_pays_every_shop_exactly_once(tmp_path, settings):
@@ -57,18 +30,18 @@ def test_worker_killed_mid_batch_pays_every_shop_exactly_once(tmp_path, settings
     app.conf.task_always_eager = False
     app.conf.task_default_queue = QUEUE
     app.conf.broker_transport_options = {"visibility_timeout": 4}
-    worker = _start_worker(tmp_path / "worker-1.log")
+    worker = celery_worker_start(tmp_path / "worker-1.log", queue=QUEUE, env={"SANDBOX_PAYOUT_DELAY_MS": "1200"})
     try:
         payout_batch_approve(batch_id=batch.pk, actor=operator)  # enqueues on commit (no outer transaction)
-        _wait(lambda: Payout.objects.filter(status="paid").count() >= 2, 60, "two payouts paid")
-        _wait(lambda: Payout.objects.filter(status="processing").exists(), 10, "a payout in the middle")
+        wait_until(lambda: Payout.objects.filter(status="paid").count() >= 2, 60, "two payouts paid")
+        wait_until(lambda: Payout.objects.filter(status="processing").exists(), 10, "a payout in the middle")
         os.killpg(worker.pid, signal.SIGKILL)  # between the bank's booking and our commit, or just before it
         worker.wait(10)
         paid_at_kill = Payout.objects.filter(status="paid").count()
         assert paid_at_kill < len(shops)
 
-        worker = _start_worker(tmp_path / "worker-2.log")
-        _wait(lambda: Payout.objects.filter(status="paid").count() == len(shops), 90, "every payout paid")
+        worker = celery_worker_start(tmp_path / "worker-2.log", queue=QUEUE, env={"SANDBOX_PAYOUT_DELAY_MS": "1200"})
+        wait_until(lambda: Payout.objects.filter(status="paid").count() == len(shops), 90, "every payout paid")
     finally:
         if worker.poll() is None:
             os.killpg(worker.pid, signal.SIGKILL)

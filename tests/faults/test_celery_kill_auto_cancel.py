@@ -7,11 +7,8 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
 import time
 from datetime import timedelta
-from pathlib import Path
 
 import psycopg
 import pytest
@@ -20,37 +17,16 @@ from django.db.models import Count
 from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
-from conftest import RUN_ID, server_env
+from conftest import RUN_ID, celery_worker_start, wait_until
 from orders.models import Order, OrderEvent
 from orders.tests.factories import ShopFactory, sku_in_shop
 from orders.tests.helpers import place
 
 pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True)]
 
-BASE_DIR = Path(__file__).resolve().parents[2]
 QUEUE = f"test-cancel-{RUN_ID}"
 ORDERS = 10
 STOCK = 100
-
-
-def _start_worker(log: Path) -> subprocess.Popen:
-    env = server_env({"CELERY_EAGER": "0", "CELERY_QUEUE": QUEUE, "CELERY_VISIBILITY_TIMEOUT": "4",
-                      "CELERY_UNACKED_RESTORE_INTERVAL": "1", "CELERY_UNACKED_RESTORE_THROTTLE": "1"})
-    return subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "marketplace", "worker", "-P", "solo", "-Q", QUEUE,
-         "--prefetch-multiplier", "1", "--without-gossip", "--without-mingle", "--without-heartbeat",
-         "--loglevel", "INFO"],
-        cwd=BASE_DIR, env=env, stdout=open(log, "ab"), stderr=subprocess.STDOUT,
-        start_new_session=True)
-
-
-def _wait(condition, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def _cancelled() -> int:
@@ -74,18 +50,18 @@ def test_worker_killed_mid_auto_cancel_cancels_each_order_exactly_once(tmp_path)
     app.conf.task_always_eager = False
     app.conf.task_default_queue = QUEUE
     app.conf.broker_transport_options = {"visibility_timeout": 4}
-    worker = _start_worker(tmp_path / "worker-1.log")
+    worker = celery_worker_start(queue=QUEUE, log=tmp_path / "worker-1.log")
     try:
         orders_cancel_overdue_task.delay()
-        _wait(lambda: _cancelled() == 4, 60, "four orders cancelled, the fifth locked")
+        wait_until(lambda: _cancelled() == 4, 60, "four orders cancelled, the fifth locked")
         time.sleep(1)
         assert _cancelled() == 4
         os.killpg(worker.pid, signal.SIGKILL)  # in the middle: waiting for the fifth order's lock
         worker.wait(10)
         blocker.rollback()
 
-        worker = _start_worker(tmp_path / "worker-2.log")
-        _wait(lambda: _cancelled() == ORDERS, 90, "every overdue order cancelled after the restart")
+        worker = celery_worker_start(queue=QUEUE, log=tmp_path / "worker-2.log")
+        wait_until(lambda: _cancelled() == ORDERS, 90, "every overdue order cancelled after the restart")
     finally:
         blocker.close()
         if worker.poll() is None:
