@@ -2,10 +2,12 @@
 
 import os
 
-from django.core.asgi import get_asgi_application
-
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings")
-# Django must be set up before consumers or routing are imported.
+
+from common.asgi import get_asgi_application
+
+# Django must be set up before consumers or routing are imported. HTTP requests run their sync
+# middleware and view in one thread hop (common/asgi.py), not Django's eight.
 django_asgi_app = get_asgi_application()
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402

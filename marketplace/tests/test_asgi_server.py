@@ -2,6 +2,7 @@
 
 import asyncio
 import json
+import urllib.error
 import urllib.request
 
 import pytest
@@ -49,3 +50,22 @@ def test_real_server_refuses_a_foreign_origin(asgi_server):
     with pytest.raises(websockets.exceptions.InvalidStatus) as excinfo:
         asyncio.run(talk())
     assert excinfo.value.response.status_code == 403
+
+
+def test_real_server_runs_the_whole_middleware_chain_on_api_and_form_requests(asgi_server):
+    user = UserFactory(username="chainuser")
+    request = urllib.request.Request(f"{asgi_server.url}/api/v1/me/",
+                                     headers={"Authorization": f"Token {token_for(user)}"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        body = json.loads(response.read())
+        headers = response.headers
+    assert body["username"] == "chainuser"
+    assert "nonce-" in headers["Content-Security-Policy"]
+    assert headers["X-Frame-Options"] == "DENY" and headers["X-Content-Type-Options"] == "nosniff"
+
+    # CsrfViewMiddleware still refuses a form post without its token
+    post = urllib.request.Request(f"{asgi_server.url}/accounts/login/", data=b"username=a&password=b", method="POST",
+                                  headers={"Content-Type": "application/x-www-form-urlencoded"})
+    with pytest.raises(urllib.error.HTTPError) as excinfo:
+        urllib.request.urlopen(post, timeout=10)
+    assert excinfo.value.code == 403
