@@ -143,7 +143,8 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            # channels-redis's RedisChannelLayer with one reader per process (common/channel_layer.py).
+            "BACKEND": "common.channel_layer.SharedReaderRedisChannelLayer",
             "CONFIG": {
                 # redis-py 8's 5 s socket timeout races channels-redis's 5 s blocking read
                 # (channels_redis#422): idle sockets would die with 1011.
@@ -241,7 +242,7 @@ MAX_REQUEST_BODY_BYTES = env.int("MAX_REQUEST_BODY_BYTES", default=12 * 1024 * 1
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
