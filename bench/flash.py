@@ -100,18 +100,20 @@ def http_run(fx: dict, *, concurrency: int, duration: float, stock: int, label: 
         "oversell": sold - taken,
         "phantom_or_lost": created - orders,
         "server_cpu_pct": round(100 * server_cpu / result["elapsed_s"], 1),
+        "server_cpu_ms_per_order": round(1000 * server_cpu / created, 2) if created else None,
     }
     c.log(
         f"{label}: {run['orders_per_s']} orders/s p99 {run['p99_ms']} ms; taken {taken} sold {sold} "
         f"written {orders} (201s {created}) stock left {left}; loadgen CPU {run['loadgen_cpu_pct']}% "
-        f"server CPU {run['server_cpu_pct']}%"
+        f"server CPU {run['server_cpu_pct']}% = {run['server_cpu_ms_per_order']} ms per order"
     )
     return run
 
 
-def floor_run(fx: dict, *, concurrency: int, duration: float) -> dict:
+def floor_run(fx: dict, *, concurrency: int, duration: float, server: c.Server) -> dict:
     """What Django + DRF answer at all at this concurrency: an authenticated GET with one query
     (`/api/v1/me/`, token auth), no writes. A checkout cannot be faster than this floor."""
+    cpu0 = server.cpu_seconds()
     result = c.run_loadgen(
         "loadgen_http",
         {
@@ -125,9 +127,15 @@ def floor_run(fx: dict, *, concurrency: int, duration: float) -> dict:
         },
         timeout=duration + 120,
     )
+    server_cpu = server.cpu_seconds() - cpu0
     lat = c.latency_summary(result.pop("latencies"))
-    c.log(f"B1 Django floor c={concurrency}: {result['rate_ok']} req/s p99 {lat['p99_ms']} ms (GET /api/v1/me/)")
-    return {"rps": result["rate_ok"], **lat}
+    cpu_ms = round(1000 * server_cpu / result["ok"], 2) if result["ok"] else None
+    c.log(
+        f"B1 Django floor c={concurrency}: {result['rate_ok']} req/s p99 {lat['p99_ms']} ms (GET /api/v1/me/); "
+        f"server CPU {100 * server_cpu / result['elapsed_s']:.1f}% = {cpu_ms} ms per request; "
+        f"loadgen CPU {result['loadgen_cpu_pct']}%"
+    )
+    return {"rps": result["rate_ok"], "server_cpu_ms_per_request": cpu_ms, **lat}
 
 
 def pgbench_run(fx: dict, *, clients: int) -> dict:
@@ -223,10 +231,11 @@ def main(argv: list[str] | None = None) -> int:
                     )
                 )
                 ceiling_runs.append(pgbench_run(fx, clients=clients))
-            floor = floor_run(fx, concurrency=level, duration=duration)
+            floor = floor_run(fx, concurrency=level, duration=duration, server=server)
             results["levels"][str(level)] = {
                 "django_floor_rps": floor["rps"],
                 "django_floor_p99_ms": floor["p99_ms"],
+                "django_floor_server_cpu_ms": floor["server_cpu_ms_per_request"],
                 "orders_per_s": c.median_of(http_runs, "orders_per_s"),
                 "p50_ms": c.median_of(http_runs, "p50_ms"),
                 "p99_ms": c.median_of(http_runs, "p99_ms"),
@@ -234,6 +243,7 @@ def main(argv: list[str] | None = None) -> int:
                 "ceiling_clients": clients,
                 "ceiling_latency_avg_ms": c.median_of(ceiling_runs, "latency_avg_ms"),
                 "server_cpu_pct": c.median_of(http_runs, "server_cpu_pct"),
+                "server_cpu_ms_per_order": c.median_of(http_runs, "server_cpu_ms_per_order"),
                 **c.cpu_note(http_runs),
                 "oversell_max": max(r["oversell"] for r in http_runs),
                 "runs": http_runs,
