@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
+from collections.abc import Collection
 from decimal import Decimal
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Max, Model, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from redis.exceptions import RedisError
 
 from catalog.models import Category, Product, ProductImage, Sku
 from catalog.search import query_terms, tsquery
+from shops.models import Shop, ShopMember
 
 ORDERINGS = {
     "price": ["price_min", "id"],
@@ -244,3 +247,66 @@ def provinces_with_products(limit: int = 12) -> list[dict]:
 def product_thumbnail(product: Product) -> ProductImage | None:
     images = list(product.images.all())
     return images[0] if images else None
+
+
+def skus_for_checkout(*, sku_ids: Collection[int], buyer_id: int) -> dict[int, Sku]:
+    """{id: SKU} for the SKUs that exist, each with its product, the product's shop and category and the
+    category's parent (full instances, as `select_related` gives them), and `buyer_is_member`: whether the
+    buyer works for the SKU's shop. One statement.
+
+    Checkout runs this on every order. The ORM spends ~0.9 ms of CPU compiling the same five-table
+    select_related query with its EXISTS each time (bench B1: the largest single cost of a checkout);
+    here the SQL is built once from the models' columns and the rows go straight to `from_db`.
+    """
+    ids = sorted(set(sku_ids))
+    if not ids:
+        return {}
+    select, models = _skus_for_checkout_sql()
+    placeholders = ", ".join(["%s"] * len(ids))
+    with connection.cursor() as cursor:
+        cursor.execute(f"{select} WHERE s.{_q(Sku._meta.pk.column)} IN ({placeholders})", [buyer_id, *ids])
+        rows = cursor.fetchall()
+    skus = {}
+    for row in rows:
+        sku, product, shop, category, parent = _instances_from_row(models, row)
+        category.parent = parent
+        product.shop, product.category = shop, category
+        sku.product = product
+        sku.buyer_is_member = bool(row[-1])
+        skus[sku.pk] = sku
+    return skus
+
+
+def _q(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+@functools.cache
+def _skus_for_checkout_sql() -> tuple[str, list[type[Model]]]:
+    models: list[type[Model]] = [Sku, Product, Shop, Category, Category]
+    aliases = ["s", "p", "sh", "c", "pc"]
+    columns = [f"{alias}.{_q(f.column)}" for model, alias in zip(models, aliases, strict=True)
+               for f in model._meta.concrete_fields]
+    member = (f"EXISTS (SELECT 1 FROM {_q(ShopMember._meta.db_table)} m "  # noqa: S608 (identifiers only)
+              f"WHERE m.{_q('user_id')} = %s AND m.{_q('shop_id')} = p.{_q('shop_id')})")
+    tables = (f"{_q(Sku._meta.db_table)} s "
+              f"JOIN {_q(Product._meta.db_table)} p ON p.{_q('id')} = s.{_q('product_id')} "
+              f"JOIN {_q(Shop._meta.db_table)} sh ON sh.{_q('id')} = p.{_q('shop_id')} "
+              f"JOIN {_q(Category._meta.db_table)} c ON c.{_q('id')} = p.{_q('category_id')} "
+              f"LEFT JOIN {_q(Category._meta.db_table)} pc ON pc.{_q('id')} = c.{_q('parent_id')}")
+    # Identifiers from the models' metadata only; every value is a parameter.
+    return f"SELECT {', '.join(columns)}, {member} FROM {tables}", models  # noqa: S608
+
+
+def _instances_from_row(models: list[type[Model]], row: tuple) -> list[Model | None]:
+    """One instance per model from consecutive columns of the row (None where a LEFT JOIN found none)."""
+    instances: list[Model | None] = []
+    start = 0
+    for model in models:
+        fields = model._meta.concrete_fields
+        values = row[start : start + len(fields)]
+        start += len(fields)
+        pk_value = values[fields.index(model._meta.pk)]
+        instances.append(None if pk_value is None else model.from_db(
+            connection.alias, [f.attname for f in fields], values))
+    return instances

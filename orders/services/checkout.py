@@ -17,13 +17,13 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, OperationalError, connection, transaction
-from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.errors import OutOfStock
 from catalog.models import Category, Sku
+from catalog.selectors import skus_for_checkout
 from catalog.services import stock_reserve
 from common.errors import ValidationFailed
 from common.money import quantize
@@ -34,7 +34,6 @@ from orders.services.cart import parse_quantity, parse_sku_id
 from orders.services.events import order_events_announce
 from payments.models import Payment
 from payments.services import AllocationSpec, payment_create, payment_pay_url
-from shops.models import ShopMember
 
 MAX_CHECKOUT_LINES = 100
 IDEMPOTENCY_WAIT = "10s"  # how long a request waits for its in-flight twin before a 409
@@ -178,9 +177,7 @@ def checkout_place(*, buyer, address: Any, items: Any = None, idempotency_key: s
         if len(wanted) > MAX_CHECKOUT_LINES:
             raise ValidationFailed(fields={"items": [_("At most %(n)d items.") % {"n": MAX_CHECKOUT_LINES}]})
 
-    own_shop = ShopMember.objects.filter(user=buyer, shop_id=OuterRef("product__shop_id"))
-    skus = {sku.pk: sku for sku in Sku.objects.select_related("product__shop", "product__category__parent")
-            .annotate(buyer_is_member=Exists(own_shop)).filter(pk__in=wanted)}
+    skus = skus_for_checkout(sku_ids=wanted, buyer_id=buyer.pk)
     for sku_id in sorted(wanted):
         sku = skus.get(sku_id)
         if sku is None:
