@@ -13,6 +13,13 @@ request does in sync code still runs on one thread (asgiref's ThreadSensitiveCon
 its thread-local database connection is opened and returned to the pool by that thread. Django starts a
 new thread for every request and another one to join it; here a finished request's thread serves the
 next one, as a threaded WSGI server's do.
+
+A keep-alive connection is closed after HTTP_KEEPALIVE_REQUESTS answers (nginx's `keepalive_requests`,
+which uvicorn lacks). uvicorn's workers share one listening socket and the first one to wake accepts every
+connection waiting: a few long-lived client connections (a proxy's upstream pool, bench B1's 8 buyers)
+often all land on one worker and stay there, leaving the other core idle (B1: one worker served 985 of
+986 checkouts in a run, the other 1). When a connection is closed, the client reconnects and the worker
+idling in accept() takes it, so the load spreads over the workers within a few seconds.
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ import contextlib
 from concurrent.futures import ThreadPoolExecutor
 
 from asgiref.sync import ThreadSensitiveContext, sync_to_async
+from django.conf import settings
 from django.core import signals
 from django.core.exceptions import RequestAborted
 from django.core.handlers.asgi import ASGIHandler, get_script_prefix
@@ -41,6 +49,7 @@ class SyncRequestASGIHandler(ASGIHandler):
         BaseHandler.__init__(self)
         self.load_middleware(is_async=False)
         self._idle_threads: list[ThreadPoolExecutor] = []
+        self._answered_on: dict[tuple, int] = {}  # answers so far per client connection (address, port)
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http":
@@ -75,11 +84,28 @@ class SyncRequestASGIHandler(ASGIHandler):
             response.close()
         return response
 
+    def keepalive_spent(self, scope: dict) -> bool:
+        """Counts this request on its connection; True when the connection should close after answering."""
+        client = scope.get("client")
+        if not client or settings.HTTP_KEEPALIVE_REQUESTS <= 0:
+            return False
+        key = (tuple(client), tuple(scope.get("server") or ()))
+        count = self._answered_on.get(key, 0) + 1
+        if count >= settings.HTTP_KEEPALIVE_REQUESTS:
+            self._answered_on.pop(key, None)
+            return True
+        if len(self._answered_on) >= 10_000:  # connections closed by their clients leave their counts here
+            self._answered_on.clear()
+        self._answered_on[key] = count
+        return False
+
     async def handle(self, scope, receive, send) -> None:
         try:
             body_file = await self.read_body(receive)
         except RequestAborted:
             return
+        if self.keepalive_spent(scope):
+            send = _closing_connection(send)
         answered: list[HttpResponseBase] = []
 
         async def process_request() -> None:
@@ -114,6 +140,17 @@ class SyncRequestASGIHandler(ASGIHandler):
         elif answered[0].streaming:
             await sync_to_async(answered[0].close, thread_sensitive=True)()
         body_file.close()
+
+
+def _closing_connection(send):
+    """Adds `Connection: close` to the answer: the server closes the connection once it is sent."""
+
+    async def send_closing(message) -> None:
+        if message["type"] == "http.response.start":
+            message = {**message, "headers": [*message.get("headers", []), (b"connection", b"close")]}
+        await send(message)
+
+    return send_closing
 
 
 def get_asgi_application() -> SyncRequestASGIHandler:

@@ -238,6 +238,9 @@ SERVE_MEDIA = env.bool("SERVE_MEDIA", default=True)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 MAX_REQUEST_BODY_BYTES = env.int("MAX_REQUEST_BODY_BYTES", default=12 * 1024 * 1024)
+# Answers per keep-alive connection before the server closes it (common/asgi.py: spreads long-lived
+# client connections over the uvicorn workers); 0 = no limit.
+HTTP_KEEPALIVE_REQUESTS = env.int("HTTP_KEEPALIVE_REQUESTS", default=20)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -71,7 +71,7 @@ def handler(settings):
     signals.request_finished.disconnect(finished)
 
 
-def _scope(path: str) -> dict:
+def _scope(path: str, client: tuple = ("127.0.0.1", 5000)) -> dict:
     return {
         "type": "http",
         "asgi": {"version": "3.0"},
@@ -83,12 +83,19 @@ def _scope(path: str) -> dict:
         "query_string": b"",
         "root_path": "",
         "headers": [(b"host", b"testserver")],
-        "client": ("127.0.0.1", 5000),
+        "client": client,
         "server": ("testserver", 80),
     }
 
 
-async def _call(app, path: str, *, disconnect_after: float | None = None) -> tuple[int | None, bytes]:
+async def _call(
+    app,
+    path: str,
+    *,
+    disconnect_after: float | None = None,
+    client: tuple = ("127.0.0.1", 5000),
+    headers: list | None = None,
+) -> tuple[int | None, bytes]:
     """Sends one GET; with disconnect_after, the client goes away that many seconds after its request."""
     messages: list[dict] = []
     sent_body = False
@@ -106,8 +113,11 @@ async def _call(app, path: str, *, disconnect_after: float | None = None) -> tup
     async def send(message):
         messages.append(message)
 
-    await app(_scope(path), receive, send)
-    status = next((m["status"] for m in messages if m["type"] == "http.response.start"), None)
+    await app(_scope(path, client), receive, send)
+    start = next((m for m in messages if m["type"] == "http.response.start"), None)
+    status = start["status"] if start else None
+    if headers is not None and start:
+        headers.extend(start["headers"])
     return status, b"".join(m.get("body", b"") for m in messages if m["type"] == "http.response.body")
 
 
@@ -162,3 +172,38 @@ def test_a_client_leaving_early_still_gets_its_requests_connection_returned_afte
     assert status is None
     assert seen["finished"][0] == seen["view"][0]
     assert seen["finished_at"][-1] >= seen["view_done"][0]
+
+
+def test_a_connection_is_asked_to_close_after_its_keepalive_quota_of_answers(handler, settings):
+    settings.HTTP_KEEPALIVE_REQUESTS = 3
+
+    async def answers(client, n):
+        closing = []
+        for _ in range(n):
+            headers: list = []
+            await _call(handler, "/query/", client=client, headers=headers)
+            closing.append((b"connection", b"close") in headers)
+        return closing
+
+    async def both():
+        return await answers(("127.0.0.1", 5000), 7), await answers(("127.0.0.1", 5001), 2)
+
+    first, other = asyncio.run(both())
+
+    # the 3rd and 6th answers on one connection close it (its client reconnects, maybe to another worker)
+    assert first == [False, False, True, False, False, True, False]
+    assert other == [False, False]
+
+
+def test_no_keepalive_quota_when_it_is_zero(handler, settings):
+    settings.HTTP_KEEPALIVE_REQUESTS = 0
+
+    async def answers():
+        closing = []
+        for _ in range(5):
+            headers: list = []
+            await _call(handler, "/query/", headers=headers)
+            closing.append((b"connection", b"close") in headers)
+        return closing
+
+    assert asyncio.run(answers()) == [False] * 5

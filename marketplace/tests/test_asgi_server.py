@@ -69,3 +69,19 @@ def test_real_server_runs_the_whole_middleware_chain_on_api_and_form_requests(as
     with pytest.raises(urllib.error.HTTPError) as excinfo:
         urllib.request.urlopen(post, timeout=10)
     assert excinfo.value.code == 403
+
+
+def test_real_server_closes_a_keepalive_connection_after_its_quota_of_answers(asgi_server, settings):
+    import http.client
+
+    user = UserFactory(username="keepalive")
+    headers = {"Authorization": f"Token {token_for(user)}"}
+    connection = http.client.HTTPConnection("127.0.0.1", asgi_server.port, timeout=10)
+    closing = []
+    for _ in range(settings.HTTP_KEEPALIVE_REQUESTS):
+        connection.request("GET", "/api/v1/me/", headers=headers)
+        response = connection.getresponse()
+        response.read()
+        closing.append(response.will_close)
+    connection.close()
+    assert closing == [False] * (settings.HTTP_KEEPALIVE_REQUESTS - 1) + [True]
