@@ -20,6 +20,21 @@ import sys
 if os.environ.get("BENCH_SWITCH_INTERVAL"):
     sys.setswitchinterval(float(os.environ["BENCH_SWITCH_INTERVAL"]))
 
+# An experiment knob (bench/RESULTS.md): log the garbage collector's pauses of 10 ms and more.
+if os.environ.get("BENCH_GC_LOG"):
+    import gc
+    import time
+
+    _gc_started = [0.0]
+
+    def _gc_log(phase, info):
+        if phase == "start":
+            _gc_started[0] = time.perf_counter()
+        elif (ms := 1000 * (time.perf_counter() - _gc_started[0])) >= 10:
+            print(f"gc pause: generation {info['generation']}, {ms:.0f} ms, {info['collected']} collected", flush=True)
+
+    gc.callbacks.append(_gc_log)
+
 from marketplace.asgi import application as marketplace_application
 
 _BODY = json.dumps(

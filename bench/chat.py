@@ -184,7 +184,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--env", action="append", default=[], metavar="KEY=VALUE")
     parser.add_argument("--tag", default="", help="write bench/out/chat_<tag>.json (experiments) instead")
     parser.add_argument("--strict", action="store_true")
+    parser.add_argument(
+        "--parts", default="pairs,group", help="what to run (experiments): pairs, group or both (default)"
+    )
     args = parser.parse_args(argv)
+    parts = set(args.parts.split(","))
     pairs = args.pairs or (200 if args.quick else 1000)
     rate = args.rate or DEFAULT_RATE
     group = args.group or (200 if args.quick else 1000)
@@ -210,6 +214,8 @@ def main(argv: list[str] | None = None) -> int:
     with c.Server(db=DB, workers=args.workers, env=env) as server:
         app_pairs, bare_pairs, app_group, bare_group = [], [], [], []
         for i in range(runs):
+            if "pairs" not in parts:
+                break
             app_pairs.append(
                 ws_run(
                     fx["rooms"],
@@ -230,6 +236,9 @@ def main(argv: list[str] | None = None) -> int:
                     label=f"B3 pairs bare {i + 1}/{runs}",
                 )
             )
+        for i in range(runs):
+            if "group" not in parts:
+                break
             app_group.append(
                 ws_run(
                     [fx["group_room"]],

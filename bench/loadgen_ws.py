@@ -52,6 +52,7 @@ async def main(spec: dict) -> dict:
     received: dict[str, int] = {}
     peer_latencies: list[float] = []
     echo_latencies: list[float] = []
+    slowest: dict[str, float] = {}  # client_id -> its last delivery's latency
     frames: dict[str, int] = {}
     errors: list[str] = []
     closed: list[int] = []
@@ -76,7 +77,9 @@ async def main(spec: dict) -> dict:
                     if t0 is None:
                         continue
                     received[cid] = received.get(cid, 0) + 1
-                    (echo_latencies if sender_of.get(cid) == sid else peer_latencies).append(time.perf_counter() - t0)
+                    latency = time.perf_counter() - t0
+                    (echo_latencies if sender_of.get(cid) == sid else peer_latencies).append(latency)
+                    slowest[cid] = max(slowest.get(cid, 0.0), latency)
                 elif kind == "error" and len(errors) < 20:
                     errors.append(json.dumps(frame, ensure_ascii=False)[:200])
         except Exception as exc:
@@ -223,6 +226,11 @@ async def main(spec: dict) -> dict:
         "delivery_rate": round(deliveries / delivered_at, 1) if delivered_at else 0.0,
         "peer_latencies": peer_latencies,
         "echo_latencies": echo_latencies,
+        # the five messages whose last delivery took longest: (message number in the run, ms)
+        "slowest_messages": [
+            (int(cid.rsplit("-", 1)[1]), round(1000 * t, 1))
+            for cid, t in sorted(slowest.items(), key=lambda kv: -kv[1])[:5]
+        ],
         "frames": frames,
         "errors": errors,
         "sockets_closed_early": closed_early,

@@ -24,7 +24,7 @@ from chat.groups import conversation_group, shop_group, user_group
 from chat.selectors import chat_unread_state, chat_unread_totals, member_shop_id
 from chat.services import conversation_mark_read, message_send
 from common.errors import DomainError, NotFound, RateLimited, ValidationFailed
-from common.ws import UserSocketsMixin
+from common.ws import InLoopDispatchMixin, UserSocketsMixin
 
 MAX_FRAME_BYTES = 64 * 1024
 CLOSE_UNAUTHENTICATED = 4401
@@ -144,7 +144,7 @@ class _ChatSocketMixin:
         await self.send_json(self.unread_frame(conversation or None))
 
 
-class _SizeLimitedJsonConsumer(AsyncJsonWebsocketConsumer):
+class _SizeLimitedJsonConsumer(InLoopDispatchMixin, AsyncJsonWebsocketConsumer):
     closed_by_server = False
 
     async def websocket_receive(self, message):

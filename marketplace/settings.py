@@ -143,7 +143,8 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            # channels-redis's RedisChannelLayer with one reader per process (common/channel_layer.py).
+            "BACKEND": "common.channel_layer.SharedReaderRedisChannelLayer",
             "CONFIG": {
                 # redis-py 8's 5 s socket timeout races channels-redis's 5 s blocking read
                 # (channels_redis#422): idle sockets would die with 1011.

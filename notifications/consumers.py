@@ -1,12 +1,12 @@
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from common.ws import UserSocketsMixin
+from common.ws import InLoopDispatchMixin, UserSocketsMixin
 from notifications.groups import user_group
 from notifications.selectors import unread_count
 
 
-class NotificationConsumer(UserSocketsMixin, AsyncJsonWebsocketConsumer):
+class NotificationConsumer(InLoopDispatchMixin, UserSocketsMixin, AsyncJsonWebsocketConsumer):
     """/ws/notifications/: pushes {"type": "notification", "notification": {...}, "unread": n}."""
 
     async def connect(self):

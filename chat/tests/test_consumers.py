@@ -156,6 +156,40 @@ def test_one_message_costs_one_count_query_however_many_of_the_shops_people_list
         assert frame["conversation"]["unread"] == 2 and frame["conversation"]["last_message"]["text"] == "在吗？"
 
 
+def test_events_reach_their_handlers_without_a_hop_to_the_database_thread(parties, monkeypatch):
+    """Channels' dispatch runs close_old_connections in the one thread-sensitive thread before every
+    event; in a 1,000-member conversation that was 1,000 hops in a row per message (bench B3)."""
+    import channels.consumer
+
+    conversation, buyer, staff, _product = parties
+    hops = []
+
+    async def counted_close_old_connections():
+        hops.append(1)
+
+    monkeypatch.setattr(channels.consumer, "aclose_old_connections", counted_close_old_connections)
+
+    async def run():
+        sockets = [communicator(conversation.pk, u) for u in (buyer, staff, staff)]
+        for ws in sockets:
+            await ws.connect()
+        inbox = inbox_communicator(staff)
+        await inbox.connect()
+        await frame_of(inbox, "unread")
+        hops.clear()  # connecting is not what this is about
+        await sockets[0].send_json_to({"type": "message", "text": "你好", "client_id": "c-hop"})
+        got = [await frame_of(ws, "message") for ws in sockets]
+        row = await frame_of(inbox, "unread")
+        for ws in (*sockets, inbox):
+            await ws.disconnect()
+        return got, row
+
+    got, row = async_to_sync(run)()
+    assert [frame["message"]["text"] for frame in got] == ["你好"] * 3
+    assert row["conversation"]["id"] == conversation.pk
+    assert hops == []
+
+
 def test_the_conversation_page_gets_badge_frames_only_when_they_change_and_never_for_a_message_on_screen(parties):
     conversation, buyer, staff, product = parties
     other, _ = conversation_start(buyer=UserFactory(), shop=product.shop)
