@@ -29,7 +29,7 @@ from common.errors import ValidationFailed
 from common.money import quantize
 from common.text import clean_text
 from orders.errors import IdempotencyKeyInFlight, IdempotencyKeyReused
-from orders.models import CartItem, IdempotencyKey, Order, OrderEvent, OrderLine
+from orders.models import Cart, CartItem, IdempotencyKey, Order, OrderEvent, OrderLine
 from orders.services.cart import parse_quantity, parse_sku_id
 from orders.services.events import order_events_announce
 from payments.models import Payment
@@ -148,6 +148,18 @@ def _idempotency_claim(*, user, key: str, request_hash: str) -> IdempotencyKey:
     return existing
 
 
+def _cart_lines_remove(*, user_id: int, sku_ids: list[int]) -> None:
+    """What was bought leaves the buyer's cart (the other lines stay). One plain statement: the ORM spent
+    ~0.4 ms of CPU compiling this join DELETE on every checkout (bench B1); nothing listens to cart-line
+    deletes (the ORM took its fast path too)."""
+    q = connection.ops.quote_name
+    placeholders = ", ".join(["%s"] * len(sku_ids))
+    carts = f"SELECT {q('id')} FROM {q(Cart._meta.db_table)} WHERE {q('user_id')} = %s"  # noqa: S608 (identifiers)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {q(CartItem._meta.db_table)} WHERE {q('cart_id')} IN ({carts}) "  # noqa: S608
+                       f"AND {q('sku_id')} IN ({placeholders})", [user_id, *sku_ids])
+
+
 @transaction.atomic(durable=True)
 def checkout_place(*, buyer, address: Any, items: Any = None, idempotency_key: str | None = None,
                    request_hash: str = "", present: Callable[[CheckoutResult], dict] | None = None,
@@ -223,7 +235,7 @@ def checkout_place(*, buyer, address: Any, items: Any = None, idempotency_key: s
                    data={"payment": payment.pk, "total": f"{order.total:.2f}"})
         for order in orders
     ]))
-    CartItem.objects.filter(cart__user=buyer, sku_id__in=list(wanted)).delete()
+    _cart_lines_remove(user_id=buyer.pk, sku_ids=sorted(wanted))
 
     lines_by_order: dict[int, list[OrderLine]] = defaultdict(list)
     for line in lines:

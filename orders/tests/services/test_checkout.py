@@ -162,3 +162,19 @@ def test_a_sold_out_sku_is_refused_before_anything_is_written():
 
     assert caught.value.details == {"sku": sku.pk, "available": 0}
     assert not Order.objects.exists() and not Payment.objects.exists()
+
+
+def test_buy_now_takes_the_bought_sku_out_of_the_cart_and_leaves_the_rest():
+    # given two buyers with the same SKU in their carts, and another SKU in the first one's
+    buyer, other = UserFactory(), UserFactory()
+    bought, kept = SkuFactory(stock=5), SkuFactory(stock=5)
+    cart_item_add(user=buyer, sku_id=bought.pk, quantity=2)
+    cart_item_add(user=buyer, sku_id=kept.pk, quantity=1)
+    cart_item_add(user=other, sku_id=bought.pk, quantity=1)
+
+    # when the first buys it now
+    checkout_place(buyer=buyer, address=ADDRESS, items=[{"sku": bought.pk, "quantity": 1}])
+
+    # then only that line of that cart is gone
+    assert list(CartItem.objects.filter(cart__user=buyer).values_list("sku_id", flat=True)) == [kept.pk]
+    assert list(CartItem.objects.filter(cart__user=other).values_list("sku_id", flat=True)) == [bought.pk]
