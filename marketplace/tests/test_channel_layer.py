@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import uuid
 
 from django.conf import settings
@@ -59,6 +60,30 @@ def test_every_consumer_of_a_big_group_gets_every_message_in_order_while_all_kee
     got, readers = asyncio.run(run())
     assert readers == 1
     assert all(seen == list(range(messages)) for seen in got.values())
+
+
+def test_a_burst_bigger_than_a_channels_capacity_reaches_a_process_with_many_sockets():
+    """channels-redis queues all the process-local channels of a process in one Redis key and checks
+    the capacity there: with the plain capacity (1,500) a burst to a busy process was dropped silently."""
+    sockets, each = 4, 600  # 2,400 events queued for one process
+
+    async def run():
+        layer = new_layer()
+        names = [await layer.new_channel() for _ in range(sockets)]
+        for i, name in enumerate(names):
+            await layer.group_add(f"conversation-{i}", name)
+        for n in range(each):
+            for i in range(sockets):
+                await layer.group_send(f"conversation-{i}", {"type": "chat.message", "n": n})
+        got = {name: [] for name in names}
+        for name in names:
+            with contextlib.suppress(TimeoutError):
+                while len(got[name]) < each:
+                    got[name].append((await asyncio.wait_for(layer.receive(name), 2))["n"])
+        await layer.flush()
+        return got
+
+    assert all(seen == list(range(each)) for seen in asyncio.run(run()).values())
 
 
 def test_a_message_sent_before_the_first_receive_waits_for_it():
