@@ -1,8 +1,8 @@
 """B3 chat: delivery latency and messages/s over the real `/ws/chat/<id>/` consumers on uvicorn.
 
 - pairs: 2,000 connected clients in 1,000 buyer–seller conversations, messages at `--rate` per second in
-  total (the issue asks 1,000/s; this 2-core machine holds about 40–60/s with this app at p99 < 50 ms,
-  so the default is scaled down to 40/s — see RESULTS.md; `--rate 1000` runs the issue's load),
+  total (the issue asks 1,000/s; this 2-core machine holds about 100–200/s with this app at p99 < 50 ms,
+  so the default is scaled down to 100/s — see RESULTS.md; `--rate 1000` runs the issue's load),
   each message sent by one side; latency is measured to the OTHER side (and to the sender's own echo);
 - group: one conversation with 1,000 sockets (the buyer and 999 staff of one shop, each a member of the
   conversation's channel-layer group), at `--group-rate` messages/s.
@@ -26,14 +26,14 @@ from bench import common as c
 DB = "bench_chat"
 PAIR_P99_MS = 50.0
 GROUP_P99_MS = 250.0
-# Default rates: what this 2-core machine holds with this app (bench/RESULTS.md, rate sweep of
-# 2026-11-21: 40 msg/s p99 19 ms, 60 p99 87 ms, 100 p99 493 ms, 150 p50 3.2 s), scaled down from the
-# issue's 1,000 msg/s, which it cannot hold. --rate 1000 runs the issue's load.
-DEFAULT_RATE = 40.0
+# Default rates: what this 2-core machine holds with this app (bench/RESULTS.md, rate sweep of the third
+# session, 2026-11-21, full size: 40 msg/s p99 10 ms, 100 p99 11–14 ms, 200 p99 79 ms, 400 saturated at
+# p50 8.7 s), scaled down from the issue's 1,000 msg/s, which it cannot hold. --rate 1000 runs it.
+DEFAULT_RATE = 100.0
 DEFAULT_GROUP_RATE = 1.0
-# The app's own channel layer (RedisChannelLayer). RedisPubSubChannelLayer (bench/settings_pubsub.py,
-# `--env DJANGO_SETTINGS_MODULE=bench.settings_pubsub`) has a lower 1:1 p99 here (29 vs 87 ms at 60 msg/s)
-# but PUBLISH is fire-and-forget and it lost deliveries in the 1,000-member group once (RESULTS.md).
+# The app's own channel layer (common/channel_layer.py: channels-redis's RedisChannelLayer, one reader per
+# process). RedisPubSubChannelLayer (bench/settings_pubsub.py, `--env DJANGO_SETTINGS_MODULE=bench.settings_pubsub`)
+# was tried in the second session: PUBLISH is fire-and-forget and it lost deliveries in the group (RESULTS.md).
 SERVER_ENV = {"DB_POOL": "1", "DB_POOL_MIN": "2", "DB_POOL_MAX": "4", "DB_POOL_TIMEOUT": "60", "CELERY_EAGER": "0"}
 
 
