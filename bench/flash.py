@@ -19,6 +19,7 @@ import subprocess
 import sys
 
 from bench import common as c
+from bench import flash_replay
 
 DB = "bench_flash"
 STOCK = 10_000
@@ -200,6 +201,10 @@ def main(argv: list[str] | None = None) -> int:
     runs = 1 if args.quick and args.runs == 3 else args.runs
 
     fx = setup(max(levels))
+    replay_script = c.OUT / "flash_checkout_replay.sql"
+    replay_statements = flash_replay.script_write(
+        DB, sku=fx["ceiling_sku"], token=fx["tokens"][0], path=replay_script
+    )
     c.redis_flush()
     env = dict(BEFORE_ENV if args.before else SERVER_ENV, **dict(kv.split("=", 1) for kv in args.env))
     free = c.connections_free()
@@ -232,7 +237,10 @@ def main(argv: list[str] | None = None) -> int:
                 )
                 ceiling_runs.append(pgbench_run(fx, clients=clients))
             floor = floor_run(fx, concurrency=level, duration=duration, server=server)
+            replay = flash_replay.replay_run(DB, script=replay_script, clients=clients, seconds=min(duration, 10.0))
             results["levels"][str(level)] = {
+                "checkout_replay_tps": replay["tps"],
+                "checkout_replay_statements": replay_statements,
                 "django_floor_rps": floor["rps"],
                 "django_floor_p99_ms": floor["p99_ms"],
                 "django_floor_server_cpu_ms": floor["server_cpu_ms_per_request"],
@@ -317,7 +325,10 @@ def main(argv: list[str] | None = None) -> int:
             (r_ceiling or 0) >= TARGET_CEILING_RATIO,
             note=f"(Django floor, GET /api/v1/me/ with 1 query: {lv[low]['django_floor_rps']} req/s = "
             f"{c.ratio(lv[low]['django_floor_rps'], lv[low]['ceiling_tps'])}× pgbench; checkout ÷ floor "
-            f"{c.ratio(lv[low]['orders_per_s'], lv[low]['django_floor_rps'])})",
+            f"{c.ratio(lv[low]['orders_per_s'], lv[low]['django_floor_rps'])}; PostgreSQL alone replaying the "
+            f"checkout's {lv[low]['checkout_replay_statements']} statements, no Python, rolled back: "
+            f"{lv[low]['checkout_replay_tps']} tps = "
+            f"{c.ratio(lv[low]['checkout_replay_tps'], lv[low]['ceiling_tps'])}× pgbench)",
         ),
     )
     checks.insert(
