@@ -247,6 +247,8 @@ MAX_REQUEST_BODY_BYTES = env.int("MAX_REQUEST_BODY_BYTES", default=12 * 1024 * 1
 # Answers per keep-alive connection before the server closes it (common/asgi.py: spreads long-lived
 # client connections over the uvicorn workers); 0 = no limit.
 HTTP_KEEPALIVE_REQUESTS = env.int("HTTP_KEEPALIVE_REQUESTS", default=20)
+# Requests whose sync part (middleware, view) runs at once per server process (common/asgi.py).
+HTTP_SYNC_REQUESTS = env.int("HTTP_SYNC_REQUESTS", default=8)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -156,6 +156,20 @@ def test_requests_at_the_same_time_run_on_separate_threads(handler):
     assert time.monotonic() - started < 0.55  # two 0.3 s views at once, not one after the other
 
 
+def test_beyond_the_sync_request_limit_requests_wait_on_the_event_loop(handler, settings):
+    settings.HTTP_SYNC_REQUESTS = 2
+
+    async def three():
+        return await asyncio.gather(*(_call(handler, "/slow/") for _ in range(3)))
+
+    started = time.monotonic()
+    answers = asyncio.run(three())
+    took = time.monotonic() - started
+
+    assert answers == [(200, b"late")] * 3
+    assert 0.55 < took < 0.85  # two 0.3 s views at once, then the third
+
+
 @pytest.mark.filterwarnings("ignore:StreamingHttpResponse must consume synchronous iterators")
 def test_a_streamed_answer_is_sent_whole_and_then_closed_on_the_requests_thread(handler):
     status, body = asyncio.run(_call(handler, "/streamed/"))
