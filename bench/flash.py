@@ -52,7 +52,12 @@ def setup(max_buyers: int) -> dict:
 
 
 def stock_set(sku: int, stock: int) -> None:
+    """Sets the stock, then vacuums the SKU table: each run starts from the same table. A run's 10,000s of
+    updates of one stock row leave dead row versions that every later UPDATE of that row walks, and this
+    machine's PostgreSQL runs with autovacuum = off (in production autovacuum does this); without it the
+    128-buyer rate fell to 0.3× the 8-buyer rate, run after run."""
     c.psql(f"UPDATE catalog_sku SET stock = {stock} WHERE id = {sku}", db=DB)
+    c.psql("VACUUM ANALYZE catalog_sku", db=DB)
 
 
 def sold_state(sku: int) -> tuple[int, int, int]:
@@ -222,11 +227,6 @@ def main(argv: list[str] | None = None) -> int:
         for level in levels:
             http_runs, ceiling_runs = [], []
             clients = min(level, free)
-            # Each level starts from a vacuumed SKU table: the previous level's 10,000s of updates of one
-            # stock row (and the pgbench ceiling's) leave dead row versions that every later UPDATE of the
-            # hot row walks. This machine's PostgreSQL runs with autovacuum = off; in production autovacuum
-            # does this (the 128-buyer rate fell to 0.3× the 8-buyer rate without it).
-            c.psql("VACUUM ANALYZE catalog_sku", db=DB)
             for i in range(runs):
                 http_runs.append(
                     http_run(
