@@ -148,31 +148,7 @@ def http_run(paths: list[str], *, concurrency: int, duration: float, label: str)
 
 
 def pgbench_s(*, clients: int, duration: float) -> dict:
-    out = subprocess.run(
-        [
-            "pgbench",
-            "-h",
-            c.PG_HOST,
-            "-p",
-            c.PG_PORT,
-            "-U",
-            c.PG_USER,
-            "-n",
-            "-S",
-            "-M",
-            "prepared",
-            "-c",
-            str(clients),
-            "-j",
-            str(min(clients, 2)),
-            "-T",
-            str(int(max(duration, 1))),
-            c.PGBENCH_DB,
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    out = c.pgbench(c.PGBENCH_DB, "-S", "-T", str(int(max(duration, 1))), clients=clients)
     tps = float(re.search(r"tps = ([\d.]+) \(without initial", out).group(1))
     latency = float(re.search(r"latency average = ([\d.]+) ms", out).group(1))
     return {"rps": round(tps, 1), "latency_avg_ms": latency}

@@ -97,6 +97,13 @@ def psql(sql: str, *, db: str = "postgres", capture: bool = True) -> str:
     return (result.stdout or "").strip()
 
 
+def pgbench(db: str, *args: str, clients: int) -> str:
+    """Runs pgbench (prepared statements, no vacuum, `clients` connections on ≤ 2 threads); its stdout."""
+    cmd = ["pgbench", "-h", PG_HOST, "-p", PG_PORT, "-U", PG_USER, "-n", "-M", "prepared"]
+    cmd += ["-c", str(clients), "-j", str(min(clients, 2)), *args, db]
+    return subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+
+
 def db_recreate(name: str) -> None:
     """Drops and creates one of the benchmarks' own databases (never another one)."""
     if not name.startswith("bench_"):

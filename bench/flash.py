@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import re
-import subprocess
 import sys
 
 from bench import common as c
@@ -149,30 +148,16 @@ def pgbench_run(fx: dict, *, clients: int) -> dict:
     stock_set(fx["ceiling_sku"], STOCK)
     before = int(c.psql("SELECT count(*) FROM bench_ceiling_order", db=DB))
     per_client = STOCK // clients
-    cmd = [
-        "pgbench",
-        "-h",
-        c.PG_HOST,
-        "-p",
-        c.PG_PORT,
-        "-U",
-        c.PG_USER,
-        "-n",
-        "-M",
-        "prepared",
-        "-c",
-        str(clients),
-        "-j",
-        str(min(clients, 2)),
+    out = c.pgbench(
+        DB,
         "-t",
         str(per_client),
         "-D",
         f"sku={fx['ceiling_sku']}",
         "-f",
         str(c.BENCH / "sql" / "flash_ceiling.sql"),
-        DB,
-    ]
-    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+        clients=clients,
+    )
     tps = float(re.search(r"tps = ([\d.]+) \(without initial", out).group(1))
     latency = float(re.search(r"latency average = ([\d.]+) ms", out).group(1))
     left = int(c.psql(f"SELECT stock FROM catalog_sku WHERE id = {fx['ceiling_sku']}", db=DB))

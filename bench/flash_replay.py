@@ -12,7 +12,6 @@ work, whatever the application does.
 from __future__ import annotations
 
 import re
-import subprocess
 import uuid
 from pathlib import Path
 
@@ -71,32 +70,7 @@ def script_write(db: str, *, sku: int, token: str, path: Path) -> int:
 
 
 def replay_run(db: str, *, script: Path, clients: int, seconds: float) -> dict:
-    out = subprocess.run(
-        [
-            "pgbench",
-            "-h",
-            c.PG_HOST,
-            "-p",
-            c.PG_PORT,
-            "-U",
-            c.PG_USER,
-            "-n",
-            "-M",
-            "prepared",
-            "-c",
-            str(clients),
-            "-j",
-            str(min(clients, 2)),
-            "-T",
-            str(max(1, round(seconds))),
-            "-f",
-            str(script),
-            db,
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    out = c.pgbench(db, "-T", str(max(1, round(seconds))), "-f", str(script), clients=clients)
     tps = float(re.search(r"tps = ([\d.]+) \(without initial", out).group(1))
     failed = re.search(r"number of failed transactions: (\d+)", out)
     c.log(f"pgbench replaying the checkout c={clients}: {tps:.0f} tps")
