@@ -86,16 +86,17 @@ def test_a_burst_bigger_than_a_channels_capacity_reaches_a_process_with_many_soc
     assert all(seen == list(range(each)) for seen in asyncio.run(run()).values())
 
 
-def test_a_message_sent_before_the_first_receive_waits_for_it():
-    async def run():
-        layer = new_layer()
-        name = await layer.new_channel()
-        await layer.send(name, {"type": "hello"})
-        event = await asyncio.wait_for(layer.receive(name), 5)
-        await layer.flush()
-        return event
+async def sent_then_received(layer: SharedReaderRedisChannelLayer, event: dict) -> dict:
+    """Sends `event` to a new channel before anyone receives on it, then receives it (and cleans up)."""
+    name = await layer.new_channel()
+    await layer.send(name, event)
+    received = await asyncio.wait_for(layer.receive(name), 5)
+    await layer.flush()
+    return received
 
-    assert asyncio.run(run()) == {"type": "hello"}
+
+def test_a_message_sent_before_the_first_receive_waits_for_it():
+    assert asyncio.run(sent_then_received(new_layer(), {"type": "hello"})) == {"type": "hello"}
 
 
 def test_a_stopped_consumer_loses_its_buffer_and_gets_nothing_buffered_after():
@@ -165,11 +166,5 @@ def test_the_reader_ends_with_its_event_loop():
     loop.close()
     assert reader.done()  # ...not its loop
 
-    async def again():  # a new loop (the next test's) gets a reader of its own
-        name = await layer.new_channel()
-        await layer.send(name, {"type": "again"})
-        event = await asyncio.wait_for(layer.receive(name), 5)
-        await layer.flush()
-        return event
-
-    assert asyncio.run(again()) == {"type": "again"}
+    # a new loop (the next test's) gets a reader of its own
+    assert asyncio.run(sent_then_received(layer, {"type": "again"})) == {"type": "again"}

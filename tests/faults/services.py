@@ -11,6 +11,8 @@ import socket
 import subprocess
 import time
 
+from conftest import wait_until
+
 REDIS_START = ["redis-server", "--daemonize", "yes", "--bind", "127.0.0.1", "--port", "6379", "--save", "",
                "--appendonly", "no"]
 
@@ -42,25 +44,16 @@ def postgres_answers() -> bool:
         return False
 
 
-def _wait(check, what: str, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"{what} did not come back within {timeout} s")
-
-
 def redis_stop() -> None:
     subprocess.run(["redis-cli", "-h", "127.0.0.1", "-p", "6379", "shutdown", "nosave"], capture_output=True,
                    timeout=10)
-    _wait(lambda: not _port_open(6379), "Redis stopping", 20)
+    wait_until(lambda: not _port_open(6379), 20, "Redis stopping")
 
 
 def redis_start() -> None:
     if not redis_answers():
         subprocess.run(REDIS_START, check=True, timeout=20, capture_output=True)
-    _wait(redis_answers, "Redis")
+    wait_until(redis_answers, 60, "Redis to come back")
 
 
 def postgres_restart() -> None:
@@ -74,7 +67,7 @@ def postgres_start() -> None:
     if not postgres_answers():
         with contextlib.suppress(subprocess.CalledProcessError):
             _pg_ctl("start")
-    _wait(postgres_answers, "PostgreSQL")
+    wait_until(postgres_answers, 60, "PostgreSQL to come back")
 
 
 def ensure_services_up() -> None:
