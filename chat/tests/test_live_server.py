@@ -10,6 +10,7 @@ import uuid
 
 import pytest
 import websockets
+import websockets.exceptions  # a submodule: not an attribute until imported (websockets 14+)
 
 from accounts.tests.factories import UserFactory, token_for
 from chat.models import Message

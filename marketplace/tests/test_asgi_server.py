@@ -7,6 +7,7 @@ import urllib.request
 
 import pytest
 import websockets
+import websockets.exceptions  # a submodule: not an attribute until imported (websockets 14+)
 
 from accounts.tests.factories import UserFactory, token_for
 

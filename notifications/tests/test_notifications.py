@@ -3,6 +3,7 @@ import json
 
 import pytest
 import websockets
+import websockets.exceptions  # a submodule: not an attribute until imported (websockets 14+)
 from django.core import mail
 
 from accounts.tests.factories import UserFactory, token_for
