@@ -37,6 +37,12 @@ if os.environ.get("BENCH_GC_LOG"):
 
 from marketplace.asgi import application as marketplace_application
 
+# An experiment knob (bench/RESULTS.md): the garbage collector's thresholds, e.g. "700,10,10" (Python's).
+if os.environ.get("BENCH_GC_THRESHOLD"):
+    import gc
+
+    gc.set_threshold(*(int(x) for x in os.environ["BENCH_GC_THRESHOLD"].split(",")))
+
 _BODY = json.dumps(
     {
         "count": 1,

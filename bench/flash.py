@@ -51,12 +51,15 @@ def setup(max_buyers: int) -> dict:
 
 
 def stock_set(sku: int, stock: int) -> None:
-    """Sets the stock, then vacuums the SKU table: each run starts from the same table. A run's 10,000s of
-    updates of one stock row leave dead row versions that every later UPDATE of that row walks, and this
-    machine's PostgreSQL runs with autovacuum = off (in production autovacuum does this); without it the
-    128-buyer rate fell to 0.3× the 8-buyer rate, run after run."""
+    """Sets the stock, then VACUUM ANALYZEs the database: each run starts from current statistics and no
+    dead rows, as autovacuum would give it — this machine's PostgreSQL runs with autovacuum = off.
+    Without it (RESULTS.md): the hot stock row's 10,000s of dead versions were walked by every later
+    UPDATE of it; and the orders and payments tables were never analyzed after they were created empty,
+    so the foreign-key checks of every INSERT into them (planned once per pooled connection) kept
+    seq-scanning them: 4 scans per checkout over every order placed so far, the cost rising run after run
+    (the 128-buyer runs, which come last, measured 0.64× the 8-buyer rate)."""
     c.psql(f"UPDATE catalog_sku SET stock = {stock} WHERE id = {sku}", db=DB)
-    c.psql("VACUUM ANALYZE catalog_sku", db=DB)
+    c.psql("VACUUM ANALYZE", db=DB)
 
 
 def sold_state(sku: int) -> tuple[int, int, int]:
@@ -209,6 +212,11 @@ def main(argv: list[str] | None = None) -> int:
     }
     checks: list[c.Check] = []
     with c.Server(db=DB, workers=args.workers, env=env) as server:
+        # Not measured: a shop's tables are not empty, and the first run should not be the one that fills
+        # them (the statistics every later run plans with are taken by stock_set after this).
+        http_run(
+            fx, concurrency=min(levels), duration=3.0, stock=STOCK, label="B1 warm-up (not measured)", server=server
+        )
         for level in levels:
             http_runs, ceiling_runs = [], []
             clients = min(level, free)
