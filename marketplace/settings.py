@@ -127,7 +127,7 @@ else:
     if env.bool("DB_PREPARED_STATEMENTS", default=True):
         # Parameters bound by the server, and a statement run 5 times on a connection prepared there
         # (psycopg's prepare_threshold), so PostgreSQL stops parsing and planning it every time: a
-        # buy-now checkout cost PostgreSQL 3.4–3.6 ms of CPU before, 1.7–2.2 ms after (bench B1). Django
+        # buy-now checkout cost PostgreSQL 3.1–3.6 ms of CPU before, 1.7–2.2 ms after (bench B1). Django
         # leaves both off by default; set DB_PREPARED_STATEMENTS=0 behind a pooler that cannot keep
         # prepared statements (PgBouncer in transaction mode before 1.21).
         _db.setdefault("OPTIONS", {}).update({"server_side_binding": True, "prepare_threshold": 5})

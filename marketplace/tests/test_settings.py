@@ -101,3 +101,20 @@ def test_every_beat_entry_names_a_registered_task():
     names = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert names <= set(app.tasks), names - set(app.tasks)
     assert "chat.tasks.chat_offline_notices_task" in names  # the offline e-mail is a sweep now
+
+
+@pytest.mark.django_db
+def test_postgresql_prepares_a_statement_run_more_than_five_times():
+    """DB_PREPARED_STATEMENTS (on by default): parameters are bound by the server, and a statement run more
+    than prepare_threshold (5) times on a connection is prepared there, not parsed and planned each time."""
+    from django.db import connection
+
+    from accounts.models import User
+
+    for _ in range(7):
+        assert not User.objects.filter(username="prepared-statement-probe").exists()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    # Server-side binding: the value travels apart from the statement ("… = $2"), and the statement is kept.
+    assert any('FROM "accounts_user" WHERE "accounts_user"."username" = $' in s for s in prepared), prepared
