@@ -107,9 +107,7 @@ class SharedReaderRedisChannelLayer(RedisChannelLayer):
                 for channel in channels if isinstance(channels, list) else (channels,):
                     if channel not in self._stopped:
                         self.receive_buffer[channel].put_nowait(message)
-        except asyncio.CancelledError:
-            raise
-        except Exception as error:
+        except Exception as error:  # (cancelling the reader is a BaseException: it passes through)
             logger.warning("reading the channel layer failed; %d consumers get the error", len(self._waiting))
             failed = _ReadFailed(error)
             for channel in list(self._waiting):

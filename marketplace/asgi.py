@@ -29,6 +29,9 @@ application = ProtocolTypeRouter(
 # collection walks every live object — with 2,000 sockets open that paused the process for 150–260 ms,
 # several times a minute, and found almost nothing (reference counting frees nearly all garbage). So:
 # what was made while starting up (Django, the URL conf, the apps) is frozen out of the collections, and
-# full collections come after 100× more young collections than Python's default (10).
+# full collections come after 100× more young collections than Python's default (10). The price: the
+# reference cycles requests leave behind wait longer for a full collection, so under a long burst of
+# concurrent requests a worker grows (bench B1: ~24 MB per 10 s at 128 buyers) until one comes
+# (RESULTS.md, B1 "Memory under load": fix those cycles rather than these numbers).
 gc.freeze()
 gc.set_threshold(700, 10, 1000)
