@@ -36,14 +36,19 @@ run-full: install
 	@test -n "$$DATABASE_URL" && test -n "$$REDIS_URL" || { echo "set DATABASE_URL and REDIS_URL"; exit 2; }
 	$(MAKE) run
 
+# The suite runs in TEST_PROCESSES pytest processes (pytest-xdist, whole files per process; each process has
+# its own test database and Redis key prefixes). TEST_PROCESSES=0 runs it in one process.
+TEST_PROCESSES ?= 2
+XDIST = $(if $(filter 0,$(TEST_PROCESSES)),,-n $(TEST_PROCESSES) --dist loadfile)
+
 # The whole suite: unit, API, WebSocket and real-server tests, then the browser tests
 # (a separate pytest process: Playwright's sync API and asyncio tests don't share a process).
 test: install browser
-	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest -m "not browser and not faults" $(PYTEST_ARGS)
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest -m "not browser and not faults" $(XDIST) $(PYTEST_ARGS)
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest -m "browser and not faults" $(PYTEST_ARGS)
 
 test-fast: install
-	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest -m "not browser and not slow and not faults" $(PYTEST_ARGS)
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest -m "not browser and not slow and not faults" $(XDIST) $(PYTEST_ARGS)
 
 test-browser: install browser
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest -m "browser and not faults" $(PYTEST_ARGS)

@@ -38,6 +38,7 @@ def seed(products: int, shops: int, reseed: bool) -> None:
             size = ""
         if size == f"{products}|{shops}":
             c.log(f"reusing {DB}: {products} products in {shops} shops (--reseed rebuilds it)")
+            c.migrate_kept(DB)
             return
     c.migrate_fresh(DB)
     c.log(f"seeding {products} products in {shops} shops (seed_demo; about 9k products/s)")

@@ -30,7 +30,15 @@ seller = [
     path("", include("payments.urls_seller")),
 ]
 
+# The API first: the resolver tries patterns in order, and every API call would otherwise be tried
+# against each page's pattern first (and keep the list of those tries on the request).
 urlpatterns = [
+    path("api/v1/", include((api_v1, "api"), namespace="api")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    # The split view serves its start-up script as a file, so the docs need no inline script (CSP).
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
+    # Anything else under /api/ is a JSON 404, not an HTML page.
+    re_path(r"^api/", api_not_found, name="api-not-found"),
     path("", pages.home, name="home"),
     path("accounts/", include("accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -44,12 +52,6 @@ urlpatterns = [
     path("", include(("notifications.urls", "notifications"), namespace="notifications")),
     path("shop/<slug:slug>/", pages.shopfront, name="shop"),
     path("product/<int:product_id>/", pages.product_page, name="product"),
-    path("api/v1/", include((api_v1, "api"), namespace="api")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    # The split view serves its start-up script as a file, so the docs need no inline script (CSP).
-    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
-    # Anything else under /api/ is a JSON 404, not an HTML page.
-    re_path(r"^api/", api_not_found, name="api-not-found"),
 ]
 
 if settings.SERVE_MEDIA:

@@ -162,7 +162,7 @@ class LedgerTransaction(models.Model):
         PAYOUT_FAILED = "payout_failed", _("Payout failed: back to available")
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    key = models.CharField(max_length=80, unique=True)
+    key = models.CharField(max_length=80)  # unique: Meta.constraints
     reference = models.CharField(max_length=1000, blank=True)
     payment = models.ForeignKey(Payment, null=True, blank=True, on_delete=models.PROTECT,
                                 related_name="ledger_transactions")
@@ -171,6 +171,9 @@ class LedgerTransaction(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        # A constraint rather than unique=True: on PostgreSQL that would add a second, LIKE-only index on
+        # the key, which no query uses and every ledger write would pay for (bench B4, RESULTS.md).
+        constraints = [models.UniqueConstraint(fields=["key"], name="ledger_transaction_key_unique")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.reference}"
@@ -180,7 +183,8 @@ class LedgerEntry(models.Model):
     """Append-only: amounts in integer fen (positive into the account, negative out of it)."""
 
     transaction = models.ForeignKey(LedgerTransaction, on_delete=models.PROTECT, related_name="entries")
-    account = models.ForeignKey(LedgerAccount, on_delete=models.PROTECT, related_name="entries")
+    # Indexed by (account, created_at) below, which also serves lookups and foreign-key checks by account.
+    account = models.ForeignKey(LedgerAccount, on_delete=models.PROTECT, related_name="entries", db_index=False)
     amount_fen = models.BigIntegerField()
     currency = models.CharField(max_length=3, default="CNY")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -241,13 +245,15 @@ class Payout(models.Model):
         PAID = "paid", _("Paid")
         FAILED = "failed", _("Failed")
 
-    batch = models.ForeignKey(PayoutBatch, on_delete=models.PROTECT, related_name="payouts")
-    shop = models.ForeignKey(Shop, on_delete=models.PROTECT, related_name="payouts")
+    # A batch writes 10,000 payouts at once: only the indexes something reads. (batch, shop) and
+    # (shop, -created_at) below serve the lookups by batch and by shop; status and the idempotency key are
+    # indexed in Meta without the LIKE-only twin index unique=True / db_index=True add on PostgreSQL.
+    batch = models.ForeignKey(PayoutBatch, on_delete=models.PROTECT, related_name="payouts", db_index=False)
+    shop = models.ForeignKey(Shop, on_delete=models.PROTECT, related_name="payouts", db_index=False)
     amount_fen = models.BigIntegerField()
     currency = models.CharField(max_length=3, default="CNY")
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.AWAITING_APPROVAL,
-                              db_index=True)
-    idempotency_key = models.CharField(max_length=80, unique=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.AWAITING_APPROVAL)
+    idempotency_key = models.CharField(max_length=80)
     provider_reference = models.CharField(max_length=80, blank=True)
     failure_reason = models.CharField(max_length=300, blank=True)
     paid_at = models.DateTimeField(null=True, blank=True)
@@ -258,9 +264,10 @@ class Payout(models.Model):
         ordering = ["batch_id", "shop_id"]
         constraints = [
             models.UniqueConstraint(fields=["batch", "shop"], name="payout_once_per_shop_per_batch"),
+            models.UniqueConstraint(fields=["idempotency_key"], name="payout_idempotency_key_unique"),
             models.CheckConstraint(condition=Q(amount_fen__gt=0), name="payout_amount_positive"),
         ]
-        indexes = [models.Index(fields=["shop", "-created_at"])]
+        indexes = [models.Index(fields=["shop", "-created_at"]), models.Index(fields=["status"], name="payout_status")]
 
     def __str__(self) -> str:
         return f"Payout {self.pk} to {self.shop_id}: {self.amount_fen / 100:.2f} {self.currency}"

@@ -9,6 +9,15 @@ def test_unknown_api_path_is_a_json_404(client):
     assert response.json() == {"error": {"code": "not_found", "message": "Not found."}}
 
 
+def test_api_calls_are_resolved_before_any_page_pattern_is_tried():
+    from django.urls import resolve
+
+    match = resolve("/api/v1/checkout/")
+    assert match.view_name == "api:checkout"
+    tried_outside_api = [t[0] for t in match.tried if not str(t[0].pattern).startswith(("api/", "^api/"))]
+    assert tried_outside_api == []
+
+
 def test_unknown_page_is_an_html_404(client):
     response = client.get("/no-such-page/")
     assert response.status_code == 404

@@ -217,6 +217,22 @@ def test_a_clawback_after_settlement_is_netted_in_the_next_payout():
     assert_every_transaction_balances()
 
 
+def test_a_shop_that_owes_after_a_clawback_gets_no_payout_until_its_sales_cover_it():
+    # given: a refund after settlement leaves the shop owing 15.00
+    shop = ShopFactory()
+    confirmed_sale(shop, "30.00")
+    ledger_settle_due()
+    ledger_clawback(shop_id=shop.pk, reference="R1", amount=D("45.00"))
+
+    # when
+    batch, _ = payout_batch_run()
+
+    # then: no payout of a negative or zero amount; the debt stays on the books
+    assert not Payout.objects.filter(batch=batch).exists()
+    assert shop_balances(shop_id=shop.pk)["available"] == D("-15.00")
+    assert_every_transaction_balances()
+
+
 def test_suspended_shops_wait():
     from shops.services import shop_suspend
 
