@@ -47,14 +47,40 @@ def _isolated_test_environment(tmp_path_factory):
     """Each run gets its own channel-layer and cache prefixes and media folder, so runs never collide.
 
     Session-wide, so server processes started by tests (which inherit these) see the same files."""
+    from asgiref.local import Local
     from channels.layers import channel_layers
     from django.conf import settings
+    from django.core.cache import caches, close_caches
 
     settings.CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = f"test-{RUN_ID}"
     settings.CACHES["default"]["KEY_PREFIX"] = f"test-{RUN_ID}"
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
     channel_layers.backends.clear()
+    # Collection already built this thread's cache with the default prefix (pytest probes every module
+    # attribute, and `getattr(cache, …)` on Django's cache proxy creates the cache). Drop it, as Django's own
+    # setting_changed handler for CACHES does, so every cache here carries this run's prefix.
+    close_caches()
+    caches._connections = Local(caches.thread_critical)
     yield
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's, and before the test database is dropped: the sessions that processes started by
+    tests (a killed Celery worker, a stopped server) may still hold on it are ended, or DROP DATABASE fails
+    ("being accessed by other users") and the database is left behind."""
+    yield
+    from django.db import connection
+
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        for _ in range(50):
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            if not cursor.fetchall():
+                break
+            time.sleep(0.1)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -114,7 +140,7 @@ class AsgiServer:
 
     def start(self) -> AsgiServer:
         log = open(self.log_path, "ab")  # noqa: SIM115 - kept open for the process's lifetime
-        self.process = subprocess.Popen(
+        self.process = subprocess.Popen(  # noqa: S603 - our own interpreter and fixed arguments
             [sys.executable, "-m", "uvicorn", "marketplace.asgi:application", "--host", "127.0.0.1",
              "--port", str(self.port), "--log-level", "warning"],
             cwd=BASE_DIR, env=self.env, stdout=log, stderr=subprocess.STDOUT,
@@ -149,7 +175,8 @@ def server_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     db = connection.settings_dict
     env = dict(os.environ)
     env.update({
-        "DATABASE_URL": f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+        "DATABASE_URL": (f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
+                         f"/{db['NAME']}"),
         "CHANNEL_LAYER_PREFIX": settings.CHANNEL_LAYERS["default"]["CONFIG"]["prefix"],
         "CACHE_KEY_PREFIX": settings.CACHES["default"]["KEY_PREFIX"],
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
@@ -170,7 +197,7 @@ def celery_worker_start(log: Path, *, queue: str, env: dict[str, str] | None = N
     worker_env = server_env({"CELERY_EAGER": "0", "CELERY_QUEUE": queue, "CELERY_VISIBILITY_TIMEOUT": "4",
                              "CELERY_UNACKED_RESTORE_INTERVAL": "1", "CELERY_UNACKED_RESTORE_THROTTLE": "1",
                              **(env or {})})
-    return subprocess.Popen(
+    return subprocess.Popen(  # noqa: S603 - our own interpreter and fixed arguments
         [sys.executable, "-m", "celery", "-A", "marketplace", "worker", "-P", "solo", "-Q", queue,
          "--prefetch-multiplier", "1", "--without-gossip", "--without-mingle", "--without-heartbeat",
          "--loglevel", "INFO"],
