@@ -1,5 +1,4 @@
 from django.contrib import admin, messages
-
 from django.db import transaction
 
 from accounts.services import operator_action_record

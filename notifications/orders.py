@@ -31,8 +31,10 @@ MESSAGES: dict[str, list[tuple[str, str, str, str]]] = {
     OrderEvent.Type.REFUND_REJECTED: [(BUYER, Kind.REFUND_ANSWERED, "卖家拒绝了订单 {n} 的退款，平台将介入处理",
                                        "The seller refused your refund for order {n}; the platform will decide")],
     OrderEvent.Type.REFUND_ESCALATED: [
-        (BUYER, Kind.REFUND_ESCALATED, "订单 {n} 的退款已交由平台处理", "The refund for order {n} went to the platform"),
-        (SELLER, Kind.REFUND_ESCALATED, "订单 {n} 的退款已交由平台处理", "The refund for order {n} went to the platform"),
+        (BUYER, Kind.REFUND_ESCALATED, "订单 {n} 的退款已交由平台处理",
+         "The refund for order {n} went to the platform"),
+        (SELLER, Kind.REFUND_ESCALATED, "订单 {n} 的退款已交由平台处理",
+         "The refund for order {n} went to the platform"),
     ],
     OrderEvent.Type.REFUND_DENIED: [(BUYER, Kind.REFUND_ANSWERED, "平台驳回了订单 {n} 的退款申请",
                                      "The platform turned down the refund for order {n}")],

@@ -13,12 +13,15 @@ def _shop_status_changed(sender, *, shop_id: int, status: str, reason: str = "",
     if shop is None or status == Shop.Status.PENDING:
         return
     approved = status == Shop.Status.APPROVED
-    text = f"你的店铺「{shop['name']}」{'已通过审核，商品已上线' if approved else '已被暂停'}" + (f"：{reason}" if reason and not approved else "")
+    why = reason if reason and not approved else ""
+    text = f"你的店铺「{shop['name']}」{'已通过审核，商品已上线' if approved else '已被暂停'}"
+    text += f"：{why}" if why else ""
     text_en = f"Your shop “{shop['name']}” {'is approved: its products are public' if approved else 'is suspended'}" + (
-        f": {reason}" if reason and not approved else "")
+        f": {why}" if why else "")
     from django.utils import timezone
 
-    notify_on_commit(user_id=shop["owner_id"], kind="shop_status", key=f"shop:{shop_id}:{status}:{timezone.now():%Y%m%d%H%M%S%f}",
+    notify_on_commit(user_id=shop["owner_id"], kind="shop_status",
+                     key=f"shop:{shop_id}:{status}:{timezone.now():%Y%m%d%H%M%S%f}",
                      text=text, text_en=text_en, url="/seller/")
 
 

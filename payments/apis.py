@@ -47,8 +47,10 @@ class SandboxNotifyApi(APIView):
     authentication_classes: list = []
 
     @extend_schema(request={"application/json": inline_serializer("SandboxNotification", {
-        "event_id": serializers.CharField(), "type": serializers.CharField(), "payment_id": serializers.IntegerField(),
-        "amount": serializers.CharField(), "currency": serializers.CharField(), "created": serializers.IntegerField()})},
+        "event_id": serializers.CharField(), "type": serializers.CharField(),
+        "payment_id": serializers.IntegerField(),
+        "amount": serializers.CharField(), "currency": serializers.CharField(),
+        "created": serializers.IntegerField()})},
         responses=inline_serializer("NotificationReceived", {"received": serializers.BooleanField(),
                                                              "duplicate": serializers.BooleanField()}))
     def post(self, request):

@@ -95,3 +95,6 @@ class ShopFollow(models.Model):
     class Meta:
         ordering = ["-created_at"]
         constraints = [models.UniqueConstraint(fields=["shop", "user"], name="shop_follow_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.shop}"

@@ -19,7 +19,8 @@ def seller(api_client):
 
 def _new(category_id, **overrides):
     body = {"title": "手工五香豆腐干", "description": "石磨黄豆", "category": category_id, "status": "active",
-            "skus": [{"name": "250 g", "price": "18.00", "stock": 200}, {"name": "500 g", "price": "32.50", "stock": 5}]}
+            "skus": [{"name": "250 g", "price": "18.00", "stock": 200},
+                     {"name": "500 g", "price": "32.50", "stock": 5}]}
     body.update(overrides)
     return body
 
@@ -94,7 +95,8 @@ def test_publish_and_delist(seller):
     client, shop = seller
     product = make_product(shop=shop, status=Product.Status.DRAFT)
     assert client.get(f"/api/v1/products/{product.id}/").status_code == 404
-    assert client.patch(f"/api/v1/seller/products/{product.id}/", {"status": "active"}, format="json").status_code == 200
+    response = client.patch(f"/api/v1/seller/products/{product.id}/", {"status": "active"}, format="json")
+    assert response.status_code == 200
     assert client.get(f"/api/v1/products/{product.id}/").status_code == 200
     assert client.patch(f"/api/v1/seller/products/{product.id}/", {"status": "delisted"},
                         format="json").status_code == 200
@@ -119,7 +121,7 @@ def test_delete_an_unordered_product(seller):
 
 
 def test_script_in_a_title_is_stored_as_text_and_escaped_on_the_page(seller, client):
-    api, shop = seller
+    api, _shop = seller
     response = api.post("/api/v1/seller/products/", _new(leaf_category().id, title="<script>alert(1)</script>萝卜"),
                         format="json")
     assert response.status_code == 201

@@ -102,7 +102,7 @@ def product_status(request, product_id):
     try:
         product_set_status(product=product, status=request.POST.get("status", ""))
     except DomainError as exc:
-        messages.error(request, exc.fields and next(iter(exc.fields.values()))[0] or exc.message)
+        messages.error(request, (exc.fields and next(iter(exc.fields.values()))[0]) or exc.message)
     return redirect_back(request, "seller:products")
 
 

@@ -19,6 +19,6 @@ class ShopFactory(factory.django.DjangoModelFactory):
     status = Shop.Status.APPROVED
 
     @factory.post_generation
-    def membership(obj, create, extracted, **kwargs):
+    def membership(obj, create, extracted, **kwargs):  # noqa: N805 - factory_boy passes the object
         if create:
             ShopMember.objects.get_or_create(shop=obj, user=obj.owner, defaults={"role": ShopMember.Role.OWNER})
