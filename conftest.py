@@ -141,9 +141,22 @@ class AsgiServer:
     def start(self) -> AsgiServer:
         log = open(self.log_path, "ab")  # noqa: SIM115 - kept open for the process's lifetime
         self.process = subprocess.Popen(  # noqa: S603 - our own interpreter and fixed arguments
-            [sys.executable, "-m", "uvicorn", "marketplace.asgi:application", "--host", "127.0.0.1",
-             "--port", str(self.port), "--log-level", "warning"],
-            cwd=BASE_DIR, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "marketplace.asgi:application",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--log-level",
+                "warning",
+            ],
+            cwd=BASE_DIR,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -174,17 +187,20 @@ def server_env(extra: dict[str, str] | None = None) -> dict[str, str]:
 
     db = connection.settings_dict
     env = dict(os.environ)
-    env.update({
-        "DATABASE_URL": (f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
-                         f"/{db['NAME']}"),
-        "CHANNEL_LAYER_PREFIX": settings.CHANNEL_LAYERS["default"]["CONFIG"]["prefix"],
-        "CACHE_KEY_PREFIX": settings.CACHES["default"]["KEY_PREFIX"],
-        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "DEBUG": "0",
-        "PYTHONUNBUFFERED": "1",
-        "CELERY_EAGER": "1",
-    })
+    env.update(
+        {
+            "DATABASE_URL": (
+                f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+            ),
+            "CHANNEL_LAYER_PREFIX": settings.CHANNEL_LAYERS["default"]["CONFIG"]["prefix"],
+            "CACHE_KEY_PREFIX": settings.CACHES["default"]["KEY_PREFIX"],
+            "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "DEBUG": "0",
+            "PYTHONUNBUFFERED": "1",
+            "CELERY_EAGER": "1",
+        }
+    )
     for scope, rate in settings.RATE_LIMITS.items():
         env[f"RATE_LIMIT_{scope.upper()}"] = rate
     env.update(extra or {})
@@ -194,15 +210,42 @@ def server_env(extra: dict[str, str] | None = None) -> dict[str, str]:
 def celery_worker_start(log: Path, *, queue: str, env: dict[str, str] | None = None) -> subprocess.Popen:
     """A real Celery worker (solo pool, one task at a time) on this run's database and Redis, in its own
     session so a test can SIGKILL it. A killed worker's unacknowledged task comes back after 4 s."""
-    worker_env = server_env({"CELERY_EAGER": "0", "CELERY_QUEUE": queue, "CELERY_VISIBILITY_TIMEOUT": "4",
-                             "CELERY_UNACKED_RESTORE_INTERVAL": "1", "CELERY_UNACKED_RESTORE_THROTTLE": "1",
-                             **(env or {})})
+    worker_env = server_env(
+        {
+            "CELERY_EAGER": "0",
+            "CELERY_QUEUE": queue,
+            "CELERY_VISIBILITY_TIMEOUT": "4",
+            "CELERY_UNACKED_RESTORE_INTERVAL": "1",
+            "CELERY_UNACKED_RESTORE_THROTTLE": "1",
+            **(env or {}),
+        }
+    )
     return subprocess.Popen(  # noqa: S603 - our own interpreter and fixed arguments
-        [sys.executable, "-m", "celery", "-A", "marketplace", "worker", "-P", "solo", "-Q", queue,
-         "--prefetch-multiplier", "1", "--without-gossip", "--without-mingle", "--without-heartbeat",
-         "--loglevel", "INFO"],
-        cwd=BASE_DIR, env=worker_env, stdout=open(log, "ab"),
-        stderr=subprocess.STDOUT, start_new_session=True)
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "marketplace",
+            "worker",
+            "-P",
+            "solo",
+            "-Q",
+            queue,
+            "--prefetch-multiplier",
+            "1",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "--loglevel",
+            "INFO",
+        ],
+        cwd=BASE_DIR,
+        env=worker_env,
+        stdout=open(log, "ab"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
 
 
 def wait_until(condition, timeout: float, what: str) -> None:
@@ -219,16 +262,30 @@ def wait_until(condition, timeout: float, what: str) -> None:
 def asgi_server(django_db_setup, django_db_blocker, tmp_path_factory):
     """One uvicorn for the session. Tests that use it need committed data (transactional_db)."""
     with django_db_blocker.unblock():
-        env = server_env({"RATE_LIMIT_REGISTER": "100000/s", "RATE_LIMIT_LOGIN": "100000/s",
-                          "RATE_LIMIT_CHECKOUT": "100000/s", "RATE_LIMIT_CART": "100000/s",
-                          "RATE_LIMIT_CHAT": "100000/s"})
+        env = server_env(
+            {
+                "RATE_LIMIT_REGISTER": "100000/s",
+                "RATE_LIMIT_LOGIN": "100000/s",
+                "RATE_LIMIT_CHECKOUT": "100000/s",
+                "RATE_LIMIT_CART": "100000/s",
+                "RATE_LIMIT_CHAT": "100000/s",
+            }
+        )
     server = AsgiServer(env, tmp_path_factory.mktemp("asgi") / "uvicorn.log").start()
     yield server
     server.stop()
 
 
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 SCREENSHOTS = BASE_DIR / "test-artifacts" / "screenshots"
 
 
@@ -254,8 +311,9 @@ def new_page(chromium):
 
     def open_page(*, language: str = "zh-CN", mobile: bool = True):
         viewport = {"width": 390, "height": 844} if mobile else {"width": 1280, "height": 900}
-        context = chromium.new_context(viewport=viewport, locale=language,
-                                       extra_http_headers={"Accept-Language": language})
+        context = chromium.new_context(
+            viewport=viewport, locale=language, extra_http_headers={"Accept-Language": language}
+        )
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(10_000)

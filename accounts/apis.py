@@ -32,5 +32,4 @@ class TokenApi(APIView):
         rate_limit_check(request=request, scope="login")
         data = serializers.TokenInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        return Response({"token": user_token_for_credentials(**data.validated_data,
-                                                             address=client_address(request))})
+        return Response({"token": user_token_for_credentials(**data.validated_data, address=client_address(request))})

@@ -5,7 +5,9 @@ from django.utils.translation import gettext_lazy as _
 
 class SignUpForm(forms.Form):
     username = forms.RegexField(
-        label=_("Username"), regex=r"^[\w.@+-]+\Z", max_length=150,
+        label=_("Username"),
+        regex=r"^[\w.@+-]+\Z",
+        max_length=150,
         help_text=_("Letters, digits and @/./+/-/_ only."),
         widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}),
     )

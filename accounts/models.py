@@ -14,9 +14,7 @@ class User(AbstractUser):
         ordering = ["id"]
         constraints = [
             models.UniqueConstraint(Lower("username"), name="user_username_ci_unique"),
-            models.UniqueConstraint(
-                Lower("email"), condition=~models.Q(email=""), name="user_email_ci_unique"
-            ),
+            models.UniqueConstraint(Lower("email"), condition=~models.Q(email=""), name="user_email_ci_unique"),
         ]
 
     def __str__(self) -> str:

@@ -41,7 +41,9 @@ def _api_token_sql() -> tuple[str, list[str], list[str]]:
     token_fields, user_fields = Token._meta.concrete_fields, User._meta.concrete_fields
     columns = [f"t.{q(f.column)}" for f in token_fields] + [f"u.{q(f.column)}" for f in user_fields]
     # Identifiers from the models' metadata only; the key is a parameter.
-    tables = (f"{q(Token._meta.db_table)} t JOIN {q(User._meta.db_table)} u "
-              f"ON u.{q(User._meta.pk.column)} = t.{q(Token.user.field.column)}")
+    tables = (
+        f"{q(Token._meta.db_table)} t JOIN {q(User._meta.db_table)} u "
+        f"ON u.{q(User._meta.pk.column)} = t.{q(Token.user.field.column)}"
+    )
     sql = f"SELECT {', '.join(columns)} FROM {tables} WHERE t.{q(Token._meta.pk.column)} = %s"  # noqa: S608
     return sql, [f.attname for f in token_fields], [f.attname for f in user_fields]

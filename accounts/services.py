@@ -69,8 +69,10 @@ def login_lockout_check(*, username: str, address: str) -> None:
     from many addresses), an address after RATE_LIMITS["login_address"] failures on any accounts
     (one address trying many); both until their window ends.
     """
-    waits = [rate_limit_wait(scope="login_account", identity=_account_identity(username)),
-             rate_limit_wait(scope="login_address", identity=f"a{address}")]
+    waits = [
+        rate_limit_wait(scope="login_account", identity=_account_identity(username)),
+        rate_limit_wait(scope="login_address", identity=f"a{address}"),
+    ]
     waits = [wait for wait in waits if wait is not None]
     if waits:
         raise RateLimited(_("Too many failed log-ins. Please try again later."), retry_after=max(waits))
@@ -85,9 +87,15 @@ def operator_action_record(*, actor: User, action: str, obj, reason: str = "", *
     """Writes one audit line for an operator's action (called inside the action's transaction)."""
     from accounts.models import OperatorAction
 
-    OperatorAction.objects.create(actor=actor, action=action[:60], object_type=obj._meta.label[:60],
-                                  object_id=str(obj.pk)[:60], object_repr=str(obj)[:200], reason=reason[:500],
-                                  data=data)
+    OperatorAction.objects.create(
+        actor=actor,
+        action=action[:60],
+        object_type=obj._meta.label[:60],
+        object_id=str(obj.pk)[:60],
+        object_repr=str(obj)[:200],
+        reason=reason[:500],
+        data=data,
+    )
 
 
 @transaction.atomic
@@ -99,8 +107,11 @@ def user_sessions_end(*, user: User) -> None:
     """
     Token.objects.filter(user=user).delete()
     user_id = str(user.pk)
-    stale = [session.pk for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
-             if session.get_decoded().get("_auth_user_id") == user_id]
+    stale = [
+        session.pk
+        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
+        if session.get_decoded().get("_auth_user_id") == user_id
+    ]
     Session.objects.filter(pk__in=stale).delete()
     transaction.on_commit(lambda: user_sockets_close(user_id=user.pk))
 

@@ -29,8 +29,11 @@ def access_seller_product(*, user, product_id) -> Product:
 
 
 def access_seller_sku(*, user, sku_id) -> Sku:
-    sku = Sku.objects.select_related("product").filter(
-        pk=_int(sku_id), is_active=True, product__shop__members__user=user).first()
+    sku = (
+        Sku.objects.select_related("product")
+        .filter(pk=_int(sku_id), is_active=True, product__shop__members__user=user)
+        .first()
+    )
     if sku is None:
         raise NotFound()
     return sku

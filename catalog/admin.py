@@ -36,13 +36,31 @@ class ProductImageInline(admin.TabularInline):
 
 @admin.register(Product)
 class ProductAdmin(admin.ModelAdmin):
-    list_display = ["title", "shop", "category", "status", "visible", "price_min", "sales_count", "rating",
-                    "updated_at"]
+    list_display = [
+        "title",
+        "shop",
+        "category",
+        "status",
+        "visible",
+        "price_min",
+        "sales_count",
+        "rating",
+        "updated_at",
+    ]
     list_filter = ["status", "visible", "category"]
     search_fields = ["title", "shop__name", "shop__slug"]
     raw_id_fields = ["shop"]
-    readonly_fields = ["visible", "price_min", "sales_count", "rating", "review_count", "search_document",
-                       "published_at", "created_at", "updated_at"]
+    readonly_fields = [
+        "visible",
+        "price_min",
+        "sales_count",
+        "rating",
+        "review_count",
+        "search_document",
+        "published_at",
+        "created_at",
+        "updated_at",
+    ]
     inlines = [SkuInline, ProductImageInline]
     actions = ["delist"]
     action_form = ReasonActionForm

@@ -8,10 +8,14 @@ urlpatterns = [
     path("products/<int:product_id>/", apis.ProductDetailApi.as_view(), name="product-detail"),
     path("seller/products/", apis.SellerProductListApi.as_view(), name="seller-product-list"),
     path("seller/products/<int:product_id>/", apis.SellerProductDetailApi.as_view(), name="seller-product-detail"),
-    path("seller/products/<int:product_id>/images/", apis.SellerProductImageApi.as_view(),
-         name="seller-product-images"),
-    path("seller/products/<int:product_id>/images/order/", apis.SellerProductImageOrderApi.as_view(),
-         name="seller-product-images-order"),
+    path(
+        "seller/products/<int:product_id>/images/", apis.SellerProductImageApi.as_view(), name="seller-product-images"
+    ),
+    path(
+        "seller/products/<int:product_id>/images/order/",
+        apis.SellerProductImageOrderApi.as_view(),
+        name="seller-product-images-order",
+    ),
     path("seller/images/<int:image_id>/", apis.SellerImageApi.as_view(), name="seller-image"),
     path("seller/products/<int:product_id>/skus/", apis.SellerSkuCreateApi.as_view(), name="seller-product-skus"),
     path("seller/skus/<int:sku_id>/", apis.SellerSkuDetailApi.as_view(), name="seller-sku"),

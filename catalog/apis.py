@@ -33,8 +33,13 @@ def _writable_shop(user):
 
 
 def _category_out(node: dict) -> dict:
-    return {"id": node["id"], "name": node["name"], "name_en": node["name_en"], "slug": node["slug"],
-            "children": [_category_out(child) for child in node["children"]]}
+    return {
+        "id": node["id"],
+        "name": node["name"],
+        "name_en": node["name_en"],
+        "slug": node["slug"],
+        "children": [_category_out(child) for child in node["children"]],
+    }
 
 
 class CategoryTreeApi(APIView):
@@ -48,8 +53,11 @@ class CategoryTreeApi(APIView):
 class ProductListApi(APIView):
     permission_classes = [AllowAny]
 
-    @extend_schema(operation_id="products_list", parameters=[serializers.ProductListFilterSerializer],
-                   responses=paginated(serializers.ProductListItemOut))
+    @extend_schema(
+        operation_id="products_list",
+        parameters=[serializers.ProductListFilterSerializer],
+        responses=paginated(serializers.ProductListItemOut),
+    )
     def get(self, request):
         filters = serializers.ProductListFilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
@@ -68,14 +76,19 @@ class ProductDetailApi(APIView):
 
 
 class SellerProductListApi(APIView):
-    @extend_schema(operation_id="seller_products_list",
-                   parameters=[OpenApiParameter("status", str), OpenApiParameter("q", str)],
-                   responses=paginated(serializers.SellerProductOut))
+    @extend_schema(
+        operation_id="seller_products_list",
+        parameters=[OpenApiParameter("status", str), OpenApiParameter("q", str)],
+        responses=paginated(serializers.SellerProductOut),
+    )
     def get(self, request):
         shop = access_seller_shop(user=request.user)
         paginator = Pagination()
-        queryset = products_for_seller(shop_id=shop.id, status=request.query_params.get("status") or None,
-                                       q=(request.query_params.get("q") or "")[:100])
+        queryset = products_for_seller(
+            shop_id=shop.id,
+            status=request.query_params.get("status") or None,
+            q=(request.query_params.get("q") or "")[:100],
+        )
         page = paginator.paginate_queryset(queryset, request, view=self)
         return paginator.get_paginated_response([serializers.seller_product(p, request=request) for p in page])
 
@@ -85,8 +98,9 @@ class SellerProductListApi(APIView):
         data = serializers.ProductCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         product = product_create(shop=shop, **data.validated_data)
-        return Response(serializers.seller_product(product_detail(product=product), request=request),
-                        status=status.HTTP_201_CREATED)
+        return Response(
+            serializers.seller_product(product_detail(product=product), request=request), status=status.HTTP_201_CREATED
+        )
 
 
 class SellerProductDetailApi(APIView):
@@ -114,8 +128,9 @@ class SellerProductDetailApi(APIView):
 class SellerProductImageApi(APIView):
     parser_classes = [MultiPartParser, FormParser]
 
-    @extend_schema(request={"multipart/form-data": serializers.ImageUploadSerializer},
-                   responses={201: serializers.ImageOut})
+    @extend_schema(
+        request={"multipart/form-data": serializers.ImageUploadSerializer}, responses={201: serializers.ImageOut}
+    )
     def post(self, request, product_id):
         _writable_shop(request.user)
         product = access_seller_product(user=request.user, product_id=product_id)

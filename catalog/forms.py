@@ -25,22 +25,33 @@ class MultipleImageField(forms.FileField):
 def category_choices():
     choices = []
     for parent in Category.objects.filter(parent__isnull=True).prefetch_related("children"):
-        choices.append((parent.display_name, [(c.id, c.display_name) for c in parent.children.all()]
-                        or [(parent.id, parent.display_name)]))
+        choices.append(
+            (
+                parent.display_name,
+                [(c.id, c.display_name) for c in parent.children.all()] or [(parent.id, parent.display_name)],
+            )
+        )
     return choices
 
 
 class ProductForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=120)
     category = forms.TypedChoiceField(label=_("Category"), coerce=int)
-    description = forms.CharField(label=_("Description"), required=False, max_length=10_000,
-                                  widget=forms.Textarea(attrs={"rows": 5}),
-                                  help_text=_("Plain text: what it is, how it is made, how to keep it."))
+    description = forms.CharField(
+        label=_("Description"),
+        required=False,
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Plain text: what it is, how it is made, how to keep it."),
+    )
     province = forms.CharField(label=_("Province"), max_length=30, required=False)
     city = forms.CharField(label=_("City"), max_length=30, required=False)
     village = forms.CharField(label=_("Village / farm"), max_length=60, required=False)
-    photos = MultipleImageField(label=_("Photos"), help_text=_("JPEG, PNG or WebP, up to 10 MB each."),
-                                widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}))
+    photos = MultipleImageField(
+        label=_("Photos"),
+        help_text=_("JPEG, PNG or WebP, up to 10 MB each."),
+        widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
     publish = forms.BooleanField(label=_("Put on sale now"), required=False, initial=True)
 
     def __init__(self, *args, **kwargs):

@@ -285,15 +285,22 @@ def _q(name: str) -> str:
 def _skus_for_checkout_sql() -> tuple[str, list[type[Model]]]:
     models: list[type[Model]] = [Sku, Product, Shop, Category, Category]
     aliases = ["s", "p", "sh", "c", "pc"]
-    columns = [f"{alias}.{_q(f.column)}" for model, alias in zip(models, aliases, strict=True)
-               for f in model._meta.concrete_fields]
-    member = (f"EXISTS (SELECT 1 FROM {_q(ShopMember._meta.db_table)} m "  # noqa: S608 (identifiers only)
-              f"WHERE m.{_q('user_id')} = %s AND m.{_q('shop_id')} = p.{_q('shop_id')})")
-    tables = (f"{_q(Sku._meta.db_table)} s "
-              f"JOIN {_q(Product._meta.db_table)} p ON p.{_q('id')} = s.{_q('product_id')} "
-              f"JOIN {_q(Shop._meta.db_table)} sh ON sh.{_q('id')} = p.{_q('shop_id')} "
-              f"JOIN {_q(Category._meta.db_table)} c ON c.{_q('id')} = p.{_q('category_id')} "
-              f"LEFT JOIN {_q(Category._meta.db_table)} pc ON pc.{_q('id')} = c.{_q('parent_id')}")
+    columns = [
+        f"{alias}.{_q(f.column)}"
+        for model, alias in zip(models, aliases, strict=True)
+        for f in model._meta.concrete_fields
+    ]
+    member = (
+        f"EXISTS (SELECT 1 FROM {_q(ShopMember._meta.db_table)} m "  # noqa: S608 (identifiers only)
+        f"WHERE m.{_q('user_id')} = %s AND m.{_q('shop_id')} = p.{_q('shop_id')})"
+    )
+    tables = (
+        f"{_q(Sku._meta.db_table)} s "
+        f"JOIN {_q(Product._meta.db_table)} p ON p.{_q('id')} = s.{_q('product_id')} "
+        f"JOIN {_q(Shop._meta.db_table)} sh ON sh.{_q('id')} = p.{_q('shop_id')} "
+        f"JOIN {_q(Category._meta.db_table)} c ON c.{_q('id')} = p.{_q('category_id')} "
+        f"LEFT JOIN {_q(Category._meta.db_table)} pc ON pc.{_q('id')} = c.{_q('parent_id')}"
+    )
     # Identifiers from the models' metadata only; every value is a parameter.
     return f"SELECT {', '.join(columns)}, {member} FROM {tables}", models  # noqa: S608
 
@@ -307,6 +314,7 @@ def _instances_from_row(models: list[type[Model]], row: tuple) -> list[Model | N
         values = row[start : start + len(fields)]
         start += len(fields)
         pk_value = values[fields.index(model._meta.pk)]
-        instances.append(None if pk_value is None else model.from_db(
-            connection.alias, [f.attname for f in fields], values))
+        instances.append(
+            None if pk_value is None else model.from_db(connection.alias, [f.attname for f in fields], values)
+        )
     return instances

@@ -60,8 +60,12 @@ class ImageOrderSerializer(serializers.Serializer):
 
 
 def image_out(image, *, request) -> dict:
-    return {"id": image.id, "url": absolute_url(request, image.image),
-            "thumbnail_url": absolute_url(request, image.thumbnail or image.image), "position": image.position}
+    return {
+        "id": image.id,
+        "url": absolute_url(request, image.image),
+        "thumbnail_url": absolute_url(request, image.thumbnail or image.image),
+        "position": image.position,
+    }
 
 
 def sku_out(sku) -> dict:
@@ -97,8 +101,12 @@ def product_detail(product, *, request) -> dict:
         "currency": CURRENCY,
         "images": [image_out(image, request=request) for image in product.images.all()],
         "skus": [sku_out(sku) for sku in product.skus.all()],
-        "shop": {"slug": product.shop.slug, "name": product.shop.name, "province": product.shop.province,
-                 "rating": decimal_number(product.shop.rating)},
+        "shop": {
+            "slug": product.shop.slug,
+            "name": product.shop.name,
+            "province": product.shop.province,
+            "rating": decimal_number(product.shop.rating),
+        },
         "rating": decimal_number(product.rating),
         "review_count": product.review_count,
         "sales": product.sales_count,
@@ -106,12 +114,18 @@ def product_detail(product, *, request) -> dict:
 
 
 def seller_product(product, *, request) -> dict:
-    return {**product_detail(product, request=request), "status": product.status,
-            "moderation_reason": product.moderation_reason, "visible": product.visible,
-            "created_at": product.created_at.isoformat(), "updated_at": product.updated_at.isoformat()}
+    return {
+        **product_detail(product, request=request),
+        "status": product.status,
+        "moderation_reason": product.moderation_reason,
+        "visible": product.visible,
+        "created_at": product.created_at.isoformat(),
+        "updated_at": product.updated_at.isoformat(),
+    }
 
 
 # --- answer shapes, for the OpenAPI schema (the dicts above are what is sent) ---------------------
+
 
 class ShopRefOut(serializers.Serializer):
     slug = serializers.CharField()

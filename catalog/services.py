@@ -43,7 +43,7 @@ def _text(value: Any, *, field: str, max_length: int, required: bool, multiline:
 
 def parse_price(value: Any, *, field: str = "price") -> Decimal:
     if isinstance(value, bool) or value is None or isinstance(value, float):
-        raise ValidationFailed(fields={field: [_("Give the price as a decimal string such as \"28.00\".")]})
+        raise ValidationFailed(fields={field: [_('Give the price as a decimal string such as "28.00".')]})
     try:
         price = Decimal(str(value).strip())
     except (InvalidOperation, ValueError) as exc:
@@ -86,11 +86,13 @@ def _sku_specs(skus: Any) -> list[dict]:
     for index, spec in enumerate(skus):
         if not isinstance(spec, Mapping):
             raise ValidationFailed(fields={"skus": [_("SKU %(i)d is not an object.") % {"i": index + 1}]})
-        specs.append({
-            "name": _text(spec.get("name"), field=f"skus[{index}].name", max_length=60, required=True),
-            "price": parse_price(spec.get("price"), field=f"skus[{index}].price"),
-            "stock": parse_stock(spec.get("stock", 0), field=f"skus[{index}].stock"),
-        })
+        specs.append(
+            {
+                "name": _text(spec.get("name"), field=f"skus[{index}].name", max_length=60, required=True),
+                "price": parse_price(spec.get("price"), field=f"skus[{index}].price"),
+                "stock": parse_stock(spec.get("stock", 0), field=f"skus[{index}].stock"),
+            }
+        )
     return specs
 
 
@@ -103,18 +105,26 @@ def _refresh_derived(product: Product) -> None:
     product.visible = product.status == Product.Status.ACTIVE and product.shop.status == Shop.Status.APPROVED
     category = product.category
     parent = category.parent if category.parent_id else None
-    product.search_document = search_document([
-        product.title, category.name, category.name_en, parent.name if parent else "",
-        parent.name_en if parent else "", product.province, product.city, product.village, product.shop.name,
-        " ".join(product.skus.filter(is_active=True).values_list("name", flat=True)),
-    ])
+    product.search_document = search_document(
+        [
+            product.title,
+            category.name,
+            category.name_en,
+            parent.name if parent else "",
+            parent.name_en if parent else "",
+            product.province,
+            product.city,
+            product.village,
+            product.shop.name,
+            " ".join(product.skus.filter(is_active=True).values_list("name", flat=True)),
+        ]
+    )
     product.save(update_fields=["price_min", "visible", "search_document", "updated_at"])
     shop_product_count_refresh(shop_id=product.shop_id)
 
 
 def shop_product_count_refresh(*, shop_id: int) -> None:
-    Shop.objects.filter(pk=shop_id).update(
-        product_count=Product.objects.filter(shop_id=shop_id, visible=True).count())
+    Shop.objects.filter(pk=shop_id).update(product_count=Product.objects.filter(shop_id=shop_id, visible=True).count())
 
 
 def _check_publishable(product: Product) -> None:
@@ -123,12 +133,22 @@ def _check_publishable(product: Product) -> None:
 
 
 @transaction.atomic
-def product_create(*, shop: Shop, title: Any, description: Any = "", category: Any, province: Any = None,
-                   city: Any = None, village: Any = None, skus: Any, status: Any = Product.Status.DRAFT,
-                   photos: list | tuple = ()) -> Product:
+def product_create(
+    *,
+    shop: Shop,
+    title: Any,
+    description: Any = "",
+    category: Any,
+    province: Any = None,
+    city: Any = None,
+    village: Any = None,
+    skus: Any,
+    status: Any = Product.Status.DRAFT,
+    photos: list | tuple = (),
+) -> Product:
     """A product with its SKUs and (from the seller-center form) its photos, all or nothing."""
     if status not in (Product.Status.DRAFT, Product.Status.ACTIVE):
-        raise ValidationFailed(fields={"status": [_("A new product is \"draft\" or \"active\".")]})
+        raise ValidationFailed(fields={"status": [_('A new product is "draft" or "active".')]})
     specs = _sku_specs(skus)
     product = Product.objects.create(
         shop=shop,
@@ -136,11 +156,11 @@ def product_create(*, shop: Shop, title: Any, description: Any = "", category: A
         description=_text(description, field="description", max_length=10_000, required=False, multiline=True),
         category=_category(category),
         # The origin defaults to the shop's: most sellers sell what they grow or make at home.
-        province=_text(province if province is not None else shop.province, field="province", max_length=30,
-                       required=False),
+        province=_text(
+            province if province is not None else shop.province, field="province", max_length=30, required=False
+        ),
         city=_text(city if city is not None else shop.city, field="city", max_length=30, required=False),
-        village=_text(village if village is not None else shop.village, field="village", max_length=60,
-                      required=False),
+        village=_text(village if village is not None else shop.village, field="village", max_length=60, required=False),
         status=status,
         published_at=timezone.now() if status == Product.Status.ACTIVE else None,
     )
@@ -178,12 +198,20 @@ def product_skus_sync(*, product: Product, skus: Any) -> None:
 def product_update(*, product: Product, skus: Any = None, photos: list | tuple = (), **changes: Any) -> Product:
     product = Product.objects.select_for_update().select_related("shop", "category").get(pk=product.pk)
     fields: list[str] = []
-    limits = {"title": (120, True, False), "description": (10_000, False, True), "province": (30, False, False),
-              "city": (30, False, False), "village": (60, False, False)}
+    limits = {
+        "title": (120, True, False),
+        "description": (10_000, False, True),
+        "province": (30, False, False),
+        "city": (30, False, False),
+        "village": (60, False, False),
+    }
     for field, (max_length, required, multiline) in limits.items():
         if field in changes and changes[field] is not None:
-            setattr(product, field, _text(changes[field], field=field, max_length=max_length, required=required,
-                                          multiline=multiline))
+            setattr(
+                product,
+                field,
+                _text(changes[field], field=field, max_length=max_length, required=required, multiline=multiline),
+            )
             fields.append(field)
     if changes.get("category") is not None:
         product.category = _category(changes["category"])
@@ -421,4 +449,3 @@ def product_image_delete(*, image: ProductImage) -> None:
     image.image.delete(save=False)
     image.thumbnail.delete(save=False)
     image.delete()
-

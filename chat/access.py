@@ -14,8 +14,9 @@ def access_conversation(user, conversation_id) -> Conversation:
         pk = int(conversation_id)
     except (TypeError, ValueError) as exc:
         raise NotFound() from exc
-    conversation = (Conversation.objects.for_participant(user).select_related("shop", "buyer", "product")
-                    .filter(pk=pk).first())
+    conversation = (
+        Conversation.objects.for_participant(user).select_related("shop", "buyer", "product").filter(pk=pk).first()
+    )
     if conversation is None:
         raise NotFound()
     conversation.viewer_role = conversation.role_of(user)

@@ -30,9 +30,23 @@ class ConversationAdmin(admin.ModelAdmin):
     search_fields = ["buyer__username", "shop__name", "shop__slug"]
     list_select_related = ["buyer", "shop"]
     date_hierarchy = "created_at"
-    readonly_fields = ["buyer", "shop", "product", "last_message", "last_message_at", "buyer_last_read_id",
-                       "shop_last_read_id", "buyer_unread", "shop_unread", "reported", "report_reason",
-                       "reported_by", "reported_at", "created_at", "updated_at"]
+    readonly_fields = [
+        "buyer",
+        "shop",
+        "product",
+        "last_message",
+        "last_message_at",
+        "buyer_last_read_id",
+        "shop_last_read_id",
+        "buyer_unread",
+        "shop_unread",
+        "reported",
+        "report_reason",
+        "reported_by",
+        "reported_at",
+        "created_at",
+        "updated_at",
+    ]
     fields = readonly_fields
     actions = ["resolve_reports"]
 
@@ -58,8 +72,15 @@ class ConversationAdmin(admin.ModelAdmin):
 @admin.register(OfflineNotice)
 class OfflineNoticeAdmin(admin.ModelAdmin):
     list_display = ["id", "conversation", "recipient_role", "first_message", "sent_at"]
-    readonly_fields = ["conversation", "recipient_role", "first_message", "claimed_at", "sent_at", "recipients",
-                       "created_at"]
+    readonly_fields = [
+        "conversation",
+        "recipient_role",
+        "first_message",
+        "claimed_at",
+        "sent_at",
+        "recipients",
+        "created_at",
+    ]
 
     def has_add_permission(self, request):
         return False

@@ -20,23 +20,28 @@ from shops.access import access_public_shop
 
 
 class ConversationListApi(APIView):
-    @extend_schema(operation_id="conversations_list",
-                   parameters=[OpenApiParameter("as", str, enum=["buyer", "seller"])],
-                   responses=paginated(serializers.ConversationOut))
+    @extend_schema(
+        operation_id="conversations_list",
+        parameters=[OpenApiParameter("as", str, enum=["buyer", "seller"])],
+        responses=paginated(serializers.ConversationOut),
+    )
     def get(self, request):
         role = "seller" if request.query_params.get("as") == "seller" else "buyer"
         paginator = Pagination()
         page = paginator.paginate_queryset(conversation_list(user=request.user, role=role), request, view=self)
         return paginator.get_paginated_response([conversation_data(c, role=role) for c in page])
 
-    @extend_schema(request=serializers.ConversationStartInputSerializer,
-                   responses={200: serializers.ConversationOut, 201: serializers.ConversationOut})
+    @extend_schema(
+        request=serializers.ConversationStartInputSerializer,
+        responses={200: serializers.ConversationOut, 201: serializers.ConversationOut},
+    )
     def post(self, request):
         data = serializers.ConversationStartInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         shop = access_public_shop(user=request.user, slug=data.validated_data["shop"])
-        conversation, created = conversation_start(buyer=request.user, shop=shop,
-                                                   product=data.validated_data.get("product"))
+        conversation, created = conversation_start(
+            buyer=request.user, shop=shop, product=data.validated_data.get("product")
+        )
         conversation = access_conversation(request.user, conversation.pk)
         body = conversation_data(conversation, role="buyer")
         return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
@@ -58,8 +63,9 @@ class MessageListApi(APIView):
         query = serializers.MessageListQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         params = query.validated_data
-        page = message_page(conversation=conversation, before=params.get("before"), after=params.get("after"),
-                            limit=params["limit"])
+        page = message_page(
+            conversation=conversation, before=params.get("before"), after=params.get("after"), limit=params["limit"]
+        )
         base = request.build_absolute_uri(request.path)
         results = [message_data(m) for m in page.messages]
 
@@ -68,17 +74,28 @@ class MessageListApi(APIView):
 
         next_url = link(after=results[-1]["id"]) if page.has_newer and results else None
         previous_url = link(before=results[0]["id"]) if page.has_older and results else None
-        return Response({"count": message_count(conversation=conversation), "next": next_url,
-                         "previous": previous_url, "results": results})
+        return Response(
+            {
+                "count": message_count(conversation=conversation),
+                "next": next_url,
+                "previous": previous_url,
+                "results": results,
+            }
+        )
 
     @extend_schema(request=serializers.MessageSendInputSerializer, responses={201: serializers.MessageOut})
     def post(self, request, conversation_id: int):
         conversation = access_conversation(request.user, conversation_id)
         data = serializers.MessageSendInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        message = message_send(user=request.user, conversation=conversation, text=data.validated_data.get("text"),
-                               product=data.validated_data.get("product"), image=data.validated_data.get("image"),
-                               client_id=data.validated_data.get("client_id"))
+        message = message_send(
+            user=request.user,
+            conversation=conversation,
+            text=data.validated_data.get("text"),
+            product=data.validated_data.get("product"),
+            image=data.validated_data.get("image"),
+            client_id=data.validated_data.get("client_id"),
+        )
         return Response(message_data(message), status=status.HTTP_201_CREATED)
 
 
@@ -88,8 +105,9 @@ class ReadApi(APIView):
         conversation = access_conversation(request.user, conversation_id)
         data = serializers.ReadInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        unread = conversation_mark_read(user=request.user, conversation=conversation,
-                                        up_to=data.validated_data["up_to"])
+        unread = conversation_mark_read(
+            user=request.user, conversation=conversation, up_to=data.validated_data["up_to"]
+        )
         return Response({"up_to": data.validated_data["up_to"], "unread": unread})
 
 
@@ -99,6 +117,7 @@ class ReportApi(APIView):
         conversation = access_conversation(request.user, conversation_id)
         data = serializers.ReportInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        conversation = conversation_report(user=request.user, conversation=conversation,
-                                           reason=data.validated_data["reason"])
+        conversation = conversation_report(
+            user=request.user, conversation=conversation, reason=data.validated_data["reason"]
+        )
         return Response({"id": conversation.pk, "reported": True})

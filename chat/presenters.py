@@ -76,8 +76,12 @@ def conversation_data(conversation: Conversation, *, role: str) -> dict[str, Any
         "buyer": user_data(conversation.buyer),
         "product": {"id": product.pk, "title": product.title} if product is not None else None,
         "unread": conversation.buyer_unread if role == "buyer" else conversation.shop_unread,
-        "last_message": None if last is None else {
-            "id": last.pk, "text": message_preview(last), "sender_role": last.sender_role,
+        "last_message": None
+        if last is None
+        else {
+            "id": last.pk,
+            "text": message_preview(last),
+            "sender_role": last.sender_role,
             "created_at": last.created_at.isoformat(),
         },
         "last_message_at": conversation.last_message_at.isoformat() if conversation.last_message_at else None,

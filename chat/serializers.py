@@ -38,6 +38,7 @@ class MessageListQuerySerializer(serializers.Serializer):
 
 # --- answer shapes, for the OpenAPI schema (chat/presenters.py builds what is sent) ---------------
 
+
 class UserOut(serializers.Serializer):
     id = serializers.IntegerField()
     username = serializers.CharField()

@@ -8,9 +8,12 @@ from django.utils.translation import gettext_lazy as _
 class ReasonActionForm(ActionForm):
     """The admin action bar with a reason: the seller sees it and the audit log keeps it."""
 
-    reason = forms.CharField(label=_("Reason"), required=False, max_length=300,
-                             widget=forms.TextInput(attrs={"placeholder": _("reason (shown to the seller)"),
-                                                           "size": 40}))
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        max_length=300,
+        widget=forms.TextInput(attrs={"placeholder": _("reason (shown to the seller)"), "size": 40}),
+    )
 
 
 def action_reason(request, default: str) -> str:

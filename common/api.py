@@ -63,15 +63,21 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     """Every API error, in one shape: {"error": {"code", "message", "fields"?, "details"?}}."""
     if isinstance(exc, DomainError):
         headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
-        return Response(error_body(exc.code, exc.message, fields=exc.fields, details=exc.details),
-                        status=exc.status, headers=headers)
+        return Response(
+            error_body(exc.code, exc.message, fields=exc.fields, details=exc.details),
+            status=exc.status,
+            headers=headers,
+        )
     if isinstance(exc, RequestDataTooBig):
-        return Response(error_body("too_large", "The request body is too large."),
-                        status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+        return Response(
+            error_body("too_large", "The request body is too large."), status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+        )
     if isinstance(exc, DjangoValidationError):
         fields = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-        return Response(error_body("validation_error", "Some fields are not valid.", fields=fields),
-                        status=status.HTTP_400_BAD_REQUEST)
+        return Response(
+            error_body("validation_error", "Some fields are not valid.", fields=fields),
+            status=status.HTTP_400_BAD_REQUEST,
+        )
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
@@ -81,8 +87,7 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     if response is None:
         return None
     if isinstance(exc, exceptions.ValidationError):
-        response.data = error_body("validation_error", "Some fields are not valid.",
-                                   fields=_flatten_fields(exc.detail))
+        response.data = error_body("validation_error", "Some fields are not valid.", fields=_flatten_fields(exc.detail))
         return response
     code = next((c for cls, c in _DRF_CODES.items() if isinstance(exc, cls)), None)
     if code is None:
@@ -93,8 +98,9 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
 
 
 def json_error_response(code: str, message: str, status_code: int, **extra: Any) -> JsonResponse:
-    return JsonResponse(error_body(code, message, **extra), status=status_code,
-                        json_dumps_params={"ensure_ascii": False})
+    return JsonResponse(
+        error_body(code, message, **extra), status=status_code, json_dumps_params={"ensure_ascii": False}
+    )
 
 
 _paginated_components: dict[type, type] = {}
@@ -109,9 +115,13 @@ def paginated(item_serializer: type, **extra_fields) -> type:
 
     if item_serializer not in _paginated_components or extra_fields:
         name = f"Paginated{item_serializer.__name__.removesuffix('Out')}List"
-        fields = {"count": serializers.IntegerField(), "next": serializers.URLField(allow_null=True),
-                  "previous": serializers.URLField(allow_null=True), "results": item_serializer(many=True),
-                  **extra_fields}
+        fields = {
+            "count": serializers.IntegerField(),
+            "next": serializers.URLField(allow_null=True),
+            "previous": serializers.URLField(allow_null=True),
+            "results": item_serializer(many=True),
+            **extra_fields,
+        }
         component = type(name, (serializers.Serializer,), fields)
         if extra_fields:
             return component

@@ -12,8 +12,13 @@ class DomainError(Exception):
     status = 400
     default_message = "The request could not be completed."
 
-    def __init__(self, message: str | None = None, *, details: dict[str, Any] | None = None,
-                 fields: dict[str, list[str]] | None = None) -> None:
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        details: dict[str, Any] | None = None,
+        fields: dict[str, list[str]] | None = None,
+    ) -> None:
         self.message = str(message or self.default_message)
         self.details = details or {}
         self.fields = fields or {}

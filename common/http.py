@@ -5,8 +5,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 def safe_next_url(request) -> str | None:
     """The form's or query's `next`, only if it points at this site."""
     target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                                  require_https=request.is_secure()):
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return None
 

@@ -55,8 +55,14 @@ def sanitize_image(upload, *, max_side: int = 2400) -> tuple[ContentFile, int, i
             probe = Image.open(io.BytesIO(data))
             fmt = probe.format
             width, height = probe.size
-    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning, OSError,
-            SyntaxError, ValueError) as exc:
+    except (
+        UnidentifiedImageError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+        OSError,
+        SyntaxError,
+        ValueError,
+    ) as exc:
         if isinstance(exc, (Image.DecompressionBombError, Image.DecompressionBombWarning)):
             raise ImageTooLarge(_("The image has too many pixels.")) from exc
         raise InvalidImage(_("The file is not a JPEG, PNG or WebP image.")) from exc

@@ -63,7 +63,14 @@ class ShopConsoleAdmin(ShopAdmin):
         if obj.pk is None:
             return "—"
         orders = Order.objects.filter(shop=obj).order_by("-created_at")[:10]
-        return format_html_join(
-            mark_safe("<br>"), '<a href="{}">{}</a> · {} · ¥{}',
-            ((reverse("admin:orders_order_change", args=[o.pk]), o.number, o.get_status_display(), o.total)
-             for o in orders)) or "—"
+        return (
+            format_html_join(
+                mark_safe("<br>"),
+                '<a href="{}">{}</a> · {} · ¥{}',
+                (
+                    (reverse("admin:orders_order_change", args=[o.pk]), o.number, o.get_status_display(), o.total)
+                    for o in orders
+                ),
+            )
+            or "—"
+        )

@@ -18,20 +18,33 @@ def dashboard_figures(*, now: datetime | None = None) -> list[dict]:
     now = timezone.localtime(now or timezone.now())
     today = now.replace(hour=0, minute=0, second=0, microsecond=0)
     orders = Order.objects.filter(created_at__gte=today).aggregate(
-        n=Count("id"), gmv=Sum("total", filter=Q(paid_at__isnull=False)))
+        n=Count("id"), gmv=Sum("total", filter=Q(paid_at__isnull=False))
+    )
     batches = PayoutBatch.objects.filter(status=PayoutBatch.Status.AWAITING_APPROVAL)
     due = Payout.objects.filter(batch__in=batches).aggregate(n=Count("id"), fen=Sum("amount_fen"))
     return [
         {"label": "Orders today", "value": orders["n"], "url": "orders/order/"},
         {"label": "GMV today (paid, CNY)", "value": f"{orders['gmv'] or 0:.2f}", "url": "orders/order/"},
-        {"label": "Shops awaiting approval", "value": Shop.objects.filter(status=Shop.Status.PENDING).count(),
-         "url": "shops/shop/?status__exact=pending"},
-        {"label": "Open disputes", "value": RefundRequest.objects.filter(
-            status=RefundRequest.Status.ESCALATED).count(), "url": "orders/refundrequest/?status__exact=escalated"},
-        {"label": "Payouts awaiting approval", "value": f"{due['n']} · ¥{from_fen(due['fen'] or 0):.2f}",
-         "url": "payments/payoutbatch/?status__exact=awaiting_approval"},
-        {"label": "Failed payouts", "value": Payout.objects.filter(status=Payout.Status.FAILED).count(),
-         "url": "payments/payout/?status__exact=failed"},
+        {
+            "label": "Shops awaiting approval",
+            "value": Shop.objects.filter(status=Shop.Status.PENDING).count(),
+            "url": "shops/shop/?status__exact=pending",
+        },
+        {
+            "label": "Open disputes",
+            "value": RefundRequest.objects.filter(status=RefundRequest.Status.ESCALATED).count(),
+            "url": "orders/refundrequest/?status__exact=escalated",
+        },
+        {
+            "label": "Payouts awaiting approval",
+            "value": f"{due['n']} · ¥{from_fen(due['fen'] or 0):.2f}",
+            "url": "payments/payoutbatch/?status__exact=awaiting_approval",
+        },
+        {
+            "label": "Failed payouts",
+            "value": Payout.objects.filter(status=Payout.Status.FAILED).count(),
+            "url": "payments/payout/?status__exact=failed",
+        },
     ]
 
 

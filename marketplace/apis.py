@@ -9,15 +9,27 @@ from shops.selectors import shop_for_member
 
 
 class MeApi(APIView):
-    @extend_schema(responses=inline_serializer("Me", {
-        "id": serializers.IntegerField(), "username": serializers.CharField(), "email": serializers.EmailField(),
-        "shop": inline_serializer("MeShop", {"slug": serializers.CharField(), "status": serializers.CharField()},
-                                  allow_null=True),
-    }))
+    @extend_schema(
+        responses=inline_serializer(
+            "Me",
+            {
+                "id": serializers.IntegerField(),
+                "username": serializers.CharField(),
+                "email": serializers.EmailField(),
+                "shop": inline_serializer(
+                    "MeShop", {"slug": serializers.CharField(), "status": serializers.CharField()}, allow_null=True
+                ),
+            },
+        )
+    )
     def get(self, request):
         user = request.user
         shop = shop_for_member(user=user)
-        return Response({
-            "id": user.id, "username": user.username, "email": user.email,
-            "shop": {"slug": shop.slug, "name": shop.name, "status": shop.status} if shop else None,
-        })
+        return Response(
+            {
+                "id": user.id,
+                "username": user.username,
+                "email": user.email,
+                "shop": {"slug": shop.slug, "name": shop.name, "status": shop.status} if shop else None,
+            }
+        )

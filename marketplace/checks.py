@@ -26,9 +26,13 @@ def longest_countdown_seconds() -> int:
 @register(Tags.security, deploy=True)
 def check_allowed_hosts(app_configs=None, **kwargs) -> list[Error]:
     if "*" in settings.ALLOWED_HOSTS:
-        return [Error("ALLOWED_HOSTS contains '*'.",
-                      hint="Name the hosts: '*' also lets every WebSocket Origin through "
-                           "(AllowedHostsOriginValidator).", id="marketplace.E001")]
+        return [
+            Error(
+                "ALLOWED_HOSTS contains '*'.",
+                hint="Name the hosts: '*' also lets every WebSocket Origin through (AllowedHostsOriginValidator).",
+                id="marketplace.E001",
+            )
+        ]
     return []
 
 
@@ -39,14 +43,23 @@ def check_production_topology(app_configs=None, **kwargs) -> list[Error]:
     errors = []
     backend = settings.CHANNEL_LAYERS.get("default", {}).get("BACKEND", "")
     if backend.endswith("InMemoryChannelLayer"):
-        errors.append(Error("The in-memory channel layer is configured in production.",
-                            hint="Set REDIS_URL: the in-memory layer works inside one process only, so "
-                                 "chat between two server processes and Celery → browser pushes are lost.",
-                            id="marketplace.E002"))
+        errors.append(
+            Error(
+                "The in-memory channel layer is configured in production.",
+                hint="Set REDIS_URL: the in-memory layer works inside one process only, so "
+                "chat between two server processes and Celery → browser pushes are lost.",
+                id="marketplace.E002",
+            )
+        )
     if settings.CELERY_TASK_ALWAYS_EAGER:
-        errors.append(Error("Celery runs tasks eagerly in production.",
-                            hint="Set REDIS_URL and leave CELERY_EAGER unset: eager tasks run inside the "
-                                 "request and ignore countdowns.", id="marketplace.E003"))
+        errors.append(
+            Error(
+                "Celery runs tasks eagerly in production.",
+                hint="Set REDIS_URL and leave CELERY_EAGER unset: eager tasks run inside the "
+                "request and ignore countdowns.",
+                id="marketplace.E003",
+            )
+        )
     return errors
 
 
@@ -55,9 +68,12 @@ def check_celery_visibility_timeout(app_configs=None, **kwargs) -> list[Error]:
     timeout = (getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", {}) or {}).get("visibility_timeout")
     longest = longest_countdown_seconds()
     if timeout is not None and timeout <= longest:
-        return [Error(f"The Celery visibility timeout ({timeout} s) is not longer than the longest countdown "
-                      f"({longest} s).",
-                      hint="Redis redelivers an unacknowledged task after the visibility timeout: a task "
-                           "waiting on its countdown would run twice. Raise CELERY_VISIBILITY_TIMEOUT.",
-                      id="marketplace.E004")]
+        return [
+            Error(
+                f"The Celery visibility timeout ({timeout} s) is not longer than the longest countdown ({longest} s).",
+                hint="Redis redelivers an unacknowledged task after the visibility timeout: a task "
+                "waiting on its countdown would run twice. Raise CELERY_VISIBILITY_TIMEOUT.",
+                id="marketplace.E004",
+            )
+        ]
     return []

@@ -9,8 +9,7 @@ from django.db import transaction
 
 from accounts.models import User
 
-OPERATOR_APPS = ["accounts", "shops", "catalog", "orders", "payments", "chat", "notifications",
-                 "django_celery_beat"]
+OPERATOR_APPS = ["accounts", "shops", "catalog", "orders", "payments", "chat", "notifications", "django_celery_beat"]
 
 
 @dataclass(frozen=True)

@@ -66,17 +66,19 @@ class ContentSecurityPolicyMiddleware:
 
 def content_security_policy(request) -> str:
     host = request.get_host()
-    return "; ".join([
-        "default-src 'self'",
-        f"script-src 'self' 'nonce-{request.csp_nonce}'",
-        "style-src 'self' 'unsafe-inline'",
-        "img-src 'self' data: blob:",
-        f"connect-src 'self' ws://{host} wss://{host}",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    ])
+    return "; ".join(
+        [
+            "default-src 'self'",
+            f"script-src 'self' 'nonce-{request.csp_nonce}'",
+            "style-src 'self' 'unsafe-inline'",
+            "img-src 'self' data: blob:",
+            f"connect-src 'self' ws://{host} wss://{host}",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ]
+    )
 
 
 class _BodyTooLargeError(Exception):
@@ -121,7 +123,15 @@ class AsgiBodyLimit:
             if started:
                 raise
             body = b'{"error": {"code": "too_large", "message": "The request body is too large."}}'
-            await send({"type": "http.response.start", "status": 413,
-                        "headers": [(b"content-type", b"application/json"), (b"connection", b"close"),
-                                    (b"content-length", str(len(body)).encode())]})
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 413,
+                    "headers": [
+                        (b"content-type", b"application/json"),
+                        (b"connection", b"close"),
+                        (b"content-length", str(len(body)).encode()),
+                    ],
+                }
+            )
             await send({"type": "http.response.body", "body": body})

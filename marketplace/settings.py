@@ -208,14 +208,18 @@ CELERY_BEAT_SCHEDULE: dict = {
     "orders-ratings-rebuild": {"task": "orders.tasks.ratings_rebuild_task", "schedule": crontab(hour=3, minute=30)},
     # payments: settle pending money past the hold, the daily payout batch, re-queue stuck payouts.
     "payments-settle": {"task": "payments.tasks.ledger_settle_task", "schedule": 3600.0},
-    "payments-payout-batch": {"task": "payments.tasks.payout_batch_run_task",
-                              "schedule": crontab(hour=env.int("PAYOUT_BATCH_HOUR", default=2), minute=0)},
+    "payments-payout-batch": {
+        "task": "payments.tasks.payout_batch_run_task",
+        "schedule": crontab(hour=env.int("PAYOUT_BATCH_HOUR", default=2), minute=0),
+    },
     "payments-payouts-reconcile": {"task": "payments.tasks.payouts_reconcile_task", "schedule": 300.0},
     # chat: the e-mail for messages left unread CHAT_OFFLINE_NOTIFY_MINUTES (a sweep, not a task per message).
     "chat-offline-notices": {"task": "chat.tasks.chat_offline_notices_task", "schedule": 60.0},
     # notifications: buyers hear 24 hours before receipt is confirmed for them.
-    "notifications-auto-confirm-reminders": {"task": "notifications.tasks.orders_auto_confirm_reminders_task",
-                                             "schedule": 900.0},
+    "notifications-auto-confirm-reminders": {
+        "task": "notifications.tasks.orders_auto_confirm_reminders_task",
+        "schedule": 900.0,
+    },
 }
 
 # E-mail: files in var/mail/ in the demo (one .log per message); SMTP or a provider through EMAIL_URL.
@@ -270,8 +274,11 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "common.api.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     # DRF's parsers, with a JSON parser that answers a too-deeply nested body with 400.
-    "DEFAULT_PARSER_CLASSES": ["common.parsers.JSONParser", "rest_framework.parsers.FormParser",
-                               "rest_framework.parsers.MultiPartParser"],
+    "DEFAULT_PARSER_CLASSES": [
+        "common.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "COERCE_DECIMAL_TO_STRING": True,
 }
@@ -322,6 +329,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}, "jieba": {"level": "WARNING"},
-                "celery.app.trace": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        "jieba": {"level": "WARNING"},
+        "celery.app.trace": {"level": "WARNING"},
+    },
 }

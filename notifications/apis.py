@@ -18,8 +18,12 @@ class NotificationOut(serializers.Serializer):
 
 
 class ReadIn(serializers.Serializer):
-    ids = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, max_length=1000,
-                                help_text="omit to mark everything read")
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        required=False,
+        max_length=1000,
+        help_text="omit to mark everything read",
+    )
 
 
 class NotificationListApi(APIView):
@@ -33,8 +37,12 @@ class NotificationListApi(APIView):
 
 
 class NotificationReadApi(APIView):
-    @extend_schema(request=ReadIn, responses=inline_serializer("NotificationsRead", {
-        "marked": serializers.IntegerField(), "unread": serializers.IntegerField()}))
+    @extend_schema(
+        request=ReadIn,
+        responses=inline_serializer(
+            "NotificationsRead", {"marked": serializers.IntegerField(), "unread": serializers.IntegerField()}
+        ),
+    )
     def post(self, request):
         data = ReadIn(data=request.data)
         data.is_valid(raise_exception=True)

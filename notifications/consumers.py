@@ -30,5 +30,6 @@ class NotificationConsumer(InLoopDispatchMixin, UserSocketsMixin, AsyncJsonWebso
         await self.send_json({"type": "error", "code": "read_only", "message": "This socket only pushes."})
 
     async def notification_created(self, event):
-        await self.send_json({"type": "notification", "notification": event["notification"],
-                              "unread": event.get("unread")})
+        await self.send_json(
+            {"type": "notification", "notification": event["notification"], "unread": event.get("unread")}
+        )

@@ -17,18 +17,23 @@ def _shop_status_changed(sender, *, shop_id: int, status: str, reason: str = "",
     text = f"你的店铺「{shop['name']}」{'已通过审核，商品已上线' if approved else '已被暂停'}"
     text += f"：{why}" if why else ""
     text_en = f"Your shop “{shop['name']}” {'is approved: its products are public' if approved else 'is suspended'}" + (
-        f": {why}" if why else "")
+        f": {why}" if why else ""
+    )
     from django.utils import timezone
 
-    notify_on_commit(user_id=shop["owner_id"], kind="shop_status",
-                     key=f"shop:{shop_id}:{status}:{timezone.now():%Y%m%d%H%M%S%f}",
-                     text=text, text_en=text_en, url="/seller/")
+    notify_on_commit(
+        user_id=shop["owner_id"],
+        kind="shop_status",
+        key=f"shop:{shop_id}:{status}:{timezone.now():%Y%m%d%H%M%S%f}",
+        text=text,
+        text_en=text_en,
+        url="/seller/",
+    )
 
 
-
-
-def _payout_status_changed(sender, *, payout_id: int, shop_id: int, status: str, amount, reason: str = "",
-                           **kwargs) -> None:
+def _payout_status_changed(
+    sender, *, payout_id: int, shop_id: int, status: str, amount, reason: str = "", **kwargs
+) -> None:
     from notifications.services import notify_on_commit
 
     owner_id = Shop.objects.filter(pk=shop_id).values_list("owner_id", flat=True).first()
@@ -38,8 +43,14 @@ def _payout_status_changed(sender, *, payout_id: int, shop_id: int, status: str,
         text, text_en = f"结算款 ¥{amount:.2f} 已打到你的银行账户", f"Payout of ¥{amount:.2f} sent to your bank"
     else:
         text, text_en = f"结算款 ¥{amount:.2f} 支付失败：{reason}", f"Payout of ¥{amount:.2f} failed: {reason}"
-    notify_on_commit(user_id=owner_id, kind="payout_paid", key=f"payout:{payout_id}:{status}", text=text,
-                     text_en=text_en, url="/seller/money/")
+    notify_on_commit(
+        user_id=owner_id,
+        kind="payout_paid",
+        key=f"payout:{payout_id}:{status}",
+        text=text,
+        text_en=text_en,
+        url="/seller/money/",
+    )
 
 
 def _order_events_recorded(sender, *, event_ids: list[int], **kwargs) -> None:

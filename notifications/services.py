@@ -26,10 +26,14 @@ UNSUBSCRIBE_SALT = "notifications.unsubscribe"
 
 def notification_payload(notification: Notification, *, language: str | None = None) -> dict:
     english = (language or translation.get_language() or "").startswith("en")
-    return {"id": notification.id, "kind": notification.kind,
-            "text": notification.text_en if english and notification.text_en else notification.text,
-            "url": notification.url, "created_at": notification.created_at.isoformat(),
-            "read": notification.read_at is not None}
+    return {
+        "id": notification.id,
+        "kind": notification.kind,
+        "text": notification.text_en if english and notification.text_en else notification.text,
+        "url": notification.url,
+        "created_at": notification.created_at.isoformat(),
+        "read": notification.read_at is not None,
+    }
 
 
 def _site_path(url: str) -> str:
@@ -53,8 +57,14 @@ def notify(*, user_id: int, kind: str, key: str, text: str, text_en: str = "", u
         return None
     try:
         with transaction.atomic():
-            notification = Notification.objects.create(user_id=user_id, kind=kind, key=key[:120], text=text[:500],
-                                                       text_en=text_en[:500], url=_site_path(url)[:300])
+            notification = Notification.objects.create(
+                user_id=user_id,
+                kind=kind,
+                key=key[:120],
+                text=text[:500],
+                text_en=text_en[:500],
+                url=_site_path(url)[:300],
+            )
     except IntegrityError:
         return Notification.objects.get(user_id=user_id, key=key[:120])  # already shown: at-least-once delivery
     # robust: a failing push or broker never breaks the action that caused the notification
@@ -72,9 +82,14 @@ def _push(notification: Notification) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
-    async_to_sync(layer.group_send)(user_group(notification.user_id), {
-        "type": "notification.created", "notification": notification_payload(notification),
-        "unread": unread_count(user=notification.user)})
+    async_to_sync(layer.group_send)(
+        user_group(notification.user_id),
+        {
+            "type": "notification.created",
+            "notification": notification_payload(notification),
+            "unread": unread_count(user=notification.user),
+        },
+    )
 
 
 def notify_on_commit(**kwargs) -> None:
@@ -124,9 +139,11 @@ def notification_email_send(*, notification_id: int) -> bool:
     a claim that expires after EMAIL_CLAIM_TIMEOUT (at-least-once, never zero times while retried).
     """
     now = timezone.now()
-    claimed = (Notification.objects.filter(pk=notification_id, emailed_at__isnull=True)
-               .filter(Q(email_claimed_at__isnull=True) | Q(email_claimed_at__lt=now - EMAIL_CLAIM_TIMEOUT))
-               .update(email_claimed_at=now))
+    claimed = (
+        Notification.objects.filter(pk=notification_id, emailed_at__isnull=True)
+        .filter(Q(email_claimed_at__isnull=True) | Q(email_claimed_at__lt=now - EMAIL_CLAIM_TIMEOUT))
+        .update(email_claimed_at=now)
+    )
     if not claimed:
         return False
     notification = Notification.objects.select_related("user").get(pk=notification_id)
@@ -144,8 +161,13 @@ def notification_email_send(*, notification_id: int) -> bool:
 def _email_message(notification: Notification) -> EmailMultiAlternatives:
     token = unsubscribe_token(user_id=notification.user_id, kind=notification.kind)
     unsubscribe_url = settings.SITE_URL + reverse("notifications:unsubscribe", args=[token])
-    context = {"n": notification, "site_url": settings.SITE_URL, "unsubscribe_url": unsubscribe_url,
-               "kind_label_zh": _label(notification.kind, "zh-hans"), "kind_label_en": _label(notification.kind, "en")}
+    context = {
+        "n": notification,
+        "site_url": settings.SITE_URL,
+        "unsubscribe_url": unsubscribe_url,
+        "kind_label_zh": _label(notification.kind, "zh-hans"),
+        "kind_label_en": _label(notification.kind, "en"),
+    }
     message = EmailMultiAlternatives(
         subject=f"{context['kind_label_zh']} · {context['kind_label_en']}",
         body=render_to_string("notifications/email.txt", context),

@@ -47,8 +47,11 @@ def access_cart_item(*, user, item_id) -> CartItem:
 def access_seller_refund_request(*, user, refund_request_id) -> RefundRequest:
     if not user.is_authenticated:
         raise NotFound()
-    request = RefundRequest.objects.select_related("order").filter(
-        pk=parse_id(refund_request_id), order__shop__members__user=user).first()
+    request = (
+        RefundRequest.objects.select_related("order")
+        .filter(pk=parse_id(refund_request_id), order__shop__members__user=user)
+        .first()
+    )
     if request is None:
         raise NotFound()
     return request

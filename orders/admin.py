@@ -52,8 +52,18 @@ class RefundRequestInline(ReadOnlyInline):
 
 @admin.register(Order)
 class OrderAdmin(admin.ModelAdmin):
-    list_display = ["number", "shop", "buyer", "status", "total", "currency", "created_at", "paid_at", "shipped_at",
-                    "auto_confirm_at"]
+    list_display = [
+        "number",
+        "shop",
+        "buyer",
+        "status",
+        "total",
+        "currency",
+        "created_at",
+        "paid_at",
+        "shipped_at",
+        "auto_confirm_at",
+    ]
     list_filter = ["status", "created_at"]
     search_fields = ["number", "buyer__username", "shop__name", "shop__slug", "tracking_number"]
     date_hierarchy = "created_at"
@@ -75,8 +85,21 @@ class RefundRequestAdmin(admin.ModelAdmin):
     list_filter = ["status", "return_goods"]
     search_fields = ["order__number", "order__buyer__username", "order__shop__name", "reason"]
     list_select_related = ["order"]
-    readonly_fields = ["order", "requested_by", "reason", "amount", "return_goods", "status", "respond_by",
-                       "seller_note", "auto_confirm_remaining", "refund", "resolved_at", "created_at", "updated_at"]
+    readonly_fields = [
+        "order",
+        "requested_by",
+        "reason",
+        "amount",
+        "return_goods",
+        "status",
+        "respond_by",
+        "seller_note",
+        "auto_confirm_remaining",
+        "refund",
+        "resolved_at",
+        "created_at",
+        "updated_at",
+    ]
     fields = [*readonly_fields, "operator_note"]
     actions = ["grant_refund", "deny_refund"]
 
@@ -89,8 +112,11 @@ class RefundRequestAdmin(admin.ModelAdmin):
     def _decide(self, request, queryset, decide, done: str):
         for refund_request in queryset:
             try:
-                decide(refund_request_id=refund_request.pk, actor=request.user,
-                       note=refund_request.operator_note or str(done))
+                decide(
+                    refund_request_id=refund_request.pk,
+                    actor=request.user,
+                    note=refund_request.operator_note or str(done),
+                )
             except DomainError as exc:
                 self.message_user(request, f"{refund_request.order}: {exc.message}", messages.ERROR)
             else:
@@ -141,8 +167,20 @@ class ReviewPhotoInline(ReadOnlyInline):
 class ReviewAdmin(admin.ModelAdmin):
     """Moderation: hide a review with a reason (its author sees it; it stops counting), or show it again."""
 
-    list_display = ["id", "product", "shop", "buyer", "rating", "short_text", "has_photos", "is_hidden",
-                    "counts_for_product", "counts_for_shop", "replied_at", "created_at"]
+    list_display = [
+        "id",
+        "product",
+        "shop",
+        "buyer",
+        "rating",
+        "short_text",
+        "has_photos",
+        "is_hidden",
+        "counts_for_product",
+        "counts_for_shop",
+        "replied_at",
+        "created_at",
+    ]
     list_filter = ["is_hidden", "rating", "has_photos", "counts_for_shop", "created_at"]
     search_fields = ["text", "reply_text", "buyer__username", "shop__name", "product__title", "order__number"]
     list_select_related = ["product", "shop", "buyer"]
@@ -172,8 +210,7 @@ class ReviewAdmin(admin.ModelAdmin):
             else:
                 self.message_user(request, f"#{review.pk}: {done}", messages.SUCCESS)
 
-    @admin.action(description=_("Hide selected reviews (the reason is shown to the author)"),
-                  permissions=["change"])
+    @admin.action(description=_("Hide selected reviews (the reason is shown to the author)"), permissions=["change"])
     def hide_reviews(self, request, queryset):
         reason = action_reason(request, "This review breaks the review rules.")
         self._moderate(request, queryset, review_hide, reason, str(_("hidden")))

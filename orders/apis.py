@@ -86,8 +86,11 @@ def request_hash(data) -> str:
 
 
 class CheckoutApi(APIView):
-    @extend_schema(request=s.CheckoutInputSerializer, responses={201: s.CheckoutOut},
-                   parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER)])
+    @extend_schema(
+        request=s.CheckoutInputSerializer,
+        responses={201: s.CheckoutOut},
+        parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER)],
+    )
     def post(self, request):
         rate_limit_check(request=request, scope="checkout")
         key = request.headers.get("Idempotency-Key", "").strip() or None
@@ -95,16 +98,22 @@ class CheckoutApi(APIView):
             raise ValidationFailed(fields={"Idempotency-Key": ["At most 255 characters."]})
         data = _valid(s.CheckoutInputSerializer, request.data)
         items = [dict(item) for item in data["items"]] if "items" in data else None
-        outcome = checkout_place(buyer=request.user, address=dict(data["address"]), items=items,
-                                 idempotency_key=key, request_hash=request_hash(request.data),
-                                 present=s.checkout_data)
+        outcome = checkout_place(
+            buyer=request.user,
+            address=dict(data["address"]),
+            items=items,
+            idempotency_key=key,
+            request_hash=request_hash(request.data),
+            present=s.checkout_data,
+        )
         headers = {"Idempotent-Replayed": "true"} if outcome.replayed else None
         return Response(outcome.body, status=outcome.status_code, headers=headers)
 
 
 class OrdersApi(APIView):
-    @extend_schema(operation_id="orders_list", responses=paginated(s.OrderOut),
-                   parameters=[OpenApiParameter("status", str)])
+    @extend_schema(
+        operation_id="orders_list", responses=paginated(s.OrderOut), parameters=[OpenApiParameter("status", str)]
+    )
     def get(self, request):
         orders = buyer_orders(user=request.user, status=request.query_params.get("status"))
         paginator = Pagination()
@@ -140,8 +149,13 @@ class OrderRefundRequestsApi(APIView):
     def post(self, request, number: str):
         order = access_buyer_order(user=request.user, number=number)
         data = _valid(s.RefundRequestInputSerializer, request.data)
-        refund_request = refund_request_create(order_id=order.pk, buyer=request.user, reason=data["reason"],
-                                               amount=data.get("amount"), return_goods=data["return_goods"])
+        refund_request = refund_request_create(
+            order_id=order.pk,
+            buyer=request.user,
+            reason=data["reason"],
+            amount=data.get("amount"),
+            return_goods=data["return_goods"],
+        )
         return Response(s.refund_request_data(refund_request), status=status.HTTP_201_CREATED)
 
 
@@ -160,8 +174,9 @@ class SellerOrderShipApi(APIView):
     def post(self, request, number: str):
         order = access_seller_order(user=request.user, number=number)
         data = _valid(s.ShipInputSerializer, request.data)
-        order_ship(order_id=order.pk, actor=request.user, carrier=data["carrier"],
-                   tracking_number=data["tracking_number"])
+        order_ship(
+            order_id=order.pk, actor=request.user, carrier=data["carrier"], tracking_number=data["tracking_number"]
+        )
         return Response(s.order_data(seller_orders(shop=order.shop).get(pk=order.pk)))
 
 
@@ -170,8 +185,9 @@ class SellerRefundRequestAcceptApi(APIView):
     def post(self, request, refund_request_id: int):
         refund_request = access_seller_refund_request(user=request.user, refund_request_id=refund_request_id)
         data = _valid(s.NoteInputSerializer, request.data)
-        refund_request = refund_request_accept(refund_request_id=refund_request.pk, actor=request.user,
-                                               note=data["note"])
+        refund_request = refund_request_accept(
+            refund_request_id=refund_request.pk, actor=request.user, note=data["note"]
+        )
         return Response(s.refund_request_data(refund_request))
 
 
@@ -180,8 +196,9 @@ class SellerRefundRequestRejectApi(APIView):
     def post(self, request, refund_request_id: int):
         refund_request = access_seller_refund_request(user=request.user, refund_request_id=refund_request_id)
         data = _valid(s.NoteInputSerializer, request.data)
-        refund_request = refund_request_reject(refund_request_id=refund_request.pk, actor=request.user,
-                                               note=data["note"])
+        refund_request = refund_request_reject(
+            refund_request_id=refund_request.pk, actor=request.user, note=data["note"]
+        )
         return Response(s.refund_request_data(refund_request))
 
 
@@ -191,16 +208,28 @@ class SellerRefundRequestRejectApi(APIView):
 class OrderReviewsApi(APIView):
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
-    @extend_schema(request={"application/json": s.ReviewCreateInputSerializer,
-                            "multipart/form-data": s.ReviewCreateInputSerializer},
-                   responses={201: s.PrivateReviewOut})
+    @extend_schema(
+        request={
+            "application/json": s.ReviewCreateInputSerializer,
+            "multipart/form-data": s.ReviewCreateInputSerializer,
+        },
+        responses={201: s.PrivateReviewOut},
+    )
     def post(self, request, number: str):
         order = access_buyer_order(user=request.user, number=number)
         data = _valid(s.ReviewCreateInputSerializer, request.data)
         photos = request.FILES.getlist("photos")
-        review = review_create(order_id=order.pk, buyer=request.user, line_id=data["line"], rating=data["rating"],
-                               text=data["text"], as_described=data["as_described"],
-                               communication=data["communication"], shipping=data["shipping"], photos=photos)
+        review = review_create(
+            order_id=order.pk,
+            buyer=request.user,
+            line_id=data["line"],
+            rating=data["rating"],
+            text=data["text"],
+            as_described=data["as_described"],
+            communication=data["communication"],
+            shipping=data["shipping"],
+            photos=photos,
+        )
         review = seller_reviews(shop=order.shop).get(pk=review.pk)
         return Response(s.review_data(review, request=request, private=True), status=status.HTTP_201_CREATED)
 
@@ -212,8 +241,9 @@ class ProductReviewsApi(APIView):
     def get(self, request, product_id: int):
         product = access_public_product(product_id=product_id)
         filters = _valid(s.ProductReviewsFilterSerializer, request.query_params)
-        reviews = product_reviews(product_id=product.pk, with_photos=filters["with_photos"],
-                                  stars=filters.get("rating"))
+        reviews = product_reviews(
+            product_id=product.pk, with_photos=filters["with_photos"], stars=filters.get("rating")
+        )
         paginator = Pagination()
         page = paginator.paginate_queryset(reviews, request, view=self)
         response = paginator.get_paginated_response([s.review_data(r, request=request) for r in page])
@@ -227,8 +257,9 @@ class SellerReviewsApi(APIView):
         shop = access_seller_shop(user=request.user)
         filters = _valid(s.SellerReviewsFilterSerializer, request.query_params)
         paginator = Pagination()
-        page = paginator.paginate_queryset(seller_reviews(shop=shop, unreplied=filters["unreplied"]), request,
-                                           view=self)
+        page = paginator.paginate_queryset(
+            seller_reviews(shop=shop, unreplied=filters["unreplied"]), request, view=self
+        )
         return paginator.get_paginated_response([s.review_data(r, request=request, private=True) for r in page])
 
 

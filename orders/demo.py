@@ -17,14 +17,28 @@ from payments.models import Payment
 from payments.services import payment_sandbox_approve
 from shops.models import Shop
 
-ADDRESS = {"name": "王小明", "phone": "138 0000 0000", "province": "湖北", "city": "武汉",
-           "line": "洪山区珞喻路 100 号 3 栋 502"}
+ADDRESS = {
+    "name": "王小明",
+    "phone": "138 0000 0000",
+    "province": "湖北",
+    "city": "武汉",
+    "line": "洪山区珞喻路 100 号 3 栋 502",
+}
 
 
 def _sku_of(owner: str) -> Sku | None:
-    return (Sku.objects.filter(product__shop__owner__username=owner, product__shop__status=Shop.Status.APPROVED,
-                               product__visible=True, is_active=True, stock__gte=3)
-            .select_related("product__shop").order_by("product_id", "id").first())
+    return (
+        Sku.objects.filter(
+            product__shop__owner__username=owner,
+            product__shop__status=Shop.Status.APPROVED,
+            product__visible=True,
+            is_active=True,
+            stock__gte=3,
+        )
+        .select_related("product__shop")
+        .order_by("product_id", "id")
+        .first()
+    )
 
 
 def _place(buyer, sku: Sku, quantity: int) -> Order:
@@ -49,8 +63,9 @@ def _demo_orders() -> None:
     earlier = timezone.now() - timedelta(days=7)
     done = _place(buyer, farm, 2)
     payment_sandbox_approve(payment=Payment.objects.get(pk=done.payment_id))
-    order_ship(order_id=done.pk, actor=farm_owner, carrier="顺丰速运 SF Express", tracking_number="SF1400023567",
-               now=earlier)
+    order_ship(
+        order_id=done.pk, actor=farm_owner, carrier="顺丰速运 SF Express", tracking_number="SF1400023567", now=earlier
+    )
     order_confirm_receipt(order_id=done.pk, actor=buyer)
     # On its way from the workshop.
     shipped = _place(buyer, workshop, 1)
@@ -65,26 +80,52 @@ def _demo_orders() -> None:
 
 # Other buyers of the farm shop: (username, product title starts with, stars, text, shop scores, reply).
 FARM_REVIEWS = [
-    ("lihua", "农家烟熏腊肠", 5, "腊肠很香，肥瘦刚好，蒸饭的时候整个厨房都是香味。包装很严实，冰袋还没化。", (5, 5, 5),
-     "谢谢您！腊肠是今年冬天新灌的，吃完再来。"),
+    (
+        "lihua",
+        "农家烟熏腊肠",
+        5,
+        "腊肠很香，肥瘦刚好，蒸饭的时候整个厨房都是香味。包装很严实，冰袋还没化。",
+        (5, 5, 5),
+        "谢谢您！腊肠是今年冬天新灌的，吃完再来。",
+    ),
     ("zhangwei", "湖南农家腌萝卜", 5, "第二次买了，萝卜脆，酸辣刚好，配粥一绝。", (5, 5, 4), ""),
-    ("chenjing", "湘西腊肉", 3, "味道不错，就是物流有点慢，路上走了五天。", (4, 4, 2),
-     "抱歉让您久等了，我们换了顺丰，下次会快一些。"),
+    (
+        "chenjing",
+        "湘西腊肉",
+        3,
+        "味道不错，就是物流有点慢，路上走了五天。",
+        (4, 4, 2),
+        "抱歉让您久等了，我们换了顺丰，下次会快一些。",
+    ),
 ]
 SPICY_MEAT = "湘西腊肉"
 
 
 def _farm_sku(title_prefix: str) -> Sku | None:
-    return (Sku.objects.filter(product__shop__owner__username="farmer", product__title__startswith=title_prefix,
-                               product__visible=True, is_active=True, stock__gte=3)
-            .select_related("product__shop").order_by("id").first()) or _sku_of("farmer")
+    return (
+        Sku.objects.filter(
+            product__shop__owner__username="farmer",
+            product__title__startswith=title_prefix,
+            product__visible=True,
+            is_active=True,
+            stock__gte=3,
+        )
+        .select_related("product__shop")
+        .order_by("id")
+        .first()
+    ) or _sku_of("farmer")
 
 
 def _completed(buyer, sku: Sku, *, quantity: int = 1) -> Order:
     order = _place(buyer, sku, quantity)
     payment_sandbox_approve(payment=Payment.objects.get(pk=order.payment_id))
-    order_ship(order_id=order.pk, actor=sku.product.shop.owner, carrier="顺丰速运 SF Express",
-               tracking_number=f"SF{order.number[-10:]}", now=timezone.now() - timedelta(days=4))
+    order_ship(
+        order_id=order.pk,
+        actor=sku.product.shop.owner,
+        carrier="顺丰速运 SF Express",
+        tracking_number=f"SF{order.number[-10:]}",
+        now=timezone.now() - timedelta(days=4),
+    )
     return order_confirm_receipt(order_id=order.pk, actor=buyer)
 
 
@@ -92,12 +133,23 @@ def _review_once(buyer, sku: Sku, *, rating: int, text: str, scores: tuple[int, 
     """Reviews a completed order of this product (placing one if needed) unless the buyer already did."""
     if Review.objects.filter(buyer=buyer, product=sku.product).exists():
         return
-    order = (Order.objects.filter(buyer=buyer, status=Order.Status.COMPLETED, lines__product=sku.product)
-             .order_by("created_at").first()) or _completed(buyer, sku)
+    order = (
+        Order.objects.filter(buyer=buyer, status=Order.Status.COMPLETED, lines__product=sku.product)
+        .order_by("created_at")
+        .first()
+    ) or _completed(buyer, sku)
     line = order.lines.filter(product=sku.product).order_by("id").first()
     described, communication, shipping = scores
-    review = review_create(order_id=order.pk, buyer=buyer, line_id=line.pk, rating=rating, text=text,
-                           as_described=described, communication=communication, shipping=shipping)
+    review = review_create(
+        order_id=order.pk,
+        buyer=buyer,
+        line_id=line.pk,
+        rating=rating,
+        text=text,
+        as_described=described,
+        communication=communication,
+        shipping=shipping,
+    )
     if reply:
         review_reply(review_id=review.pk, actor=sku.product.shop.owner, text=reply)
 
@@ -109,11 +161,22 @@ def demo_reviews_ensure() -> None:
     buyer = users.filter(username="buyer").first()
     if buyer is None or _sku_of("farmer") is None:
         return
-    _review_once(buyer, _farm_sku("湖南农家腌萝卜"), rating=5, text="萝卜很脆，酸辣刚好，和小时候外婆做的一个味道。",
-                 scores=(5, 5, 5), reply="")
-    _review_once(buyer, _farm_sku(SPICY_MEAT), rating=4,
-                 text="肉很香，是真正的柴火烟熏味，但是太辣了！我们家小孩吃不了，大人配饭刚好。",
-                 scores=(4, 5, 5), reply="谢谢您的反馈！奶奶说下次给您做的时候少放点辣椒，下单时备注“少辣”就行。")
+    _review_once(
+        buyer,
+        _farm_sku("湖南农家腌萝卜"),
+        rating=5,
+        text="萝卜很脆，酸辣刚好，和小时候外婆做的一个味道。",
+        scores=(5, 5, 5),
+        reply="",
+    )
+    _review_once(
+        buyer,
+        _farm_sku(SPICY_MEAT),
+        rating=4,
+        text="肉很香，是真正的柴火烟熏味，但是太辣了！我们家小孩吃不了，大人配饭刚好。",
+        scores=(4, 5, 5),
+        reply="谢谢您的反馈！奶奶说下次给您做的时候少放点辣椒，下单时备注“少辣”就行。",
+    )
     for username, title, rating, text, scores, reply in FARM_REVIEWS:
         reviewer, created = users.get_or_create(username=username, defaults={"email": f"{username}@example.com"})
         if created:

@@ -37,8 +37,9 @@ class CartItem(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["cart", "sku"], name="cart_item_sku_once"),
-            models.CheckConstraint(condition=Q(quantity__gte=1, quantity__lte=MAX_QUANTITY),
-                                   name="cart_item_quantity_range"),
+            models.CheckConstraint(
+                condition=Q(quantity__gte=1, quantity__lte=MAX_QUANTITY), name="cart_item_quantity_range"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -99,8 +100,9 @@ class Order(models.Model):
             models.Index(fields=["buyer", "status", "-created_at"]),
             models.Index(fields=["shop", "status", "-created_at"]),
             models.Index(fields=["shop", "-created_at"]),
-            models.Index(fields=["payment_deadline_at"], condition=Q(status="pending_payment"),
-                         name="order_unpaid_deadline"),
+            models.Index(
+                fields=["payment_deadline_at"], condition=Q(status="pending_payment"), name="order_unpaid_deadline"
+            ),
             models.Index(fields=["auto_confirm_at"], condition=Q(status="shipped"), name="order_auto_confirm"),
         ]
         constraints = [models.CheckConstraint(condition=Q(total__gte=0), name="order_total_non_negative")]
@@ -132,8 +134,9 @@ class OrderLine(models.Model):
         ordering = ["id"]
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gte=1), name="order_line_quantity_positive"),
-            models.CheckConstraint(condition=Q(commission_rate__gte=0, commission_rate__lt=1),
-                                   name="order_line_commission_range"),
+            models.CheckConstraint(
+                condition=Q(commission_rate__gte=0, commission_rate__lt=1), name="order_line_commission_range"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -160,8 +163,9 @@ class OrderEvent(models.Model):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
     type = models.CharField(max_length=20, choices=Type.choices)
     at = models.DateTimeField()
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     data = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -214,8 +218,11 @@ class RefundRequest(models.Model):
             models.Index(fields=["status", "-created_at"]),
         ]
         constraints = [
-            models.UniqueConstraint(fields=["order"], condition=Q(status__in=["requested", "accepted", "escalated"]),
-                                    name="refund_request_one_open_per_order"),
+            models.UniqueConstraint(
+                fields=["order"],
+                condition=Q(status__in=["requested", "accepted", "escalated"]),
+                name="refund_request_one_open_per_order",
+            ),
             models.CheckConstraint(condition=Q(amount__gt=0), name="refund_request_amount_positive"),
         ]
 
@@ -288,8 +295,9 @@ class Review(models.Model):
     hidden_at = models.DateTimeField(null=True, blank=True)
     reply_text = models.TextField(max_length=REVIEW_MAX_TEXT, blank=True)
     replied_at = models.DateTimeField(null=True, blank=True)
-    replied_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    replied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -299,10 +307,14 @@ class Review(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [
             # The product page: visible reviews, photos first, newest first (optionally by stars).
-            models.Index(fields=["product", "-has_photos", "-created_at"], condition=Q(is_hidden=False),
-                         name="review_product_public"),
-            models.Index(fields=["product", "rating", "-created_at"], condition=Q(is_hidden=False),
-                         name="review_product_stars"),
+            models.Index(
+                fields=["product", "-has_photos", "-created_at"],
+                condition=Q(is_hidden=False),
+                name="review_product_public",
+            ),
+            models.Index(
+                fields=["product", "rating", "-created_at"], condition=Q(is_hidden=False), name="review_product_stars"
+            ),
             # The shop score: counted reviews of the last 180 days.
             models.Index(fields=["shop", "created_at"], condition=Q(counts_for_shop=True), name="review_shop_score"),
             models.Index(fields=["shop", "-created_at"]),
@@ -311,11 +323,17 @@ class Review(models.Model):
         ]
         constraints = [
             models.UniqueConstraint(fields=["line"], name="review_once_per_line"),
-            _stars("rating"), _stars("as_described"), _stars("communication"), _stars("shipping"),
-            models.CheckConstraint(condition=Q(counts_for_shop=False) | Q(counts_for_product=True),
-                                   name="review_counts_for_shop_implies_product"),
-            models.CheckConstraint(condition=Q(is_hidden=False) | Q(counts_for_product=False),
-                                   name="review_hidden_counts_for_nothing"),
+            _stars("rating"),
+            _stars("as_described"),
+            _stars("communication"),
+            _stars("shipping"),
+            models.CheckConstraint(
+                condition=Q(counts_for_shop=False) | Q(counts_for_product=True),
+                name="review_counts_for_shop_implies_product",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_hidden=False) | Q(counts_for_product=False), name="review_hidden_counts_for_nothing"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -3,8 +3,9 @@
 from payments.signals import payment_event_confirmed
 
 
-def _payment_event_confirmed(sender, *, event_type: str, payment_id: int, references: list[str],
-                             refund_id: int | None, **kwargs) -> None:
+def _payment_event_confirmed(
+    sender, *, event_type: str, payment_id: int, references: list[str], refund_id: int | None, **kwargs
+) -> None:
     from orders.services.lifecycle import orders_mark_paid
     from orders.services.refunds import refund_request_mark_refunded
 

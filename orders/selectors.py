@@ -80,8 +80,8 @@ class CartView:
 
 def _skus() -> QuerySet[Sku]:
     return Sku.objects.select_related("product__shop").prefetch_related(
-        Prefetch("product__images", queryset=ProductImage.objects.order_by("position", "id"),
-                 to_attr="first_images"))
+        Prefetch("product__images", queryset=ProductImage.objects.order_by("position", "id"), to_attr="first_images")
+    )
 
 
 def _group(lines: list[CartLine]) -> CartView:
@@ -102,13 +102,15 @@ def cart_view(*, user) -> CartView:
 def checkout_preview(*, items: dict[int, int]) -> CartView:
     """What a "buy now" checkout would order, at current prices."""
     skus = {sku.pk: sku for sku in _skus().filter(pk__in=list(items))}
-    return _group([CartLine(item_id=None, sku=skus[sku_id], quantity=qty) for sku_id, qty in items.items()
-                   if sku_id in skus])
+    return _group(
+        [CartLine(item_id=None, sku=skus[sku_id], quantity=qty) for sku_id, qty in items.items() if sku_id in skus]
+    )
 
 
 def _with_details(orders: QuerySet[Order]) -> QuerySet[Order]:
     lines = OrderLine.objects.order_by("id").prefetch_related(
-        Prefetch("product__images", queryset=ProductImage.objects.order_by("position", "id"), to_attr="first_images"))
+        Prefetch("product__images", queryset=ProductImage.objects.order_by("position", "id"), to_attr="first_images")
+    )
     return orders.select_related("shop").prefetch_related(
         Prefetch("lines", queryset=lines),
         Prefetch("events", queryset=OrderEvent.objects.order_by("at", "id")),
@@ -138,12 +140,21 @@ def seller_order_counts(*, shop: Shop) -> dict[str, int]:
 
 
 def buyer_last_address(*, user) -> dict[str, str]:
-    order = Order.objects.for_buyer(user).order_by("-created_at").only(
-        "ship_name", "ship_phone", "ship_province", "ship_city", "ship_line").first()
+    order = (
+        Order.objects.for_buyer(user)
+        .order_by("-created_at")
+        .only("ship_name", "ship_phone", "ship_province", "ship_city", "ship_line")
+        .first()
+    )
     if order is None:
         return {}
-    return {"name": order.ship_name, "phone": order.ship_phone, "province": order.ship_province,
-            "city": order.ship_city, "line": order.ship_line}
+    return {
+        "name": order.ship_name,
+        "phone": order.ship_phone,
+        "province": order.ship_province,
+        "city": order.ship_city,
+        "line": order.ship_line,
+    }
 
 
 def order_open_refund_request(order: Order) -> RefundRequest | None:
@@ -156,7 +167,8 @@ def order_open_refund_request(order: Order) -> RefundRequest | None:
 
 def _reviews_with_photos(reviews: QuerySet[Review]) -> QuerySet[Review]:
     return reviews.select_related("buyer", "order").prefetch_related(
-        Prefetch("photos", queryset=ReviewPhoto.objects.order_by("position", "id")))
+        Prefetch("photos", queryset=ReviewPhoto.objects.order_by("position", "id"))
+    )
 
 
 def product_reviews(*, product_id: int, with_photos: bool = False, stars: int | None = None) -> QuerySet[Review]:
@@ -187,15 +199,30 @@ class ReviewSummary:
 
 def product_review_summary(*, product) -> ReviewSummary:
     """The stored aggregate (rating, count), and the star histogram of the reviews that make it up."""
-    by_stars = dict(Review.objects.filter(product_id=product.pk, counts_for_product=True).values("rating")
-                    .annotate(n=Count("id")).order_by().values_list("rating", "n"))
+    by_stars = dict(
+        Review.objects.filter(product_id=product.pk, counts_for_product=True)
+        .values("rating")
+        .annotate(n=Count("id"))
+        .order_by()
+        .values_list("rating", "n")
+    )
     counted = sum(by_stars.values())
-    visible = Review.objects.visible().filter(product_id=product.pk).aggregate(
-        n=Count("id"), photos=Count("id", filter=Q(has_photos=True)))
-    histogram = [StarBar(stars=s, count=by_stars.get(s, 0),
-                         percent=round(100 * by_stars.get(s, 0) / counted) if counted else 0) for s in range(5, 0, -1)]
-    return ReviewSummary(rating=product.rating, review_count=product.review_count, histogram=histogram,
-                         visible_count=visible["n"], with_photos=visible["photos"])
+    visible = (
+        Review.objects.visible()
+        .filter(product_id=product.pk)
+        .aggregate(n=Count("id"), photos=Count("id", filter=Q(has_photos=True)))
+    )
+    histogram = [
+        StarBar(stars=s, count=by_stars.get(s, 0), percent=round(100 * by_stars.get(s, 0) / counted) if counted else 0)
+        for s in range(5, 0, -1)
+    ]
+    return ReviewSummary(
+        rating=product.rating,
+        review_count=product.review_count,
+        histogram=histogram,
+        visible_count=visible["n"],
+        with_photos=visible["photos"],
+    )
 
 
 def seller_reviews(*, shop: Shop, unreplied: bool = False) -> QuerySet[Review]:
@@ -255,8 +282,13 @@ def shop_main_category_id(*, shop: Shop, roots: dict[int, int] | None = None) ->
     """The top-level category most of the shop's public products are in."""
     roots = roots if roots is not None else _category_roots()
     counts: Counter[int] = Counter()
-    for category_id, n in (Product.objects.filter(shop=shop, visible=True).values("category_id")
-                           .annotate(n=Count("id")).order_by().values_list("category_id", "n")):
+    for category_id, n in (
+        Product.objects.filter(shop=shop, visible=True)
+        .values("category_id")
+        .annotate(n=Count("id"))
+        .order_by()
+        .values_list("category_id", "n")
+    ):
         counts[roots.get(category_id, category_id)] += n
     return counts.most_common(1)[0][0] if counts else None
 
@@ -271,16 +303,24 @@ def shop_score_comparison(*, shop: Shop) -> dict:
     if category_id is not None:
         category = Category.objects.filter(pk=category_id).first()
         in_category = [cid for cid, root in roots.items() if root == category_id]
-        peer_shops = Shop.objects.public().filter(review_count__gt=0, pk__in=Product.objects.filter(
-            visible=True, category_id__in=in_category).values("shop_id"))
-        averages = peer_shops.aggregate(as_described=Avg("score_as_described"),
-                                        communication=Avg("score_communication"), shipping=Avg("score_shipping"))
-        peers = {key: (Decimal(value).quantize(Decimal("0.01")) if value is not None else None)
-                 for key, value in averages.items()}
+        peer_shops = Shop.objects.public().filter(
+            review_count__gt=0,
+            pk__in=Product.objects.filter(visible=True, category_id__in=in_category).values("shop_id"),
+        )
+        averages = peer_shops.aggregate(
+            as_described=Avg("score_as_described"),
+            communication=Avg("score_communication"),
+            shipping=Avg("score_shipping"),
+        )
+        peers = {
+            key: (Decimal(value).quantize(Decimal("0.01")) if value is not None else None)
+            for key, value in averages.items()
+        }
     return {
         "category": category,
-        "scores": [ScoreComparison(key="as_described", value=shop.score_as_described, peers=peers["as_described"]),
-                   ScoreComparison(key="communication", value=shop.score_communication,
-                                   peers=peers["communication"]),
-                   ScoreComparison(key="shipping", value=shop.score_shipping, peers=peers["shipping"])],
+        "scores": [
+            ScoreComparison(key="as_described", value=shop.score_as_described, peers=peers["as_described"]),
+            ScoreComparison(key="communication", value=shop.score_communication, peers=peers["communication"]),
+            ScoreComparison(key="shipping", value=shop.score_shipping, peers=peers["shipping"]),
+        ],
     }

@@ -81,8 +81,14 @@ class ShipInputSerializer(serializers.Serializer):
 
 class RefundRequestInputSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=500)
-    amount = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0.01"), required=False,
-                                      allow_null=True, coerce_to_string=True)
+    amount = serializers.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        required=False,
+        allow_null=True,
+        coerce_to_string=True,
+    )
     return_goods = serializers.BooleanField(default=False)
 
 
@@ -125,9 +131,15 @@ def order_line_data(line: OrderLine) -> dict:
 
 def refund_request_data(request: RefundRequest) -> dict:
     return {
-        "id": request.pk, "status": request.status, "reason": request.reason, "amount": money(request.amount),
-        "currency": CURRENCY, "return_goods": request.return_goods, "respond_by": request.respond_by,
-        "seller_note": request.seller_note, "created_at": request.created_at,
+        "id": request.pk,
+        "status": request.status,
+        "reason": request.reason,
+        "amount": money(request.amount),
+        "currency": CURRENCY,
+        "return_goods": request.return_goods,
+        "respond_by": request.respond_by,
+        "seller_note": request.seller_note,
+        "created_at": request.created_at,
     }
 
 
@@ -141,21 +153,32 @@ def order_data(order: Order, *, lines: list[OrderLine] | None = None, detailed: 
         "lines": [order_line_data(line) for line in (lines if lines is not None else order.lines.all())],
     }
     if detailed:
-        data.update({
-            "payment": {"id": order.payment_id},
-            "created_at": order.created_at,
-            "payment_deadline_at": order.payment_deadline_at if order.status == Order.Status.PENDING_PAYMENT
-            else None,
-            "paid_at": order.paid_at,
-            "shipment": {"carrier": order.carrier, "tracking_number": order.tracking_number,
-                         "shipped_at": order.shipped_at},
-            "auto_confirm_at": order.auto_confirm_at,
-            "completed_at": order.completed_at,
-            "address": {"name": order.ship_name, "phone": order.ship_phone, "province": order.ship_province,
-                        "city": order.ship_city, "line": order.ship_line},
-            "events": [{"type": e.type, "at": e.at} for e in order.events.all()],
-            "refund_requests": [refund_request_data(r) for r in order.refund_requests.all()],
-        })
+        data.update(
+            {
+                "payment": {"id": order.payment_id},
+                "created_at": order.created_at,
+                "payment_deadline_at": order.payment_deadline_at
+                if order.status == Order.Status.PENDING_PAYMENT
+                else None,
+                "paid_at": order.paid_at,
+                "shipment": {
+                    "carrier": order.carrier,
+                    "tracking_number": order.tracking_number,
+                    "shipped_at": order.shipped_at,
+                },
+                "auto_confirm_at": order.auto_confirm_at,
+                "completed_at": order.completed_at,
+                "address": {
+                    "name": order.ship_name,
+                    "phone": order.ship_phone,
+                    "province": order.ship_province,
+                    "city": order.ship_city,
+                    "line": order.ship_line,
+                },
+                "events": [{"type": e.type, "at": e.at} for e in order.events.all()],
+                "refund_requests": [refund_request_data(r) for r in order.refund_requests.all()],
+            }
+        )
     return data
 
 
@@ -163,10 +186,14 @@ def checkout_data(result: CheckoutResult) -> dict:
     """The checkout's answer; stored with an Idempotency-Key and replayed as is (so: plain JSON)."""
     payment = result.payment
     return {
-        "orders": [order_data(order, lines=result.lines.get(order.pk, []), detailed=False)
-                   for order in result.orders],
-        "payment": {"id": payment.pk, "amount": money(payment.amount), "currency": payment.currency,
-                    "status": payment.status, "pay_url": result.pay_url},
+        "orders": [order_data(order, lines=result.lines.get(order.pk, []), detailed=False) for order in result.orders],
+        "payment": {
+            "id": payment.pk,
+            "amount": money(payment.amount),
+            "currency": payment.currency,
+            "status": payment.status,
+            "pay_url": result.pay_url,
+        },
     }
 
 
@@ -183,13 +210,15 @@ class ReviewCreateInputSerializer(serializers.Serializer):
 
     line = serializers.IntegerField(min_value=1)
     rating = StarsField()
-    text = serializers.CharField(max_length=REVIEW_MAX_TEXT, required=False, allow_blank=True, default="",
-                                 trim_whitespace=False)
+    text = serializers.CharField(
+        max_length=REVIEW_MAX_TEXT, required=False, allow_blank=True, default="", trim_whitespace=False
+    )
     as_described = StarsField()
     communication = StarsField()
     shipping = StarsField()
-    photos = serializers.ListField(child=serializers.FileField(), required=False, max_length=REVIEW_MAX_PHOTOS,
-                                   help_text="multipart only")
+    photos = serializers.ListField(
+        child=serializers.FileField(), required=False, max_length=REVIEW_MAX_PHOTOS, help_text="multipart only"
+    )
 
 
 class ReviewReplyInputSerializer(serializers.Serializer):
@@ -220,25 +249,39 @@ def review_data(review: Review, *, request=None, private: bool = False) -> dict:
         "buyer": {"name": masked_name(review.buyer.username)},
         "rating": review.rating,
         "text": review.text,
-        "photos": [{"id": p.pk, "url": absolute_url(request, p.image),
-                    "thumbnail_url": absolute_url(request, p.thumbnail or p.image)} for p in review.photos.all()],
+        "photos": [
+            {
+                "id": p.pk,
+                "url": absolute_url(request, p.image),
+                "thumbnail_url": absolute_url(request, p.thumbnail or p.image),
+            }
+            for p in review.photos.all()
+        ],
         "created_at": review.created_at,
         "reply": ({"text": review.reply_text, "at": review.replied_at} if review.replied_at else None),
     }
     if private:  # the author and the shop also see the shop scores and the moderation state
-        data.update({
-            "order": {"number": review.order.number},
-            "line": {"id": review.line_id},
-            "as_described": review.as_described, "communication": review.communication,
-            "shipping": review.shipping, "hidden": review.is_hidden, "hidden_reason": review.hidden_reason,
-        })
+        data.update(
+            {
+                "order": {"number": review.order.number},
+                "line": {"id": review.line_id},
+                "as_described": review.as_described,
+                "communication": review.communication,
+                "shipping": review.shipping,
+                "hidden": review.is_hidden,
+                "hidden_reason": review.hidden_reason,
+            }
+        )
     return data
 
 
 def review_summary_data(summary: ReviewSummary) -> dict:
-    return {"rating": decimal_number(summary.rating), "review_count": summary.review_count,
-            "histogram": {str(bar.stars): bar.count for bar in summary.histogram},
-            "with_photos": summary.with_photos}
+    return {
+        "rating": decimal_number(summary.rating),
+        "review_count": summary.review_count,
+        "histogram": {str(bar.stars): bar.count for bar in summary.histogram},
+        "with_photos": summary.with_photos,
+    }
 
 
 class ReviewPhotoOut(serializers.Serializer):
@@ -309,6 +352,7 @@ class SellerReviewsPageOut(serializers.Serializer):
 
 
 # --- answer shapes for the OpenAPI schema (the functions above build what is sent) --------------------
+
 
 class _Ref(serializers.Serializer):
     slug = serializers.CharField()

@@ -12,6 +12,5 @@ urlpatterns = [
     path("orders/", public.my_orders, name="my-orders"),
     re_path(rf"^orders/{NUMBER}/$", public.order_detail, name="order-detail"),
     re_path(rf"^orders/{NUMBER}/review/(?P<line_id>[0-9]{{1,19}})/$", public.order_review, name="order-review"),
-    re_path(rf"^orders/{NUMBER}/(?P<action>cancel|confirm-receipt|refund)/$", public.order_action,
-            name="order-action"),
+    re_path(rf"^orders/{NUMBER}/(?P<action>cancel|confirm-receipt|refund)/$", public.order_action, name="order-action"),
 ]

@@ -53,8 +53,17 @@ class AllocationInline(admin.TabularInline):
 
 @admin.register(Payment)
 class PaymentAdmin(ReadOnlyAdmin):
-    list_display = ["id", "buyer", "amount", "currency", "status", "provider", "reference", "created_at",
-                    "succeeded_at"]
+    list_display = [
+        "id",
+        "buyer",
+        "amount",
+        "currency",
+        "status",
+        "provider",
+        "reference",
+        "created_at",
+        "succeeded_at",
+    ]
     list_filter = ["status", "provider", "currency"]
     search_fields = ["reference", "buyer__username", "allocations__reference"]
     list_select_related = ["buyer"]
@@ -129,17 +138,22 @@ class PayoutInline(admin.TabularInline):
 class PayoutBatchAdmin(ReadOnlyAdmin):
     """Operators approve a batch (which sends it) and download its bank file."""
 
-    list_display = ["period", "status", "payout_count", "total", "failed", "approved_by", "approved_at",
-                    "bank_file"]
+    list_display = ["period", "status", "payout_count", "total", "failed", "approved_by", "approved_at", "bank_file"]
     list_filter = ["status"]
     inlines = [PayoutInline]
     actions = ["approve_batches"]
     action_form = ReasonActionForm
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(
-            n=Count("payouts"), total_fen=Sum("payouts__amount_fen"),
-            failed_n=Count("payouts", filter=Q(payouts__status=Payout.Status.FAILED)))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                n=Count("payouts"),
+                total_fen=Sum("payouts__amount_fen"),
+                failed_n=Count("payouts", filter=Q(payouts__status=Payout.Status.FAILED)),
+            )
+        )
 
     def has_change_permission(self, request, obj=None):
         return request.user.has_perm("payments.change_payoutbatch")  # needed for the approve action
@@ -165,8 +179,14 @@ class PayoutBatchAdmin(ReadOnlyAdmin):
         return format_html('<a href="{}">CSV</a>', url)
 
     def get_urls(self):
-        return [path("<int:batch_id>/bank-file.csv", self.admin_site.admin_view(self.bank_file_view),
-                     name="payments_payoutbatch_csv"), *super().get_urls()]
+        return [
+            path(
+                "<int:batch_id>/bank-file.csv",
+                self.admin_site.admin_view(self.bank_file_view),
+                name="payments_payoutbatch_csv",
+            ),
+            *super().get_urls(),
+        ]
 
     def bank_file_view(self, request, batch_id):
         if not self.has_view_permission(request):
@@ -183,8 +203,7 @@ class PayoutBatchAdmin(ReadOnlyAdmin):
             try:
                 with transaction.atomic():
                     batch = payout_batch_approve(batch_id=batch.pk, actor=request.user)
-                    operator_action_record(actor=request.user, action="payout_batch_approve", obj=batch,
-                                           reason=reason)
+                    operator_action_record(actor=request.user, action="payout_batch_approve", obj=batch, reason=reason)
             except InvalidState as exc:
                 messages.error(request, f"{batch}: {exc.message}")
             else:

@@ -14,8 +14,14 @@ from payments.services import payment_notification_receive, payment_pay_url, pay
 
 
 def payment_data(payment: Payment) -> dict:
-    return {"id": payment.pk, "amount": f"{payment.amount:.2f}", "currency": payment.currency,
-            "status": payment.status, "reference": payment.reference, "pay_url": payment_pay_url(payment=payment)}
+    return {
+        "id": payment.pk,
+        "amount": f"{payment.amount:.2f}",
+        "currency": payment.currency,
+        "status": payment.status,
+        "reference": payment.reference,
+        "pay_url": payment_pay_url(payment=payment),
+    }
 
 
 class PaymentOut(serializers.Serializer):
@@ -46,14 +52,24 @@ class SandboxNotifyApi(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
 
-    @extend_schema(request={"application/json": inline_serializer("SandboxNotification", {
-        "event_id": serializers.CharField(), "type": serializers.CharField(),
-        "payment_id": serializers.IntegerField(),
-        "amount": serializers.CharField(), "currency": serializers.CharField(),
-        "created": serializers.IntegerField()})},
-        responses=inline_serializer("NotificationReceived", {"received": serializers.BooleanField(),
-                                                             "duplicate": serializers.BooleanField()}))
+    @extend_schema(
+        request={
+            "application/json": inline_serializer(
+                "SandboxNotification",
+                {
+                    "event_id": serializers.CharField(),
+                    "type": serializers.CharField(),
+                    "payment_id": serializers.IntegerField(),
+                    "amount": serializers.CharField(),
+                    "currency": serializers.CharField(),
+                    "created": serializers.IntegerField(),
+                },
+            )
+        },
+        responses=inline_serializer(
+            "NotificationReceived", {"received": serializers.BooleanField(), "duplicate": serializers.BooleanField()}
+        ),
+    )
     def post(self, request):
-        event = payment_notification_receive(provider_name="sandbox", body=request.body,
-                                             headers=dict(request.headers))
+        event = payment_notification_receive(provider_name="sandbox", body=request.body, headers=dict(request.headers))
         return Response({"received": True, "duplicate": event is None})

@@ -132,14 +132,22 @@ class LedgerAccount(models.Model):
     class Meta:
         ordering = ["kind", "shop_id", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["kind", "shop", "currency"], condition=Q(shop__isnull=False),
-                                    name="ledger_account_unique_per_shop"),
-            models.UniqueConstraint(fields=["kind", "currency"], condition=Q(shop__isnull=True),
-                                    name="ledger_account_unique_platform"),
+            models.UniqueConstraint(
+                fields=["kind", "shop", "currency"],
+                condition=Q(shop__isnull=False),
+                name="ledger_account_unique_per_shop",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "currency"], condition=Q(shop__isnull=True), name="ledger_account_unique_platform"
+            ),
             models.CheckConstraint(
-                condition=(Q(kind__in=["escrow", "shop_pending", "shop_available", "shop_in_transit",
-                                       "shop_paid_out"], shop__isnull=False)
-                           | Q(kind__in=["buyer_clearing", "platform_revenue", "refunds"], shop__isnull=True)),
+                condition=(
+                    Q(
+                        kind__in=["escrow", "shop_pending", "shop_available", "shop_in_transit", "shop_paid_out"],
+                        shop__isnull=False,
+                    )
+                    | Q(kind__in=["buyer_clearing", "platform_revenue", "refunds"], shop__isnull=True)
+                ),
                 name="ledger_account_shop_matches_kind",
             ),
         ]
@@ -164,8 +172,9 @@ class LedgerTransaction(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices)
     key = models.CharField(max_length=80)  # unique: Meta.constraints
     reference = models.CharField(max_length=1000, blank=True)
-    payment = models.ForeignKey(Payment, null=True, blank=True, on_delete=models.PROTECT,
-                                related_name="ledger_transactions")
+    payment = models.ForeignKey(
+        Payment, null=True, blank=True, on_delete=models.PROTECT, related_name="ledger_transactions"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -216,12 +225,12 @@ class PayoutBatch(models.Model):
         COMPLETED = "completed", _("Completed")
 
     period = models.DateField(unique=True)
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.AWAITING_APPROVAL,
-                              db_index=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.AWAITING_APPROVAL, db_index=True)
     cutoff_at = models.DateTimeField(help_text="Confirmed money up to this moment (less the hold) was settled.")
     currency = models.CharField(max_length=3, default="CNY")
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+")
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     approved_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -53,16 +53,28 @@ def balance_data(shop_id: int) -> dict:
 
 
 def payout_data(payout) -> dict:
-    return {"id": payout.pk, "batch": {"id": payout.batch_id, "period": f"{payout.batch.period}"},
-            "amount": f"{from_fen(payout.amount_fen):.2f}", "currency": payout.currency, "status": payout.status,
-            "failure_reason": payout.failure_reason, "created_at": payout.created_at.isoformat(),
-            "paid_at": payout.paid_at.isoformat() if payout.paid_at else None}
+    return {
+        "id": payout.pk,
+        "batch": {"id": payout.batch_id, "period": f"{payout.batch.period}"},
+        "amount": f"{from_fen(payout.amount_fen):.2f}",
+        "currency": payout.currency,
+        "status": payout.status,
+        "failure_reason": payout.failure_reason,
+        "created_at": payout.created_at.isoformat(),
+        "paid_at": payout.paid_at.isoformat() if payout.paid_at else None,
+    }
 
 
 def statement_line(entry) -> dict:
-    return {"id": entry.pk, "at": entry.created_at.isoformat(), "account": entry.account.kind,
-            "type": entry.transaction.kind, "amount": f"{from_fen(entry.amount_fen):.2f}",
-            "currency": entry.currency, "reference": entry.transaction.reference}
+    return {
+        "id": entry.pk,
+        "at": entry.created_at.isoformat(),
+        "account": entry.account.kind,
+        "type": entry.transaction.kind,
+        "amount": f"{from_fen(entry.amount_fen):.2f}",
+        "currency": entry.currency,
+        "reference": entry.transaction.reference,
+    }
 
 
 class SellerBalanceApi(APIView):
@@ -81,15 +93,20 @@ class SellerPayoutsApi(APIView):
 
 
 class SellerStatementApi(APIView):
-    @extend_schema(parameters=[OpenApiParameter("from", str, description="YYYY-MM-DD"),
-                               OpenApiParameter("to", str, description="YYYY-MM-DD")],
-                   responses=paginated(StatementLineOut))
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("from", str, description="YYYY-MM-DD"),
+            OpenApiParameter("to", str, description="YYYY-MM-DD"),
+        ],
+        responses=paginated(StatementLineOut),
+    )
     def get(self, request):
         shop = access_seller_shop(user=request.user)
         dates = StatementFilter(data=request.query_params)
         dates.is_valid(raise_exception=True)
-        entries = shop_statement(shop_id=shop.id, start=dates.validated_data.get("from"),
-                                 end=dates.validated_data.get("to"))
+        entries = shop_statement(
+            shop_id=shop.id, start=dates.validated_data.get("from"), end=dates.validated_data.get("to")
+        )
         paginator = Pagination()
         page = paginator.paginate_queryset(entries, request, view=self)
         return paginator.get_paginated_response([statement_line(e) for e in page])

@@ -30,15 +30,21 @@ def ledger_balance(*, kind: str, shop_id: int | None = None, currency: str = "CN
 
 def shop_balances(*, shop_id: int, currency: str = "CNY") -> dict[str, Decimal]:
     """{in_escrow, pending, available, in_transit, paid_out} in one query."""
-    sums = dict(LedgerEntry.objects.filter(account__shop_id=shop_id, account__currency=currency)
-                .values_list("account__kind").annotate(s=Sum("amount_fen")))
+    sums = dict(
+        LedgerEntry.objects.filter(account__shop_id=shop_id, account__currency=currency)
+        .values_list("account__kind")
+        .annotate(s=Sum("amount_fen"))
+    )
     return {name: from_fen(sums.get(kind, 0) or 0) for name, kind in BALANCE_KINDS.items()}
 
 
 def shop_statement(*, shop_id: int, start: date | None = None, end: date | None = None) -> QuerySet[LedgerEntry]:
     """Every ledger line on the shop's accounts, newest first, with its transaction (and order number)."""
-    entries = (LedgerEntry.objects.filter(account__shop_id=shop_id)
-               .select_related("transaction", "account").order_by("-created_at", "-id"))
+    entries = (
+        LedgerEntry.objects.filter(account__shop_id=shop_id)
+        .select_related("transaction", "account")
+        .order_by("-created_at", "-id")
+    )
     if start:
         entries = entries.filter(created_at__date__gte=start)
     if end:
@@ -55,11 +61,21 @@ def shop_daily_sales(*, shop_id: int, days: int = 30, now: datetime | None = Non
     now = now or timezone.now()
     today = timezone.localtime(now).date()
     start = today - timedelta(days=days - 1)
-    rows = dict(LedgerEntry.objects.filter(account__shop_id=shop_id, account__kind=LedgerAccount.Kind.ESCROW,
-                                           amount_fen__gt=0, created_at__date__gte=start)
-                .annotate(day=TruncDate("created_at")).values_list("day").annotate(s=Sum("amount_fen")))
-    return [{"day": start + timedelta(days=i), "amount": from_fen(rows.get(start + timedelta(days=i), 0) or 0)}
-            for i in range(days)]
+    rows = dict(
+        LedgerEntry.objects.filter(
+            account__shop_id=shop_id,
+            account__kind=LedgerAccount.Kind.ESCROW,
+            amount_fen__gt=0,
+            created_at__date__gte=start,
+        )
+        .annotate(day=TruncDate("created_at"))
+        .values_list("day")
+        .annotate(s=Sum("amount_fen"))
+    )
+    return [
+        {"day": start + timedelta(days=i), "amount": from_fen(rows.get(start + timedelta(days=i), 0) or 0)}
+        for i in range(days)
+    ]
 
 
 def next_payout_at(*, now: datetime | None = None) -> datetime:

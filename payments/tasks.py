@@ -16,8 +16,9 @@ def refund_submit_task(self, refund_id: int) -> None:
         raise self.retry(exc=exc) from exc
 
 
-@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=10, retry_backoff=True,
-             retry_backoff_max=600)
+@shared_task(
+    bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=10, retry_backoff=True, retry_backoff_max=600
+)
 def payout_pay_task(self, payout_id: int) -> str:
     """Exactly once even when the worker dies mid-way: the message is redelivered (acks_late) and
     payout_pay picks up where it was, with the provider's idempotency key."""

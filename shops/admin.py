@@ -19,12 +19,43 @@ class ShopAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "owner", "status", "province", "city", "product_count", "rating", "created_at"]
     list_filter = ["status", "province"]
     search_fields = ["name", "slug", "owner__username", "owner__email"]
-    fields = ["owner", "name", "slug", "description", "province", "city", "village", "contact", "logo", "banner",
-              "commission_rate", "status", "status_reason", "approved_at", "rating", "score_as_described",
-              "score_communication", "score_shipping", "review_count", "product_count", "created_at", "updated_at"]
-    readonly_fields = ["status", "status_reason", "approved_at", "rating", "score_as_described",
-                       "score_communication", "score_shipping", "review_count", "product_count",
-                       "created_at", "updated_at"]
+    fields = [
+        "owner",
+        "name",
+        "slug",
+        "description",
+        "province",
+        "city",
+        "village",
+        "contact",
+        "logo",
+        "banner",
+        "commission_rate",
+        "status",
+        "status_reason",
+        "approved_at",
+        "rating",
+        "score_as_described",
+        "score_communication",
+        "score_shipping",
+        "review_count",
+        "product_count",
+        "created_at",
+        "updated_at",
+    ]
+    readonly_fields = [
+        "status",
+        "status_reason",
+        "approved_at",
+        "rating",
+        "score_as_described",
+        "score_communication",
+        "score_shipping",
+        "review_count",
+        "product_count",
+        "created_at",
+        "updated_at",
+    ]
     raw_id_fields = ["owner"]
     inlines = [ShopMemberInline]
     actions = ["approve_shops", "suspend_shops"]
@@ -32,9 +63,17 @@ class ShopAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         # The approval queue first: pending shops at the top.
-        return super().get_queryset(request).select_related("owner").annotate(
-            queue=Case(When(status=Shop.Status.PENDING, then=Value(0)), default=Value(1),
-                       output_field=IntegerField())).order_by("queue", "-created_at")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("owner")
+            .annotate(
+                queue=Case(
+                    When(status=Shop.Status.PENDING, then=Value(0)), default=Value(1), output_field=IntegerField()
+                )
+            )
+            .order_by("queue", "-created_at")
+        )
 
     @admin.action(description="Approve selected shops", permissions=["change"])
     def approve_shops(self, request, queryset):

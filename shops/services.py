@@ -39,8 +39,18 @@ def _clean_text(value: str, *, field: str, max_length: int, required: bool) -> s
 
 
 @transaction.atomic
-def shop_create(*, owner, name: str, description: str = "", province: str, city: str, village: str = "",
-                contact: str = "", logo=None, banner=None) -> Shop:
+def shop_create(
+    *,
+    owner,
+    name: str,
+    description: str = "",
+    province: str,
+    city: str,
+    village: str = "",
+    contact: str = "",
+    logo=None,
+    banner=None,
+) -> Shop:
     """Opens a pending shop; an operator approves it before it goes public. One shop per person."""
     if ShopMember.objects.filter(user=owner).exists() or Shop.objects.filter(owner=owner).exists():
         raise ShopAlreadyExists()
@@ -69,8 +79,14 @@ def shop_create(*, owner, name: str, description: str = "", province: str, city:
 
 @transaction.atomic
 def shop_update(*, shop: Shop, logo=None, banner=None, **changes) -> Shop:
-    limits = {"name": (60, True), "description": (5000, False), "province": (30, True), "city": (30, True),
-              "village": (60, False), "contact": (100, False)}
+    limits = {
+        "name": (60, True),
+        "description": (5000, False),
+        "province": (30, True),
+        "city": (30, True),
+        "village": (60, False),
+        "contact": (100, False),
+    }
     fields = []
     for field, value in changes.items():
         if field not in SHOP_EDITABLE_FIELDS or value is None:
@@ -110,14 +126,22 @@ def _set_status(*, shop_id: int, status: str, reason: str, allowed_from: set[str
 
 @transaction.atomic
 def shop_approve(*, shop_id: int, reason: str = "") -> Shop:
-    return _set_status(shop_id=shop_id, status=Shop.Status.APPROVED, reason=reason,
-                       allowed_from={Shop.Status.PENDING, Shop.Status.SUSPENDED})
+    return _set_status(
+        shop_id=shop_id,
+        status=Shop.Status.APPROVED,
+        reason=reason,
+        allowed_from={Shop.Status.PENDING, Shop.Status.SUSPENDED},
+    )
 
 
 @transaction.atomic
 def shop_suspend(*, shop_id: int, reason: str) -> Shop:
-    return _set_status(shop_id=shop_id, status=Shop.Status.SUSPENDED, reason=reason,
-                       allowed_from={Shop.Status.PENDING, Shop.Status.APPROVED})
+    return _set_status(
+        shop_id=shop_id,
+        status=Shop.Status.SUSPENDED,
+        reason=reason,
+        allowed_from={Shop.Status.PENDING, Shop.Status.APPROVED},
+    )
 
 
 @transaction.atomic
@@ -138,9 +162,20 @@ def shop_follow_toggle(*, shop: Shop, user) -> bool:
 
 
 @transaction.atomic
-def shop_scores_set(*, shop_id: int, rating: Decimal | None, as_described: Decimal | None,
-                    communication: Decimal | None, shipping: Decimal | None, review_count: int) -> None:
+def shop_scores_set(
+    *,
+    shop_id: int,
+    rating: Decimal | None,
+    as_described: Decimal | None,
+    communication: Decimal | None,
+    shipping: Decimal | None,
+    review_count: int,
+) -> None:
     """The shop's public score, computed by the reviews services (orders) and written only here."""
-    Shop.objects.filter(pk=shop_id).update(rating=rating, score_as_described=as_described,
-                                           score_communication=communication, score_shipping=shipping,
-                                           review_count=review_count)
+    Shop.objects.filter(pk=shop_id).update(
+        rating=rating,
+        score_as_described=as_described,
+        score_communication=communication,
+        score_shipping=shipping,
+        review_count=review_count,
+    )

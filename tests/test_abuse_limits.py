@@ -45,8 +45,7 @@ def _limits(settings, **rates):
 
 
 def _token(username: str, password: str, address: str = "10.1.1.1"):
-    return APIClient().post(TOKEN, {"username": username, "password": password}, format="json",
-                            REMOTE_ADDR=address)
+    return APIClient().post(TOKEN, {"username": username, "password": password}, format="json", REMOTE_ADDR=address)
 
 
 def _assert_429(response) -> None:
@@ -96,11 +95,11 @@ def test_login_page_locks_the_account_with_429_and_retry_after(settings):
     _limits(settings, login_account="3/h")
     user = UserFactory()
     for n in range(3):
-        response = Client(REMOTE_ADDR=f"10.2.0.{n}").post("/accounts/login/",
-                                                          {"username": user.username, "password": "wrong"})
+        response = Client(REMOTE_ADDR=f"10.2.0.{n}").post(
+            "/accounts/login/", {"username": user.username, "password": "wrong"}
+        )
         assert response.status_code == 200
-    locked = Client(REMOTE_ADDR="10.2.0.50").post("/accounts/login/", {"username": user.username,
-                                                                       "password": PASSWORD})
+    locked = Client(REMOTE_ADDR="10.2.0.50").post("/accounts/login/", {"username": user.username, "password": PASSWORD})
     _assert_429(locked)
     assert "_auth_user_id" not in locked.wsgi_request.session
 
@@ -119,12 +118,14 @@ def test_login_page_and_api_share_one_lockout(settings):
 def test_register_page_is_limited_with_429(settings):
     _limits(settings, register="1/h")
     client = Client(REMOTE_ADDR="10.3.3.3")
-    first = client.post("/accounts/signup/", {"username": "radish1", "email": "r1@example.com",
-                                              "password": "pickled-radish-28"})
+    first = client.post(
+        "/accounts/signup/", {"username": "radish1", "email": "r1@example.com", "password": "pickled-radish-28"}
+    )
     assert first.status_code == 302
     client.post("/accounts/logout/")
-    second = client.post("/accounts/signup/", {"username": "radish2", "email": "r2@example.com",
-                                               "password": "pickled-radish-28"})
+    second = client.post(
+        "/accounts/signup/", {"username": "radish2", "email": "r2@example.com", "password": "pickled-radish-28"}
+    )
     _assert_429(second)
     assert not User.objects.filter(username="radish2").exists()
 
@@ -132,12 +133,23 @@ def test_register_page_is_limited_with_429(settings):
 def test_register_api_is_limited_per_address_and_other_addresses_go_on(settings):
     _limits(settings, register="1/h")
     body = {"email": "x@example.com", "password": "pickled-radish-28"}
-    assert APIClient().post(REGISTER, {**body, "username": "a1", "email": "a1@example.com"}, format="json",
-                            REMOTE_ADDR="10.4.4.4").status_code == 201
-    _api_429(APIClient().post(REGISTER, {**body, "username": "a2", "email": "a2@example.com"}, format="json",
-                              REMOTE_ADDR="10.4.4.4"))
-    assert APIClient().post(REGISTER, {**body, "username": "a3", "email": "a3@example.com"}, format="json",
-                            REMOTE_ADDR="10.4.4.5").status_code == 201
+    assert (
+        APIClient()
+        .post(REGISTER, {**body, "username": "a1", "email": "a1@example.com"}, format="json", REMOTE_ADDR="10.4.4.4")
+        .status_code
+        == 201
+    )
+    _api_429(
+        APIClient().post(
+            REGISTER, {**body, "username": "a2", "email": "a2@example.com"}, format="json", REMOTE_ADDR="10.4.4.4"
+        )
+    )
+    assert (
+        APIClient()
+        .post(REGISTER, {**body, "username": "a3", "email": "a3@example.com"}, format="json", REMOTE_ADDR="10.4.4.5")
+        .status_code
+        == 201
+    )
 
 
 def _client(user) -> APIClient:
@@ -183,8 +195,10 @@ def test_chat_limit_is_429_for_the_sender_only(settings):
     _api_429(answers[2])
     assert _client(quiet).post(f"/api/v1/conversations/{theirs.pk}/messages/", {"text": "在吗"}).status_code == 201
     # The seller answers the limited buyer's conversation freely: the limit is per sender.
-    assert _client(product.shop.owner).post(f"/api/v1/conversations/{mine.pk}/messages/",
-                                            {"text": "在的"}).status_code == 201
+    assert (
+        _client(product.shop.owner).post(f"/api/v1/conversations/{mine.pk}/messages/", {"text": "在的"}).status_code
+        == 201
+    )
 
 
 def test_a_limited_user_does_not_slow_down_others(settings):
@@ -218,16 +232,21 @@ def _request(remote: str, forwarded: str | None = None):
     return RequestFactory().get("/", **extra)
 
 
-@pytest.mark.parametrize(("trusted", "remote", "forwarded", "expected"), [
-    pytest.param([], "203.0.113.9", "1.2.3.4", "203.0.113.9", id="no-proxies-trusted-header-ignored"),
-    pytest.param(["10.0.0.0/8"], "203.0.113.9", "1.2.3.4", "203.0.113.9", id="untrusted-peer-header-ignored"),
-    pytest.param(["10.0.0.1"], "10.0.0.1", "1.2.3.4", "1.2.3.4", id="trusted-proxy-header-believed"),
-    pytest.param(["10.0.0.0/8"], "10.0.0.1", "6.6.6.6, 1.2.3.4, 10.0.0.2", "1.2.3.4",
-                 id="spoofed-left-hops-ignored"),
-    pytest.param(["10.0.0.1"], "10.0.0.1", "not-an-ip", "not-an-ip", id="garbage-hop-is-its-own-bucket"),
-])
-def test_client_address_believes_forwarded_for_only_from_trusted_proxies(settings, trusted, remote, forwarded,
-                                                                         expected):
+@pytest.mark.parametrize(
+    ("trusted", "remote", "forwarded", "expected"),
+    [
+        pytest.param([], "203.0.113.9", "1.2.3.4", "203.0.113.9", id="no-proxies-trusted-header-ignored"),
+        pytest.param(["10.0.0.0/8"], "203.0.113.9", "1.2.3.4", "203.0.113.9", id="untrusted-peer-header-ignored"),
+        pytest.param(["10.0.0.1"], "10.0.0.1", "1.2.3.4", "1.2.3.4", id="trusted-proxy-header-believed"),
+        pytest.param(
+            ["10.0.0.0/8"], "10.0.0.1", "6.6.6.6, 1.2.3.4, 10.0.0.2", "1.2.3.4", id="spoofed-left-hops-ignored"
+        ),
+        pytest.param(["10.0.0.1"], "10.0.0.1", "not-an-ip", "not-an-ip", id="garbage-hop-is-its-own-bucket"),
+    ],
+)
+def test_client_address_believes_forwarded_for_only_from_trusted_proxies(
+    settings, trusted, remote, forwarded, expected
+):
     settings.TRUSTED_PROXIES = trusted
     assert client_address(_request(remote, forwarded)) == expected
 
@@ -236,16 +255,33 @@ def test_spoofed_forwarded_for_does_not_escape_the_register_limit(settings):
     _limits(settings, register="1/h")
     settings.TRUSTED_PROXIES = ["10.0.0.1"]
     body = {"password": "pickled-radish-28"}
-    first = APIClient().post(REGISTER, {**body, "username": "s1", "email": "s1@example.com"}, format="json",
-                             REMOTE_ADDR="198.51.100.7", HTTP_X_FORWARDED_FOR="1.1.1.1")
-    spoofed = APIClient().post(REGISTER, {**body, "username": "s2", "email": "s2@example.com"}, format="json",
-                               REMOTE_ADDR="198.51.100.7", HTTP_X_FORWARDED_FOR="2.2.2.2")
+    first = APIClient().post(
+        REGISTER,
+        {**body, "username": "s1", "email": "s1@example.com"},
+        format="json",
+        REMOTE_ADDR="198.51.100.7",
+        HTTP_X_FORWARDED_FOR="1.1.1.1",
+    )
+    spoofed = APIClient().post(
+        REGISTER,
+        {**body, "username": "s2", "email": "s2@example.com"},
+        format="json",
+        REMOTE_ADDR="198.51.100.7",
+        HTTP_X_FORWARDED_FOR="2.2.2.2",
+    )
     assert first.status_code == 201
     _api_429(spoofed)
     # Through the trusted proxy, two real clients have their own buckets.
-    via_proxy = [APIClient().post(REGISTER, {**body, "username": f"p{n}", "email": f"p{n}@example.com"},
-                                  format="json", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=f"5.5.5.{n}")
-                 for n in range(2)]
+    via_proxy = [
+        APIClient().post(
+            REGISTER,
+            {**body, "username": f"p{n}", "email": f"p{n}@example.com"},
+            format="json",
+            REMOTE_ADDR="10.0.0.1",
+            HTTP_X_FORWARDED_FOR=f"5.5.5.{n}",
+        )
+        for n in range(2)
+    ]
     assert [r.status_code for r in via_proxy] == [201, 201]
 
 

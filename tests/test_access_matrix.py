@@ -47,8 +47,9 @@ def api(policy: str, *methods: str, objects: str | None = None) -> Route:
 
 
 def page(policy: str, *methods: str, objects: str | None = None, form: dict | None = None, **extra) -> Route:
-    return Route(policy, methods or ("get",), objects, api=False, extra=tuple(extra.items()),
-                 form=tuple((form or {}).items()))
+    return Route(
+        policy, methods or ("get",), objects, api=False, extra=tuple(extra.items()), form=tuple((form or {}).items())
+    )
 
 
 MATRIX: dict[str, Route] = {
@@ -237,8 +238,11 @@ def _check(response, expected: str, *, api_route: bool, method: str, documented:
     if expected == "ok":
         if not documented:
             # A method the route does not document: refused, or for a page the same as its GET.
-            return None if status in {405, 302, 200, 400, 404, 403} and not (api_route and status < 300) else \
-                f"{status} for an undocumented method"
+            return (
+                None
+                if status in {405, 302, 200, 400, 404, 403} and not (api_route and status < 300)
+                else f"{status} for an undocumented method"
+            )
         allowed = OK_API if api_route else OK_PAGE
         if status not in allowed:
             return f"{status}, expected a success or an input error"
@@ -310,11 +314,14 @@ def test_a_suspended_shop_cannot_act_403(world, db):
     shop_suspend(shop_id=shop.pk, reason="sweep")
     seller = _client(world, "seller_a")
     product = world.objects["product"]["A"]
-    created = seller.post("/api/v1/seller/products/", {"title": "x", "category": product.category_id,
-                                                       "skus": [{"name": "a", "price": "1.00", "stock": 1}]},
-                          content_type="application/json")
-    published = seller.patch(f"/api/v1/seller/products/{product.pk}/", {"title": "新名字"},
-                             content_type="application/json")
+    created = seller.post(
+        "/api/v1/seller/products/",
+        {"title": "x", "category": product.category_id, "skus": [{"name": "a", "price": "1.00", "stock": 1}]},
+        content_type="application/json",
+    )
+    published = seller.patch(
+        f"/api/v1/seller/products/{product.pk}/", {"title": "新名字"}, content_type="application/json"
+    )
     assert created.status_code == 403, created.content
     assert published.status_code == 403, published.content
     assert created.json()["error"]["code"] == "shop_suspended"
@@ -327,7 +334,11 @@ def test_a_suspended_shop_cannot_act_403(world, db):
 
 @pytest.mark.parametrize("role", ["buyer_a", "seller_a", "staff_a"])
 def test_non_operators_are_sent_to_the_admin_log_in(world, db, role):
-    for path in ["/admin/", "/admin/accounts/user/", "/admin/payments/payoutbatch/",
-                 f"/admin/orders/order/{world.objects['order_paid']['A'].pk}/change/"]:
+    for path in [
+        "/admin/",
+        "/admin/accounts/user/",
+        "/admin/payments/payoutbatch/",
+        f"/admin/orders/order/{world.objects['order_paid']['A'].pk}/change/",
+    ]:
         response = _client(world, role).get(path)
         assert response.status_code == 302 and "/admin/login/" in response["Location"], (path, response.status_code)

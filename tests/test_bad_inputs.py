@@ -68,17 +68,29 @@ def buyer():
 
 # --- quantities ------------------------------------------------------------------------------------
 
-QUANTITIES = [pytest.param(-1, id="minus-one"), pytest.param(0, id="zero"), pytest.param(1.5, id="one-and-a-half"),
-              pytest.param("1e3", id="1e3-string"), pytest.param(1e3, id="1e3-float"),
-              pytest.param(2**31, id="2^31"), pytest.param(2**63, id="2^63"), pytest.param(10**100, id="googol"),
-              pytest.param(True, id="boolean"), pytest.param("abc", id="letters"), pytest.param(None, id="null"),
-              pytest.param([1], id="list")]
+QUANTITIES = [
+    pytest.param(-1, id="minus-one"),
+    pytest.param(0, id="zero"),
+    pytest.param(1.5, id="one-and-a-half"),
+    pytest.param("1e3", id="1e3-string"),
+    pytest.param(1e3, id="1e3-float"),
+    pytest.param(2**31, id="2^31"),
+    pytest.param(2**63, id="2^63"),
+    pytest.param(10**100, id="googol"),
+    pytest.param(True, id="boolean"),
+    pytest.param("abc", id="letters"),
+    pytest.param(None, id="null"),
+    pytest.param([1], id="list"),
+]
 
 
 @pytest.mark.parametrize("quantity", QUANTITIES)
 def test_cart_quantity(buyer, sku, quantity):
-    _error(_client(buyer).post("/api/v1/cart/items/", {"sku": sku.pk, "quantity": quantity}, format="json"),
-           400, "validation_error")
+    _error(
+        _client(buyer).post("/api/v1/cart/items/", {"sku": sku.pk, "quantity": quantity}, format="json"),
+        400,
+        "validation_error",
+    )
     assert _client(buyer).get("/api/v1/cart/").json()["items"] == []
 
 
@@ -90,8 +102,15 @@ def test_checkout_quantity(buyer, sku, quantity):
     assert sku.stock == 50 and not Order.objects.exists()
 
 
-@pytest.mark.parametrize("sku_id", [pytest.param(-1, id="minus-one"), pytest.param(2**63, id="2^63"),
-                                    pytest.param("1; DROP TABLE", id="sql"), pytest.param(1.5, id="float")])
+@pytest.mark.parametrize(
+    "sku_id",
+    [
+        pytest.param(-1, id="minus-one"),
+        pytest.param(2**63, id="2^63"),
+        pytest.param("1; DROP TABLE", id="sql"),
+        pytest.param(1.5, id="float"),
+    ],
+)
 def test_cart_sku_id(buyer, sku_id):
     response = _client(buyer).post("/api/v1/cart/items/", {"sku": sku_id, "quantity": 1}, format="json")
     assert response.status_code in {400, 404}
@@ -111,8 +130,14 @@ def test_page_cart_quantity_2_63_is_a_message_not_a_500(buyer, sku):
 
 def test_client_sent_price_total_shop_buyer_are_ignored_at_checkout(buyer, sku):
     other_shop, other_buyer = ShopFactory(), UserFactory()
-    body = {"address": ADDRESS, "total": "0.01", "price": "0.01", "shop": other_shop.slug, "buyer": other_buyer.pk,
-            "items": [{"sku": sku.pk, "quantity": 2, "price": "0.01", "total": "0.01", "shop": other_shop.slug}]}
+    body = {
+        "address": ADDRESS,
+        "total": "0.01",
+        "price": "0.01",
+        "shop": other_shop.slug,
+        "buyer": other_buyer.pk,
+        "items": [{"sku": sku.pk, "quantity": 2, "price": "0.01", "total": "0.01", "shop": other_shop.slug}],
+    }
     response = _client(buyer).post("/api/v1/checkout/", body, format="json")
     assert response.status_code == 201
     order = Order.objects.get()
@@ -122,8 +147,9 @@ def test_client_sent_price_total_shop_buyer_are_ignored_at_checkout(buyer, sku):
 
 
 def test_client_sent_price_in_the_cart_is_ignored(buyer, sku):
-    response = _client(buyer).post("/api/v1/cart/items/", {"sku": sku.pk, "quantity": 1, "price": "0.01",
-                                                           "subtotal": "0.01"}, format="json")
+    response = _client(buyer).post(
+        "/api/v1/cart/items/", {"sku": sku.pk, "quantity": 1, "price": "0.01", "subtotal": "0.01"}, format="json"
+    )
     assert response.status_code == 201
     assert _client(buyer).get("/api/v1/cart/").json()["total"] == "28.00"
 
@@ -133,9 +159,18 @@ def test_client_sent_price_in_the_cart_is_ignored(buyer, sku):
 
 def test_mass_assigned_shop_on_a_new_product_is_ignored(shop, product):
     other = ShopFactory()
-    response = _client(shop.owner).post("/api/v1/seller/products/", {
-        "title": "新品", "category": product.category_id, "shop": other.slug, "verified": True,
-        "skus": [{"name": "a", "price": "1.00", "stock": 1}], "status": "draft"}, format="json")
+    response = _client(shop.owner).post(
+        "/api/v1/seller/products/",
+        {
+            "title": "新品",
+            "category": product.category_id,
+            "shop": other.slug,
+            "verified": True,
+            "skus": [{"name": "a", "price": "1.00", "stock": 1}],
+            "status": "draft",
+        },
+        format="json",
+    )
     assert response.status_code == 201
     created = Product.objects.get(pk=response.json()["id"])
     assert created.shop_id == shop.pk
@@ -144,9 +179,11 @@ def test_mass_assigned_shop_on_a_new_product_is_ignored(shop, product):
 
 def test_mass_assigned_shop_status_and_verified_are_ignored():
     pending = ShopFactory(status=Shop.Status.PENDING)
-    response = _client(pending.owner).patch("/api/v1/seller/shop/", {"status": "approved", "verified": True,
-                                                                     "owner": UserFactory().pk, "name": "改名"},
-                                            format="json")
+    response = _client(pending.owner).patch(
+        "/api/v1/seller/shop/",
+        {"status": "approved", "verified": True, "owner": UserFactory().pk, "name": "改名"},
+        format="json",
+    )
     assert response.status_code in {200, 400}
     pending.refresh_from_db()
     assert pending.status == Shop.Status.PENDING
@@ -155,16 +192,27 @@ def test_mass_assigned_shop_status_and_verified_are_ignored():
 
 
 def test_mass_assigned_order_status_is_ignored(buyer, sku):
-    _client(buyer).post("/api/v1/checkout/", {"address": ADDRESS, "status": "paid",
-                                              "items": [{"sku": sku.pk, "quantity": 1, "status": "paid"}]},
-                        format="json")
+    _client(buyer).post(
+        "/api/v1/checkout/",
+        {"address": ADDRESS, "status": "paid", "items": [{"sku": sku.pk, "quantity": 1, "status": "paid"}]},
+        format="json",
+    )
     assert Order.objects.get().status == Order.Status.PENDING_PAYMENT
 
 
 def test_mass_assigned_staff_flags_on_registration_are_ignored():
-    response = APIClient().post("/api/v1/auth/register/", {"username": "sneaky", "email": "s@example.com",
-                                                           "password": "pickled-radish-28", "is_staff": True,
-                                                           "is_superuser": True, "verified": True}, format="json")
+    response = APIClient().post(
+        "/api/v1/auth/register/",
+        {
+            "username": "sneaky",
+            "email": "s@example.com",
+            "password": "pickled-radish-28",
+            "is_staff": True,
+            "is_superuser": True,
+            "verified": True,
+        },
+        format="json",
+    )
     assert response.status_code == 201
     from accounts.models import User
 
@@ -182,20 +230,21 @@ def test_10000_item_checkout_batch_is_400(buyer, sku):
 
 
 def test_10000_id_notification_read_batch_is_400(buyer):
-    _error(_client(buyer).post("/api/v1/notifications/read/", {"ids": list(range(1, 10_001))}, format="json"),
-           400)
+    _error(_client(buyer).post("/api/v1/notifications/read/", {"ids": list(range(1, 10_001))}, format="json"), 400)
 
 
 def test_10000_image_reorder_batch_is_400(shop, product):
-    response = _client(shop.owner).post(f"/api/v1/seller/products/{product.pk}/images/order/",
-                                        {"order": list(range(1, 10_001))}, format="json")
+    response = _client(shop.owner).post(
+        f"/api/v1/seller/products/{product.pk}/images/order/", {"order": list(range(1, 10_001))}, format="json"
+    )
     _error(response, 400)
 
 
 def test_10000_sku_product_is_400(shop, product):
     skus = [{"name": f"s{n}", "price": "1.00", "stock": 1} for n in range(10_000)]
-    response = _client(shop.owner).post("/api/v1/seller/products/", {"title": "x", "category": product.category_id,
-                                                                      "skus": skus}, format="json")
+    response = _client(shop.owner).post(
+        "/api/v1/seller/products/", {"title": "x", "category": product.category_id, "skus": skus}, format="json"
+    )
     _error(response, 400)
 
 
@@ -212,13 +261,20 @@ def test_deeply_nested_json_object_is_400(buyer, depth):
     _error(_client(buyer).generic("POST", "/api/v1/checkout/", body, content_type="application/json"), 400)
 
 
-@pytest.mark.parametrize(("url", "field"), [
-    pytest.param("/api/v1/seller/products/", "description", id="product-description"),
-    pytest.param("/api/v1/seller/products/", "title", id="product-title"),
-])
+@pytest.mark.parametrize(
+    ("url", "field"),
+    [
+        pytest.param("/api/v1/seller/products/", "description", id="product-description"),
+        pytest.param("/api/v1/seller/products/", "title", id="product-title"),
+    ],
+)
 def test_2mb_text_field_is_400(shop, product, url, field):
-    body = {"title": "x", "description": "", "category": product.category_id,
-            "skus": [{"name": "a", "price": "1.00", "stock": 1}]}
+    body = {
+        "title": "x",
+        "description": "",
+        "category": product.category_id,
+        "skus": [{"name": "a", "price": "1.00", "stock": 1}],
+    }
     body[field] = "腌" * (2 * 1024 * 1024 // 3)  # 2 MB of UTF-8
     _error(_client(shop.owner).post(url, body, format="json"), 400, "validation_error")
 
@@ -227,8 +283,9 @@ def test_2mb_chat_message_is_400(buyer, shop):
     from chat.services import conversation_start
 
     conversation, _ = conversation_start(buyer=buyer, shop=shop)
-    response = _client(buyer).post(f"/api/v1/conversations/{conversation.pk}/messages/", {"text": "a" * 2_000_000},
-                                   format="json")
+    response = _client(buyer).post(
+        f"/api/v1/conversations/{conversation.pk}/messages/", {"text": "a" * 2_000_000}, format="json"
+    )
     _error(response, 400)
 
 
@@ -236,21 +293,30 @@ def test_2mb_review_reply_and_refund_reason_are_400(buyer, sku):
     from orders.tests.helpers import placed_paid
 
     order = placed_paid(buyer, sku)
-    response = _client(buyer).post(f"/api/v1/orders/{order.number}/refund-requests/",
-                                   {"reason": "坏" * 700_000, "return_goods": False}, format="json")
+    response = _client(buyer).post(
+        f"/api/v1/orders/{order.number}/refund-requests/",
+        {"reason": "坏" * 700_000, "return_goods": False},
+        format="json",
+    )
     _error(response, 400)
 
 
 def test_a_body_over_the_upload_limit_is_413(buyer):
     body = json.dumps({"text": "a" * 3_000_000})
-    _error(_client(buyer).generic("POST", "/api/v1/cart/items/", body, content_type="application/json"), 413,
-           "too_large")
+    _error(
+        _client(buyer).generic("POST", "/api/v1/cart/items/", body, content_type="application/json"), 413, "too_large"
+    )
 
 
-@pytest.mark.parametrize("body", [pytest.param(b'{"sku": "\xff\xfe", "quantity": 1}', id="invalid-utf8-json"),
-                                  pytest.param(b"\xc3\x28", id="invalid-utf8-bare"),
-                                  pytest.param(b'{"sku": 1, "quantity": 1', id="truncated-json"),
-                                  pytest.param(b"\x00" * 64, id="nul-bytes")])
+@pytest.mark.parametrize(
+    "body",
+    [
+        pytest.param(b'{"sku": "\xff\xfe", "quantity": 1}', id="invalid-utf8-json"),
+        pytest.param(b"\xc3\x28", id="invalid-utf8-bare"),
+        pytest.param(b'{"sku": 1, "quantity": 1', id="truncated-json"),
+        pytest.param(b"\x00" * 64, id="nul-bytes"),
+    ],
+)
 def test_invalid_bodies_are_400(buyer, body):
     _error(_client(buyer).generic("POST", "/api/v1/cart/items/", body, content_type="application/json"), 400)
 
@@ -258,8 +324,9 @@ def test_invalid_bodies_are_400(buyer, body):
 def test_invalid_utf8_in_a_form_post_is_not_a_500(buyer):
     client = Client()
     client.force_login(buyer)
-    response = client.generic("POST", "/cart/add/", b"sku=\xff\xfe&quantity=1",
-                              content_type="application/x-www-form-urlencoded")
+    response = client.generic(
+        "POST", "/cart/add/", b"sku=\xff\xfe&quantity=1", content_type="application/x-www-form-urlencoded"
+    )
     assert response.status_code < 500
 
 
@@ -270,8 +337,9 @@ def test_nul_byte_in_a_query_is_not_a_500():
 
 
 def test_200mb_content_length_is_413_before_reading():
-    response = Client().generic("POST", "/api/v1/auth/register/", b"{}", content_type="application/json",
-                                CONTENT_LENGTH=str(200 * 1024 * 1024))
+    response = Client().generic(
+        "POST", "/api/v1/auth/register/", b"{}", content_type="application/json", CONTENT_LENGTH=str(200 * 1024 * 1024)
+    )
     _error(response, 413, "too_large")
 
 
@@ -287,13 +355,22 @@ def test_markup_in_every_text_field_is_escaped_in_pages(payload, shop, buyer):
 
     shop.name, shop.description = payload[:60], payload
     shop.save()
-    product = make_product(shop=shop, title=f"萝卜 {payload}"[:120], description=payload,
-                           skus=((payload[:40], "28.00", 10),))
+    product = make_product(
+        shop=shop, title=f"萝卜 {payload}"[:120], description=payload, skus=((payload[:40], "28.00", 10),)
+    )
     sku = product.skus.get()
     order = placed_shipped(buyer, sku)
     order_confirm_receipt(order_id=order.pk, actor=buyer)
-    review = review_create(order_id=order.pk, buyer=buyer, line_id=order.lines.get().pk, rating=5,
-                           as_described=5, communication=5, shipping=5, text=payload)
+    review = review_create(
+        order_id=order.pk,
+        buyer=buyer,
+        line_id=order.lines.get().pk,
+        rating=5,
+        as_described=5,
+        communication=5,
+        shipping=5,
+        text=payload,
+    )
     review_reply(review_id=review.pk, actor=shop.owner, text=payload)
     conversation, _ = conversation_start(buyer=buyer, shop=shop)
     message_send(user=buyer, conversation=conversation, text=payload)
@@ -301,12 +378,21 @@ def test_markup_in_every_text_field_is_escaped_in_pages(payload, shop, buyer):
     buyer_client, seller_client = Client(), Client()
     buyer_client.force_login(buyer)
     seller_client.force_login(shop.owner)
-    pages = [(Client(), f"/product/{product.pk}/"), (Client(), f"/shop/{shop.slug}/"),
-             (Client(), "/search/?q=萝卜"), (Client(), "/"), (buyer_client, f"/orders/{order.number}/"),
-             (buyer_client, "/orders/"), (buyer_client, f"/chats/{conversation.pk}/"), (buyer_client, "/chats/"),
-             (seller_client, "/seller/orders/"), (seller_client, "/seller/reviews/"),
-             (seller_client, f"/seller/inbox/{conversation.pk}/"), (seller_client, "/seller/products/"),
-             (seller_client, f"/seller/products/{product.pk}/edit/")]
+    pages = [
+        (Client(), f"/product/{product.pk}/"),
+        (Client(), f"/shop/{shop.slug}/"),
+        (Client(), "/search/?q=萝卜"),
+        (Client(), "/"),
+        (buyer_client, f"/orders/{order.number}/"),
+        (buyer_client, "/orders/"),
+        (buyer_client, f"/chats/{conversation.pk}/"),
+        (buyer_client, "/chats/"),
+        (seller_client, "/seller/orders/"),
+        (seller_client, "/seller/reviews/"),
+        (seller_client, f"/seller/inbox/{conversation.pk}/"),
+        (seller_client, "/seller/products/"),
+        (seller_client, f"/seller/products/{product.pk}/edit/"),
+    ]
     for client, path in pages:
         response = client.get(path)
         assert response.status_code == 200, path
@@ -319,8 +405,9 @@ def test_markup_in_every_text_field_is_escaped_in_pages(payload, shop, buyer):
 
 
 def _upload_image(shop, product, name: str, data: bytes, content_type: str = "image/jpeg"):
-    return _client(shop.owner).post(f"/api/v1/seller/products/{product.pk}/images/",
-                                    {"image": upload(name, data, content_type)}, format="multipart")
+    return _client(shop.owner).post(
+        f"/api/v1/seller/products/{product.pk}/images/", {"image": upload(name, data, content_type)}, format="multipart"
+    )
 
 
 def _gif_js_polyglot() -> bytes:
@@ -333,8 +420,7 @@ UPLOADS = [
     pytest.param("bomb.png", png_header_only(100_000, 100_000), "image/png", id="decompression-bomb"),
     pytest.param("wide.png", png_header_only(1_000_000, 1), "image/png", id="extreme-aspect-bomb"),
     pytest.param("notes.jpg", b"just some text, not an image", "image/jpeg", id="text-named-jpg"),
-    pytest.param("x.svg", b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>', "image/svg+xml",
-                 id="svg"),
+    pytest.param("x.svg", b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>', "image/svg+xml", id="svg"),
     pytest.param("page.jpg", b"<html><script>alert(1)</script></html>", "image/jpeg", id="html-as-jpg"),
     pytest.param("empty.jpg", b"", "image/jpeg", id="empty"),
     pytest.param("trunc.jpg", image_bytes()[:100], "image/jpeg", id="truncated-jpeg"),
@@ -350,11 +436,17 @@ def test_bad_image_uploads_are_refused(shop, product, name, data, content_type):
     assert not ProductImage.objects.filter(product=product).exists()
 
 
-@pytest.mark.parametrize(("name", "data"), [
-    pytest.param("poly.jpg", image_bytes() + b"<?php system($_GET['c']); ?><script>alert(1)</script>",
-                 id="jpeg-with-trailing-php-and-html"),
-    pytest.param("poly.gif", _gif_js_polyglot(), id="gif-javascript-polyglot"),
-])
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        pytest.param(
+            "poly.jpg",
+            image_bytes() + b"<?php system($_GET['c']); ?><script>alert(1)</script>",
+            id="jpeg-with-trailing-php-and-html",
+        ),
+        pytest.param("poly.gif", _gif_js_polyglot(), id="gif-javascript-polyglot"),
+    ],
+)
 def test_polyglots_are_re_encoded_without_the_payload(shop, product, name, data):
     response = _upload_image(shop, product, name, data)
     if response.status_code == 400:
@@ -366,13 +458,16 @@ def test_polyglots_are_re_encoded_without_the_payload(shop, product, name, data)
     assert b"<script>" not in content and b"<?php" not in content
 
 
-@pytest.mark.parametrize("name", [
-    pytest.param("../../../../etc/passwd.jpg", id="dot-dot"),
-    pytest.param("..\\..\\windows\\win.ini.jpg", id="backslashes"),
-    pytest.param("/etc/cron.d/evil.jpg", id="absolute"),
-    pytest.param("photo.jpg\x00.php", id="nul-byte"),
-    pytest.param("%2e%2e%2fpasswd.jpg", id="url-encoded"),
-])
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param("../../../../etc/passwd.jpg", id="dot-dot"),
+        pytest.param("..\\..\\windows\\win.ini.jpg", id="backslashes"),
+        pytest.param("/etc/cron.d/evil.jpg", id="absolute"),
+        pytest.param("photo.jpg\x00.php", id="nul-byte"),
+        pytest.param("%2e%2e%2fpasswd.jpg", id="url-encoded"),
+    ],
+)
 def test_path_traversal_in_upload_names_stays_in_media(settings, shop, product, name):
     response = _upload_image(shop, product, name, image_bytes())
     assert response.status_code in {201, 400}
@@ -393,8 +488,10 @@ def test_path_traversal_in_upload_names_stays_in_media(settings, shop, product, 
 def _raw_post(server, path: str, *, chunked_mb: int) -> bytes:
     chunk = b"a" * (1024 * 1024)
     with socket.create_connection(("127.0.0.1", server.port), timeout=30) as sock:
-        sock.sendall(f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                     "Transfer-Encoding: chunked\r\n\r\n".encode())
+        sock.sendall(
+            f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            "Transfer-Encoding: chunked\r\n\r\n".encode()
+        )
         try:
             for _ in range(chunked_mb):
                 sock.sendall(b"%x\r\n" % len(chunk) + chunk + b"\r\n")
@@ -427,8 +524,10 @@ def test_small_chunked_body_is_not_refused_as_too_large_on_uvicorn(asgi_server):
     Content-Length says how long it is, so a chunked body parses as empty: a 400 for missing fields.)"""
     with socket.create_connection(("127.0.0.1", asgi_server.port), timeout=30) as sock:
         body = json.dumps({"username": "chunky", "email": "c@example.com", "password": "pickled-radish-28"}).encode()
-        sock.sendall(b"POST /api/v1/auth/register/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                     b"Transfer-Encoding: chunked\r\n\r\n" + b"%x\r\n" % len(body) + body + b"\r\n0\r\n\r\n")
+        sock.sendall(
+            b"POST /api/v1/auth/register/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            b"Transfer-Encoding: chunked\r\n\r\n" + b"%x\r\n" % len(body) + body + b"\r\n0\r\n\r\n"
+        )
         answer = sock.recv(65536)
     assert answer.split(b" ", 2)[1] in {b"201", b"400"}, answer[:300]
     assert b'"too_large"' not in answer
@@ -436,14 +535,26 @@ def test_small_chunked_body_is_not_refused_as_too_large_on_uvicorn(asgi_server):
 
 def test_decimal_prices_from_sellers(shop, product):
     for price in ["-1.00", "0", "1e10", "NaN", "Infinity", "0.001", "99999999999.99"]:
-        response = _client(shop.owner).post(f"/api/v1/seller/products/{product.pk}/skus/",
-                                            {"name": f"p{price}", "price": price, "stock": 1}, format="json")
+        response = _client(shop.owner).post(
+            f"/api/v1/seller/products/{product.pk}/skus/",
+            {"name": f"p{price}", "price": price, "stock": 1},
+            format="json",
+        )
         _error(response, 400)
     assert product.skus.filter(price__lte=Decimal("0")).count() == 0
 
 
-@pytest.mark.parametrize("url", ["javascript:alert(1)", " JavaScript:alert(1)", "data:text/html,<script>x</script>",
-                                 "//evil.example/x", "https://evil.example/", "/\\evil.example"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        " JavaScript:alert(1)",
+        "data:text/html,<script>x</script>",
+        "//evil.example/x",
+        "https://evil.example/",
+        "/\\evil.example",
+    ],
+)
 def test_notification_links_are_only_paths_on_this_site(buyer, url):
     """Found by the browser sweep: a notification's url was rendered as a link whatever its scheme."""
     from notifications.services import notify

@@ -18,25 +18,40 @@ from shops.tests.factories import ShopFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PAYLOAD = ("<script>alert('s')</script><img src=x onerror=\"alert('i')\">"
-           "<svg onload=\"alert('v')\"></svg><a href=\"javascript:alert('j')\">j</a>")
+PAYLOAD = (
+    "<script>alert('s')</script><img src=x onerror=\"alert('i')\">"
+    "<svg onload=\"alert('v')\"></svg><a href=\"javascript:alert('j')\">j</a>"
+)
 
 
 def test_markup_in_every_field_never_runs(asgi_server, new_page):
     seller = UserFactory(username="xss-seller")
     buyer = UserFactory(username="xss-buyer")
     shop = ShopFactory(owner=seller, name="<svg onload=alert(1)>"[:60], description=PAYLOAD)
-    product = make_product(shop=shop, title=f"萝卜 {PAYLOAD}"[:120], description=PAYLOAD,
-                           skus=(("<img src=x onerror=alert(2)>", "28.00", 10),))
+    product = make_product(
+        shop=shop,
+        title=f"萝卜 {PAYLOAD}"[:120],
+        description=PAYLOAD,
+        skus=(("<img src=x onerror=alert(2)>", "28.00", 10),),
+    )
     order = placed_shipped(buyer, product.skus.get())
     order_confirm_receipt(order_id=order.pk, actor=buyer)
-    review = review_create(order_id=order.pk, buyer=buyer, line_id=order.lines.get().pk, rating=4,
-                           as_described=4, communication=4, shipping=4, text=PAYLOAD)
+    review = review_create(
+        order_id=order.pk,
+        buyer=buyer,
+        line_id=order.lines.get().pk,
+        rating=4,
+        as_described=4,
+        communication=4,
+        shipping=4,
+        text=PAYLOAD,
+    )
     review_reply(review_id=review.pk, actor=seller, text=PAYLOAD)
     conversation, _ = conversation_start(buyer=buyer, shop=shop)
     message_send(user=buyer, conversation=conversation, text=PAYLOAD)
-    notify(user_id=buyer.pk, kind="order_shipped", key="xss", text=PAYLOAD, text_en=PAYLOAD,
-           url="javascript:alert('n')")
+    notify(
+        user_id=buyer.pk, kind="order_shipped", key="xss", text=PAYLOAD, text_en=PAYLOAD, url="javascript:alert('n')"
+    )
 
     csp_violations: list[str] = []
 
@@ -45,10 +60,26 @@ def test_markup_in_every_field_never_runs(asgi_server, new_page):
         return page
 
     pages = {
-        buyer: [f"/product/{product.pk}/", f"/shop/{shop.slug}/", "/search/?q=萝卜", "/",
-                f"/orders/{order.number}/", "/orders/", f"/chats/{conversation.pk}/", "/chats/", "/notifications/"],
-        seller: ["/seller/", "/seller/orders/", "/seller/reviews/", f"/seller/inbox/{conversation.pk}/",
-                 "/seller/inbox/", "/seller/products/", f"/seller/products/{product.pk}/edit/"],
+        buyer: [
+            f"/product/{product.pk}/",
+            f"/shop/{shop.slug}/",
+            "/search/?q=萝卜",
+            "/",
+            f"/orders/{order.number}/",
+            "/orders/",
+            f"/chats/{conversation.pk}/",
+            "/chats/",
+            "/notifications/",
+        ],
+        seller: [
+            "/seller/",
+            "/seller/orders/",
+            "/seller/reviews/",
+            f"/seller/inbox/{conversation.pk}/",
+            "/seller/inbox/",
+            "/seller/products/",
+            f"/seller/products/{product.pk}/edit/",
+        ],
     }
     for user, paths in pages.items():
         page = watch(new_page(mobile=False))

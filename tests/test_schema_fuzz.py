@@ -58,12 +58,17 @@ def _fuzz(case, world, role: str) -> None:
     if case.path == "/api/v1/payments/notify/sandbox/":
         # The provider's callback is signed: fuzzed bodies are 400s; its own tests cover it in depth.
         headers["X-Sandbox-Signature"] = "t=1,v1=00"
-    case.call_and_validate(headers=headers, checks=[not_a_server_error, response_schema_conformance],
-                           additional_checks=[error_shape])
+    case.call_and_validate(
+        headers=headers, checks=[not_a_server_error, response_schema_conformance], additional_checks=[error_shape]
+    )
 
 
-FUZZ = settings(max_examples=MAX_EXAMPLES, deadline=None, phases=[Phase.explicit, Phase.generate],
-                suppress_health_check=list(HealthCheck))
+FUZZ = settings(
+    max_examples=MAX_EXAMPLES,
+    deadline=None,
+    phases=[Phase.explicit, Phase.generate],
+    suppress_health_check=list(HealthCheck),
+)
 
 
 @schema.parametrize()
@@ -110,8 +115,15 @@ def test_paginated_lists_are_declared_as_pages(db):
     from django.test import Client
 
     schema = Client().get("/api/schema/?format=json").json()
-    for path in ("/api/v1/products/", "/api/v1/orders/", "/api/v1/conversations/", "/api/v1/notifications/",
-                 "/api/v1/seller/payouts/", "/api/v1/seller/statement/", "/api/v1/seller/orders/"):
+    for path in (
+        "/api/v1/products/",
+        "/api/v1/orders/",
+        "/api/v1/conversations/",
+        "/api/v1/notifications/",
+        "/api/v1/seller/payouts/",
+        "/api/v1/seller/statement/",
+        "/api/v1/seller/orders/",
+    ):
         ref = schema["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
         component = schema["components"]["schemas"][ref.rsplit("/", 1)[1]]
         assert {"count", "next", "previous", "results"} <= set(component["properties"]), path

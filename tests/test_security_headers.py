@@ -11,9 +11,11 @@ from django.test import Client
 from tests.test_access_matrix import MATRIX, _client, _url
 from tests.world import BUYER_OF, SELLERS_OF
 
-PAGES = sorted(name for name, route in MATRIX.items()
-               if "get" in route.methods and route.policy != "nobody" and not name.startswith("api:")
-               and name != "schema")
+PAGES = sorted(
+    name
+    for name, route in MATRIX.items()
+    if "get" in route.methods and route.policy != "nobody" and not name.startswith("api:") and name != "schema"
+)
 SCRIPT_TAG = re.compile(rb"<script\b([^>]*)>", re.I)
 
 
@@ -34,8 +36,7 @@ def _csp_directives(header: str) -> dict[str, list[str]]:
 @pytest.mark.parametrize("name", PAGES)
 def test_every_page_has_the_security_headers(world, db, name):
     route = MATRIX[name]
-    response = _client(world, _viewer(route)).get(_url(name, route, world, "A" if route.objects else None),
-                                                  follow=True)
+    response = _client(world, _viewer(route)).get(_url(name, route, world, "A" if route.objects else None), follow=True)
     assert response.status_code == 200, (name, response.status_code, response.get("Location"))
 
     csp = _csp_directives(response["Content-Security-Policy"])
@@ -48,8 +49,11 @@ def test_every_page_has_the_security_headers(world, db, name):
 
     # Every script is a file of ours, a JSON data block, or carries this response's nonce.
     for attributes in SCRIPT_TAG.findall(response.content):
-        ok = (b"src=" in attributes or b'type="application/json"' in attributes
-              or f'nonce="{nonce[7:-1]}"'.encode() in attributes)
+        ok = (
+            b"src=" in attributes
+            or b'type="application/json"' in attributes
+            or f'nonce="{nonce[7:-1]}"'.encode() in attributes
+        )
         assert ok, (name, attributes)
     assert not re.search(rb"\son[a-z]+=\"", response.content), "inline event handlers are blocked by the CSP"
 

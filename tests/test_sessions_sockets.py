@@ -55,8 +55,13 @@ def seller_world():
 async def _open_all(server, conversation_id: int, headers: dict) -> list:
     sockets = []
     for path in SOCKETS:
-        ws = await websockets.connect(server.ws_url + path.format(conversation=conversation_id), origin=ORIGIN,
-                                      additional_headers=headers, open_timeout=10, close_timeout=5)
+        ws = await websockets.connect(
+            server.ws_url + path.format(conversation=conversation_id),
+            origin=ORIGIN,
+            additional_headers=headers,
+            open_timeout=10,
+            close_timeout=5,
+        )
         sockets.append(ws)
     # Every socket is accepted and stays open: a quick round-trip on the inbox, the first frame elsewhere.
     await asyncio.sleep(0.5)
@@ -100,8 +105,12 @@ def test_deactivating_a_seller_closes_their_sockets_and_refuses_their_token(asgi
     assert _status(asgi_server, "/api/v1/seller/orders/", token) == 401
 
     async def reconnect():
-        async with websockets.connect(f"{asgi_server.ws_url}/ws/notifications/", origin=ORIGIN,
-                                      additional_headers=_headers(token), open_timeout=10) as ws:
+        async with websockets.connect(
+            f"{asgi_server.ws_url}/ws/notifications/",
+            origin=ORIGIN,
+            additional_headers=_headers(token),
+            open_timeout=10,
+        ) as ws:
             return await _close_codes([ws])
 
     assert asyncio.run(reconnect()) == [4401]

@@ -48,13 +48,21 @@ def build_world() -> World:
     ShopMember.objects.create(shop=shops["A"], user=staff_a, role=ShopMember.Role.STAFF)
     buyers = {"A": UserFactory(username="buyer_a"), "B": UserFactory(username="buyer_b")}
     operator = UserFactory(username="operator", is_staff=True, is_superuser=True)
-    world.users = {"anonymous": None, "buyer_a": buyers["A"], "buyer_b": buyers["B"], "seller_a": seller_a,
-                   "seller_b": seller_b, "staff_a": staff_a, "operator": operator}
+    world.users = {
+        "anonymous": None,
+        "buyer_a": buyers["A"],
+        "buyer_b": buyers["B"],
+        "seller_a": seller_a,
+        "seller_b": seller_b,
+        "staff_a": staff_a,
+        "operator": operator,
+    }
 
     for side, shop in shops.items():
         buyer = buyers[side]
-        product = make_product(shop=shop, title=f"腌萝卜 {side}",
-                               skus=(("500 g", "28.00", 500), ("1 kg", "50.00", 500)))
+        product = make_product(
+            shop=shop, title=f"腌萝卜 {side}", skus=(("500 g", "28.00", 500), ("1 kg", "50.00", 500))
+        )
         sku = product.skus.order_by("id").first()
         image = product_image_add(product=product, upload=upload())
         world.add("shop", side, shop)
@@ -68,12 +76,26 @@ def build_world() -> World:
         completed = placed_shipped(buyer, sku)
         order_confirm_receipt(order_id=completed.pk, actor=buyer)
         line = completed.lines.first()
-        review = review_create(order_id=completed.pk, buyer=buyer, line_id=line.pk, rating=5, as_described=5,
-                               communication=5, shipping=5, text="好吃")
+        review = review_create(
+            order_id=completed.pk,
+            buyer=buyer,
+            line_id=line.pk,
+            rating=5,
+            as_described=5,
+            communication=5,
+            shipping=5,
+            text="好吃",
+        )
         refund_request = refund_request_create(order_id=paid.pk, buyer=buyer, reason="坏了", return_goods=False)
-        for kind, obj in (("order_pending", pending), ("order_paid", paid), ("order_shipped", shipped),
-                          ("order_completed", completed), ("review", review), ("refund_request", refund_request),
-                          ("line", line)):
+        for kind, obj in (
+            ("order_pending", pending),
+            ("order_paid", paid),
+            ("order_shipped", shipped),
+            ("order_completed", completed),
+            ("review", review),
+            ("refund_request", refund_request),
+            ("line", line),
+        ):
             world.add(kind, side, obj)
         world.add("payment", side, pending.payment)
 
@@ -86,8 +108,11 @@ def build_world() -> World:
         notify(user_id=buyer.pk, kind="order_shipped", key=f"world-{side}", text="已发货")
 
     for side in ("A", "B"):
-        world.add("cart_item", side, cart_item_add(user=buyers[side], sku_id=world.objects["cart_item_sku"][side].pk,
-                                                   quantity=1))
+        world.add(
+            "cart_item",
+            side,
+            cart_item_add(user=buyers[side], sku_id=world.objects["cart_item_sku"][side].pk, quantity=1),
+        )
         confirmed_sale(shops[side], "100.00")
     batch, _created = payout_batch_run()
     world.add("payout_batch", "A", batch)

@@ -12,8 +12,9 @@ ME = "/api/v1/me/"
 
 def test_register_returns_a_working_token(api_client):
     # when
-    response = api_client.post(REGISTER, {"username": "lihua", "email": "lihua@example.com",
-                                          "password": "pickled-radish-28"}, format="json")
+    response = api_client.post(
+        REGISTER, {"username": "lihua", "email": "lihua@example.com", "password": "pickled-radish-28"}, format="json"
+    )
     # then
     assert response.status_code == 201
     body = response.json()
@@ -25,8 +26,9 @@ def test_register_returns_a_working_token(api_client):
 
 def test_register_duplicate_username_is_a_field_error_and_writes_nothing(api_client):
     UserFactory(username="lihua")
-    response = api_client.post(REGISTER, {"username": "LiHua", "email": "other@example.com",
-                                          "password": "pickled-radish-28"}, format="json")
+    response = api_client.post(
+        REGISTER, {"username": "LiHua", "email": "other@example.com", "password": "pickled-radish-28"}, format="json"
+    )
     assert response.status_code == 400
     error = response.json()["error"]
     assert error["code"] == "validation_error"
@@ -36,16 +38,18 @@ def test_register_duplicate_username_is_a_field_error_and_writes_nothing(api_cli
 
 def test_register_duplicate_email_is_a_field_error(api_client):
     UserFactory(email="lihua@example.com")
-    response = api_client.post(REGISTER, {"username": "newname", "email": "LIHUA@example.com",
-                                          "password": "pickled-radish-28"}, format="json")
+    response = api_client.post(
+        REGISTER, {"username": "newname", "email": "LIHUA@example.com", "password": "pickled-radish-28"}, format="json"
+    )
     assert response.status_code == 400
     assert "email" in response.json()["error"]["fields"]
 
 
 @pytest.mark.parametrize("password", ["123", "12345678901", "password", "lihua12"])
 def test_register_weak_password_is_refused(api_client, password):
-    response = api_client.post(REGISTER, {"username": "lihua", "email": "lihua@example.com",
-                                          "password": password}, format="json")
+    response = api_client.post(
+        REGISTER, {"username": "lihua", "email": "lihua@example.com", "password": password}, format="json"
+    )
     assert response.status_code == 400
     assert response.json()["error"]["fields"]["password"]
     assert not User.objects.filter(username="lihua").exists()
@@ -57,12 +61,15 @@ def test_register_missing_fields_are_listed(api_client):
     assert set(response.json()["error"]["fields"]) == {"username", "email", "password"}
 
 
-@pytest.mark.parametrize("body", [
-    {"username": "bad name!", "email": "a@example.com", "password": "pickled-radish-28"},
-    {"username": "x" * 151, "email": "a@example.com", "password": "pickled-radish-28"},
-    {"username": "ok", "email": "not-an-email", "password": "pickled-radish-28"},
-    {"username": ["ok"], "email": "a@example.com", "password": "pickled-radish-28"},
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"username": "bad name!", "email": "a@example.com", "password": "pickled-radish-28"},
+        {"username": "x" * 151, "email": "a@example.com", "password": "pickled-radish-28"},
+        {"username": "ok", "email": "not-an-email", "password": "pickled-radish-28"},
+        {"username": ["ok"], "email": "a@example.com", "password": "pickled-radish-28"},
+    ],
+)
 def test_register_malformed_fields_are_400(api_client, body):
     response = api_client.post(REGISTER, body, format="json")
     assert response.status_code == 400
@@ -109,10 +116,18 @@ def test_me_for_an_inactive_user_is_401(api_client):
 def test_register_is_rate_limited_per_address(api_client, settings):
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "register": "2/h"}
     for i in range(2):
-        api_client.post(REGISTER, {"username": f"u{i}", "email": f"u{i}@example.com",
-                                   "password": "pickled-radish-28"}, format="json", REMOTE_ADDR="10.9.9.9")
-    response = api_client.post(REGISTER, {"username": "u3", "email": "u3@example.com",
-                                          "password": "pickled-radish-28"}, format="json", REMOTE_ADDR="10.9.9.9")
+        api_client.post(
+            REGISTER,
+            {"username": f"u{i}", "email": f"u{i}@example.com", "password": "pickled-radish-28"},
+            format="json",
+            REMOTE_ADDR="10.9.9.9",
+        )
+    response = api_client.post(
+        REGISTER,
+        {"username": "u3", "email": "u3@example.com", "password": "pickled-radish-28"},
+        format="json",
+        REMOTE_ADDR="10.9.9.9",
+    )
     assert response.status_code == 429
     assert response.json()["error"]["code"] == "rate_limited"
     assert int(response["Retry-After"]) >= 1

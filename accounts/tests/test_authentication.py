@@ -35,7 +35,8 @@ def test_the_token_and_user_read_are_the_models_own_instances():
     fresh = User.objects.get(pk=user.pk)
     assert token.user == fresh and not token.user._state.adding
     assert {f.attname: getattr(token.user, f.attname) for f in User._meta.concrete_fields} == {
-        f.attname: getattr(fresh, f.attname) for f in User._meta.concrete_fields}
+        f.attname: getattr(fresh, f.attname) for f in User._meta.concrete_fields
+    }
 
 
 @pytest.mark.parametrize("key", ["not-a-real-token", "", "nul\x00byte", "x" * 200])

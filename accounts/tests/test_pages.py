@@ -7,8 +7,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_signup_page_creates_the_account_and_logs_in(client):
-    response = client.post("/accounts/signup/", {"username": "xiaomei", "email": "xm@example.com",
-                                                 "password": "lipstick-review-9"})
+    response = client.post(
+        "/accounts/signup/", {"username": "xiaomei", "email": "xm@example.com", "password": "lipstick-review-9"}
+    )
     assert response.status_code == 302
     home = client.get("/")
     assert "xiaomei" in home.content.decode()
@@ -34,8 +35,10 @@ def test_login_and_logout(client):
 
 def test_login_redirects_only_to_our_own_site(client):
     user = UserFactory()
-    response = client.post("/accounts/login/?next=https://evil.example/", {
-        "username": user.username, "password": PASSWORD, "next": "https://evil.example/"})
+    response = client.post(
+        "/accounts/login/?next=https://evil.example/",
+        {"username": user.username, "password": PASSWORD, "next": "https://evil.example/"},
+    )
     assert response.status_code == 302
     assert "evil.example" not in response["Location"]
 

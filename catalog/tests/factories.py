@@ -17,11 +17,24 @@ def leaf_category(slug: str = "pickles") -> Category:
     return Category.objects.get(slug=slug)
 
 
-def make_product(*, shop=None, title="湖南农家腌萝卜 Hunan Pickled Radish", category="pickles",
-                 skus=(("500 g 罐装", "28.00", 10),), status=Product.Status.ACTIVE, **extra) -> Product:
+def make_product(
+    *,
+    shop=None,
+    title="湖南农家腌萝卜 Hunan Pickled Radish",
+    category="pickles",
+    skus=(("500 g 罐装", "28.00", 10),),
+    status=Product.Status.ACTIVE,
+    **extra,
+) -> Product:
     shop = shop or ShopFactory()
-    return product_create(shop=shop, title=title, category=leaf_category(category), status=status,
-                          skus=[{"name": n, "price": p, "stock": s} for n, p, s in skus], **extra)
+    return product_create(
+        shop=shop,
+        title=title,
+        category=leaf_category(category),
+        status=status,
+        skus=[{"name": n, "price": p, "stock": s} for n, p, s in skus],
+        **extra,
+    )
 
 
 def image_bytes(fmt: str = "JPEG", size=(64, 48), colour=(200, 80, 40), **save_kwargs) -> bytes:
@@ -43,5 +56,4 @@ def png_header_only(width: int, height: int) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
 
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\0" * 64))
-            + chunk(b"IEND", b""))
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\0" * 64)) + chunk(b"IEND", b"")

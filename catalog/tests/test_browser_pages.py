@@ -17,8 +17,10 @@ def demo_world():
     leaf_category()
     demo_users_ensure()
     demo_shops_ensure()
-    return {"farm": Shop.objects.get(owner__username="farmer"),
-            "radish": Product.objects.get(title__startswith="湖南农家腌萝卜")}
+    return {
+        "farm": Shop.objects.get(owner__username="farmer"),
+        "radish": Product.objects.get(title__startswith="湖南农家腌萝卜"),
+    }
 
 
 def test_public_pages_in_chinese_on_a_phone(asgi_server, new_page, demo_world):

@@ -44,8 +44,12 @@ def test_skus_for_checkout_reads_what_select_related_reads_in_one_statement(djan
         assert skus[top_sku.pk].product.shop.slug == shop.slug
 
     own_shop = ShopMember.objects.filter(user=buyer, shop_id=OuterRef("product__shop_id"))
-    expected = {s.pk: s for s in Sku.objects.select_related("product__shop", "product__category__parent")
-                .annotate(buyer_is_member=Exists(own_shop)).filter(pk__in=[leaf_sku.pk, top_sku.pk])}
+    expected = {
+        s.pk: s
+        for s in Sku.objects.select_related("product__shop", "product__category__parent")
+        .annotate(buyer_is_member=Exists(own_shop))
+        .filter(pk__in=[leaf_sku.pk, top_sku.pk])
+    }
     assert set(skus) == set(expected)  # the unknown id is simply absent
     for pk, sku in skus.items():
         want = expected[pk]

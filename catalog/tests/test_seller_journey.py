@@ -19,20 +19,39 @@ def test_open_shop_approve_list_and_find(client):
 
     # a new user opens a shop from the web form
     client.login(username="laonong", password=PASSWORD)
-    response = client.post("/shop/open/", {"name": "湖南老农家", "province": "湖南", "city": "湘西",
-                                           "description": "奶奶的手艺", "logo": upload("logo.png", image_bytes("PNG"),
-                                                                                  "image/png")})
+    response = client.post(
+        "/shop/open/",
+        {
+            "name": "湖南老农家",
+            "province": "湖南",
+            "city": "湘西",
+            "description": "奶奶的手艺",
+            "logo": upload("logo.png", image_bytes("PNG"), "image/png"),
+        },
+    )
     assert response.status_code == 302
     shop = Shop.objects.get(owner=seller)
     assert shop.status == Shop.Status.PENDING and shop.logo
 
     # the seller lists a product with two SKUs and three photos from the seller center, before approval
     form = {
-        "title": "湖南农家腌萝卜 Hunan Pickled Radish", "category": pickles.id, "description": "酸辣爽脆",
-        "province": "湖南", "city": "湘西", "village": "石板村", "publish": "on",
-        "sku-TOTAL_FORMS": "2", "sku-INITIAL_FORMS": "0", "sku-MIN_NUM_FORMS": "0", "sku-MAX_NUM_FORMS": "50",
-        "sku-0-name": "500 g 罐装", "sku-0-price": "28.00", "sku-0-stock": "120",
-        "sku-1-name": "1 kg 罐装", "sku-1-price": "50.00", "sku-1-stock": "60",
+        "title": "湖南农家腌萝卜 Hunan Pickled Radish",
+        "category": pickles.id,
+        "description": "酸辣爽脆",
+        "province": "湖南",
+        "city": "湘西",
+        "village": "石板村",
+        "publish": "on",
+        "sku-TOTAL_FORMS": "2",
+        "sku-INITIAL_FORMS": "0",
+        "sku-MIN_NUM_FORMS": "0",
+        "sku-MAX_NUM_FORMS": "50",
+        "sku-0-name": "500 g 罐装",
+        "sku-0-price": "28.00",
+        "sku-0-stock": "120",
+        "sku-1-name": "1 kg 罐装",
+        "sku-1-price": "50.00",
+        "sku-1-stock": "60",
         "photos": [upload(f"p{i}.jpg", image_bytes(colour=(i * 60, 90, 40))) for i in range(3)],
     }
     response = client.post("/seller/products/new/", form)
@@ -89,7 +108,9 @@ def test_inline_stock_and_price_change(client):
     product = make_product()
     client.force_login(product.shop.owner)
     sku = product.skus.get()
-    response = client.post(f"/seller/skus/{sku.id}/", {"stock": "77", "price": "30.00", "next": "https://evil.example/"})
+    response = client.post(
+        f"/seller/skus/{sku.id}/", {"stock": "77", "price": "30.00", "next": "https://evil.example/"}
+    )
     assert response.status_code == 302 and "evil" not in response["Location"]
     sku.refresh_from_db()
     assert sku.stock == 77 and str(sku.price) == "30.00"

@@ -18,9 +18,13 @@ def seller(api_client):
 
 
 def _new(category_id, **overrides):
-    body = {"title": "手工五香豆腐干", "description": "石磨黄豆", "category": category_id, "status": "active",
-            "skus": [{"name": "250 g", "price": "18.00", "stock": 200},
-                     {"name": "500 g", "price": "32.50", "stock": 5}]}
+    body = {
+        "title": "手工五香豆腐干",
+        "description": "石磨黄豆",
+        "category": category_id,
+        "status": "active",
+        "skus": [{"name": "250 g", "price": "18.00", "stock": 200}, {"name": "500 g", "price": "32.50", "stock": 5}],
+    }
     body.update(overrides)
     return body
 
@@ -35,21 +39,29 @@ def test_create_a_product_with_two_skus(seller):
     assert body["province"] == shop.province  # the origin defaults to the shop's
     assert body["status"] == "active" and body["visible"] is True
     public = client.get(f"/api/v1/products/{body['id']}/").json()
-    assert public["skus"][1] == {"id": public["skus"][1]["id"], "name": "500 g", "price": "32.50",
-                                 "currency": "CNY", "stock": 5}
+    assert public["skus"][1] == {
+        "id": public["skus"][1]["id"],
+        "name": "500 g",
+        "price": "32.50",
+        "currency": "CNY",
+        "stock": 5,
+    }
 
 
-@pytest.mark.parametrize("sku", [
-    {"name": "a", "price": "-1.00", "stock": 1},
-    {"name": "a", "price": "0", "stock": 1},
-    {"name": "a", "price": "1.001", "stock": 1},
-    {"name": "a", "price": "abc", "stock": 1},
-    {"name": "a", "price": "NaN", "stock": 1},
-    {"name": "a", "price": "1.00", "stock": -1},
-    {"name": "a", "price": "1.00", "stock": 1.5},
-    {"name": "a", "price": "1.00", "stock": 2**63},
-    {"name": "", "price": "1.00", "stock": 1},
-])
+@pytest.mark.parametrize(
+    "sku",
+    [
+        {"name": "a", "price": "-1.00", "stock": 1},
+        {"name": "a", "price": "0", "stock": 1},
+        {"name": "a", "price": "1.001", "stock": 1},
+        {"name": "a", "price": "abc", "stock": 1},
+        {"name": "a", "price": "NaN", "stock": 1},
+        {"name": "a", "price": "1.00", "stock": -1},
+        {"name": "a", "price": "1.00", "stock": 1.5},
+        {"name": "a", "price": "1.00", "stock": 2**63},
+        {"name": "", "price": "1.00", "stock": 1},
+    ],
+)
 def test_bad_skus_are_400_and_write_nothing(seller, sku):
     client, _shop = seller
     response = client.post("/api/v1/seller/products/", _new(leaf_category().id, skus=[sku]), format="json")
@@ -67,8 +79,11 @@ def test_a_product_needs_a_sku_and_a_real_category(seller):
 def test_client_cannot_choose_shop_sales_or_visibility(seller):
     client, shop = seller
     other = ShopFactory()
-    response = client.post("/api/v1/seller/products/", _new(leaf_category().id, shop=other.slug, sales=999,
-                                                            visible=True, price_min="0.01"), format="json")
+    response = client.post(
+        "/api/v1/seller/products/",
+        _new(leaf_category().id, shop=other.slug, sales=999, visible=True, price_min="0.01"),
+        format="json",
+    )
     assert response.status_code == 201
     product = Product.objects.get()
     assert product.shop == shop and product.sales_count == 0 and str(product.price_min) == "18.00"
@@ -81,11 +96,17 @@ def test_another_sellers_product_is_404_everywhere(seller):
     assert client.get(f"/api/v1/seller/products/{theirs.id}/").status_code == 404
     assert client.patch(f"/api/v1/seller/products/{theirs.id}/", {"title": "x"}, format="json").status_code == 404
     assert client.delete(f"/api/v1/seller/products/{theirs.id}/").status_code == 404
-    assert client.post(f"/api/v1/seller/products/{theirs.id}/skus/", {"name": "x", "price": "1.00", "stock": 1},
-                       format="json").status_code == 404
+    assert (
+        client.post(
+            f"/api/v1/seller/products/{theirs.id}/skus/", {"name": "x", "price": "1.00", "stock": 1}, format="json"
+        ).status_code
+        == 404
+    )
     assert client.patch(f"/api/v1/seller/skus/{sku.id}/", {"stock": 0}, format="json").status_code == 404
-    assert client.post(f"/api/v1/seller/products/{theirs.id}/images/", {"image": upload()},
-                       format="multipart").status_code == 404
+    assert (
+        client.post(f"/api/v1/seller/products/{theirs.id}/images/", {"image": upload()}, format="multipart").status_code
+        == 404
+    )
     theirs.refresh_from_db()
     sku.refresh_from_db()
     assert theirs.title.startswith("湖南") and sku.stock == 10
@@ -98,8 +119,9 @@ def test_publish_and_delist(seller):
     response = client.patch(f"/api/v1/seller/products/{product.id}/", {"status": "active"}, format="json")
     assert response.status_code == 200
     assert client.get(f"/api/v1/products/{product.id}/").status_code == 200
-    assert client.patch(f"/api/v1/seller/products/{product.id}/", {"status": "delisted"},
-                        format="json").status_code == 200
+    assert (
+        client.patch(f"/api/v1/seller/products/{product.id}/", {"status": "delisted"}, format="json").status_code == 200
+    )
     assert client.get(f"/api/v1/products/{product.id}/").status_code == 404
 
 
@@ -122,8 +144,9 @@ def test_delete_an_unordered_product(seller):
 
 def test_script_in_a_title_is_stored_as_text_and_escaped_on_the_page(seller, client):
     api, _shop = seller
-    response = api.post("/api/v1/seller/products/", _new(leaf_category().id, title="<script>alert(1)</script>萝卜"),
-                        format="json")
+    response = api.post(
+        "/api/v1/seller/products/", _new(leaf_category().id, title="<script>alert(1)</script>萝卜"), format="json"
+    )
     assert response.status_code == 201
     page = client.get(f"/product/{response.json()['id']}/").content.decode()
     assert "<script>alert(1)</script>" not in page
@@ -131,6 +154,7 @@ def test_script_in_a_title_is_stored_as_text_and_escaped_on_the_page(seller, cli
 
 
 # --- photos ---------------------------------------------------------------------------------------
+
 
 def _jpeg_with_gps() -> bytes:
     image = Image.new("RGB", (120, 90), (10, 120, 60))
@@ -148,8 +172,11 @@ def test_photo_upload_strips_exif_and_renames(seller, django_capture_on_commit_c
     data = _jpeg_with_gps()
     assert Image.open(io.BytesIO(data)).getexif()  # the original has EXIF
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(f"/api/v1/seller/products/{product.id}/images/",
-                               {"image": upload("../../etc/my farm.jpg", data)}, format="multipart")
+        response = client.post(
+            f"/api/v1/seller/products/{product.id}/images/",
+            {"image": upload("../../etc/my farm.jpg", data)},
+            format="multipart",
+        )
     assert response.status_code == 201, response.json()
     image = ProductImage.objects.get()
     assert "farm" not in image.image.name and ".." not in image.image.name
@@ -159,20 +186,29 @@ def test_photo_upload_strips_exif_and_renames(seller, django_capture_on_commit_c
     assert response.json()["url"].endswith(image.image.name.split("/")[-1])
 
 
-@pytest.mark.parametrize("name,data,code,status", [
-    ("really-a-gif.jpg", image_bytes("GIF"), "invalid_image", 400),
-    ("drawing.png", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', "invalid_image", 400),
-    ("empty.jpg", b"", "validation_error", 400),
-    ("text.jpg", b"hello, not an image", "invalid_image", 400),
-    ("truncated.jpg", image_bytes("JPEG", size=(400, 400))[:300], "invalid_image", 400),
-    ("huge.png", png_header_only(20000, 20000), "too_large", 413),
-    ("wide.png", png_header_only(9000, 100), "too_large", 413),
-])
+@pytest.mark.parametrize(
+    "name,data,code,status",
+    [
+        ("really-a-gif.jpg", image_bytes("GIF"), "invalid_image", 400),
+        (
+            "drawing.png",
+            b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+            "invalid_image",
+            400,
+        ),
+        ("empty.jpg", b"", "validation_error", 400),
+        ("text.jpg", b"hello, not an image", "invalid_image", 400),
+        ("truncated.jpg", image_bytes("JPEG", size=(400, 400))[:300], "invalid_image", 400),
+        ("huge.png", png_header_only(20000, 20000), "too_large", 413),
+        ("wide.png", png_header_only(9000, 100), "too_large", 413),
+    ],
+)
 def test_bad_photos_are_refused_and_nothing_is_stored(seller, name, data, code, status):
     client, shop = seller
     product = make_product(shop=shop)
-    response = client.post(f"/api/v1/seller/products/{product.id}/images/", {"image": upload(name, data)},
-                           format="multipart")
+    response = client.post(
+        f"/api/v1/seller/products/{product.id}/images/", {"image": upload(name, data)}, format="multipart"
+    )
     assert response.status_code == status, response.content
     assert response.json()["error"]["code"] == code
     assert not ProductImage.objects.exists()
@@ -182,8 +218,9 @@ def test_a_30_mb_upload_is_413(seller):
     client, shop = seller
     product = make_product(shop=shop)
     data = image_bytes("JPEG") + b"\0" * (30 * 1024 * 1024)
-    response = client.post(f"/api/v1/seller/products/{product.id}/images/", {"image": upload("big.jpg", data)},
-                           format="multipart")
+    response = client.post(
+        f"/api/v1/seller/products/{product.id}/images/", {"image": upload("big.jpg", data)}, format="multipart"
+    )
     assert response.status_code == 413
     assert response.json()["error"]["code"] == "too_large"
     assert not ProductImage.objects.exists()
@@ -192,11 +229,18 @@ def test_a_30_mb_upload_is_413(seller):
 def test_photos_can_be_reordered(seller):
     client, shop = seller
     product = make_product(shop=shop)
-    ids = [client.post(f"/api/v1/seller/products/{product.id}/images/", {"image": upload()},
-                       format="multipart").json()["id"] for _ in range(3)]
-    response = client.post(f"/api/v1/seller/products/{product.id}/images/order/", {"order": ids[::-1]},
-                           format="json")
+    ids = [
+        client.post(f"/api/v1/seller/products/{product.id}/images/", {"image": upload()}, format="multipart").json()[
+            "id"
+        ]
+        for _ in range(3)
+    ]
+    response = client.post(f"/api/v1/seller/products/{product.id}/images/order/", {"order": ids[::-1]}, format="json")
     assert response.status_code == 200
     assert [i["id"] for i in client.get(f"/api/v1/products/{product.id}/").json()["images"]] == ids[::-1]
-    assert client.post(f"/api/v1/seller/products/{product.id}/images/order/", {"order": ids[:1]},
-                       format="json").status_code == 400
+    assert (
+        client.post(
+            f"/api/v1/seller/products/{product.id}/images/order/", {"order": ids[:1]}, format="json"
+        ).status_code
+        == 400
+    )

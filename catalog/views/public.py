@@ -6,8 +6,14 @@ from catalog.selectors import category_tree, product_list
 from catalog.serializers import ProductListFilterSerializer
 from common.api import CappedCountPaginator as Paginator
 
-SORTS = [("", _("Best match")), ("-sales", _("Best selling")), ("price", _("Price ↑")), ("-price", _("Price ↓")),
-         ("-rating", _("Top rated")), ("-created", _("Newest"))]
+SORTS = [
+    ("", _("Best match")),
+    ("-sales", _("Best selling")),
+    ("price", _("Price ↑")),
+    ("-price", _("Price ↓")),
+    ("-rating", _("Top rated")),
+    ("-created", _("Newest")),
+]
 
 
 def search(request):
@@ -23,7 +29,17 @@ def search(request):
     category = Category.objects.filter(pk=data.get("category")).first() if data.get("category") else None
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "catalog/search.html", {
-        "page": page, "q": data.get("q", ""), "category": category, "categories": category_tree(),
-        "sorts": SORTS, "ordering": data.get("ordering", ""), "filters": data, "querystring": query.urlencode(),
-    })
+    return render(
+        request,
+        "catalog/search.html",
+        {
+            "page": page,
+            "q": data.get("q", ""),
+            "category": category,
+            "categories": category_tree(),
+            "sorts": SORTS,
+            "ordering": data.get("ordering", ""),
+            "filters": data,
+            "querystring": query.urlencode(),
+        },
+    )

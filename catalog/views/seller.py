@@ -36,10 +36,14 @@ def _apply_errors(form, formset, exc: DomainError) -> None:
 @seller_required
 def product_list_page(request):
     status = request.GET.get("status") if request.GET.get("status") in Product.Status.values else None
-    page = Paginator(products_for_seller(shop_id=request.shop.id, status=status,
-                                         q=(request.GET.get("q") or "")[:100]), 20).get_page(request.GET.get("page"))
-    return render(request, "catalog/seller/product_list.html", {
-        "page": page, "status": status, "statuses": Product.Status.choices, "seller_section": "products"})
+    page = Paginator(
+        products_for_seller(shop_id=request.shop.id, status=status, q=(request.GET.get("q") or "")[:100]), 20
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "catalog/seller/product_list.html",
+        {"page": page, "status": status, "statuses": Product.Status.choices, "seller_section": "products"},
+    )
 
 
 @seller_required
@@ -71,16 +75,27 @@ def product_form_page(request, product_id=None):
                 return redirect("seller:product-edit", product_id=product.id)
     else:
         form = ProductForm(initial=_initial(product, request.shop))
-        formset = SkuFormSet(prefix="sku", initial=[
-            {"id": s.id, "name": s.name, "price": s.price, "stock": s.stock} for s in product.skus.all()
-        ] if product else None)
-    return render(request, "catalog/seller/product_form.html", {
-        "form": form, "formset": formset, "product": product, "seller_section": "products"})
+        formset = SkuFormSet(
+            prefix="sku",
+            initial=[{"id": s.id, "name": s.name, "price": s.price, "stock": s.stock} for s in product.skus.all()]
+            if product
+            else None,
+        )
+    return render(
+        request,
+        "catalog/seller/product_form.html",
+        {"form": form, "formset": formset, "product": product, "seller_section": "products"},
+    )
 
 
 def _create(request, fields, skus, status, photos):
-    return product_create(shop=request.shop, skus=[{k: r[k] for k in ("name", "price", "stock")} for r in skus],
-                          status=status, photos=photos, **fields)
+    return product_create(
+        shop=request.shop,
+        skus=[{k: r[k] for k in ("name", "price", "stock")} for r in skus],
+        status=status,
+        photos=photos,
+        **fields,
+    )
 
 
 def _update(product, fields, skus, status, photos):
@@ -90,9 +105,15 @@ def _update(product, fields, skus, status, photos):
 def _initial(product, shop) -> dict:
     if product is None:
         return {"province": shop.province, "city": shop.city, "village": shop.village, "publish": True}
-    return {"title": product.title, "category": product.category_id, "description": product.description,
-            "province": product.province, "city": product.city, "village": product.village,
-            "publish": product.status == Product.Status.ACTIVE}
+    return {
+        "title": product.title,
+        "category": product.category_id,
+        "description": product.description,
+        "province": product.province,
+        "city": product.city,
+        "village": product.village,
+        "publish": product.status == Product.Status.ACTIVE,
+    }
 
 
 @seller_required

@@ -24,12 +24,12 @@ def reply_time(seconds) -> str:
         return _("Usually replies within a minute")
     if seconds < 3600:
         minutes = math.ceil(seconds / 60)
-        return ngettext("Usually replies within %(n)d minute", "Usually replies within %(n)d minutes",
-                        minutes) % {"n": minutes}
+        return ngettext("Usually replies within %(n)d minute", "Usually replies within %(n)d minutes", minutes) % {
+            "n": minutes
+        }
     if seconds < 86400:
         hours = math.ceil(seconds / 3600)
-        return ngettext("Usually replies within %(n)d hour", "Usually replies within %(n)d hours",
-                        hours) % {"n": hours}
+        return ngettext("Usually replies within %(n)d hour", "Usually replies within %(n)d hours", hours) % {"n": hours}
     return _("Usually replies within a few days")
 
 

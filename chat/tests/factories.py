@@ -16,8 +16,9 @@ def leaf_category() -> Category:
     category = Category.objects.filter(parent__isnull=False).first()
     if category is None:  # transactional tests flush the data migration's rows
         parent, _ = Category.objects.get_or_create(slug="chat-test-food", defaults={"name": "食品"})
-        category, _ = Category.objects.get_or_create(slug="chat-test-pickles",
-                                                     defaults={"name": "腌菜", "parent": parent})
+        category, _ = Category.objects.get_or_create(
+            slug="chat-test-pickles", defaults={"name": "腌菜", "parent": parent}
+        )
     return category
 
 
@@ -71,5 +72,3 @@ class ConversationFactory(factory.django.DjangoModelFactory):
 
     buyer = factory.SubFactory(UserFactory)
     shop = factory.SubFactory(ShopFactory)
-
-

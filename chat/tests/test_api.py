@@ -99,8 +99,7 @@ def test_send_an_image(chat):
 
 def test_messages_pages_oldest_first_with_before_and_after(chat, settings):
     conversation, buyer, seller, _product = chat
-    ids = [message_send(user=buyer if n % 2 else seller, conversation=conversation, text=f"#{n}").pk
-           for n in range(7)]
+    ids = [message_send(user=buyer if n % 2 else seller, conversation=conversation, text=f"#{n}").pk for n in range(7)]
     url = f"/api/v1/conversations/{conversation.pk}/messages/"
     client = client_for(buyer)
 

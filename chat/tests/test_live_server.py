@@ -25,8 +25,13 @@ ORIGIN = "http://127.0.0.1"
 
 def connect(server, conversation_id, token=None, origin=ORIGIN, path=None):
     headers = {"Authorization": f"Token {token}"} if token else {}
-    return websockets.connect(f"{server.ws_url}{path or f'/ws/chat/{conversation_id}/'}", origin=origin,
-                              additional_headers=headers, open_timeout=10, close_timeout=5)
+    return websockets.connect(
+        f"{server.ws_url}{path or f'/ws/chat/{conversation_id}/'}",
+        origin=origin,
+        additional_headers=headers,
+        open_timeout=10,
+        close_timeout=5,
+    )
 
 
 async def next_frame(ws, kind: str, timeout: float = 10) -> dict:
@@ -64,8 +69,10 @@ def test_buyer_and_seller_on_two_server_processes_talk_both_ways(asgi_server, se
     conversation, buyer_token, seller_token = chat_parties
 
     async def talk():
-        async with connect(asgi_server, conversation.pk, buyer_token) as buyer, \
-                connect(second_server, conversation.pk, seller_token) as seller:
+        async with (
+            connect(asgi_server, conversation.pk, buyer_token) as buyer,
+            connect(second_server, conversation.pk, seller_token) as seller,
+        ):
             await buyer.send(json.dumps({"type": "message", "text": "这个腊肉很辣吗？", "client_id": "b-1"}))
             own = await next_frame(buyer, "message")
             heard = await next_frame(seller, "message")
@@ -86,8 +93,10 @@ def test_buyer_and_seller_on_two_server_processes_talk_both_ways(asgi_server, se
     assert answer["message"]["id"] > own["message"]["id"]
     assert receipt["role"] == "buyer" and receipt["up_to"] == answer["message"]["id"]
     # stored, in order
-    assert list(Message.objects.filter(conversation=conversation).exclude(text="")
-                .values_list("text", flat=True)) == ["这个腊肉很辣吗？", "微辣，小孩也能吃"]
+    assert list(Message.objects.filter(conversation=conversation).exclude(text="").values_list("text", flat=True)) == [
+        "这个腊肉很辣吗？",
+        "微辣，小孩也能吃",
+    ]
 
 
 def test_a_third_user_an_anonymous_socket_and_a_foreign_origin_are_refused(asgi_server, chat_parties):
@@ -113,8 +122,7 @@ def test_a_third_user_an_anonymous_socket_and_a_foreign_origin_are_refused(asgi_
     assert excinfo.value.response.status_code == 403
 
 
-def test_500_messages_sent_while_the_buyer_is_away_are_all_there_in_order(asgi_server, second_server,
-                                                                          chat_parties):
+def test_500_messages_sent_while_the_buyer_is_away_are_all_there_in_order(asgi_server, second_server, chat_parties):
     conversation, buyer_token, seller_token = chat_parties
     texts = [f"第{n}条 message {n}" for n in range(500)]
 
@@ -133,8 +141,11 @@ def test_500_messages_sent_while_the_buyer_is_away_are_all_there_in_order(asgi_s
                 echoed += 1
         # the buyer comes back: a new socket, then ?after=<last id> until there is no next page
         async with connect(asgi_server, conversation.pk, buyer_token) as buyer:
-            page = api_get(asgi_server, f"/api/v1/conversations/{conversation.pk}/messages/?after={last_seen}"
-                                        "&limit=200", buyer_token)
+            page = api_get(
+                asgi_server,
+                f"/api/v1/conversations/{conversation.pk}/messages/?after={last_seen}&limit=200",
+                buyer_token,
+            )
             caught_up = list(page["results"])
             while page["next"]:
                 page = api_get(asgi_server, page["next"], buyer_token)

@@ -134,8 +134,9 @@ def test_shop_reply_time_is_the_median_over_30_days():
         answer = message_send(user=shop.owner, conversation=conversation, text="在的")
         Message.objects.filter(pk=asked.pk).update(created_at=now - timedelta(hours=1))
         Message.objects.filter(pk=again.pk).update(created_at=now - timedelta(minutes=59))
-        Message.objects.filter(pk=answer.pk).update(created_at=now - timedelta(hours=1)
-                                                   + timedelta(minutes=minutes_to_answer))
+        Message.objects.filter(pk=answer.pk).update(
+            created_at=now - timedelta(hours=1) + timedelta(minutes=minutes_to_answer)
+        )
     old, _ = conversation_start(buyer=UserFactory(), shop=shop)
     for text, days in (("old question", 40), ("old answer", 35)):
         m = message_send(user=old.buyer if text.startswith("old q") else shop.owner, conversation=old, text=text)

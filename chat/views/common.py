@@ -22,13 +22,22 @@ def time_label(iso: str | None) -> str:
 def chat_strings() -> dict[str, str]:
     """The words chat.js shows, translated on the server."""
     return {
-        "read": _("Read"), "unread": _("Unread"), "typing": _("typing…"), "sending": _("Sending…"),
-        "failed": _("Not sent. Tap to retry."), "reconnecting": _("Connection lost. Reconnecting…"),
+        "read": _("Read"),
+        "unread": _("Unread"),
+        "typing": _("typing…"),
+        "sending": _("Sending…"),
+        "failed": _("Not sent. Tap to retry."),
+        "reconnecting": _("Connection lost. Reconnecting…"),
         "tooLong": _("A message is at most 2,000 characters."),
         "rateLimited": _("You are sending messages too fast. Wait a few seconds."),
-        "gone": _("You can no longer see this conversation."), "loggedOut": _("Log in again to keep chatting."),
-        "noMessages": _("No messages yet"), "product": _("Product"), "view": _("View"),
-        "buyer": _("Buyer"), "seller": _("Seller"), "online": _("Connected"),
+        "gone": _("You can no longer see this conversation."),
+        "loggedOut": _("Log in again to keep chatting."),
+        "noMessages": _("No messages yet"),
+        "product": _("Product"),
+        "view": _("View"),
+        "buyer": _("Buyer"),
+        "seller": _("Seller"),
+        "online": _("Connected"),
     }
 
 
@@ -36,8 +45,11 @@ def conversation_rows(conversations, *, role: str) -> list[dict]:
     rows = []
     for conversation in conversations:
         row = conversation_data(conversation, role=role)
-        row["url"] = (reverse("chat:conversation", args=[conversation.pk]) if role == "buyer"
-                      else reverse("seller:inbox-conversation", args=[conversation.pk]))
+        row["url"] = (
+            reverse("chat:conversation", args=[conversation.pk])
+            if role == "buyer"
+            else reverse("seller:inbox-conversation", args=[conversation.pk])
+        )
         row["name"] = conversation.shop.name if role == "buyer" else conversation.buyer.username
         row["time"] = time_label(row["last_message_at"])
         rows.append(row)
@@ -48,7 +60,8 @@ def list_config(*, role: str) -> dict:
     return {
         "role": role,
         "ws": "/ws/chat/inbox/",
-        "rowUrl": reverse("chat:conversation", args=[0]) if role == "buyer"
+        "rowUrl": reverse("chat:conversation", args=[0])
+        if role == "buyer"
         else reverse("seller:inbox-conversation", args=[0]),
         "shopInboxUrl": reverse("seller:inbox"),
     }
@@ -74,7 +87,14 @@ def thread_context(request, conversation) -> dict:
         "shopInboxUrl": reverse("seller:inbox"),
     }
     product = conversation.product if conversation.product and conversation.product.visible else None
-    return {"conversation": conversation, "role": role, "thread_messages": shown, "chat_config": config,
-            "chat_strings": chat_strings(), "other_last_read": other_last_read, "has_older": page.has_older,
-            "pinned_product": product,
-            "other_name": conversation.shop.name if role == "buyer" else conversation.buyer.username}
+    return {
+        "conversation": conversation,
+        "role": role,
+        "thread_messages": shown,
+        "chat_config": config,
+        "chat_strings": chat_strings(),
+        "other_last_read": other_last_read,
+        "has_older": page.has_older,
+        "pinned_product": product,
+        "other_name": conversation.shop.name if role == "buyer" else conversation.buyer.username,
+    }

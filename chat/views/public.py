@@ -32,13 +32,15 @@ def chat_start(request):
     product = None
     product_id = source.get("product") or None
     if product_id:
-        product = Product.objects.public().filter(pk=product_id if str(product_id).isdigit() else 0,
-                                                  shop=shop).first()
+        product = Product.objects.public().filter(pk=product_id if str(product_id).isdigit() else 0, shop=shop).first()
         if product is None:
             raise Http404
     if request.method == "GET":
-        return render(request, "chat/start.html", {"shop": shop, "product": product,
-                                                   "reply_time": shop_reply_time(shop_id=shop.pk)})
+        return render(
+            request,
+            "chat/start.html",
+            {"shop": shop, "product": product, "reply_time": shop_reply_time(shop_id=shop.pk)},
+        )
     try:
         conversation, _created = conversation_start(buyer=request.user, shop=shop, product=product)
     except DomainError as exc:
@@ -51,9 +53,17 @@ def chat_start(request):
 def my_chats(request):
     page = Paginator(conversation_list(user=request.user, role="buyer"), 30).get_page(request.GET.get("page"))
     totals = chat_unread_totals(user=request.user)
-    return render(request, "chat/my_chats.html", {
-        "page": page, "rows": conversation_rows(page.object_list, role="buyer"), "seller_unread": totals.seller,
-        "list_config": list_config(role="buyer"), "chat_strings": chat_strings()})
+    return render(
+        request,
+        "chat/my_chats.html",
+        {
+            "page": page,
+            "rows": conversation_rows(page.object_list, role="buyer"),
+            "seller_unread": totals.seller,
+            "list_config": list_config(role="buyer"),
+            "chat_strings": chat_strings(),
+        },
+    )
 
 
 @login_required
@@ -79,8 +89,12 @@ def thread_post(request, conversation, back: str):
             conversation_report(user=request.user, conversation=conversation, reason=request.POST.get("reason"))
             messages.success(request, _("Thank you. An operator will read this conversation."))
         else:
-            message_send(user=request.user, conversation=conversation, text=request.POST.get("text"),
-                         client_id=request.POST.get("client_id") or None)
+            message_send(
+                user=request.user,
+                conversation=conversation,
+                text=request.POST.get("text"),
+                client_id=request.POST.get("client_id") or None,
+            )
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect(back)

@@ -19,10 +19,18 @@ from shops.decorators import seller_required
 @seller_required
 def inbox(request):
     page = Paginator(conversation_list(user=request.user, role="seller"), 30).get_page(request.GET.get("page"))
-    return render(request, "chat/seller_inbox.html", {
-        "page": page, "rows": conversation_rows(page.object_list, role="seller"), "seller_section": "inbox",
-        "list_config": list_config(role="seller"), "chat_strings": chat_strings(),
-        "reply_time": shop_reply_time(shop_id=request.shop.pk)})
+    return render(
+        request,
+        "chat/seller_inbox.html",
+        {
+            "page": page,
+            "rows": conversation_rows(page.object_list, role="seller"),
+            "seller_section": "inbox",
+            "list_config": list_config(role="seller"),
+            "chat_strings": chat_strings(),
+            "reply_time": shop_reply_time(shop_id=request.shop.pk),
+        },
+    )
 
 
 @seller_required

@@ -31,8 +31,11 @@ def test_real_server_accepts_a_websocket_and_knows_the_token_user(asgi_server):
     token = token_for(user)
 
     async def talk():
-        async with websockets.connect(f"{asgi_server.ws_url}/ws/ping/", origin="http://127.0.0.1",
-                                      additional_headers={"Authorization": f"Token {token}"}) as ws:
+        async with websockets.connect(
+            f"{asgi_server.ws_url}/ws/ping/",
+            origin="http://127.0.0.1",
+            additional_headers={"Authorization": f"Token {token}"},
+        ) as ws:
             hello = json.loads(await asyncio.wait_for(ws.recv(), 5))
             await ws.send(json.dumps({"n": 1}))
             pong = json.loads(await asyncio.wait_for(ws.recv(), 5))
@@ -55,8 +58,9 @@ def test_real_server_refuses_a_foreign_origin(asgi_server):
 
 def test_real_server_runs_the_whole_middleware_chain_on_api_and_form_requests(asgi_server):
     user = UserFactory(username="chainuser")
-    request = urllib.request.Request(f"{asgi_server.url}/api/v1/me/",
-                                     headers={"Authorization": f"Token {token_for(user)}"})
+    request = urllib.request.Request(
+        f"{asgi_server.url}/api/v1/me/", headers={"Authorization": f"Token {token_for(user)}"}
+    )
     with urllib.request.urlopen(request, timeout=10) as response:
         body = json.loads(response.read())
         headers = response.headers
@@ -65,8 +69,12 @@ def test_real_server_runs_the_whole_middleware_chain_on_api_and_form_requests(as
     assert headers["X-Frame-Options"] == "DENY" and headers["X-Content-Type-Options"] == "nosniff"
 
     # CsrfViewMiddleware still refuses a form post without its token
-    post = urllib.request.Request(f"{asgi_server.url}/accounts/login/", data=b"username=a&password=b", method="POST",
-                                  headers={"Content-Type": "application/x-www-form-urlencoded"})
+    post = urllib.request.Request(
+        f"{asgi_server.url}/accounts/login/",
+        data=b"username=a&password=b",
+        method="POST",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
     with pytest.raises(urllib.error.HTTPError) as excinfo:
         urllib.request.urlopen(post, timeout=10)
     assert excinfo.value.code == 403

@@ -30,11 +30,13 @@ def test_operator_approves_and_suspends_shops_with_a_reason(client, operator):
     client.force_login(operator)
     queue = client.get("/admin/shops/shop/")
     assert queue.status_code == 200
-    response = client.post("/admin/shops/shop/", {"action": "approve_shops", "_selected_action": [pending.id],
-                                                  "reason": ""})
+    response = client.post(
+        "/admin/shops/shop/", {"action": "approve_shops", "_selected_action": [pending.id], "reason": ""}
+    )
     assert response.status_code == 302
-    response = client.post("/admin/shops/shop/", {"action": "suspend_shops", "_selected_action": [pending.id],
-                                                  "reason": "卖假货"})
+    response = client.post(
+        "/admin/shops/shop/", {"action": "suspend_shops", "_selected_action": [pending.id], "reason": "卖假货"}
+    )
     pending.refresh_from_db()
     assert pending.status == Shop.Status.SUSPENDED and pending.status_reason == "卖假货"
     actions = list(OperatorAction.objects.order_by("id").values_list("action", "reason", "actor"))
@@ -44,8 +46,7 @@ def test_operator_approves_and_suspends_shops_with_a_reason(client, operator):
 def test_operator_delists_a_product(client, operator):
     product = make_product()
     client.force_login(operator)
-    client.post("/admin/catalog/product/", {"action": "delist", "_selected_action": [product.id],
-                                            "reason": "图片侵权"})
+    client.post("/admin/catalog/product/", {"action": "delist", "_selected_action": [product.id], "reason": "图片侵权"})
     product.refresh_from_db()
     assert product.status == Product.Status.DELISTED and not product.visible
     assert product.moderation_reason == "图片侵权"

@@ -21,8 +21,9 @@ PRODUCTION = {
 
 
 def _manage(*args: str, env: dict[str, str], timeout: int = 120) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=BASE_DIR, env=env, capture_output=True,
-                          text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=timeout
+    )
 
 
 def _bare_env(tmp_path: Path) -> dict[str, str]:
@@ -44,13 +45,18 @@ def test_demo_defaults_are_flagged_by_check_deploy(tmp_path):
     assert "SECRET_KEY" in result.stdout + result.stderr
 
 
-@pytest.mark.parametrize(("change", "check_id"), [
-    pytest.param({"ALLOWED_HOSTS": "shop.example.com,*"}, "marketplace.E001", id="wildcard-allowed-host"),
-    pytest.param({"REDIS_URL": ""}, "marketplace.E002", id="in-memory-channel-layer"),
-    pytest.param({"CELERY_EAGER": "1"}, "marketplace.E003", id="eager-celery"),
-    pytest.param({"CELERY_VISIBILITY_TIMEOUT": "300"}, "marketplace.E004", id="visibility-timeout-below-countdown"),
-    pytest.param({"CHAT_OFFLINE_NOTIFY_MINUTES": "300"}, "marketplace.E004", id="countdown-above-visibility-timeout"),
-])
+@pytest.mark.parametrize(
+    ("change", "check_id"),
+    [
+        pytest.param({"ALLOWED_HOSTS": "shop.example.com,*"}, "marketplace.E001", id="wildcard-allowed-host"),
+        pytest.param({"REDIS_URL": ""}, "marketplace.E002", id="in-memory-channel-layer"),
+        pytest.param({"CELERY_EAGER": "1"}, "marketplace.E003", id="eager-celery"),
+        pytest.param({"CELERY_VISIBILITY_TIMEOUT": "300"}, "marketplace.E004", id="visibility-timeout-below-countdown"),
+        pytest.param(
+            {"CHAT_OFFLINE_NOTIFY_MINUTES": "300"}, "marketplace.E004", id="countdown-above-visibility-timeout"
+        ),
+    ],
+)
 def test_custom_deploy_checks_fail_on_production_mistakes(tmp_path, change, check_id):
     env = {**_bare_env(tmp_path), **PRODUCTION, **change}
     result = _manage("check", "--deploy", env=env)

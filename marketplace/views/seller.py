@@ -19,8 +19,9 @@ def dashboard(request):
         "stats": {
             "on_sale": products.filter(status=Product.Status.ACTIVE).count(),
             "drafts": products.filter(status=Product.Status.DRAFT).count(),
-            "low_stock": products.filter(status=Product.Status.ACTIVE, skus__is_active=True,
-                                         skus__stock__lt=5).distinct().count(),
+            "low_stock": products.filter(status=Product.Status.ACTIVE, skus__is_active=True, skus__stock__lt=5)
+            .distinct()
+            .count(),
             "sales": sum(products.values_list("sales_count", flat=True)),
         },
         "recent_products": list(products_for_seller(shop_id=shop.id)[:5]),
@@ -31,6 +32,11 @@ def dashboard(request):
 
 def _other_apps_figures(request) -> dict:
     """Unread chats (and, from the orders and payments apps, orders to ship and money)."""
-    figures = [{"label": _("Unread chats"), "value": chat_unread_totals(user=request.user).seller,
-                "url": reverse("seller:inbox")}]
+    figures = [
+        {
+            "label": _("Unread chats"),
+            "value": chat_unread_totals(user=request.user).seller,
+            "url": reverse("seller:inbox"),
+        }
+    ]
     return {"figures": figures}

@@ -15,8 +15,13 @@ from shops.tests.factories import ShopFactory
 
 pytestmark = pytest.mark.django_db
 
-EVENT = {"kind": "order_shipped", "key": "order:20261121001:shipped", "text": "你的订单已发货",
-         "text_en": "Your order has shipped", "url": "/orders/20261121001/"}
+EVENT = {
+    "kind": "order_shipped",
+    "key": "order:20261121001:shipped",
+    "text": "你的订单已发货",
+    "text_en": "Your order has shipped",
+    "url": "/orders/20261121001/",
+}
 
 
 def test_an_event_is_shown_once_and_emailed_once_even_when_its_tasks_run_twice(django_capture_on_commit_callbacks):
@@ -118,8 +123,11 @@ def test_live_push_over_the_real_server(asgi_server):
     token = token_for(user)
 
     async def listen():
-        async with websockets.connect(f"{asgi_server.ws_url}/ws/notifications/", origin="http://127.0.0.1",
-                                      additional_headers={"Authorization": f"Token {token}"}) as ws:
+        async with websockets.connect(
+            f"{asgi_server.ws_url}/ws/notifications/",
+            origin="http://127.0.0.1",
+            additional_headers={"Authorization": f"Token {token}"},
+        ) as ws:
             first = json.loads(await asyncio.wait_for(ws.recv(), 5))
             await asyncio.get_running_loop().run_in_executor(None, lambda: notify(user_id=user.id, **EVENT))
             pushed = json.loads(await asyncio.wait_for(ws.recv(), 5))
@@ -155,7 +163,8 @@ def test_a_claim_left_by_a_dead_worker_expires_and_the_email_goes_out():
     Notification.objects.filter(pk=notification.pk).update(email_claimed_at=timezone.now())  # another worker
     assert notification_email_send(notification_id=notification.pk) is False and mail.outbox == []
     Notification.objects.filter(pk=notification.pk).update(
-        email_claimed_at=timezone.now() - EMAIL_CLAIM_TIMEOUT - timedelta(seconds=1))  # …that died
+        email_claimed_at=timezone.now() - EMAIL_CLAIM_TIMEOUT - timedelta(seconds=1)
+    )  # …that died
     assert notification_email_send(notification_id=notification.pk) is True
     assert len(mail.outbox) == 1
     assert notification_email_send(notification_id=notification.pk) is False  # sent: never again

@@ -22,8 +22,7 @@ def test_each_order_event_notifies_its_audience_once(django_capture_on_commit_ca
     with django_capture_on_commit_callbacks(execute=True):
         order = placed_shipped(buyer, sku_in_shop(shop))
     kinds = sorted(Notification.objects.values_list("user_id", "kind"))
-    assert kinds == sorted([(shop.owner_id, "order_new"), (shop.owner_id, "order_paid"),
-                            (buyer.id, "order_shipped")])
+    assert kinds == sorted([(shop.owner_id, "order_new"), (shop.owner_id, "order_paid"), (buyer.id, "order_shipped")])
     shipped = Notification.objects.get(kind="order_shipped")
     assert order.number in shipped.text and shipped.url == f"/orders/{order.number}/"
 
@@ -61,7 +60,15 @@ def test_a_review_tells_the_seller(django_capture_on_commit_callbacks):
     order = placed_shipped(buyer, sku_in_shop(shop))
     order_confirm_receipt(order_id=order.pk, actor=buyer)
     with django_capture_on_commit_callbacks(execute=True):
-        review_create(order_id=order.pk, buyer=buyer, line_id=order.lines.get().pk, rating=4, as_described=4,
-                      communication=5, shipping=4, text="不错")
+        review_create(
+            order_id=order.pk,
+            buyer=buyer,
+            line_id=order.lines.get().pk,
+            rating=4,
+            as_described=4,
+            communication=5,
+            shipping=4,
+            text="不错",
+        )
     note = Notification.objects.get(user=shop.owner, kind="review_received")
     assert "4 星" in note.text

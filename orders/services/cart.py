@@ -22,8 +22,9 @@ def parse_quantity(value: Any, *, field: str = "quantity") -> int:
     if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit() and len(value.strip()) <= 4:
         value = int(value.strip())
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_QUANTITY:
-        raise ValidationFailed(fields={field: [_("A quantity is a whole number from 1 to %(max)d.") % {
-            "max": MAX_QUANTITY}]})
+        raise ValidationFailed(
+            fields={field: [_("A quantity is a whole number from 1 to %(max)d.") % {"max": MAX_QUANTITY}]}
+        )
     return value
 
 
@@ -36,8 +37,7 @@ def parse_sku_id(value: Any, *, field: str = "sku") -> int:
 
 
 def sku_for_sale(*, sku_id: int, field: str = "sku") -> Sku:
-    sku = Sku.objects.select_related("product__shop").filter(pk=sku_id, is_active=True,
-                                                             product__visible=True).first()
+    sku = Sku.objects.select_related("product__shop").filter(pk=sku_id, is_active=True, product__visible=True).first()
     if sku is None:
         raise ValidationFailed(fields={field: [_("This item is not on sale.")]})
     return sku

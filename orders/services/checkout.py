@@ -126,7 +126,8 @@ def _idempotency_claim(*, user, key: str, request_hash: str) -> IdempotencyKey:
                 cursor.execute(
                     "INSERT INTO orders_idempotencykey (user_id, key, request_hash, created_at, updated_at) "
                     "VALUES (%s, %s, %s, now(), now()) ON CONFLICT (user_id, key) DO NOTHING RETURNING id",
-                    [user.pk, key, request_hash])
+                    [user.pk, key, request_hash],
+                )
                 row = cursor.fetchone()
         except OperationalError as exc:  # lock_timeout: the twin is still working
             raise IdempotencyKeyInFlight() from exc
@@ -156,14 +157,24 @@ def _cart_lines_remove(*, user_id: int, sku_ids: list[int]) -> None:
     placeholders = ", ".join(["%s"] * len(sku_ids))
     carts = f"SELECT {q('id')} FROM {q(Cart._meta.db_table)} WHERE {q('user_id')} = %s"  # noqa: S608 (identifiers)
     with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {q(CartItem._meta.db_table)} WHERE {q('cart_id')} IN ({carts}) "  # noqa: S608
-                       f"AND {q('sku_id')} IN ({placeholders})", [user_id, *sku_ids])
+        cursor.execute(
+            f"DELETE FROM {q(CartItem._meta.db_table)} WHERE {q('cart_id')} IN ({carts}) "  # noqa: S608
+            f"AND {q('sku_id')} IN ({placeholders})",
+            [user_id, *sku_ids],
+        )
 
 
 @transaction.atomic(durable=True)
-def checkout_place(*, buyer, address: Any, items: Any = None, idempotency_key: str | None = None,
-                   request_hash: str = "", present: Callable[[CheckoutResult], dict] | None = None,
-                   now: datetime | None = None) -> CheckoutOutcome:
+def checkout_place(
+    *,
+    buyer,
+    address: Any,
+    items: Any = None,
+    idempotency_key: str | None = None,
+    request_hash: str = "",
+    present: Callable[[CheckoutResult], dict] | None = None,
+    now: datetime | None = None,
+) -> CheckoutOutcome:
     """Places the buyer's orders (the whole cart, or `items` for "buy now") and one payment.
 
     Prices come from the database. Stock is reserved by conditional UPDATEs at the end of this transaction
@@ -179,8 +190,7 @@ def checkout_place(*, buyer, address: Any, items: Any = None, idempotency_key: s
     if idempotency_key:
         claim = _idempotency_claim(user=buyer, key=idempotency_key, request_hash=request_hash)
         if claim.status_code is not None:
-            return CheckoutOutcome(status_code=claim.status_code, body=claim.response_json, result=None,
-                                   replayed=True)
+            return CheckoutOutcome(status_code=claim.status_code, body=claim.response_json, result=None, replayed=True)
 
     if wanted is None:
         wanted = dict(CartItem.objects.filter(cart__user=buyer).values_list("sku_id", "quantity"))
@@ -195,8 +205,9 @@ def checkout_place(*, buyer, address: Any, items: Any = None, idempotency_key: s
         if sku is None:
             raise ValidationFailed(fields={"items": [_("SKU %(id)d does not exist.") % {"id": sku_id}]})
         if not (sku.is_active and sku.product.visible):
-            raise OutOfStock(sku_id=sku_id, available=0, message=_("%(title)s is no longer on sale.") % {
-                "title": sku.product.title})
+            raise OutOfStock(
+                sku_id=sku_id, available=0, message=_("%(title)s is no longer on sale.") % {"title": sku.product.title}
+            )
         if sku.buyer_is_member:
             raise ValidationFailed(fields={"items": [_("You cannot buy from your own shop.")]})
         if sku.stock < wanted[sku_id]:  # sold out as of the read above: answer before writing anything
@@ -206,42 +217,78 @@ def checkout_place(*, buyer, address: Any, items: Any = None, idempotency_key: s
     for sku_id in sorted(wanted):
         by_shop[skus[sku_id].product.shop_id].append(skus[sku_id])
     numbers = {shop_id: order_number_new(now) for shop_id in by_shop}
-    totals = {shop_id: quantize(sum((s.price * wanted[s.pk] for s in shop_skus), Decimal("0")))
-              for shop_id, shop_skus in by_shop.items()}
+    totals = {
+        shop_id: quantize(sum((s.price * wanted[s.pk] for s in shop_skus), Decimal("0")))
+        for shop_id, shop_skus in by_shop.items()
+    }
     payment = payment_create(
-        buyer=buyer, currency="CNY", return_url=reverse("orders:my-orders"),
-        allocations=[AllocationSpec(shop_id=shop_id, reference=numbers[shop_id], amount=totals[shop_id])
-                     for shop_id in by_shop],
+        buyer=buyer,
+        currency="CNY",
+        return_url=reverse("orders:my-orders"),
+        allocations=[
+            AllocationSpec(shop_id=shop_id, reference=numbers[shop_id], amount=totals[shop_id]) for shop_id in by_shop
+        ],
     )
     deadline = now + settings.ORDER_PAYMENT_DEADLINE
-    orders = Order.objects.bulk_create([
-        Order(number=numbers[shop_id], buyer=buyer, shop=shop_skus[0].product.shop, payment=payment,
-              total=totals[shop_id],
-              item_count=sum(wanted[s.pk] for s in shop_skus), payment_deadline_at=deadline,
-              ship_name=address["name"], ship_phone=address["phone"], ship_province=address["province"],
-              ship_city=address["city"], ship_line=address["line"])
-        for shop_id, shop_skus in by_shop.items()
-    ])
+    orders = Order.objects.bulk_create(
+        [
+            Order(
+                number=numbers[shop_id],
+                buyer=buyer,
+                shop=shop_skus[0].product.shop,
+                payment=payment,
+                total=totals[shop_id],
+                item_count=sum(wanted[s.pk] for s in shop_skus),
+                payment_deadline_at=deadline,
+                ship_name=address["name"],
+                ship_phone=address["phone"],
+                ship_province=address["province"],
+                ship_city=address["city"],
+                ship_line=address["line"],
+            )
+            for shop_id, shop_skus in by_shop.items()
+        ]
+    )
     order_by_shop = {order.shop_id: order for order in orders}
-    lines = OrderLine.objects.bulk_create([
-        OrderLine(order=order_by_shop[shop_id], sku=sku, product=sku.product, product_title=sku.product.title,
-                  sku_name=sku.name, unit_price=sku.price, quantity=wanted[sku.pk],
-                  subtotal=quantize(sku.price * wanted[sku.pk]),
-                  commission_rate=commission_rate_for(sku.product.category, shop=sku.product.shop))
-        for shop_id, shop_skus in by_shop.items() for sku in shop_skus
-    ])
-    order_events_announce(OrderEvent.objects.bulk_create([
-        OrderEvent(order=order, type=OrderEvent.Type.PLACED, at=now, actor=buyer,
-                   data={"payment": payment.pk, "total": f"{order.total:.2f}"})
-        for order in orders
-    ]))
+    lines = OrderLine.objects.bulk_create(
+        [
+            OrderLine(
+                order=order_by_shop[shop_id],
+                sku=sku,
+                product=sku.product,
+                product_title=sku.product.title,
+                sku_name=sku.name,
+                unit_price=sku.price,
+                quantity=wanted[sku.pk],
+                subtotal=quantize(sku.price * wanted[sku.pk]),
+                commission_rate=commission_rate_for(sku.product.category, shop=sku.product.shop),
+            )
+            for shop_id, shop_skus in by_shop.items()
+            for sku in shop_skus
+        ]
+    )
+    order_events_announce(
+        OrderEvent.objects.bulk_create(
+            [
+                OrderEvent(
+                    order=order,
+                    type=OrderEvent.Type.PLACED,
+                    at=now,
+                    actor=buyer,
+                    data={"payment": payment.pk, "total": f"{order.total:.2f}"},
+                )
+                for order in orders
+            ]
+        )
+    )
     _cart_lines_remove(user_id=buyer.pk, sku_ids=sorted(wanted))
 
     lines_by_order: dict[int, list[OrderLine]] = defaultdict(list)
     for line in lines:
         lines_by_order[line.order.pk].append(line)
-    result = CheckoutResult(orders=orders, lines=dict(lines_by_order), payment=payment,
-                            pay_url=payment_pay_url(payment=payment))
+    result = CheckoutResult(
+        orders=orders, lines=dict(lines_by_order), payment=payment, pay_url=payment_pay_url(payment=payment)
+    )
     body = present(result) if present else None
     if claim is not None:
         claim.status_code, claim.response_json = 201, body

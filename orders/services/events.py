@@ -18,7 +18,8 @@ def order_events_announce(events: Iterable[OrderEvent]) -> None:
 
 
 def order_event_add(*, order: Order, type: str, at: datetime, actor=None, **data) -> OrderEvent:
-    event = OrderEvent.objects.create(order=order, type=type, at=at, actor=actor if actor and actor.pk else None,
-                                      data=data)
+    event = OrderEvent.objects.create(
+        order=order, type=type, at=at, actor=actor if actor and actor.pk else None, data=data
+    )
     order_events_announce([event])
     return event

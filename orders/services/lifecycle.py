@@ -61,8 +61,11 @@ def order_cancel(*, order_id: int, actor=None, reason: str = "buyer", now: datet
 def orders_cancel_overdue(*, now: datetime | None = None) -> int:
     """Cancels unpaid orders past their payment deadline, each in its own transaction. Idempotent."""
     now = now or timezone.now()
-    ids = list(Order.objects.filter(status=Order.Status.PENDING_PAYMENT, payment_deadline_at__lte=now)
-               .order_by("payment_deadline_at").values_list("id", flat=True)[:BATCH])
+    ids = list(
+        Order.objects.filter(status=Order.Status.PENDING_PAYMENT, payment_deadline_at__lte=now)
+        .order_by("payment_deadline_at")
+        .values_list("id", flat=True)[:BATCH]
+    )
     cancelled = 0
     for order_id in ids:
         try:
@@ -91,8 +94,11 @@ def orders_mark_paid(*, payment_id: int, numbers: list[str], now: datetime | Non
     if not paid:
         return []
     Order.objects.bulk_update(paid, ["status", "paid_at", "updated_at"])
-    order_events_announce(OrderEvent.objects.bulk_create([OrderEvent(order=o, type=OrderEvent.Type.PAID, at=now,
-                                               data={"payment": payment_id}) for o in paid]))
+    order_events_announce(
+        OrderEvent.objects.bulk_create(
+            [OrderEvent(order=o, type=OrderEvent.Type.PAID, at=now, data={"payment": payment_id}) for o in paid]
+        )
+    )
     sold: Counter[int] = Counter()
     for product_id, quantity in OrderLine.objects.filter(order__in=paid).values_list("product_id", "quantity"):
         sold[product_id] += quantity
@@ -128,10 +134,10 @@ def order_ship(*, order_id: int, actor, carrier: Any, tracking_number: Any, now:
     order.status, order.shipped_at = Order.Status.SHIPPED, now
     order.carrier, order.tracking_number = carrier, tracking_number
     order.auto_confirm_at = now + timedelta(days=settings.ORDER_AUTO_CONFIRM_DAYS)
-    order.save(update_fields=["status", "shipped_at", "carrier", "tracking_number", "auto_confirm_at",
-                              "updated_at"])
-    order_event_add(order=order, type=OrderEvent.Type.SHIPPED, at=now, actor=actor, carrier=carrier,
-                    tracking_number=tracking_number)
+    order.save(update_fields=["status", "shipped_at", "carrier", "tracking_number", "auto_confirm_at", "updated_at"])
+    order_event_add(
+        order=order, type=OrderEvent.Type.SHIPPED, at=now, actor=actor, carrier=carrier, tracking_number=tracking_number
+    )
     return order
 
 
@@ -139,15 +145,15 @@ def order_ship(*, order_id: int, actor, carrier: Any, tracking_number: Any, now:
 
 
 def order_refunded_total(*, order: Order) -> Decimal:
-    total = RefundRequest.objects.filter(order=order, status=RefundRequest.Status.REFUNDED).aggregate(
-        s=Sum("amount"))["s"]
+    total = RefundRequest.objects.filter(order=order, status=RefundRequest.Status.REFUNDED).aggregate(s=Sum("amount"))[
+        "s"
+    ]
     return total or Decimal("0.00")
 
 
 def order_commission(*, order: Order, amount: Decimal) -> Decimal:
     """The frozen per-line commission, scaled to what is left after partial refunds."""
-    full = sum((line.subtotal * line.commission_rate for line in OrderLine.objects.filter(order=order)),
-               Decimal("0"))
+    full = sum((line.subtotal * line.commission_rate for line in OrderLine.objects.filter(order=order)), Decimal("0"))
     if order.total <= 0:
         return Decimal("0.00")
     return min(quantize(full * amount / order.total), amount)
@@ -169,18 +175,29 @@ def order_confirm_receipt(*, order_id: int, actor=None, auto: bool = False, now:
     order.save(update_fields=["status", "completed_at", "auto_confirm_at", "updated_at"])
     amount = order.total - order_refunded_total(order=order)
     commission = order_commission(order=order, amount=amount)
-    escrow_release(shop_id=order.shop_id, reference=order.number, amount=amount, commission=commission,
-                   currency=order.currency)
-    order_event_add(order=order, type=OrderEvent.Type.RECEIPT_CONFIRMED, at=now, actor=actor, auto=auto,
-                    amount=f"{amount:.2f}", commission=f"{commission:.2f}")
+    escrow_release(
+        shop_id=order.shop_id, reference=order.number, amount=amount, commission=commission, currency=order.currency
+    )
+    order_event_add(
+        order=order,
+        type=OrderEvent.Type.RECEIPT_CONFIRMED,
+        at=now,
+        actor=actor,
+        auto=auto,
+        amount=f"{amount:.2f}",
+        commission=f"{commission:.2f}",
+    )
     return order
 
 
 def orders_auto_confirm_due(*, now: datetime | None = None) -> int:
     """Confirms shipped orders whose auto_confirm_at has passed, each in its own transaction. Idempotent."""
     now = now or timezone.now()
-    ids = list(Order.objects.filter(status=Order.Status.SHIPPED, auto_confirm_at__lte=now)
-               .order_by("auto_confirm_at").values_list("id", flat=True)[:BATCH])
+    ids = list(
+        Order.objects.filter(status=Order.Status.SHIPPED, auto_confirm_at__lte=now)
+        .order_by("auto_confirm_at")
+        .values_list("id", flat=True)[:BATCH]
+    )
     confirmed = 0
     for order_id in ids:
         try:

@@ -28,7 +28,7 @@ from payments.services import refund_create
 
 def parse_amount(value: Any, *, field: str = "amount") -> Decimal:
     if isinstance(value, bool | float) or not isinstance(value, str | int | Decimal):
-        raise ValidationFailed(fields={field: [_("Give the amount as a decimal string such as \"28.00\".")]})
+        raise ValidationFailed(fields={field: [_('Give the amount as a decimal string such as "28.00".')]})
     try:
         amount = Decimal(str(value).strip())
     except InvalidOperation as exc:
@@ -49,8 +49,11 @@ def _note(value: Any, *, field: str = "note", required: bool = False) -> str:
 
 def order_refundable_amount(*, order: Order) -> Decimal:
     """What was paid less what is refunded or being refunded."""
-    taken = RefundRequest.objects.filter(order=order).exclude(status=RefundRequest.Status.REJECTED).aggregate(
-        s=Sum("amount"))["s"]
+    taken = (
+        RefundRequest.objects.filter(order=order)
+        .exclude(status=RefundRequest.Status.REJECTED)
+        .aggregate(s=Sum("amount"))["s"]
+    )
     return order.total - (taken or Decimal("0.00"))
 
 
@@ -61,8 +64,9 @@ def _auto_confirm_resume(*, order: Order, refund_request: RefundRequest, now: da
 
 
 @transaction.atomic
-def refund_request_create(*, order_id: int, buyer, reason: Any, amount: Any = None, return_goods: Any = False,
-                          now: datetime | None = None) -> RefundRequest:
+def refund_request_create(
+    *, order_id: int, buyer, reason: Any, amount: Any = None, return_goods: Any = False, now: datetime | None = None
+) -> RefundRequest:
     """While paid or shipped; pauses auto-confirm; the seller has REFUND_RESPONSE_HOURS to answer."""
     now = now or timezone.now()
     reason = clean_text(reason) if isinstance(reason, str) else ""
@@ -83,19 +87,31 @@ def refund_request_create(*, order_id: int, buyer, reason: Any, amount: Any = No
     refundable = order_refundable_amount(order=order)
     wanted = refundable if wanted is None else wanted
     if wanted <= 0 or wanted > refundable:
-        raise ValidationFailed(fields={"amount": [_("At most %(max)s can still be refunded.") % {
-            "max": f"{refundable:.2f}"}]})
+        raise ValidationFailed(
+            fields={"amount": [_("At most %(max)s can still be refunded.") % {"max": f"{refundable:.2f}"}]}
+        )
     remaining = max(order.auto_confirm_at - now, timedelta(0)) if order.auto_confirm_at else None
     request = RefundRequest.objects.create(
-        order=order, requested_by=buyer, reason=reason, amount=wanted,
+        order=order,
+        requested_by=buyer,
+        reason=reason,
+        amount=wanted,
         return_goods=return_goods and order.status == Order.Status.SHIPPED,
-        respond_by=now + timedelta(hours=settings.REFUND_RESPONSE_HOURS), auto_confirm_remaining=remaining,
+        respond_by=now + timedelta(hours=settings.REFUND_RESPONSE_HOURS),
+        auto_confirm_remaining=remaining,
     )
     if order.auto_confirm_at is not None:
         order.auto_confirm_at = None
         order.save(update_fields=["auto_confirm_at", "updated_at"])
-    order_event_add(order=order, type=OrderEvent.Type.REFUND_REQUESTED, at=now, actor=buyer,
-                    refund_request=request.pk, amount=f"{wanted:.2f}", return_goods=request.return_goods)
+    order_event_add(
+        order=order,
+        type=OrderEvent.Type.REFUND_REQUESTED,
+        at=now,
+        actor=buyer,
+        refund_request=request.pk,
+        amount=f"{wanted:.2f}",
+        return_goods=request.return_goods,
+    )
     return request
 
 
@@ -106,8 +122,9 @@ def _lock(refund_request_id: int) -> tuple[Order, RefundRequest]:
 
 
 @transaction.atomic
-def refund_request_accept(*, refund_request_id: int, actor, note: Any = "", by_operator: bool = False,
-                          now: datetime | None = None) -> RefundRequest:
+def refund_request_accept(
+    *, refund_request_id: int, actor, note: Any = "", by_operator: bool = False, now: datetime | None = None
+) -> RefundRequest:
     """The seller (or an operator, for an escalated request) agrees: the money goes back through the
     provider. For a return, the seller accepts once the goods are back."""
     now = now or timezone.now()
@@ -122,11 +139,19 @@ def refund_request_accept(*, refund_request_id: int, actor, note: Any = "", by_o
         request.operator_note = note
     else:
         request.seller_note = note
-    request.refund = refund_create(payment_id=order.payment_id, reference=order.number, amount=request.amount,
-                                   reason=request.reason)
+    request.refund = refund_create(
+        payment_id=order.payment_id, reference=order.number, amount=request.amount, reason=request.reason
+    )
     request.save(update_fields=["status", "seller_note", "operator_note", "refund", "updated_at"])
-    order_event_add(order=order, type=OrderEvent.Type.REFUND_ACCEPTED, at=now, actor=actor,
-                    refund_request=request.pk, by_operator=by_operator, note=note)
+    order_event_add(
+        order=order,
+        type=OrderEvent.Type.REFUND_ACCEPTED,
+        at=now,
+        actor=actor,
+        refund_request=request.pk,
+        by_operator=by_operator,
+        note=note,
+    )
     return request
 
 
@@ -140,10 +165,12 @@ def refund_request_reject(*, refund_request_id: int, actor, note: Any, now: date
         raise InvalidState(_("This refund request was already answered."))
     request.status, request.seller_note = RefundRequest.Status.ESCALATED, note
     request.save(update_fields=["status", "seller_note", "updated_at"])
-    order_event_add(order=order, type=OrderEvent.Type.REFUND_REJECTED, at=now, actor=actor,
-                    refund_request=request.pk, note=note)
-    order_event_add(order=order, type=OrderEvent.Type.REFUND_ESCALATED, at=now, refund_request=request.pk,
-                    reason="seller_rejected")
+    order_event_add(
+        order=order, type=OrderEvent.Type.REFUND_REJECTED, at=now, actor=actor, refund_request=request.pk, note=note
+    )
+    order_event_add(
+        order=order, type=OrderEvent.Type.REFUND_ESCALATED, at=now, refund_request=request.pk, reason="seller_rejected"
+    )
     return request
 
 
@@ -156,15 +183,19 @@ def refund_request_escalate(*, refund_request_id: int, now: datetime | None = No
         raise InvalidState(_("This refund request is not overdue."))
     request.status = RefundRequest.Status.ESCALATED
     request.save(update_fields=["status", "updated_at"])
-    order_event_add(order=order, type=OrderEvent.Type.REFUND_ESCALATED, at=now, refund_request=request.pk,
-                    reason="no_answer")
+    order_event_add(
+        order=order, type=OrderEvent.Type.REFUND_ESCALATED, at=now, refund_request=request.pk, reason="no_answer"
+    )
     return request
 
 
 def refund_requests_escalate_overdue(*, now: datetime | None = None) -> int:
     now = now or timezone.now()
-    ids = list(RefundRequest.objects.filter(status=RefundRequest.Status.REQUESTED, respond_by__lte=now)
-               .order_by("respond_by").values_list("id", flat=True)[:BATCH])
+    ids = list(
+        RefundRequest.objects.filter(status=RefundRequest.Status.REQUESTED, respond_by__lte=now)
+        .order_by("respond_by")
+        .values_list("id", flat=True)[:BATCH]
+    )
     escalated = 0
     for request_id in ids:
         try:
@@ -186,8 +217,9 @@ def refund_request_deny(*, refund_request_id: int, actor, note: Any, now: dateti
     request.status, request.operator_note, request.resolved_at = RefundRequest.Status.REJECTED, note, now
     request.save(update_fields=["status", "operator_note", "resolved_at", "updated_at"])
     _auto_confirm_resume(order=order, refund_request=request, now=now)
-    order_event_add(order=order, type=OrderEvent.Type.REFUND_DENIED, at=now, actor=actor,
-                    refund_request=request.pk, note=note)
+    order_event_add(
+        order=order, type=OrderEvent.Type.REFUND_DENIED, at=now, actor=actor, refund_request=request.pk, note=note
+    )
     return request
 
 
@@ -205,10 +237,12 @@ def refund_request_mark_refunded(*, refund_id: int, now: datetime | None = None)
     order = Order.objects.select_for_update().get(pk=request.order_id)
     request.status, request.resolved_at = RefundRequest.Status.REFUNDED, now
     request.save(update_fields=["status", "resolved_at", "updated_at"])
-    order_event_add(order=order, type=OrderEvent.Type.REFUNDED, at=now, refund_request=request.pk,
-                    amount=f"{request.amount:.2f}")
+    order_event_add(
+        order=order, type=OrderEvent.Type.REFUNDED, at=now, refund_request=request.pk, amount=f"{request.amount:.2f}"
+    )
     refunded = RefundRequest.objects.filter(order=order, status=RefundRequest.Status.REFUNDED).aggregate(
-        s=Sum("amount"))["s"] or Decimal("0")
+        s=Sum("amount")
+    )["s"] or Decimal("0")
     if refunded >= order.total:
         goods_back = order.shipped_at is None or request.return_goods
         order.status, order.refunded_at, order.auto_confirm_at = Order.Status.REFUNDED, now, None

@@ -123,8 +123,12 @@ def _flags(rows: Sequence[_FlagRow]) -> dict[int, tuple[bool, bool]]:
 
 
 def _flag_rows(reviews) -> list[_FlagRow]:
-    return [_FlagRow(*values) for values in reviews.order_by("purchased_at", "id").values_list(
-        "id", "purchased_at", "is_hidden", "order__total", "counts_for_product", "counts_for_shop")]
+    return [
+        _FlagRow(*values)
+        for values in reviews.order_by("purchased_at", "id").values_list(
+            "id", "purchased_at", "is_hidden", "order__total", "counts_for_product", "counts_for_shop"
+        )
+    ]
 
 
 def review_flags_refresh(*, buyer_id: int, product_id: int) -> int:
@@ -134,8 +138,11 @@ def review_flags_refresh(*, buyer_id: int, product_id: int) -> int:
 
 
 def _flags_apply(rows: Sequence[_FlagRow], flags: dict[int, tuple[bool, bool]]) -> int:
-    changed = [Review(pk=row.id, counts_for_product=flags[row.id][0], counts_for_shop=flags[row.id][1])
-               for row in rows if (row.counts_for_product, row.counts_for_shop) != flags[row.id]]
+    changed = [
+        Review(pk=row.id, counts_for_product=flags[row.id][0], counts_for_shop=flags[row.id][1])
+        for row in rows
+        if (row.counts_for_product, row.counts_for_shop) != flags[row.id]
+    ]
     if changed:
         Review.objects.bulk_update(changed, ["counts_for_product", "counts_for_shop"])
     return len(changed)
@@ -143,21 +150,26 @@ def _flags_apply(rows: Sequence[_FlagRow], flags: dict[int, tuple[bool, bool]]) 
 
 def product_rating_refresh(*, product_id: int) -> None:
     totals = Review.objects.filter(product_id=product_id, counts_for_product=True).aggregate(
-        n=Count("id"), stars=Sum("rating"))
-    product_rating_set(product_id=product_id, rating=_average(totals["stars"], totals["n"]),
-                       review_count=totals["n"])
+        n=Count("id"), stars=Sum("rating")
+    )
+    product_rating_set(product_id=product_id, rating=_average(totals["stars"], totals["n"]), review_count=totals["n"])
 
 
 def shop_scores_refresh(*, shop_id: int, now: datetime | None = None) -> None:
     """The shop score: averages of the counted reviews of the last 180 days."""
     since = (now or timezone.now()) - SHOP_SCORE_PERIOD
     totals = Review.objects.filter(shop_id=shop_id, counts_for_shop=True, created_at__gt=since).aggregate(
-        n=Count("id"), **{field: Sum(field) for field in SCORE_FIELDS})
+        n=Count("id"), **{field: Sum(field) for field in SCORE_FIELDS}
+    )
     n = totals["n"]
-    shop_scores_set(shop_id=shop_id, rating=_average(totals["rating"], n),
-                    as_described=_average(totals["as_described"], n),
-                    communication=_average(totals["communication"], n),
-                    shipping=_average(totals["shipping"], n), review_count=n)
+    shop_scores_set(
+        shop_id=shop_id,
+        rating=_average(totals["rating"], n),
+        as_described=_average(totals["as_described"], n),
+        communication=_average(totals["communication"], n),
+        shipping=_average(totals["shipping"], n),
+        review_count=n,
+    )
 
 
 def _shop_lock(shop_id: int) -> Shop:
@@ -192,13 +204,30 @@ def _photos(uploads: Sequence[Any]) -> list[tuple[Any, Any]]:
 
 
 @transaction.atomic
-def review_create(*, order_id: int, buyer, line_id: Any, rating: Any, as_described: Any, communication: Any,
-                  shipping: Any, text: Any = "", photos: Sequence[Any] = (), now: datetime | None = None) -> Review:
+def review_create(
+    *,
+    order_id: int,
+    buyer,
+    line_id: Any,
+    rating: Any,
+    as_described: Any,
+    communication: Any,
+    shipping: Any,
+    text: Any = "",
+    photos: Sequence[Any] = (),
+    now: datetime | None = None,
+) -> Review:
     """The buyer of a completed order reviews one of its lines, within 30 days of completion, once."""
     now = now or timezone.now()
-    scores = {field: parse_score(value, field=field) for field, value in
-              (("rating", rating), ("as_described", as_described), ("communication", communication),
-               ("shipping", shipping))}
+    scores = {
+        field: parse_score(value, field=field)
+        for field, value in (
+            ("rating", rating),
+            ("as_described", as_described),
+            ("communication", communication),
+            ("shipping", shipping),
+        )
+    }
     text = _review_text(text)
     order = Order.objects.filter(pk=order_id, buyer=buyer).first() if buyer.is_authenticated else None
     if order is None:
@@ -209,17 +238,29 @@ def review_create(*, order_id: int, buyer, line_id: Any, rating: Any, as_describ
     if order.status != Order.Status.COMPLETED:
         raise InvalidState(_("Only a completed order can be reviewed: confirm receipt first."))
     if now > review_deadline(order):
-        raise InvalidState(_("Reviews are open for %(days)d days after receipt; this order's period has ended.")
-                           % {"days": REVIEW_PERIOD.days})
+        raise InvalidState(
+            _("Reviews are open for %(days)d days after receipt; this order's period has ended.")
+            % {"days": REVIEW_PERIOD.days}
+        )
     if ShopMember.objects.filter(shop_id=order.shop_id, user=buyer).exists():
         raise PermissionDeniedError(_("You cannot review your own shop."))
     checked_photos = _photos(photos)
     _shop_lock(order.shop_id)
     if Review.objects.filter(line=line).exists():
         raise AlreadyReviewed()
-    review = Review(order=order, line=line, buyer=buyer, shop_id=order.shop_id, product_id=line.product_id,
-                    sku_name=line.sku_name, text=text, has_photos=bool(checked_photos),
-                    purchased_at=order.created_at, created_at=now, **scores)
+    review = Review(
+        order=order,
+        line=line,
+        buyer=buyer,
+        shop_id=order.shop_id,
+        product_id=line.product_id,
+        sku_name=line.sku_name,
+        text=text,
+        has_photos=bool(checked_photos),
+        purchased_at=order.created_at,
+        created_at=now,
+        **scores,
+    )
     try:
         with transaction.atomic():
             review.save()
@@ -231,8 +272,15 @@ def review_create(*, order_id: int, buyer, line_id: Any, rating: Any, as_describ
         photo.thumbnail.save(thumbnail.name, thumbnail, save=False)
         photo.save()
     _ratings_refresh(review=review, now=now)
-    order_event_add(order=order, type=OrderEvent.Type.REVIEWED, at=now, actor=buyer, review=review.pk,
-                    line=line.pk, rating=review.rating)
+    order_event_add(
+        order=order,
+        type=OrderEvent.Type.REVIEWED,
+        at=now,
+        actor=buyer,
+        review=review.pk,
+        line=line.pk,
+        rating=review.rating,
+    )
     review.refresh_from_db()
     return review
 
@@ -256,7 +304,8 @@ def review_reply(*, review_id: int, actor, text: Any, now: datetime | None = Non
         raise InvalidState(_("This review was hidden by the platform."))
     # A conditional update: of two concurrent replies exactly one writes.
     updated = Review.objects.filter(pk=review.pk, replied_at__isnull=True).update(
-        reply_text=text, replied_at=now, replied_by=actor, updated_at=now)
+        reply_text=text, replied_at=now, replied_by=actor, updated_at=now
+    )
     if not updated:
         raise AlreadyReplied()
     review.refresh_from_db()
@@ -282,8 +331,9 @@ def review_hide(*, review_id: int, actor, reason: str, now: datetime | None = No
         raise InvalidState(_("This review is already hidden."))
     review.is_hidden, review.hidden_reason, review.hidden_at = True, reason, now
     review.counts_for_product = review.counts_for_shop = False
-    review.save(update_fields=["is_hidden", "hidden_reason", "hidden_at", "counts_for_product", "counts_for_shop",
-                               "updated_at"])
+    review.save(
+        update_fields=["is_hidden", "hidden_reason", "hidden_at", "counts_for_product", "counts_for_shop", "updated_at"]
+    )
     _ratings_refresh(review=review, now=now)
     operator_action_record(actor=actor, action="review_hide", obj=review, reason=reason)
     return review
@@ -324,16 +374,30 @@ def shop_ratings_rebuild(*, shop_id: int, now: datetime | None = None) -> Rebuil
     _shop_lock(shop_id)
     result = RebuildResult(shops=1)
     rows_by_group: dict[tuple[int, int], list[_FlagRow]] = {}
-    for buyer_id, product_id, *values in Review.objects.filter(shop_id=shop_id).order_by(
-            "buyer_id", "product_id", "purchased_at", "id").values_list(
-            "buyer_id", "product_id", "id", "purchased_at", "is_hidden", "order__total", "counts_for_product",
-            "counts_for_shop").iterator(chunk_size=2000):
+    for buyer_id, product_id, *values in (
+        Review.objects.filter(shop_id=shop_id)
+        .order_by("buyer_id", "product_id", "purchased_at", "id")
+        .values_list(
+            "buyer_id",
+            "product_id",
+            "id",
+            "purchased_at",
+            "is_hidden",
+            "order__total",
+            "counts_for_product",
+            "counts_for_shop",
+        )
+        .iterator(chunk_size=2000)
+    ):
         rows_by_group.setdefault((buyer_id, product_id), []).append(_FlagRow(*values))
     for rows in rows_by_group.values():
         result.flags_changed += _flags_apply(rows, _flags(rows))
     product_ids = set(Review.objects.filter(shop_id=shop_id).values_list("product_id", flat=True).distinct())
-    product_ids |= set(Product.objects.filter(Q(review_count__gt=0) | Q(rating__isnull=False), shop_id=shop_id)
-                       .values_list("id", flat=True))
+    product_ids |= set(
+        Product.objects.filter(Q(review_count__gt=0) | Q(rating__isnull=False), shop_id=shop_id).values_list(
+            "id", flat=True
+        )
+    )
     for product_id in sorted(product_ids):
         product_rating_refresh(product_id=product_id)
     result.products = len(product_ids)
@@ -341,14 +405,18 @@ def shop_ratings_rebuild(*, shop_id: int, now: datetime | None = None) -> Rebuil
     return result
 
 
-def ratings_rebuild(*, now: datetime | None = None,
-                    progress: Callable[[int, int, RebuildResult], None] | None = None) -> RebuildResult:
+def ratings_rebuild(
+    *, now: datetime | None = None, progress: Callable[[int, int, RebuildResult], None] | None = None
+) -> RebuildResult:
     """Every shop that has reviews or a score, one transaction each (`manage.py rebuild_ratings`)."""
     now = now or timezone.now()
     shop_ids = set(Review.objects.values_list("shop_id", flat=True).distinct())
     shop_ids |= set(Shop.objects.filter(Q(review_count__gt=0) | Q(rating__isnull=False)).values_list("id", flat=True))
-    shop_ids |= set(Product.objects.filter(Q(review_count__gt=0) | Q(rating__isnull=False))
-                    .values_list("shop_id", flat=True).distinct())
+    shop_ids |= set(
+        Product.objects.filter(Q(review_count__gt=0) | Q(rating__isnull=False))
+        .values_list("shop_id", flat=True)
+        .distinct()
+    )
     total = RebuildResult()
     ordered = sorted(shop_ids)
     for done, shop_id in enumerate(ordered, start=1):

@@ -4,8 +4,16 @@ from django.utils.html import format_html
 register = template.Library()
 
 _STATUS_CLASS = {
-    "pending_payment": "warn", "paid": "brand", "shipped": "brand", "completed": "ok", "cancelled": "",
-    "refunded": "bad", "requested": "warn", "accepted": "brand", "escalated": "bad", "rejected": "",
+    "pending_payment": "warn",
+    "paid": "brand",
+    "shipped": "brand",
+    "completed": "ok",
+    "cancelled": "",
+    "refunded": "bad",
+    "requested": "warn",
+    "accepted": "brand",
+    "escalated": "bad",
+    "rejected": "",
 }
 
 

@@ -13,8 +13,9 @@ from payments.services import payment_sandbox_approve
 
 
 def place(buyer, items: dict, now: datetime | None = None) -> list[Order]:
-    outcome = checkout_place(buyer=buyer, address=ADDRESS, now=now,
-                             items=[{"sku": sku.pk, "quantity": qty} for sku, qty in items.items()])
+    outcome = checkout_place(
+        buyer=buyer, address=ADDRESS, now=now, items=[{"sku": sku.pk, "quantity": qty} for sku, qty in items.items()]
+    )
     return outcome.result.orders
 
 
@@ -30,7 +31,6 @@ def placed_paid(buyer, sku, quantity: int = 1) -> Order:
 
 def placed_shipped(buyer, sku, quantity: int = 1, now: datetime | None = None) -> Order:
     order = placed_paid(buyer, sku, quantity)
-    order_ship(order_id=order.pk, actor=order.shop.owner, carrier="SF Express", tracking_number="SF1234567890",
-               now=now)
+    order_ship(order_id=order.pk, actor=order.shop.owner, carrier="SF Express", tracking_number="SF1234567890", now=now)
     order.refresh_from_db()
     return order

@@ -32,18 +32,41 @@ def test_buyer_reviews_and_pages_show_scores(asgi_server, new_page, tmp_path):
     # earlier buyers: one with a photo, one answered by the farmer; a peer shop scored lower
     first = UserFactory(username="lihua")
     order = completed(first, sausage)
-    review_create(order_id=order.pk, buyer=first, line_id=order.lines.get().pk, rating=5, as_described=5,
-                  communication=5, shipping=4, text="腊肠很香，肥瘦刚好。",
-                  photos=[SimpleUploadedFile("a.jpg", jpeg("#b5452f"), "image/jpeg")])
+    review_create(
+        order_id=order.pk,
+        buyer=first,
+        line_id=order.lines.get().pk,
+        rating=5,
+        as_described=5,
+        communication=5,
+        shipping=4,
+        text="腊肠很香，肥瘦刚好。",
+        photos=[SimpleUploadedFile("a.jpg", jpeg("#b5452f"), "image/jpeg")],
+    )
     second = UserFactory(username="zhangwei")
     order = completed(second, sausage)
-    spicy = review_create(order_id=order.pk, buyer=second, line_id=order.lines.get().pk, rating=3, as_described=4,
-                          communication=5, shipping=3, text="太辣了，小孩吃不了。")
+    spicy = review_create(
+        order_id=order.pk,
+        buyer=second,
+        line_id=order.lines.get().pk,
+        rating=3,
+        as_described=4,
+        communication=5,
+        shipping=3,
+        text="太辣了，小孩吃不了。",
+    )
     review_reply(review_id=spicy.pk, actor=farm.owner, text="谢谢！下次奶奶少放点辣椒。")
     peer_buyer = UserFactory()
     peer_order = completed(peer_buyer, sku_in_shop(peer))
-    review_create(order_id=peer_order.pk, buyer=peer_buyer, line_id=peer_order.lines.get().pk, rating=3,
-                  as_described=3, communication=3, shipping=3)
+    review_create(
+        order_id=peer_order.pk,
+        buyer=peer_buyer,
+        line_id=peer_order.lines.get().pk,
+        rating=3,
+        as_described=3,
+        communication=3,
+        shipping=3,
+    )
 
     # the buyer writes a review from the completed order's page
     buyer = UserFactory(username="xiaoming")
@@ -71,8 +94,10 @@ def test_buyer_reviews_and_pages_show_scores(asgi_server, new_page, tmp_path):
     page.goto(f"{base}/product/{sausage.product_id}/#reviews")
     assert page.locator("[data-testid=review-average] .big").inner_text() == "4.0"
     assert "3" in page.locator("[data-testid=review-count]").inner_text()
-    ratings = [int(r) for r in page.locator("#reviews [data-testid=review]").evaluate_all(
-        "els => els.map(e => e.dataset.rating)")]
+    ratings = [
+        int(r)
+        for r in page.locator("#reviews [data-testid=review]").evaluate_all("els => els.map(e => e.dataset.rating)")
+    ]
     assert ratings == [4, 5, 3]  # the two with photos (newest first), then the one without
     assert "奶奶少放点辣椒" in page.locator("[data-testid=review-reply]").inner_text()
     page.locator("#reviews").scroll_into_view_if_needed()

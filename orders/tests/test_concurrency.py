@@ -33,8 +33,9 @@ def test_200_concurrent_buy_now_requests_for_10_in_stock_give_exactly_10_orders(
         try:
             with contextlib.suppress(threading.BrokenBarrierError):
                 barrier.wait(timeout=10)  # waves of 25 requests released at once
-            response = client.post("/api/v1/checkout/", {"address": ADDRESS, "items": [
-                {"sku": sku.pk, "quantity": 1}]}, format="json")
+            response = client.post(
+                "/api/v1/checkout/", {"address": ADDRESS, "items": [{"sku": sku.pk, "quantity": 1}]}, format="json"
+            )
             return response.status_code, response.json()
         finally:
             connection.close()

@@ -41,8 +41,7 @@ STATUS_TABS = [
 
 def _back(request, default: str) -> str:
     target = request.POST.get("next") or request.META.get("HTTP_REFERER") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                       require_https=request.is_secure()):
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return target
     return default
 
@@ -117,10 +116,14 @@ def checkout(request):
             items = [{"sku": sku, "quantity": qty} for sku, qty in buy_now.items()] if buy_now else None
             # The form carries a key made when it was shown: a double submit replays, never a second order.
             key = (request.POST.get("idempotency_key") or "")[:255] or None
-            outcome = checkout_place(buyer=request.user, address=form.cleaned_data, items=items,
-                                     idempotency_key=key, request_hash=f"page:{key}",
-                                     present=lambda r: {"pay_url": r.pay_url,
-                                                        "orders": [o.number for o in r.orders]})
+            outcome = checkout_place(
+                buyer=request.user,
+                address=form.cleaned_data,
+                items=items,
+                idempotency_key=key,
+                request_hash=f"page:{key}",
+                present=lambda r: {"pay_url": r.pay_url, "orders": [o.number for o in r.orders]},
+            )
         except IdempotencyKeyInFlight:
             messages.info(request, _("Your order is being placed…"))
             return redirect("orders:my-orders")
@@ -135,9 +138,16 @@ def checkout(request):
             messages.error(request, _error_message(exc))
         else:
             return HttpResponseRedirect(outcome.body["pay_url"])
-    return render(request, "orders/checkout.html", {
-        "preview": preview, "form": form, "buy_now": buy_now, "idempotency_key": uuid.uuid4().hex,
-    })
+    return render(
+        request,
+        "orders/checkout.html",
+        {
+            "preview": preview,
+            "form": form,
+            "buy_now": buy_now,
+            "idempotency_key": uuid.uuid4().hex,
+        },
+    )
 
 
 @login_required
@@ -155,12 +165,18 @@ def order_detail(request, number: str):
     order = buyer_orders(user=request.user).get(pk=order.pk)
     refund_form = RefundRequestForm(initial={"amount": order_refundable_amount(order=order)})
     reviews = order_reviews_by_line(order=order)
-    return render(request, "orders/order_detail.html", {
-        "order": order, "refund_form": refund_form,
-        "line_reviews": [(line, reviews.get(line.pk)) for line in order.lines.all()],
-        "show_reviews": order.status == Order.Status.COMPLETED or bool(reviews),
-        "review_open": review_period_open(order), "review_deadline": review_deadline(order),
-    })
+    return render(
+        request,
+        "orders/order_detail.html",
+        {
+            "order": order,
+            "refund_form": refund_form,
+            "line_reviews": [(line, reviews.get(line.pk)) for line in order.lines.all()],
+            "show_reviews": order.status == Order.Status.COMPLETED or bool(reviews),
+            "review_open": review_period_open(order),
+            "review_deadline": review_deadline(order),
+        },
+    )
 
 
 @login_required
@@ -178,11 +194,17 @@ def order_review(request, number: str, line_id: int):
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         try:
-            review_create(order_id=order.pk, buyer=request.user, line_id=line.pk,
-                          rating=request.POST.get("rating"), text=request.POST.get("text", ""),
-                          as_described=request.POST.get("as_described"),
-                          communication=request.POST.get("communication"), shipping=request.POST.get("shipping"),
-                          photos=request.FILES.getlist("photos"))
+            review_create(
+                order_id=order.pk,
+                buyer=request.user,
+                line_id=line.pk,
+                rating=request.POST.get("rating"),
+                text=request.POST.get("text", ""),
+                as_described=request.POST.get("as_described"),
+                communication=request.POST.get("communication"),
+                shipping=request.POST.get("shipping"),
+                photos=request.FILES.getlist("photos"),
+            )
         except ValidationFailed as exc:
             errors = exc.fields or {"__all__": [exc.message]}
         except DomainError as exc:
@@ -191,14 +213,29 @@ def order_review(request, number: str, line_id: int):
         else:
             messages.success(request, _("Thank you for your review!"))
             return redirect(detail + "#reviews")
-    return render(request, "orders/review_form.html", {
-        "order": order, "line": line, "errors": errors, "values": request.POST,
-        "deadline": review_deadline(order), "open": review_period_open(order),
-        "scores": [(name, label, request.POST.get(name, "")) for name, label in (
-            ("rating", _("Item rating")), ("as_described", _("Item as described")),
-            ("communication", _("Seller communication")), ("shipping", _("Shipping speed")))],
-        "max_photos": REVIEW_MAX_PHOTOS, "max_text": REVIEW_MAX_TEXT,
-    })
+    return render(
+        request,
+        "orders/review_form.html",
+        {
+            "order": order,
+            "line": line,
+            "errors": errors,
+            "values": request.POST,
+            "deadline": review_deadline(order),
+            "open": review_period_open(order),
+            "scores": [
+                (name, label, request.POST.get(name, ""))
+                for name, label in (
+                    ("rating", _("Item rating")),
+                    ("as_described", _("Item as described")),
+                    ("communication", _("Seller communication")),
+                    ("shipping", _("Shipping speed")),
+                )
+            ],
+            "max_photos": REVIEW_MAX_PHOTOS,
+            "max_text": REVIEW_MAX_TEXT,
+        },
+    )
 
 
 @login_required
@@ -218,9 +255,13 @@ def order_action(request, number: str, action: str):
             if not form.is_valid():
                 raise ValidationFailed(fields={k: [str(e) for e in v] for k, v in form.errors.items()})
             amount = form.cleaned_data["amount"]
-            refund_request_create(order_id=order.pk, buyer=request.user, reason=form.cleaned_data["reason"],
-                                  amount=f"{amount:.2f}" if amount is not None else None,
-                                  return_goods=form.cleaned_data["return_goods"])
+            refund_request_create(
+                order_id=order.pk,
+                buyer=request.user,
+                reason=form.cleaned_data["reason"],
+                amount=f"{amount:.2f}" if amount is not None else None,
+                return_goods=form.cleaned_data["return_goods"],
+            )
             messages.success(request, _("Refund requested. The seller has been asked to answer."))
     except DomainError as exc:
         messages.error(request, _error_message(exc))

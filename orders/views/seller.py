@@ -30,8 +30,15 @@ SELLER_TABS = [
     (Order.Status.REFUNDED, gettext_lazy("Refunded")),
     (Order.Status.CANCELLED, gettext_lazy("Cancelled")),
 ]
-CARRIERS = ["顺丰速运 SF Express", "中通快递 ZTO", "圆通速递 YTO", "韵达快递 Yunda", "申通快递 STO", "京东物流 JD",
-            "中国邮政 EMS"]
+CARRIERS = [
+    "顺丰速运 SF Express",
+    "中通快递 ZTO",
+    "圆通速递 YTO",
+    "韵达快递 Yunda",
+    "申通快递 STO",
+    "京东物流 JD",
+    "中国邮政 EMS",
+]
 
 
 @seller_required
@@ -39,12 +46,20 @@ CARRIERS = ["顺丰速运 SF Express", "中通快递 ZTO", "圆通速递 YTO", "
 def orders(request):
     status = request.GET.get("status", "")
     counts = seller_order_counts(shop=request.shop)
-    tabs = [(value, label, sum(counts.values()) if not value else counts.get(value, 0))
-            for value, label in SELLER_TABS]
-    return render(request, "orders/seller/orders.html", {
-        "seller_section": "orders", "orders": seller_orders(shop=request.shop, status=status or None)[:100],
-        "tabs": tabs, "status": status, "ship_form": ShipForm(), "note_form": NoteForm(), "carriers": CARRIERS,
-    })
+    tabs = [(value, label, sum(counts.values()) if not value else counts.get(value, 0)) for value, label in SELLER_TABS]
+    return render(
+        request,
+        "orders/seller/orders.html",
+        {
+            "seller_section": "orders",
+            "orders": seller_orders(shop=request.shop, status=status or None)[:100],
+            "tabs": tabs,
+            "status": status,
+            "ship_form": ShipForm(),
+            "note_form": NoteForm(),
+            "carriers": CARRIERS,
+        },
+    )
 
 
 @seller_required
@@ -52,8 +67,12 @@ def orders(request):
 def ship(request, number: str):
     order = access_seller_order(user=request.user, number=number)
     try:
-        order_ship(order_id=order.pk, actor=request.user, carrier=request.POST.get("carrier"),
-                   tracking_number=request.POST.get("tracking_number"))
+        order_ship(
+            order_id=order.pk,
+            actor=request.user,
+            carrier=request.POST.get("carrier"),
+            tracking_number=request.POST.get("tracking_number"),
+        )
     except DomainError as exc:
         messages.error(request, _error_message(exc))
     else:
@@ -67,12 +86,14 @@ def refund_answer(request, refund_request_id: int, answer: str):
     refund_request = access_seller_refund_request(user=request.user, refund_request_id=refund_request_id)
     try:
         if answer == "accept":
-            refund_request_accept(refund_request_id=refund_request.pk, actor=request.user,
-                                  note=request.POST.get("note", ""))
+            refund_request_accept(
+                refund_request_id=refund_request.pk, actor=request.user, note=request.POST.get("note", "")
+            )
             messages.success(request, _("Refund accepted; the money goes back to the buyer."))
         else:
-            refund_request_reject(refund_request_id=refund_request.pk, actor=request.user,
-                                  note=request.POST.get("note", ""))
+            refund_request_reject(
+                refund_request_id=refund_request.pk, actor=request.user, note=request.POST.get("note", "")
+            )
             messages.success(request, _("Refund rejected; the platform will review the case."))
     except DomainError as exc:
         messages.error(request, _error_message(exc))
@@ -85,10 +106,16 @@ def reviews(request):
     """The shop's reviews, newest first; "to reply" lists those still waiting for the one reply."""
     unreplied = request.GET.get("filter") == "unreplied"
     page = Paginator(seller_reviews(shop=request.shop, unreplied=unreplied), 20).get_page(request.GET.get("page"))
-    return render(request, "orders/seller/reviews.html", {
-        "seller_section": "reviews", "page": page, "unreplied": unreplied,
-        "unreplied_count": seller_unreplied_review_count(shop=request.shop),
-    })
+    return render(
+        request,
+        "orders/seller/reviews.html",
+        {
+            "seller_section": "reviews",
+            "page": page,
+            "unreplied": unreplied,
+            "unreplied_count": seller_unreplied_review_count(shop=request.shop),
+        },
+    )
 
 
 @seller_required

@@ -43,8 +43,9 @@ class SandboxPayoutProvider(PayoutProvider):
             return TransferResult(ok=False, reason="The receiving bank account is closed.")
         try:
             with transaction.atomic():  # the provider's own commit, not ours
-                transfer = SandboxTransfer.objects.create(idempotency_key=idempotency_key, shop=shop,
-                                                          amount_fen=amount_fen, currency=currency)
+                transfer = SandboxTransfer.objects.create(
+                    idempotency_key=idempotency_key, shop=shop, amount_fen=amount_fen, currency=currency
+                )
         except IntegrityError:
             transfer = SandboxTransfer.objects.get(idempotency_key=idempotency_key)
         if delay:

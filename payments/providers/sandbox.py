@@ -57,12 +57,26 @@ class SandboxProvider(PaymentProvider):
 
     # What the provider's servers do --------------------------------------------------------------
 
-    def notification_build(self, *, type: str, payment_id: int, amount: Decimal, currency: str,
-                           refund_id: int | None = None, now: float | None = None) -> tuple[bytes, dict[str, str]]:
+    def notification_build(
+        self,
+        *,
+        type: str,
+        payment_id: int,
+        amount: Decimal,
+        currency: str,
+        refund_id: int | None = None,
+        now: float | None = None,
+    ) -> tuple[bytes, dict[str, str]]:
         """The exact request the provider would POST to our notify endpoint: raw body and headers."""
         now = int(time.time() if now is None else now)
-        event = {"event_id": f"evt_{uuid.uuid4().hex}", "type": type, "payment_id": payment_id,
-                 "amount": f"{amount:.2f}", "currency": currency, "created": now}
+        event = {
+            "event_id": f"evt_{uuid.uuid4().hex}",
+            "type": type,
+            "payment_id": payment_id,
+            "amount": f"{amount:.2f}",
+            "currency": currency,
+            "created": now,
+        }
         if refund_id is not None:
             event["refund_id"] = refund_id
         body = json.dumps(event, separators=(",", ":")).encode()
@@ -71,8 +85,13 @@ class SandboxProvider(PaymentProvider):
     def refund_submit(self, *, refund) -> None:
         from payments.services import payment_notification_receive
 
-        body, headers = self.notification_build(type="refund.succeeded", payment_id=refund.payment_id,
-                                                amount=refund.amount, currency=refund.currency, refund_id=refund.pk)
+        body, headers = self.notification_build(
+            type="refund.succeeded",
+            payment_id=refund.payment_id,
+            amount=refund.amount,
+            currency=refund.currency,
+            refund_id=refund.pk,
+        )
         payment_notification_receive(provider_name=self.name, body=body, headers=headers)
 
     # What we do with it ----------------------------------------------------------------------------
@@ -92,12 +111,26 @@ class SandboxProvider(PaymentProvider):
             refund_id = event.get("refund_id")
         except (ValueError, TypeError, KeyError, InvalidOperation) as exc:
             raise NotificationRejected("The notification body is not valid.") from exc
-        valid = (isinstance(event_id, str) and 0 < len(event_id) <= 100 and event_type in EVENT_TYPES
-                 and isinstance(payment_id, int) and not isinstance(payment_id, bool) and 0 < payment_id < 2**63
-                 and isinstance(currency, str) and amount.is_finite()
-                 and (refund_id is None or (isinstance(refund_id, int) and 0 < refund_id < 2**63))
-                 and (event_type != "refund.succeeded" or refund_id is not None))
+        valid = (
+            isinstance(event_id, str)
+            and 0 < len(event_id) <= 100
+            and event_type in EVENT_TYPES
+            and isinstance(payment_id, int)
+            and not isinstance(payment_id, bool)
+            and 0 < payment_id < 2**63
+            and isinstance(currency, str)
+            and amount.is_finite()
+            and (refund_id is None or (isinstance(refund_id, int) and 0 < refund_id < 2**63))
+            and (event_type != "refund.succeeded" or refund_id is not None)
+        )
         if not valid:
             raise NotificationRejected("The notification body is not valid.")
-        return ProviderNotification(event_id=event_id, type=event_type, payment_id=payment_id, amount=amount,
-                                    currency=currency, refund_id=refund_id, payload=event)
+        return ProviderNotification(
+            event_id=event_id,
+            type=event_type,
+            payment_id=payment_id,
+            amount=amount,
+            currency=currency,
+            refund_id=refund_id,
+            payload=event,
+        )

@@ -22,8 +22,9 @@ def ledger_accounts_get(*, keys: Iterable[AccountKey], currency: str) -> dict[Ac
 
     def load() -> dict[AccountKey, LedgerAccount]:
         shop_ids = {shop for _kind, shop in wanted if shop is not None}
-        found = LedgerAccount.objects.filter(Q(shop_id__in=shop_ids) | Q(shop__isnull=True), kind__in=kinds,
-                                             currency=currency)
+        found = LedgerAccount.objects.filter(
+            Q(shop_id__in=shop_ids) | Q(shop__isnull=True), kind__in=kinds, currency=currency
+        )
         return {(a.kind, a.shop_id): a for a in found if (a.kind, a.shop_id) in wanted}
 
     accounts = load()
@@ -38,8 +39,15 @@ def ledger_accounts_get(*, keys: Iterable[AccountKey], currency: str) -> dict[Ac
 
 
 @transaction.atomic
-def ledger_transaction_post(*, kind: str, key: str, currency: str, entries: list[tuple[LedgerAccount, int]],
-                            reference: str = "", payment_id: int | None = None) -> LedgerTransaction | None:
+def ledger_transaction_post(
+    *,
+    kind: str,
+    key: str,
+    currency: str,
+    entries: list[tuple[LedgerAccount, int]],
+    reference: str = "",
+    payment_id: int | None = None,
+) -> LedgerTransaction | None:
     """Posts one balanced transaction, once per `key` (a second post with the same key is a no-op)."""
     entries = [(account, int(fen)) for account, fen in entries if int(fen) != 0]
     if sum(fen for _account, fen in entries) != 0:
@@ -50,13 +58,16 @@ def ledger_transaction_post(*, kind: str, key: str, currency: str, entries: list
         return None
     try:
         with transaction.atomic():
-            ledger_tx = LedgerTransaction.objects.create(kind=kind, key=key, reference=reference[:1000],
-                                                         payment_id=payment_id)
+            ledger_tx = LedgerTransaction.objects.create(
+                kind=kind, key=key, reference=reference[:1000], payment_id=payment_id
+            )
     except IntegrityError:
         return None  # already posted
     LedgerEntry.objects.bulk_create(
-        [LedgerEntry(transaction=ledger_tx, account=account, amount_fen=fen, currency=currency)
-         for account, fen in entries]
+        [
+            LedgerEntry(transaction=ledger_tx, account=account, amount_fen=fen, currency=currency)
+            for account, fen in entries
+        ]
     )
     return ledger_tx
 
@@ -68,9 +79,14 @@ def ledger_payment_captured(*, payment: Payment, allocations: list) -> LedgerTra
     accounts = ledger_accounts_get(keys=keys, currency=payment.currency)
     entries = [(accounts[(kind.ESCROW, a.shop_id)], to_fen(a.amount)) for a in allocations]
     entries.insert(0, (accounts[(kind.BUYER_CLEARING, None)], -sum(fen for _a, fen in entries)))
-    return ledger_transaction_post(kind=LedgerTransaction.Kind.PAYMENT_CAPTURED, key=f"capture:{payment.pk}",
-                                   currency=payment.currency, entries=entries, reference=payment.reference,
-                                   payment_id=payment.pk)
+    return ledger_transaction_post(
+        kind=LedgerTransaction.Kind.PAYMENT_CAPTURED,
+        key=f"capture:{payment.pk}",
+        currency=payment.currency,
+        entries=entries,
+        reference=payment.reference,
+        payment_id=payment.pk,
+    )
 
 
 def ledger_refund(*, refund) -> LedgerTransaction | None:
@@ -79,15 +95,19 @@ def ledger_refund(*, refund) -> LedgerTransaction | None:
     accounts = ledger_accounts_get(keys=[(kind.ESCROW, refund.shop_id), (kind.REFUNDS, None)], currency=refund.currency)
     fen = to_fen(refund.amount)
     return ledger_transaction_post(
-        kind=LedgerTransaction.Kind.REFUND, key=f"refund:{refund.pk}", currency=refund.currency,
+        kind=LedgerTransaction.Kind.REFUND,
+        key=f"refund:{refund.pk}",
+        currency=refund.currency,
         entries=[(accounts[(kind.ESCROW, refund.shop_id)], -fen), (accounts[(kind.REFUNDS, None)], fen)],
-        reference=refund.reference, payment_id=refund.payment_id,
+        reference=refund.reference,
+        payment_id=refund.payment_id,
     )
 
 
 @transaction.atomic
-def escrow_release(*, shop_id: int, reference: str, amount: Decimal, commission: Decimal,
-                   currency: str) -> LedgerTransaction | None:
+def escrow_release(
+    *, shop_id: int, reference: str, amount: Decimal, commission: Decimal, currency: str
+) -> LedgerTransaction | None:
     """Receipt confirmed: escrow → the shop's pending balance less commission, commission → platform revenue.
 
     Once per reference (a second call is a no-op).
@@ -97,10 +117,16 @@ def escrow_release(*, shop_id: int, reference: str, amount: Decimal, commission:
     if fee < 0 or fee > gross:
         raise LedgerUnbalanced(f"Commission {commission} out of range for {amount}.")
     accounts = ledger_accounts_get(
-        keys=[(kind.ESCROW, shop_id), (kind.SHOP_PENDING, shop_id), (kind.PLATFORM_REVENUE, None)], currency=currency)
+        keys=[(kind.ESCROW, shop_id), (kind.SHOP_PENDING, shop_id), (kind.PLATFORM_REVENUE, None)], currency=currency
+    )
     return ledger_transaction_post(
-        kind=LedgerTransaction.Kind.RECEIPT_CONFIRMED, key=f"release:{reference}", currency=currency,
-        entries=[(accounts[(kind.ESCROW, shop_id)], -gross), (accounts[(kind.SHOP_PENDING, shop_id)], gross - fee),
-                 (accounts[(kind.PLATFORM_REVENUE, None)], fee)],
+        kind=LedgerTransaction.Kind.RECEIPT_CONFIRMED,
+        key=f"release:{reference}",
+        currency=currency,
+        entries=[
+            (accounts[(kind.ESCROW, shop_id)], -gross),
+            (accounts[(kind.SHOP_PENDING, shop_id)], gross - fee),
+            (accounts[(kind.PLATFORM_REVENUE, None)], fee),
+        ],
         reference=reference,
     )

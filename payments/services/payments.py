@@ -32,18 +32,24 @@ class AllocationSpec:
 
 
 @transaction.atomic(savepoint=False)  # part of the caller's checkout: it fails or commits with it
-def payment_create(*, buyer, allocations: list[AllocationSpec], currency: str = "CNY", provider: str = "sandbox",
-                   return_url: str = "") -> Payment:
+def payment_create(
+    *, buyer, allocations: list[AllocationSpec], currency: str = "CNY", provider: str = "sandbox", return_url: str = ""
+) -> Payment:
     """One payment for several references. Two INSERTs whatever the number of allocations."""
     provider_get(provider)  # unknown providers fail here, not at the pay page
     payment = Payment.objects.create(
-        buyer=buyer, provider=provider, currency=currency, return_url=return_url[:300],
+        buyer=buyer,
+        provider=provider,
+        currency=currency,
+        return_url=return_url[:300],
         amount=sum((a.amount for a in allocations), Decimal("0.00")),
         reference=" ".join(a.reference for a in allocations)[:1000],
     )
     PaymentAllocation.objects.bulk_create(
-        [PaymentAllocation(payment=payment, shop_id=a.shop_id, reference=a.reference, amount=a.amount)
-         for a in allocations]
+        [
+            PaymentAllocation(payment=payment, shop_id=a.shop_id, reference=a.reference, amount=a.amount)
+            for a in allocations
+        ]
     )
     return payment
 
@@ -60,7 +66,8 @@ def payment_allocation_void(*, payment_id: int, reference: str) -> Payment:
         raise InvalidState(_("This payment can no longer change."))
     now = timezone.now()
     PaymentAllocation.objects.filter(payment=payment, reference=reference, voided_at__isnull=True).update(
-        voided_at=now, updated_at=now)
+        voided_at=now, updated_at=now
+    )
     live = payment.allocations.filter(voided_at__isnull=True).aggregate(total=Sum("amount"))["total"]
     payment.amount = live or Decimal("0.00")
     fields = ["amount", "updated_at"]
@@ -82,15 +89,17 @@ def payment_sandbox_approve(*, payment: Payment) -> Payment:
     if payment.status != Payment.Status.PENDING:
         raise InvalidState(_("This payment is already paid or closed."))
     provider = SandboxProvider()
-    body, headers = provider.notification_build(type="payment.succeeded", payment_id=payment.pk,
-                                                amount=payment.amount, currency=payment.currency)
+    body, headers = provider.notification_build(
+        type="payment.succeeded", payment_id=payment.pk, amount=payment.amount, currency=payment.currency
+    )
     payment_notification_receive(provider_name=provider.name, body=body, headers=headers)
     payment.refresh_from_db()
     return payment
 
 
-def payment_notification_receive(*, provider_name: str, body: bytes, headers: Mapping[str, str],
-                                 now: float | None = None) -> ProviderEvent | None:
+def payment_notification_receive(
+    *, provider_name: str, body: bytes, headers: Mapping[str, str], now: float | None = None
+) -> ProviderEvent | None:
     """Verifies and applies a provider notification. Returns None for a replayed event (a no-op).
 
     A bad or stale signature, an unknown payment, or an amount or currency that does not match raise
@@ -113,8 +122,9 @@ def _event_record(*, provider_name: str, payment: Payment, note: ProviderNotific
     """Records the event once; None if a twin notification recorded it first."""
     try:
         with transaction.atomic():
-            return ProviderEvent.objects.create(provider=provider_name, event_id=note.event_id, type=note.type,
-                                                payment=payment, payload=note.payload)
+            return ProviderEvent.objects.create(
+                provider=provider_name, event_id=note.event_id, type=note.type, payment=payment, payload=note.payload
+            )
     except IntegrityError:
         return None
 
@@ -134,8 +144,13 @@ def _payment_succeeded(*, provider_name: str, payment: Payment, note: ProviderNo
     payment.save(update_fields=["status", "succeeded_at", "updated_at"])
     allocations = list(payment.allocations.filter(voided_at__isnull=True))
     ledger_payment_captured(payment=payment, allocations=allocations)
-    payment_event_confirmed.send(sender=Payment, event_type=note.type, payment_id=payment.pk,
-                                 references=[a.reference for a in allocations], refund_id=None)
+    payment_event_confirmed.send(
+        sender=Payment,
+        event_type=note.type,
+        payment_id=payment.pk,
+        references=[a.reference for a in allocations],
+        refund_id=None,
+    )
     return event
 
 
@@ -151,6 +166,7 @@ def _refund_succeeded(*, provider_name: str, payment: Payment, note: ProviderNot
     refund.status, refund.succeeded_at = Refund.Status.SUCCEEDED, timezone.now()
     refund.save(update_fields=["status", "succeeded_at", "updated_at"])
     ledger_refund(refund=refund)
-    payment_event_confirmed.send(sender=Payment, event_type=note.type, payment_id=payment.pk,
-                                 references=[refund.reference], refund_id=refund.pk)
+    payment_event_confirmed.send(
+        sender=Payment, event_type=note.type, payment_id=payment.pk, references=[refund.reference], refund_id=refund.pk
+    )
     return event

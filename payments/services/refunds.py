@@ -20,15 +20,20 @@ def refund_create(*, payment_id: int, reference: str, amount: Decimal, reason: s
     payment = Payment.objects.select_for_update().get(pk=payment_id)
     if payment.status != Payment.Status.SUCCEEDED:
         raise InvalidState(_("Only a captured payment can be refunded."))
-    allocation = PaymentAllocation.objects.filter(payment=payment, reference=reference,
-                                                  voided_at__isnull=True).first()
+    allocation = PaymentAllocation.objects.filter(payment=payment, reference=reference, voided_at__isnull=True).first()
     if allocation is None:
         raise InvalidState(_("This payment did not pay for %(ref)s.") % {"ref": reference})
     refunded = Refund.objects.filter(payment=payment, reference=reference).aggregate(s=Sum("amount"))["s"]
     if amount <= 0 or (refunded or Decimal("0")) + amount > allocation.amount:
         raise RefundTooLarge()
-    refund = Refund.objects.create(payment=payment, shop_id=allocation.shop_id, reference=reference,
-                                   amount=amount, currency=payment.currency, reason=reason[:300])
+    refund = Refund.objects.create(
+        payment=payment,
+        shop_id=allocation.shop_id,
+        reference=reference,
+        amount=amount,
+        currency=payment.currency,
+        reason=reason[:300],
+    )
     from payments.tasks import refund_submit_task
 
     transaction.on_commit(lambda: refund_submit_task.delay(refund.pk))

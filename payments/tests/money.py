@@ -17,15 +17,19 @@ def confirmed_sale(shop, gross: str, commission: str = "0.00") -> str:
     kind = LedgerAccount.Kind
     accounts = ledger_accounts_get(keys=[(kind.BUYER_CLEARING, None), (kind.ESCROW, shop.pk)], currency="CNY")
     fen = int(Decimal(gross) * 100)
-    ledger_transaction_post(kind=LedgerTransaction.Kind.PAYMENT_CAPTURED, key=f"capture:{reference}",
-                            currency="CNY", entries=[(accounts[(kind.BUYER_CLEARING, None)], -fen),
-                                                     (accounts[(kind.ESCROW, shop.pk)], fen)],
-                            reference=reference)
-    escrow_release(shop_id=shop.pk, reference=reference, amount=Decimal(gross), commission=Decimal(commission),
-                   currency="CNY")
+    ledger_transaction_post(
+        kind=LedgerTransaction.Kind.PAYMENT_CAPTURED,
+        key=f"capture:{reference}",
+        currency="CNY",
+        entries=[(accounts[(kind.BUYER_CLEARING, None)], -fen), (accounts[(kind.ESCROW, shop.pk)], fen)],
+        reference=reference,
+    )
+    escrow_release(
+        shop_id=shop.pk, reference=reference, amount=Decimal(gross), commission=Decimal(commission), currency="CNY"
+    )
     return reference
 
 
 def assert_every_transaction_balances() -> None:
-    unbalanced = (LedgerEntry.objects.values("transaction_id").annotate(s=Sum("amount_fen")).exclude(s=0))
+    unbalanced = LedgerEntry.objects.values("transaction_id").annotate(s=Sum("amount_fen")).exclude(s=0)
     assert not unbalanced.exists(), list(unbalanced)

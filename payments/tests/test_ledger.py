@@ -35,16 +35,25 @@ def test_every_transaction_of_a_full_order_story_sums_to_zero(django_capture_on_
 def test_an_unbalanced_transaction_is_refused_and_nothing_is_written():
     accounts = ledger_accounts_get(keys=[("buyer_clearing", None), ("refunds", None)], currency="CNY")
     with pytest.raises(LedgerUnbalanced):
-        ledger_transaction_post(kind="refund", key="bad", currency="CNY",
-                                entries=[(accounts[("buyer_clearing", None)], -100), (accounts[("refunds", None)], 99)])
+        ledger_transaction_post(
+            kind="refund",
+            key="bad",
+            currency="CNY",
+            entries=[(accounts[("buyer_clearing", None)], -100), (accounts[("refunds", None)], 99)],
+        )
     assert not LedgerTransaction.objects.exists() and not LedgerEntry.objects.exists()
 
 
 def test_a_movement_is_posted_once_per_key():
     shop = ShopFactory()
     for _ in range(2):
-        escrow_release(shop_id=shop.pk, reference="2026112100000001", amount=Decimal("10.00"),
-                       commission=Decimal("0.50"), currency="CNY")
+        escrow_release(
+            shop_id=shop.pk,
+            reference="2026112100000001",
+            amount=Decimal("10.00"),
+            commission=Decimal("0.50"),
+            currency="CNY",
+        )
     assert LedgerTransaction.objects.count() == 1
     assert sorted(LedgerEntry.objects.values_list("amount_fen", flat=True)) == [-1000, 50, 950]
 

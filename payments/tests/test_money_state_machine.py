@@ -54,8 +54,9 @@ class MoneyMachine(RuleBasedStateMachine):
         self._atomic = _savepoint()
         self._atomic.__enter__()
         self.shops = [ShopFactory(), ShopFactory()]
-        self.skus = [sku_in_shop(shop, price=price, stock=50) for shop, price in
-                     zip(self.shops, ["28.00", "89.50"], strict=True)]
+        self.skus = [
+            sku_in_shop(shop, price=price, stock=50) for shop, price in zip(self.shops, ["28.00", "89.50"], strict=True)
+        ]
         self.buyer = UserFactory()
         self.operator = UserFactory(is_staff=True)
         self.operator.groups.add(operators_group_ensure())
@@ -91,8 +92,9 @@ class MoneyMachine(RuleBasedStateMachine):
         if not payments:
             return
         payment = data.draw(st.sampled_from(payments))
-        body, headers = SandboxProvider().notification_build(type="payment.succeeded", payment_id=payment.pk,
-                                                             amount=payment.amount, currency=payment.currency)
+        body, headers = SandboxProvider().notification_build(
+            type="payment.succeeded", payment_id=payment.pk, amount=payment.amount, currency=payment.currency
+        )
         self.notifications.append((body, headers))
         self._run(lambda: payment_notification_receive(provider_name="sandbox", body=body, headers=headers))
 
@@ -113,8 +115,9 @@ class MoneyMachine(RuleBasedStateMachine):
         orders = self._orders(Order.Status.PAID)
         if orders:
             order = data.draw(st.sampled_from(orders))
-            self._run(lambda: order_ship(order_id=order.pk, actor=order.shop.owner, carrier="SF",
-                                         tracking_number="SF1"))
+            self._run(
+                lambda: order_ship(order_id=order.pk, actor=order.shop.owner, carrier="SF", tracking_number="SF1")
+            )
 
     @rule(data=st.data())
     def confirm(self, data):
@@ -161,16 +164,20 @@ class MoneyMachine(RuleBasedStateMachine):
         for shop in self.shops:
             held = Order.objects.filter(shop=shop, status__in=[Order.Status.PAID, Order.Status.SHIPPED])
             expected = sum(to_fen(o.total) for o in held) - sum(
-                to_fen(r.amount) for r in RefundRequest.objects.filter(
-                    order__in=held, status=RefundRequest.Status.REFUNDED))
+                to_fen(r.amount)
+                for r in RefundRequest.objects.filter(order__in=held, status=RefundRequest.Status.REFUNDED)
+            )
             escrow = _fen(LedgerEntry.objects.filter(account__shop=shop, account__kind=LedgerAccount.Kind.ESCROW))
             assert escrow == expected, (shop.pk, escrow, expected)
 
     @invariant()
     def no_shop_is_paid_more_than_it_earned(self):
         for shop in self.shops:
-            earned = _fen(LedgerEntry.objects.filter(account__shop=shop, account__kind=LedgerAccount.Kind.SHOP_PENDING,
-                                                     amount_fen__gt=0))
+            earned = _fen(
+                LedgerEntry.objects.filter(
+                    account__shop=shop, account__kind=LedgerAccount.Kind.SHOP_PENDING, amount_fen__gt=0
+                )
+            )
             paid = _fen(LedgerEntry.objects.filter(account__shop=shop, account__kind=LedgerAccount.Kind.SHOP_PAID_OUT))
             transferred = _fen(SandboxTransfer.objects.filter(shop=shop))
             assert paid == transferred <= earned
@@ -182,6 +189,12 @@ class MoneyMachine(RuleBasedStateMachine):
 
 
 def test_money_invariants_hold_over_random_stories():
-    run_state_machine_as_test(MoneyMachine, settings=settings(
-        max_examples=25, stateful_step_count=25, deadline=None,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]))
+    run_state_machine_as_test(
+        MoneyMachine,
+        settings=settings(
+            max_examples=25,
+            stateful_step_count=25,
+            deadline=None,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+        ),
+    )

@@ -29,16 +29,26 @@ def send(api_client, body: bytes, header: str):
 
 
 def event_body(payment, **changes) -> bytes:
-    event = {"event_id": "evt_1", "type": "payment.succeeded", "payment_id": payment.pk, "amount": "56.00",
-             "currency": "CNY", "created": int(time.time()), **changes}
+    event = {
+        "event_id": "evt_1",
+        "type": "payment.succeeded",
+        "payment_id": payment.pk,
+        "amount": "56.00",
+        "currency": "CNY",
+        "created": int(time.time()),
+        **changes,
+    }
     return json.dumps(event).encode()
 
 
 def nothing_written(payment) -> bool:
     payment.refresh_from_db()
-    return (payment.status == Payment.Status.PENDING and not ProviderEvent.objects.exists()
-            and not LedgerEntry.objects.exists()
-            and not Order.objects.filter(payment=payment).exclude(status="pending_payment").exists())
+    return (
+        payment.status == Payment.Status.PENDING
+        and not ProviderEvent.objects.exists()
+        and not LedgerEntry.objects.exists()
+        and not Order.objects.filter(payment=payment).exclude(status="pending_payment").exists()
+    )
 
 
 def test_the_url_is_the_documented_one():
@@ -59,8 +69,12 @@ def test_a_correctly_signed_notification_pays_the_orders(api_client, settings, p
 
 def test_a_forged_signature_changes_nothing(api_client, payment):
     body = event_body(payment)
-    for header in ["", "t=1", f"t={int(time.time())},v1=deadbeef",
-                   signature_header(body=body, secret="not-the-secret", timestamp=int(time.time()))]:
+    for header in [
+        "",
+        "t=1",
+        f"t={int(time.time())},v1=deadbeef",
+        signature_header(body=body, secret="not-the-secret", timestamp=int(time.time())),
+    ]:
         response = send(api_client, body, header)
         assert response.status_code == 400, header
         assert response.json()["error"]["code"] == "invalid_signature"
@@ -86,8 +100,17 @@ def test_a_stale_notification_changes_nothing(api_client, settings, payment, age
     assert nothing_written(payment)
 
 
-@pytest.mark.parametrize("changes", [{"amount": "0.01"}, {"amount": "56.01"}, {"currency": "USD"},
-                                     {"payment_id": 2**62}, {"type": "payment.exploded"}, {"amount": "NaN"}])
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"amount": "0.01"},
+        {"amount": "56.01"},
+        {"currency": "USD"},
+        {"payment_id": 2**62},
+        {"type": "payment.exploded"},
+        {"amount": "NaN"},
+    ],
+)
 def test_a_wrong_amount_currency_or_payment_changes_nothing(api_client, settings, payment, changes):
     body = event_body(payment, **changes)
     header = signature_header(body=body, secret=settings.SANDBOX_PAYMENT_SECRET, timestamp=int(time.time()))
@@ -111,8 +134,11 @@ def test_a_replayed_event_is_a_no_op(api_client, settings, payment):
     assert ProviderEvent.objects.count() == 1 and LedgerEntry.objects.count() == entries
     # a new event id for an already-paid payment is recorded and changes nothing either
     second = event_body(payment, event_id="evt_2")
-    response = send(api_client, second, signature_header(body=second, secret=settings.SANDBOX_PAYMENT_SECRET,
-                                                          timestamp=int(time.time())))
+    response = send(
+        api_client,
+        second,
+        signature_header(body=second, secret=settings.SANDBOX_PAYMENT_SECRET, timestamp=int(time.time())),
+    )
     assert response.status_code == 200 and LedgerEntry.objects.count() == entries
 
 

@@ -51,9 +51,9 @@ def test_worker_killed_mid_batch_pays_every_shop_exactly_once(tmp_path, settings
     transfers = dict(SandboxTransfer.objects.values_list("shop_id").annotate(n=Count("id")).values_list("shop_id", "n"))
     assert transfers == {shop.pk: 1 for shop in shops}
     for payout in Payout.objects.all():
-        paid_out = LedgerEntry.objects.filter(account__shop_id=payout.shop_id,
-                                              account__kind=LedgerAccount.Kind.SHOP_PAID_OUT).aggregate(
-            s=Sum("amount_fen"))["s"]
+        paid_out = LedgerEntry.objects.filter(
+            account__shop_id=payout.shop_id, account__kind=LedgerAccount.Kind.SHOP_PAID_OUT
+        ).aggregate(s=Sum("amount_fen"))["s"]
         transferred = SandboxTransfer.objects.get(shop_id=payout.shop_id).amount_fen
         assert paid_out == payout.amount_fen == transferred
     assert_every_transaction_balances()

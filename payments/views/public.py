@@ -34,7 +34,12 @@ def sandbox_pay(request, payment_id: int):
         else:
             messages.success(request, _("Payment received. The money is held in escrow until you confirm receipt."))
         return redirect(_return_url(request, payment))
-    return render(request, "payments/sandbox_pay.html", {
-        "payment": payment, "allocations": payment_live_allocations(payment=payment),
-        "return_url": _return_url(request, payment),
-    })
+    return render(
+        request,
+        "payments/sandbox_pay.html",
+        {
+            "payment": payment,
+            "allocations": payment_live_allocations(payment=payment),
+            "return_url": _return_url(request, payment),
+        },
+    )

@@ -22,16 +22,20 @@ def money(request):
         return _statement_csv(shop, entries)
     sales = shop_daily_sales(shop_id=shop.id)
     peak = max((day["amount"] for day in sales), default=0) or 1
-    return render(request, "payments/seller/money.html", {
-        "seller_section": "money",
-        "balances": shop_balances(shop_id=shop.id),
-        "next_payout_at": next_payout_at(),
-        "payouts": list(shop_payouts(shop_id=shop.id)[:10]),
-        "page": Paginator(entries, 30).get_page(request.GET.get("page")),
-        "sales": [{**day, "height": int(100 * day["amount"] / peak)} for day in sales],
-        "sales_total": sum(day["amount"] for day in sales),
-        "filters": filters,
-    })
+    return render(
+        request,
+        "payments/seller/money.html",
+        {
+            "seller_section": "money",
+            "balances": shop_balances(shop_id=shop.id),
+            "next_payout_at": next_payout_at(),
+            "payouts": list(shop_payouts(shop_id=shop.id)[:10]),
+            "page": Paginator(entries, 30).get_page(request.GET.get("page")),
+            "sales": [{**day, "height": int(100 * day["amount"] / peak)} for day in sales],
+            "sales_total": sum(day["amount"] for day in sales),
+            "filters": filters,
+        },
+    )
 
 
 def _statement_csv(shop, entries):
@@ -41,6 +45,15 @@ def _statement_csv(shop, entries):
     writer = csv.writer(response)
     writer.writerow(["id", "time", "account", "type", "amount", "currency", "reference"])
     for entry in entries.iterator(chunk_size=2000):
-        writer.writerow([entry.pk, entry.created_at.isoformat(), entry.account.kind, entry.transaction.kind,
-                         f"{from_fen(entry.amount_fen):.2f}", entry.currency, entry.transaction.reference])
+        writer.writerow(
+            [
+                entry.pk,
+                entry.created_at.isoformat(),
+                entry.account.kind,
+                entry.transaction.kind,
+                f"{from_fen(entry.amount_fen):.2f}",
+                entry.currency,
+                entry.transaction.reference,
+            ]
+        )
     return response

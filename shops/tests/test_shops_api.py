@@ -25,8 +25,13 @@ def test_open_a_shop_then_an_operator_approves_it(auth_client, api_client, user)
     call_command("approve_shop", slug)
     # then everyone sees it, with no score yet
     body = api_client.get(f"/api/v1/shops/{slug}/").json()
-    assert body["score"] == {"rating": None, "as_described": None, "communication": None, "shipping": None,
-                             "review_count": 0}
+    assert body["score"] == {
+        "rating": None,
+        "as_described": None,
+        "communication": None,
+        "shipping": None,
+        "review_count": 0,
+    }
     assert body["village"] == "石板村" and body["product_count"] == 0
 
 

@@ -35,6 +35,10 @@ def shop_open(request):
 def shop_follow(request, slug):
     shop = access_public_shop(user=request.user, slug=slug)
     following = shop_follow_toggle(shop=shop, user=request.user)
-    messages.success(request, _("You follow %(shop)s.") % {"shop": shop.name} if following
-                     else _("You no longer follow %(shop)s.") % {"shop": shop.name})
+    messages.success(
+        request,
+        _("You follow %(shop)s.") % {"shop": shop.name}
+        if following
+        else _("You no longer follow %(shop)s.") % {"shop": shop.name},
+    )
     return redirect("shop", slug=shop.slug)

@@ -41,6 +41,14 @@ def shop_settings(request):
         else:
             messages.success(request, _("Shop settings saved."))
             return redirect("seller:shop-settings")
-    return render(request, "shops/seller/settings.html", {
-        "form": form, "staff_form": staff_form, "members": shop.members.select_related("user"),
-        "is_owner": request.shop_role == ShopMember.Role.OWNER, "seller_section": "settings"})
+    return render(
+        request,
+        "shops/seller/settings.html",
+        {
+            "form": form,
+            "staff_form": staff_form,
+            "members": shop.members.select_related("user"),
+            "is_owner": request.shop_role == ShopMember.Role.OWNER,
+            "seller_section": "settings",
+        },
+    )

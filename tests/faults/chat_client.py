@@ -38,12 +38,15 @@ class ChatClient:
         while True:
             try:
                 self.ws = await websockets.connect(
-                    f"{self.server.ws_url}/ws/chat/{self.conversation_id}/", origin=ORIGIN,
-                    additional_headers={"Authorization": f"Token {self.token}"}, open_timeout=5, close_timeout=2)
+                    f"{self.server.ws_url}/ws/chat/{self.conversation_id}/",
+                    origin=ORIGIN,
+                    additional_headers={"Authorization": f"Token {self.token}"},
+                    open_timeout=5,
+                    close_timeout=2,
+                )
                 await self.catch_up()
                 return
-            except (OSError, websockets.WebSocketException, urllib.error.URLError, TimeoutError,
-                    json.JSONDecodeError):
+            except (OSError, websockets.WebSocketException, urllib.error.URLError, TimeoutError, json.JSONDecodeError):
                 if asyncio.get_running_loop().time() > deadline:
                     raise
                 await asyncio.sleep(delay)

@@ -13,8 +13,19 @@ import time
 
 from conftest import wait_until
 
-REDIS_START = ["redis-server", "--daemonize", "yes", "--bind", "127.0.0.1", "--port", "6379", "--save", "",
-               "--appendonly", "no"]
+REDIS_START = [
+    "redis-server",
+    "--daemonize",
+    "yes",
+    "--bind",
+    "127.0.0.1",
+    "--port",
+    "6379",
+    "--save",
+    "",
+    "--appendonly",
+    "no",
+]
 
 
 def _cluster_version() -> str:
@@ -22,14 +33,22 @@ def _cluster_version() -> str:
 
 
 def _pg_ctl(action: str) -> None:
-    subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", _cluster_version(), "main", action], check=True,
-                   timeout=60, capture_output=True)
+    subprocess.run(
+        ["pg_ctlcluster", "--skip-systemctl-redirect", _cluster_version(), "main", action],
+        check=True,
+        timeout=60,
+        capture_output=True,
+    )
 
 
 def redis_answers() -> bool:
     try:
-        return subprocess.run(["redis-cli", "-h", "127.0.0.1", "-p", "6379", "ping"], capture_output=True,
-                              text=True, timeout=5).stdout.strip() == "PONG"
+        return (
+            subprocess.run(
+                ["redis-cli", "-h", "127.0.0.1", "-p", "6379", "ping"], capture_output=True, text=True, timeout=5
+            ).stdout.strip()
+            == "PONG"
+        )
     except subprocess.TimeoutExpired:
         return False
 
@@ -45,8 +64,9 @@ def postgres_answers() -> bool:
 
 
 def redis_stop() -> None:
-    subprocess.run(["redis-cli", "-h", "127.0.0.1", "-p", "6379", "shutdown", "nosave"], capture_output=True,
-                   timeout=10)
+    subprocess.run(
+        ["redis-cli", "-h", "127.0.0.1", "-p", "6379", "shutdown", "nosave"], capture_output=True, timeout=10
+    )
     wait_until(lambda: not _port_open(6379), 20, "Redis stopping")
 
 

@@ -41,8 +41,12 @@ def test_server_killed_and_restarted_clients_reconnect_and_resync(tmp_path):
             connection.close()
 
     async def bell_unread() -> int:
-        async with websockets.connect(f"{server.ws_url}/ws/notifications/", origin=ORIGIN, open_timeout=5,
-                                      additional_headers={"Authorization": f"Token {buyer_token}"}) as ws:
+        async with websockets.connect(
+            f"{server.ws_url}/ws/notifications/",
+            origin=ORIGIN,
+            open_timeout=5,
+            additional_headers={"Authorization": f"Token {buyer_token}"},
+        ) as ws:
             return json.loads(await asyncio.wait_for(ws.recv(), 10))["unread"]
 
     async def scenario():

@@ -43,8 +43,9 @@ def test_worker_killed_mid_auto_cancel_cancels_each_order_exactly_once(tmp_path)
     blocker_order = orders[4]  # the worker cancels in deadline order; it will wait on this one's lock
 
     db = connection.settings_dict
-    blocker = psycopg.connect(host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432, user=db["USER"] or "postgres",
-                              dbname=db["NAME"])
+    blocker = psycopg.connect(
+        host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432, user=db["USER"] or "postgres", dbname=db["NAME"]
+    )
     blocker.execute(f"SELECT id FROM {Order._meta.db_table} WHERE id = %s FOR UPDATE", [blocker_order.pk])
 
     app.conf.task_always_eager = False
@@ -69,8 +70,12 @@ def test_worker_killed_mid_auto_cancel_cancels_each_order_exactly_once(tmp_path)
             worker.wait(10)
         app.conf.task_always_eager = True
 
-    events = dict(OrderEvent.objects.filter(type=OrderEvent.Type.CANCELLED).values_list("order_id")
-                  .annotate(n=Count("id")).values_list("order_id", "n"))
+    events = dict(
+        OrderEvent.objects.filter(type=OrderEvent.Type.CANCELLED)
+        .values_list("order_id")
+        .annotate(n=Count("id"))
+        .values_list("order_id", "n")
+    )
     assert events == {order.pk: 1 for order in orders}
     sku.refresh_from_db()
     assert sku.stock == STOCK, "stock was released more or less than once"

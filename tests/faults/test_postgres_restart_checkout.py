@@ -31,8 +31,12 @@ LOAD_SECONDS = 14
 
 
 def _post(server, path: str, token: str, body: dict, key: str) -> int:
-    request = urllib.request.Request(server.url + path, data=json.dumps(body).encode(), method="POST", headers={
-        "Authorization": f"Token {token}", "Content-Type": "application/json", "Idempotency-Key": key})
+    request = urllib.request.Request(
+        server.url + path,
+        data=json.dumps(body).encode(),
+        method="POST",
+        headers={"Authorization": f"Token {token}", "Content-Type": "application/json", "Idempotency-Key": key},
+    )
     try:
         with urllib.request.urlopen(request, timeout=15) as response:
             return response.status
@@ -92,9 +96,16 @@ def test_postgres_restart_during_checkout_load(asgi_server):
     # No 500 storm afterwards: the app reconnected, every request is answered normally.
     token = tokens[buyers[0].pk]
     after = [_get(asgi_server, "/api/v1/orders/", token) for _ in range(15)]
-    after += [_post(asgi_server, "/api/v1/checkout/", token, {"address": ADDRESS,
-                                                              "items": [{"sku": skus[0].pk, "quantity": 1}]},
-                    uuid.uuid4().hex) for _ in range(5)]
+    after += [
+        _post(
+            asgi_server,
+            "/api/v1/checkout/",
+            token,
+            {"address": ADDRESS, "items": [{"sku": skus[0].pk, "quantity": 1}]},
+            uuid.uuid4().hex,
+        )
+        for _ in range(5)
+    ]
     assert after == [200] * 15 + [201] * 5, after
     placed[buyers[0].pk] += 5
 

@@ -17,10 +17,14 @@ class Command(BaseCommand):
             nonlocal every
             every = max(1, total // 20)
             if done == total or done % every == 0:
-                self.stdout.write(f"  {done}/{total} shops ({so_far.products} products, "
-                                  f"{so_far.flags_changed} review flags changed)")
+                self.stdout.write(
+                    f"  {done}/{total} shops ({so_far.products} products, {so_far.flags_changed} review flags changed)"
+                )
 
         self.stdout.write("Rebuilding ratings…")
         result = ratings_rebuild(progress=progress)
-        self.stdout.write(self.style.SUCCESS(
-            f"Done: {result.shops} shops, {result.products} products, {result.flags_changed} review flags changed."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Done: {result.shops} shops, {result.products} products, {result.flags_changed} review flags changed."
+            )
+        )

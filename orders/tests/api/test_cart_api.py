@@ -24,8 +24,11 @@ def test_add_update_remove(auth_client, user):
 
     too_many = auth_client.post("/api/v1/cart/items/", {"sku": sku.pk, "quantity": 1}, format="json")
     assert too_many.status_code == 409
-    assert too_many.json()["error"] == {"code": "out_of_stock", "message": too_many.json()["error"]["message"],
-                                        "details": {"sku": sku.pk, "available": 5}}
+    assert too_many.json()["error"] == {
+        "code": "out_of_stock",
+        "message": too_many.json()["error"]["message"],
+        "details": {"sku": sku.pk, "available": 5},
+    }
 
     cart = auth_client.get("/api/v1/cart/").json()
     assert cart["total"] == "140.00" and cart["currency"] == "CNY" and len(cart["items"]) == 1

@@ -34,9 +34,15 @@ def test_checkout_the_whole_cart(auth_client, user):
 @pytest.mark.django_db
 def test_client_prices_are_ignored(auth_client):
     sku = SkuFactory(price=Decimal("28.00"))
-    response = auth_client.post(URL, {"address": ADDRESS, "items": [
-        {"sku": sku.pk, "quantity": 2, "price": "0.01", "unit_price": "0.01", "subtotal": "0.02"}],
-        "total": "0.02"}, format="json")
+    response = auth_client.post(
+        URL,
+        {
+            "address": ADDRESS,
+            "items": [{"sku": sku.pk, "quantity": 2, "price": "0.01", "unit_price": "0.01", "subtotal": "0.02"}],
+            "total": "0.02",
+        },
+        format="json",
+    )
     assert response.status_code == 201
     assert response.json()["orders"][0]["total"] == "56.00"
     assert response.json()["orders"][0]["lines"][0]["unit_price"] == "28.00"
@@ -46,17 +52,26 @@ def test_client_prices_are_ignored(auth_client):
 @pytest.mark.parametrize("quantity", [-1, 0, 1.5, "1e3", 2**63, 1000, True, None])
 def test_bad_quantities_are_400_and_write_nothing(auth_client, quantity):
     sku = SkuFactory(stock=5000)
-    response = auth_client.post(URL, {"address": ADDRESS, "items": [{"sku": sku.pk, "quantity": quantity}]},
-                                format="json")
+    response = auth_client.post(
+        URL, {"address": ADDRESS, "items": [{"sku": sku.pk, "quantity": quantity}]}, format="json"
+    )
     assert response.status_code == 400 and response.json()["error"]["code"] == "validation_error"
     sku.refresh_from_db()
     assert sku.stock == 5000 and not Order.objects.exists()
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("body", [{}, {"address": "x"}, {"address": {**ADDRESS, "phone": "call me"}},
-                                  {"address": ADDRESS, "items": []}, {"address": ADDRESS, "items": "all"},
-                                  {"address": ADDRESS, "items": [{"sku": 10**12, "quantity": 1}]}])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {"address": "x"},
+        {"address": {**ADDRESS, "phone": "call me"}},
+        {"address": ADDRESS, "items": []},
+        {"address": ADDRESS, "items": "all"},
+        {"address": ADDRESS, "items": [{"sku": 10**12, "quantity": 1}]},
+    ],
+)
 def test_bad_bodies_are_400(auth_client, body):
     response = auth_client.post(URL, body, format="json")
     assert response.status_code == 400, response.json()
@@ -84,8 +99,9 @@ def test_idempotency_key_replays_and_refuses_another_body(auth_client):
 
     first = auth_client.post(URL, body, format="json", HTTP_IDEMPOTENCY_KEY="abc-1")
     again = auth_client.post(URL, body, format="json", HTTP_IDEMPOTENCY_KEY="abc-1")
-    other = auth_client.post(URL, {**body, "items": [{"sku": sku.pk, "quantity": 2}]}, format="json",
-                             HTTP_IDEMPOTENCY_KEY="abc-1")
+    other = auth_client.post(
+        URL, {**body, "items": [{"sku": sku.pk, "quantity": 2}]}, format="json", HTTP_IDEMPOTENCY_KEY="abc-1"
+    )
 
     assert first.status_code == again.status_code == 201
     assert first.json() == again.json() and again.headers["Idempotent-Replayed"] == "true"
@@ -129,4 +145,5 @@ def test_the_same_idempotency_key_sent_20_times_at_once_gives_one_order():
     assert len(answers) == 20
     for status_code, answer in answers:  # each waited for the first and replayed it (or was told to retry)
         assert (status_code == 201 and answer["orders"][0]["number"] == number) or (
-            status_code == 409 and answer["error"]["code"] == "idempotency_key_in_flight")
+            status_code == 409 and answer["error"]["code"] == "idempotency_key_in_flight"
+        )

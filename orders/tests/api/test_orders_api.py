@@ -18,9 +18,15 @@ def client_for(user) -> APIClient:
 @pytest.fixture
 def world():
     farm, workshop = ShopFactory(), ShopFactory()
-    return {"buyer": client_for(UserFactory()), "farm": farm, "workshop": workshop,
-            "farmer": client_for(farm.owner), "carpenter": client_for(workshop.owner),
-            "radish": sku_in_shop(farm, price="28.00", stock=10), "stool": sku_in_shop(workshop, price="89.00")}
+    return {
+        "buyer": client_for(UserFactory()),
+        "farm": farm,
+        "workshop": workshop,
+        "farmer": client_for(farm.owner),
+        "carpenter": client_for(workshop.owner),
+        "radish": sku_in_shop(farm, price="28.00", stock=10),
+        "stool": sku_in_shop(workshop, price="89.00"),
+    }
 
 
 def checkout(world, items) -> dict:
@@ -36,8 +42,9 @@ def test_the_whole_journey(world, django_capture_on_commit_callbacks):
     farm_no, shop_no = numbers[world["farm"].slug], numbers[world["workshop"].slug]
 
     # shipping an unpaid order: 409
-    unpaid = farmer.post(f"/api/v1/seller/orders/{farm_no}/ship/", {"carrier": "SF", "tracking_number": "SF1234"},
-                         format="json")
+    unpaid = farmer.post(
+        f"/api/v1/seller/orders/{farm_no}/ship/", {"carrier": "SF", "tracking_number": "SF1234"}, format="json"
+    )
     assert unpaid.status_code == 409 and unpaid.json()["error"]["code"] == "invalid_state"
 
     paid = buyer.post(f"/api/v1/payments/{placed['payment']['id']}/sandbox-pay/")
@@ -52,29 +59,44 @@ def test_the_whole_journey(world, django_capture_on_commit_callbacks):
     assert buyer.post(f"/api/v1/orders/{farm_no}/cancel/").status_code == 409
 
     # a seller cannot ship another shop's order: 404
-    assert carpenter.post(f"/api/v1/seller/orders/{farm_no}/ship/", {"carrier": "SF", "tracking_number": "SF1234"},
-                          format="json").status_code == 404
+    assert (
+        carpenter.post(
+            f"/api/v1/seller/orders/{farm_no}/ship/", {"carrier": "SF", "tracking_number": "SF1234"}, format="json"
+        ).status_code
+        == 404
+    )
     listed = farmer.get("/api/v1/seller/orders/?status=paid").json()
     assert [o["number"] for o in listed["results"]] == [farm_no] and listed["count"] == 1
-    shipped = farmer.post(f"/api/v1/seller/orders/{farm_no}/ship/",
-                          {"carrier": "顺丰 SF Express", "tracking_number": "SF1400023567"}, format="json")
+    shipped = farmer.post(
+        f"/api/v1/seller/orders/{farm_no}/ship/",
+        {"carrier": "顺丰 SF Express", "tracking_number": "SF1400023567"},
+        format="json",
+    )
     assert shipped.status_code == 200
     assert shipped.json()["shipment"]["tracking_number"] == "SF1400023567" and shipped.json()["auto_confirm_at"]
-    assert carpenter.post(f"/api/v1/seller/orders/{shop_no}/ship/", {"carrier": "ZTO", "tracking_number": "ZTO999"},
-                          format="json").status_code == 200
+    assert (
+        carpenter.post(
+            f"/api/v1/seller/orders/{shop_no}/ship/", {"carrier": "ZTO", "tracking_number": "ZTO999"}, format="json"
+        ).status_code
+        == 200
+    )
 
     confirmed = buyer.post(f"/api/v1/orders/{farm_no}/confirm-receipt/")
     assert confirmed.status_code == 200 and confirmed.json()["status"] == "completed"
 
     # after-sale on the other order: a partial refund, accepted by the seller
-    asked = buyer.post(f"/api/v1/orders/{shop_no}/refund-requests/",
-                       {"reason": "腿有裂缝", "amount": "20.00", "return_goods": False}, format="json")
+    asked = buyer.post(
+        f"/api/v1/orders/{shop_no}/refund-requests/",
+        {"reason": "腿有裂缝", "amount": "20.00", "return_goods": False},
+        format="json",
+    )
     assert asked.status_code == 201 and asked.json()["status"] == "requested"
     assert buyer.get(f"/api/v1/orders/{shop_no}/").json()["auto_confirm_at"] is None
     assert farmer.post(f"/api/v1/seller/refund-requests/{asked.json()['id']}/accept/").status_code == 404
     with django_capture_on_commit_callbacks(execute=True):
-        accepted = carpenter.post(f"/api/v1/seller/refund-requests/{asked.json()['id']}/accept/", {"note": "抱歉"},
-                                  format="json")
+        accepted = carpenter.post(
+            f"/api/v1/seller/refund-requests/{asked.json()['id']}/accept/", {"note": "抱歉"}, format="json"
+        )
     assert accepted.status_code == 200
     after = buyer.get(f"/api/v1/orders/{shop_no}/").json()
     assert after["status"] == "shipped" and after["refund_requests"][0]["status"] == "refunded"
@@ -88,11 +110,15 @@ def test_another_buyers_order_is_404(world):
     number = placed["orders"][0]["number"]
     stranger = client_for(UserFactory())
 
-    for method, path in [("get", f"/api/v1/orders/{number}/"), ("post", f"/api/v1/orders/{number}/cancel/"),
-                         ("post", f"/api/v1/orders/{number}/confirm-receipt/"),
-                         ("post", f"/api/v1/orders/{number}/refund-requests/"),
-                         ("post", f"/api/v1/payments/{placed['payment']['id']}/sandbox-pay/"),
-                         ("get", "/api/v1/orders/99999999999999/"), ("get", "/api/v1/orders/not-a-number/")]:
+    for method, path in [
+        ("get", f"/api/v1/orders/{number}/"),
+        ("post", f"/api/v1/orders/{number}/cancel/"),
+        ("post", f"/api/v1/orders/{number}/confirm-receipt/"),
+        ("post", f"/api/v1/orders/{number}/refund-requests/"),
+        ("post", f"/api/v1/payments/{placed['payment']['id']}/sandbox-pay/"),
+        ("get", "/api/v1/orders/99999999999999/"),
+        ("get", "/api/v1/orders/not-a-number/"),
+    ]:
         response = getattr(stranger, method)(path, {"reason": "x"}, format="json")
         assert response.status_code == 404, path
         assert response.json()["error"]["code"] == "not_found"
@@ -121,7 +147,11 @@ def test_ship_validation(world):
     placed = checkout(world, [{"sku": world["radish"].pk, "quantity": 1}])
     world["buyer"].post(f"/api/v1/payments/{placed['payment']['id']}/sandbox-pay/")
     number = placed["orders"][0]["number"]
-    for body in [{}, {"carrier": "SF"}, {"carrier": "SF", "tracking_number": "a b c"},
-                 {"carrier": "SF", "tracking_number": "x" * 41}]:
+    for body in [
+        {},
+        {"carrier": "SF"},
+        {"carrier": "SF", "tracking_number": "a b c"},
+        {"carrier": "SF", "tracking_number": "x" * 41},
+    ]:
         response = world["farmer"].post(f"/api/v1/seller/orders/{number}/ship/", body, format="json")
         assert response.status_code == 400, body

@@ -40,9 +40,11 @@ def pool() -> Pool:
     radish, cheap = sku_in_shop(shop, price="28.00"), sku_in_shop(shop, price="0.50")
     alice, bob = UserFactory(), UserFactory()
     recent_at, old_at = NOW - timedelta(days=20), NOW - timedelta(days=200)
-    plan = [(alice, radish, recent_at)] * 3 + [(bob, radish, recent_at)] * 2 + [(alice, cheap, recent_at),
-                                                                                   (alice, radish, old_at),
-                                                                                   (bob, radish, old_at)]
+    plan = (
+        [(alice, radish, recent_at)] * 3
+        + [(bob, radish, recent_at)] * 2
+        + [(alice, cheap, recent_at), (alice, radish, old_at), (bob, radish, old_at)]
+    )
     orders = [completed(buyer, sku, completed_at=at) for buyer, sku, at in plan]
     recent = {i for i, (_b, _s, at) in enumerate(plan) if at == recent_at}
     return Pool(shop=shop, orders=orders, recent=recent, operator=UserFactory(is_staff=True))
@@ -59,8 +61,7 @@ def expected(pool: Pool, last_now: datetime) -> dict:
     reviews = list(Review.objects.select_related("order").order_by("purchased_at", "id"))
     products = {}
     for product_id in {o.lines.get().product_id for o in pool.orders}:
-        counted = [r.rating for r in reviews if r.product_id == product_id and not r.is_hidden
-                   and r.order.total >= 1]
+        counted = [r.rating for r in reviews if r.product_id == product_id and not r.is_hidden and r.order.total >= 1]
         products[product_id] = (_avg(counted), len(counted))
     in_score, last_counted = [], {}
     for r in reviews:
@@ -72,36 +73,53 @@ def expected(pool: Pool, last_now: datetime) -> dict:
         last_counted[key] = r.order.created_at
         if r.created_at > last_now - timedelta(days=180):
             in_score.append(r)
-    shop = (len(in_score), _avg([r.rating for r in in_score]), _avg([r.as_described for r in in_score]),
-            _avg([r.communication for r in in_score]), _avg([r.shipping for r in in_score]))
+    shop = (
+        len(in_score),
+        _avg([r.rating for r in in_score]),
+        _avg([r.as_described for r in in_score]),
+        _avg([r.communication for r in in_score]),
+        _avg([r.shipping for r in in_score]),
+    )
     return {"products": products, "shop": shop}
 
 
 def stored(pool: Pool) -> dict:
     products = {p.pk: (p.rating, p.review_count) for p in Product.objects.filter(shop=pool.shop)}
     shop = Shop.objects.get(pk=pool.shop.pk)
-    return {"products": products, "shop": (shop.review_count, shop.rating, shop.score_as_described,
-                                           shop.score_communication, shop.score_shipping)}
+    return {
+        "products": products,
+        "shop": (
+            shop.review_count,
+            shop.rating,
+            shop.score_as_described,
+            shop.score_communication,
+            shop.score_shipping,
+        ),
+    }
 
 
 stars = st.integers(min_value=1, max_value=5)
 review_op = st.tuples(st.just("review"), st.integers(0, 7), stars, stars, stars, stars, st.integers(0, 19))
 # Reviews are drawn more often than hides, so that one buyer's repeat purchases meet often.
-operation = st.one_of(review_op, review_op, review_op, st.tuples(st.sampled_from(["hide", "unhide"]),
-                                                                  st.integers(0, 7)))
+operation = st.one_of(
+    review_op, review_op, review_op, st.tuples(st.sampled_from(["hide", "unhide"]), st.integers(0, 7))
+)
 
 
 def test_incremental_aggregates_equal_a_recomputation_from_scratch(pool):
     @settings(max_examples=30, deadline=None)
-    @given(purchase_days=st.lists(st.integers(0, 28), min_size=8, max_size=8),
-           operations=st.lists(operation, min_size=3, max_size=14))
+    @given(
+        purchase_days=st.lists(st.integers(0, 28), min_size=8, max_size=8),
+        operations=st.lists(operation, min_size=3, max_size=14),
+    )
     def run(purchase_days, operations):
         # a clean slate for this example: no reviews, zeroed aggregates, purchases spread over four weeks
         Review.objects.all().delete()
         for product in Product.objects.filter(shop=pool.shop):
             product_rating_set(product_id=product.pk, rating=None, review_count=0)
-        shop_scores_set(shop_id=pool.shop.pk, rating=None, as_described=None, communication=None, shipping=None,
-                        review_count=0)
+        shop_scores_set(
+            shop_id=pool.shop.pk, rating=None, as_described=None, communication=None, shipping=None, review_count=0
+        )
         for i, (order, days) in enumerate(zip(pool.orders, purchase_days, strict=True)):
             placed = order.completed_at - timedelta(days=days + (3 if i in pool.recent else 0))
             Order.objects.filter(pk=order.pk).update(created_at=placed)
@@ -114,8 +132,16 @@ def test_incremental_aggregates_equal_a_recomputation_from_scratch(pool):
                 _, _i, rating, described, communication, shipping, after = op
                 now = order.completed_at + timedelta(days=after)
                 try:
-                    review_create(order_id=order.pk, buyer=order.buyer, line_id=order.lines.get().pk, rating=rating,
-                                  as_described=described, communication=communication, shipping=shipping, now=now)
+                    review_create(
+                        order_id=order.pk,
+                        buyer=order.buyer,
+                        line_id=order.lines.get().pk,
+                        rating=rating,
+                        as_described=described,
+                        communication=communication,
+                        shipping=shipping,
+                        now=now,
+                    )
                 except AlreadyReviewed:
                     assert review is not None
                     continue

@@ -61,8 +61,13 @@ def test_a_review_of_a_completed_order_updates_product_and_shop(farm, buyer):
     product = client_for(buyer).get(f"/api/v1/products/{sku.product_id}/").json()
     assert product["rating"] == 4.0 and product["review_count"] == 1
     shop = APIClient().get(f"/api/v1/shops/{farm.slug}/").json()
-    assert shop["score"] == {"rating": 4.0, "as_described": 5.0, "communication": 4.0, "shipping": 4.0,
-                             "review_count": 1}
+    assert shop["score"] == {
+        "rating": 4.0,
+        "as_described": 5.0,
+        "communication": 4.0,
+        "shipping": 4.0,
+        "review_count": 1,
+    }
 
 
 def test_unpaid_paid_and_shipped_orders_cannot_be_reviewed(farm, buyer):
@@ -104,9 +109,19 @@ def test_each_line_of_an_order_is_reviewed_on_its_own(farm, buyer):
     assert Review.objects.count() == 2
 
 
-@pytest.mark.parametrize("field, value", [("rating", 0), ("rating", 6), ("rating", 4.5), ("rating", "five"),
-                                          ("as_described", 0), ("communication", 9), ("shipping", -1),
-                                          ("rating", None)])
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("rating", 0),
+        ("rating", 6),
+        ("rating", 4.5),
+        ("rating", "five"),
+        ("as_described", 0),
+        ("communication", 9),
+        ("shipping", -1),
+        ("rating", None),
+    ],
+)
 def test_scores_outside_1_to_5_are_400(farm, buyer, field, value):
     order = completed(buyer, sku_in_shop(farm))
     response = post_review(client_for(buyer), order, **{field: value})
@@ -136,8 +151,9 @@ def test_photos_are_checked_like_product_photos(farm, buyer):
     url = f"/api/v1/orders/{order.number}/reviews/"
     body = {"line": order.lines.get().pk, **REVIEW}
 
-    not_an_image = client.post(url, {**body, "photos": [SimpleUploadedFile("x.jpg", b"<script>", "image/jpeg")]},
-                               format="multipart")
+    not_an_image = client.post(
+        url, {**body, "photos": [SimpleUploadedFile("x.jpg", b"<script>", "image/jpeg")]}, format="multipart"
+    )
     assert not_an_image.status_code == 400 and not_an_image.json()["error"]["code"] == "invalid_image"
     seven = client.post(url, {**body, "photos": [photo() for _ in range(7)]}, format="multipart")
     assert seven.status_code == 400
@@ -156,8 +172,9 @@ def test_seller_replies_once_and_the_reply_is_public(farm, buyer):
     review_id = post_review(client_for(buyer), order).json()["id"]
     farmer = client_for(farm.owner)
 
-    first = farmer.post(f"/api/v1/seller/reviews/{review_id}/reply/", {"text": "谢谢！下次奶奶少放点辣椒。"},
-                        format="json")
+    first = farmer.post(
+        f"/api/v1/seller/reviews/{review_id}/reply/", {"text": "谢谢！下次奶奶少放点辣椒。"}, format="json"
+    )
     assert first.status_code == 200 and first.json()["reply"]["text"] == "谢谢！下次奶奶少放点辣椒。"
     second = farmer.post(f"/api/v1/seller/reviews/{review_id}/reply/", {"text": "again"}, format="json")
     assert second.status_code == 409 and second.json()["error"]["code"] == "already_replied"
@@ -173,8 +190,10 @@ def test_another_shops_review_is_404_to_a_seller(farm, buyer):
     other_seller = client_for(ShopFactory().owner)
     response = other_seller.post(f"/api/v1/seller/reviews/{review_id}/reply/", {"text": "hi"}, format="json")
     assert response.status_code == 404
-    assert client_for(buyer).post(f"/api/v1/seller/reviews/{review_id}/reply/", {"text": "hi"},
-                                  format="json").status_code == 404
+    assert (
+        client_for(buyer).post(f"/api/v1/seller/reviews/{review_id}/reply/", {"text": "hi"}, format="json").status_code
+        == 404
+    )
     assert not Review.objects.get().replied_at
 
 
@@ -186,16 +205,24 @@ def test_public_list_photos_first_filters_and_summary(farm):
         body = {"line": order.lines.get().pk, **REVIEW, "rating": rating}
         if with_photo:
             body["photos"] = [photo()]
-        assert client_for(buyer).post(f"/api/v1/orders/{order.number}/reviews/", body,
-                                      format="multipart" if with_photo else "json").status_code == 201
+        assert (
+            client_for(buyer)
+            .post(f"/api/v1/orders/{order.number}/reviews/", body, format="multipart" if with_photo else "json")
+            .status_code
+            == 201
+        )
     anonymous = APIClient()
     url = f"/api/v1/products/{sku.product_id}/reviews/"
 
     everything = anonymous.get(url).json()
     assert [r["rating"] for r in everything["results"]] == [5, 3, 1, 5]  # photos first, then newest
     assert [bool(r["photos"]) for r in everything["results"]] == [True, True, False, False]
-    assert everything["summary"] == {"rating": 3.5, "review_count": 4, "with_photos": 2,
-                                     "histogram": {"5": 2, "4": 0, "3": 1, "2": 0, "1": 1}}
+    assert everything["summary"] == {
+        "rating": 3.5,
+        "review_count": 4,
+        "with_photos": 2,
+        "histogram": {"5": 2, "4": 0, "3": 1, "2": 0, "1": 1},
+    }
     assert [r["rating"] for r in anonymous.get(url, {"with_photos": "true"}).json()["results"]] == [5, 3]
     assert [r["rating"] for r in anonymous.get(url, {"rating": 5}).json()["results"]] == [5, 5]
     assert anonymous.get(url, {"rating": 7}).status_code == 400
@@ -227,7 +254,8 @@ def test_seller_list_shows_unreplied(farm, buyer):
     review_id = post_review(client_for(buyer), order).json()["id"]
     farmer = client_for(farm.owner)
     assert [r["id"] for r in farmer.get("/api/v1/seller/reviews/", {"unreplied": "true"}).json()["results"]] == [
-        review_id]
+        review_id
+    ]
     farmer.post(f"/api/v1/seller/reviews/{review_id}/reply/", {"text": "谢谢"}, format="json")
     assert farmer.get("/api/v1/seller/reviews/", {"unreplied": "true"}).json()["count"] == 0
     assert farmer.get("/api/v1/seller/reviews/").json()["results"][0]["reply"]["text"] == "谢谢"

@@ -20,13 +20,16 @@ def test_buyer_writes_a_review_from_the_order_page(client):
     detail = client.get(f"/orders/{order.number}/").content.decode()
     assert f"/orders/{order.number}/review/{line.pk}/" in detail
 
-    bad = client.post(f"/orders/{order.number}/review/{line.pk}/", {"rating": "9", "as_described": "5",
-                                                                    "communication": "5", "shipping": "5"},
-                      HTTP_ACCEPT_LANGUAGE="en")
+    bad = client.post(
+        f"/orders/{order.number}/review/{line.pk}/",
+        {"rating": "9", "as_described": "5", "communication": "5", "shipping": "5"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
     assert bad.status_code == 200 and "1 to 5" in bad.content.decode() and not Review.objects.exists()
-    response = client.post(f"/orders/{order.number}/review/{line.pk}/",
-                           {"rating": "2", "text": "<b>太辣了</b>", "as_described": "3", "communication": "5",
-                            "shipping": "4"})
+    response = client.post(
+        f"/orders/{order.number}/review/{line.pk}/",
+        {"rating": "2", "text": "<b>太辣了</b>", "as_described": "3", "communication": "5", "shipping": "4"},
+    )
     assert response.status_code == 302
     page = client.get(f"/orders/{order.number}/").content.decode()
     assert "&lt;b&gt;太辣了&lt;/b&gt;" in page and "<b>太辣了" not in page
@@ -63,8 +66,13 @@ def test_product_and_shop_pages_show_reviews_and_scores(client):
     for rating in (5, 4):
         buyer = UserFactory()
         order = completed(buyer, sku)
-        review_create(order_id=order.pk, buyer=buyer, line_id=order.lines.get().pk, now=timezone.now(),
-                      **{**REVIEW, "rating": rating, "text": f"评价 {rating}"})
+        review_create(
+            order_id=order.pk,
+            buyer=buyer,
+            line_id=order.lines.get().pk,
+            now=timezone.now(),
+            **{**REVIEW, "rating": rating, "text": f"评价 {rating}"},
+        )
     product_page = client.get(f"/product/{sku.product_id}/").content.decode()
     assert "4.5" in product_page and "评价 5" in product_page and "评价 4" in product_page
     only_fours = client.get(f"/product/{sku.product_id}/?stars=4").content.decode()

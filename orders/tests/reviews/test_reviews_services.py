@@ -42,8 +42,9 @@ def test_a_seller_cannot_review_their_own_shop():
         review(order)
     client = APIClient()
     client.force_authenticate(buyer)
-    response = client.post(f"/api/v1/orders/{order.number}/reviews/", {"line": order.lines.get().pk, **REVIEW},
-                           format="json")
+    response = client.post(
+        f"/api/v1/orders/{order.number}/reviews/", {"line": order.lines.get().pk, **REVIEW}, format="json"
+    )
     assert response.status_code == 403 and response.json()["error"]["code"] == "permission_denied"
     assert not Review.objects.exists()
 
@@ -66,7 +67,10 @@ def test_repeat_purchases_within_14_days_count_once_in_the_shop_score():
     review(later, as_described=3, communication=3, shipping=3, rating=3)
     assert shop_score(shop) == (2, Decimal("4.00"), Decimal("4.00"), Decimal("4.00"), Decimal("4.00"))
     assert list(Review.objects.order_by("purchased_at").values_list("counts_for_shop", flat=True)) == [
-        True, False, True]
+        True,
+        False,
+        True,
+    ]
 
 
 def test_hiding_the_counted_review_lets_the_repeat_count_instead():
@@ -108,8 +112,13 @@ def test_the_shop_score_covers_the_last_180_days():
     sku = sku_in_shop(shop)
     now = timezone.now()
     old_order = completed(buyer, sku, completed_at=now - timedelta(days=200), placed_at=now - timedelta(days=215))
-    review_create(order_id=old_order.pk, buyer=buyer, line_id=old_order.lines.get().pk,
-                  now=now - timedelta(days=190), **{**REVIEW, "as_described": 1})
+    review_create(
+        order_id=old_order.pk,
+        buyer=buyer,
+        line_id=old_order.lines.get().pk,
+        now=now - timedelta(days=190),
+        **{**REVIEW, "as_described": 1},
+    )
     review(completed(buyer, sku), as_described=5)
     assert shop_score(shop)[:3] == (1, Decimal("5.00"), Decimal("5.00"))
     assert Product.objects.get(pk=sku.product_id).review_count == 2  # the product rating has no window
@@ -149,8 +158,11 @@ def test_operator_hides_in_django_admin_with_a_reason(client):
     operator = UserFactory(is_staff=True, is_superuser=True)
     client.force_login(operator)
 
-    response = client.post("/admin/orders/review/", {"action": "hide_reviews", "_selected_action": [hidden.pk],
-                                                      "reason": "与商品无关的内容"}, follow=True)
+    response = client.post(
+        "/admin/orders/review/",
+        {"action": "hide_reviews", "_selected_action": [hidden.pk], "reason": "与商品无关的内容"},
+        follow=True,
+    )
 
     assert response.status_code == 200
     hidden.refresh_from_db()
@@ -176,7 +188,6 @@ def test_rebuild_ratings_repairs_drifted_aggregates(capsys):
 
     out = capsys.readouterr().out
     assert "1/1 shops" in out and "Done" in out
-    assert Product.objects.filter(pk=sku.product_id).values_list("rating", "review_count").get() == (
-        Decimal("4.00"), 1)
+    assert Product.objects.filter(pk=sku.product_id).values_list("rating", "review_count").get() == (Decimal("4.00"), 1)
     assert Product.objects.filter(pk=stale.product_id).values_list("rating", "review_count").get() == (None, 0)
     assert shop_score(shop)[:2] == (1, Decimal("4.00"))

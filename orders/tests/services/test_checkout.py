@@ -31,8 +31,9 @@ def test_whole_cart_makes_one_order_per_shop_and_one_payment():
     orders = {o.shop_id: o for o in outcome.result.orders}
     assert set(orders) == {farm.pk, workshop.pk}
     assert orders[farm.pk].total == Decimal("124.00") and orders[workshop.pk].total == Decimal("89.00")
-    assert all(o.status == Order.Status.PENDING_PAYMENT and o.number.isdigit() and len(o.number) == 18
-               for o in orders.values())
+    assert all(
+        o.status == Order.Status.PENDING_PAYMENT and o.number.isdigit() and len(o.number) == 18 for o in orders.values()
+    )
     payment = outcome.result.payment
     assert payment.amount == Decimal("213.00") and payment.status == Payment.Status.PENDING
     assert Order.objects.filter(payment=payment).count() == 2
@@ -41,7 +42,11 @@ def test_whole_cart_makes_one_order_per_shop_and_one_payment():
     assert not CartItem.objects.filter(cart__user=buyer).exists()
     line = OrderLine.objects.get(sku=radish)
     assert (line.product_title, line.sku_name, line.unit_price, line.quantity) == (
-        radish.product.title, radish.name, Decimal("28.00"), 2)
+        radish.product.title,
+        radish.name,
+        Decimal("28.00"),
+        2,
+    )
     assert OrderEvent.objects.filter(type=OrderEvent.Type.PLACED).count() == 2
     assert outcome.result.pay_url == f"/pay/sandbox/{payment.pk}/"
 
@@ -63,8 +68,9 @@ def test_out_of_stock_writes_nothing_and_names_the_sku():
     plenty, scarce = SkuFactory(stock=10), SkuFactory(stock=1)
 
     with pytest.raises(OutOfStock) as caught:
-        checkout_place(buyer=buyer, address=ADDRESS,
-                       items=[{"sku": plenty.pk, "quantity": 2}, {"sku": scarce.pk, "quantity": 2}])
+        checkout_place(
+            buyer=buyer, address=ADDRESS, items=[{"sku": plenty.pk, "quantity": 2}, {"sku": scarce.pk, "quantity": 2}]
+        )
 
     assert caught.value.details == {"sku": scarce.pk, "available": 1}
     plenty.refresh_from_db()
@@ -122,8 +128,9 @@ def test_checkout_query_count_does_not_grow_with_lines(django_assert_max_num_que
     # then: the same bound for 2 lines as for 24 (with an Idempotency-Key, the most expensive path).
     # 15 = 12 statements + 1 lock_timeout SET + 2 SAVEPOINT/RELEASE (the test's own wrapper).
     with django_assert_max_num_queries(15):
-        outcome = checkout_place(buyer=buyer, address=ADDRESS, idempotency_key="k1", request_hash="h",
-                                 present=lambda r: {"ok": True})
+        outcome = checkout_place(
+            buyer=buyer, address=ADDRESS, idempotency_key="k1", request_hash="h", present=lambda r: {"ok": True}
+        )
 
     assert len(outcome.result.orders) == 2
     assert OrderLine.objects.count() == 2 * lines_per_shop
@@ -138,11 +145,20 @@ def test_stock_is_taken_last_so_a_hot_sku_is_locked_only_until_the_commit():
 
     buyer, sku = UserFactory(), SkuFactory(stock=5)
     with CaptureQueriesContext(connection) as queries:
-        checkout_place(buyer=buyer, address=ADDRESS, items=[{"sku": sku.pk, "quantity": 1}],
-                       idempotency_key="k-last", request_hash="h", present=lambda r: {"ok": True})
+        checkout_place(
+            buyer=buyer,
+            address=ADDRESS,
+            items=[{"sku": sku.pk, "quantity": 1}],
+            idempotency_key="k-last",
+            request_hash="h",
+            present=lambda r: {"ok": True},
+        )
 
-    writes = [q["sql"].lstrip().upper() for q in queries.captured_queries
-              if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
+    writes = [
+        q["sql"].lstrip().upper()
+        for q in queries.captured_queries
+        if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+    ]
     assert "CATALOG_SKU" in writes[-1] and writes[-1].startswith("UPDATE")
     assert not any("CATALOG_SKU" in w for w in writes[:-1])
     sku.refresh_from_db()

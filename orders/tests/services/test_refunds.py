@@ -41,12 +41,18 @@ def test_full_refund_of_an_unshipped_order_returns_the_stock(django_capture_on_c
     assert ledger_balance(kind=LedgerAccount.Kind.ESCROW, shop_id=order.shop_id) == Decimal("0.00")
     assert ledger_balance(kind=LedgerAccount.Kind.REFUNDS) == Decimal("56.00")
     assert list(OrderEvent.objects.filter(order=order).values_list("type", flat=True)) == [
-        "placed", "paid", "refund_requested", "refund_accepted", "refunded"]
+        "placed",
+        "paid",
+        "refund_requested",
+        "refund_accepted",
+        "refunded",
+    ]
 
 
 @pytest.mark.django_db
-def test_partial_refund_on_a_shipped_order_resumes_auto_confirm_and_settles_the_rest(settings,
-                                                                                  django_capture_on_commit_callbacks):
+def test_partial_refund_on_a_shipped_order_resumes_auto_confirm_and_settles_the_rest(
+    settings, django_capture_on_commit_callbacks
+):
     settings.PLATFORM_COMMISSION_RATE = Decimal("0.05")
     sku = SkuFactory(stock=5, price=Decimal("100.00"))
     shipped_at = timezone.now() - timedelta(days=4)
@@ -106,8 +112,9 @@ def test_rejected_or_ignored_requests_go_to_an_operator_who_decides(settings, dj
     assert order.status == "shipped" and order.auto_confirm_at is not None  # the clock runs again
 
     ignored_order = placed_shipped(UserFactory(), SkuFactory())
-    ignored = refund_request_create(order_id=ignored_order.pk, buyer=ignored_order.buyer, reason="broken",
-                                    now=now - timedelta(hours=49))
+    ignored = refund_request_create(
+        order_id=ignored_order.pk, buyer=ignored_order.buyer, reason="broken", now=now - timedelta(hours=49)
+    )
     assert refund_requests_escalate_task.delay().get() == 1
     assert refund_requests_escalate_overdue() == 0
     ignored.refresh_from_db()

@@ -133,6 +133,8 @@ def test_seller_ships_from_the_seller_center_and_answers_a_refund():
     assert request.status == "escalated"
     # another seller cannot see or ship it
     other = logged_in(ShopFactory().owner)
-    assert other.post(f"/seller/orders/{order.number}/ship/", {"carrier": "x", "tracking_number": "x1234"}
-                      ).status_code == 404
+    assert (
+        other.post(f"/seller/orders/{order.number}/ship/", {"carrier": "x", "tracking_number": "x1234"}).status_code
+        == 404
+    )
     assert order.number not in other.get("/seller/orders/").content.decode()

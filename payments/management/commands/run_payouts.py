@@ -14,5 +14,8 @@ class Command(BaseCommand):
             return
         payouts = Payout.objects.filter(batch=batch)
         total = sum(payouts.values_list("amount_fen", flat=True)) / 100
-        self.stdout.write(self.style.SUCCESS(
-            f"Batch {batch.period}: {payouts.count()} payout(s), {total:.2f} CNY, awaiting an operator's approval."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Batch {batch.period}: {payouts.count()} payout(s), {total:.2f} CNY, awaiting an operator's approval."
+            )
+        )
