@@ -19,30 +19,6 @@ class ShopAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "owner", "status", "province", "city", "product_count", "rating", "created_at"]
     list_filter = ["status", "province"]
     search_fields = ["name", "slug", "owner__username", "owner__email"]
-    fields = [
-        "owner",
-        "name",
-        "slug",
-        "description",
-        "province",
-        "city",
-        "village",
-        "contact",
-        "logo",
-        "banner",
-        "commission_rate",
-        "status",
-        "status_reason",
-        "approved_at",
-        "rating",
-        "score_as_described",
-        "score_communication",
-        "score_shipping",
-        "review_count",
-        "product_count",
-        "created_at",
-        "updated_at",
-    ]
     readonly_fields = [
         "status",
         "status_reason",
@@ -55,6 +31,20 @@ class ShopAdmin(admin.ModelAdmin):
         "product_count",
         "created_at",
         "updated_at",
+    ]
+    fields = [
+        "owner",
+        "name",
+        "slug",
+        "description",
+        "province",
+        "city",
+        "village",
+        "contact",
+        "logo",
+        "banner",
+        "commission_rate",
+        *readonly_fields,
     ]
     raw_id_fields = ["owner"]
     inlines = [ShopMemberInline]
