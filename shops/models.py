@@ -67,7 +67,11 @@ class Shop(models.Model):
 
 
 class ShopMember(models.Model):
-    """Who works for a shop: its owner and the staff they add. A person works for one shop."""
+    """Who works for a shop: its owner, and staff (Taobao's 子账号) who accepted an invitation.
+
+    A person works for one shop at a time. Removing a member or leaving deletes the row: the person is a
+    plain user again (may open a shop, buy from this one and chat with it as a buyer). What each role may
+    do is decided in the access_* functions (shops.access.role_allows)."""
 
     class Role(models.TextChoices):
         OWNER = "owner", _("Owner")
@@ -84,6 +88,48 @@ class ShopMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.shop}"
+
+
+class StaffInvitation(models.Model):
+    """An owner's invitation to work for the shop; nobody becomes staff without accepting one.
+
+    `pending` until the invitee accepts or declines, the owner revokes it, or `expires_at` passes (an
+    expired invitation may still read `pending` until something touches it: selectors check the date)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for an answer")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        REVOKED = "revoked", _("Withdrawn")
+        EXPIRED = "expired", _("Expired")
+
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="staff_invitations")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_invitations")
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    expires_at = models.DateTimeField()
+    answered_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["user", "status"], name="staff_invitation_user_status"),
+            models.Index(fields=["shop", "status"], name="staff_invitation_shop_status"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["shop", "user"],
+                condition=models.Q(status="pending"),
+                name="staff_invitation_one_pending",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.shop} ({self.status})"
 
 
 class ShopFollow(models.Model):
