@@ -3,6 +3,11 @@
 "Production" means DEBUG off and SECURE_SSL_REDIRECT on: the README tells production to switch the
 redirect on, and the loopback demo and the tests never do. Only there do the in-memory channel layer
 and eager Celery count as mistakes (the embedded demo runs on them on purpose).
+
+The sandbox providers are checked with DEBUG off alone (as Django checks SECRET_KEY): with them anyone
+can sign "payment succeeded" for their own order, so a site without DEBUG runs them only when it says
+so (ALLOW_SANDBOX_IN_PRODUCTION=1, a staging site), and never with the secret published in this
+repository. `make run` sets DEBUG=1; the test suite never runs the deploy checks on its own settings.
 """
 
 from __future__ import annotations
@@ -77,3 +82,38 @@ def check_celery_visibility_timeout(app_configs=None, **kwargs) -> list[Error]:
             )
         ]
     return []
+
+
+@register(Tags.security, deploy=True)
+def check_sandbox_payments(app_configs=None, **kwargs) -> list[Error]:
+    if settings.DEBUG:
+        return []
+    errors = []
+    if settings.SANDBOX_PAYMENT_SECRET == settings.SANDBOX_PAYMENT_DEMO_SECRET:
+        errors.append(
+            Error(
+                "SANDBOX_PAYMENT_SECRET is the demo secret published with the code.",
+                hint='Anyone can sign a sandbox "payment succeeded" notification with it. Set '
+                "SANDBOX_PAYMENT_SECRET to a long random value.",
+                id="marketplace.E005",
+            )
+        )
+    if not settings.ALLOW_SANDBOX_IN_PRODUCTION:
+        sandboxes = [
+            name
+            for name, provider in (
+                ("PAYMENT_PROVIDER", settings.PAYMENT_PROVIDER),
+                ("PAYOUT_PROVIDER", settings.PAYOUT_PROVIDER),
+            )
+            if provider == "sandbox"
+        ]
+        if sandboxes:
+            errors.append(
+                Error(
+                    f"The sandbox provider is used with DEBUG off ({', '.join(sandboxes)}=sandbox).",
+                    hint="The sandbox takes no money: its pay page confirms any order and its payouts move "
+                    "nothing. Configure a real provider, or set ALLOW_SANDBOX_IN_PRODUCTION=1 on a staging site.",
+                    id="marketplace.E006",
+                )
+            )
+    return errors

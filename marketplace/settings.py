@@ -320,7 +320,13 @@ PAYOUT_PROVIDER = env.str("PAYOUT_PROVIDER", default="sandbox")
 SANDBOX_PAYOUT_FAIL_SLUGS = env.list("SANDBOX_PAYOUT_FAIL_SLUGS", default=[])
 SANDBOX_PAYOUT_DELAY_MS = env.int("SANDBOX_PAYOUT_DELAY_MS", default=0)
 PLATFORM_COMMISSION_RATE = Decimal(env.str("PLATFORM_COMMISSION_RATE", default="0.05"))
-SANDBOX_PAYMENT_SECRET = env.str("SANDBOX_PAYMENT_SECRET", default="sandbox-demo-secret")
+# The provider new payments go through. "sandbox" signs its own "payment succeeded" (anyone can pay for
+# free), so check --deploy refuses it with DEBUG off unless ALLOW_SANDBOX_IN_PRODUCTION=1 (a staging site).
+PAYMENT_PROVIDER = env.str("PAYMENT_PROVIDER", default="sandbox")
+ALLOW_SANDBOX_IN_PRODUCTION = env.bool("ALLOW_SANDBOX_IN_PRODUCTION", default=False)
+# Published in this repository: check --deploy refuses it with DEBUG off.
+SANDBOX_PAYMENT_DEMO_SECRET = "sandbox-demo-secret"
+SANDBOX_PAYMENT_SECRET = env.str("SANDBOX_PAYMENT_SECRET", default=SANDBOX_PAYMENT_DEMO_SECRET)
 CHAT_OFFLINE_NOTIFY_MINUTES = env.int("CHAT_OFFLINE_NOTIFY_MINUTES", default=5)
 SITE_NAME = _("Village Market")
 

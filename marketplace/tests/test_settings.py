@@ -17,6 +17,11 @@ PRODUCTION = {
     "SITE_URL": "https://shop.example.com",
     # Production runs the real topology: the channel layer, broker and cache on Redis.
     "REDIS_URL": "redis://127.0.0.1:6379/15",
+    # The only providers are the sandboxes: a production configuration names its own secret and says
+    # that the sandbox is meant (a staging site).
+    "SANDBOX_PAYMENT_SECRET": "b7c1e0f4a9d24f5e8c3b6a1d0e9f8a7b6c5d4e3f2a1b0c9d",
+    "PAYMENT_PROVIDER": "sandbox",
+    "ALLOW_SANDBOX_IN_PRODUCTION": "1",
 }
 
 
@@ -62,6 +67,38 @@ def test_custom_deploy_checks_fail_on_production_mistakes(tmp_path, change, chec
     result = _manage("check", "--deploy", env=env)
     assert result.returncode != 0
     assert check_id in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("change", "check_id"),
+    [
+        pytest.param({"SANDBOX_PAYMENT_SECRET": ""}, "marketplace.E005", id="demo-payment-secret"),
+        pytest.param({"ALLOW_SANDBOX_IN_PRODUCTION": ""}, "marketplace.E006", id="sandbox-not-allowed"),
+        pytest.param({"ALLOW_SANDBOX_IN_PRODUCTION": "0"}, "marketplace.E006", id="sandbox-allowance-off"),
+        # DEBUG off is enough: a site without the HTTPS redirect is still not a demo.
+        pytest.param(
+            {"SANDBOX_PAYMENT_SECRET": "", "SECURE_SSL_REDIRECT": "0"}, "marketplace.E005", id="demo-secret-no-ssl"
+        ),
+    ],
+)
+def test_check_deploy_refuses_the_sandbox_and_its_demo_secret_with_debug_off(tmp_path, change, check_id):
+    env = {**_bare_env(tmp_path), **PRODUCTION}
+    env.update({k: v for k, v in change.items() if v})
+    for name in (k for k, v in change.items() if not v):
+        env.pop(name, None)
+    result = _manage("check", "--deploy", env=env)
+    assert result.returncode != 0
+    assert check_id in result.stdout + result.stderr
+
+
+def test_the_demo_with_debug_on_may_use_the_sandbox_and_its_demo_secret(tmp_path):
+    """`make run` serves the embedded demo with DEBUG=1: the sandbox and its secret are what it is for."""
+    env = {**_bare_env(tmp_path), **PRODUCTION, "DEBUG": "1"}
+    for name in ("SANDBOX_PAYMENT_SECRET", "PAYMENT_PROVIDER", "ALLOW_SANDBOX_IN_PRODUCTION"):
+        env.pop(name)
+    result = _manage("check", "--deploy", env=env)
+    assert "marketplace.E005" not in result.stdout + result.stderr
+    assert "marketplace.E006" not in result.stdout + result.stderr
 
 
 def test_in_memory_layer_and_eager_celery_are_fine_off_production(tmp_path):

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -33,9 +34,10 @@ class AllocationSpec:
 
 @transaction.atomic(savepoint=False)  # part of the caller's checkout: it fails or commits with it
 def payment_create(
-    *, buyer, allocations: list[AllocationSpec], currency: str = "CNY", provider: str = "sandbox", return_url: str = ""
+    *, buyer, allocations: list[AllocationSpec], currency: str = "CNY", provider: str = "", return_url: str = ""
 ) -> Payment:
     """One payment for several references. Two INSERTs whatever the number of allocations."""
+    provider = provider or settings.PAYMENT_PROVIDER
     provider_get(provider)  # unknown providers fail here, not at the pay page
     payment = Payment.objects.create(
         buyer=buyer,
