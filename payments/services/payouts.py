@@ -327,22 +327,6 @@ def _batch_complete_if_done(batch_id: int) -> None:
         )
 
 
-@transaction.atomic
-def ledger_clawback(*, shop_id: int, reference: str, amount: Decimal, currency: str = "CNY") -> None:
-    """A refund after settlement: taken from the shop's available balance, which may go negative and
-    is netted in the next payout. Once per reference."""
-    kind = LedgerAccount.Kind
-    accounts = ledger_accounts_get(keys=[(kind.SHOP_AVAILABLE, shop_id), (kind.REFUNDS, None)], currency=currency)
-    fen = to_fen(amount)
-    ledger_transaction_post(
-        kind=LedgerTransaction.Kind.CLAWBACK,
-        key=f"clawback:{reference}",
-        currency=currency,
-        entries=[(accounts[(kind.SHOP_AVAILABLE, shop_id)], -fen), (accounts[(kind.REFUNDS, None)], fen)],
-        reference=reference,
-    )
-
-
 def payout_batch_csv(*, batch: PayoutBatch) -> str:
     """The bank file: one line per payout, amounts in yuan with two decimals."""
     out = io.StringIO()

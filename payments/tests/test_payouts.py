@@ -18,7 +18,6 @@ from orders.tests.factories import ShopFactory
 from payments.models import Payout, PayoutBatch, SandboxTransfer
 from payments.selectors import shop_balances
 from payments.services.payouts import (
-    ledger_clawback,
     ledger_settle_due,
     payout_batch_approve,
     payout_batch_csv,
@@ -201,35 +200,6 @@ def test_two_settlements_at_once_move_the_money_once():
     # then
     assert shop_balances(shop_id=shop.pk)["pending"] == D("0")
     assert shop_balances(shop_id=shop.pk)["available"] == D("90.00")
-    assert_every_transaction_balances()
-
-
-def test_a_clawback_after_settlement_is_netted_in_the_next_payout():
-    shop = ShopFactory()
-    confirmed_sale(shop, "30.00")
-    ledger_settle_due()
-    ledger_clawback(shop_id=shop.pk, reference="R1", amount=D("45.00"))
-    ledger_clawback(shop_id=shop.pk, reference="R1", amount=D("45.00"))  # once per reference
-    assert shop_balances(shop_id=shop.pk)["available"] == D("-15.00")
-    confirmed_sale(shop, "40.00")
-    payout_batch_run()
-    assert Payout.objects.get().amount_fen == 2500
-    assert_every_transaction_balances()
-
-
-def test_a_shop_that_owes_after_a_clawback_gets_no_payout_until_its_sales_cover_it():
-    # given: a refund after settlement leaves the shop owing 15.00
-    shop = ShopFactory()
-    confirmed_sale(shop, "30.00")
-    ledger_settle_due()
-    ledger_clawback(shop_id=shop.pk, reference="R1", amount=D("45.00"))
-
-    # when
-    batch, _ = payout_batch_run()
-
-    # then: no payout of a negative or zero amount; the debt stays on the books
-    assert not Payout.objects.filter(batch=batch).exists()
-    assert shop_balances(shop_id=shop.pk)["available"] == D("-15.00")
     assert_every_transaction_balances()
 
 
