@@ -64,8 +64,19 @@ class Product(models.Model):
     province = models.CharField(max_length=30, blank=True)
     city = models.CharField(max_length=30, blank=True)
     village = models.CharField(max_length=60, blank=True)
+    class Moderation(models.TextChoices):
+        """An operator's hold: a product delisted by the platform stays down until an operator approves."""
+
+        NONE = "", _("None")
+        DELISTED = "delisted", _("Delisted by the platform")
+        REVIEW_REQUESTED = "review_requested", _("Review requested")
+
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     moderation_reason = models.CharField(max_length=300, blank=True)
+    moderation = models.CharField(max_length=20, choices=Moderation.choices, blank=True, default=Moderation.NONE)
+    moderated_at = models.DateTimeField(null=True, blank=True)
+    review_requested_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.CharField(max_length=500, blank=True)  # the seller's note with the request
     # Denormalised for listing at scale; written only by catalog services.
     visible = models.BooleanField(default=False)  # active and the shop is approved
     price_min = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("0.00"))
@@ -91,9 +102,13 @@ class Product(models.Model):
             models.Index(fields=["category", "-sales_count"], condition=Q(visible=True), name="product_pub_cat"),
             models.Index(fields=["province", "-sales_count"], condition=Q(visible=True), name="product_pub_prov"),
             models.Index(fields=["shop", "-sales_count"], condition=Q(visible=True), name="product_pub_shop"),
+            # The operators' review queue (admin filter "moderation").
+            models.Index(fields=["review_requested_at"], condition=~Q(moderation=""), name="product_moderation_queue"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(price_min__gte=0), name="product_price_min_non_negative"),
+            # A product held by the platform is off sale, whatever the seller presses.
+            models.CheckConstraint(condition=Q(moderation="") | Q(status="delisted"), name="product_held_is_delisted"),
         ]
 
     def __str__(self) -> str:

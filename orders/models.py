@@ -225,6 +225,8 @@ class RefundRequest(models.Model):
             ),
             models.CheckConstraint(condition=Q(amount__gt=0), name="refund_request_amount_positive"),
         ]
+        # Operators decide escalated requests (orders.services.refunds.refund_request_grant / _deny).
+        permissions = [("decide_refundrequest", "Can grant or deny escalated refund requests")]
 
     def __str__(self) -> str:
         return f"Refund request {self.pk} for {self.order_id} ({self.status})"

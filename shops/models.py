@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -32,6 +33,9 @@ class Shop(models.Model):
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING, db_index=True)
     status_reason = models.CharField(max_length=300, blank=True)
     approved_at = models.DateTimeField(null=True, blank=True)
+    # A suspended shop's owner asks an operator to look again (the operators' queue); cleared on a decision.
+    review_requested_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.CharField(max_length=500, blank=True)
     # Review aggregates, kept by the reviews services (recomputable with rebuild_ratings).
     rating = models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True)
     score_as_described = models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True)
@@ -49,7 +53,14 @@ class Shop(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["status", "province"])]
+        indexes = [
+            models.Index(fields=["status", "province"]),
+            models.Index(
+                fields=["review_requested_at"],
+                condition=models.Q(review_requested_at__isnull=False),
+                name="shop_review_queue",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(commission_rate__isnull=True)
@@ -130,6 +141,10 @@ class StaffInvitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.shop} ({self.status})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.PENDING and self.expires_at > timezone.now()
 
 
 class ShopFollow(models.Model):
