@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 from common.api import Pagination, paginated
 from common.money import CURRENCY, from_fen
 from payments.selectors import shop_balances, shop_payouts, shop_statement
-from shops.access import access_seller_shop
+from shops.access import OWNER, access_seller_shop
 
 
 class BalanceOut(serializers.Serializer):
@@ -73,20 +73,21 @@ def statement_line(entry) -> dict:
         "type": entry.transaction.kind,
         "amount": f"{from_fen(entry.amount_fen):.2f}",
         "currency": entry.currency,
-        "reference": entry.transaction.reference,
+        # This shop's order number only (shop_statement): a capture's own reference names every shop's order.
+        "reference": getattr(entry, "shop_reference", None) or "",
     }
 
 
 class SellerBalanceApi(APIView):
     @extend_schema(responses=BalanceOut)
     def get(self, request):
-        return Response(balance_data(access_seller_shop(user=request.user).id))
+        return Response(balance_data(access_seller_shop(user=request.user, role=OWNER).id))
 
 
 class SellerPayoutsApi(APIView):
     @extend_schema(responses=paginated(PayoutOut))
     def get(self, request):
-        shop = access_seller_shop(user=request.user)
+        shop = access_seller_shop(user=request.user, role=OWNER)
         paginator = Pagination()
         page = paginator.paginate_queryset(shop_payouts(shop_id=shop.id), request, view=self)
         return paginator.get_paginated_response([payout_data(p) for p in page])
@@ -101,7 +102,7 @@ class SellerStatementApi(APIView):
         responses=paginated(StatementLineOut),
     )
     def get(self, request):
-        shop = access_seller_shop(user=request.user)
+        shop = access_seller_shop(user=request.user, role=OWNER)
         dates = StatementFilter(data=request.query_params)
         dates.is_valid(raise_exception=True)
         entries = shop_statement(

@@ -5,11 +5,31 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from common.api import Pagination, paginated
 from common.parsers import JSONParser
 from shops import serializers
-from shops.access import access_public_shop, access_seller_shop
+from shops.access import (
+    OWNER,
+    access_my_invitation,
+    access_public_shop,
+    access_seller_membership,
+    access_seller_shop,
+    access_shop_invitation,
+    access_staff_member,
+)
 from shops.errors import ShopSuspended
-from shops.services import shop_create, shop_update
+from shops.selectors import staff_invitations_for_user, staff_invitations_open, staff_members
+from shops.services import (
+    shop_create,
+    shop_review_request,
+    shop_update,
+    staff_invitation_accept,
+    staff_invitation_decline,
+    staff_invitation_revoke,
+    staff_invite,
+    staff_leave,
+    staff_remove,
+)
 
 
 class ShopCreateApi(APIView):
@@ -40,10 +60,112 @@ class SellerShopApi(APIView):
 
     @extend_schema(request=serializers.ShopUpdateInputSerializer, responses=serializers.ShopOut)
     def patch(self, request):
-        shop = access_seller_shop(user=request.user)
+        shop = access_seller_shop(user=request.user, role=OWNER)
         if shop.status == shop.Status.SUSPENDED:
             raise ShopSuspended()
         data = serializers.ShopUpdateInputSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         shop = shop_update(shop=shop, **data.validated_data)
         return Response(serializers.shop_public(shop, request=request, product_count=shop.product_count))
+
+
+# --- staff (子账号): the owner invites, the invitee accepts or declines; removal and leaving ---------------
+
+
+class SellerStaffApi(APIView):
+    """The shop's people (owner only); POST invites someone, who becomes staff only by accepting."""
+
+    @extend_schema(operation_id="seller_staff_list", responses=paginated(serializers.StaffMemberOut))
+    def get(self, request):
+        shop = access_seller_shop(user=request.user, role=OWNER)
+        paginator = Pagination()
+        page = paginator.paginate_queryset(staff_members(shop_id=shop.id), request, view=self)
+        return paginator.get_paginated_response([serializers.staff_member(m) for m in page])
+
+    @extend_schema(request=serializers.StaffInviteInputSerializer, responses={201: serializers.StaffInvitationOut})
+    def post(self, request):
+        shop = access_seller_shop(user=request.user, role=OWNER)
+        data = serializers.StaffInviteInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        invitation = staff_invite(shop=shop, invited_by=request.user, who=data.validated_data["user"])
+        return Response(serializers.staff_invitation(invitation), status=status.HTTP_201_CREATED)
+
+
+class SellerStaffMemberApi(APIView):
+    @extend_schema(responses={204: None})
+    def delete(self, request, member_id):
+        """The owner removes a member of staff (the owner cannot be removed: 409)."""
+        member = access_staff_member(user=request.user, member_id=member_id)
+        staff_remove(member_id=member.pk, shop=member.shop)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class SellerStaffInvitationsApi(APIView):
+    @extend_schema(operation_id="seller_staff_invitations_list", responses=paginated(serializers.StaffInvitationOut))
+    def get(self, request):
+        """The shop's invitations still waiting for an answer (owner only)."""
+        shop = access_seller_shop(user=request.user, role=OWNER)
+        paginator = Pagination()
+        page = paginator.paginate_queryset(staff_invitations_open(shop_id=shop.id), request, view=self)
+        return paginator.get_paginated_response([serializers.staff_invitation(i) for i in page])
+
+
+class SellerStaffInvitationApi(APIView):
+    @extend_schema(responses={204: None})
+    def delete(self, request, invitation_id):
+        """The owner withdraws an unanswered invitation (409 once it was answered or expired)."""
+        invitation = access_shop_invitation(user=request.user, invitation_id=invitation_id)
+        staff_invitation_revoke(invitation_id=invitation.pk, shop=invitation.shop)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class SellerStaffLeaveApi(APIView):
+    @extend_schema(request=None, responses=serializers.StaffLeftOut)
+    def post(self, request):
+        """A member of staff stops working for the shop (the owner cannot leave: 409)."""
+        shop = access_seller_membership(user=request.user).shop
+        staff_leave(user=request.user)
+        return Response({"shop": serializers.shop_ref(shop), "status": "left"})
+
+
+class MyInvitationsApi(APIView):
+    @extend_schema(operation_id="me_invitations_list", responses=paginated(serializers.StaffInvitationOut))
+    def get(self, request):
+        """Invitations to work for a shop waiting for the signed-in user's answer."""
+        paginator = Pagination()
+        page = paginator.paginate_queryset(staff_invitations_for_user(user=request.user), request, view=self)
+        return paginator.get_paginated_response([serializers.staff_invitation(i) for i in page])
+
+
+class MyInvitationAcceptApi(APIView):
+    @extend_schema(request=None, responses=serializers.StaffInvitationOut)
+    def post(self, request, invitation_id):
+        """Accept: the user becomes staff of the shop (409 if no longer open or already working for a shop)."""
+        invitation = access_my_invitation(user=request.user, invitation_id=invitation_id)
+        staff_invitation_accept(invitation_id=invitation.pk, user=request.user)
+        invitation.refresh_from_db()
+        return Response(serializers.staff_invitation(invitation))
+
+
+class MyInvitationDeclineApi(APIView):
+    @extend_schema(request=None, responses=serializers.StaffInvitationOut)
+    def post(self, request, invitation_id):
+        invitation = access_my_invitation(user=request.user, invitation_id=invitation_id)
+        invitation = staff_invitation_decline(invitation_id=invitation.pk, user=request.user)
+        return Response(serializers.staff_invitation(invitation))
+
+
+class SellerShopReviewRequestApi(APIView):
+    """The owner of a suspended shop asks an operator to look again; only an operator lifts a suspension."""
+
+    @extend_schema(
+        operation_id="seller_shop_review_request",
+        request=serializers.ShopReviewRequestSerializer,
+        responses=serializers.ShopModerationOut,
+    )
+    def post(self, request):
+        shop = access_seller_shop(user=request.user, role=OWNER)
+        data = serializers.ShopReviewRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        shop = shop_review_request(shop=shop, note=data.validated_data["note"])
+        return Response(serializers.shop_moderation(shop))

@@ -1,4 +1,4 @@
-from common.errors import Conflict, PermissionDeniedError
+from common.errors import Conflict, InvalidState, PermissionDeniedError
 
 
 class ShopAlreadyExists(Conflict):
@@ -9,3 +9,19 @@ class ShopAlreadyExists(Conflict):
 class ShopSuspended(PermissionDeniedError):
     code = "shop_suspended"
     default_message = "This shop is suspended."
+
+
+class ShopRoleRequired(PermissionDeniedError):
+    """A member of the shop whose role does not allow this action (staff on an owner's page): 403."""
+
+    code = "permission_denied"
+    default_message = "Only the shop's owner can do this."
+
+
+class AlreadyWorksForShop(Conflict):
+    code = "already_in_a_shop"
+    default_message = "This person already works for a shop."
+
+
+class InvitationNotPending(InvalidState):
+    default_message = "This invitation is no longer open."

@@ -27,5 +27,9 @@ class ShopForm(forms.Form):
     )
 
 
-class StaffForm(forms.Form):
-    username = forms.CharField(label=_("Username of the person to add"), max_length=150)
+class StaffInviteForm(forms.Form):
+    user = forms.CharField(
+        label=_("Username or e-mail"),
+        max_length=254,
+        help_text=_("They get an invitation and become staff only if they accept it (it expires in 7 days)."),
+    )

@@ -1,8 +1,9 @@
-"""Writes for shops: open, edit, approve, suspend, staff, follow."""
+"""Writes for shops: open, edit, approve, suspend, staff (invite, accept, decline, revoke, remove, leave), follow."""
 
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
@@ -11,11 +12,13 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from pypinyin import lazy_pinyin
 
-from common.errors import InvalidState, ValidationFailed
+from accounts.models import User
+from accounts.services import operator_action_record
+from common.errors import Conflict, InvalidState, NotFound, ValidationFailed
 from common.images import image_field_file_from_upload
-from shops.errors import ShopAlreadyExists
-from shops.models import Shop, ShopFollow, ShopMember
-from shops.signals import shop_status_changed
+from shops.errors import AlreadyWorksForShop, InvitationNotPending, ShopAlreadyExists
+from shops.models import Shop, ShopFollow, ShopMember, StaffInvitation
+from shops.signals import shop_member_left, shop_status_changed, staff_invitation_sent
 
 RESERVED_SLUGS = {"open", "new", "admin", "api", "seller"}
 SHOP_EDITABLE_FIELDS = ("name", "description", "province", "city", "village", "contact")
@@ -144,11 +147,141 @@ def shop_suspend(*, shop_id: int, reason: str) -> Shop:
     )
 
 
+# --- staff (Taobao's 子账号): an invitation the invitee accepts; removal by the owner; leaving --------------
+
+STAFF_INVITATION_DAYS = 7
+STAFF_PENDING_INVITATIONS_MAX = 20  # open invitations a shop may have at once
+STAFF_REINVITE_AFTER_DECLINE_DAYS = 7  # a "no" is not answered by a stream of new invitations
+
+
+def _invitee(who: str) -> User:
+    who = (who or "").strip()
+    if not who:
+        raise ValidationFailed(fields={"user": [_("This field is required.")]})
+    if len(who) > 254:
+        raise ValidationFailed(fields={"user": [_("At most %(n)d characters.") % {"n": 254}]})
+    lookup = {"email__iexact": who} if "@" in who else {"username__iexact": who}
+    person = User.objects.filter(is_active=True, **lookup).first()
+    if person is None:
+        raise ValidationFailed(fields={"user": [_("No user with this username or e-mail.")]})
+    return person
+
+
+def _expire_stale_invitations(**filters) -> None:
+    StaffInvitation.objects.filter(
+        status=StaffInvitation.Status.PENDING, expires_at__lte=timezone.now(), **filters
+    ).update(status=StaffInvitation.Status.EXPIRED, updated_at=timezone.now())
+
+
 @transaction.atomic
-def shop_staff_add(*, shop: Shop, user) -> ShopMember:
+def staff_invite(*, shop: Shop, invited_by, who: str) -> StaffInvitation:
+    """Invites a user (by username or e-mail) to work for the shop; they become staff only by accepting."""
+    person = _invitee(who)
+    Shop.objects.select_for_update().filter(pk=shop.pk).first()  # one invitation at a time per shop
+    if ShopMember.objects.filter(shop=shop, user=person).exists():
+        raise ValidationFailed(fields={"user": [_("This person already works for your shop.")]})
+    _expire_stale_invitations(shop=shop)
+    if StaffInvitation.objects.filter(shop=shop, user=person, status=StaffInvitation.Status.PENDING).exists():
+        raise Conflict(_("This person already has an open invitation from your shop."))
+    declined_since = timezone.now() - timedelta(days=STAFF_REINVITE_AFTER_DECLINE_DAYS)
+    if StaffInvitation.objects.filter(
+        shop=shop, user=person, status=StaffInvitation.Status.DECLINED, answered_at__gt=declined_since
+    ).exists():
+        raise Conflict(_("This person declined your invitation recently. Try again in a few days."))
+    if (
+        StaffInvitation.objects.filter(shop=shop, status=StaffInvitation.Status.PENDING).count()
+        >= STAFF_PENDING_INVITATIONS_MAX
+    ):
+        raise Conflict(
+            _("Your shop has %(n)d open invitations. Withdraw some first.") % {"n": STAFF_PENDING_INVITATIONS_MAX}
+        )
+    invitation = StaffInvitation.objects.create(
+        shop=shop,
+        user=person,
+        invited_by=invited_by,
+        expires_at=timezone.now() + timedelta(days=STAFF_INVITATION_DAYS),
+    )
+    staff_invitation_sent.send(sender=StaffInvitation, invitation_id=invitation.pk)
+    return invitation
+
+
+def _locked_open_invitation(invitation_id: int) -> StaffInvitation:
+    """The invitation, locked, if it can still be answered (a past `expires_at` closes it, whatever the
+    status column says: the next invitation to the same person marks it expired)."""
+    invitation = StaffInvitation.objects.select_for_update().select_related("shop").get(pk=invitation_id)
+    if not invitation.is_open:
+        raise InvitationNotPending(_("This invitation is no longer open."))
+    return invitation
+
+
+def _close_invitation(invitation: StaffInvitation, status: str) -> StaffInvitation:
+    invitation.status = status
+    invitation.answered_at = timezone.now()
+    invitation.save(update_fields=["status", "answered_at", "updated_at"])
+    return invitation
+
+
+@transaction.atomic
+def staff_invitation_accept(*, invitation_id: int, user) -> ShopMember:
+    """The invitee says yes and becomes staff. A person works for one shop at a time (409 otherwise)."""
+    invitation = _locked_open_invitation(invitation_id)
+    if invitation.user_id != user.pk:
+        raise InvitationNotPending(_("This invitation is no longer open."))
+    already = _("You already work for a shop. Leave it (or close yours) before joining another.")
     if ShopMember.objects.filter(user=user).exists():
-        raise ValidationFailed(fields={"username": [_("This person already works for a shop.")]})
-    return ShopMember.objects.create(shop=shop, user=user, role=ShopMember.Role.STAFF)
+        raise AlreadyWorksForShop(already)
+    try:
+        with transaction.atomic():
+            member = ShopMember.objects.create(shop=invitation.shop, user=user, role=ShopMember.Role.STAFF)
+    except IntegrityError as exc:  # a concurrent accept or shop opening won
+        raise AlreadyWorksForShop(already) from exc
+    _close_invitation(invitation, StaffInvitation.Status.ACCEPTED)
+    return member
+
+
+@transaction.atomic
+def staff_invitation_decline(*, invitation_id: int, user) -> StaffInvitation:
+    invitation = _locked_open_invitation(invitation_id)
+    if invitation.user_id != user.pk:
+        raise InvitationNotPending(_("This invitation is no longer open."))
+    return _close_invitation(invitation, StaffInvitation.Status.DECLINED)
+
+
+@transaction.atomic
+def staff_invitation_revoke(*, invitation_id: int, shop: Shop) -> StaffInvitation:
+    """The owner withdraws an invitation that has not been answered."""
+    invitation = _locked_open_invitation(invitation_id)
+    if invitation.shop_id != shop.pk:
+        raise InvitationNotPending(_("This invitation is no longer open."))
+    return _close_invitation(invitation, StaffInvitation.Status.REVOKED)
+
+
+def _membership_end(member: ShopMember, *, reason: str) -> None:
+    shop_id, user_id = member.shop_id, member.user_id
+    member.delete()
+    shop_member_left.send(sender=ShopMember, shop_id=shop_id, user_id=user_id, reason=reason)
+
+
+@transaction.atomic
+def staff_remove(*, member_id: int, shop: Shop) -> None:
+    """The owner removes a member of staff, who is a plain user again from this moment."""
+    member = ShopMember.objects.select_for_update().filter(pk=member_id, shop=shop).first()
+    if member is None:
+        raise NotFound()
+    if member.role == ShopMember.Role.OWNER:
+        raise InvalidState(_("The owner cannot be removed from their own shop."))
+    _membership_end(member, reason="removed")
+
+
+@transaction.atomic
+def staff_leave(*, user) -> None:
+    """A member of staff stops working for their shop. The owner cannot leave (409)."""
+    member = ShopMember.objects.select_for_update().filter(user=user).first()
+    if member is None:
+        raise NotFound(_("You do not work for a shop."))
+    if member.role == ShopMember.Role.OWNER:
+        raise InvalidState(_("You own this shop: an owner cannot leave it."))
+    _membership_end(member, reason="left")
 
 
 @transaction.atomic
@@ -179,3 +312,78 @@ def shop_scores_set(
         score_shipping=shipping,
         review_count=review_count,
     )
+
+
+# --- operators: approve, suspend, and a suspended shop's review request ------------------------------
+#
+# Every operator decision writes its audit entry here and tells the owner (shop_status_changed, which
+# notifications connects). A suspended shop stays suspended until an operator approves it: its owner
+# can only ask for a review (with a note), and an operator approves or rejects (with a reason).
+
+
+def _operator_reason(reason, *, required: bool) -> str:
+    reason = " ".join(reason.split()) if isinstance(reason, str) else ""
+    if required and not reason:
+        raise ValidationFailed(fields={"reason": [_("Give the shop's owner a reason.")]})
+    if len(reason) > 300:
+        raise ValidationFailed(fields={"reason": [_("At most %(n)d characters.") % {"n": 300}]})
+    return reason
+
+
+def _review_request_clear(shop: Shop) -> None:
+    if shop.review_requested_at is not None or shop.review_note:
+        Shop.objects.filter(pk=shop.pk).update(review_requested_at=None, review_note="")
+        shop.review_requested_at, shop.review_note = None, ""
+
+
+@transaction.atomic
+def shop_operator_approve(*, shop_id: int, operator, reason="") -> Shop:
+    """An operator approves a pending shop, or lifts a suspension (its products go back on sale)."""
+    reason = _operator_reason(reason, required=False)
+    shop = shop_approve(shop_id=shop_id, reason=reason)
+    _review_request_clear(shop)
+    operator_action_record(actor=operator, action="shop_approve", obj=shop, reason=reason)
+    return shop
+
+
+@transaction.atomic
+def shop_operator_suspend(*, shop_id: int, operator, reason) -> Shop:
+    """An operator suspends a shop, with a reason its owner sees; only an operator lifts it."""
+    reason = _operator_reason(reason, required=True)
+    shop = shop_suspend(shop_id=shop_id, reason=reason)
+    _review_request_clear(shop)
+    operator_action_record(actor=operator, action="shop_suspend", obj=shop, reason=reason)
+    return shop
+
+
+@transaction.atomic
+def shop_review_request(*, shop: Shop, note="", now=None) -> Shop:
+    """The owner of a suspended shop asks an operator to look again (after fixing what the reason says)."""
+    note = " ".join(note.split()) if isinstance(note, str) else ""
+    if len(note) > 500:
+        raise ValidationFailed(fields={"note": [_("At most %(n)d characters.") % {"n": 500}]})
+    shop = Shop.objects.select_for_update().get(pk=shop.pk)
+    if shop.status != Shop.Status.SUSPENDED:
+        raise InvalidState(_("Only a suspended shop asks for a review."))
+    if shop.review_requested_at is not None:
+        raise InvalidState(_("A review of your shop is already waiting for an operator."))
+    shop.review_requested_at, shop.review_note = now or timezone.now(), note
+    shop.save(update_fields=["review_requested_at", "review_note", "updated_at"])
+    return shop
+
+
+@transaction.atomic
+def shop_review_reject(*, shop_id: int, operator, reason) -> Shop:
+    """An operator turns the owner's review request down: the shop stays suspended, with the new reason."""
+    reason = _operator_reason(reason, required=True)
+    shop = Shop.objects.select_for_update().filter(pk=shop_id).first()
+    if shop is None:
+        raise NotFound()
+    if shop.status != Shop.Status.SUSPENDED or shop.review_requested_at is None:
+        raise InvalidState(_("No review of this shop was requested."))
+    shop.status_reason, shop.review_requested_at, shop.review_note = reason, None, ""
+    shop.save(update_fields=["status_reason", "review_requested_at", "review_note", "updated_at"])
+    operator_action_record(actor=operator, action="shop_review_reject", obj=shop, reason=reason)
+    # The status stays; the owner hears the new reason the same way as at the suspension.
+    shop_status_changed.send(sender=Shop, shop_id=shop.id, status=shop.status, reason=reason)
+    return shop

@@ -5,8 +5,15 @@ MATRIX below is the table of documented answers, keyed by URL name; a route that
 API and a redirect to log-in on pages, a forbidden action on your own object is 403, and never a 500.
 
 Roles: anonymous, buyer A, buyer B, seller A (owner of shop A), seller B, staff A (staff of shop A),
-operator (Django staff, no shop). Objects come from tests/world.py: "A side" objects belong to buyer A
-and shop A (seller A, staff A); "B side" to buyer B and shop B.
+ex-staff A (accepted an invitation, then removed: a plain user again), invitee A (invited by shop A, not
+yet answered: no access at all), operator (Django staff, no shop).
+
+Staff roles (shops.access): "owner" routes (settings, money, staff) are the owner's; staff of the shop get
+403 `permission_denied` (a member not allowed an action on their own shop, checked before the object is
+looked up, so on either side); everyone else gets what they get on any seller route (404 / "open a shop").
+
+Objects come from tests/world.py: "A side" objects belong to buyer A and shop A (seller A, staff A);
+"B side" to buyer B and shop B.
 """
 
 from __future__ import annotations
@@ -19,7 +26,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.world import BUYER_OF, ROLES, SELLERS_OF
+from tests.world import BUYER_OF, INVITEE_OF, OWNER_OF, ROLES, SELLERS_OF
 
 METHODS = ["get", "post", "put", "patch", "delete"]
 SELLERS = {"seller_a", "seller_b", "staff_a"}
@@ -34,12 +41,17 @@ OK_PAGE = {200, 302, 400}
 
 @dataclass(frozen=True)
 class Route:
-    policy: str  # who gets "ok": public | signed_in | buyer | seller | participant | anonymous_only | operator
+    policy: str  # who gets "ok": public | signed_in | buyer | seller | owner | participant | invitee | ...
     methods: tuple[str, ...] = ("get",)
     objects: str | None = None  # the world's object kind behind the URL's ids (sides A and B)
     api: bool = False
     extra: tuple[tuple[str, object], ...] = ()  # fixed URL kwargs
     form: tuple[tuple[str, str], ...] = ()  # a page form's fields for POST
+    owner_methods: tuple[str, ...] = ()  # methods of a "seller" route that only the owner may use
+
+
+def owner_only(route: Route, *methods: str) -> Route:
+    return Route(route.policy, route.methods, route.objects, route.api, route.extra, route.form, methods)
 
 
 def api(policy: str, *methods: str, objects: str | None = None) -> Route:
@@ -60,7 +72,11 @@ MATRIX: dict[str, Route] = {
     "accounts:logout": page("public", "post"),
     "set_language": page("public", "post"),
     "seller:dashboard": page("seller"),
-    "seller:shop-settings": page("seller", "get", "post"),
+    "seller:shop-settings": page("owner", "get", "post"),
+    "seller:staff": page("owner", "get", "post", form={"user": "buyer_b"}),
+    "seller:staff-remove": page("owner", "post", objects="staff_member"),
+    "seller:staff-revoke": page("owner", "post", objects="staff_invitation"),
+    "seller:staff-leave": page("seller", "post"),
     "seller:products": page("seller"),
     "seller:product-new": page("seller", "get", "post"),
     "seller:product-edit": page("seller", "get", "post", objects="product"),
@@ -75,9 +91,11 @@ MATRIX: dict[str, Route] = {
     "seller:refund-answer": page("seller", "post", objects="refund_request", answer="reject"),
     "seller:inbox": page("seller"),
     "seller:inbox-conversation": page("seller", "get", "post", objects="conversation"),
-    "seller:money": page("seller"),
+    "seller:money": page("owner"),
     "shops:open": page("signed_in", "get", "post"),
     "shops:follow": page("signed_in", "post", objects="shop"),
+    "shops:invitations": page("signed_in"),
+    "shops:invitation-answer": page("invitee", "post", objects="staff_invitation", answer="accept"),
     "catalog:search": page("public"),
     "orders:cart": page("signed_in"),
     "orders:cart-add": page("signed_in", "post"),
@@ -102,7 +120,15 @@ MATRIX: dict[str, Route] = {
     "api:me": api("signed_in"),
     "api:shop-create": api("signed_in", "post"),
     "api:shop-detail": api("public", objects="shop"),
-    "api:seller-shop": api("seller", "get", "patch"),
+    "api:seller-shop": owner_only(api("seller", "get", "patch"), "patch"),
+    "api:seller-staff": api("owner", "get", "post"),
+    "api:seller-staff-member": api("owner", "delete", objects="staff_member"),
+    "api:seller-staff-invitations": api("owner"),
+    "api:seller-staff-invitation": api("owner", "delete", objects="staff_invitation"),
+    "api:seller-staff-leave": api("seller", "post"),
+    "api:my-invitations": api("signed_in"),
+    "api:my-invitation-accept": api("invitee", "post", objects="staff_invitation"),
+    "api:my-invitation-decline": api("invitee", "post", objects="staff_invitation"),
     "api:category-tree": api("public"),
     "api:product-list": api("public"),
     "api:product-detail": api("public", objects="product"),
@@ -133,9 +159,9 @@ MATRIX: dict[str, Route] = {
     "api:payment": api("buyer", objects="payment"),
     "api:payment-sandbox-pay": api("buyer", "post", objects="payment"),
     "api:payment-notify-sandbox": api("public", "post"),  # the provider; an unsigned body is a 400
-    "api:seller-balance": api("seller"),
-    "api:seller-payouts": api("seller"),
-    "api:seller-statement": api("seller"),
+    "api:seller-balance": api("owner"),
+    "api:seller-payouts": api("owner"),
+    "api:seller-statement": api("owner"),
     "api:conversation-list": api("signed_in", "get", "post"),
     "api:conversation-detail": api("participant", objects="conversation"),
     "api:conversation-messages": api("participant", "get", "post", objects="conversation"),
@@ -200,10 +226,10 @@ def _url(name: str, route: Route, world, side: str | None) -> str:
     return reverse(name, kwargs=kwargs or None)
 
 
-def _allowed(route: Route, role: str, side: str | None) -> str:
+def _allowed(route: Route, role: str, side: str | None, method: str = "get") -> str:
     """What this role gets: "ok", or the refusal ("401", "login", "404", "away", "403")."""
     anonymous_refusal = "401" if route.api else "login"
-    policy = route.policy
+    policy = "owner" if method in route.owner_methods else route.policy
     if policy == "public":
         return "ok"
     if policy == "nobody":
@@ -218,6 +244,8 @@ def _allowed(route: Route, role: str, side: str | None) -> str:
         return "ok"
     if policy == "buyer":
         return "ok" if role == BUYER_OF[side] else "404"
+    if policy == "invitee":
+        return "ok" if role == INVITEE_OF[side] else "404"
     if policy == "participant":
         return "ok" if role == BUYER_OF[side] or role in SELLERS_OF[side] else "404"
     if policy == "seller":
@@ -227,6 +255,12 @@ def _allowed(route: Route, role: str, side: str | None) -> str:
         if side is None:
             return "ok"
         return "ok" if role in SELLERS_OF[side] else "404"
+    if policy == "owner":
+        if role not in SELLERS:
+            return "404" if route.api else "away"
+        if role not in OWNER_OF.values():
+            return "403"  # staff: a member whose role does not allow it, on any side (checked first)
+        return "ok" if side is None or role == OWNER_OF[side] else "404"
     raise AssertionError(policy)
 
 
@@ -254,6 +288,8 @@ def _check(response, expected: str, *, api_route: bool, method: str, documented:
     if expected == "login":
         ok = status == 302 and ("/accounts/login/" in location or "/admin/login/" in location)
         return None if ok or (not documented and status == 405) else f"{status} {location}, expected log-in"
+    if expected == "403":
+        return None if status == 403 or (not documented and status == 405) else f"{status}, expected 403"
     if expected == "404":
         return None if status == 404 or (not documented and status == 405) else f"{status}, expected 404"
     if expected == "away":
@@ -288,7 +324,7 @@ def test_access_matrix(world, db, name):
                 continue
             roles = ROLES if documented else ["anonymous", "buyer_a", "seller_b"]
             for role in roles:
-                expected = _allowed(route, role, side)
+                expected = _allowed(route, role, side, method)
                 sid = transaction.savepoint()
                 try:
                     response = getattr(_client(world, role), method)(url, **_body(method, route))

@@ -2,6 +2,8 @@
 several states for each buyer, conversations, reviews, refund requests, notifications, a payout batch.
 
 "A side": buyer A's orders in shop A, seller A (owner), staff A. "B side": buyer B in shop B, seller B.
+Staff (子账号) come in through invitations: staff A accepted one; ex-staff A accepted one and was removed
+(a plain user again); invitee A has an invitation from shop A not yet answered, and buyer B one from shop B.
 """
 
 from __future__ import annotations
@@ -23,12 +25,15 @@ from orders.tests.helpers import place, placed_paid, placed_shipped
 from payments.services.payouts import payout_batch_run
 from payments.tests.money import confirmed_sale
 from shops.models import ShopMember
+from shops.services import staff_invitation_accept, staff_invite, staff_remove
 from shops.tests.factories import ShopFactory
 
-ROLES = ["anonymous", "buyer_a", "buyer_b", "seller_a", "seller_b", "staff_a", "operator"]
+ROLES = ["anonymous", "buyer_a", "buyer_b", "seller_a", "seller_b", "staff_a", "ex_staff_a", "invitee_a", "operator"]
 SIDES = {"A": {"buyer_a", "seller_a", "staff_a"}, "B": {"buyer_b", "seller_b"}}
 BUYER_OF = {"A": "buyer_a", "B": "buyer_b"}
 SELLERS_OF = {"A": {"seller_a", "staff_a"}, "B": {"seller_b"}}
+OWNER_OF = {"A": "seller_a", "B": "seller_b"}
+INVITEE_OF = {"A": "invitee_a", "B": "buyer_b"}  # who holds each side's unanswered staff invitation
 
 
 @dataclass
@@ -44,9 +49,17 @@ def build_world() -> World:
     world = World()
     seller_a, seller_b = UserFactory(username="seller_a"), UserFactory(username="seller_b")
     shops = {"A": ShopFactory(owner=seller_a, slug="shop-a"), "B": ShopFactory(owner=seller_b, slug="shop-b")}
-    staff_a = UserFactory(username="staff_a")
-    ShopMember.objects.create(shop=shops["A"], user=staff_a, role=ShopMember.Role.STAFF)
+    staff_a, ex_staff_a, invitee_a = (UserFactory(username=name) for name in ("staff_a", "ex_staff_a", "invitee_a"))
     buyers = {"A": UserFactory(username="buyer_a"), "B": UserFactory(username="buyer_b")}
+    for person in (staff_a, ex_staff_a):
+        invitation = staff_invite(shop=shops["A"], invited_by=seller_a, who=person.username)
+        staff_invitation_accept(invitation_id=invitation.pk, user=person)
+    staff_remove(member_id=ShopMember.objects.get(user=ex_staff_a).pk, shop=shops["A"])
+    world.add("staff_invitation", "A", staff_invite(shop=shops["A"], invited_by=seller_a, who="invitee_a"))
+    world.add("staff_invitation", "B", staff_invite(shop=shops["B"], invited_by=seller_b, who="buyer_b"))
+    # Side A: staff A's membership; side B: seller B's own (the owner cannot be removed: a 409 for them).
+    world.add("staff_member", "A", ShopMember.objects.get(user=staff_a))
+    world.add("staff_member", "B", ShopMember.objects.get(user=seller_b))
     operator = UserFactory(username="operator", is_staff=True, is_superuser=True)
     world.users = {
         "anonymous": None,
@@ -55,6 +68,8 @@ def build_world() -> World:
         "seller_a": seller_a,
         "seller_b": seller_b,
         "staff_a": staff_a,
+        "ex_staff_a": ex_staff_a,
+        "invitee_a": invitee_a,
         "operator": operator,
     }
 

@@ -1,59 +1,46 @@
-"""The seller center's money page: balances, next payout, the statement (with CSV), the last 30 days."""
+"""The seller center's money pages owned by payments: the bank account payouts go to.
 
-import csv
+The money page itself (balances, each order's sale, commission and payout, the statement) shows orders
+too, so it is composed at the top, in marketplace/views/seller.py, from this app's selectors.
+"""
 
-from django.core.paginator import Paginator
-from django.http import HttpResponse
-from django.shortcuts import render
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
-from common.money import from_fen
-from payments.money_apis import StatementFilter
-from payments.selectors import next_payout_at, shop_balances, shop_daily_sales, shop_payouts, shop_statement
+from common.errors import DomainError
+from payments.forms import PayoutAccountForm
+from payments.models import PayoutAccount
+from payments.selectors import shop_payout_account
+from payments.services.payout_accounts import payout_account_set
+from shops.access import OWNER
 from shops.decorators import seller_required
 
 
-@seller_required
-def money(request):
+@seller_required(role=OWNER)  # where the money goes is the owner's alone
+@require_http_methods(["GET", "POST"])
+def payout_account(request):
     shop = request.shop
-    dates = StatementFilter(data=request.GET)
-    filters = dates.validated_data if dates.is_valid() else {}
-    entries = shop_statement(shop_id=shop.id, start=filters.get("from"), end=filters.get("to"))
-    if request.GET.get("format") == "csv":
-        return _statement_csv(shop, entries)
-    sales = shop_daily_sales(shop_id=shop.id)
-    peak = max((day["amount"] for day in sales), default=0) or 1
+    account = shop_payout_account(shop_id=shop.id)
+    initial = (
+        {"kind": account.kind, "holder_name": account.holder_name, "bank_name": account.bank_name}
+        if account
+        else {"kind": PayoutAccount.Kind.CARD}
+    )
+    form = PayoutAccountForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            payout_account_set(shop_id=shop.id, actor=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            for field, errors in (exc.fields or {None: [exc.message]}).items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+        else:
+            messages.success(request, _("Bank account saved. We sent the shop's owner an e-mail about the change."))
+            return redirect("seller:money")
     return render(
         request,
-        "payments/seller/money.html",
-        {
-            "seller_section": "money",
-            "balances": shop_balances(shop_id=shop.id),
-            "next_payout_at": next_payout_at(),
-            "payouts": list(shop_payouts(shop_id=shop.id)[:10]),
-            "page": Paginator(entries, 30).get_page(request.GET.get("page")),
-            "sales": [{**day, "height": int(100 * day["amount"] / peak)} for day in sales],
-            "sales_total": sum(day["amount"] for day in sales),
-            "filters": filters,
-        },
+        "payments/seller/payout_account.html",
+        {"seller_section": "money", "form": form, "account": account},
     )
-
-
-def _statement_csv(shop, entries):
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="statement-{shop.slug}.csv"'
-    response.write("\ufeff")  # Excel opens UTF-8 Chinese correctly with a BOM
-    writer = csv.writer(response)
-    writer.writerow(["id", "time", "account", "type", "amount", "currency", "reference"])
-    for entry in entries.iterator(chunk_size=2000):
-        writer.writerow(
-            [
-                entry.pk,
-                entry.created_at.isoformat(),
-                entry.account.kind,
-                entry.transaction.kind,
-                f"{from_fen(entry.amount_fen):.2f}",
-                entry.currency,
-                entry.transaction.reference,
-            ]
-        )
-    return response
