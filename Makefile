@@ -29,7 +29,7 @@ run: install
 		HOST=$(HOST) PORT=$(PORT) $(VENV)/bin/honcho start -f Procfile; \
 	else \
 		echo "Serving the embedded demo on http://$(HOST):$(PORT)/"; \
-		DEBUG=$${DEBUG:-1} $(VENV)/bin/uvicorn marketplace.asgi:application --host $(HOST) --port $(PORT); \
+		DEBUG=$${DEBUG:-0} $(VENV)/bin/uvicorn marketplace.asgi:application --host $(HOST) --port $(PORT); \
 	fi
 
 run-full: install

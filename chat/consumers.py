@@ -18,13 +18,15 @@ from concurrent.futures import ThreadPoolExecutor
 from asgiref.sync import sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.db import close_old_connections
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from chat.access import access_conversation
 from chat.groups import conversation_group, shop_group, user_group
 from chat.selectors import chat_unread_state, chat_unread_totals, member_shop_id
 from chat.services import conversation_mark_read, message_send
 from common.errors import DomainError, NotFound, RateLimited, ValidationFailed
-from common.ws import InLoopDispatchMixin, UserSocketsMixin
+from common.ws import InLoopDispatchMixin, UserSocketsMixin, scope_language
 
 MAX_FRAME_BYTES = 64 * 1024
 CLOSE_UNAUTHENTICATED = 4401
@@ -153,19 +155,21 @@ class _SizeLimitedJsonConsumer(InLoopDispatchMixin, AsyncJsonWebsocketConsumer):
         if size > MAX_FRAME_BYTES:
             await self.close(code=CLOSE_TOO_BIG)
             return
-        await super().websocket_receive(message)
+        # Error frames speak the page's language: the language cookie, else the browser's Accept-Language.
+        with translation.override(scope_language(self.scope)):
+            await super().websocket_receive(message)
 
     async def receive(self, text_data=None, bytes_data=None, **kwargs):
         if text_data is None:
-            await self.send_error("invalid", "Send JSON text frames.")
+            await self.send_error("invalid", _("Send JSON text frames."))
             return
         try:
             content = await self.decode_json(text_data)
         except ValueError:
-            await self.send_error("invalid", "The frame is not valid JSON.")
+            await self.send_error("invalid", _("The frame is not valid JSON."))
             return
         if not isinstance(content, dict):
-            await self.send_error("invalid", "A frame is a JSON object.")
+            await self.send_error("invalid", _("A frame is a JSON object."))
             return
         await self.receive_json(content, **kwargs)
 
@@ -230,7 +234,7 @@ class ConversationConsumer(UserSocketsMixin, _ChatSocketMixin, _SizeLimitedJsonC
         try:
             if kind == "message":
                 if not isinstance(content.get("text"), str):
-                    raise ValidationFailed("A message frame needs text.")
+                    raise ValidationFailed(_("A message frame needs text."))
                 await in_db_thread(message_send)(
                     user=self.user, conversation=self.conversation, text=content["text"], client_id=client_id
                 )
@@ -245,7 +249,7 @@ class ConversationConsumer(UserSocketsMixin, _ChatSocketMixin, _SizeLimitedJsonC
             elif kind == "typing":
                 await self._typing()
             else:
-                raise ValidationFailed("Unknown frame type.")
+                raise ValidationFailed(_("Unknown frame type."))
         except RateLimited as exc:
             await self.send_error("rate_limited", exc.message, retry_after=exc.retry_after, client_id=client_id)
         except NotFound:
@@ -308,6 +312,6 @@ class InboxConsumer(UserSocketsMixin, _ChatSocketMixin, _SizeLimitedJsonConsumer
 
     async def receive_json(self, content, **kwargs):
         if content.get("type") != "ping":
-            await self.send_error("invalid", "This socket only listens.")
+            await self.send_error("invalid", _("This socket only listens."))
             return
         await self.send_json({"type": "pong"})

@@ -205,3 +205,14 @@ def offline_bursts_due(
         )
         due.extend((conversation_id, str(role), first_id) for conversation_id, first_id in rows)
     return due
+
+
+def last_product_card_id(*, conversation_id: int) -> int | None:
+    """The product of the conversation's latest product card, if any (walks the conversation's index
+    backwards to its newest card)."""
+    return (
+        Message.objects.filter(conversation_id=conversation_id, product__isnull=False)
+        .order_by("-id")
+        .values_list("product_id", flat=True)
+        .first()
+    )

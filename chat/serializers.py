@@ -1,5 +1,6 @@
 """Input shapes for the chat API (outputs are the dicts from chat.presenters)."""
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
@@ -32,7 +33,7 @@ class MessageListQuerySerializer(serializers.Serializer):
 
     def validate(self, attrs):
         if "before" in attrs and "after" in attrs:
-            raise serializers.ValidationError("Use either before or after.")
+            raise serializers.ValidationError(_("Use either before or after."))
         return attrs
 
 

@@ -26,7 +26,7 @@ from chat.errors import MAX_TEXT, MessageEmpty, MessageTooLong, OwnShopError
 from chat.groups import conversation_group, shop_group, user_group
 from chat.models import Conversation, Message, OfflineNotice, Role
 from chat.presenters import conversation_data, message_data, message_preview, product_card
-from chat.selectors import offline_bursts_due, unread_side_totals
+from chat.selectors import last_product_card_id, offline_bursts_due, unread_side_totals
 from common.errors import NotFound, RateLimited, ValidationFailed
 from common.images import sanitize_image
 from common.ratelimit import rate_limit_hit
@@ -235,11 +235,9 @@ def conversation_start(*, buyer, shop: Shop, product: Product | int | None = Non
         product = _shop_product(product, shop_id=shop.pk)
     with transaction.atomic():
         conversation, created = Conversation.objects.get_or_create(buyer=buyer, shop=shop)
-        already_shown = (
-            product is not None
-            and conversation.last_message_id is not None
-            and Message.objects.filter(pk=conversation.last_message_id, product=product).exists()
-        )
+        # The product's card goes in unless the conversation's latest card already shows it: asking
+        # again about the same product (more questions, another click) adds no second card.
+        already_shown = product is not None and last_product_card_id(conversation_id=conversation.pk) == product.pk
         if product is not None and conversation.product_id != product.pk:
             conversation.product = product
             conversation.save(update_fields=["product", "updated_at"])

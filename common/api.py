@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import Paginator as DjangoPaginator
 from django.http import Http404, JsonResponse
 from django.utils.functional import cached_property
+from django.utils.translation import gettext
 from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -70,12 +71,13 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         )
     if isinstance(exc, RequestDataTooBig):
         return Response(
-            error_body("too_large", "The request body is too large."), status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+            error_body("too_large", gettext("The request body is too large.")),
+            status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
         )
     if isinstance(exc, DjangoValidationError):
         fields = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         return Response(
-            error_body("validation_error", "Some fields are not valid.", fields=fields),
+            error_body("validation_error", gettext("Some fields are not valid."), fields=fields),
             status=status.HTTP_400_BAD_REQUEST,
         )
     if isinstance(exc, Http404):
@@ -87,7 +89,9 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     if response is None:
         return None
     if isinstance(exc, exceptions.ValidationError):
-        response.data = error_body("validation_error", "Some fields are not valid.", fields=_flatten_fields(exc.detail))
+        response.data = error_body(
+            "validation_error", gettext("Some fields are not valid."), fields=_flatten_fields(exc.detail)
+        )
         return response
     code = next((c for cls, c in _DRF_CODES.items() if isinstance(exc, cls)), None)
     if code is None:

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy
+
 
 class DomainError(Exception):
     """An error a user can act on, with a stable machine-readable code."""
 
     code = "invalid"
     status = 400
-    default_message = "The request could not be completed."
+    default_message = gettext_lazy("The request could not be completed.")
 
     def __init__(
         self,
@@ -28,37 +30,37 @@ class DomainError(Exception):
 class ValidationFailed(DomainError):
     code = "validation_error"
     status = 400
-    default_message = "Some fields are not valid."
+    default_message = gettext_lazy("Some fields are not valid.")
 
 
 class NotFound(DomainError):
     code = "not_found"
     status = 404
-    default_message = "Not found."
+    default_message = gettext_lazy("Not found.")
 
 
 class PermissionDeniedError(DomainError):
     code = "permission_denied"
     status = 403
-    default_message = "You are not allowed to do this."
+    default_message = gettext_lazy("You are not allowed to do this.")
 
 
 class InvalidState(DomainError):
     code = "invalid_state"
     status = 409
-    default_message = "This cannot be done in the current state."
+    default_message = gettext_lazy("This cannot be done in the current state.")
 
 
 class Conflict(DomainError):
     code = "conflict"
     status = 409
-    default_message = "This conflicts with the current state."
+    default_message = gettext_lazy("This conflicts with the current state.")
 
 
 class RateLimited(DomainError):
     code = "rate_limited"
     status = 429
-    default_message = "Too many requests. Please slow down."
+    default_message = gettext_lazy("Too many requests. Please slow down.")
 
     def __init__(self, message: str | None = None, *, retry_after: int = 1, **kwargs: Any) -> None:
         super().__init__(message, **kwargs)

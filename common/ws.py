@@ -2,10 +2,26 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from channels.auth import AuthMiddlewareStack
 from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from django.contrib.auth.models import AnonymousUser
+from django.utils import translation
+
+
+def scope_language(scope) -> str:
+    """The language of a socket's page, as LocaleMiddleware picks it for a request: the language
+    cookie, else Accept-Language, else LANGUAGE_CODE. Kept on the scope after the first look."""
+    if "language" not in scope:
+        headers = dict(scope.get("headers") or [])
+        request = SimpleNamespace(
+            COOKIES=scope.get("cookies") or {},
+            META={"HTTP_ACCEPT_LANGUAGE": headers.get(b"accept-language", b"").decode("latin-1")},
+        )
+        scope["language"] = translation.get_language_from_request(request)
+    return scope["language"]
 
 
 @database_sync_to_async

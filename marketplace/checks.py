@@ -7,7 +7,8 @@ and eager Celery count as mistakes (the embedded demo runs on them on purpose).
 The sandbox providers are checked with DEBUG off alone (as Django checks SECRET_KEY): with them anyone
 can sign "payment succeeded" for their own order, so a site without DEBUG runs them only when it says
 so (ALLOW_SANDBOX_IN_PRODUCTION=1, a staging site), and never with the secret published in this
-repository. `make run` sets DEBUG=1; the test suite never runs the deploy checks on its own settings.
+repository. `make run` keeps DEBUG off (the sandbox is allowed there: check --deploy is not run by it);
+the test suite never runs the deploy checks on its own settings.
 """
 
 from __future__ import annotations

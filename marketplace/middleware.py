@@ -3,6 +3,7 @@
 import secrets
 
 from django.conf import settings
+from django.utils import translation
 
 from common.api import json_error_response
 
@@ -19,7 +20,9 @@ class RequestSizeLimitMiddleware:
         except ValueError:
             length = 0
         if length > settings.MAX_REQUEST_BODY_BYTES:
-            return json_error_response("too_large", "The request body is too large.", 413)
+            # Before LocaleMiddleware: the answer picks the request's language itself.
+            with translation.override(translation.get_language_from_request(request)):
+                return json_error_response("too_large", translation.gettext("The request body is too large."), 413)
         return self.get_response(request)
 
 

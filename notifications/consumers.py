@@ -1,5 +1,6 @@
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.utils.translation import gettext as _
 
 from common.ws import InLoopDispatchMixin, UserSocketsMixin
 from notifications.groups import user_group
@@ -27,7 +28,7 @@ class NotificationConsumer(InLoopDispatchMixin, UserSocketsMixin, AsyncJsonWebso
             await self.channel_layer.group_discard(self.group, self.channel_name)
 
     async def receive_json(self, content, **kwargs):
-        await self.send_json({"type": "error", "code": "read_only", "message": "This socket only pushes."})
+        await self.send_json({"type": "error", "code": "read_only", "message": _("This socket only pushes.")})
 
     async def notification_created(self, event):
         await self.send_json(

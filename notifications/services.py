@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from common.errors import ValidationFailed
@@ -124,7 +125,7 @@ def unsubscribe_with_token(*, token: str) -> Preference:
     try:
         data = signing.loads(token, salt=UNSUBSCRIBE_SALT, max_age=60 * 60 * 24 * 365)
     except signing.BadSignature as exc:
-        raise ValidationFailed("This unsubscribe link is not valid.") from exc
+        raise ValidationFailed(_("This unsubscribe link is not valid.")) from exc
     return preference_set(user_id=int(data["u"]), kind=str(data["k"]), email=False)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -95,7 +96,7 @@ class CheckoutApi(APIView):
         rate_limit_check(request=request, scope="checkout")
         key = request.headers.get("Idempotency-Key", "").strip() or None
         if key is not None and len(key) > MAX_IDEMPOTENCY_KEY:
-            raise ValidationFailed(fields={"Idempotency-Key": ["At most 255 characters."]})
+            raise ValidationFailed(fields={"Idempotency-Key": [_("At most 255 characters.")]})
         data = _valid(s.CheckoutInputSerializer, request.data)
         items = [dict(item) for item in data["items"]] if "items" in data else None
         outcome = checkout_place(

@@ -1,10 +1,12 @@
+from django.utils.translation import gettext_lazy
+
 from common.errors import DomainError
 
 
 class InvalidSignature(DomainError):
     code = "invalid_signature"
     status = 400
-    default_message = "The notification's signature is missing, wrong or stale."
+    default_message = gettext_lazy("The notification's signature is missing, wrong or stale.")
 
 
 class NotificationRejected(DomainError):
@@ -12,13 +14,13 @@ class NotificationRejected(DomainError):
 
     code = "notification_rejected"
     status = 400
-    default_message = "The notification does not match the payment."
+    default_message = gettext_lazy("The notification does not match the payment.")
 
 
 class RefundTooLarge(DomainError):
     code = "refund_too_large"
     status = 409
-    default_message = "Refunds cannot add up to more than was paid."
+    default_message = gettext_lazy("Refunds cannot add up to more than was paid.")
 
 
 class LedgerUnbalanced(Exception):

@@ -375,6 +375,10 @@ def test_markup_in_every_text_field_is_escaped_in_pages(payload, shop, buyer):
     conversation, _ = conversation_start(buyer=buyer, shop=shop)
     message_send(user=buyer, conversation=conversation, text=payload)
 
+    from shops.services import staff_invite
+
+    staff_invite(shop=shop, invited_by=shop.owner, who=buyer.username)
+
     buyer_client, seller_client = Client(), Client()
     buyer_client.force_login(buyer)
     seller_client.force_login(shop.owner)
@@ -392,6 +396,8 @@ def test_markup_in_every_text_field_is_escaped_in_pages(payload, shop, buyer):
         (seller_client, f"/seller/inbox/{conversation.pk}/"),
         (seller_client, "/seller/products/"),
         (seller_client, f"/seller/products/{product.pk}/edit/"),
+        (seller_client, "/seller/staff/"),
+        (buyer_client, "/staff-invitations/"),
     ]
     for client, path in pages:
         response = client.get(path)
@@ -562,3 +568,63 @@ def test_notification_links_are_only_paths_on_this_site(buyer, url):
     notification = notify(user_id=buyer.pk, kind="order_shipped", key=f"k-{url}", text="已发货", url=url)
     assert notification.url == ""
     assert notify(user_id=buyer.pk, kind="order_shipped", key="ok", text="已发货", url="/orders/1/").url == "/orders/1/"
+
+
+# --- staff invitations (子账号) ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "who",
+    [
+        pytest.param(None, id="null"),
+        pytest.param("", id="empty"),
+        pytest.param("   ", id="blank"),
+        pytest.param("腌" * 700_000, id="2mb"),
+        pytest.param(["buyer"], id="list"),
+        pytest.param({"username": "buyer"}, id="object"),
+        pytest.param("nobody-by-this-name", id="unknown-username"),
+        pytest.param("nobody@example.com", id="unknown-email"),
+        pytest.param("x' OR '1'='1", id="sql"),
+        pytest.param("buyer\x00", id="nul-byte"),
+    ],
+)
+def test_staff_invite_bad_user(shop, who):
+    from shops.models import ShopMember, StaffInvitation
+
+    response = _client(shop.owner).post("/api/v1/seller/staff/", {"user": who}, format="json")
+    _error(response, 400, "validation_error")
+    assert not StaffInvitation.objects.exists()
+    assert list(ShopMember.objects.values_list("user_id", flat=True)) == [shop.owner_id]
+
+
+def test_staff_invite_page_bad_user_is_a_form_error(shop):
+    from shops.models import StaffInvitation
+
+    client = Client()
+    client.force_login(shop.owner)
+    for who in ("", "nobody-by-this-name", "a" * 300, shop.owner.username):
+        response = client.post("/seller/staff/", {"user": who})
+        assert response.status_code == 200, who
+    assert not StaffInvitation.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "invitation_id",
+    [pytest.param(0, id="zero"), pytest.param(2**63, id="2^63"), pytest.param(10**30, id="huge")],
+)
+@pytest.mark.parametrize(
+    ("who", "method", "template"),
+    [
+        pytest.param("invitee", "post", "/api/v1/me/invitations/{}/accept/", id="accept"),
+        pytest.param("invitee", "post", "/api/v1/me/invitations/{}/decline/", id="decline"),
+        pytest.param("owner", "delete", "/api/v1/seller/staff/invitations/{}/", id="withdraw"),
+        pytest.param("owner", "delete", "/api/v1/seller/staff/{}/", id="remove"),
+    ],
+)
+def test_staff_ids_that_do_not_exist_are_404(shop, buyer, invitation_id, who, method, template):
+    from shops.models import ShopMember
+
+    user = shop.owner if who == "owner" else buyer
+    response = getattr(_client(user), method)(template.format(invitation_id))
+    _error(response, 404)
+    assert ShopMember.objects.count() == 1

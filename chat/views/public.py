@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -17,13 +19,14 @@ from chat.selectors import chat_unread_totals, conversation_list, shop_reply_tim
 from chat.services import conversation_report, conversation_start, message_send
 from chat.views.common import chat_strings, conversation_rows, list_config, thread_context
 from common.errors import DomainError, NotFound
+from common.pending_actions import pending_action_pop, pending_action_save
 from shops.access import access_public_shop
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def chat_start(request):
-    """GET: "chat with this seller?" with the product card; POST (from any product or shop page): start."""
+    """POST (from any product or shop page): start the chat, the product's card in it. GET: "chat with this
+    seller?" with the product card, or (with `resume`) the start a visitor asked for before logging in."""
     source = request.POST if request.method == "POST" else request.GET
     try:
         shop = access_public_shop(user=request.user, slug=str(source.get("shop", ""))[:80])
@@ -35,18 +38,37 @@ def chat_start(request):
         product = Product.objects.public().filter(pk=product_id if str(product_id).isdigit() else 0, shop=shop).first()
         if product is None:
             raise Http404
+    if not request.user.is_authenticated:
+        return _log_in_first(request, shop=shop, product=product)
     if request.method == "GET":
-        return render(
-            request,
-            "chat/start.html",
-            {"shop": shop, "product": product, "reply_time": shop_reply_time(shop_id=shop.pk)},
-        )
+        resumed = pending_action_pop(request, kind="chat_start", token=request.GET.get("resume"))
+        if resumed is None or resumed.get("shop") != shop.slug or resumed.get("product") != (product and product.pk):
+            return render(
+                request,
+                "chat/start.html",
+                {"shop": shop, "product": product, "reply_time": shop_reply_time(shop_id=shop.pk)},
+            )
     try:
         conversation, _created = conversation_start(buyer=request.user, shop=shop, product=product)
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("chat:my-chats")
     return redirect("chat:conversation", conversation_id=conversation.pk)
+
+
+def _log_in_first(request, *, shop, product):
+    """A visitor who is not logged in: the log-in page says why, and afterwards the chat starts. Only a
+    POST (which carries its CSRF token) is remembered; a bare link leads to the "chat?" page instead."""
+    query = {"shop": shop.slug}
+    if product is not None:
+        query["product"] = product.pk
+    if request.method == "POST":
+        query["resume"] = pending_action_save(
+            request, kind="chat_start", data={"shop": shop.slug, "product": product.pk if product else None}
+        )
+    why = _("Log in to chat with %(shop)s. The chat opens as soon as you are in.") % {"shop": shop.name}
+    messages.info(request, why)
+    return redirect_to_login(f"{reverse('chat:start')}?{urlencode(query)}")
 
 
 @login_required

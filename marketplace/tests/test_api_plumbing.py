@@ -4,9 +4,19 @@ pytestmark = pytest.mark.django_db
 
 
 def test_unknown_api_path_is_a_json_404(client):
-    response = client.get("/api/v1/no-such-thing/")
+    response = client.get("/api/v1/no-such-thing/", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 404
     assert response.json() == {"error": {"code": "not_found", "message": "Not found."}}
+
+
+def test_api_error_messages_speak_the_requests_language(client):
+    """Issue 18 #4: the error shape's message is translated like every other message a user can see."""
+    chinese = client.get("/api/v1/no-such-thing/", HTTP_ACCEPT_LANGUAGE="zh-CN").json()["error"]["message"]
+    assert chinese == "未找到。"
+    english = client.get("/api/v1/products/?min_price=-1", HTTP_ACCEPT_LANGUAGE="en").json()["error"]
+    chinese = client.get("/api/v1/products/?min_price=-1", HTTP_ACCEPT_LANGUAGE="zh-CN").json()["error"]
+    assert english["message"] == "Some fields are not valid."
+    assert chinese["message"] != english["message"] and chinese["code"] == english["code"] == "validation_error"
 
 
 def test_api_calls_are_resolved_before_any_page_pattern_is_tried():

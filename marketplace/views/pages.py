@@ -138,10 +138,18 @@ def product_page(request, product_id):
         stars,
         reviews_page,
     )
+    # After an error (not enough stock) the page comes back with the buyer's choice still made.
+    chosen = request.GET.get("sku", "")
+    chosen_sku = next((s for s in skus if str(s.pk) == chosen and s.stock > 0), None)
+    if chosen_sku is None:
+        chosen_sku = next((s for s in skus if s.stock > 0), None)
+    quantity = request.GET.get("quantity", "")
     context = {
         "product": product,
         "shop": shop,
         "skus": skus,
+        "chosen_sku": chosen_sku,
+        "chosen_quantity": int(quantity) if quantity.isdigit() and 1 <= int(quantity) <= 999 else 1,
         "images": product_images(product_id=product.pk),
         "in_stock": any(s.stock > 0 for s in skus),
         "reply_time": _reply_time(shop.id),

@@ -203,7 +203,7 @@ def checkout_place(
     for sku_id in sorted(wanted):
         sku = skus.get(sku_id)
         if sku is None:
-            raise ValidationFailed(fields={"items": [_("SKU %(id)d does not exist.") % {"id": sku_id}]})
+            raise ValidationFailed(fields={"items": [_("One of these items is no longer for sale.")]})
         if not (sku.is_active and sku.product.visible):
             raise OutOfStock(
                 sku_id=sku_id, available=0, message=_("%(title)s is no longer on sale.") % {"title": sku.product.title}

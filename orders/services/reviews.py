@@ -24,6 +24,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.services import operator_action_record
 from catalog.models import Product
@@ -47,12 +48,12 @@ _CENT = Decimal("0.01")
 
 class AlreadyReviewed(Conflict):
     code = "already_reviewed"
-    default_message = "This item has already been reviewed."
+    default_message = gettext_lazy("This item has already been reviewed.")
 
 
 class AlreadyReplied(Conflict):
     code = "already_replied"
-    default_message = "This review already has a reply."
+    default_message = gettext_lazy("This review already has a reply.")
 
 
 # --- input ------------------------------------------------------------------------------------------

@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import uuid
+from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import Resolver404, resolve, reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from catalog.errors import OutOfStock
 from common.errors import DomainError, ValidationFailed
+from common.pending_actions import pending_action_pop, pending_action_save
 from common.ratelimit import rate_limit_check
 from orders.access import access_buyer_order, access_cart_item
 from orders.errors import IdempotencyKeyInFlight
@@ -58,24 +61,87 @@ def cart(request):
     return render(request, "orders/cart.html", {"cart": cart_view(user=request.user)})
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def cart_add(request):
-    """The product page's form: sku, quantity, and buy_now=1 to go straight to checkout."""
-    if not request.user.is_authenticated:
-        login = reverse("accounts:login")
-        return redirect(f"{login}?next={_back(request, reverse('orders:cart'))}")
+    """The product page's form: sku, quantity, and buy_now=1 to go straight to checkout.
+
+    A visitor who is not logged in is sent to log in with the request kept in their session; the GET
+    that log-in leads back to (with the `resume` token) does it: the item lands in the cart."""
+    if request.method == "GET":
+        return _cart_add_resume(request)
+    back = _back(request, reverse("orders:cart"))
     try:
         sku_id = parse_sku_id(request.POST.get("sku"))
         quantity = parse_quantity(request.POST.get("quantity", "1"))
-        if request.POST.get("buy_now"):
+    except DomainError as exc:
+        messages.error(request, _error_message(exc))
+        return redirect(_with_choice(back, request.POST))
+    buy_now = bool(request.POST.get("buy_now"))
+    if not request.user.is_authenticated:
+        token = pending_action_save(
+            request, kind="cart_add", data={"sku": sku_id, "quantity": quantity, "buy_now": buy_now, "back": back}
+        )
+        if buy_now:
+            messages.info(request, _("Log in to buy this. You go straight on to checkout once you are in."))
+        else:
+            messages.info(request, _("Log in to add this to your cart. It is added as soon as you are in."))
+        return redirect_to_login(f"{reverse('orders:cart-add')}?{urlencode({'resume': token})}")
+    return _cart_add_do(request, sku_id=sku_id, quantity=quantity, buy_now=buy_now, back=back)
+
+
+def _cart_add_resume(request):
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    pending = pending_action_pop(request, kind="cart_add", token=request.GET.get("resume"))
+    if pending is None:
+        return redirect("orders:cart")
+    try:
+        sku_id = parse_sku_id(pending.get("sku"))
+        quantity = parse_quantity(pending.get("quantity"))
+    except DomainError:
+        return redirect("orders:cart")
+    back = str(pending.get("back") or "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        back = reverse("orders:cart")
+    # Done after log-in: the cart shows it landed (an error goes back to the product page).
+    return _cart_add_do(
+        request,
+        sku_id=sku_id,
+        quantity=quantity,
+        buy_now=bool(pending.get("buy_now")),
+        back=back,
+        done=reverse("orders:cart"),
+    )
+
+
+def _cart_add_do(request, *, sku_id: int, quantity: int, buy_now: bool, back: str, done: str | None = None):
+    try:
+        if buy_now:
             return redirect(f"{reverse('orders:checkout')}?sku={sku_id}&quantity={quantity}")
         rate_limit_check(request=request, scope="cart")
         cart_item_add(user=request.user, sku_id=sku_id, quantity=quantity)
     except DomainError as exc:
         messages.error(request, _error_message(exc))
-        return redirect(_back(request, reverse("orders:cart")))
+        return redirect(_with_choice(back, {"sku": sku_id, "quantity": quantity}))
     messages.success(request, _("Added to your cart."))
-    return redirect(_back(request, reverse("orders:cart")))
+    return redirect(done or back)
+
+
+def _with_choice(url: str, choice) -> str:
+    """The product page again with the buyer's SKU and quantity still chosen after an error."""
+    sku, quantity = str(choice.get("sku") or ""), str(choice.get("quantity") or "")
+    parts = urlsplit(url)
+    try:
+        if resolve(parts.path).url_name != "product":
+            return url
+    except Resolver404:
+        return url
+    query = {k: v for k, v in parse_qsl(parts.query) if k not in ("sku", "quantity")}
+    if sku.isdigit() and len(sku) <= 19:
+        query["sku"] = sku
+    if quantity.isdigit() and len(quantity) <= 3:
+        query["quantity"] = quantity
+    return urlunsplit(parts._replace(query=urlencode(query)))
 
 
 @login_required

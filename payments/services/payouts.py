@@ -19,6 +19,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from common.errors import InvalidState
 from common.money import to_fen
@@ -230,7 +231,7 @@ def payout_batch_approve(*, batch_id: int, actor) -> PayoutBatch:
     """An operator approves the batch: each payout is sent by its own idempotent Celery task."""
     batch = PayoutBatch.objects.select_for_update().get(pk=batch_id)
     if batch.status != PayoutBatch.Status.AWAITING_APPROVAL:
-        raise InvalidState("This batch is not awaiting approval.")
+        raise InvalidState(_("This batch is not awaiting approval."))
     batch.status = PayoutBatch.Status.APPROVED
     batch.approved_by = actor
     batch.approved_at = timezone.now()
@@ -269,7 +270,7 @@ def payout_pay(*, payout_id: int) -> str:
         if payout.status in (Payout.Status.PAID, Payout.Status.FAILED):
             return payout.status
         if payout.status == Payout.Status.AWAITING_APPROVAL:
-            raise InvalidState("The batch of this payout is not approved.")
+            raise InvalidState(_("The batch of this payout is not approved."))
         if payout.status == Payout.Status.APPROVED:
             payout.status = Payout.Status.PROCESSING
             payout.save(update_fields=["status", "updated_at"])
