@@ -29,6 +29,9 @@ class Payment(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
     reference = models.CharField(max_length=1000, help_text="The order numbers this payment covers.")
     return_url = models.CharField(max_length=300, blank=True)
+    # The payment deadline (Alipay's time_expire): after it the payment is refused, and a capture the
+    # provider reports for a later moment is refunded (LateCapture).
+    expires_at = models.DateTimeField(null=True, blank=True)
     succeeded_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -85,11 +88,18 @@ class ProviderEvent(models.Model):
 
 
 class Refund(models.Model):
-    """Money going back to the buyer for one reference, through the provider that took it."""
+    """Money going back to the buyer for one reference, through the provider that took it.
+
+    pending → succeeded (the provider's notification) or failed (the provider refused, with its reason,
+    or never confirmed after REFUND_MAX_ATTEMPTS submissions); an operator sends a failed one again.
+    A pending refund is submitted after commit and again by the sweep (refunds_resubmit_stuck) until
+    the provider answers, so a lost enqueue never leaves it stuck.
+    """
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Processing")
         SUCCEEDED = "succeeded", _("Refunded")
+        FAILED = "failed", _("Failed")
 
     payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
     shop = models.ForeignKey(Shop, on_delete=models.PROTECT, related_name="refunds")
@@ -98,6 +108,10 @@ class Refund(models.Model):
     currency = models.CharField(max_length=3, default="CNY")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
     reason = models.CharField(max_length=300, blank=True)
+    attempts = models.PositiveIntegerField(default=0)  # submissions to the provider
+    submitted_at = models.DateTimeField(null=True, blank=True)  # the last submission; None: never sent
+    failure_reason = models.CharField(max_length=300, blank=True)  # the provider's words
+    failed_at = models.DateTimeField(null=True, blank=True)
     succeeded_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -108,6 +122,37 @@ class Refund(models.Model):
 
     def __str__(self) -> str:
         return f"Refund {self.pk} of {self.amount} for {self.reference}"
+
+
+class LateCapture(models.Model):
+    """Money the provider captured for a reference that could no longer be paid: the order was cancelled
+    before the capture (its allocation voided), or the capture came after the payment deadline.
+
+    One row per reference, written with the capture's event; the money goes back by `refund`
+    automatically, and operators watch this queue (Django admin) until every refund succeeded.
+    """
+
+    class Cause(models.TextChoices):
+        VOIDED = "voided", _("Order cancelled before the payment arrived")
+        EXPIRED = "expired", _("Paid after the payment deadline")
+
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="late_captures")
+    event = models.ForeignKey(ProviderEvent, on_delete=models.PROTECT, related_name="late_captures")
+    shop = models.ForeignKey(Shop, on_delete=models.PROTECT, related_name="+")
+    reference = models.CharField(max_length=40)
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    currency = models.CharField(max_length=3, default="CNY")
+    cause = models.CharField(max_length=10, choices=Cause.choices)
+    refund = models.OneToOneField(Refund, on_delete=models.PROTECT, related_name="late_capture")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["reference"], name="late_capture_once_per_reference")]
+
+    def __str__(self) -> str:
+        return f"Late capture of {self.amount} {self.currency} for {self.reference}"
 
 
 class LedgerAccount(models.Model):

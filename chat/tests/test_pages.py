@@ -105,7 +105,7 @@ def test_operators_read_messages_only_of_reported_conversations(client):
     conversation, _ = conversation_start(buyer=UserFactory(), shop=ShopFactory())
     message_send(user=conversation.buyer, conversation=conversation, text="加我微信私下转账")
     operator = UserFactory(is_staff=True)
-    group = Group.objects.create(name="Operators")
+    group = Group.objects.create(name="Chat operators")  # only chat's rights (migrate makes "Operators")
     group.permissions.set(Permission.objects.filter(content_type__app_label="chat"))
     operator.groups.add(group)
     client.force_login(operator)
@@ -160,3 +160,92 @@ def test_demo_creates_the_spicy_meat_question_and_tolerates_a_missing_shop():
     assert Message.objects.filter(conversation=conversation, product__isnull=False).count() == 1
     assert Conversation.objects.count() == 2
     assert shop_reply_time(shop_id=shop.pk) is not None
+
+
+# --- issue 18: a visitor who is not logged in; one card per product --------------------------------
+
+
+def _log_in(client, user, next_url: str):
+    from accounts.tests.factories import PASSWORD
+
+    return client.post("/accounts/login/", {"username": user.username, "password": PASSWORD, "next": next_url})
+
+
+def test_a_visitor_who_logs_in_lands_in_the_chat_with_the_product_card(client):
+    product = ProductFactory(title="湘西腊肉")
+    buyer = UserFactory()
+
+    # given a visitor who clicks "chat with seller" on the product page
+    asked = client.post("/chat/start/", {"shop": product.shop.slug, "product": product.pk}, HTTP_ACCEPT_LANGUAGE="en")
+    assert asked.status_code == 302 and asked["Location"].startswith("/accounts/login/?next=")
+    login_page = client.get(asked["Location"], HTTP_ACCEPT_LANGUAGE="en")
+    # then the log-in page says why it appeared
+    assert f"Log in to chat with {product.shop.name}" in login_page.content.decode()
+
+    # when they log in, the log-in page sends them on; the chat starts with the product's card
+    from urllib.parse import parse_qs, urlsplit
+
+    next_url = parse_qs(urlsplit(asked["Location"]).query)["next"][0]
+    logged_in = _log_in(client, buyer, next_url)
+    assert logged_in.status_code == 302 and logged_in["Location"] == next_url
+    landed = client.get(next_url)
+    conversation = Conversation.objects.get(buyer=buyer, shop=product.shop)
+    assert landed.status_code == 302 and landed["Location"] == f"/chats/{conversation.pk}/"
+    cards = Message.objects.filter(conversation=conversation, product=product)
+    assert cards.count() == 1 and cards.get().product_card["title"] == "湘西腊肉"
+
+    # the replay is done once: the same link again only shows the "chat?" page
+    assert client.get(next_url).status_code == 200
+    assert Message.objects.filter(conversation=conversation).count() == 1
+
+
+def test_a_replay_link_does_nothing_in_another_session(client):
+    """The token lives in the visitor's own session: someone else's link cannot start a chat for you."""
+    product = ProductFactory()
+    asked = client.post("/chat/start/", {"shop": product.shop.slug, "product": product.pk})
+    from urllib.parse import parse_qs, urlsplit
+
+    next_url = parse_qs(urlsplit(asked["Location"]).query)["next"][0]
+    from django.test import Client
+
+    victim = Client()
+    victim.force_login(UserFactory())
+    page = victim.get(next_url)
+    assert page.status_code == 200 and not Conversation.objects.exists()
+
+
+def test_the_log_in_page_never_sends_a_visitor_off_site(client):
+    buyer = UserFactory()
+    response = _log_in(client, buyer, "https://evil.example/chat/start/")
+    assert response.status_code == 302 and not response["Location"].startswith("https://evil")
+
+
+def test_asking_again_about_the_same_product_adds_no_second_card(client):
+    product = ProductFactory()
+    other = ProductFactory(shop=product.shop)
+    buyer = UserFactory()
+    client.force_login(buyer)
+
+    for _ in range(3):  # three clicks on "chat with seller", a question in between
+        client.post("/chat/start/", {"shop": product.shop.slug, "product": product.pk})
+        conversation = Conversation.objects.get()
+        message_send(user=buyer, conversation=conversation, text="还有货吗？")
+    assert Message.objects.filter(product=product).count() == 1
+
+    # another product gets its card; coming back to the first one shows it again
+    client.post("/chat/start/", {"shop": product.shop.slug, "product": other.pk})
+    client.post("/chat/start/", {"shop": product.shop.slug, "product": other.pk})
+    client.post("/chat/start/", {"shop": product.shop.slug, "product": product.pk})
+    cards = list(Message.objects.exclude(product=None).order_by("id").values_list("product_id", flat=True))
+    assert cards == [product.pk, other.pk, product.pk]
+
+
+def test_the_api_start_adds_no_second_card_for_the_same_product(api_client):
+    product = ProductFactory()
+    buyer = UserFactory()
+    api_client.force_authenticate(buyer)
+    first = api_client.post("/api/v1/conversations/", {"shop": product.shop.slug, "product": product.pk})
+    api_client.post(f"/api/v1/conversations/{first.json()['id']}/messages/", {"text": "在吗"})
+    again = api_client.post("/api/v1/conversations/", {"shop": product.shop.slug, "product": product.pk})
+    assert first.status_code == 201 and again.status_code == 200
+    assert Message.objects.filter(product=product).count() == 1

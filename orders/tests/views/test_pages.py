@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
 from orders.models import CartItem, Order
-from orders.tests.factories import ADDRESS, ShopFactory, sku_in_shop
+from orders.tests.factories import ADDRESS, ShopFactory, SkuFactory, sku_in_shop
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +38,8 @@ def test_add_to_cart_then_cart_page_shows_it_and_the_badge_counts():
     assert page.status_code == 200
     html = page.content.decode()
     assert sku.product.title in html and "56.00" in html
-    assert 'id="cart-badge" data-count="1"' in html
+    # the badge counts items, not lines (issue 18 #13): two jars are 2
+    assert 'id="cart-badge" data-count="2"' in html
 
 
 @pytest.mark.parametrize("quantity", ["-1", "0", "1.5", "1e3", str(2**63), "abc"])
@@ -51,6 +52,88 @@ def test_add_to_cart_with_a_bad_quantity_writes_nothing(quantity):
 def test_anonymous_add_to_cart_goes_to_log_in():
     response = Client().post("/cart/add/", {"sku": 1, "quantity": 1})
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+def _next_of(location: str) -> str:
+    from urllib.parse import parse_qs, urlsplit
+
+    return parse_qs(urlsplit(location).query)["next"][0]
+
+
+def test_a_visitor_who_adds_to_cart_logs_in_and_finds_the_item_in_the_cart():
+    """Issue 18 #1: the log-in page says why it appeared, and the add is done after log-in."""
+    from accounts.tests.factories import PASSWORD
+
+    buyer, sku = UserFactory(), sku_in_shop(ShopFactory(), price="28.00", stock=10)
+    product_url = reverse("product", args=[sku.product_id])
+    client = Client()
+    asked = client.post(
+        "/cart/add/",
+        {"sku": sku.pk, "quantity": "3"},
+        HTTP_REFERER=f"http://testserver{product_url}",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    login_page = client.get(asked["Location"], HTTP_ACCEPT_LANGUAGE="en")
+    assert "Log in to add this to your cart" in login_page.content.decode()
+    assert not CartItem.objects.exists()
+
+    next_url = _next_of(asked["Location"])
+    logged_in = client.post("/accounts/login/", {"username": buyer.username, "password": PASSWORD, "next": next_url})
+    assert logged_in["Location"] == next_url
+    landed = client.get(next_url, follow=True, HTTP_ACCEPT_LANGUAGE="en")
+    assert landed.redirect_chain[-1][0] == "/cart/"
+    assert "Added to your cart." in landed.content.decode()
+    assert CartItem.objects.get(cart__user=buyer).quantity == 3
+
+    # done once: the same link again adds nothing
+    client.get(next_url)
+    assert CartItem.objects.get(cart__user=buyer).quantity == 3
+
+
+def test_a_visitor_who_buys_now_goes_on_to_checkout_after_log_in():
+    from accounts.tests.factories import PASSWORD
+
+    buyer, sku = UserFactory(), sku_in_shop(ShopFactory(), price="28.00", stock=10)
+    client = Client()
+    asked = client.post("/cart/add/", {"sku": sku.pk, "quantity": "2", "buy_now": "1"})
+    next_url = _next_of(asked["Location"])
+    client.post("/accounts/login/", {"username": buyer.username, "password": PASSWORD, "next": next_url})
+    assert client.get(next_url)["Location"] == f"/checkout/?sku={sku.pk}&quantity=2"
+
+
+def test_a_replayed_add_link_does_nothing_for_someone_else():
+    sku = sku_in_shop(ShopFactory(), stock=10)
+    asked = Client().post("/cart/add/", {"sku": sku.pk, "quantity": "2"})
+    other = logged_in(UserFactory())
+    assert other.get(_next_of(asked["Location"]))["Location"] == "/cart/"
+    assert not CartItem.objects.exists()
+
+
+def test_not_enough_stock_names_the_sku_in_the_pages_language_and_keeps_the_choice():
+    """Issue 18 #4: not "Only 106 left of SKU 1." but the SKU's name, translated; quantity and SKU kept."""
+    sku = sku_in_shop(ShopFactory(), stock=5)
+    big = SkuFactory(product=sku.product, name="五斤装", stock=4)
+    client = logged_in(UserFactory())
+    product_url = reverse("product", args=[sku.product_id])
+    response = client.post(
+        "/cart/add/", {"sku": big.pk, "quantity": "7"}, HTTP_REFERER=f"http://testserver{product_url}", follow=True
+    )
+    html = response.content.decode()
+    assert f"仅剩 4 件“{sku.product.title} · 五斤装”" in html
+    assert f"SKU {big.pk}" not in html
+    assert response.redirect_chain[-1][0].endswith(f"{product_url}?sku={big.pk}&quantity=7")
+    assert re.search(rf'value="{big.pk}"[^>]*checked', html)
+    assert 'name="quantity" value="7"' in html
+    assert not CartItem.objects.exists()
+
+    english = client.post(
+        "/api/v1/cart/items/",
+        {"sku": big.pk, "quantity": 7},
+        HTTP_ACCEPT_LANGUAGE="en",
+        content_type="application/json",
+    ).json()["error"]
+    assert english["message"] == f"Only 4 left of “{sku.product.title} · 五斤装”."
+    assert english["details"] == {"sku": big.pk, "available": 4}
 
 
 def test_buy_now_goes_to_checkout_and_placing_the_order_goes_to_the_pay_page():
