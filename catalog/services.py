@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import F, Min, ProtectedError
+from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -393,9 +394,11 @@ def stock_release(*, items: Mapping[int, int]) -> None:
 
 @transaction.atomic
 def product_sales_add(*, items: Mapping[int, int]) -> None:
-    """Adds sold quantities to products' sales counts ({product_id: qty}); negative takes back."""
+    """Adds sold quantities to products' sales counts ({product_id: qty}); negative takes back (a refunded
+    sale), never below zero."""
     for product_id, qty in sorted(items.items()):
-        Product.objects.filter(pk=product_id).update(sales_count=F("sales_count") + qty)
+        if qty:
+            Product.objects.filter(pk=product_id).update(sales_count=Greatest(F("sales_count") + qty, 0))
 
 
 @transaction.atomic

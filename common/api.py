@@ -16,7 +16,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from common.errors import DomainError, RateLimited
+from common.errors import DomainError
 
 logger = logging.getLogger(__name__)
 
@@ -63,7 +63,7 @@ _DRF_CODES = {
 def exception_handler(exc: Exception, context: dict) -> Response | None:
     """Every API error, in one shape: {"error": {"code", "message", "fields"?, "details"?}}."""
     if isinstance(exc, DomainError):
-        headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
+        headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after else None
         return Response(
             error_body(exc.code, exc.message, fields=exc.fields, details=exc.details),
             status=exc.status,

@@ -8,10 +8,12 @@ from django.utils.translation import gettext_lazy
 
 
 class DomainError(Exception):
-    """An error a user can act on, with a stable machine-readable code."""
+    """An error a user can act on, with a stable machine-readable code (and, for errors that pass,
+    `retry_after` seconds, sent as a Retry-After header)."""
 
     code = "invalid"
     status = 400
+    retry_after: int | None = None
     default_message = gettext_lazy("The request could not be completed.")
 
     def __init__(
@@ -63,5 +65,29 @@ class RateLimited(DomainError):
     default_message = gettext_lazy("Too many requests. Please slow down.")
 
     def __init__(self, message: str | None = None, *, retry_after: int = 1, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.retry_after = max(1, int(retry_after))
+
+
+class Busy(Conflict):
+    """A row this request needed stayed locked longer than it may wait (a flash sale's hot SKU)."""
+
+    code = "busy"
+    status = 409
+    default_message = gettext_lazy("Many people are buying this right now. Please try again in a moment.")
+
+    def __init__(self, message: str | None = None, *, retry_after: int = 1, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.retry_after = max(1, int(retry_after))
+
+
+class ServiceUnavailable(DomainError):
+    """The database (or another service the request needs) could not be reached: nothing was done."""
+
+    code = "unavailable"
+    status = 503
+    default_message = gettext_lazy("The service is briefly unavailable. Nothing was changed; please try again.")
+
+    def __init__(self, message: str | None = None, *, retry_after: int = 5, **kwargs: Any) -> None:
         super().__init__(message, **kwargs)
         self.retry_after = max(1, int(retry_after))

@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "marketplace.middleware.ContentSecurityPolicyMiddleware",
     "marketplace.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Without a beat process (the embedded default) the beat's sweeps run here, lazily: embedded_beat.py.
+    "marketplace.embedded_beat.EmbeddedBeatMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -182,6 +184,10 @@ else:
     CELERY_BROKER_URL = "memory://"
     CELERY_TASK_ALWAYS_EAGER = True
 
+# No beat process in the embedded default: the beat schedule's due sweeps run lazily on requests, at most
+# every EMBEDDED_BEAT_SECONDS (marketplace/embedded_beat.py), so its clocks (payment deadline, auto-confirm) hold.
+EMBEDDED_BEAT = env.bool("EMBEDDED_BEAT", default=not REDIS_URL)
+EMBEDDED_BEAT_SECONDS = env.int("EMBEDDED_BEAT_SECONDS", default=15)
 # CELERY_EAGER=1 runs tasks in-process even with a broker (tests that need no worker).
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_EAGER", default=CELERY_TASK_ALWAYS_EAGER)
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -213,6 +219,8 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(hour=env.int("PAYOUT_BATCH_HOUR", default=2), minute=0),
     },
     "payments-payouts-reconcile": {"task": "payments.tasks.payouts_reconcile_task", "schedule": 300.0},
+    # refunds never sent (a lost enqueue) or never confirmed are sent again; hopeless ones are marked failed.
+    "payments-refunds-sweep": {"task": "payments.tasks.refunds_sweep_task", "schedule": 120.0},
     # chat: the e-mail for messages left unread CHAT_OFFLINE_NOTIFY_MINUTES (a sweep, not a task per message).
     "chat-offline-notices": {"task": "chat.tasks.chat_offline_notices_task", "schedule": 60.0},
     # notifications: buyers hear 24 hours before receipt is confirmed for them.
@@ -321,6 +329,14 @@ PAYOUT_MINIMUM = Decimal(env.str("PAYOUT_MINIMUM", default="10.00"))
 PAYOUT_PROVIDER = env.str("PAYOUT_PROVIDER", default="sandbox")
 SANDBOX_PAYOUT_FAIL_SLUGS = env.list("SANDBOX_PAYOUT_FAIL_SLUGS", default=[])
 SANDBOX_PAYOUT_DELAY_MS = env.int("SANDBOX_PAYOUT_DELAY_MS", default=0)
+# Refunds: a pending refund is submitted again by the sweep until the provider answers; after this many
+# submissions without an answer it is marked failed for an operator (payments.tasks.refunds_sweep_task).
+REFUND_MAX_ATTEMPTS = env.int("REFUND_MAX_ATTEMPTS", default=12)
+# Buyers whose refunds the sandbox provider refuses, as for a frozen payment account (tests and demos).
+SANDBOX_REFUND_FAIL_USERNAMES = env.list("SANDBOX_REFUND_FAIL_USERNAMES", default=[])
+# How long a checkout waits for a row lock (a twin request with the same Idempotency-Key, a hot SKU)
+# before answering 409 with Retry-After (PostgreSQL lock_timeout).
+CHECKOUT_LOCK_WAIT_MS = env.int("CHECKOUT_LOCK_WAIT_MS", default=10_000)
 PLATFORM_COMMISSION_RATE = Decimal(env.str("PLATFORM_COMMISSION_RATE", default="0.05"))
 # The provider new payments go through. "sandbox" signs its own "payment succeeded" (anyone can pay for
 # free), so check --deploy refuses it with DEBUG off unless ALLOW_SANDBOX_IN_PRODUCTION=1 (a staging site).

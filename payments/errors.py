@@ -25,3 +25,11 @@ class RefundTooLarge(DomainError):
 
 class LedgerUnbalanced(Exception):
     """A programming error: a ledger transaction whose entries do not sum to zero."""
+
+
+class RefundDeclined(Exception):
+    """The provider refused a refund for good (a closed buyer account, a trade too old): not retried."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(reason)

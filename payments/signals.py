@@ -10,6 +10,12 @@ payment_event_confirmed(event_type, payment_id, references, refund_id)
     writes commit or roll back with it; it is sent exactly once per provider event. Receivers that talk to
     the outside world defer that with transaction.on_commit.
 
+payment_expired(payment_id, references)
+    A pending payment passed its deadline (`expires_at`) before it was paid: found when the buyer tried
+    to pay, or when the provider reported a capture made after it. The higher app cancels `references`
+    (which voids their allocations, as a cancellation does); payments closes the payment and refunds a
+    late capture itself. Sent inside the transaction that holds the payment's row lock.
+
 payout_status_changed(payout_id, shop_id, status, amount, reason)
     A payout reached its end: status "paid" (amount is a Decimal in yuan) or "failed" (with the reason).
     Sent after the commit that recorded it, at most once per payout and run; receivers must be
@@ -19,4 +25,5 @@ payout_status_changed(payout_id, shop_id, status, amount, reason)
 from django.dispatch import Signal
 
 payment_event_confirmed = Signal()
+payment_expired = Signal()
 payout_status_changed = Signal()

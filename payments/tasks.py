@@ -6,14 +6,24 @@ from django.utils import timezone
 
 from payments.services import refund_submit
 from payments.services.payouts import ledger_settle_due, payout_batch_run, payout_pay, payouts_enqueue
+from payments.services.refunds import refunds_resubmit_stuck
 
 
-@shared_task(bind=True, max_retries=8, retry_backoff=True, retry_backoff_max=600, acks_late=True)
-def refund_submit_task(self, refund_id: int) -> None:
+@shared_task(bind=True, max_retries=6, retry_backoff=True, retry_backoff_max=300, acks_late=True)
+def refund_submit_task(self, refund_id: int) -> str:
+    """Any failure but the provider's refusal (which refund_submit records as `failed`) is transient: the
+    network, a timeout, the database. Retried with bounded backoff; after the last retry the refund is
+    still pending and the sweep below submits it again."""
     try:
-        refund_submit(refund_id=refund_id)
-    except OSError as exc:  # the provider is unreachable: try again later
+        return refund_submit(refund_id=refund_id)
+    except Exception as exc:
         raise self.retry(exc=exc) from exc
+
+
+@shared_task(acks_late=True)
+def refunds_sweep_task() -> dict[str, int]:
+    """Every two minutes (beat): re-submits refunds never sent or never confirmed, marks hopeless ones failed."""
+    return refunds_resubmit_stuck()
 
 
 @shared_task(
@@ -43,3 +53,14 @@ def ledger_settle_task() -> int:
 def payouts_reconcile_task() -> int:
     """Re-queues payouts stuck in approved/processing (a lost message, a worker that died)."""
     return payouts_enqueue(older_than=timezone.now() - timedelta(minutes=5))
+
+
+@shared_task(bind=True, acks_late=True, max_retries=8, retry_backoff=True, retry_backoff_max=600)
+def payout_account_changed_email_task(self, account_id: int) -> bool:
+    """The owner hears of every change to where payouts go (a change they did not make is an attack)."""
+    from payments.services.payout_accounts import payout_account_change_email
+
+    try:
+        return payout_account_change_email(account_id=account_id)
+    except OSError as exc:  # SMTP and connection errors: try again later
+        raise self.retry(exc=exc) from exc

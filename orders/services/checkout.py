@@ -25,6 +25,7 @@ from catalog.errors import OutOfStock
 from catalog.models import Category, Sku
 from catalog.selectors import skus_for_checkout
 from catalog.services import stock_reserve
+from common.db import database_trouble_answered, is_lock_timeout, lock_timeout_set
 from common.errors import ValidationFailed
 from common.money import quantize
 from common.text import clean_text
@@ -36,7 +37,6 @@ from payments.models import Payment
 from payments.services import AllocationSpec, payment_create, payment_pay_url
 
 MAX_CHECKOUT_LINES = 100
-IDEMPOTENCY_WAIT = "10s"  # how long a request waits for its in-flight twin before a 409
 _PHONE = re.compile(r"^\+?[0-9][0-9 \-]{4,18}$")
 _ADDRESS_FIELDS = {"name": 30, "phone": 20, "province": 30, "city": 30, "line": 200}
 
@@ -117,20 +117,22 @@ def _idempotency_claim(*, user, key: str, request_hash: str) -> IdempotencyKey:
     """Inserts the key inside the checkout's transaction. A twin request blocks on the unique index until
     this transaction ends: then it replays our answer (commit) or goes ahead itself (rollback).
 
-    On PostgreSQL one statement, `INSERT … ON CONFLICT DO NOTHING RETURNING`, under a lock timeout that
-    lasts until the checkout's transaction ends (it also bounds waits on the stock rows)."""
+    On PostgreSQL one statement, `INSERT … ON CONFLICT DO NOTHING RETURNING`, under the checkout's lock
+    timeout: a twin still working past it is a 409 `idempotency_key_in_flight`. Any other database error
+    (a lost connection) is not "in flight": it goes up, and the client gets a 503 to retry."""
     if connection.vendor == "postgresql":
         try:
             with connection.cursor() as cursor:
-                cursor.execute(f"SET LOCAL lock_timeout = '{IDEMPOTENCY_WAIT}'")
                 cursor.execute(
                     "INSERT INTO orders_idempotencykey (user_id, key, request_hash, created_at, updated_at) "
                     "VALUES (%s, %s, %s, now(), now()) ON CONFLICT (user_id, key) DO NOTHING RETURNING id",
                     [user.pk, key, request_hash],
                 )
                 row = cursor.fetchone()
-        except OperationalError as exc:  # lock_timeout: the twin is still working
-            raise IdempotencyKeyInFlight() from exc
+        except OperationalError as exc:
+            if is_lock_timeout(exc):  # the twin is still working
+                raise IdempotencyKeyInFlight() from exc
+            raise
         if row is not None:
             claim = IdempotencyKey(pk=row[0], user=user, key=key, request_hash=request_hash)
             claim._state.adding = False
@@ -164,7 +166,6 @@ def _cart_lines_remove(*, user_id: int, sku_ids: list[int]) -> None:
         )
 
 
-@transaction.atomic(durable=True)
 def checkout_place(
     *,
     buyer,
@@ -181,10 +182,37 @@ def checkout_place(
     (so a hot SKU's row is locked only until the COMMIT): if any SKU is short, nothing is written and
     OutOfStock names it. With an Idempotency-Key the first answer,
     as rendered by `present`, is stored with the key and replayed for the same body.
+
+    Every row-lock wait is bounded by CHECKOUT_LOCK_WAIT_MS: past it the buyer gets a 409 `busy` with
+    Retry-After (nothing written); a database that is gone is a 503 `unavailable` — never a 500.
     """
+    with database_trouble_answered():
+        return _checkout_place(
+            buyer=buyer,
+            address=address,
+            items=items,
+            idempotency_key=idempotency_key,
+            request_hash=request_hash,
+            present=present,
+            now=now,
+        )
+
+
+@transaction.atomic(durable=True)
+def _checkout_place(
+    *,
+    buyer,
+    address: Any,
+    items: Any,
+    idempotency_key: str | None,
+    request_hash: str,
+    present: Callable[[CheckoutResult], dict] | None,
+    now: datetime | None,
+) -> CheckoutOutcome:
     now = now or timezone.now()
     address = address_clean(address)
     wanted = checkout_items_parse(items) if items is not None else None
+    lock_timeout_set(settings.CHECKOUT_LOCK_WAIT_MS)  # the idempotency claim and the stock rows
 
     claim = None
     if idempotency_key:
@@ -221,15 +249,16 @@ def checkout_place(
         shop_id: quantize(sum((s.price * wanted[s.pk] for s in shop_skus), Decimal("0")))
         for shop_id, shop_skus in by_shop.items()
     }
+    deadline = now + settings.ORDER_PAYMENT_DEADLINE
     payment = payment_create(
         buyer=buyer,
         currency="CNY",
         return_url=reverse("orders:my-orders"),
+        expires_at=deadline,
         allocations=[
             AllocationSpec(shop_id=shop_id, reference=numbers[shop_id], amount=totals[shop_id]) for shop_id in by_shop
         ],
     )
-    deadline = now + settings.ORDER_PAYMENT_DEADLINE
     orders = Order.objects.bulk_create(
         [
             Order(

@@ -76,6 +76,18 @@ def orders_cancel_overdue(*, now: datetime | None = None) -> int:
     return cancelled
 
 
+def orders_cancel_for_expired_payment(*, payment_id: int, numbers: list[str], now: datetime | None = None) -> int:
+    """Payments found the payment past its deadline (payments.signals.payment_expired; payment locked):
+    its unpaid orders are cancelled now, their stock released, whether or not the sweep ran yet."""
+    now = now or timezone.now()
+    cancelled = 0
+    for order in orders_lock_for_payment(payment_id=payment_id, numbers=numbers):
+        if order.status == Order.Status.PENDING_PAYMENT:
+            order_cancel(order_id=order.pk, reason="payment_deadline", now=now)
+            cancelled += 1
+    return cancelled
+
+
 # --- paid (told by payments) ----------------------------------------------------------------------
 
 
@@ -99,11 +111,16 @@ def orders_mark_paid(*, payment_id: int, numbers: list[str], now: datetime | Non
             [OrderEvent(order=o, type=OrderEvent.Type.PAID, at=now, data={"payment": payment_id}) for o in paid]
         )
     )
-    sold: Counter[int] = Counter()
-    for product_id, quantity in OrderLine.objects.filter(order__in=paid).values_list("product_id", "quantity"):
-        sold[product_id] += quantity
-    product_sales_add(items=dict(sold))
+    product_sales_add(items=order_sold_items(orders=paid))
     return paid
+
+
+def order_sold_items(*, orders: list[Order]) -> dict[int, int]:
+    """{product_id: quantity} of these orders: what a payment adds to products' sales, and a refund takes back."""
+    sold: Counter[int] = Counter()
+    for product_id, quantity in OrderLine.objects.filter(order__in=orders).values_list("product_id", "quantity"):
+        sold[product_id] += quantity
+    return dict(sold)
 
 
 # --- ship -----------------------------------------------------------------------------------------

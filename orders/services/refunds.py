@@ -16,13 +16,13 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from catalog.services import stock_release
+from catalog.services import product_sales_add, stock_release
 from common.errors import InvalidState, ValidationFailed
 from common.text import clean_text
 from orders.lock_objects import order_lock
 from orders.models import Order, OrderEvent, RefundRequest
 from orders.services.events import order_event_add
-from orders.services.lifecycle import BATCH, order_stock_items
+from orders.services.lifecycle import BATCH, order_sold_items, order_stock_items
 from payments.services import refund_create
 
 
@@ -247,6 +247,9 @@ def refund_request_mark_refunded(*, refund_id: int, now: datetime | None = None)
         goods_back = order.shipped_at is None or request.return_goods
         order.status, order.refunded_at, order.auto_confirm_at = Order.Status.REFUNDED, now, None
         order.save(update_fields=["status", "refunded_at", "auto_confirm_at", "updated_at"])
+        # The sale is undone: it leaves the products' sales (the "best selling" order), so buying and
+        # refunding cannot game it. A partial refund keeps the sale (the goods were kept).
+        product_sales_add(items={product_id: -qty for product_id, qty in order_sold_items(orders=[order]).items()})
         if goods_back:
             stock_release(items=order_stock_items(order=order))
     else:

@@ -5,7 +5,7 @@ transaction as every write, under the shop's row lock (a product belongs to one 
 reviews cannot lose each other's contribution. `ratings_rebuild` recomputes everything from scratch.
 
 Anti-gaming rules:
-- a hidden review, or one on an order under ¥1, counts for nothing (`counts_for_product` is False);
+- a hidden review, or one on an order under ¥1 (after refunds), counts for nothing (`counts_for_product` is False);
 - of one buyer's purchases of one product, only the first of every 14 days counts in the shop score
   (`counts_for_shop`), measured from the purchase that counted;
 - the shop score averages counted reviews of the last 180 days;
@@ -21,7 +21,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -32,7 +33,16 @@ from catalog.services import product_rating_set
 from common.errors import Conflict, DomainError, InvalidState, NotFound, PermissionDeniedError, ValidationFailed
 from common.images import make_thumbnail, sanitize_image
 from common.text import clean_text
-from orders.models import REVIEW_MAX_PHOTOS, REVIEW_MAX_TEXT, Order, OrderEvent, OrderLine, Review, ReviewPhoto
+from orders.models import (
+    REVIEW_MAX_PHOTOS,
+    REVIEW_MAX_TEXT,
+    Order,
+    OrderEvent,
+    OrderLine,
+    RefundRequest,
+    Review,
+    ReviewPhoto,
+)
 from orders.services.events import order_event_add
 from shops.models import Shop, ShopMember
 from shops.services import shop_scores_set
@@ -123,12 +133,31 @@ def _flags(rows: Sequence[_FlagRow]) -> dict[int, tuple[bool, bool]]:
     return flags
 
 
+def _with_net_paid(reviews):
+    """Annotates `net_paid`: the order's total less what was refunded on it. A review counts by what the
+    buyer kept paying, so a purchase refunded down to a few fen is not a counted review (buy, refund,
+    review is not a way to rate a shop)."""
+    refunded = (
+        RefundRequest.objects.filter(order=OuterRef("order_id"), status=RefundRequest.Status.REFUNDED)
+        .values("order")
+        .annotate(s=Sum("amount"))
+        .values("s")
+    )
+    money = DecimalField(max_digits=12, decimal_places=2)
+    return reviews.annotate(
+        net_paid=ExpressionWrapper(
+            F("order__total") - Coalesce(Subquery(refunded, output_field=money), Value(Decimal("0.00"))),
+            output_field=money,
+        )
+    )
+
+
 def _flag_rows(reviews) -> list[_FlagRow]:
     return [
         _FlagRow(*values)
-        for values in reviews.order_by("purchased_at", "id").values_list(
-            "id", "purchased_at", "is_hidden", "order__total", "counts_for_product", "counts_for_shop"
-        )
+        for values in _with_net_paid(reviews)
+        .order_by("purchased_at", "id")
+        .values_list("id", "purchased_at", "is_hidden", "net_paid", "counts_for_product", "counts_for_shop")
     ]
 
 
@@ -376,7 +405,7 @@ def shop_ratings_rebuild(*, shop_id: int, now: datetime | None = None) -> Rebuil
     result = RebuildResult(shops=1)
     rows_by_group: dict[tuple[int, int], list[_FlagRow]] = {}
     for buyer_id, product_id, *values in (
-        Review.objects.filter(shop_id=shop_id)
+        _with_net_paid(Review.objects.filter(shop_id=shop_id))
         .order_by("buyer_id", "product_id", "purchased_at", "id")
         .values_list(
             "buyer_id",
@@ -384,7 +413,7 @@ def shop_ratings_rebuild(*, shop_id: int, now: datetime | None = None) -> Rebuil
             "id",
             "purchased_at",
             "is_hidden",
-            "order__total",
+            "net_paid",
             "counts_for_product",
             "counts_for_shop",
         )

@@ -21,6 +21,7 @@ class ProviderNotification:
     currency: str
     refund_id: int | None
     payload: dict
+    created: int | None = None  # when the provider says it happened (unix time), if it says
 
 
 class PaymentProvider(ABC):
@@ -38,5 +39,7 @@ class PaymentProvider(ABC):
     def refund_submit(self, *, refund: Refund) -> None:
         """Asks the provider to send the money back; the result arrives as a notification.
 
-        Network I/O: call it after commit (payments.tasks.refund_submit_task), never in a transaction.
+        Raises RefundDeclined(reason) when the provider refuses for good; any other exception is a
+        transient failure that is retried. Network I/O: call it after commit
+        (payments.tasks.refund_submit_task), never in a transaction.
         """

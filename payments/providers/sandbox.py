@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 from django.conf import settings
 from django.urls import reverse
 
-from payments.errors import InvalidSignature, NotificationRejected
+from payments.errors import InvalidSignature, NotificationRejected, RefundDeclined
 from payments.providers.base import PaymentProvider, ProviderNotification
 
 SIGNATURE_HEADER = "X-Sandbox-Signature"
@@ -83,7 +83,12 @@ class SandboxProvider(PaymentProvider):
         return body, {SIGNATURE_HEADER: signature_header(body=body, secret=self.secret, timestamp=now)}
 
     def refund_submit(self, *, refund) -> None:
+        """Refunds at once (its notification is delivered in-process), unless the buyer is listed in
+        SANDBOX_REFUND_FAIL_USERNAMES: then it refuses, as for a frozen payment account."""
         from payments.services import payment_notification_receive
+
+        if refund.payment.buyer.username in settings.SANDBOX_REFUND_FAIL_USERNAMES:
+            raise RefundDeclined("The buyer's payment account is frozen: the refund was refused.")
 
         body, headers = self.notification_build(
             type="refund.succeeded",
@@ -109,6 +114,7 @@ class SandboxProvider(PaymentProvider):
             amount = Decimal(str(event["amount"]))
             currency = event["currency"]
             refund_id = event.get("refund_id")
+            created = event.get("created")
         except (ValueError, TypeError, KeyError, InvalidOperation) as exc:
             raise NotificationRejected("The notification body is not valid.") from exc
         valid = (
@@ -133,4 +139,6 @@ class SandboxProvider(PaymentProvider):
             currency=currency,
             refund_id=refund_id,
             payload=event,
+            # Only when it happened: a body without a usable time is judged by the time it arrives.
+            created=created if isinstance(created, int) and not isinstance(created, bool) and created > 0 else None,
         )

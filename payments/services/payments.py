@@ -6,6 +6,7 @@ import logging
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -16,11 +17,12 @@ from django.utils.translation import gettext as _
 
 from common.errors import InvalidState
 from payments.errors import NotificationRejected
-from payments.models import Payment, PaymentAllocation, ProviderEvent, Refund
+from payments.models import LateCapture, Payment, PaymentAllocation, ProviderEvent, Refund
 from payments.providers import ProviderNotification, provider_get
 from payments.providers.sandbox import SandboxProvider
 from payments.services.ledger import ledger_payment_captured, ledger_refund
-from payments.signals import payment_event_confirmed
+from payments.services.refunds import refund_create_unpaid_reference
+from payments.signals import payment_event_confirmed, payment_expired
 
 logger = logging.getLogger(__name__)
 
@@ -34,9 +36,16 @@ class AllocationSpec:
 
 @transaction.atomic(savepoint=False)  # part of the caller's checkout: it fails or commits with it
 def payment_create(
-    *, buyer, allocations: list[AllocationSpec], currency: str = "CNY", provider: str = "", return_url: str = ""
+    *,
+    buyer,
+    allocations: list[AllocationSpec],
+    currency: str = "CNY",
+    provider: str = "",
+    return_url: str = "",
+    expires_at: datetime | None = None,
 ) -> Payment:
-    """One payment for several references. Two INSERTs whatever the number of allocations."""
+    """One payment for several references, payable until `expires_at`. Two INSERTs whatever the number
+    of allocations."""
     provider = provider or settings.PAYMENT_PROVIDER
     provider_get(provider)  # unknown providers fail here, not at the pay page
     payment = Payment.objects.create(
@@ -44,6 +53,7 @@ def payment_create(
         provider=provider,
         currency=currency,
         return_url=return_url[:300],
+        expires_at=expires_at,
         amount=sum((a.amount for a in allocations), Decimal("0.00")),
         reference=" ".join(a.reference for a in allocations)[:1000],
     )
@@ -80,14 +90,45 @@ def payment_allocation_void(*, payment_id: int, reference: str) -> Payment:
     return payment
 
 
+def _deadline_passed(payment: Payment, at: datetime) -> bool:
+    return payment.expires_at is not None and at > payment.expires_at
+
+
+def _payment_close_expired(*, payment: Payment, now: datetime) -> None:
+    """The payment (locked, pending) is past its deadline: higher apps cancel its references
+    (payment_expired, which voids their allocations); whatever is still live is voided here."""
+    references = list(payment.allocations.filter(voided_at__isnull=True).values_list("reference", flat=True))
+    payment_expired.send(sender=Payment, payment_id=payment.pk, references=references)
+    payment.refresh_from_db()
+    if payment.status == Payment.Status.PENDING:
+        PaymentAllocation.objects.filter(payment=payment, voided_at__isnull=True).update(voided_at=now, updated_at=now)
+        payment.amount, payment.status, payment.cancelled_at = Decimal("0.00"), Payment.Status.CANCELLED, now
+        payment.save(update_fields=["amount", "status", "cancelled_at", "updated_at"])
+
+
+@transaction.atomic
+def payment_expire(*, payment_id: int, now: datetime | None = None) -> bool:
+    """Closes a pending payment whose deadline has passed (its orders are cancelled, their stock released).
+    True if it closed it now."""
+    now = now or timezone.now()
+    payment = Payment.objects.select_for_update().get(pk=payment_id)
+    if payment.status != Payment.Status.PENDING or not _deadline_passed(payment, now):
+        return False
+    _payment_close_expired(payment=payment, now=now)
+    return True
+
+
 def payment_sandbox_approve(*, payment: Payment) -> Payment:
     """The buyer approved on the sandbox page: the provider sends us its signed notification.
 
     In-process, but the body is built and signed exactly as the provider's servers would, and goes
-    through the same verification as the HTTP endpoint.
+    through the same verification as the HTTP endpoint. Past the payment deadline the payment is closed
+    instead (as the provider would refuse an expired trade) and the buyer is told so.
     """
     if payment.provider != SandboxProvider.name:
         raise InvalidState(_("This payment is not handled by the sandbox."))
+    if payment_expire(payment_id=payment.pk):
+        raise InvalidState(_("The payment deadline has passed: the order was cancelled and nothing was charged."))
     if payment.status != Payment.Status.PENDING:
         raise InvalidState(_("This payment is already paid or closed."))
     provider = SandboxProvider()
@@ -132,27 +173,68 @@ def _event_record(*, provider_name: str, payment: Payment, note: ProviderNotific
 
 
 def _payment_succeeded(*, provider_name: str, payment: Payment, note: ProviderNotification) -> ProviderEvent | None:
-    if note.currency != payment.currency or note.amount != payment.amount:
+    """A capture. The references still payable are paid; money captured for a reference that can no
+    longer be paid (cancelled before the capture, or a capture after the payment deadline) is recorded
+    as a LateCapture and refunded through the provider at once.
+
+    The provider may capture what the buyer approved before an order of the payment was cancelled: the
+    amount is either what the payment asks for now, or what it asked for before cancellations.
+    """
+    now = timezone.now()
+    if payment.status == Payment.Status.SUCCEEDED:
+        if note.currency != payment.currency or note.amount != payment.amount:
+            raise NotificationRejected(_("The amount or currency does not match the payment."))
+        return _event_record(provider_name=provider_name, payment=payment, note=note)  # a second success: no-op
+    allocations = list(payment.allocations.order_by("id"))
+    live = [a for a in allocations if a.voided_at is None]
+    live_total = sum((a.amount for a in live), Decimal("0.00"))
+    if note.currency != payment.currency:
         raise NotificationRejected(_("The amount or currency does not match the payment."))
-    if payment.status == Payment.Status.CANCELLED:
-        # The amount of a closed payment is 0, so this is unreachable unless a provider captures a closed
-        # trade; an operator must refund it by hand.
-        logger.error("Payment %s captured after it was closed", payment.pk)
+    if live and note.amount == live_total:
+        paid_for = live
+    elif note.amount == sum((a.amount for a in allocations), Decimal("0.00")) and note.amount > 0:
+        paid_for = allocations
+    elif not live:
         raise NotificationRejected(_("This payment was closed."))
+    else:
+        raise NotificationRejected(_("The amount or currency does not match the payment."))
     event = _event_record(provider_name=provider_name, payment=payment, note=note)
-    if event is None or payment.status == Payment.Status.SUCCEEDED:
-        return event  # a second success for a paid payment changes nothing
-    payment.status, payment.succeeded_at = Payment.Status.SUCCEEDED, timezone.now()
-    payment.save(update_fields=["status", "succeeded_at", "updated_at"])
-    allocations = list(payment.allocations.filter(voided_at__isnull=True))
-    ledger_payment_captured(payment=payment, allocations=allocations)
-    payment_event_confirmed.send(
-        sender=Payment,
-        event_type=note.type,
-        payment_id=payment.pk,
-        references=[a.reference for a in allocations],
-        refund_id=None,
-    )
+    if event is None:
+        return None  # a twin notification recorded it first
+    captured_at = datetime.fromtimestamp(note.created, tz=UTC) if note.created else now
+    expired = payment.status == Payment.Status.PENDING and _deadline_passed(payment, min(captured_at, now))
+    if expired:
+        _payment_close_expired(payment=payment, now=now)
+    voided = set(payment.allocations.filter(voided_at__isnull=False).values_list("id", flat=True))
+    kept = [a for a in paid_for if a.pk not in voided]
+    late = [a for a in paid_for if a.pk in voided]
+    payment.status, payment.succeeded_at, payment.amount = Payment.Status.SUCCEEDED, now, note.amount
+    payment.save(update_fields=["status", "succeeded_at", "amount", "updated_at"])
+    ledger_payment_captured(payment=payment, allocations=paid_for)  # late money too: it leaves by its refund
+    for allocation in late:
+        logger.warning(
+            "Payment %s captured %s for %s, which can no longer be paid", payment.pk, note.amount, allocation.reference
+        )
+        LateCapture.objects.create(
+            payment=payment,
+            event=event,
+            shop_id=allocation.shop_id,
+            reference=allocation.reference,
+            amount=allocation.amount,
+            currency=payment.currency,
+            cause=LateCapture.Cause.EXPIRED if expired else LateCapture.Cause.VOIDED,
+            refund=refund_create_unpaid_reference(
+                payment=payment, shop_id=allocation.shop_id, reference=allocation.reference, amount=allocation.amount
+            ),
+        )
+    if kept:
+        payment_event_confirmed.send(
+            sender=Payment,
+            event_type=note.type,
+            payment_id=payment.pk,
+            references=[a.reference for a in kept],
+            refund_id=None,
+        )
     return event
 
 

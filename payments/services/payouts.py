@@ -9,7 +9,6 @@ entries sum to zero, posted once per key.
 from __future__ import annotations
 
 import contextlib
-import csv
 import io
 import logging
 from collections.abc import Callable, Iterator
@@ -21,8 +20,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.csv_export import csv_writer
 from common.errors import InvalidState
 from common.money import to_fen
+from common.tasks import enqueue_now
 from payments.lock_objects import ledger_settlement_lock
 from payments.models import LedgerAccount, LedgerTransaction, Payout, PayoutBatch
 from payments.providers.payouts import payout_provider_get
@@ -227,8 +228,11 @@ def payout_batch_run(
 
 
 @transaction.atomic
-def payout_batch_approve(*, batch_id: int, actor) -> PayoutBatch:
-    """An operator approves the batch: each payout is sent by its own idempotent Celery task."""
+def payout_batch_approve(*, batch_id: int, actor, reason: str = "") -> PayoutBatch:
+    """An operator approves the batch: each payout is sent by its own idempotent Celery task. The
+    approval is the operator's action: the audit log keeps it."""
+    from accounts.services import operator_action_record
+
     batch = PayoutBatch.objects.select_for_update().get(pk=batch_id)
     if batch.status != PayoutBatch.Status.AWAITING_APPROVAL:
         raise InvalidState(_("This batch is not awaiting approval."))
@@ -239,7 +243,9 @@ def payout_batch_approve(*, batch_id: int, actor) -> PayoutBatch:
     batch.payouts.filter(status=Payout.Status.AWAITING_APPROVAL).update(
         status=Payout.Status.APPROVED, updated_at=timezone.now()
     )
-    transaction.on_commit(lambda: payouts_enqueue(batch_id=batch.pk))
+    operator_action_record(actor=actor, action="payout_batch_approve", obj=batch, reason=reason)
+    # robust: a broker that is down must not fail the approval; payouts_reconcile_task re-queues them.
+    transaction.on_commit(lambda: payouts_enqueue(batch_id=batch.pk), robust=True)
     return batch
 
 
@@ -253,9 +259,7 @@ def payouts_enqueue(*, batch_id: int | None = None, older_than: datetime | None 
     if older_than is not None:
         payouts = payouts.filter(updated_at__lte=older_than)
     ids = list(payouts.values_list("id", flat=True))
-    for payout_id in ids:
-        payout_pay_task.delay(payout_id)
-    return len(ids)
+    return sum(enqueue_now(payout_pay_task, payout_id) for payout_id in ids)
 
 
 def payout_pay(*, payout_id: int) -> str:
@@ -329,9 +333,10 @@ def _batch_complete_if_done(batch_id: int) -> None:
 
 
 def payout_batch_csv(*, batch: PayoutBatch) -> str:
-    """The bank file: one line per payout, amounts in yuan with two decimals."""
+    """The bank file: one line per payout, amounts in yuan with two decimals. Shop names are written by
+    sellers: no cell is read as a spreadsheet formula (common.csv_export)."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     writer.writerow(["payout_id", "batch", "shop_slug", "shop_name", "amount", "currency", "status", "idempotency_key"])
     for payout in batch.payouts.select_related("shop").order_by("id").iterator(chunk_size=2000):
         writer.writerow(
