@@ -32,6 +32,8 @@ MAX_FRAME_BYTES = 64 * 1024
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_NOT_FOUND = 4404
 CLOSE_TOO_BIG = 1009
+# Not fatal for the client (it reconnects): the person's shop changed, so the socket's groups must be redone.
+CLOSE_MEMBERSHIP_CHANGED = 4000
 TYPING_EVERY_SECONDS = 2.0
 # Channels runs every thread-sensitive database call of a process in ONE thread, so one socket's
 # message_send waits behind every other socket's. Chat's database work runs in this small pool
@@ -109,6 +111,14 @@ class _ChatSocketMixin:
                 await self.user_sockets_leave()
             except Exception:
                 logger.warning("leaving the user's sockets group failed", exc_info=True)
+
+    async def chat_member_left(self, event):
+        """Someone stopped working for the shop (removed or left): their sockets stop hearing it at once.
+        A conversation they held as the shop is gone (4404); any other socket reconnects without the shop."""
+        if event.get("user_id") != self.user.pk:
+            return
+        seller_side = getattr(self, "role", None) == "seller"
+        await self.close(code=CLOSE_NOT_FOUND if seller_side else CLOSE_MEMBERSHIP_CHANGED)
 
     def unread_groups(self, shop_id: int | None) -> list[str]:
         """The groups that carry this person's pushes: their own (as a buyer) and their shop's."""
