@@ -199,7 +199,34 @@ def shop_catalogue_version(*, shop_id: int) -> tuple:
     return stamp["products"], stamp["edited"], stamp["photos"], stamp["photo_edited"]
 
 
-def products_for_seller(*, shop_id: int, status: str | None = None, q: str = "") -> QuerySet[Product]:
+# A SKU with fewer than this many left is "low on stock" in the seller center.
+LOW_STOCK_THRESHOLD = 5
+
+
+def _low_stock_skus(shop_id: int) -> QuerySet[Sku]:
+    """The shop's SKUs on sale with fewer than LOW_STOCK_THRESHOLD left (sold out included)."""
+    return Sku.objects.filter(
+        product__shop_id=shop_id,
+        product__status=Product.Status.ACTIVE,
+        is_active=True,
+        stock__lt=LOW_STOCK_THRESHOLD,
+    )
+
+
+def seller_low_stock_count(*, shop_id: int) -> int:
+    """How many SKUs on sale are low on stock: one COUNT (the shop's products by the (shop, status) index)."""
+    return _low_stock_skus(shop_id).count()
+
+
+def seller_product_counts(*, shop_id: int) -> dict[str, int]:
+    """{status: count} of the shop's products, one grouped COUNT."""
+    rows = Product.objects.filter(shop_id=shop_id).values("status").annotate(n=Count("id")).order_by()
+    return {row["status"]: row["n"] for row in rows}
+
+
+def products_for_seller(
+    *, shop_id: int, status: str | None = None, q: str = "", low_stock: bool = False
+) -> QuerySet[Product]:
     queryset = (
         Product.objects.filter(shop_id=shop_id)
         .select_related("category")
@@ -207,6 +234,8 @@ def products_for_seller(*, shop_id: int, status: str | None = None, q: str = "")
     )
     if status:
         queryset = queryset.filter(status=status)
+    if low_stock:
+        queryset = queryset.filter(pk__in=_low_stock_skus(shop_id).values("product_id"))
     if q:
         queryset = queryset.filter(title__icontains=q)
     return queryset.order_by("-updated_at", "-id")

@@ -5,6 +5,7 @@ from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from marketplace import apis
+from marketplace.views import money as money_views
 from marketplace.views import pages
 from marketplace.views import seller as seller_views
 from marketplace.views.errors import api_not_found
@@ -23,6 +24,7 @@ api_v1 = [
 # The seller center is one URL space composed from each app's seller views.
 seller = [
     path("", seller_views.dashboard, name="dashboard"),
+    path("money/", money_views.money, name="money"),  # balances and orders: composed from payments and orders
     path("", include("shops.urls_seller")),
     path("", include("catalog.urls_seller")),
     path("", include("orders.urls_seller")),

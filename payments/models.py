@@ -342,3 +342,44 @@ class SandboxTransfer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.idempotency_key}: {self.amount_fen}"
+
+
+class PayoutAccount(models.Model):
+    """Where a shop's payouts go: the owner's bank account, one per shop (the owner replaces it).
+
+    The number is kept whole for the bank file and shown masked (`**** 1234`) everywhere else; every
+    change e-mails the owner (`notified_at` is set once that e-mail went out).
+    """
+
+    class Kind(models.TextChoices):
+        CARD = "card", _("Personal bank card")
+        COMPANY = "company", _("Company bank account")
+
+    shop = models.OneToOneField(Shop, on_delete=models.PROTECT, related_name="payout_account")
+    kind = models.CharField(_("account type"), max_length=10, choices=Kind.choices, default=Kind.CARD)
+    holder_name = models.CharField(_("account holder"), max_length=60)
+    bank_name = models.CharField(_("bank"), max_length=60)
+    account_number = models.CharField(_("account number"), max_length=30)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    notified_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["shop_id"]
+        verbose_name = _("payout bank account")
+        verbose_name_plural = _("payout bank accounts")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(account_number__regex=r"^[0-9]{8,30}$"), name="payout_account_number_digits"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.holder_name} · {self.bank_name} {self.masked_number}"
+
+    @property
+    def masked_number(self) -> str:
+        return f"**** {self.account_number[-4:]}"

@@ -6,12 +6,20 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import QuerySet, Sum
+from django.db.models import Case, F, OuterRef, QuerySet, Subquery, Sum, When
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from common.money import from_fen
-from payments.models import LedgerAccount, LedgerEntry, Payment, PaymentAllocation, Payout
+from payments.models import (
+    LedgerAccount,
+    LedgerEntry,
+    LedgerTransaction,
+    Payment,
+    PaymentAllocation,
+    Payout,
+    PayoutAccount,
+)
 
 BALANCE_KINDS = {
     "in_escrow": LedgerAccount.Kind.ESCROW,
@@ -39,10 +47,23 @@ def shop_balances(*, shop_id: int, currency: str = "CNY") -> dict[str, Decimal]:
 
 
 def shop_statement(*, shop_id: int, start: date | None = None, end: date | None = None) -> QuerySet[LedgerEntry]:
-    """Every ledger line on the shop's accounts, newest first, with its transaction (and order number)."""
+    """Every ledger line on the shop's accounts, newest first, with its transaction and `shop_reference`:
+    the order number(s) of this shop only. A payment's capture covers every shop of a checkout, and its
+    transaction's reference lists all their orders: a seller sees just their own (from the allocation)."""
+    own_reference = Subquery(
+        PaymentAllocation.objects.filter(payment_id=OuterRef("transaction__payment_id"), shop_id=shop_id)
+        .order_by("id")
+        .values("reference")[:1]
+    )
     entries = (
         LedgerEntry.objects.filter(account__shop_id=shop_id)
         .select_related("transaction", "account")
+        .annotate(
+            shop_reference=Case(
+                When(transaction__kind=LedgerTransaction.Kind.PAYMENT_CAPTURED, then=own_reference),
+                default=F("transaction__reference"),
+            )
+        )
         .order_by("-created_at", "-id")
     )
     if start:
@@ -88,3 +109,7 @@ def next_payout_at(*, now: datetime | None = None) -> datetime:
 
 def payment_live_allocations(*, payment: Payment) -> list[PaymentAllocation]:
     return list(payment.allocations.filter(voided_at__isnull=True).select_related("shop"))
+
+
+def shop_payout_account(*, shop_id: int) -> PayoutAccount | None:
+    return PayoutAccount.objects.filter(shop_id=shop_id).first()

@@ -36,13 +36,21 @@ def _apply_errors(form, formset, exc: DomainError) -> None:
 @seller_required
 def product_list_page(request):
     status = request.GET.get("status") if request.GET.get("status") in Product.Status.values else None
-    page = Paginator(
-        products_for_seller(shop_id=request.shop.id, status=status, q=(request.GET.get("q") or "")[:100]), 20
-    ).get_page(request.GET.get("page"))
+    low_stock = request.GET.get("stock") == "low"
+    products = products_for_seller(
+        shop_id=request.shop.id, status=status, q=(request.GET.get("q") or "")[:100], low_stock=low_stock
+    )
+    page = Paginator(products, 20).get_page(request.GET.get("page"))
     return render(
         request,
         "catalog/seller/product_list.html",
-        {"page": page, "status": status, "statuses": Product.Status.choices, "seller_section": "products"},
+        {
+            "page": page,
+            "status": status,
+            "low_stock": low_stock,
+            "statuses": Product.Status.choices,
+            "seller_section": "products",
+        },
     )
 
 

@@ -27,6 +27,7 @@ from marketplace.fragments import fragment, product_reviews_version
 from orders.selectors import product_review_summary, product_reviews, shop_score_comparison
 from shops.access import access_public_shop
 from shops.models import Shop
+from shops.visits import shop_visit_record
 
 SHOP_SORTS = {"-sales": _("Best selling"), "-created": _("Newest"), "price": _("Price ↑"), "-price": _("Price ↓")}
 
@@ -47,6 +48,8 @@ def shopfront(request, slug):
         shop = access_public_shop(user=request.user, slug=slug)
     except NotFound as exc:
         raise Http404 from exc
+    if shop.is_public:
+        shop_visit_record(shop_id=shop.pk, request=request)
     sort = request.GET.get("sort") if request.GET.get("sort") in SHOP_SORTS else "-sales"
     category = request.GET.get("category")
     category_id = int(category) if category and category.isdigit() and len(category) < 10 else None
@@ -104,6 +107,7 @@ def product_page(request, product_id):
     except NotFound as exc:
         raise Http404 from exc
     shop = product.shop
+    shop_visit_record(shop_id=shop.pk, request=request)  # one Redis PFADD: the seller center's visitors
     # Price and stock of every SKU are read on every request; so are the photos (one small query).
     skus = product_skus_on_sale(product_id=product.pk)
     with_photos = request.GET.get("reviews") == "photos"

@@ -1,42 +1,29 @@
-"""The seller center's dashboard: figures from several apps, composed here at the top."""
+"""The seller center's dashboard (Qianniu's home): what needs doing first, then how the shop is doing.
+
+Figures from several apps, composed here at the top through their selectors: the to-do counters (orders
+to ship, refund requests waiting with the nearest deadline, unread chats, SKUs low on stock, reviews to
+answer), today's and this week's paid orders, sales and visitors with a seven-day chart, and the recently
+changed products. Every figure is a bounded query (counts and sums in SQL), whatever the shop's size.
+"""
 
 from django.shortcuts import render
-from django.urls import reverse
-from django.utils.translation import gettext as _
 
 from catalog.models import Product
-from catalog.selectors import products_for_seller
-from chat.selectors import chat_unread_totals
+from catalog.selectors import products_for_seller, seller_product_counts
+from marketplace.seller_center import seller_figures
 from shops.decorators import seller_required
 
 
 @seller_required
 def dashboard(request):
     shop = request.shop
-    products = Product.objects.filter(shop=shop)
+    products = seller_product_counts(shop_id=shop.id)
     context = {
         "seller_section": "dashboard",
-        "stats": {
-            "on_sale": products.filter(status=Product.Status.ACTIVE).count(),
-            "drafts": products.filter(status=Product.Status.DRAFT).count(),
-            "low_stock": products.filter(status=Product.Status.ACTIVE, skus__is_active=True, skus__stock__lt=5)
-            .distinct()
-            .count(),
-            "sales": sum(products.values_list("sales_count", flat=True)),
-        },
+        "figures": seller_figures(shop_id=shop.id),
+        "on_sale": products.get(Product.Status.ACTIVE, 0),
+        "drafts": products.get(Product.Status.DRAFT, 0),
         "recent_products": list(products_for_seller(shop_id=shop.id)[:5]),
     }
-    context.update(_other_apps_figures(request))
+    # The to-do counters come from the menu's {% seller_todo %}: computed once for the badges and the page.
     return render(request, "seller/dashboard.html", context)
-
-
-def _other_apps_figures(request) -> dict:
-    """Unread chats (and, from the orders and payments apps, orders to ship and money)."""
-    figures = [
-        {
-            "label": _("Unread chats"),
-            "value": chat_unread_totals(user=request.user).seller,
-            "url": reverse("seller:inbox"),
-        }
-    ]
-    return {"figures": figures}

@@ -39,3 +39,11 @@ def product_thumb(product, title: str = ""):
         url = (image.thumbnail or image.image).url
         return format_html('<img class="line-thumb" src="{}" alt="" loading="lazy">', url)
     return format_html('<span class="line-thumb placeholder" aria-hidden="true">{}</span>', (title or "?")[:1])
+
+
+@register.filter
+def open_refund_request(order):
+    """The order's open refund request (requested, accepted or escalated), from the prefetched ones."""
+    from orders.selectors import order_open_refund_request
+
+    return order_open_refund_request(order)

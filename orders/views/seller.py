@@ -14,7 +14,13 @@ from common.errors import DomainError
 from orders.access import access_seller_order, access_seller_refund_request, access_seller_review
 from orders.forms import NoteForm, ShipForm
 from orders.models import Order
-from orders.selectors import seller_order_counts, seller_orders, seller_reviews, seller_unreplied_review_count
+from orders.selectors import (
+    seller_order_counts,
+    seller_order_todo,
+    seller_orders,
+    seller_reviews,
+    seller_unreplied_review_count,
+)
 from orders.services.lifecycle import order_ship
 from orders.services.refunds import refund_request_accept, refund_request_reject
 from orders.services.reviews import review_reply
@@ -30,21 +36,24 @@ SELLER_TABS = [
     (Order.Status.REFUNDED, gettext_lazy("Refunded")),
     (Order.Status.CANCELLED, gettext_lazy("Cancelled")),
 ]
+# The common carriers (Chinese name and English name, stored as written here); "other" takes free text.
 CARRIERS = [
-    "顺丰速运 SF Express",
-    "中通快递 ZTO",
-    "圆通速递 YTO",
-    "韵达快递 Yunda",
-    "申通快递 STO",
-    "京东物流 JD",
-    "中国邮政 EMS",
+    ("顺丰速运 SF Express", gettext_lazy("SF Express (顺丰)")),
+    ("中通快递 ZTO Express", gettext_lazy("ZTO Express (中通)")),
+    ("圆通速递 YTO Express", gettext_lazy("YTO Express (圆通)")),
+    ("韵达快递 Yunda Express", gettext_lazy("Yunda Express (韵达)")),
+    ("申通快递 STO Express", gettext_lazy("STO Express (申通)")),
+    ("中国邮政 EMS", gettext_lazy("China Post EMS (邮政)")),
+    ("京东物流 JD Logistics", gettext_lazy("JD Logistics (京东)")),
+    ("极兔速递 J&T Express", gettext_lazy("J&T Express (极兔)")),
 ]
 
 
 @seller_required
 @require_GET
 def orders(request):
-    status = request.GET.get("status", "")
+    refund_open = request.GET.get("refund") == "open"
+    status = "" if refund_open else request.GET.get("status", "")
     counts = seller_order_counts(shop=request.shop)
     tabs = [(value, label, sum(counts.values()) if not value else counts.get(value, 0)) for value, label in SELLER_TABS]
     return render(
@@ -52,14 +61,25 @@ def orders(request):
         "orders/seller/orders.html",
         {
             "seller_section": "orders",
-            "orders": seller_orders(shop=request.shop, status=status or None)[:100],
+            "orders": seller_orders(shop=request.shop, status=status or None, refund_open=refund_open)[:100],
             "tabs": tabs,
             "status": status,
+            "refund_open": refund_open,
             "ship_form": ShipForm(),
             "note_form": NoteForm(),
             "carriers": CARRIERS,
+            "refunds_waiting": seller_order_todo(shop_id=request.shop.pk).refunds_waiting,
         },
     )
+
+
+@seller_required
+@require_GET
+def packing_slip(request, number: str):
+    """A printable packing slip: the address, the lines, no prices (the buyer may be sent a gift)."""
+    order = access_seller_order(user=request.user, number=number)
+    order = seller_orders(shop=order.shop).get(pk=order.pk)
+    return render(request, "orders/seller/packing_slip.html", {"order": order, "shop": order.shop})
 
 
 @seller_required
@@ -70,7 +90,8 @@ def ship(request, number: str):
         order_ship(
             order_id=order.pk,
             actor=request.user,
-            carrier=request.POST.get("carrier"),
+            # The carrier list's "other" choice leaves `carrier` empty and names it in `carrier_other`.
+            carrier=request.POST.get("carrier") or request.POST.get("carrier_other"),
             tracking_number=request.POST.get("tracking_number"),
         )
     except DomainError as exc:

@@ -14,3 +14,12 @@ def fen(value) -> str:
 @register.filter
 def fen_abs(value) -> str:
     return f"{from_fen(abs(int(value or 0))):.2f}"
+
+
+@register.filter
+def rate_percent(value) -> str:
+    """A commission rate (0.0500) as people say it: "5%", "2.5%"."""
+    if value is None:
+        return ""
+    percent = (value * 100).normalize()
+    return f"{percent:f}%"
