@@ -5,7 +5,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import serializers
-from accounts.services import user_register, user_token_for_credentials, user_token_get_or_create
+from accounts.services import user_register, user_sessions_end, user_token_for_credentials, user_token_get_or_create
 from common.ratelimit import client_address, rate_limit_check
 
 
@@ -27,9 +27,25 @@ class TokenApi(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
 
-    @extend_schema(request=serializers.TokenInputSerializer, responses={200: serializers.TokenOutputSerializer})
+    @extend_schema(
+        request=serializers.TokenInputSerializer,
+        responses={200: serializers.TokenOutputSerializer},
+        description="429 `rate_limited` while the account or address is locked out after failed log-ins; "
+        "503 `temporarily_unavailable` (with Retry-After) while the lockout's counter cannot be reached: "
+        "no password is checked then.",
+    )
     def post(self, request):
         rate_limit_check(request=request, scope="login")
         data = serializers.TokenInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         return Response({"token": user_token_for_credentials(**data.validated_data, address=client_address(request))})
+
+
+class LogoutEverywhereApi(APIView):
+    """Ends every session and API token of the signed-in person (this request's token too) and closes
+    their open sockets. A lost phone, a shared computer: everything must log in again."""
+
+    @extend_schema(request=None, responses={200: serializers.LogoutEverywhereOutputSerializer})
+    def post(self, request):
+        ended = user_sessions_end(user=request.user)
+        return Response({"sessions_ended": ended.sessions, "tokens_ended": ended.tokens})

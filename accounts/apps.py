@@ -10,4 +10,4 @@ class AccountsConfig(AppConfig):
 
         from accounts.receivers import on_user_logged_out
 
-        user_logged_out.connect(on_user_logged_out, dispatch_uid="accounts.user_sessions_end_on_logout")
+        user_logged_out.connect(on_user_logged_out, dispatch_uid="accounts.session_ended_on_logout")

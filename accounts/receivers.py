@@ -1,9 +1,10 @@
 """Django's auth signals, connected in AccountsConfig.ready()."""
 
-from accounts.services import user_sessions_end
+from accounts.services import session_ended
 
 
 def on_user_logged_out(sender, request, user, **kwargs) -> None:
-    """Logging out ends every session of the person: their tokens stop working and their sockets close."""
-    if user is not None:
-        user_sessions_end(user=user)
+    """Logging out ends this session only (Django deletes it right after this signal): the sockets it
+    opened close; the person's other sessions and API tokens stay ("log out everywhere" ends those)."""
+    session = getattr(request, "session", None)
+    session_ended(session_key=getattr(session, "session_key", None))

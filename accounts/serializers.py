@@ -28,3 +28,8 @@ class UserSummarySerializer(serializers.ModelSerializer):
     class Meta:
         model = User
         fields = ["id", "username"]
+
+
+class LogoutEverywhereOutputSerializer(serializers.Serializer):
+    sessions_ended = serializers.IntegerField(help_text="Browser sessions of the account that were ended.")
+    tokens_ended = serializers.IntegerField(help_text="API tokens deleted (this request's own token among them).")

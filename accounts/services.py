@@ -1,21 +1,28 @@
-"""Writes for accounts: sign-up, API tokens, and ending a person's sessions (deactivation, log-out)."""
+"""Writes for accounts: sign-up, log-in attempts, API tokens, and ending sessions (log-out, log out
+everywhere, deactivation)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
-from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
-from accounts.models import User
+from accounts.models import User, UserSession
 from accounts.selectors import user_email_taken, user_username_taken
 from common.errors import RateLimited, ValidationFailed
-from common.ratelimit import rate_limit_hit, rate_limit_wait
-from common.ws import user_sockets_close
+from common.ratelimit import RateLimiterUnavailable, rate_limit_hit, rate_limit_hit_undo
+from common.ws import session_sockets_close, user_sockets_close
+
+
+@dataclass(frozen=True)
+class SessionsEnded:
+    sessions: int
+    tokens: int
 
 
 @transaction.atomic
@@ -47,14 +54,14 @@ def user_token_get_or_create(*, user: User) -> str:
 
 
 def user_token_for_credentials(*, username: str, password: str, address: str) -> str:
-    login_lockout_check(username=username, address=address)
+    login_attempt_begin(username=username, address=address)
     user = authenticate(username=username, password=password)
     if user is None:
-        login_failure_record(username=username, address=address)
         raise ValidationFailed(
             _("Unable to log in with these credentials."),
             fields={"non_field_errors": [_("Unable to log in with these credentials.")]},
         )
+    login_attempt_succeeded(username=username, address=address)
     return user_token_get_or_create(user=user)
 
 
@@ -62,25 +69,34 @@ def _account_identity(username: str) -> str:
     return "n" + username.strip().lower()[:150]
 
 
-def login_lockout_check(*, username: str, address: str) -> None:
-    """Refuses a log-in (even with the right password) while the account or the address is locked out.
+def login_attempt_begin(*, username: str, address: str) -> None:
+    """Counts this log-in attempt before its password is checked; refuses it while locked out.
 
-    An account is locked after RATE_LIMITS["login_account"] failures from anywhere (a password guessed
-    from many addresses), an address after RATE_LIMITS["login_address"] failures on any accounts
-    (one address trying many); both until their window ends.
+    An account is locked after RATE_LIMITS["login_account"] attempts from anywhere (a password guessed
+    from many addresses), an address after RATE_LIMITS["login_address"] attempts on any accounts (one
+    address trying many), until their window ends. Each count is one atomic INCR taken before the
+    check, so guesses sent in parallel get distinct numbers and at most the limit of them are checked.
+    A right password gives its count back (login_attempt_succeeded): only failures lock.
+
+    Fails closed: without the counter (Redis down) nobody's password is checked, a 503 with Retry-After.
     """
-    waits = [
-        rate_limit_wait(scope="login_account", identity=_account_identity(username)),
-        rate_limit_wait(scope="login_address", identity=f"a{address}"),
-    ]
+    try:
+        waits = [
+            rate_limit_hit(scope="login_account", identity=_account_identity(username), fail_closed=True),
+            rate_limit_hit(scope="login_address", identity=f"a{address}", fail_closed=True),
+        ]
+    except RateLimiterUnavailable as exc:
+        raise RateLimiterUnavailable(
+            _("Logging in is unavailable for a moment. Please try again in a minute."), retry_after=exc.retry_after
+        ) from exc
     waits = [wait for wait in waits if wait is not None]
     if waits:
         raise RateLimited(_("Too many failed log-ins. Please try again later."), retry_after=max(waits))
 
 
-def login_failure_record(*, username: str, address: str) -> None:
-    rate_limit_hit(scope="login_account", identity=_account_identity(username))
-    rate_limit_hit(scope="login_address", identity=f"a{address}")
+def login_attempt_succeeded(*, username: str, address: str) -> None:
+    rate_limit_hit_undo(scope="login_account", identity=_account_identity(username))
+    rate_limit_hit_undo(scope="login_address", identity=f"a{address}")
 
 
 def operator_action_record(*, actor: User, action: str, obj, reason: str = "", **data) -> None:
@@ -99,21 +115,24 @@ def operator_action_record(*, actor: User, action: str, obj, reason: str = "", *
 
 
 @transaction.atomic
-def user_sessions_end(*, user: User) -> None:
+def user_sessions_end(*, user: User) -> SessionsEnded:
     """Signs the person out everywhere at once: API tokens and sessions go, open sockets close (4401).
 
-    Sessions live in the database keyed by a random id, so finding one person's means reading the
-    live ones; the sockets are told on commit, when the tokens and sessions are already gone.
+    "Log out everywhere" and deactivation. The sessions are found by their owner's index (accounts
+    sessions engine), never by reading other people's; the sockets are told on commit, when the
+    tokens and sessions are already gone.
     """
-    Token.objects.filter(user=user).delete()
-    user_id = str(user.pk)
-    stale = [
-        session.pk
-        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
-        if session.get_decoded().get("_auth_user_id") == user_id
-    ]
-    Session.objects.filter(pk__in=stale).delete()
-    transaction.on_commit(lambda: user_sockets_close(user_id=user.pk))
+    tokens, _by_model = Token.objects.filter(user=user).delete()
+    sessions, _by_model = UserSession.objects.filter(account_id=user.pk).delete()
+    transaction.on_commit(lambda: user_sockets_close(user_id=user.pk), robust=True)
+    return SessionsEnded(sessions=sessions, tokens=tokens)
+
+
+def session_ended(*, session_key: str | None) -> None:
+    """One session was logged out (Django deletes its row): the sockets it opened close on commit.
+    The person's other sessions, and their API tokens (a phone app), stay signed in."""
+    if session_key:
+        transaction.on_commit(lambda: session_sockets_close(session_key=session_key), robust=True)
 
 
 @transaction.atomic
@@ -125,4 +144,20 @@ def user_deactivate(*, user: User, actor: User | None = None, reason: str = "") 
     if actor is not None:
         operator_action_record(actor=actor, action="user_deactivate", obj=user, reason=reason)
     user_sessions_end(user=user)
+    return user
+
+
+@transaction.atomic
+def user_operator_update(*, user: User, operator: User, fields: list[str]) -> User:
+    """An operator's edit of a person in the console, with its audit entry; a person made inactive is
+    signed out everywhere, as by user_deactivate."""
+    if not fields:
+        return user
+    columns = {field.name for field in User._meta.concrete_fields}
+    changed = [name for name in fields if name in columns]  # groups and permissions are saved by the form
+    if changed:
+        user.save(update_fields=[*changed, "updated_at"])
+    operator_action_record(actor=operator, action="user_edit", obj=user, fields=sorted(fields))
+    if "is_active" in fields and not user.is_active:
+        user_sessions_end(user=user)
     return user

@@ -1,14 +1,16 @@
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.forms import LoginForm, SignUpForm
-from accounts.services import login_failure_record, login_lockout_check, user_register
+from accounts.services import login_attempt_begin, login_attempt_succeeded, user_register, user_sessions_end
 from common.errors import RateLimited, ValidationFailed
 from common.http import safe_next_url
-from common.ratelimit import client_address, rate_limit_check
+from common.ratelimit import RateLimiterUnavailable, client_address, rate_limit_check
 
 
 def _safe_next(request) -> str:
@@ -49,20 +51,46 @@ class LoginView(auth_views.LoginView):
     def post(self, request, *args, **kwargs):
         try:
             rate_limit_check(request=request, scope="login")
-            login_lockout_check(username=request.POST.get("username", ""), address=client_address(request))
+            # Counted before the password is checked (atomic), given back in form_valid.
+            login_attempt_begin(username=request.POST.get("username", ""), address=client_address(request))
+        except RateLimiterUnavailable as exc:
+            return self._refused(exc, exc.message, status=503)
         except RateLimited as exc:
-            messages.error(request, _("Too many log-in attempts. Please wait a minute."))
-            # An unbound form: checking the password again is exactly what the limit prevents.
-            form = self.authentication_form(request)
-            response = self.render_to_response(self.get_context_data(form=form), status=429)
-            response["Retry-After"] = str(exc.retry_after)
-            return response
+            return self._refused(exc, _("Too many log-in attempts. Please wait a minute."), status=429)
         return super().post(request, *args, **kwargs)
 
-    def form_invalid(self, form):
-        login_failure_record(username=self.request.POST.get("username", ""), address=client_address(self.request))
-        return super().form_invalid(form)
+    def _refused(self, exc: RateLimited, message: str, *, status: int):
+        messages.error(self.request, message)
+        # An unbound form: checking the password again is exactly what the limit prevents.
+        form = self.authentication_form(self.request)
+        response = self.render_to_response(self.get_context_data(form=form), status=status)
+        response["Retry-After"] = str(exc.retry_after)
+        return response
+
+    def form_valid(self, form):
+        login_attempt_succeeded(username=self.request.POST.get("username", ""), address=client_address(self.request))
+        return super().form_valid(form)
 
 
 class LogoutView(auth_views.LogoutView):
-    pass
+    """Ends this session only; the person's other devices and API tokens stay signed in."""
+
+
+@login_required
+def logout_everywhere(request):
+    """GET: what it does, and a button; POST: every session and API token of the person ends."""
+    if request.method == "POST":
+        user = request.user
+        ended = user_sessions_end(user=user)
+        logout(request)  # this browser's session is gone already; forget it here too
+        messages.success(
+            request,
+            ngettext(
+                "You are logged out everywhere (%(n)d session ended).",
+                "You are logged out everywhere (%(n)d sessions ended).",
+                ended.sessions,
+            )
+            % {"n": ended.sessions},
+        )
+        return redirect("home")
+    return render(request, "accounts/logout_everywhere.html")

@@ -8,6 +8,7 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils.translation import gettext as _
 
 from common.cache import raw_redis
 from common.errors import RateLimited
@@ -44,19 +45,71 @@ def _is_trusted_proxy(address: str) -> bool:
     return any(ip in ipaddress.ip_network(net, strict=False) for net in settings.TRUSTED_PROXIES)
 
 
-def rate_limit_hit(*, scope: str, identity: str) -> int | None:
-    """Counts one hit; returns the seconds to wait if over the limit, else None."""
+# How long a client is asked to wait when a limiter that fails closed cannot reach its counter.
+UNAVAILABLE_RETRY_AFTER = 30
+
+
+class RateLimiterUnavailable(RateLimited):
+    """A limiter that must not be skipped (the log-in lockout) cannot count: a 503 with Retry-After.
+
+    A RateLimited, so every place that answers a limit (the API's handler, the pages) sends Retry-After.
+    """
+
+    code = "temporarily_unavailable"
+    status = 503
+    default_message = "This is unavailable for a moment. Please try again shortly."
+
+
+def rate_limit_hit(*, scope: str, identity: str, fail_closed: bool = False) -> int | None:
+    """Counts one hit; returns the seconds to wait if over the limit, else None.
+
+    The count is one atomic INCR, made before the caller does the limited thing: parallel requests
+    each get their own number, so at most `limit` of them pass in a window however many arrive at
+    once. When the cache is unreachable the hit is let through (fail open), unless `fail_closed`:
+    then RateLimiterUnavailable is raised.
+    """
     limit, period = parse_rate(settings.RATE_LIMITS[scope])
     window = int(time.time() // period)
-    key = f"rl:{scope}:{identity}:{window}"
+    key = _key(scope, identity, window)
     try:
         count = _count_hit(key, period + 1)
-    except Exception:  # the cache (Redis) is unreachable: serve the request rather than fail it
+    except Exception as exc:  # the cache (Redis) is unreachable
+        if fail_closed:
+            logger.error("rate limit %s not counted: the cache is unavailable; refusing", scope, exc_info=True)
+            raise RateLimiterUnavailable(
+                _("This is unavailable for a moment. Please try again in a minute."),
+                retry_after=UNAVAILABLE_RETRY_AFTER,
+            ) from exc
         logger.warning("rate limit %s not counted: the cache is unavailable", scope, exc_info=True)
         return None
     if count > limit:
         return max(1, int(period - (time.time() % period)))
     return None
+
+
+def rate_limit_hit_undo(*, scope: str, identity: str) -> None:
+    """Gives back a hit counted by rate_limit_hit in this window (e.g. a log-in that turned out right)."""
+    _limit, period = parse_rate(settings.RATE_LIMITS[scope])
+    key = _key(scope, identity, int(time.time() // period))
+    try:
+        client = raw_redis()
+        if client is not None:
+            client.eval(_DECR_IF_POSITIVE, 1, cache.make_and_validate_key(key))
+        elif (cache.get(key) or 0) > 0:
+            cache.decr(key)
+    except Exception:  # unreachable or expired meanwhile: nothing to give back
+        logger.warning("rate limit %s: a hit could not be given back", scope, exc_info=True)
+
+
+_DECR_IF_POSITIVE = """
+local count = tonumber(redis.call('GET', KEYS[1]) or '0')
+if count > 0 then return redis.call('DECR', KEYS[1]) end
+return 0
+"""
+
+
+def _key(scope: str, identity: str, window: int) -> str:
+    return f"rl:{scope}:{identity}:{window}"
 
 
 def _count_hit(key: str, timeout: int) -> int:
@@ -73,20 +126,6 @@ def _count_hit(key: str, timeout: int) -> int:
     except ValueError:  # expired between add and incr
         cache.set(key, 1, timeout=timeout)
         return 1
-
-
-def rate_limit_wait(*, scope: str, identity: str) -> int | None:
-    """Without counting: the seconds to wait if this identity has already used up its limit, else None."""
-    limit, period = parse_rate(settings.RATE_LIMITS[scope])
-    window = int(time.time() // period)
-    try:
-        count = cache.get(f"rl:{scope}:{identity}:{window}") or 0
-    except Exception:  # the cache is unreachable: no lockout known
-        logger.warning("rate limit %s not checked: the cache is unavailable", scope, exc_info=True)
-        return None
-    if count >= limit:
-        return max(1, int(period - (time.time() % period)))
-    return None
 
 
 def request_identity(request) -> str:

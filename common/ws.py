@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from types import SimpleNamespace
 
 from channels.auth import AuthMiddlewareStack
@@ -42,7 +43,8 @@ class _TokenAuthMiddleware:
         headers = dict(scope.get("headers") or [])
         auth = headers.get(b"authorization", b"").decode("latin-1")
         if auth.lower().startswith("token "):
-            scope = dict(scope, user=await _user_for_token(auth.split(None, 1)[1].strip()))
+            # by_token: the socket belongs to no session (logging one out must not close it)
+            scope = dict(scope, user=await _user_for_token(auth.split(None, 1)[1].strip()), by_token=True)
         return await self.inner(scope, receive, send)
 
 
@@ -77,16 +79,26 @@ def user_sockets_group(user_id: int) -> str:
     return f"user.sockets.{user_id}"
 
 
+def session_sockets_group(session_key: str) -> str:
+    """The sockets opened with one session's cookie (a hash: the key itself never leaves the process)."""
+    return f"session.sockets.{hashlib.sha256(session_key.encode()).hexdigest()[:40]}"
+
+
 class UserSocketsMixin:
-    """For consumers: joins the person's sockets group, and closes with 4401 when their session ends."""
+    """For consumers: joins the person's sockets group (and, when signed in by cookie, the session's),
+    and closes with 4401 when their sessions, or the one it was opened with, end."""
 
     async def user_sockets_join(self, user) -> None:
-        self._user_sockets_group = user_sockets_group(user.pk)
-        await self.channel_layer.group_add(self._user_sockets_group, self.channel_name)
+        self._user_sockets_groups = [user_sockets_group(user.pk)]
+        session = self.scope.get("session")
+        session_key = getattr(session, "session_key", None) if not self.scope.get("by_token") else None
+        if session_key:
+            self._user_sockets_groups.append(session_sockets_group(session_key))
+        for group in self._user_sockets_groups:
+            await self.channel_layer.group_add(group, self.channel_name)
 
     async def user_sockets_leave(self) -> None:
-        group = getattr(self, "_user_sockets_group", None)
-        if group is not None:
+        for group in getattr(self, "_user_sockets_groups", []):
             await self.channel_layer.group_discard(group, self.channel_name)
 
     async def user_session_ended(self, event) -> None:
@@ -95,9 +107,18 @@ class UserSocketsMixin:
 
 def user_sockets_close(*, user_id: int) -> None:
     """Tells every open socket of this person to close (synchronous; call it on commit)."""
+    _sockets_close(user_sockets_group(user_id))
+
+
+def session_sockets_close(*, session_key: str) -> None:
+    """Tells the sockets opened with this session's cookie to close (synchronous; call it on commit)."""
+    _sockets_close(session_sockets_group(session_key))
+
+
+def _sockets_close(group: str) -> None:
     from asgiref.sync import async_to_sync
     from channels.layers import get_channel_layer
 
     layer = get_channel_layer()
     if layer is not None:
-        async_to_sync(layer.group_send)(user_sockets_group(user_id), {"type": "user.session_ended"})
+        async_to_sync(layer.group_send)(group, {"type": "user.session_ended"})

@@ -38,6 +38,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Database sessions that carry their user's id (accounts/sessions.py): "log out everywhere" by index.
+SESSION_ENGINE = "accounts.sessions"
 CSRF_FAILURE_VIEW = "marketplace.views.errors.csrf_failure"
 # Addresses of reverse proxies whose X-Forwarded-For we believe (rate limits by client address).
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
@@ -197,7 +199,8 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TIMEZONE = "Asia/Shanghai"
+# Beat's clock (the payout batch's hour) runs in the site's zone too.
+CELERY_TIMEZONE = env.str("TIME_ZONE", default="Asia/Shanghai")
 # Longer than any countdown we schedule, so a late-acked task is not redelivered while it waits.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=4 * 3600),
@@ -221,8 +224,15 @@ CELERY_BEAT_SCHEDULE: dict = {
     "payments-payouts-reconcile": {"task": "payments.tasks.payouts_reconcile_task", "schedule": 300.0},
     # refunds never sent (a lost enqueue) or never confirmed are sent again; hopeless ones are marked failed.
     "payments-refunds-sweep": {"task": "payments.tasks.refunds_sweep_task", "schedule": 120.0},
+    # catalog: photos whose thumbnail task was lost (the broker was down) get it queued again.
+    "catalog-thumbnails-sweep": {"task": "catalog.tasks.product_image_thumbnails_sweep_task", "schedule": 600.0},
     # chat: the e-mail for messages left unread CHAT_OFFLINE_NOTIFY_MINUTES (a sweep, not a task per message).
     "chat-offline-notices": {"task": "chat.tasks.chat_offline_notices_task", "schedule": 60.0},
+    # accounts: expired sessions leave the table (what `manage.py clearsessions` does).
+    "accounts-sessions-clear-expired": {
+        "task": "accounts.tasks.sessions_clear_expired_task",
+        "schedule": crontab(hour=4, minute=10),
+    },
     # notifications: buyers hear 24 hours before receipt is confirmed for them.
     "notifications-auto-confirm-reminders": {
         "task": "notifications.tasks.orders_auto_confirm_reminders_task",
@@ -241,7 +251,8 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="农家集市 Marketp
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
-TIME_ZONE = "Asia/Shanghai"
+# Every time on the site (pages, live chat, e-mails, admin) is shown in this zone (common/site_time.py).
+TIME_ZONE = env.str("TIME_ZONE", default="Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True
 

@@ -70,6 +70,7 @@ MATRIX: dict[str, Route] = {
     "accounts:signup": page("anonymous_only", "get", "post"),
     "accounts:login": page("anonymous_only", "get", "post"),
     "accounts:logout": page("public", "post"),
+    "accounts:logout-everywhere": page("signed_in", "get", "post"),
     "set_language": page("public", "post"),
     "seller:dashboard": page("seller"),
     "seller:shop-settings": page("owner", "get", "post"),
@@ -124,6 +125,7 @@ MATRIX: dict[str, Route] = {
     # --- API ---------------------------------------------------------------------------------------
     "api:auth-register": api("public", "post"),
     "api:auth-token": api("public", "post"),
+    "api:auth-logout-everywhere": api("signed_in", "post"),
     "api:me": api("signed_in"),
     "api:shop-create": api("signed_in", "post"),
     "api:shop-detail": api("public", objects="shop"),

@@ -1,4 +1,5 @@
-"""Deactivating a seller or logging them out closes their open sockets and refuses their tokens at once.
+"""Deactivating a seller or logging them out everywhere closes their open sockets and refuses their tokens at
+once; logging out of one session closes only the sockets opened with it.
 
 Real WebSocket clients against a real uvicorn; the service runs in this process and reaches the
 server's consumers through the shared Redis channel layer.
@@ -140,24 +141,53 @@ def test_an_operator_deactivating_a_seller_in_admin_closes_their_sockets(asgi_se
     assert OperatorAction.objects.filter(actor=operator, action="user_deactivate", object_id=str(seller.pk)).exists()
 
 
-def test_logging_out_closes_the_sellers_sockets_and_ends_tokens_and_other_sessions(asgi_server, seller_world):
+def test_logging_out_closes_that_sessions_sockets_only(asgi_server, seller_world):
     seller, _buyer, conversation = seller_world
     token = token_for(seller)
     browser, phone = Client(), Client()
     assert browser.post("/accounts/login/", {"username": seller.username, "password": PASSWORD}).status_code == 302
     assert phone.post("/accounts/login/", {"username": seller.username, "password": PASSWORD}).status_code == 302
-    cookie = f"sessionid={browser.cookies['sessionid'].value}"
+    browser_cookie = f"sessionid={browser.cookies['sessionid'].value}"
+    phone_cookie = f"sessionid={phone.cookies['sessionid'].value}"
 
-    def log_out():
-        assert browser.post("/accounts/logout/").status_code == 302
+    async def scenario():
+        by_browser = await _open_all(asgi_server, conversation.pk, _headers(cookie=browser_cookie))
+        by_phone = await _open_all(asgi_server, conversation.pk, _headers(cookie=phone_cookie))
+        by_token = await _open_all(asgi_server, conversation.pk, _headers(token))
+        await asyncio.get_running_loop().run_in_executor(
+            None, lambda: browser.post("/accounts/logout/").status_code == 302 or pytest.fail("log-out failed")
+        )
+        return (
+            await _close_codes(by_browser),
+            await _close_codes(by_phone, timeout=2),
+            await _close_codes(by_token, timeout=2),
+        )
 
-    codes = _run_and_watch(asgi_server, conversation.pk, _headers(cookie=cookie), log_out)
+    browser_codes, phone_codes, token_codes = asyncio.run(scenario())
+
+    assert browser_codes == [4401, 4401, 4401]
+    assert phone_codes == [None, None, None]  # the other device stays signed in
+    assert token_codes == [None, None, None]
+    assert _status(asgi_server, "/api/v1/me/", token) == 200  # and the app's token still works
+    assert phone.get("/seller/").status_code == 200
+
+
+def test_logging_out_everywhere_closes_every_socket_and_ends_tokens_and_sessions(asgi_server, seller_world):
+    seller, _buyer, conversation = seller_world
+    token = token_for(seller)
+    browser, phone = Client(), Client()
+    assert browser.post("/accounts/login/", {"username": seller.username, "password": PASSWORD}).status_code == 302
+    assert phone.post("/accounts/login/", {"username": seller.username, "password": PASSWORD}).status_code == 302
+    cookie = f"sessionid={phone.cookies['sessionid'].value}"
+
+    def log_out_everywhere():
+        assert browser.post("/accounts/logout-everywhere/").status_code == 302
+
+    codes = _run_and_watch(asgi_server, conversation.pk, _headers(cookie=cookie), log_out_everywhere)
 
     assert codes == [4401, 4401, 4401]
     assert _status(asgi_server, "/api/v1/me/", token) == 401
-    # The other device's session ended too: its next page asks it to log in.
-    assert phone.get("/seller/").status_code == 302
-    # And the account itself still works: logging in again is allowed.
+    assert phone.get("/seller/").status_code == 302  # the other device must log in again
     assert Client().post("/accounts/login/", {"username": seller.username, "password": PASSWORD}).status_code == 302
 
 
