@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -47,14 +48,16 @@ def person():
 def test_the_owner_cannot_make_a_stranger_staff_without_their_consent(shop, person):
     """Was: the settings page's "add staff" form made anyone staff at once, and they could then no
     longer open a shop, buy from this one or chat with it as a buyer."""
-    owner = _client(shop.owner)
-    from django.test import Client
-
     page = Client()
     page.force_login(shop.owner)
+    # the old form on the settings page no longer adds anyone
     page.post("/seller/settings/", {"staff-username": person.username})
-    response = owner.post("/api/v1/seller/staff/", {"user": person.username}, format="json")
-
+    assert not ShopMember.objects.filter(user=person).exists()
+    # the staff page and the API only invite
+    assert page.post("/seller/staff/", {"user": person.username}).status_code == 302
+    assert not ShopMember.objects.filter(user=person).exists()
+    StaffInvitation.objects.all().delete()
+    response = _client(shop.owner).post("/api/v1/seller/staff/", {"user": person.username}, format="json")
     assert response.status_code == 201, response.content
     assert response.json()["status"] == "pending" and response.json()["user"]["username"] == "xiaoli"
     assert not ShopMember.objects.filter(user=person).exists()
