@@ -249,3 +249,28 @@ def test_the_api_start_adds_no_second_card_for_the_same_product(api_client):
     again = api_client.post("/api/v1/conversations/", {"shop": product.shop.slug, "product": product.pk})
     assert first.status_code == 201 and again.status_code == 200
     assert Message.objects.filter(product=product).count() == 1
+
+
+def test_chat_times_are_in_the_sites_zone_and_say_which(client, settings):
+    """Issue 18 #3: one zone on a chat screen. The page renders times in TIME_ZONE, names the zone, and
+    hands chat.js the same zone for the live messages (never the browser's own)."""
+    import datetime as dt
+    import json
+    import re
+
+    conversation, _ = conversation_start(buyer=UserFactory(), shop=ShopFactory())
+    message = message_send(user=conversation.buyer, conversation=conversation, text="几点发货？")
+    Message.objects.filter(pk=message.pk).update(created_at=dt.datetime(2026, 3, 1, 23, 30, tzinfo=dt.UTC))
+    client.force_login(conversation.buyer)
+
+    html = client.get(f"/chats/{conversation.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert ">03-02 07:30</time>" in html  # 23:30 UTC is 07:30 the next morning in Beijing
+    assert 'title="2026-03-02 07:30 Beijing time (UTC+08:00)"' in html
+    assert "Times are in Beijing time (UTC+08:00)." in html
+    strings = json.loads(re.search(r'id="chat-strings" type="application/json">(.*?)</script>', html).group(1))
+    assert strings["timeZone"] == "Asia/Shanghai"
+
+    settings.TIME_ZONE = "Asia/Tokyo"  # configurable (a zone without summer time): the whole screen follows
+    html = client.get(f"/chats/{conversation.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert ">03-02 08:30</time>" in html
+    assert "Times are in Asia/Tokyo (UTC+09:00)." in html

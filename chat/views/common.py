@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -7,16 +8,23 @@ from django.utils.translation import gettext as _
 
 from chat.presenters import conversation_data, message_data
 from chat.selectors import message_page
+from common.site_time import site_time_full, site_zone_label
 
 
 def time_label(iso: str | None) -> str:
-    """12:30 today, 11-20 before (the same rule chat.js uses)."""
+    """12:30 today, 11-20 12:30 before, in the site's zone: the same rule chat.js uses for live messages
+    (it is given the zone: the browser's own zone never shows on a chat screen)."""
     if not iso:
         return ""
-    moment = timezone.localtime(parse_datetime(iso))
-    if moment.date() == timezone.localdate():
+    moment = timezone.localtime(parse_datetime(iso), timezone.get_default_timezone())
+    if moment.date() == timezone.localdate(timezone=timezone.get_default_timezone()):
         return moment.strftime("%H:%M")
     return moment.strftime("%m-%d %H:%M")
+
+
+def time_title(iso: str | None) -> str:
+    """The full time with its zone, for the tooltip of a chat time."""
+    return site_time_full(parse_datetime(iso)) if iso else ""
 
 
 def chat_strings() -> dict[str, str]:
@@ -38,6 +46,9 @@ def chat_strings() -> dict[str, str]:
         "buyer": _("Buyer"),
         "seller": _("Seller"),
         "online": _("Connected"),
+        # chat.js shows live messages' times in this zone, as the page shows the ones it rendered.
+        "timeZone": settings.TIME_ZONE,
+        "zoneLabel": site_zone_label(),
     }
 
 
@@ -52,6 +63,7 @@ def conversation_rows(conversations, *, role: str) -> list[dict]:
         )
         row["name"] = conversation.shop.name if role == "buyer" else conversation.buyer.username
         row["time"] = time_label(row["last_message_at"])
+        row["time_title"] = time_title(row["last_message_at"])
         rows.append(row)
     return rows
 
@@ -73,7 +85,15 @@ def thread_context(request, conversation) -> dict:
     page = message_page(conversation=conversation, limit=50)
     other_last_read = conversation.shop_last_read_id if role == "buyer" else conversation.buyer_last_read_id
     items = [message_data(m) for m in page.messages]
-    shown = [dict(item, time=time_label(item["created_at"]), mine=item["sender"]["role"] == role) for item in items]
+    shown = [
+        dict(
+            item,
+            time=time_label(item["created_at"]),
+            title=time_title(item["created_at"]),
+            mine=item["sender"]["role"] == role,
+        )
+        for item in items
+    ]
     config = {
         "conversation": conversation.pk,
         "role": role,
@@ -97,4 +117,5 @@ def thread_context(request, conversation) -> dict:
         "has_older": page.has_older,
         "pinned_product": product,
         "other_name": conversation.shop.name if role == "buyer" else conversation.buyer.username,
+        "zone_label": site_zone_label(),
     }

@@ -86,8 +86,11 @@ def test_two_shops_one_payment_ship_confirm_and_auto_confirm(asgi_server, new_pa
     page.goto(base + "/orders/?status=shipped")
     farm_order = Order.objects.get(shop=farm)
     card = page.locator(f"[data-testid=order-card][data-number='{farm_order.number}']")
+    card.locator("[data-testid=confirm-receipt]").click()  # asks first: the money goes to the seller
+    assert "goes to 湖南老农家" in card.locator(".confirm-box").inner_text()
+    assert Order.objects.get(pk=farm_order.pk).status == "shipped"
     with page.expect_navigation():
-        card.locator("[data-testid=confirm-receipt]").click()
+        card.locator("[data-testid=confirm-receipt-yes]").click()
 
     # ... and the workshop's confirms itself when the clock passes auto_confirm_at
     assert orders_auto_confirm_due(now=timezone.now() + timedelta(days=10, minutes=1)) == 1

@@ -241,6 +241,8 @@ def order_detail(request, number: str):
             "show_reviews": order.status == Order.Status.COMPLETED or bool(reviews),
             "review_open": review_period_open(order),
             "review_deadline": review_deadline(order),
+            "confirm_open": request.GET.get("confirm") == "1",
+            "refund_open": request.GET.get("refund") == "1",
         },
     )
 
@@ -314,6 +316,9 @@ def order_action(request, number: str, action: str):
             order_cancel(order_id=order.pk, actor=request.user, reason="buyer")
             messages.success(request, _("Order cancelled."))
         elif action == "confirm-receipt":
+            if request.POST.get("confirmed") != "1":
+                # Money leaves escrow only after the buyer answered "have you received it?".
+                return redirect(f"{detail}?confirm=1#confirm-{order.number}")
             order_confirm_receipt(order_id=order.pk, actor=request.user)
             messages.success(request, _("Thank you! Receipt confirmed; the seller will be paid."))
         elif action == "refund":

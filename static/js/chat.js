@@ -26,13 +26,32 @@
     return Date.now().toString(36) + "-" + Math.random().toString(36).slice(2, 12);
   }
 
-  function pad(n) { return (n < 10 ? "0" : "") + n; }
+  /* Times in the site's zone (S.timeZone), the same rule as the server's time_label: "12:30" today,
+   * "11-20 12:30" before. Never the browser's own zone: a page must not show two zones at once. */
+  var zoneParts = null;
+  try {
+    zoneParts = new Intl.DateTimeFormat("en-GB", {
+      timeZone: S.timeZone || "Asia/Shanghai", year: "numeric", month: "2-digit", day: "2-digit",
+      hour: "2-digit", minute: "2-digit", hourCycle: "h23"
+    });
+  } catch (e) { zoneParts = null; }
+  function inZone(d) {
+    if (!zoneParts) return null;
+    var out = {};
+    zoneParts.formatToParts(d).forEach(function (p) { out[p.type] = p.value; });
+    return out;
+  }
   function timeLabel(iso) {
     if (!iso) return "";
-    var d = new Date(iso), now = new Date();
-    var hm = pad(d.getHours()) + ":" + pad(d.getMinutes());
-    if (d.toDateString() === now.toDateString()) return hm;
-    return pad(d.getMonth() + 1) + "-" + pad(d.getDate()) + " " + hm;
+    var t = inZone(new Date(iso)), today = inZone(new Date());
+    if (!t) return "";
+    var hm = t.hour + ":" + t.minute;
+    if (t.year === today.year && t.month === today.month && t.day === today.day) return hm;
+    return t.month + "-" + t.day + " " + hm;
+  }
+  function timeTitle(iso) {
+    var t = iso && inZone(new Date(iso));
+    return t ? t.year + "-" + t.month + "-" + t.day + " " + t.hour + ":" + t.minute + " " + (S.zoneLabel || "") : "";
   }
 
   function safeUrl(url) {
@@ -175,7 +194,7 @@
       }
       var meta = el("div", "msg-meta");
       var t = el("time", null, m.created_at ? timeLabel(m.created_at) : S.sending);
-      if (m.created_at) t.setAttribute("datetime", m.created_at);
+      if (m.created_at) { t.setAttribute("datetime", m.created_at); t.title = timeTitle(m.created_at); }
       meta.appendChild(t);
       if (mine) {
         meta.appendChild(document.createTextNode(" "));
@@ -427,6 +446,7 @@
       var last = c.last_message;
       preview.textContent = last ? last.text : (S.noMessages || "");
       li.querySelector(".conv-time").textContent = timeLabel(c.last_message_at);
+      li.querySelector(".conv-time").title = timeTitle(c.last_message_at);
       setBadge(li.querySelector(".conv-unread"), c.unread);
       li.classList.toggle("has-unread", c.unread > 0);
       var product = li.querySelector(".conv-product");

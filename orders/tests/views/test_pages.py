@@ -221,3 +221,48 @@ def test_seller_ships_from_the_seller_center_and_answers_a_refund():
         == 404
     )
     assert order.number not in other.get("/seller/orders/").content.decode()
+
+
+def test_confirming_receipt_asks_first_and_releases_escrow_only_on_yes():
+    """Issue 18 #13: "have you received it? the money goes to the seller" before escrow is released."""
+    from orders.tests.helpers import placed_shipped
+
+    buyer = UserFactory()
+    order = placed_shipped(buyer, sku_in_shop(ShopFactory(name="湖南老农家"), price="28.00"), 2)
+    client = logged_in(buyer)
+    detail = f"/orders/{order.number}/"
+    page = client.get(detail, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Have you received the items" in page and "56.00</span> held by the platform goes to 湖南老农家" in page
+
+    # a post without the answer (an old form, a stray click) only opens the question
+    asked = client.post(f"{detail}confirm-receipt/")
+    assert asked["Location"] == f"{detail}?confirm=1#confirm-{order.number}"
+    order.refresh_from_db()
+    assert order.status == "shipped"
+    assert re.search(r'id="confirm-[0-9]+" open', client.get(asked["Location"]).content.decode())
+
+    client.post(f"{detail}confirm-receipt/", {"confirmed": "1"})
+    order.refresh_from_db()
+    assert order.status == "completed"
+
+
+def test_the_order_page_has_contact_the_seller_and_the_refund_form_opens_on_demand():
+    from orders.tests.helpers import placed_paid
+
+    buyer = UserFactory()
+    order = placed_paid(buyer, sku_in_shop(ShopFactory(), price="28.00"))
+    client = logged_in(buyer)
+    html = client.get(f"/orders/{order.number}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    # the refund form is there, folded: a paid order does not greet the buyer with it
+    assert re.search(r'<details class="card refund-open" id="refund" data-testid="refund">', html)
+    assert 'name="reason"' in html
+    assert re.search(
+        r'<details[^>]*id="refund"[^>]*open', client.get(f"/orders/{order.number}/?refund=1").content.decode()
+    )
+    # "contact the seller" starts the chat with the order's shop
+    contact = re.search(
+        r'<form method="post" action="/chat/start/">.*?name="shop" value="([^"]+)".*?contact-seller', html, re.S
+    )
+    assert contact and contact.group(1) == order.shop.slug
+    started = client.post("/chat/start/", {"shop": order.shop.slug})
+    assert started.status_code == 302 and started["Location"].startswith("/chats/")
