@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -15,8 +16,9 @@ from django.utils.translation import gettext as _
 from catalog.errors import OutOfStock
 from catalog.models import Category, Product, ProductImage, Sku
 from catalog.search import search_document
-from common.errors import InvalidState, ValidationFailed
+from common.errors import InvalidState, NotFound, ValidationFailed
 from common.images import sanitize_image
+from common.tasks import enqueue_now, enqueue_on_commit
 from common.text import clean_text
 from shops.models import Shop
 
@@ -420,7 +422,7 @@ def product_image_add(*, product: Product, upload) -> ProductImage:
     image.save()
     from catalog.tasks import product_image_thumbnail_task
 
-    transaction.on_commit(lambda: product_image_thumbnail_task.delay(image.id))
+    enqueue_on_commit(product_image_thumbnail_task, image.id)  # a lost one: product_image_thumbnails_sweep
     return image
 
 
@@ -445,6 +447,17 @@ def product_images_reorder(*, product: Product, image_ids: list[int]) -> None:
         raise ValidationFailed(fields={"order": [_("List every photo of the product once.")]})
     for position, image_id in enumerate(image_ids):
         ProductImage.objects.filter(pk=image_id, product=product).update(position=position)
+
+
+def product_image_thumbnails_sweep(*, older_than: timedelta = timedelta(minutes=5), limit: int = 200) -> int:
+    """Queues the thumbnail of every photo still without one a while after upload (a lost enqueue, a
+    worker that gave up). Idempotent: product_image_thumbnail_make skips a photo that has its thumbnail."""
+    from catalog.tasks import product_image_thumbnail_task
+
+    ids = ProductImage.objects.filter(thumbnail="", created_at__lte=timezone.now() - older_than).values_list(
+        "id", flat=True
+    )[:limit]
+    return sum(enqueue_now(product_image_thumbnail_task, image_id) for image_id in ids)
 
 
 @transaction.atomic

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from common.errors import ValidationFailed
+from common.tasks import enqueue_on_commit
 from notifications.groups import user_group
 from notifications.models import Kind, Notification, Preference
 from notifications.selectors import email_wanted
@@ -73,7 +74,7 @@ def notify(*, user_id: int, kind: str, key: str, text: str, text_en: str = "", u
     if email_wanted(user_id=user_id, kind=kind):
         from notifications.tasks import notification_email_task
 
-        transaction.on_commit(lambda: notification_email_task.delay(notification.id), robust=True)
+        enqueue_on_commit(notification_email_task, notification.id)
     return notification
 
 
@@ -97,7 +98,7 @@ def notify_on_commit(**kwargs) -> None:
     """For other apps' services: create the notification through Celery once their transaction commits."""
     from notifications.tasks import notify_task
 
-    transaction.on_commit(lambda: notify_task.delay(**kwargs), robust=True)
+    enqueue_on_commit(notify_task, **kwargs)
 
 
 @transaction.atomic

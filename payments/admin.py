@@ -14,6 +14,7 @@ from common.admin import ReasonActionForm, action_reason
 from common.errors import InvalidState
 from common.money import from_fen
 from payments.models import (
+    LateCapture,
     LedgerAccount,
     LedgerEntry,
     LedgerTransaction,
@@ -25,6 +26,7 @@ from payments.models import (
     Refund,
 )
 from payments.services.payouts import payout_batch_approve, payout_batch_csv
+from payments.services.refunds import refund_retry
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -79,9 +81,57 @@ class ProviderEventAdmin(ReadOnlyAdmin):
 
 @admin.register(Refund)
 class RefundAdmin(ReadOnlyAdmin):
-    list_display = ["id", "reference", "shop", "amount", "currency", "status", "created_at", "succeeded_at"]
+    """Failed refunds are the operators' queue (filter by status): the provider's reason is shown, and
+    "send again" resubmits one (services.refunds.refund_retry writes the audit entry)."""
+
+    list_display = [
+        "id",
+        "reference",
+        "shop",
+        "amount",
+        "currency",
+        "status",
+        "failure_reason",
+        "attempts",
+        "created_at",
+        "succeeded_at",
+    ]
     list_filter = ["status"]
     search_fields = ["reference", "shop__name"]
+    actions = ["send_again"]
+    action_form = ReasonActionForm
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.has_perm("payments.change_refund")  # needed for the send-again action
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in Refund._meta.fields]
+
+    @admin.action(description="Send the selected failed refunds again", permissions=["change"])
+    def send_again(self, request, queryset):
+        reason = action_reason(request, "")
+        for refund in queryset:
+            try:
+                refund_retry(refund_id=refund.pk, actor=request.user, reason=reason)
+            except InvalidState as exc:
+                messages.error(request, f"{refund}: {exc.message}")
+            else:
+                messages.success(request, f"{refund}: sent to the provider again.")
+
+
+@admin.register(LateCapture)
+class LateCaptureAdmin(ReadOnlyAdmin):
+    """Money captured for orders that could no longer be paid; each is refunded automatically. The queue
+    is clear when every row's refund succeeded (filter by refund status)."""
+
+    list_display = ["id", "reference", "shop", "amount", "currency", "cause", "refund_status", "created_at"]
+    list_filter = ["cause", "refund__status"]
+    search_fields = ["reference", "shop__name", "payment__buyer__username"]
+    list_select_related = ["shop", "refund"]
+
+    @admin.display(description="refund")
+    def refund_status(self, obj):
+        return obj.refund.get_status_display()
 
 
 @admin.register(LedgerAccount)
