@@ -113,3 +113,13 @@ def test_an_owner_cannot_remove_another_shops_member_on_the_page(shop, person):
     member = _staff(ShopFactory(), person)
     assert _page(shop.owner).post(f"/seller/staff/{member.pk}/remove/").status_code == 404
     assert ShopMember.objects.filter(pk=member.pk).exists()
+
+
+def test_the_staff_pages_speak_chinese_and_english(shop, person):
+    staff_invite(shop=shop, invited_by=shop.owner, who=person.username)
+    assert "发送邀请" in _page(shop.owner, "zh-CN").get("/seller/staff/").content.decode()
+    assert "Send invitation" in _page(shop.owner, "en").get("/seller/staff/").content.decode()
+    invitations = _page(person, "zh-CN").get("/staff-invitations/").content.decode()
+    assert "接受" in invitations and "拒绝" in invitations
+    refused = _page(person, "zh-CN").post(f"/staff-invitations/{StaffInvitation.objects.get().pk + 1}/accept/")
+    assert refused.status_code == 404
