@@ -16,17 +16,22 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.checks import Error, Tags, register
 
-# The longest delay a task waits in the broker: Celery retries back off up to 600 s, and chat's offline
-# notices queued before the sweep (chat.tasks) carry a countdown of CHAT_OFFLINE_NOTIFY_MINUTES. Payouts use none.
-RETRY_BACKOFF_MAX_SECONDS = 600
-
 
 def is_production() -> bool:
     return not settings.DEBUG and bool(settings.SECURE_SSL_REDIRECT)
 
 
 def longest_countdown_seconds() -> int:
-    return max(settings.CHAT_OFFLINE_NOTIFY_MINUTES * 60, RETRY_BACKOFF_MAX_SECONDS)
+    """The longest delay a task waits in the broker: its retries' back-off cap (no task schedules
+    another countdown). Read from the registered tasks themselves, so this check cannot drift from them."""
+    from marketplace.celery import app
+
+    app.loader.import_default_modules()
+    return max(
+        getattr(task, "retry_backoff_max", 0) if getattr(task, "retry_backoff", False) else task.default_retry_delay
+        for name, task in app.tasks.items()
+        if not name.startswith("celery.")
+    )
 
 
 @register(Tags.security, deploy=True)

@@ -58,7 +58,7 @@ def test_demo_defaults_are_flagged_by_check_deploy(tmp_path):
         pytest.param({"CELERY_EAGER": "1"}, "marketplace.E003", id="eager-celery"),
         pytest.param({"CELERY_VISIBILITY_TIMEOUT": "300"}, "marketplace.E004", id="visibility-timeout-below-countdown"),
         pytest.param(
-            {"CHAT_OFFLINE_NOTIFY_MINUTES": "300"}, "marketplace.E004", id="countdown-above-visibility-timeout"
+            {"CELERY_VISIBILITY_TIMEOUT": "600"}, "marketplace.E004", id="visibility-timeout-at-the-longest-retry"
         ),
     ],
 )
