@@ -13,6 +13,8 @@ from pypinyin import lazy_pinyin
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _WORD = re.compile(r"[0-9a-z\u3400-\u9fff]+")
 _lock = threading.Lock()
+# The longest query searched (the page and the API refuse longer ones, saying so).
+MAX_QUERY_LENGTH = 100
 _ready = False
 
 
@@ -39,6 +41,11 @@ def _tokens(text: str, *, for_index: bool) -> list[str]:
     return words
 
 
+def jieba_warm_up() -> None:
+    """Loads jieba's dictionary now (about a second), so the first search after start-up is not slow."""
+    _jieba_ready()
+
+
 def search_document(parts: Iterable[str]) -> str:
     """Words of every part, with the pinyin of each Chinese word ("萝卜" → "萝卜 luobo")."""
     seen: dict[str, None] = {}
@@ -57,7 +64,7 @@ def search_document(parts: Iterable[str]) -> str:
 def query_terms(query: str) -> list[str]:
     """The query segmented like the documents; each term must match (a prefix match for the last)."""
     terms: list[str] = []
-    for word in _tokens(query[:100], for_index=False):
+    for word in _tokens(query[:MAX_QUERY_LENGTH], for_index=False):
         if word not in terms:
             terms.append(word)
     return terms[:8]

@@ -1,5 +1,6 @@
 """Input validation and answer shapes for the catalogue API."""
 
+from django.utils.translation import gettext
 from rest_framework import serializers
 
 from catalog.models import Product
@@ -16,6 +17,15 @@ class ProductListFilterSerializer(serializers.Serializer):
     max_price = serializers.DecimalField(required=False, max_digits=10, decimal_places=2, min_value=0)
     in_stock = serializers.BooleanField(required=False, allow_null=True, default=None)
     ordering = serializers.ChoiceField(required=False, choices=["price", "-price", "-sales", "-rating", "-created"])
+
+    def validate(self, attrs):
+        low, high = attrs.get("min_price"), attrs.get("max_price")
+        if low is not None and high is not None and low > high:
+            # An inverted range would silently match nothing: say so.
+            raise serializers.ValidationError(
+                {"max_price": [gettext("The highest price is below the lowest price.")]}, code="invalid"
+            )
+        return attrs
 
 
 class SkuInputSerializer(serializers.Serializer):

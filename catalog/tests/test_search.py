@@ -109,8 +109,74 @@ def test_query_count_does_not_grow_with_page_size(api_client, django_assert_max_
 def test_search_page_uses_the_same_search(client, catalogue):
     page = client.get("/search/", {"q": "luobo"}).content.decode()
     assert "湖南农家腌萝卜" in page and "实木小板凳" not in page
-    # bad filter values on the page are dropped, not a 500
+    # bad filter values on the page are named, not a 500 (test_search_page_says_which_filter_is_wrong)
     assert client.get("/search/", {"q": "萝卜", "min_price": "abc", "ordering": "evil"}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("params", "said"),
+    [
+        ({"q": "萝" * 101}, "Search for at most 100 characters: you typed 101."),
+        ({"min_price": "abc"}, "Prices are amounts in yuan from 0"),
+        ({"max_price": "-5"}, "Prices are amounts in yuan from 0"),
+        ({"min_price": "50", "max_price": "10"}, "The highest price is below the lowest price."),
+    ],
+)
+def test_search_page_says_which_filter_is_wrong(client, catalogue, params, said):
+    """Issue 18 #14: not everything listed as if it matched, but what is wrong."""
+    html = client.get("/search/", params, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert said in html and 'data-testid="filter-problems"' in html
+    assert "实木小板凳" not in html and "湖南农家腌萝卜" not in html
+    chinese = client.get("/search/", params, HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
+    assert said not in chinese and 'data-testid="filter-problems"' in chinese
+
+
+def test_the_api_refuses_an_upside_down_price_range(api_client, catalogue):
+    response = api_client.get("/api/v1/products/", {"min_price": "50", "max_price": "10"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "validation_error"
+    assert error["fields"] == {"max_price": ["The highest price is below the lowest price."]}
+    assert api_client.get("/api/v1/products/", {"min_price": "10", "max_price": "10"}).status_code == 200
+
+
+def test_the_english_search_box_and_an_origin_page_speak_english(client, catalogue):
+    english = client.get("/search/", {"province": "湖南"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'placeholder="Search radish, sausage, lipstick…"' in english
+    assert "<title>From 湖南 Hunan ·" in english
+    assert "湖南老农家 · Hunan" in english  # the shop's name in both scripts on its product card
+    assert "湖南农家腌萝卜" in english and "实木小板凳" not in english
+    chinese = client.get("/search/", {"province": "湖南"}, HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
+    assert "<title>湖南产地好物 ·" in chinese and "搜索 萝卜、腊肠、口红…" in chinese
+    assert "Hunan Lao" not in chinese
+
+
+def test_jieba_is_loaded_when_a_web_server_starts_and_not_for_manage_commands():
+    """Issue 18 #15: the first search after start-up does not pay for loading jieba's dictionary."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import os, sys, time\n"
+        "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'marketplace.settings')\n"
+        "{server}"
+        "import django; django.setup()\n"
+        "import jieba\n"
+        "deadline = time.monotonic() + 20\n"
+        "while {wait} and not jieba.dt.initialized and time.monotonic() < deadline: time.sleep(0.05)\n"
+        "print(jieba.dt.initialized)\n"
+    )
+    from django.conf import settings
+
+    def run(code: str) -> str:
+        result = subprocess.run(
+            [sys.executable, "-c", code], cwd=settings.BASE_DIR, capture_output=True, text=True, timeout=60
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stdout.strip()
+
+    assert run(probe.format(server="import uvicorn\n", wait="True")) == "True"
+    assert run(probe.format(server="", wait="False")) == "False"
 
 
 def test_categories_api_is_the_seeded_tree(api_client):
