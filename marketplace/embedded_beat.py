@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from celery.schedules import crontab, maybe_schedule
 from django.conf import settings
@@ -46,7 +46,8 @@ class EmbeddedBeat:
                 else:
                     names.append(name)
                     continue
-            if schedule.remaining_estimate(last) <= timedelta(0):
+            # remaining_estimate counts from the real clock: the next run's moment, compared with `now`.
+            if now >= timezone.now() + schedule.remaining_estimate(last):
                 names.append(name)
         return names
 

@@ -1,0 +1,95 @@
+"""Issue 17 item 6, on PostgreSQL with real threads: a checkout waits a bounded time for a locked row
+(with or without an Idempotency-Key) and then answers a documented 409 `busy` with Retry-After, never a
+500; a lost database connection is a 503 `unavailable` with Retry-After, never "in flight"."""
+
+import threading
+
+import psycopg
+import pytest
+from django.conf import settings
+from django.db import connection, transaction
+from rest_framework.test import APIClient
+
+from accounts.tests.factories import UserFactory
+from catalog.models import Sku
+from orders.models import IdempotencyKey, Order
+from orders.tests.factories import ADDRESS, SkuFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+HOLD_SECONDS = 3.0
+
+
+def hold_row_lock(sku_id: int, locked: threading.Event, release: threading.Event) -> threading.Thread:
+    """Another transaction holds the SKU's row (a flash sale's hot row) until released."""
+
+    def run():
+        try:
+            with transaction.atomic():
+                Sku.objects.select_for_update().get(pk=sku_id)
+                locked.set()
+                release.wait(HOLD_SECONDS)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread
+
+
+@pytest.mark.parametrize("idempotency_key", [None, "k-busy"], ids=["no-key", "with-key"])
+def test_a_row_locked_past_the_wait_answers_409_busy_with_retry_after_and_writes_nothing(idempotency_key, settings):
+    settings.CHECKOUT_LOCK_WAIT_MS = 300
+    sku = SkuFactory(stock=5)
+    buyer = APIClient()
+    buyer.force_authenticate(UserFactory())
+    locked, release = threading.Event(), threading.Event()
+    holder = hold_row_lock(sku.pk, locked, release)
+    assert locked.wait(5)
+    try:
+        headers = {"HTTP_IDEMPOTENCY_KEY": idempotency_key} if idempotency_key else {}
+        answer = buyer.post(
+            "/api/v1/checkout/",
+            {"address": ADDRESS, "items": [{"sku": sku.pk, "quantity": 1}]},
+            format="json",
+            **headers,
+        )
+    finally:
+        release.set()
+        holder.join()
+
+    assert answer.status_code == 409, answer.content
+    assert answer.json()["error"]["code"] == "busy" and answer.json()["error"]["message"]
+    assert int(answer["Retry-After"]) >= 1
+    assert not Order.objects.exists() and not IdempotencyKey.objects.exists()
+    sku.refresh_from_db()
+    assert sku.stock == 5
+
+
+def test_a_lost_database_connection_is_503_with_retry_after_not_in_flight():
+    sku = SkuFactory(stock=5)
+    buyer = APIClient()
+    buyer.force_authenticate(UserFactory())
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    db = settings.DATABASES["default"]
+    with psycopg.connect(
+        host=db["HOST"],
+        port=db["PORT"] or 5432,
+        user=db["USER"],
+        dbname=connection.settings_dict["NAME"],
+        autocommit=True,
+    ) as admin:
+        admin.execute("SELECT pg_terminate_backend(%s)", [pid])
+
+    answer = buyer.post(
+        "/api/v1/checkout/",
+        {"address": ADDRESS, "items": [{"sku": sku.pk, "quantity": 1}]},
+        format="json",
+        HTTP_IDEMPOTENCY_KEY="k-lost",
+    )
+    connection.close()  # the test client keeps the dead connection; the next query reconnects
+
+    assert answer.status_code == 503, answer.content
+    assert answer.json()["error"]["code"] == "unavailable" and int(answer["Retry-After"]) >= 1
+    assert not Order.objects.exists()
