@@ -92,7 +92,7 @@ def test_check_deploy_refuses_the_sandbox_and_its_demo_secret_with_debug_off(tmp
 
 
 def test_the_demo_with_debug_on_may_use_the_sandbox_and_its_demo_secret(tmp_path):
-    """`make run` serves the embedded demo with DEBUG=1: the sandbox and its secret are what it is for."""
+    """The demo with DEBUG=1 (`DEBUG=1 make run`): the sandbox and its secret are what it is for."""
     env = {**_bare_env(tmp_path), **PRODUCTION, "DEBUG": "1"}
     for name in ("SANDBOX_PAYMENT_SECRET", "PAYMENT_PROVIDER", "ALLOW_SANDBOX_IN_PRODUCTION"):
         env.pop(name)
@@ -127,9 +127,16 @@ def test_bare_default_migrates_seeds_and_serves_on_sqlite(tmp_path):
     try:
         import urllib.request
 
-        for path in ["/", "/accounts/login/", "/api/docs/"]:
+        for path in ["/", "/accounts/login/", "/api/docs/", "/favicon.ico", "/static/css/site.css"]:
             with urllib.request.urlopen(server.url + path, timeout=20) as response:
                 assert response.status == 200, path
+        # DEBUG is off unless asked for: a missing page is the site's own 404, not Django's URL list
+        import urllib.error
+
+        with pytest.raises(urllib.error.HTTPError) as missing:
+            urllib.request.urlopen(server.url + "/no-such-page/", timeout=20)
+        body = missing.value.read().decode()
+        assert missing.value.code == 404 and "URLconf" not in body and 'class="card empty"' in body
     finally:
         server.stop()
 
@@ -161,3 +168,21 @@ def test_postgresql_prepares_a_statement_run_more_than_five_times():
         prepared = [row[0] for row in cursor.fetchall()]
     # Server-side binding: the value travels apart from the statement ("… = $2"), and the statement is kept.
     assert any('FROM "accounts_user" WHERE "accounts_user"."username" = $' in s for s in prepared), prepared
+
+
+def test_make_run_keeps_debug_off_unless_asked():
+    """Issue 18 #5: the demo shows the site's own 404 and 500 pages; DEBUG=1 make run still turns it on."""
+    result = subprocess.run(["make", "-n", "run"], cwd=BASE_DIR, capture_output=True, text=True, timeout=60)
+    serve = next(line for line in result.stdout.splitlines() if "uvicorn marketplace.asgi:application" in line)
+    assert "${DEBUG:-0}" in serve
+
+
+@pytest.mark.django_db
+def test_favicon_and_the_sites_own_404_with_debug_off(client, settings):
+    settings.DEBUG = False
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 200 and icon["Content-Type"] in {"image/x-icon", "image/vnd.microsoft.icon"}
+    missing = client.get("/no-such-page/", HTTP_ACCEPT_LANGUAGE="en")
+    assert missing.status_code == 404 and "Page not found" in missing.content.decode()
+    home = client.get("/").content.decode()
+    assert '<link rel="icon" href="/favicon.ico"' in home
