@@ -9,6 +9,11 @@ urlpatterns = [
     path("seller/products/", apis.SellerProductListApi.as_view(), name="seller-product-list"),
     path("seller/products/<int:product_id>/", apis.SellerProductDetailApi.as_view(), name="seller-product-detail"),
     path(
+        "seller/products/<int:product_id>/review-request/",
+        apis.SellerProductReviewRequestApi.as_view(),
+        name="seller-product-review-request",
+    ),
+    path(
         "seller/products/<int:product_id>/images/", apis.SellerProductImageApi.as_view(), name="seller-product-images"
     ),
     path(

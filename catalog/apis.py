@@ -14,6 +14,7 @@ from catalog.services import (
     product_image_add,
     product_image_delete,
     product_images_reorder,
+    product_review_request,
     product_update,
     sku_create,
     sku_delete,
@@ -123,6 +124,22 @@ class SellerProductDetailApi(APIView):
         _writable_shop(request.user)
         product_delete(product=access_seller_product(user=request.user, product_id=product_id))
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class SellerProductReviewRequestApi(APIView):
+    """The seller asks an operator to look again at a product the platform delisted (after editing it)."""
+
+    @extend_schema(
+        operation_id="seller_product_review_request",
+        request=serializers.ReviewRequestSerializer,
+        responses=serializers.SellerProductOut,
+    )
+    def post(self, request, product_id):
+        product = access_seller_product(user=request.user, product_id=product_id)
+        data = serializers.ReviewRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        product = product_review_request(product=product, note=data.validated_data["note"])
+        return Response(serializers.seller_product(product_detail(product=product), request=request))
 
 
 class SellerProductImageApi(APIView):

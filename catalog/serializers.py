@@ -128,6 +128,10 @@ def seller_product(product, *, request) -> dict:
         **product_detail(product, request=request),
         "status": product.status,
         "moderation_reason": product.moderation_reason,
+        # "" (none), "delisted" (by the platform: publishing is refused until an operator approves a
+        # review request) or "review_requested" (waiting for an operator).
+        "moderation": product.moderation,
+        "review_requested_at": product.review_requested_at.isoformat() if product.review_requested_at else None,
         "visible": product.visible,
         "created_at": product.created_at.isoformat(),
         "updated_at": product.updated_at.isoformat(),
@@ -196,6 +200,8 @@ class ProductDetailOut(serializers.Serializer):
 class SellerProductOut(ProductDetailOut):
     status = serializers.CharField()
     moderation_reason = serializers.CharField()
+    moderation = serializers.ChoiceField(choices=["", "delisted", "review_requested"])
+    review_requested_at = serializers.DateTimeField(allow_null=True)
     visible = serializers.BooleanField()
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
@@ -207,3 +213,9 @@ class CategoryNodeOut(serializers.Serializer):
     name_en = serializers.CharField()
     slug = serializers.CharField()
     children = serializers.ListField(child=serializers.DictField())
+
+
+class ReviewRequestSerializer(serializers.Serializer):
+    """A seller's request that an operator look again at what the platform took down."""
+
+    note = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")

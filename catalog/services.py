@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -13,10 +15,12 @@ from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.services import operator_action_record
 from catalog.errors import OutOfStock
 from catalog.models import Category, Product, ProductImage, Sku
 from catalog.search import search_document
 from common.errors import InvalidState, NotFound, ValidationFailed
+from common.files import FileWrites, file_delete_on_commit, files_written_first
 from common.images import sanitize_image
 from common.tasks import enqueue_now, enqueue_on_commit
 from common.text import clean_text
@@ -135,8 +139,15 @@ def _check_publishable(product: Product) -> None:
         raise ValidationFailed(fields={"skus": [_("A product on sale needs at least one SKU.")]})
 
 
+def product_create(*, photos: Sequence[Any] = (), **fields: Any) -> Product:
+    """A product with its SKUs and (from the seller-center form) its photos, all or nothing. The photos
+    are stored before the product's transaction opens, and deleted again if it fails."""
+    with files_written_first() as files:
+        return _product_create(images=_photos_write(files, photos), **fields)
+
+
 @transaction.atomic
-def product_create(
+def _product_create(
     *,
     shop: Shop,
     title: Any,
@@ -147,9 +158,8 @@ def product_create(
     village: Any = None,
     skus: Any,
     status: Any = Product.Status.DRAFT,
-    photos: list | tuple = (),
+    images: Sequence[ProductImage] = (),
 ) -> Product:
-    """A product with its SKUs and (from the seller-center form) its photos, all or nothing."""
     if status not in (Product.Status.DRAFT, Product.Status.ACTIVE):
         raise ValidationFailed(fields={"status": [_('A new product is "draft" or "active".')]})
     specs = _sku_specs(skus)
@@ -168,8 +178,7 @@ def product_create(
         published_at=timezone.now() if status == Product.Status.ACTIVE else None,
     )
     Sku.objects.bulk_create([Sku(product=product, sort_order=i, **spec) for i, spec in enumerate(specs)])
-    for photo in photos:
-        product_image_add(product=product, upload=photo)
+    _product_images_record(product=product, images=images)
     _refresh_derived(product)
     return product
 
@@ -197,8 +206,16 @@ def product_skus_sync(*, product: Product, skus: Any) -> None:
                 Sku.objects.filter(pk=row["id"]).update(is_active=False, updated_at=timezone.now())
 
 
+def product_update(*, product: Product, photos: Sequence[Any] = (), **changes: Any) -> Product:
+    """Edits a product; new photos are stored before its transaction opens, and deleted if it fails."""
+    with files_written_first() as files:
+        return _product_update(product=product, images=_photos_write(files, photos), **changes)
+
+
 @transaction.atomic
-def product_update(*, product: Product, skus: Any = None, photos: list | tuple = (), **changes: Any) -> Product:
+def _product_update(
+    *, product: Product, skus: Any = None, images: Sequence[ProductImage] = (), **changes: Any
+) -> Product:
     product = Product.objects.select_for_update().select_related("shop", "category").get(pk=product.pk)
     fields: list[str] = []
     limits = {
@@ -223,8 +240,7 @@ def product_update(*, product: Product, skus: Any = None, photos: list | tuple =
         product.save(update_fields=[*fields, "updated_at"])
     if skus is not None:
         product_skus_sync(product=product, skus=skus)
-    for photo in photos:
-        product_image_add(product=product, upload=photo)
+    _product_images_record(product=product, images=images)
     if changes.get("status") is not None:
         product_set_status(product=product, status=changes["status"])
     else:
@@ -233,33 +249,40 @@ def product_update(*, product: Product, skus: Any = None, photos: list | tuple =
 
 
 @transaction.atomic
-def product_set_status(*, product: Product, status: str, reason: str = "") -> Product:
-    """Publish (active), unpublish (draft) or delist; an operator may delist with a reason."""
+def product_set_status(*, product: Product, status: str) -> Product:
+    """The seller publishes (active), unpublishes (draft) or delists. A product the platform delisted
+    stays delisted: only an operator's approval of a review request lifts that (product_review_approve)."""
     if status not in Product.Status.values:
         raise ValidationFailed(fields={"status": [_("One of draft, active, delisted.")]})
     product = Product.objects.select_for_update().select_related("shop", "category").get(pk=product.pk)
+    if product.moderation != Product.Moderation.NONE:
+        if status == Product.Status.DELISTED:
+            return product
+        raise product_held_error(product)
     if status == Product.Status.ACTIVE:
         _check_publishable(product)
         if product.published_at is None:
             product.published_at = timezone.now()
     product.status = status
-    product.moderation_reason = reason[:300]
-    product.save(update_fields=["status", "moderation_reason", "published_at", "updated_at"])
+    product.save(update_fields=["status", "published_at", "updated_at"])
     _refresh_derived(product)
     return product
 
 
 @transaction.atomic
 def product_delete(*, product: Product) -> None:
-    """Deletes a product nobody ordered; one that was ordered is delisted and kept for the orders."""
+    """Deletes a product nobody ordered, and its photo files once that commits; one that was ordered is
+    delisted and kept, photos and all, for the orders (the files are never touched inside the transaction)."""
+    images = list(product.images.all())
     try:
         with transaction.atomic():
-            for image in product.images.all():
-                image.image.delete(save=False)
-                image.thumbnail.delete(save=False)
             product.delete()
     except ProtectedError:
         product_set_status(product=product, status=Product.Status.DELISTED)
+    else:
+        for image in images:
+            file_delete_on_commit(image.image)
+            file_delete_on_commit(image.thumbnail)
     shop_product_count_refresh(shop_id=product.shop_id)
 
 
@@ -411,42 +434,64 @@ def product_rating_set(*, product_id: int, rating: Decimal | None, review_count:
 # --- photos -------------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def product_image_add(*, product: Product, upload) -> ProductImage:
-    """Checks and re-encodes the photo now; the thumbnail is made by a Celery task after commit."""
+    """Checks and re-encodes the photo, stores it, then records it (a failed record deletes the file);
+    the thumbnail is made by a Celery task after commit."""
     if product.images.count() >= MAX_IMAGES:
         raise ValidationFailed(fields={"image": [_("At most %(n)d photos.") % {"n": MAX_IMAGES}]})
-    content, width, height = sanitize_image(upload)
-    image = ProductImage(product=product, width=width, height=height, position=product.images.count())
-    image.image.save(content.name, content, save=False)
-    image.save()
-    from catalog.tasks import product_image_thumbnail_task
+    with files_written_first() as files:
+        images = _photos_write(files, [upload])
+        _product_images_record(product=product, images=images)
+    return images[0]
 
-    enqueue_on_commit(product_image_thumbnail_task, image.id)  # a lost one: product_image_thumbnails_sweep
-    return image
+
+def _photos_write(files: FileWrites, uploads: Sequence[Any]) -> list[ProductImage]:
+    """Checks and re-encodes every photo first (one bad photo: nothing is stored), then stores them.
+    Called with no transaction open; the rows are made by _product_images_record."""
+    if len(uploads) > MAX_IMAGES:
+        raise ValidationFailed(fields={"image": [_("At most %(n)d photos.") % {"n": MAX_IMAGES}]})
+    checked = [sanitize_image(upload) for upload in uploads]
+    images = []
+    for content, width, height in checked:
+        image = ProductImage(width=width, height=height)
+        files.write(image, "image", content)
+        images.append(image)
+    return images
 
 
 @transaction.atomic
+def _product_images_record(*, product: Product, images: Sequence[ProductImage]) -> None:
+    if not images:
+        return
+    count = product.images.count()
+    if count + len(images) > MAX_IMAGES:
+        raise ValidationFailed(fields={"image": [_("At most %(n)d photos.") % {"n": MAX_IMAGES}]})
+    from catalog.tasks import product_image_thumbnail_task
+
+    for position, image in enumerate(images, start=count):
+        image.product = product
+        image.position = position
+        image.save()
+        enqueue_on_commit(product_image_thumbnail_task, image.id)  # a lost one: product_image_thumbnails_sweep
+
+
 def product_image_thumbnail_make(*, image_id: int) -> None:
-    """Idempotent: a second run for an image that has its thumbnail does nothing."""
+    """Idempotent: a photo that has its thumbnail is skipped. The thumbnail is stored before the
+    conditional UPDATE that records it, and deleted again if another run recorded one first."""
     from common.images import make_thumbnail
 
-    image = ProductImage.objects.select_for_update().filter(pk=image_id).first()
+    image = ProductImage.objects.filter(pk=image_id).first()
     if image is None or image.thumbnail:
         return
     with image.image.open("rb") as f:
         thumb = make_thumbnail(f.read())
-    image.thumbnail.save(thumb.name, thumb, save=False)
-    image.save(update_fields=["thumbnail", "updated_at"])
-
-
-@transaction.atomic
-def product_images_reorder(*, product: Product, image_ids: list[int]) -> None:
-    existing = set(product.images.values_list("id", flat=True))
-    if set(image_ids) != existing or len(image_ids) != len(existing):
-        raise ValidationFailed(fields={"order": [_("List every photo of the product once.")]})
-    for position, image_id in enumerate(image_ids):
-        ProductImage.objects.filter(pk=image_id, product=product).update(position=position)
+    with files_written_first() as files:
+        name = files.write(image, "thumbnail", thumb)
+        recorded = ProductImage.objects.filter(pk=image_id, thumbnail="").update(
+            thumbnail=name, updated_at=timezone.now()
+        )
+    if not recorded:  # the photo is gone, or another run was first
+        files.discard()
 
 
 def product_image_thumbnails_sweep(*, older_than: timedelta = timedelta(minutes=5), limit: int = 200) -> int:
@@ -461,7 +506,251 @@ def product_image_thumbnails_sweep(*, older_than: timedelta = timedelta(minutes=
 
 
 @transaction.atomic
+def product_images_reorder(*, product: Product, image_ids: list[int]) -> None:
+    existing = set(product.images.values_list("id", flat=True))
+    if set(image_ids) != existing or len(image_ids) != len(existing):
+        raise ValidationFailed(fields={"order": [_("List every photo of the product once.")]})
+    for position, image_id in enumerate(image_ids):
+        ProductImage.objects.filter(pk=image_id, product=product).update(position=position)
+
+
+@transaction.atomic
 def product_image_delete(*, image: ProductImage) -> None:
-    image.image.delete(save=False)
-    image.thumbnail.delete(save=False)
+    """The row goes now; its files once that commits."""
     image.delete()
+    file_delete_on_commit(image.image)
+    file_delete_on_commit(image.thumbnail)
+
+
+# --- moderation: an operator's hold on a listing ------------------------------------------------
+#
+# An operator delists with a reason; the product is held (Product.moderation) and no seller action
+# puts it back on sale. The seller edits it and asks for a review; an operator approves (back on
+# sale) or rejects (held, with a new reason). Every decision writes the audit entry and tells the
+# seller through catalog.signals.product_moderated.
+
+
+def product_held_error(product: Product) -> InvalidState:
+    if product.moderation == Product.Moderation.REVIEW_REQUESTED:
+        return InvalidState(
+            _("Delisted by the platform: %(reason)s. Your review request is waiting for an operator.")
+            % {"reason": product.moderation_reason}
+        )
+    return InvalidState(
+        _("Delisted by the platform: %(reason)s. Edit the product and ask for a review.")
+        % {"reason": product.moderation_reason}
+    )
+
+
+def _operator_reason(reason: Any, *, required: bool) -> str:
+    reason = clean_text(reason) if isinstance(reason, str) else ""
+    if required and not reason:
+        raise ValidationFailed(fields={"reason": [_("Give the seller a reason.")]})
+    if len(reason) > 300:
+        raise ValidationFailed(fields={"reason": [_("At most %(n)d characters.") % {"n": 300}]})
+    return reason
+
+
+def _moderation_lock(product_id: int) -> Product:
+    product = Product.objects.select_for_update().select_related("shop", "category").filter(pk=product_id).first()
+    if product is None:
+        raise NotFound()
+    return product
+
+
+def _product_moderated(product: Product, *, decision: str, reason: str) -> None:
+    from catalog.signals import product_moderated
+
+    product_moderated.send(
+        sender=Product, product_id=product.pk, shop_id=product.shop_id, decision=decision, reason=reason
+    )
+
+
+@transaction.atomic
+def product_operator_delist(*, product_id: int, operator, reason: Any, now: datetime | None = None) -> Product:
+    """An operator takes a listing down, with a reason the seller sees; it stays down until approved."""
+    now = now or timezone.now()
+    reason = _operator_reason(reason, required=True)
+    product = _moderation_lock(product_id)
+    product.status = Product.Status.DELISTED
+    product.moderation = Product.Moderation.DELISTED
+    product.moderation_reason = reason
+    product.moderated_at = now
+    product.review_requested_at = None
+    product.review_note = ""
+    product.save(
+        update_fields=[
+            "status",
+            "moderation",
+            "moderation_reason",
+            "moderated_at",
+            "review_requested_at",
+            "review_note",
+            "updated_at",
+        ]
+    )
+    _refresh_derived(product)
+    operator_action_record(actor=operator, action="product_delist", obj=product, reason=reason)
+    _product_moderated(product, decision="delisted", reason=reason)
+    return product
+
+
+@transaction.atomic
+def product_review_request(*, product: Product, note: Any = "", now: datetime | None = None) -> Product:
+    """The seller asks an operator to look again at a listing the platform delisted (after editing it)."""
+    now = now or timezone.now()
+    note = _text(note, field="note", max_length=500, required=False, multiline=True)
+    product = _moderation_lock(product.pk)
+    if product.moderation == Product.Moderation.NONE:
+        raise InvalidState(_("This product was not delisted by the platform: there is nothing to review."))
+    if product.moderation == Product.Moderation.REVIEW_REQUESTED:
+        raise InvalidState(_("A review of this product is already waiting for an operator."))
+    product.moderation = Product.Moderation.REVIEW_REQUESTED
+    product.review_requested_at = now
+    product.review_note = note
+    product.save(update_fields=["moderation", "review_requested_at", "review_note", "updated_at"])
+    return product
+
+
+@transaction.atomic
+def product_review_approve(*, product_id: int, operator, reason: Any = "", now: datetime | None = None) -> Product:
+    """An operator lifts the hold: the product is back on sale (or a draft, if it has no SKU left)."""
+    now = now or timezone.now()
+    reason = _operator_reason(reason, required=False)
+    product = _moderation_lock(product_id)
+    if product.moderation == Product.Moderation.NONE:
+        raise InvalidState(_("This product is not held by the platform."))
+    publishable = product.skus.filter(is_active=True).exists()
+    product.status = Product.Status.ACTIVE if publishable else Product.Status.DRAFT
+    if publishable and product.published_at is None:
+        product.published_at = now
+    product.moderation = Product.Moderation.NONE
+    product.moderation_reason = ""
+    product.moderated_at = now
+    product.review_requested_at = None
+    product.save(
+        update_fields=[
+            "status",
+            "published_at",
+            "moderation",
+            "moderation_reason",
+            "moderated_at",
+            "review_requested_at",
+            "updated_at",
+        ]
+    )
+    _refresh_derived(product)
+    operator_action_record(actor=operator, action="product_approve", obj=product, reason=reason)
+    _product_moderated(product, decision="approved", reason=reason)
+    return product
+
+
+@transaction.atomic
+def product_review_reject(*, product_id: int, operator, reason: Any, now: datetime | None = None) -> Product:
+    """An operator turns the seller's review request down: still held, with the new reason."""
+    now = now or timezone.now()
+    reason = _operator_reason(reason, required=True)
+    product = _moderation_lock(product_id)
+    if product.moderation != Product.Moderation.REVIEW_REQUESTED:
+        raise InvalidState(_("No review of this product was requested."))
+    product.moderation = Product.Moderation.DELISTED
+    product.moderation_reason = reason
+    product.moderated_at = now
+    product.review_requested_at = None
+    product.save(update_fields=["moderation", "moderation_reason", "moderated_at", "review_requested_at", "updated_at"])
+    operator_action_record(actor=operator, action="product_review_reject", obj=product, reason=reason)
+    _product_moderated(product, decision="rejected", reason=reason)
+    return product
+
+
+@transaction.atomic
+def category_operator_save(*, category: Category, operator, fields: list[str], created: bool) -> Category:
+    """An operator adds or edits a category in the console (names, place in the tree, commission rate):
+    saved with an audit entry, since the commission rate decides what sellers are paid."""
+    if created:
+        category.save()
+    elif fields:
+        category.save(update_fields=[*fields, "updated_at"])
+    else:
+        return category
+    operator_action_record(
+        actor=operator, action="category_add" if created else "category_edit", obj=category, fields=sorted(fields)
+    )
+    return category
+
+
+# --- the seller center's bulk actions ----------------------------------------------------------------
+
+BULK_MAX = 100  # a page of the product list is 20; a bulk action takes at most this many products
+
+
+@dataclass(frozen=True)
+class BulkOutcome:
+    done: list[Product]
+    refused: list[tuple[Product, str]]  # the product and why, in the request's language
+
+
+def _bulk_products(*, shop_id: int, product_ids: Any) -> list[Product]:
+    """The shop's products among `product_ids` (ids of other shops' products are not there: 404)."""
+    if not isinstance(product_ids, list | tuple) or not product_ids:
+        raise ValidationFailed(fields={"products": [_("Choose at least one product.")]})
+    if len(product_ids) > BULK_MAX:
+        raise ValidationFailed(fields={"products": [_("At most %(n)d products at once.") % {"n": BULK_MAX}]})
+    try:
+        ids = sorted({int(i) for i in product_ids})
+    except (TypeError, ValueError) as exc:
+        raise ValidationFailed(fields={"products": [_("Choose products from the list.")]}) from exc
+    products = list(Product.objects.filter(shop_id=shop_id, pk__in=ids).order_by("pk"))
+    if len(products) != len(ids):
+        raise NotFound()
+    return products
+
+
+@transaction.atomic
+def products_bulk_set_status(*, shop_id: int, product_ids: Any, status: Any) -> BulkOutcome:
+    """Publishes or delists several products; each goes through product_set_status (so a product the
+    platform holds, or one without a SKU, stays as it was and is reported, not published)."""
+    if status not in (Product.Status.ACTIVE, Product.Status.DELISTED):
+        raise ValidationFailed(fields={"status": [_("Choose publish or delist.")]})
+    products = _bulk_products(shop_id=shop_id, product_ids=product_ids)
+    done, refused = [], []
+    for product in products:
+        try:
+            with transaction.atomic():
+                done.append(product_set_status(product=product, status=status))
+        except (ValidationFailed, InvalidState) as exc:
+            refused.append((product, next(iter(exc.fields.values()))[0] if exc.fields else exc.message))
+    return BulkOutcome(done=done, refused=refused)
+
+
+@transaction.atomic
+def products_bulk_set_stock(*, shop_id: int, product_ids: Any, stock: Any) -> BulkOutcome:
+    """Sets the stock of every SKU on sale of several products to one count (e.g. a new harvest)."""
+    count = parse_stock(stock)
+    products = _bulk_products(shop_id=shop_id, product_ids=product_ids)
+    Sku.objects.filter(product__in=products, is_active=True).update(stock=count, updated_at=timezone.now())
+    for product in products:
+        _refresh_derived(Product.objects.select_related("shop", "category").get(pk=product.pk))
+    return BulkOutcome(done=products, refused=[])
+
+
+def spec_combinations(*, first: Any, second: Any = "") -> list[str]:
+    """SKU names from a one- or two-dimension spec: "500 g, 1 kg" × "微辣, 特辣" gives "500 g / 微辣", …
+    Values are separated by commas (also ，、 or new lines); at most 50 SKUs, 60 characters each."""
+
+    def values(text: Any) -> list[str]:
+        if not isinstance(text, str):
+            return []
+        parts = [clean_text(p, multiline=False) for p in re.split(r"[,，、;；\n]", text)]
+        return list(dict.fromkeys(p for p in parts if p))
+
+    a, b = values(first), values(second)
+    if not a:
+        raise ValidationFailed(fields={"spec_first": [_("Give at least one value, e.g. 500 g, 1 kg.")]})
+    names = [f"{x} / {y}" for x in a for y in b] if b else a
+    if len(names) > 50:
+        message = _("At most 50 SKUs: this spec makes %(n)d.") % {"n": len(names)}
+        raise ValidationFailed(fields={"spec_first": [message]})
+    if any(len(name) > 60 for name in names):
+        raise ValidationFailed(fields={"spec_first": [_("Each SKU name is at most 60 characters.")]})
+    return names

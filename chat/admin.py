@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chat.models import Conversation, Message, OfflineNotice
 from chat.services import conversation_report_resolve
+from common.admin import ReasonActionForm, action_reason
 
 
 class MessageInline(admin.TabularInline):
@@ -49,6 +50,7 @@ class ConversationAdmin(admin.ModelAdmin):
     ]
     fields = readonly_fields
     actions = ["resolve_reports"]
+    action_form = ReasonActionForm
 
     def get_inlines(self, request, obj):
         # Private conversations stay private: operators read messages once a participant reports them.
@@ -65,7 +67,9 @@ class ConversationAdmin(admin.ModelAdmin):
     @admin.action(description=_("Mark the selected reports as dealt with"))
     def resolve_reports(self, request, queryset):
         for conversation_id in queryset.filter(reported=True).values_list("pk", flat=True):
-            conversation_report_resolve(conversation_id=conversation_id)
+            conversation_report_resolve(
+                conversation_id=conversation_id, operator=request.user, reason=action_reason(request, "")
+            )
         self.message_user(request, _("Reports resolved."), messages.SUCCESS)
 
 

@@ -28,6 +28,7 @@ from chat.models import Conversation, Message, OfflineNotice, Role
 from chat.presenters import conversation_data, message_data, message_preview, product_card
 from chat.selectors import last_product_card_id, offline_bursts_due, unread_side_totals
 from common.errors import NotFound, RateLimited, ValidationFailed
+from common.files import files_written_first
 from common.images import sanitize_image
 from common.ratelimit import rate_limit_hit
 from common.text import clean_text
@@ -266,9 +267,18 @@ def conversation_report(*, user, conversation: Conversation, reason: Any) -> Con
 
 
 @transaction.atomic
-def conversation_report_resolve(*, conversation_id: int) -> None:
-    """An operator has dealt with the report."""
-    Conversation.objects.filter(pk=conversation_id).update(reported=False, updated_at=timezone.now())
+def conversation_report_resolve(*, conversation_id: int, operator, reason: str = "") -> None:
+    """An operator has dealt with the report (the audit log keeps who and why)."""
+    from accounts.services import operator_action_record
+
+    conversation = Conversation.objects.select_for_update().filter(pk=conversation_id, reported=True).first()
+    if conversation is None:
+        return
+    conversation.reported = False
+    conversation.save(update_fields=["reported", "updated_at"])
+    operator_action_record(
+        actor=operator, action="chat_report_resolve", obj=conversation, reason=reason, report=conversation.report_reason
+    )
 
 
 # --- messages -----------------------------------------------------------------------------------
@@ -296,19 +306,25 @@ def message_send(
     wait = rate_limit_hit(scope="chat", identity=f"u{user.pk}")
     if wait is not None:
         raise RateLimited(_("You are sending messages too fast. Wait a few seconds."), retry_after=wait)
-    return _message_store(
-        user=user,
-        conversation_id=conversation.pk,
-        text=text,
-        product=product,
-        image_file=image_file,
-        client_id=client_id,
-    )
+    # The photo is stored before the message's transaction opens, and deleted if that fails.
+    with files_written_first() as files:
+        image_name = files.write(Message(), "image", image_file) if image_file is not None else ""
+        message = _message_store(
+            user=user,
+            conversation_id=conversation.pk,
+            text=text,
+            product=product,
+            image_name=image_name,
+            client_id=client_id,
+        )
+    if image_name and message.image.name != image_name:  # a resend: the first copy (and its photo) stands
+        files.discard()
+    return message
 
 
 @transaction.atomic
 def _message_store(
-    *, user, conversation_id: int, text: str, product: Product | None, image_file, client_id: str
+    *, user, conversation_id: int, text: str, product: Product | None, image_name: str, client_id: str
 ) -> Message:
     """Four statements: lock (with the sender's side and a resend check), insert, update, and on
     commit the unread totals for the pushes."""
@@ -327,8 +343,8 @@ def _message_store(
     if product is not None:
         message.product = product
         message.product_card = product_card(product)
-    if image_file is not None:
-        message.image.save(image_file.name, image_file, save=False)
+    if image_name:
+        message.image = image_name
     message.save()
 
     if role == Role.BUYER:

@@ -8,4 +8,9 @@ class MarketplaceConfig(AppConfig):
     verbose_name = "Marketplace"
 
     def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
         from marketplace import checks  # noqa: F401 - registers the deployment checks
+        from marketplace.operators import operators_group_after_migrate
+
+        post_migrate.connect(operators_group_after_migrate, dispatch_uid="marketplace.operators_group")

@@ -16,6 +16,7 @@ class Kind(models.TextChoices):
     REVIEW_RECEIVED = "review_received", _("New review")
     PAYOUT_PAID = "payout_paid", _("Payout paid")
     SHOP_STATUS = "shop_status", _("Shop approved or suspended")
+    MODERATION = "moderation", _("A listing delisted or approved by the platform")
 
 
 class Notification(models.Model):

@@ -1,5 +1,6 @@
 """Notifications' answers to lower apps' signals."""
 
+from catalog.signals import product_moderated
 from orders.signals import order_events_recorded
 from payments.signals import payout_status_changed
 from shops.models import Shop
@@ -28,6 +29,37 @@ def _shop_status_changed(sender, *, shop_id: int, status: str, reason: str = "",
         text=text,
         text_en=text_en,
         url="/seller/",
+    )
+
+
+def _product_moderated(sender, *, product_id: int, shop_id: int, decision: str, reason: str = "", **kwargs) -> None:
+    """The platform delisted a listing, or decided on the seller's review request: the owner hears why."""
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from catalog.models import Product
+    from notifications.services import notify_on_commit
+
+    title = Product.objects.filter(pk=product_id).values_list("title", flat=True).first()
+    owner_id = Shop.objects.filter(pk=shop_id).values_list("owner_id", flat=True).first()
+    if title is None or owner_id is None:
+        return
+    why, why_en = (f"：{reason}", f": {reason}") if reason else ("", "")
+    if decision == "delisted":
+        text = f"商品「{title}」已被平台下架{why}。修改后可申请复审。"
+        text_en = f"“{title}” was delisted by the platform{why_en}. Edit it, then ask for a review."
+    elif decision == "approved":
+        text, text_en = f"商品「{title}」已通过复审，重新上架", f"“{title}” passed the review and is on sale again"
+    else:
+        text = f"商品「{title}」的复审未通过{why}"
+        text_en = f"The review of “{title}” was turned down{why_en}"
+    notify_on_commit(
+        user_id=owner_id,
+        kind="moderation",
+        key=f"product:{product_id}:{decision}:{timezone.now():%Y%m%d%H%M%S%f}",
+        text=text,
+        text_en=text_en,
+        url=reverse("seller:product-edit", args=[product_id]),
     )
 
 
@@ -62,4 +94,5 @@ def _order_events_recorded(sender, *, event_ids: list[int], **kwargs) -> None:
 def connect() -> None:
     order_events_recorded.connect(_order_events_recorded, dispatch_uid="notifications.order_events_recorded")
     shop_status_changed.connect(_shop_status_changed, dispatch_uid="notifications.shop_status_changed")
+    product_moderated.connect(_product_moderated, dispatch_uid="notifications.product_moderated")
     payout_status_changed.connect(_payout_status_changed, dispatch_uid="notifications.payout_status_changed")

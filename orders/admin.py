@@ -16,7 +16,7 @@ from orders.models import (
     Review,
     ReviewPhoto,
 )
-from orders.services.refunds import refund_request_accept, refund_request_deny
+from orders.services.refunds import REFUND_DECIDE_PERMISSION, refund_request_deny, refund_request_grant
 from orders.services.reviews import review_hide, review_unhide
 
 
@@ -81,6 +81,9 @@ class OrderAdmin(admin.ModelAdmin):
 
 @admin.register(RefundRequest)
 class RefundRequestAdmin(admin.ModelAdmin):
+    """The disputes queue: operators with the orders.decide_refundrequest permission grant or deny escalated
+    requests (the services check the permission and the state, and write the audit entry)."""
+
     list_display = ["id", "order", "status", "amount", "return_goods", "respond_by", "created_at"]
     list_filter = ["status", "return_goods"]
     search_fields = ["order__number", "order__buyer__username", "order__shop__name", "reason"]
@@ -94,14 +97,16 @@ class RefundRequestAdmin(admin.ModelAdmin):
         "status",
         "respond_by",
         "seller_note",
+        "operator_note",
         "auto_confirm_remaining",
         "refund",
         "resolved_at",
         "created_at",
         "updated_at",
     ]
-    fields = [*readonly_fields, "operator_note"]
+    fields = readonly_fields
     actions = ["grant_refund", "deny_refund"]
+    action_form = ReasonActionForm
 
     def has_add_permission(self, request):
         return False
@@ -109,29 +114,30 @@ class RefundRequestAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def has_decide_permission(self, request) -> bool:
+        return request.user.has_perm(REFUND_DECIDE_PERMISSION)
+
     def _decide(self, request, queryset, decide, done: str):
-        for refund_request in queryset:
+        note = action_reason(request, "")
+        for refund_request in queryset.select_related("order").order_by("pk"):
             try:
-                decide(
-                    refund_request_id=refund_request.pk,
-                    actor=request.user,
-                    note=refund_request.operator_note or str(done),
-                )
+                decide(refund_request_id=refund_request.pk, operator=request.user, note=note)
             except DomainError as exc:
-                self.message_user(request, f"{refund_request.order}: {exc.message}", messages.ERROR)
+                message = (exc.fields and next(iter(exc.fields.values()))[0]) or exc.message
+                self.message_user(request, f"{refund_request.order}: {message}", messages.ERROR)
             else:
                 self.message_user(request, f"{refund_request.order}: {done}", messages.SUCCESS)
 
-    @admin.action(description=_("Grant the refund (escalated requests)"))
+    @admin.action(description=_("Grant the refund (escalated requests)"), permissions=["decide"])
     def grant_refund(self, request, queryset):
-        def accept(**kwargs):
-            return refund_request_accept(by_operator=True, **kwargs)
+        self._decide(request, queryset, refund_request_grant, _("refund granted"))
 
-        self._decide(request, queryset, accept, _("refund granted"))
-
-    @admin.action(description=_("Deny the refund (escalated requests)"))
+    @admin.action(description=_("Deny the refund (escalated requests; give the reason)"), permissions=["decide"])
     def deny_refund(self, request, queryset):
-        self._decide(request, queryset, refund_request_deny, _("refund denied"))
+        def deny(*, refund_request_id, operator, note):
+            return refund_request_deny(refund_request_id=refund_request_id, actor=operator, note=note)
+
+        self._decide(request, queryset, deny, _("refund denied"))
 
 
 class CartItemInline(admin.TabularInline):

@@ -3,13 +3,11 @@ through services; the ledger is append-only)."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.http import HttpResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from accounts.services import operator_action_record
 from common.admin import ReasonActionForm, action_reason
 from common.errors import InvalidState
 from common.money import from_fen
@@ -251,9 +249,7 @@ class PayoutBatchAdmin(ReadOnlyAdmin):
         reason = action_reason(request, "")
         for batch in queryset:
             try:
-                with transaction.atomic():
-                    batch = payout_batch_approve(batch_id=batch.pk, actor=request.user)
-                    operator_action_record(actor=request.user, action="payout_batch_approve", obj=batch, reason=reason)
+                batch = payout_batch_approve(batch_id=batch.pk, actor=request.user, reason=reason)
             except InvalidState as exc:
                 messages.error(request, f"{batch}: {exc.message}")
             else:

@@ -1,27 +1,64 @@
 from django.contrib import admin, messages
-from django.db import transaction
 from django.db.models import Case, IntegerField, Value, When
+from django.utils.translation import gettext_lazy as _
 
-from accounts.services import operator_action_record
 from common.admin import ReasonActionForm, action_reason
+from common.errors import DomainError
 from shops.models import Shop, ShopFollow, ShopMember
-from shops.services import shop_approve, shop_suspend
+from shops.services import shop_operator_approve, shop_operator_suspend, shop_operator_update, shop_review_reject
 
 
 class ShopMemberInline(admin.TabularInline):
+    """Read-only: people join a shop only by accepting the owner's invitation."""
+
     model = ShopMember
     extra = 0
-    raw_id_fields = ["user"]
+    fields = ["user", "role", "created_at"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class ReviewRequestFilter(admin.SimpleListFilter):
+    """The operators' queue: suspended shops whose owner asked for a review."""
+
+    title = _("review request")
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [("requested", _("Review requested (the queue)"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "requested":
+            return queryset.filter(review_requested_at__isnull=False).order_by("review_requested_at", "id")
+        return queryset
 
 
 @admin.register(Shop)
 class ShopAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "owner", "status", "province", "city", "product_count", "rating", "created_at"]
-    list_filter = ["status", "province"]
+    list_display = [
+        "name",
+        "slug",
+        "owner",
+        "status",
+        "review_requested_at",
+        "province",
+        "city",
+        "product_count",
+        "rating",
+        "created_at",
+    ]
+    list_filter = [ReviewRequestFilter, "status", "province"]
     search_fields = ["name", "slug", "owner__username", "owner__email"]
     readonly_fields = [
+        "owner",
+        "slug",
         "status",
         "status_reason",
+        "review_requested_at",
+        "review_note",
         "approved_at",
         "rating",
         "score_as_described",
@@ -33,9 +70,7 @@ class ShopAdmin(admin.ModelAdmin):
         "updated_at",
     ]
     fields = [
-        "owner",
         "name",
-        "slug",
         "description",
         "province",
         "city",
@@ -46,10 +81,15 @@ class ShopAdmin(admin.ModelAdmin):
         "commission_rate",
         *readonly_fields,
     ]
-    raw_id_fields = ["owner"]
     inlines = [ShopMemberInline]
-    actions = ["approve_shops", "suspend_shops"]
+    actions = ["approve_shops", "suspend_shops", "reject_reviews"]
     action_form = ReasonActionForm
+
+    def has_add_permission(self, request):
+        return False  # a shop is opened by its owner
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # suspend instead: orders and money keep their shop
 
     def get_queryset(self, request):
         # The approval queue first: pending shops at the top.
@@ -65,23 +105,37 @@ class ShopAdmin(admin.ModelAdmin):
             .order_by("queue", "-created_at")
         )
 
-    @admin.action(description="Approve selected shops", permissions=["change"])
-    def approve_shops(self, request, queryset):
-        reason = action_reason(request, "")
-        for shop in queryset:
-            with transaction.atomic():
-                shop = shop_approve(shop_id=shop.id, reason=reason)
-                operator_action_record(actor=request.user, action="shop_approve", obj=shop, reason=reason)
-        messages.success(request, f"Approved {queryset.count()} shop(s).")
+    def save_model(self, request, obj, form, change):
+        if not change:
+            return super().save_model(request, obj, form, change)
+        shop_operator_update(shop=obj, operator=request.user, fields=list(form.changed_data))
+        return None
 
-    @admin.action(description="Suspend selected shops", permissions=["change"])
+    def _decide(self, request, queryset, decide, done: str, *, required: bool):
+        reason = action_reason(request, "")
+        if required and not reason:
+            self.message_user(request, _("Give the owner a reason (the field next to the action)."), messages.ERROR)
+            return
+        for shop in queryset.order_by("pk"):
+            try:
+                decide(shop_id=shop.pk, operator=request.user, reason=reason)
+            except DomainError as exc:
+                message = (exc.fields and next(iter(exc.fields.values()))[0]) or exc.message
+                self.message_user(request, f"{shop.name}: {message}", messages.ERROR)
+            else:
+                self.message_user(request, f"{shop.name}: {done}", messages.SUCCESS)
+
+    @admin.action(description=_("Approve selected shops (or lift their suspension)"), permissions=["change"])
+    def approve_shops(self, request, queryset):
+        self._decide(request, queryset, shop_operator_approve, str(_("approved")), required=False)
+
+    @admin.action(description=_("Suspend selected shops (give the reason the owner sees)"), permissions=["change"])
     def suspend_shops(self, request, queryset):
-        reason = action_reason(request, "Suspended by an operator.")
-        for shop in queryset:
-            with transaction.atomic():
-                shop = shop_suspend(shop_id=shop.id, reason=reason)
-                operator_action_record(actor=request.user, action="shop_suspend", obj=shop, reason=reason)
-        messages.warning(request, f"Suspended {queryset.count()} shop(s).")
+        self._decide(request, queryset, shop_operator_suspend, str(_("suspended")), required=True)
+
+    @admin.action(description=_("Reject the owner's review request (give the reason)"), permissions=["change"])
+    def reject_reviews(self, request, queryset):
+        self._decide(request, queryset, shop_review_reject, str(_("review rejected")), required=True)
 
 
 @admin.register(ShopFollow)

@@ -387,3 +387,13 @@ def shop_review_reject(*, shop_id: int, operator, reason) -> Shop:
     # The status stays; the owner hears the new reason the same way as at the suspension.
     shop_status_changed.send(sender=Shop, shop_id=shop.id, status=shop.status, reason=reason)
     return shop
+
+
+@transaction.atomic
+def shop_operator_update(*, shop: Shop, operator, fields: list[str]) -> Shop:
+    """An operator edits a shop in the console (its texts, images or commission override): saved with an
+    audit entry naming the fields that changed."""
+    if fields:
+        shop.save(update_fields=[*fields, "updated_at"])
+        operator_action_record(actor=operator, action="shop_edit", obj=shop, fields=sorted(fields))
+    return shop

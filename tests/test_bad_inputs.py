@@ -628,3 +628,60 @@ def test_staff_ids_that_do_not_exist_are_404(shop, buyer, invitation_id, who, me
     response = getattr(_client(user), method)(template.format(invitation_id))
     _error(response, 404)
     assert ShopMember.objects.count() == 1
+
+
+# --- review requests (a product the platform delisted, a suspended shop) ---------------------------------
+
+
+def _held(product):
+    from catalog.services import product_operator_delist
+
+    return product_operator_delist(product_id=product.pk, operator=UserFactory(is_staff=True), reason="侵权图片")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        pytest.param({"note": "长" * 501}, id="note-too-long"),
+        pytest.param({"note": ["a", "b"]}, id="note-not-text"),
+        pytest.param({"note": {"$gt": ""}}, id="note-object"),
+    ],
+)
+def test_bad_product_review_requests_change_nothing(product, body):
+    _held(product)
+    response = _client(product.shop.owner).post(
+        f"/api/v1/seller/products/{product.pk}/review-request/", body, format="json"
+    )
+    _error(response, 400, "validation_error")
+    product.refresh_from_db()
+    assert product.moderation == Product.Moderation.DELISTED and product.review_requested_at is None
+
+
+def test_mass_assigned_moderation_fields_are_ignored(product):
+    _held(product)
+    client = _client(product.shop.owner)
+    response = client.patch(
+        f"/api/v1/seller/products/{product.pk}/",
+        {"title": "新标题", "moderation": "", "moderation_reason": "", "visible": True},
+        format="json",
+    )
+    assert response.status_code == 200
+    client.post(
+        f"/api/v1/seller/products/{product.pk}/review-request/",
+        {"moderation": "", "status": "active", "review_requested_at": "2000-01-01T00:00:00Z"},
+        format="json",
+    )
+    product.refresh_from_db()
+    assert product.moderation == Product.Moderation.REVIEW_REQUESTED and product.moderation_reason == "侵权图片"
+    assert product.status == Product.Status.DELISTED and not product.visible
+    assert product.review_requested_at.year > 2000
+
+
+def test_bad_shop_review_requests_change_nothing():
+    shop = ShopFactory(status=Shop.Status.SUSPENDED, status_reason="假货")
+    response = _client(shop.owner).post(
+        "/api/v1/seller/shop/review-request/", {"note": "长" * 501, "status": "approved"}, format="json"
+    )
+    _error(response, 400, "validation_error")
+    shop.refresh_from_db()
+    assert shop.status == Shop.Status.SUSPENDED and shop.review_requested_at is None

@@ -16,8 +16,9 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.services import operator_action_record
 from catalog.services import product_sales_add, stock_release
-from common.errors import InvalidState, ValidationFailed
+from common.errors import InvalidState, PermissionDeniedError, ValidationFailed
 from common.text import clean_text
 from orders.lock_objects import order_lock
 from orders.models import Order, OrderEvent, RefundRequest
@@ -132,6 +133,9 @@ def refund_request_accept(
     order, request = _lock(refund_request_id)
     if request.status not in (RefundRequest.Status.REQUESTED, RefundRequest.Status.ESCALATED):
         raise InvalidState(_("This refund request was already answered."))
+    if by_operator and request.status != RefundRequest.Status.ESCALATED:
+        # The seller answers first: an operator decides only what was escalated to the platform.
+        raise InvalidState(_("Only an escalated request is decided by an operator."))
     if not order.is_open_for_refund:
         raise InvalidState(_("This order can no longer be refunded."))
     request.status = RefundRequest.Status.ACCEPTED
@@ -206,9 +210,35 @@ def refund_requests_escalate_overdue(*, now: datetime | None = None) -> int:
     return escalated
 
 
+REFUND_DECIDE_PERMISSION = "orders.decide_refundrequest"
+
+
+def _operator_may_decide(operator) -> None:
+    if not (operator.is_active and operator.has_perm(REFUND_DECIDE_PERMISSION)):
+        raise PermissionDeniedError(_("Only an operator allowed to decide refunds can do this."))
+
+
+@transaction.atomic
+def refund_request_grant(
+    *, refund_request_id: int, operator, note: Any = "", now: datetime | None = None
+) -> RefundRequest:
+    """An operator decides an escalated request for the buyer: the money goes back through the provider.
+    Needs the orders.decide_refundrequest permission; the audit log keeps the decision."""
+    _operator_may_decide(operator)
+    request = refund_request_accept(
+        refund_request_id=refund_request_id, actor=operator, note=note, by_operator=True, now=now
+    )
+    operator_action_record(
+        actor=operator, action="refund_grant", obj=request, reason=request.operator_note, amount=f"{request.amount:.2f}"
+    )
+    return request
+
+
 @transaction.atomic
 def refund_request_deny(*, refund_request_id: int, actor, note: Any, now: datetime | None = None) -> RefundRequest:
-    """An operator decides against the buyer: the order carries on and auto-confirm resumes."""
+    """An operator decides against the buyer: the order carries on and auto-confirm resumes.
+    Needs the orders.decide_refundrequest permission; the audit log keeps the decision."""
+    _operator_may_decide(actor)
     now = now or timezone.now()
     note = _note(note, required=True)
     order, request = _lock(refund_request_id)
@@ -220,6 +250,7 @@ def refund_request_deny(*, refund_request_id: int, actor, note: Any, now: dateti
     order_event_add(
         order=order, type=OrderEvent.Type.REFUND_DENIED, at=now, actor=actor, refund_request=request.pk, note=note
     )
+    operator_action_record(actor=actor, action="refund_deny", obj=request, reason=note, amount=f"{request.amount:.2f}")
     return request
 
 

@@ -46,8 +46,12 @@ def shop_settings(request):
 @require_POST
 def shop_review_request_page(request):
     """The owner of a suspended shop asks an operator to look again."""
-    shop_review_request(shop=request.shop, note=request.POST.get("note", ""))
-    messages.success(request, _("Review requested: an operator will look at your shop."))
+    try:
+        shop_review_request(shop=request.shop, note=request.POST.get("note", ""))
+    except DomainError as exc:
+        messages.error(request, (exc.fields and next(iter(exc.fields.values()))[0]) or exc.message)
+    else:
+        messages.success(request, _("Review requested: an operator will look at your shop."))
     return redirect("seller:shop-settings")
 
 

@@ -8,12 +8,14 @@ from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
 from common.errors import DomainError, InvalidState, ValidationFailed
+from marketplace.operators import operators_group_ensure
 from orders.models import Order, OrderEvent, RefundRequest
 from orders.services.lifecycle import order_confirm_receipt, orders_auto_confirm_due
 from orders.services.refunds import (
     refund_request_accept,
     refund_request_create,
     refund_request_deny,
+    refund_request_grant,
     refund_request_reject,
     refund_requests_escalate_overdue,
 )
@@ -99,6 +101,7 @@ def test_refund_rules():
 def test_rejected_or_ignored_requests_go_to_an_operator_who_decides(settings, django_capture_on_commit_callbacks):
     settings.REFUND_RESPONSE_HOURS = 48
     operator = UserFactory(is_staff=True)
+    operator.groups.add(operators_group_ensure())
     now = timezone.now()
     order = placed_shipped(UserFactory(), SkuFactory())
     rejected = refund_request_create(order_id=order.pk, buyer=order.buyer, reason="not as described", now=now)
@@ -120,7 +123,7 @@ def test_rejected_or_ignored_requests_go_to_an_operator_who_decides(settings, dj
     ignored.refresh_from_db()
     assert ignored.status == RefundRequest.Status.ESCALATED
     with django_capture_on_commit_callbacks(execute=True):
-        refund_request_accept(refund_request_id=ignored.pk, actor=operator, by_operator=True, note="granted")
+        refund_request_grant(refund_request_id=ignored.pk, operator=operator, note="granted")
     ignored_order.refresh_from_db()
     assert ignored_order.status == Order.Status.REFUNDED
 
