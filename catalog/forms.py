@@ -23,7 +23,8 @@ class MultipleImageField(forms.FileField):
 
 
 def category_choices():
-    choices = []
+    """Grouped by top-level category, after an empty choice: the picker starts empty (no silent default)."""
+    choices = [("", _("— choose a category —"))]
     for parent in Category.objects.filter(parent__isnull=True).prefetch_related("children"):
         choices.append(
             (
@@ -36,7 +37,13 @@ def category_choices():
 
 class ProductForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=120)
-    category = forms.TypedChoiceField(label=_("Category"), coerce=int)
+    category = forms.TypedChoiceField(
+        label=_("Category"),
+        coerce=int,
+        empty_value=None,
+        # static/js/seller-products.js adds a search box that filters the options (the select works alone)
+        widget=forms.Select(attrs={"data-category-picker": ""}),
+    )
     description = forms.CharField(
         label=_("Description"),
         required=False,
@@ -50,7 +57,8 @@ class ProductForm(forms.Form):
     photos = MultipleImageField(
         label=_("Photos"),
         help_text=_("JPEG, PNG or WebP, up to 10 MB each."),
-        widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+        # static/js/seller-products.js previews the chosen photos, lets them be reordered and one made the cover
+        widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp", "data-photo-preview": ""}),
     )
     publish = forms.BooleanField(label=_("Put on sale now"), required=False, initial=True)
 
@@ -68,3 +76,24 @@ class SkuForm(forms.Form):
 
 
 SkuFormSet = formset_factory(SkuForm, extra=1, max_num=50, validate_max=True)
+# A new product starts with three empty rows: several SKUs in one go, even without JavaScript.
+NewSkuFormSet = formset_factory(SkuForm, extra=3, max_num=50, validate_max=True)
+
+
+class SpecForm(forms.Form):
+    """A one- or two-dimension spec (sizes × flavours) that generates SKU rows to fill in."""
+
+    first = forms.CharField(
+        label=_("Spec 1 values"),
+        required=False,
+        max_length=500,
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. 500 g, 1 kg")}),
+    )
+    second = forms.CharField(
+        label=_("Spec 2 values (optional)"),
+        required=False,
+        max_length=500,
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. mild, extra hot")}),
+    )
+    price = forms.CharField(label=_("Price (¥) for each"), required=False, max_length=12)
+    stock = forms.CharField(label=_("Stock for each"), required=False, max_length=8)
