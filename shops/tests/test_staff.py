@@ -248,3 +248,26 @@ def test_an_owner_cannot_remove_another_shops_member(shop, person):
     member = _staff(ShopFactory(), person)
     assert _client(shop.owner).delete(f"/api/v1/seller/staff/{member.pk}/").status_code == 404
     assert ShopMember.objects.filter(pk=member.pk).exists()
+
+
+def test_access_functions_take_the_role_an_action_needs(shop, person):
+    from catalog.access import access_seller_product, access_seller_sku
+    from common.errors import NotFound
+    from shops.access import OWNER, access_seller_shop
+    from shops.errors import ShopRoleRequired
+
+    product = make_product(shop=shop)
+    sku = product.skus.first()
+    _staff(shop, person)
+    stranger = UserFactory()
+    assert access_seller_product(user=person, product_id=product.pk) == product  # staff run products
+    assert access_seller_product(user=shop.owner, product_id=product.pk, role=OWNER) == product
+    assert access_seller_sku(user=shop.owner, sku_id=sku.pk, role=OWNER) == sku
+    with pytest.raises(ShopRoleRequired):
+        access_seller_product(user=person, product_id=product.pk, role=OWNER)
+    with pytest.raises(ShopRoleRequired):
+        access_seller_shop(user=person, role=OWNER)
+    with pytest.raises(NotFound):
+        access_seller_product(user=stranger, product_id=product.pk, role=OWNER)
+    with pytest.raises(NotFound):
+        access_seller_product(user=stranger, product_id=product.pk)
