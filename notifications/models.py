@@ -17,6 +17,7 @@ class Kind(models.TextChoices):
     PAYOUT_PAID = "payout_paid", _("Payout paid")
     SHOP_STATUS = "shop_status", _("Shop approved or suspended")
     MODERATION = "moderation", _("A listing delisted or approved by the platform")
+    SHOP_STAFF = "shop_staff", _("Shop staff: invitations, removals, departures")
 
 
 class Notification(models.Model):
