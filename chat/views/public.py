@@ -27,6 +27,8 @@ from shops.access import access_public_shop
 def chat_start(request):
     """POST (from any product or shop page): start the chat, the product's card in it. GET: "chat with this
     seller?" with the product card, or (with `resume`) the start a visitor asked for before logging in."""
+    if request.method == "GET" and not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())  # a link: the "chat?" page after log-in
     source = request.POST if request.method == "POST" else request.GET
     try:
         shop = access_public_shop(user=request.user, slug=str(source.get("shop", ""))[:80])
@@ -57,15 +59,14 @@ def chat_start(request):
 
 
 def _log_in_first(request, *, shop, product):
-    """A visitor who is not logged in: the log-in page says why, and afterwards the chat starts. Only a
-    POST (which carries its CSRF token) is remembered; a bare link leads to the "chat?" page instead."""
+    """A visitor who is not logged in clicked "chat with seller" (a POST, with its CSRF token): the log-in
+    page says why, and afterwards the chat starts."""
     query = {"shop": shop.slug}
     if product is not None:
         query["product"] = product.pk
-    if request.method == "POST":
-        query["resume"] = pending_action_save(
-            request, kind="chat_start", data={"shop": shop.slug, "product": product.pk if product else None}
-        )
+    query["resume"] = pending_action_save(
+        request, kind="chat_start", data={"shop": shop.slug, "product": product.pk if product else None}
+    )
     why = _("Log in to chat with %(shop)s. The chat opens as soon as you are in.") % {"shop": shop.name}
     messages.info(request, why)
     return redirect_to_login(f"{reverse('chat:start')}?{urlencode(query)}")

@@ -74,6 +74,8 @@ def cart_add(request):
         sku_id = parse_sku_id(request.POST.get("sku"))
         quantity = parse_quantity(request.POST.get("quantity", "1"))
     except DomainError as exc:
+        if not request.user.is_authenticated:
+            return redirect_to_login(back)
         messages.error(request, _error_message(exc))
         return redirect(_with_choice(back, request.POST))
     buy_now = bool(request.POST.get("buy_now"))
