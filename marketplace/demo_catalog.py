@@ -1,301 +1,351 @@
-"""Demo shops and products from PRODUCT.md, with photos drawn by Pillow (no downloads), and bulk scale data."""
+"""Demo shops and products from PRODUCT.md, with pictures drawn by Pillow (marketplace.demo_pictures, no
+downloads), listed on different days; and bulk scale data."""
 
 from __future__ import annotations
 
-import io
 import random
+from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
-from pathlib import Path
 
 from django.contrib.auth.hashers import make_password
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.utils import timezone
-from PIL import Image, ImageDraw, ImageFont
 from tqdm import tqdm
 
 from accounts.models import User
 from catalog.models import Category, Product, Sku
 from catalog.search import search_document
-from catalog.services import product_create
+from catalog.services import product_create, product_image_add, product_image_delete
+from marketplace.demo_pictures import product_pictures, shop_banner, shop_logo
 from shops.models import Shop, ShopMember
-from shops.services import shop_approve, shop_create
+from shops.services import shop_approve, shop_create, shop_update
 
-CJK_FONTS = ["/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"]
+
+@dataclass(frozen=True)
+class DemoProduct:
+    title: str  # "中文名 English name": the Chinese part is written on the cover
+    category: str
+    english: str  # the short English name under it
+    description: str
+    skus: list[tuple[str, str, int]]
+    subject: str  # what marketplace.demo_pictures draws
+    listed_days_ago: int  # "new arrivals" are the most recently listed
+
+    @property
+    def chinese(self) -> str:
+        return self.title.split(" ")[0]
+
+
+@dataclass(frozen=True)
+class DemoShop:
+    owner: str
+    name: str
+    province: str
+    city: str
+    village: str
+    contact: str
+    description: str
+    theme: str  # the banner's scene
+    products: list[DemoProduct]
+    mark: str = ""  # the logo's character when the first one says little ("小…")
+
+    @property
+    def opened_days_ago(self) -> int:
+        return max(p.listed_days_ago for p in self.products) + 20
+
 
 SHOPS = [
-    {
-        "owner": "farmer",
-        "name": "湖南老农家",
-        "province": "湖南",
-        "city": "湘西",
-        "village": "芙蓉镇石板村",
-        "contact": "微信 laonongjia",
-        "colour": (196, 90, 40),
-        "description": "我们一家三代在湘西种菜、养猪。腌萝卜是奶奶的手艺，腊肉用自家柴火慢慢熏。\n"
+    DemoShop(
+        owner="farmer",
+        name="湖南老农家",
+        province="湖南",
+        city="湘西",
+        village="芙蓉镇石板村",
+        contact="微信 laonongjia",
+        theme="fields",
+        description="我们一家三代在湘西种菜、养猪。腌萝卜是奶奶的手艺，腊肉用自家柴火慢慢熏。\n"
         "Three generations of our family farm in western Hunan. Grandma makes the pickles; "
         "the bacon is smoked over our own wood fire.",
-        "products": [
-            (
+        products=[
+            DemoProduct(
                 "湖南农家腌萝卜 Hunan Pickled Radish",
                 "pickles",
                 "Pickled radish",
                 "自家种的白萝卜，晒干后用辣椒、蒜和盐腌制三个月。酸辣爽脆，下饭一绝。\n"
                 "Home-grown radish, sun-dried, pickled for three months with chilli, garlic and salt.",
                 [("500 g 罐装", "28.00", 120), ("1 kg 罐装", "50.00", 60)],
-                (230, 140, 60),
+                "pickle-jar",
+                210,
             ),
-            (
+            DemoProduct(
                 "农家烟熏腊肠 Smoked Pork Sausage",
                 "cured-meat",
                 "Smoked sausage",
                 "土猪肉灌制，柴火烟熏四十天。微辣，蒸二十分钟即可。",
                 [("500 g", "68.00", 80), ("1 kg 礼盒", "128.00", 30)],
-                (170, 50, 40),
+                "sausage",
+                160,
             ),
-            (
+            DemoProduct(
                 "手工五香豆腐干 Spiced Dried Tofu",
                 "tofu",
                 "Dried tofu",
                 "石磨黄豆，手工压制，五香卤汁慢煮。",
                 [("250 g", "18.00", 200)],
-                (190, 150, 90),
+                "dried-tofu",
+                120,
             ),
-            (
+            DemoProduct(
                 "湘西腊肉 Xiangxi Smoked Bacon",
                 "cured-meat",
                 "Smoked bacon",
                 "五花腊肉，咸香带辣。辣度可以在聊天里告诉我们。",
                 [("1 kg", "128.00", 40)],
-                (150, 60, 30),
+                "bacon",
+                95,
             ),
         ],
-    },
-    {
-        "owner": "carpenter",
-        "name": "东风村木艺",
-        "province": "江苏",
-        "city": "宿迁",
-        "village": "沭阳县东风村",
-        "contact": "电话 0527-0000000",
-        "colour": (140, 100, 60),
-        "description": "东风村是有名的淘宝村，我们的作坊做了十五年实木家具。\n"
+    ),
+    DemoShop(
+        owner="carpenter",
+        name="东风村木艺",
+        province="江苏",
+        city="宿迁",
+        village="沭阳县东风村",
+        contact="电话 0527-0000000",
+        theme="workshop",
+        description="东风村是有名的淘宝村，我们的作坊做了十五年实木家具。\n"
         "Dongfeng is a well-known Taobao village; our workshop has made solid-wood furniture for 15 years.",
-        "products": [
-            (
+        products=[
+            DemoProduct(
                 "实木小板凳 Solid Wood Stool",
                 "chairs",
                 "Wood stool",
                 "榆木整料，榫卯结构，不用一颗钉子。",
                 [("矮款 30 cm", "89.00", 50), ("高款 45 cm", "109.00", 35)],
-                (160, 120, 80),
+                "stool",
+                300,
             ),
-            (
+            DemoProduct(
                 "原木餐桌 Oak Dining Table",
                 "tables",
                 "Dining table",
                 "白橡木，桌面 4 cm 厚，包物流上门。",
                 [("1.2 m", "1299.00", 8), ("1.4 m", "1499.00", 5)],
-                (180, 140, 95),
+                "dining-table",
+                250,
             ),
-            (
+            DemoProduct(
                 "实木书架 Bookshelf",
                 "cabinets",
                 "Bookshelf",
                 "五层书架，承重好，安装简单。",
                 [("五层", "459.00", 12)],
-                (120, 85, 55),
+                "bookshelf",
+                45,
+            ),
+            DemoProduct(
+                "实木靠背餐椅 Solid Wood Dining Chair",
+                "chairs",
+                "Dining chair",
+                "榉木框架，亚麻坐垫可拆洗；和原木餐桌是一套。",
+                [("单把", "269.00", 24), ("两把装", "519.00", 10)],
+                "chair",
+                6,
             ),
         ],
-    },
-    {
-        "owner": "fashion",
-        "name": "小鹿原创女装",
-        "province": "浙江",
-        "city": "杭州",
-        "village": "",
-        "contact": "",
-        "colour": (220, 110, 150),
-        "description": "原创设计，小批量生产。Original designs, made in small batches.",
-        "products": [
-            (
+    ),
+    DemoShop(
+        owner="fashion",
+        name="小鹿原创女装",
+        province="浙江",
+        city="杭州",
+        village="",
+        contact="",
+        theme="floral",
+        mark="鹿",
+        description="原创设计，小批量生产。Original designs, made in small batches.",
+        products=[
+            DemoProduct(
                 "碎花连衣裙 Floral Summer Dress",
                 "womens",
                 "Floral dress",
                 "雪纺面料，清新碎花。",
                 [("S", "159.00", 20), ("M", "159.00", 25), ("L", "159.00", 15)],
-                (240, 150, 180),
+                "dress",
+                30,
             ),
-            (
+            DemoProduct(
                 "改良汉服上衣 Modern Hanfu Top",
                 "hanfu",
                 "Hanfu top",
                 "日常可穿的改良汉服。",
                 [("M", "229.00", 10), ("L", "229.00", 8)],
-                (200, 90, 120),
+                "hanfu-top",
+                12,
+            ),
+            DemoProduct(
+                "男士亚麻衬衫 Men's Linen Shirt",
+                "mens",
+                "Linen shirt",
+                "水洗亚麻，透气不闷，越穿越软。",
+                [("M", "199.00", 18), ("L", "199.00", 20), ("XL", "199.00", 12)],
+                "linen-shirt",
+                3,
             ),
         ],
-    },
-    {
-        "owner": "beauty",
-        "name": "小美美妆",
-        "province": "广东",
-        "city": "广州",
-        "village": "",
-        "contact": "",
-        "colour": (200, 40, 80),
-        "description": "口红测评博主自己的店：每一支都亲自试色。A lipstick reviewer's own shop.",
-        "products": [
-            (
+    ),
+    DemoShop(
+        owner="beauty",
+        name="小美美妆",
+        province="广东",
+        city="广州",
+        village="",
+        contact="",
+        theme="studio",
+        mark="美",
+        description="口红测评博主自己的店：每一支都亲自试色。A lipstick reviewer's own shop.",
+        products=[
+            DemoProduct(
                 "丝绒哑光口红 Velvet Matte Lipstick",
                 "lipstick",
                 "Lipstick",
                 "哑光不拔干，三个色号。",
                 [("#01 正红", "89.00", 60), ("#02 豆沙", "89.00", 60), ("#03 枫叶", "89.00", 40)],
-                (190, 30, 60),
+                "lipstick",
+                80,
             ),
-            (
+            DemoProduct(
                 "玫瑰保湿面霜 Rose Moisturiser",
                 "skincare",
                 "Moisturiser",
                 "保加利亚玫瑰精油，温和保湿。",
                 [("50 ml", "129.00", 45)],
-                (230, 120, 140),
+                "face-cream",
+                60,
+            ),
+            DemoProduct(
+                "桂花淡香水 Osmanthus Eau de Toilette",
+                "fragrance",
+                "Osmanthus perfume",
+                "秋天桂花的甜香，清淡不腻，留香四小时。",
+                [("30 ml", "168.00", 30), ("50 ml", "238.00", 20)],
+                "perfume",
+                2,
             ),
         ],
-    },
+    ),
+    DemoShop(
+        owner="teafarm",
+        name="云岭茶园",
+        province="云南",
+        city="普洱",
+        village="澜沧县景迈山",
+        contact="",
+        theme="tea",
+        description="景迈山上的古茶园，春茶手工采摘、日晒、石磨压饼。山上的蜜蜂也帮我们酿蜂蜜。\n"
+        "An old tea garden on Jingmai Mountain: spring leaves picked by hand, sun-dried and pressed into cakes; "
+        "the mountain's bees make our honey.",
+        products=[
+            DemoProduct(
+                "景迈山普洱熟茶饼 Jingmai Pu'er Tea Cake",
+                "tea",
+                "Pu'er tea cake",
+                "古树春茶，357 克一饼，越放越醇。",
+                [("357 g 一饼", "198.00", 40), ("七饼一提", "1280.00", 6)],
+                "tea-cake",
+                40,
+            ),
+            DemoProduct(
+                "野生土蜂蜜 Wild Mountain Honey",
+                "honey",
+                "Wild honey",
+                "山里野生中华蜂一年只取一次的百花蜜，自然结晶。",
+                [("500 g", "88.00", 50)],
+                "honey",
+                9,
+            ),
+        ],
+    ),
 ]
 
 
-def _font(size: int, cjk: bool):
-    if cjk:
-        for path in CJK_FONTS:
-            if Path(path).exists():
-                return ImageFont.truetype(path, size)
-    return ImageFont.load_default(size=size)
+def _upload(name: str, data: bytes, content_type: str) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, data, content_type=content_type)
 
 
-def draw_photo(
-    *, title: str, subtitle: str, colour: tuple[int, int, int], variant: int = 0, size: int = 800
-) -> SimpleUploadedFile:
-    """A product photo drawn in Pillow: a warm gradient, a shape, and the product's name."""
-    image = Image.new("RGB", (size, size))
-    draw = ImageDraw.Draw(image)
-    r, g, b = colour
-    for y in range(size):
-        t = y / size
-        draw.line(
-            [(0, y), (size, y)],
-            fill=(
-                int(r + (255 - r) * (0.55 - t * 0.4)),
-                int(g + (255 - g) * (0.55 - t * 0.4)),
-                int(b + (255 - b) * (0.55 - t * 0.4)),
-            ),
-        )
-    rng = random.Random(f"{title}{variant}")
-    for _ in range(6):
-        x, y, radius = rng.randint(0, size), rng.randint(0, size), rng.randint(40, 160)
-        draw.ellipse(
-            [x - radius, y - radius, x + radius, y + radius],
-            fill=(min(255, r + 40), min(255, g + 40), min(255, b + 40)),
-        )
-    # The "product": a rounded body with a lid, like a jar, a box or a garment on a card.
-    margin = size // 4 + variant * 12
-    draw.rounded_rectangle(
-        [margin, size // 3, size - margin, size - size // 6],
-        radius=40,
-        fill=(255, 250, 240),
-        outline=(max(0, r - 60), max(0, g - 60), max(0, b - 60)),
-        width=8,
-    )
-    draw.rounded_rectangle(
-        [margin + 30, size // 3 - 50, size - margin - 30, size // 3 + 10],
-        radius=18,
-        fill=(max(0, r - 30), max(0, g - 30), max(0, b - 30)),
-    )
-    chinese = title.split(" ")[0]
-    has_cjk = any("\u4e00" <= ch <= "\u9fff" for ch in chinese)
-    name_font = _font(54 if has_cjk else 44, has_cjk)
-    text = chinese if has_cjk and any(Path(p).exists() for p in CJK_FONTS) else subtitle
-    box = draw.textbbox((0, 0), text, font=name_font)
-    draw.text(((size - (box[2] - box[0])) / 2, size // 2), text, font=name_font, fill=(60, 40, 30))
-    sub_font = _font(34, False)
-    box = draw.textbbox((0, 0), subtitle, font=sub_font)
-    draw.text(((size - (box[2] - box[0])) / 2, size // 2 + 90), subtitle, font=sub_font, fill=(110, 80, 60))
-    out = io.BytesIO()
-    image.save(out, "JPEG", quality=85)
-    return SimpleUploadedFile(f"{subtitle}.jpg", out.getvalue(), content_type="image/jpeg")
+def demo_product_photos(product: DemoProduct) -> list[SimpleUploadedFile]:
+    pictures = product_pictures(subject=product.subject, name_zh=product.chinese, name_en=product.english)
+    return [_upload(f"{product.subject}-{i}.jpg", data, "image/jpeg") for i, data in enumerate(pictures, start=1)]
 
 
-def draw_logo(*, name: str, colour: tuple[int, int, int]) -> SimpleUploadedFile:
-    image = Image.new("RGB", (320, 320), colour)
-    draw = ImageDraw.Draw(image)
-    has_cjk = any(Path(p).exists() for p in CJK_FONTS)
-    font = _font(170, has_cjk)
-    text = name[0] if has_cjk else "S"
-    box = draw.textbbox((0, 0), text, font=font)
-    draw.text(
-        ((320 - (box[2] - box[0])) / 2 - box[0], (320 - (box[3] - box[1])) / 2 - box[1]),
-        text,
-        font=font,
-        fill=(255, 255, 255),
-    )
-    out = io.BytesIO()
-    image.save(out, "PNG")
-    return SimpleUploadedFile("logo.png", out.getvalue(), content_type="image/png")
+def demo_shop_pictures(spec: DemoShop, slug: str) -> dict[str, SimpleUploadedFile]:
+    subjects = [p.subject for p in spec.products]
+    return {
+        "logo": _upload("logo.png", shop_logo(name=spec.name, slug=slug, mark=spec.mark), "image/png"),
+        "banner": _upload("banner.jpg", shop_banner(slug=slug, subjects=subjects, theme=spec.theme), "image/jpeg"),
+    }
 
 
-def draw_banner(*, colour: tuple[int, int, int]) -> SimpleUploadedFile:
-    image = Image.new("RGB", (1600, 500))
-    draw = ImageDraw.Draw(image)
-    r, g, b = colour
-    for x in range(1600):
-        t = x / 1600
-        draw.line(
-            [(x, 0), (x, 500)],
-            fill=(int(r + (255 - r) * t * 0.6), int(g + (255 - g) * t * 0.5), int(b + (255 - b) * t * 0.3)),
-        )
-    for i in range(5):  # rolling hills
-        draw.ellipse([i * 380 - 200, 330 - (i % 2) * 40, i * 380 + 400, 900], fill=(90 + i * 10, 150, 80))
-    out = io.BytesIO()
-    image.save(out, "JPEG", quality=85)
-    return SimpleUploadedFile("banner.jpg", out.getvalue(), content_type="image/jpeg")
+def _backdate(model, pk: int, days: int, **fields_also) -> None:
+    """Demo history: when a shop opened or a product was listed (the services stamp 'now')."""
+    at = timezone.now() - timedelta(days=days, hours=pk % 7, minutes=(pk * 17) % 60)
+    model.objects.filter(pk=pk).update(created_at=at, **dict.fromkeys(fields_also, at))
 
 
-def demo_shops_ensure() -> None:
+def demo_shops_ensure(*, redraw: bool = False) -> None:
+    """The demo shops and their products, approved. Idempotent: what exists is kept as it is, unless
+    `redraw`, which replaces the demo shops' logos, banners and product photos with freshly drawn ones."""
     categories = {c.slug: c for c in Category.objects.all()}
     for spec in tqdm(SHOPS, desc="demo shops", unit="shop", leave=False):
-        owner = User.objects.get(username=spec["owner"])
+        owner = User.objects.get(username=spec.owner)
         shop = Shop.objects.filter(owner=owner).first()
         if shop is None:
             shop = shop_create(
                 owner=owner,
-                name=spec["name"],
-                description=spec["description"],
-                province=spec["province"],
-                city=spec["city"],
-                village=spec["village"],
-                contact=spec["contact"],
-                logo=draw_logo(name=spec["name"], colour=spec["colour"]),
-                banner=draw_banner(colour=spec["colour"]),
+                name=spec.name,
+                description=spec.description,
+                province=spec.province,
+                city=spec.city,
+                village=spec.village,
+                contact=spec.contact,
             )
+            shop_update(shop=shop, **demo_shop_pictures(spec, shop.slug))
+            _backdate(Shop, shop.pk, spec.opened_days_ago)
+        elif redraw:
+            shop_update(shop=shop, **demo_shop_pictures(spec, shop.slug))
         if shop.status != Shop.Status.APPROVED:
             shop_approve(shop_id=shop.id, reason="Demo shop")
+            Shop.objects.filter(pk=shop.pk).update(
+                approved_at=timezone.now() - timedelta(days=spec.opened_days_ago - 1)
+            )
         shop.refresh_from_db()
-        for title, category_slug, english, description, skus, colour in spec["products"]:
-            if Product.objects.filter(shop=shop, title=title).exists():
-                continue
-            photos = [draw_photo(title=title, subtitle=english, colour=colour, variant=v) for v in range(3)]
-            with transaction.atomic():
-                product_create(
-                    shop=shop,
-                    title=title,
-                    description=description,
-                    category=categories[category_slug],
-                    skus=[{"name": n, "price": p, "stock": s} for n, p, s in skus],
-                    status=Product.Status.ACTIVE,
-                    photos=photos,
-                )
+        for item in spec.products:
+            product = Product.objects.filter(shop=shop, title=item.title).first()
+            if product is None:
+                with transaction.atomic():
+                    product = product_create(
+                        shop=shop,
+                        title=item.title,
+                        description=item.description,
+                        category=categories[item.category],
+                        skus=[{"name": n, "price": p, "stock": s} for n, p, s in item.skus],
+                        status=Product.Status.ACTIVE,
+                        photos=demo_product_photos(item),
+                    )
+                    _backdate(Product, product.pk, item.listed_days_ago, published_at=True)
+            elif redraw:
+                _product_photos_replace(product, item)
+
+
+def _product_photos_replace(product: Product, item: DemoProduct) -> None:
+    with transaction.atomic():
+        for image in list(product.images.all()):
+            product_image_delete(image=image)
+        for photo in demo_product_photos(item):
+            product_image_add(product=product, upload=photo)
 
 
 # --- scale: bulk shops and products for benchmarks ------------------------------------------------

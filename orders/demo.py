@@ -1,5 +1,7 @@
-"""Demo orders for the demo buyer, in several states, made through the real services. Idempotent:
-nothing happens if the buyer already has orders, or if there are no demo products yet."""
+"""Demo orders, made through the real services: the demo buyer's, in several states, and past buyers'
+completed orders over the last months, which give the demo products their sales counts (a product's
+"sold" is the quantity paid for in its orders, so it is seeded with orders, never written). Idempotent:
+a buyer who has orders is left alone, and nothing happens before the demo products exist."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from catalog.models import Sku
-from orders.models import Order, Review
+from orders.models import Order, OrderEvent, OrderLine, Review
 from orders.services.checkout import checkout_place
 from orders.services.lifecycle import order_confirm_receipt, order_ship
 from orders.services.reviews import review_create, review_reply
@@ -46,9 +48,12 @@ def _place(buyer, sku: Sku, quantity: int) -> Order:
     return outcome.result.orders[0]
 
 
-def demo_orders_ensure() -> None:
+def demo_orders_ensure() -> list[int]:
+    """Returns the ids of the past buyers' orders it placed (none on a second run)."""
     _demo_orders()
+    placed = demo_sales_history_ensure()
     demo_reviews_ensure()
+    return placed
 
 
 def _demo_orders() -> None:
@@ -183,3 +188,126 @@ def demo_reviews_ensure() -> None:
             reviewer.set_unusable_password()
             reviewer.save(update_fields=["password"])
         _review_once(reviewer, _farm_sku(title), rating=rating, text=text, scores=scores, reply=reply)
+
+
+# Past buyers' completed orders: (username, days ago, [(product title starts with, SKU name, quantity)]).
+# One checkout each (one order per shop). Every product is bought after the day it was listed
+# (marketplace.demo_catalog), and best sellers are not the newest products.
+PAST_SALES = [
+    ("sunli", 200, [("实木小板凳", "矮款 30 cm", 4), ("原木餐桌", "1.2 m", 1)]),
+    (
+        "wangfang",
+        115,
+        [("湖南农家腌萝卜", "500 g 罐装", 4), ("农家烟熏腊肠", "500 g", 3), ("手工五香豆腐干", "250 g", 2)],
+    ),
+    ("zhoujie", 100, [("实木小板凳", "高款 45 cm", 3), ("原木餐桌", "1.4 m", 1)]),
+    (
+        "liuyang",
+        62,
+        [
+            ("湖南农家腌萝卜", "1 kg 罐装", 5),
+            ("农家烟熏腊肠", "1 kg 礼盒", 2),
+            ("手工五香豆腐干", "250 g", 3),
+            ("湘西腊肉", "1 kg", 2),
+            ("丝绒哑光口红", "#01 正红", 3),
+            ("丝绒哑光口红", "#02 豆沙", 2),
+        ],
+    ),
+    ("zhengyu", 45, [("丝绒哑光口红", "#01 正红", 2), ("丝绒哑光口红", "#02 豆沙", 3), ("玫瑰保湿面霜", "50 ml", 1)]),
+    ("wuxia", 25, [("实木书架", "五层", 1), ("碎花连衣裙", "S", 1), ("碎花连衣裙", "M", 1)]),
+    (
+        "zhaolei",
+        21,
+        [
+            ("湖南农家腌萝卜", "500 g 罐装", 3),
+            ("农家烟熏腊肠", "500 g", 4),
+            ("手工五香豆腐干", "250 g", 2),
+            ("湘西腊肉", "1 kg", 1),
+            ("景迈山普洱熟茶饼", "357 g 一饼", 3),
+        ],
+    ),
+    (
+        "qianyu",
+        7,
+        [
+            ("碎花连衣裙", "L", 2),
+            ("改良汉服上衣", "M", 1),
+            ("丝绒哑光口红", "#03 枫叶", 2),
+            ("玫瑰保湿面霜", "50 ml", 3),
+        ],
+    ),
+    ("hemin", 4, [("景迈山普洱熟茶饼", "357 g 一饼", 1), ("野生土蜂蜜", "500 g", 1)]),
+]
+PAST_ADDRESSES = [
+    {"name": "孙丽", "phone": "139 0000 0001", "province": "北京", "city": "北京", "line": "朝阳区望京街 8 号"},
+    {"name": "刘洋", "phone": "139 0000 0002", "province": "广东", "city": "深圳", "line": "南山区科技园 2 栋"},
+    {"name": "赵磊", "phone": "139 0000 0003", "province": "四川", "city": "成都", "line": "武侯区玉林路 12 号"},
+]
+
+
+def _past_buyer(username: str):
+    user, created = get_user_model().objects.get_or_create(
+        username=username, defaults={"email": f"{username}@example.com"}
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
+
+
+def _sku_named(title_prefix: str, name: str) -> Sku | None:
+    return (
+        Sku.objects.filter(product__title__startswith=title_prefix, product__visible=True, name=name, is_active=True)
+        .select_related("product__shop__owner")
+        .order_by("id")
+        .first()
+    )
+
+
+def _past_checkout(buyer, wanted: list[tuple[Sku, int]], *, days_ago: int, address: dict) -> list[Order]:
+    """Placed, paid, shipped and received `days_ago` days ago, through the services; the timestamps the
+    services stamp with the real clock (payment, paid event) are moved back to that day."""
+    placed = timezone.now() - timedelta(days=days_ago, hours=(days_ago * 5) % 9, minutes=(days_ago * 13) % 60)
+    outcome = checkout_place(
+        buyer=buyer, address=address, items=[{"sku": sku.pk, "quantity": n} for sku, n in wanted], now=placed
+    )
+    orders = list(outcome.result.orders)
+    # The payment was made on that day: no deadline has passed for it.
+    Payment.objects.filter(pk=orders[0].payment_id).update(expires_at=None)
+    payment_sandbox_approve(payment=Payment.objects.get(pk=orders[0].payment_id))
+    ids = [o.pk for o in orders]
+    paid = placed + timedelta(minutes=4)
+    Order.objects.filter(pk__in=ids).update(created_at=placed, paid_at=paid)
+    OrderLine.objects.filter(order_id__in=ids).update(created_at=placed)
+    OrderEvent.objects.filter(order_id__in=ids, type=OrderEvent.Type.PAID).update(at=paid)
+    owners = {sku.product.shop_id: sku.product.shop.owner for sku, _ in wanted}
+    for order in orders:
+        order_ship(
+            order_id=order.pk,
+            actor=owners[order.shop_id],
+            carrier="顺丰速运 SF Express",
+            tracking_number=f"SF{order.number[-10:]}",
+            now=placed + timedelta(hours=20),
+        )
+        order_confirm_receipt(order_id=order.pk, actor=buyer, now=placed + timedelta(days=3, hours=2))
+    return orders
+
+
+def demo_sales_history_ensure() -> list[int]:
+    """The past buyers' orders (see PAST_SALES); returns the ids of those placed now."""
+    placed: list[int] = []
+    done = set(
+        Order.objects.filter(buyer__username__in=[u for u, _, _ in PAST_SALES]).values_list(
+            "buyer__username", flat=True
+        )
+    )
+    for number, (username, days_ago, lines) in enumerate(PAST_SALES):
+        if username in done:
+            continue
+        wanted = [(_sku_named(title, name), quantity) for title, name, quantity in lines]
+        if any(sku is None or sku.stock < quantity for sku, quantity in wanted):
+            continue  # the demo catalogue is not there (or was changed): no history for it
+        buyer = _past_buyer(username)
+        address = PAST_ADDRESSES[number % len(PAST_ADDRESSES)]
+        placed += [o.pk for o in _past_checkout(buyer, wanted, days_ago=days_ago, address=address)]
+    return placed
