@@ -516,7 +516,11 @@ def product_images_reorder(*, product: Product, image_ids: list[int]) -> None:
 
 @transaction.atomic
 def product_image_delete(*, image: ProductImage) -> None:
-    """The row goes now; its files once that commits."""
+    """The row goes now; its files once that commits (the names as stored: a thumbnail may be newer
+    than the caller's copy of the row)."""
+    image = ProductImage.objects.filter(pk=image.pk).first()
+    if image is None:
+        return
     image.delete()
     file_delete_on_commit(image.image)
     file_delete_on_commit(image.thumbnail)

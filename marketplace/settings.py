@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "orders",
     "chat",
     "notifications",
+    "live",
     "marketplace",
 ]
 
@@ -228,6 +229,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "catalog-thumbnails-sweep": {"task": "catalog.tasks.product_image_thumbnails_sweep_task", "schedule": 600.0},
     # chat: the e-mail for messages left unread CHAT_OFFLINE_NOTIFY_MINUTES (a sweep, not a task per message).
     "chat-offline-notices": {"task": "chat.tasks.chat_offline_notices_task", "schedule": 60.0},
+    # files: uploads no row refers to any more (rolled back, or their row deleted), past a grace period.
+    "media-orphans-sweep": {
+        "task": "marketplace.tasks.media_orphans_sweep_task",
+        "schedule": crontab(hour=4, minute=40),
+    },
     # accounts: expired sessions leave the table (what `manage.py clearsessions` does).
     "accounts-sessions-clear-expired": {
         "task": "accounts.tasks.sessions_clear_expired_task",
@@ -329,6 +335,7 @@ RATE_LIMITS = {
     "checkout": env.str("RATE_LIMIT_CHECKOUT", default="30/m"),
     "cart": env.str("RATE_LIMIT_CART", default="120/m"),
     "chat": env.str("RATE_LIMIT_CHAT", default="20/10s"),
+    "live_chat": env.str("RATE_LIMIT_LIVE_CHAT", default="5/10s"),
 }
 
 # Marketplace rules.
@@ -370,3 +377,16 @@ LOGGING = {
         "celery.app.trace": {"level": "WARNING"},
     },
 }
+
+# Live selling (live/): nginx with the RTMP module ingests (scripts/live-nginx.sh writes its configuration
+# from live/nginx/nginx.conf.template with these values), asks Django before it accepts a stream
+# (LIVE_HOOK_SECRET) and serves HLS; sellers publish to LIVE_RTMP_URL/<stream key>.
+LIVE_HOOK_SECRET = env.str("LIVE_HOOK_SECRET", default="dev-live-hook-secret")
+LIVE_RTMP_PORT = env.int("LIVE_RTMP_PORT", default=1935)
+LIVE_HTTP_PORT = env.int("LIVE_HTTP_PORT", default=8088)
+LIVE_RTMP_URL = env.str("LIVE_RTMP_URL", default=f"rtmp://127.0.0.1:{LIVE_RTMP_PORT}/live")
+LIVE_HLS_URL = env.str("LIVE_HLS_URL", default=f"http://127.0.0.1:{LIVE_HTTP_PORT}/hls/")
+LIVE_DIR = Path(env.str("LIVE_DIR", default=str(VAR_DIR / "live")))
+# Recordings nginx writes (record_path); record-done hooks naming a file elsewhere are refused.
+LIVE_RECORD_DIR = Path(env.str("LIVE_RECORD_DIR", default=str(LIVE_DIR / "rec")))
+LIVE_FFMPEG = env.str("LIVE_FFMPEG", default="ffmpeg")

@@ -31,6 +31,7 @@ from accounts.services import operator_action_record
 from catalog.models import Product
 from catalog.services import product_rating_set
 from common.errors import Conflict, DomainError, InvalidState, NotFound, PermissionDeniedError, ValidationFailed
+from common.files import files_written_first
 from common.images import make_thumbnail, sanitize_image
 from common.text import clean_text
 from orders.models import (
@@ -233,8 +234,24 @@ def _photos(uploads: Sequence[Any]) -> list[tuple[Any, Any]]:
     return photos
 
 
+def review_create(*, photos: Sequence[Any] = (), **fields: Any) -> Review:
+    """The buyer of a completed order reviews one of its lines, within 30 days of completion, once.
+
+    The photos are checked and stored before the review's transaction opens (a bad photo stores nothing),
+    and deleted again if the review is refused or its transaction fails."""
+    checked_photos = _photos(photos)
+    with files_written_first() as files:
+        stored = []
+        for content, thumbnail in checked_photos:
+            photo = ReviewPhoto()
+            files.write(photo, "image", content)
+            files.write(photo, "thumbnail", thumbnail)
+            stored.append(photo)
+        return _review_create(photos=stored, **fields)
+
+
 @transaction.atomic
-def review_create(
+def _review_create(
     *,
     order_id: int,
     buyer,
@@ -244,10 +261,9 @@ def review_create(
     communication: Any,
     shipping: Any,
     text: Any = "",
-    photos: Sequence[Any] = (),
+    photos: Sequence[ReviewPhoto] = (),
     now: datetime | None = None,
 ) -> Review:
-    """The buyer of a completed order reviews one of its lines, within 30 days of completion, once."""
     now = now or timezone.now()
     scores = {
         field: parse_score(value, field=field)
@@ -274,7 +290,6 @@ def review_create(
         )
     if ShopMember.objects.filter(shop_id=order.shop_id, user=buyer).exists():
         raise PermissionDeniedError(_("You cannot review your own shop."))
-    checked_photos = _photos(photos)
     _shop_lock(order.shop_id)
     if Review.objects.filter(line=line).exists():
         raise AlreadyReviewed()
@@ -286,7 +301,7 @@ def review_create(
         product_id=line.product_id,
         sku_name=line.sku_name,
         text=text,
-        has_photos=bool(checked_photos),
+        has_photos=bool(photos),
         purchased_at=order.created_at,
         created_at=now,
         **scores,
@@ -296,10 +311,9 @@ def review_create(
             review.save()
     except IntegrityError as exc:  # a twin request won the race
         raise AlreadyReviewed() from exc
-    for position, (content, thumbnail) in enumerate(checked_photos):
-        photo = ReviewPhoto(review=review, position=position)
-        photo.image.save(content.name, content, save=False)
-        photo.thumbnail.save(thumbnail.name, thumbnail, save=False)
+    for position, photo in enumerate(photos):
+        photo.review = review
+        photo.position = position
         photo.save()
     _ratings_refresh(review=review, now=now)
     order_event_add(
