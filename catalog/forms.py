@@ -69,7 +69,9 @@ class ProductForm(forms.Form):
 
 class SkuForm(forms.Form):
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    name = forms.CharField(label=_("SKU"), max_length=60, widget=forms.TextInput(attrs={"placeholder": "500 g 罐装"}))
+    name = forms.CharField(
+        label=_("SKU"), max_length=60, widget=forms.TextInput(attrs={"placeholder": _("e.g. 500 g jar")})
+    )
     price = forms.DecimalField(label=_("Price (¥)"), max_digits=10, decimal_places=2, min_value=0.01)
     stock = forms.IntegerField(label=_("Stock"), min_value=0, max_value=1_000_000)
     delete = forms.BooleanField(label=_("Remove"), required=False)

@@ -51,7 +51,8 @@ def test_statement_times_are_in_the_site_zone(client, two_shop_checkout):
     page = client.get("/seller/money/").content.decode()
 
     assert "+08:00" in csv_text.splitlines()[1]
-    assert 'data-testid="zone-note"' in page and "Asia/Shanghai" in page
+    note = re.search(r'data-testid="zone-note">([^<]*)<', page).group(1)
+    assert "Asia/Shanghai" in note and "UTC+08:00" in note
 
 
 def test_each_order_shows_the_sale_the_commission_and_what_the_seller_receives(client, two_shop_checkout):

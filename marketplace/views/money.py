@@ -65,6 +65,7 @@ def money(request):
             "page": Paginator(entries, 30).get_page(request.GET.get("page")),
             "filters": filters,
             "zone_name": timezone.get_current_timezone_name(),
+            "zone_offset": _utc_offset(now),
         },
     )
 
@@ -79,3 +80,9 @@ def _statement_dates(request) -> dict:
         except ValueError:
             dates[key] = None
     return {key: value for key, value in dates.items() if value}
+
+
+def _utc_offset(now) -> str:
+    """ "+08:00" for the site's zone at `now`."""
+    offset = timezone.localtime(now).strftime("%z")
+    return f"{offset[:3]}:{offset[3:]}"
