@@ -19,6 +19,7 @@ api_v1 = [
     path("", include("payments.api_urls")),
     path("", include("chat.api_urls")),
     path("", include("notifications.api_urls")),
+    path("", include("live.api_urls")),
 ]
 
 # The seller center is one URL space composed from each app's seller views.
@@ -52,6 +53,7 @@ urlpatterns = [
     path("", include(("payments.urls", "payments"), namespace="payments")),
     path("", include(("chat.urls", "chat"), namespace="chat")),
     path("", include(("notifications.urls", "notifications"), namespace="notifications")),
+    path("", include(("live.urls", "live"), namespace="live")),
     path("shop/<slug:slug>/", pages.shopfront, name="shop"),
     path("product/<int:product_id>/", pages.product_page, name="product"),
 ]

@@ -102,7 +102,12 @@ MATRIX: dict[str, Route] = {
         "owner",
         "get",
         "post",
-        form={"kind": "card", "holder_name": "王小明", "bank_name": "农业银行", "account_number": "6228480402564890018"},
+        form={
+            "kind": "card",
+            "holder_name": "王小明",
+            "bank_name": "农业银行",
+            "account_number": "6228480402564890018",
+        },
     ),
     "shops:open": page("signed_in", "get", "post"),
     "shops:follow": page("signed_in", "post", objects="shop"),
@@ -125,6 +130,13 @@ MATRIX: dict[str, Route] = {
     "notifications:preferences": page("signed_in", "get", "post"),
     "notifications:unsubscribe": page("public", "get", "post", token="not-a-valid-token"),
     "shop": page("public", objects="shop"),
+    "live:list": page("public"),
+    "live:room": page("public", objects="show"),
+    # nginx's callbacks: without LIVE_HOOK_SECRET everyone is refused (403), whoever they are
+    "live:hook-publish": api("hook", "post"),
+    "live:hook-update": api("hook", "post"),
+    "live:hook-publish-done": api("hook", "post"),
+    "live:hook-record-done": api("hook", "post"),
     "product": page("public", objects="product"),
     # --- API ---------------------------------------------------------------------------------------
     "api:auth-register": api("public", "post"),
@@ -183,6 +195,15 @@ MATRIX: dict[str, Route] = {
     "api:conversation-read": api("participant", "post", objects="conversation"),
     "api:conversation-report": api("participant", "post", objects="conversation"),
     "api:notification-list": api("signed_in"),
+    "api:seller-shows": api("seller", "get", "post"),
+    "api:seller-show": api("seller", "get", "patch", objects="show"),
+    "api:seller-show-stream-key": api("seller", "post", objects="show"),
+    "api:seller-show-end": api("seller", "post", objects="show"),
+    "api:seller-show-mutes": api("seller", "post", objects="show"),
+    "api:show-list": api("public"),
+    "api:show-detail": api("public", objects="show"),
+    "api:show-messages": api("public", objects="show"),
+    "api:show-message-report": api("signed_in", "post", objects="show"),
     "api:notification-read": api("signed_in", "post"),
     "schema": api("public"),
     "api-docs": page("public"),
@@ -236,7 +257,8 @@ def _url(name: str, route: Route, world, side: str | None) -> str:
     for key in pattern.pattern.regex.groupindex:
         if key in kwargs:
             continue
-        obj = world.objects["line" if key == "line_id" else route.objects][side]
+        kind = {"line_id": "line", "message_id": "room_message"}.get(key, route.objects)
+        obj = world.objects[kind][side]
         kwargs[key] = obj.number if key == "number" else obj.slug if key == "slug" else obj.pk
     return reverse(name, kwargs=kwargs or None)
 
@@ -249,6 +271,8 @@ def _allowed(route: Route, role: str, side: str | None, method: str = "get") -> 
         return "ok"
     if policy == "nobody":
         return "404"
+    if policy == "hook":
+        return "403"
     if policy == "anonymous_only":
         return "ok" if role == "anonymous" else "away"
     if policy == "operator":

@@ -685,3 +685,141 @@ def test_bad_shop_review_requests_change_nothing():
     _error(response, 400, "validation_error")
     shop.refresh_from_db()
     assert shop.status == Shop.Status.SUSPENDED and shop.review_requested_at is None
+
+
+# --- live selling (live/) --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def show(shop):
+    from live.services.shows import show_create
+
+    return show_create(shop=shop, title="腌萝卜直播")
+
+
+SHOW_BODIES = [
+    pytest.param({"title": ""}, "title", id="title-empty"),
+    pytest.param({"title": "   "}, "title", id="title-blank"),
+    pytest.param({"title": "萝" * 121}, "title", id="title-121-chars"),
+    pytest.param({"title": "x", "starts_at": "2001-01-01T00:00:00Z"}, "starts_at", id="starts-in-the-past"),
+    pytest.param({"title": "x", "starts_at": "2999-01-01T00:00:00Z"}, "starts_at", id="starts-in-2999"),
+    pytest.param({"title": "x", "starts_at": "tomorrow"}, "starts_at", id="starts-not-a-date"),
+    pytest.param({"title": "x", "products": [2**63]}, "products", id="product-2^63"),
+    pytest.param({"title": "x", "products": "1,2"}, "products", id="products-not-a-list"),
+    pytest.param({"title": "x", "products": list(range(1, 52))}, "products", id="51-products"),
+    pytest.param({"title": "x", "slow_mode_seconds": -1}, "slow_mode_seconds", id="slow-mode-minus-one"),
+    pytest.param({"title": "x", "slow_mode_seconds": 601}, "slow_mode_seconds", id="slow-mode-601"),
+]
+
+
+@pytest.mark.parametrize(("body", "field"), SHOW_BODIES)
+def test_show_create_bad_input(shop, body, field):
+    from live.models import Show
+
+    response = _client(shop.owner).post("/api/v1/seller/shows/", body, format="json")
+    error = _error(response, 400, "validation_error")
+    assert field in error.get("fields", {}), error
+    assert not Show.objects.exists()
+
+
+def test_show_create_with_another_shops_product_is_400(shop):
+    from live.models import Show
+
+    other = make_product(shop=ShopFactory(), skus=(("1", "1.00", 1),))
+    response = _client(shop.owner).post("/api/v1/seller/shows/", {"title": "x", "products": [other.pk]}, format="json")
+    assert "products" in _error(response, 400, "validation_error")["fields"]
+    assert not Show.objects.exists()
+
+
+MUTE_BODIES = [
+    pytest.param({}, id="empty"),
+    pytest.param({"user": 2**63, "minutes": 5}, id="user-2^63"),
+    pytest.param({"user": "abc", "minutes": 5}, id="user-not-a-number"),
+    pytest.param({"user": 999999, "minutes": 5}, id="user-not-there"),
+    pytest.param({"user": "BUYER", "minutes": 0}, id="minutes-zero"),
+    pytest.param({"user": "BUYER", "minutes": 10081}, id="minutes-over-a-week"),
+    pytest.param({"user": "BUYER", "minutes": "soon"}, id="minutes-not-a-number"),
+    pytest.param({"user": "BUYER", "minutes": True}, id="minutes-boolean"),
+]
+
+
+@pytest.mark.parametrize("body", MUTE_BODIES)
+def test_show_mute_bad_input(show, buyer, body):
+    from live.models import RoomRestriction
+
+    body = {k: (buyer.pk if v == "BUYER" else v) for k, v in body.items()}
+    response = _client(show.shop.owner).post(f"/api/v1/seller/shows/{show.pk}/mutes/", body, format="json")
+    _error(response, 400)
+    assert not RoomRestriction.objects.exists()
+
+
+def test_show_mute_of_the_seller_is_409(show):
+    response = _client(show.shop.owner).post(
+        f"/api/v1/seller/shows/{show.pk}/mutes/", {"user": show.shop.owner_id, "minutes": 5}, format="json"
+    )
+    _error(response, 409, "invalid_state")
+
+
+def test_show_message_report_bad_input(show, buyer):
+    from live.services.room import room_message_send
+
+    message = room_message_send(show=show, user=buyer, text="hi")
+    client = _client(buyer)
+    _error(client.post(f"/api/v1/shows/{show.pk}/messages/{message.pk}/report/", {"reason": ""}, format="json"), 400)
+    _error(client.post(f"/api/v1/shows/{show.pk}/messages/{2**62}/report/", {"reason": "spam"}, format="json"), 404)
+    _error(client.get(f"/api/v1/shows/{show.pk}/messages/?after=-1"), 400)
+    message.refresh_from_db()
+    assert message.reported_at is None
+
+
+HOOKS = ["publish", "update", "publish-done", "record-done"]
+
+
+@pytest.mark.parametrize("hook", HOOKS)
+@pytest.mark.parametrize(
+    "secret", [None, "", "wrong", "dev-live-hook-secret\x00"], ids=["none", "empty", "wrong", "nul"]
+)
+def test_live_hook_without_the_secret_is_403(show, hook, secret):
+    query = "" if secret is None else f"?secret={secret}"
+    response = Client().post(f"/live/hooks/{hook}/{query}", {"name": show.stream_key, "app": "live"})
+    _error(response, 403, "hook_refused")
+    show.refresh_from_db()
+    assert show.status == "scheduled"
+
+
+HOOK_BODIES = [
+    pytest.param({"name": "x" * 201, "app": "live"}, 400, id="name-201-chars"),
+    pytest.param({"app": "live"}, 400, id="name-missing"),
+    pytest.param({"name": "KEY", "app": "other"}, 400, id="another-application"),
+    pytest.param({"name": "sk_not_a_key", "app": "live"}, 404, id="unknown-key"),
+    pytest.param({"name": "", "app": "live"}, 404, id="name-empty"),
+]
+
+
+@pytest.mark.parametrize(("body", "status"), HOOK_BODIES)
+def test_live_publish_hook_bad_input_refuses_the_stream(settings, show, body, status):
+    body = {k: (show.stream_key if v == "KEY" else v) for k, v in body.items()}
+    response = Client().post(f"/live/hooks/publish/?secret={settings.LIVE_HOOK_SECRET}", body)
+    _error(response, status)
+    show.refresh_from_db()
+    assert show.status == "scheduled"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        pytest.param("/etc/passwd", id="outside-the-recordings"),
+        pytest.param("RECORDS/../../../etc/passwd.flv", id="dot-dot"),
+        pytest.param("RECORDS/x.mp4", id="not-flv"),
+        pytest.param("", id="empty"),
+    ],
+)
+def test_live_record_done_hook_refuses_paths_outside_the_recordings(settings, show, path):
+    path = path.replace("RECORDS", str(settings.LIVE_RECORD_DIR))
+    response = Client().post(
+        f"/live/hooks/record-done/?secret={settings.LIVE_HOOK_SECRET}",
+        {"name": show.public_id, "app": "live", "path": path},
+    )
+    _error(response, 400, "validation_error")
+    show.refresh_from_db()
+    assert not show.replay

@@ -16,6 +16,8 @@ from accounts.tests.factories import UserFactory
 from catalog.services import product_image_add
 from catalog.tests.factories import make_product, upload
 from chat.services import conversation_start, message_send
+from live.services.room import room_message_send
+from live.services.shows import show_create
 from notifications.services import notify
 from orders.services.cart import cart_item_add
 from orders.services.lifecycle import order_confirm_receipt
@@ -118,6 +120,9 @@ def build_world() -> World:
         conversation, _ = conversation_start(buyer=buyer, shop=shop)
         message_send(user=buyer, conversation=conversation, text=f"在吗 {side}")
         world.add("conversation", side, conversation)
+        show = show_create(shop=shop, title=f"直播 {side}")
+        world.add("show", side, show)
+        world.add("room_message", side, room_message_send(show=show, user=buyer, text=f"你好 {side}"))
         # The buyer's cart holds the other shop's product, so "cart item A" is buyer A's.
         world.add("cart_item_sku", other_side, sku)
         notify(user_id=buyer.pk, kind="order_shipped", key=f"world-{side}", text="已发货")

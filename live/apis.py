@@ -1,0 +1,188 @@
+"""The live-selling HTTP API (API.md, "Live selling", part 1) and nginx-rtmp's callbacks."""
+
+from __future__ import annotations
+
+from django.http import HttpResponse
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from common.api import Pagination, paginated
+from live import serializers
+from live.access import MODERATOR, access_public_show, access_seller_show
+from live.presenters import room_message, show_list_item, show_public, show_seller
+from live.selectors import room_history, show_list_public, show_list_seller
+from live.services.room import room_message_report, room_mute
+from live.services.shows import (
+    hook_secret_check,
+    show_create,
+    show_end,
+    show_stream_key_rotate,
+    show_update,
+    stream_publish,
+    stream_publish_done,
+    stream_record_done,
+    stream_update,
+)
+from live.services.stats import room_viewers
+from shops.access import access_seller_shop
+
+
+class SellerShowListApi(APIView):
+    @extend_schema(operation_id="seller_shows_list", responses=paginated(serializers.SellerShowOut))
+    def get(self, request):
+        shop = access_seller_shop(user=request.user)
+        paginator = Pagination()
+        page = paginator.paginate_queryset(show_list_seller(shop=shop).prefetch_related("products"), request, view=self)
+        return paginator.get_paginated_response([show_seller(s) for s in page])
+
+    @extend_schema(request=serializers.ShowCreateInputSerializer, responses={201: serializers.SellerShowOut})
+    def post(self, request):
+        shop = access_seller_shop(user=request.user)
+        data = serializers.ShowCreateInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        show = show_create(shop=shop, **data.validated_data)
+        return Response(show_seller(show), status=status.HTTP_201_CREATED)
+
+
+class SellerShowDetailApi(APIView):
+    @extend_schema(responses=serializers.SellerShowOut)
+    def get(self, request, show_id: int):
+        return Response(show_seller(access_seller_show(user=request.user, show_id=show_id)))
+
+    @extend_schema(request=serializers.ShowUpdateInputSerializer, responses=serializers.SellerShowOut)
+    def patch(self, request, show_id: int):
+        show = access_seller_show(user=request.user, show_id=show_id)
+        data = serializers.ShowUpdateInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return Response(show_seller(show_update(show=show, **data.validated_data)))
+
+
+class SellerShowStreamKeyApi(APIView):
+    @extend_schema(request=None, responses=serializers.SellerShowOut)
+    def post(self, request, show_id: int):
+        show = access_seller_show(user=request.user, show_id=show_id)
+        return Response(show_seller(show_stream_key_rotate(show=show)))
+
+
+class SellerShowEndApi(APIView):
+    @extend_schema(request=serializers.EndInputSerializer, responses=serializers.SellerShowOut)
+    def post(self, request, show_id: int):
+        show = access_seller_show(user=request.user, show_id=show_id)
+        data = serializers.EndInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        show = show_end(show_id=show.pk, reason=data.validated_data.get("reason", ""))
+        return Response(show_seller(show))
+
+
+class SellerShowMutesApi(APIView):
+    @extend_schema(request=serializers.MuteInputSerializer, responses={201: serializers.MuteOut})
+    def post(self, request, show_id: int):
+        show = access_seller_show(user=request.user, show_id=show_id, role=MODERATOR)
+        data = serializers.MuteInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        restriction = room_mute(
+            show=show, by=request.user, user_id=data.validated_data["user"], minutes=data.validated_data["minutes"]
+        )
+        return Response({"user": restriction.user_id, "until": restriction.until}, status=status.HTTP_201_CREATED)
+
+
+class ShowListApi(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(operation_id="shows_list", responses=paginated(serializers.ShowListItemOut))
+    def get(self, request):
+        paginator = Pagination()
+        page = paginator.paginate_queryset(show_list_public(), request, view=self)
+        return paginator.get_paginated_response(
+            [show_list_item(s, viewers=room_viewers(show_id=s.pk) if s.status == "live" else 0) for s in page]
+        )
+
+
+class ShowDetailApi(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses=serializers.ShowOut)
+    def get(self, request, show_id: int):
+        show = access_public_show(user=request.user, show_id=show_id)
+        return Response(show_public(show, viewers=room_viewers(show_id=show.pk) if show.status == "live" else 0))
+
+
+class ShowMessagesApi(APIView):
+    """The room's last 50 messages, or those after `?after=` (what a socket sends on join)."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(parameters=[serializers.MessageListQuerySerializer], responses=serializers.RoomMessageOut(many=True))
+    def get(self, request, show_id: int):
+        show = access_public_show(user=request.user, show_id=show_id)
+        query = serializers.MessageListQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        return Response([room_message(m) for m in room_history(show=show, after=query.validated_data.get("after"))])
+
+
+class ShowMessageReportApi(APIView):
+    @extend_schema(request=serializers.ReportInputSerializer, responses={200: None})
+    def post(self, request, show_id: int, message_id: int):
+        show = access_public_show(user=request.user, show_id=show_id)
+        data = serializers.ReportInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        message = room_message_report(
+            show=show, user=request.user, message_id=message_id, reason=data.validated_data["reason"]
+        )
+        return Response({"id": message.pk, "reported": True})
+
+
+# --- nginx-rtmp's callbacks (form POSTs from the project's nginx; LIVE_HOOK_SECRET in the query) -------
+
+
+class _HookApi(APIView):
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    parser_classes = [FormParser, MultiPartParser]
+
+    def hook_input(self, request) -> dict:
+        hook_secret_check(request.query_params.get("secret"))
+        data = serializers.HookInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return data.validated_data
+
+
+class PublishHookApi(_HookApi):
+    """2xx/3xx accepts the stream; the 302's Location renames it to the show's public id (nginx-rtmp
+    renames a published stream to a Location that is not an rtmp:// URL), so HLS files never carry the key."""
+
+    @extend_schema(request=serializers.HookInputSerializer, responses={302: None})
+    def post(self, request):
+        data = self.hook_input(request)
+        show = stream_publish(key=data["name"], addr=data.get("addr", ""))
+        response = HttpResponse(status=302)
+        response["Location"] = show.public_id
+        return response
+
+
+class UpdateHookApi(_HookApi):
+    @extend_schema(request=serializers.HookInputSerializer, responses={200: None})
+    def post(self, request):
+        data = self.hook_input(request)
+        stream_update(name=data["name"])
+        return HttpResponse(status=200)
+
+
+class PublishDoneHookApi(_HookApi):
+    @extend_schema(request=serializers.HookInputSerializer, responses={200: None})
+    def post(self, request):
+        data = self.hook_input(request)
+        stream_publish_done(name=data["name"])
+        return HttpResponse(status=200)
+
+
+class RecordDoneHookApi(_HookApi):
+    @extend_schema(request=serializers.HookInputSerializer, responses={200: None})
+    def post(self, request):
+        data = self.hook_input(request)
+        stream_record_done(name=data["name"], path=data.get("path", ""))
+        return HttpResponse(status=200)

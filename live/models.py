@@ -1,0 +1,184 @@
+"""Live selling: shows (scheduled → live → ended), the room's chat, and the room's moderation."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from catalog.models import Product
+from shops.models import Shop
+
+
+def new_public_id() -> str:
+    """The show's name in HLS URLs: random, unrelated to the stream key."""
+    return secrets.token_hex(8)
+
+
+def new_stream_key() -> str:
+    return "sk_" + secrets.token_urlsafe(24)
+
+
+class ShowStatus(models.TextChoices):
+    SCHEDULED = "scheduled", _("Starting soon")
+    LIVE = "live", _("Live")
+    ENDED = "ended", _("Ended")
+
+
+class ShowQuerySet(models.QuerySet):
+    def for_seller(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(shop__members__user=user)
+
+    def public(self):
+        return self.filter(shop__status=Shop.Status.APPROVED)
+
+
+class Show(models.Model):
+    shop = models.ForeignKey(Shop, on_delete=models.PROTECT, related_name="shows")
+    title = models.CharField(max_length=120)
+    description = models.TextField(blank=True, max_length=2000)
+    starts_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=12, choices=ShowStatus.choices, default=ShowStatus.SCHEDULED)
+    products = models.ManyToManyField(Product, blank=True, related_name="+")
+    public_id = models.CharField(max_length=32, unique=True, default=new_public_id)
+    stream_key = models.CharField(max_length=64, unique=True, default=new_stream_key)
+    # The key the running stream was published with: nginx names it in publish-done (a key rotated
+    # during the show must still end it).
+    publishing_key = models.CharField(max_length=64, blank=True)
+    publisher_addr = models.CharField(max_length=64, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    end_reason = models.CharField(max_length=500, blank=True)
+    ended_by_operator = models.BooleanField(default=False)
+    # Slow mode: one message per this many seconds per viewer (0: off).
+    slow_mode_seconds = models.PositiveIntegerField(default=0)
+    likes = models.BigIntegerField(default=0)
+    peak_viewers = models.PositiveIntegerField(default=0)
+    replay = models.FileField(upload_to="live/replays/", blank=True)
+    replay_duration = models.FloatField(null=True, blank=True)
+    replay_error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ShowQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "starts_at"], name="live_show_status_start"),
+            models.Index(fields=["shop", "status", "-starts_at"], name="live_show_shop_status"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(slow_mode_seconds__lte=3600), name="live_show_slow_mode_max"),
+            models.CheckConstraint(condition=Q(likes__gte=0), name="live_show_likes_nonneg"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class LiveBar(models.Model):
+    """An operator barred this shop from going live (until lifted: the row is deleted)."""
+
+    shop = models.OneToOneField(Shop, on_delete=models.CASCADE, related_name="live_bar")
+    reason = models.CharField(max_length=500)
+    barred_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.shop}: {self.reason}"
+
+
+class RoomModerator(models.Model):
+    """Someone the shop named to moderate its rooms (mute, remove), without working for the shop."""
+
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="room_moderators")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["shop", "user"], name="live_moderator_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.shop}"
+
+
+class BlockedWord(models.Model):
+    """A word the shop does not want in its rooms: messages containing it never reach other viewers."""
+
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="blocked_words")
+    word = models.CharField(max_length=40)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["word"]
+        constraints = [models.UniqueConstraint(fields=["shop", "word"], name="live_blocked_word_once")]
+
+    def __str__(self) -> str:
+        return self.word
+
+
+class RoomRestriction(models.Model):
+    """A viewer muted (until a time, or for the whole show) or removed from a show's room."""
+
+    class Kind(models.TextChoices):
+        MUTE = "mute", _("Muted")
+        REMOVE = "remove", _("Removed from the room")
+
+    show = models.ForeignKey(Show, on_delete=models.CASCADE, related_name="restrictions")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    until = models.DateTimeField(null=True, blank=True)  # null: until the show ends
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["show", "user", "kind"], name="live_restriction_once")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.user} in {self.show}"
+
+
+class RoomMessage(models.Model):
+    class Role(models.TextChoices):
+        VIEWER = "viewer", _("Viewer")
+        SELLER = "seller", _("Seller")
+        MODERATOR = "moderator", _("Moderator")
+
+    show = models.ForeignKey(Show, on_delete=models.CASCADE, related_name="messages")
+    sender = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.VIEWER)
+    text = models.CharField(max_length=500)
+    client_id = models.CharField(max_length=64, blank=True)
+    hidden = models.BooleanField(default=False)  # taken down by a moderator
+    reported_at = models.DateTimeField(null=True, blank=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    report_reason = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [
+            models.Index(fields=["show", "id"], name="live_message_show_id"),
+            models.Index(fields=["-reported_at"], condition=Q(reported_at__isnull=False), name="live_msg_reported"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:40]

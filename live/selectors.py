@@ -1,0 +1,72 @@
+"""Reads for live selling."""
+
+from __future__ import annotations
+
+from django.db.models import Case, IntegerField, Value, When
+
+from live.models import BlockedWord, RoomMessage, RoomModerator, Show, ShowStatus
+from shops.models import Shop
+
+HISTORY = 50
+
+
+def show_list_public(*, shop: Shop | None = None):
+    """Live now first, then upcoming (soonest first); ended shows are not listed."""
+    queryset = (
+        Show.objects.public()
+        .filter(status__in=[ShowStatus.LIVE, ShowStatus.SCHEDULED])
+        .select_related("shop")
+        .annotate(
+            live_first=Case(When(status=ShowStatus.LIVE, then=Value(0)), default=Value(1), output_field=IntegerField())
+        )
+        .order_by("live_first", "starts_at", "id")
+    )
+    if shop is not None:
+        queryset = queryset.filter(shop=shop)
+    return queryset
+
+
+def show_replays(*, shop: Shop, limit: int = 6):
+    return list(
+        Show.objects.filter(shop=shop, status=ShowStatus.ENDED).exclude(replay="").order_by("-ended_at")[:limit]
+    )
+
+
+def show_list_seller(*, shop: Shop):
+    return Show.objects.filter(shop=shop).order_by(
+        Case(
+            When(status=ShowStatus.LIVE, then=Value(0)),
+            When(status=ShowStatus.SCHEDULED, then=Value(1)),
+            default=Value(2),
+        ),
+        "-starts_at",
+        "-id",
+    )
+
+
+def room_history(*, show: Show, after: int | None = None, limit: int = HISTORY) -> list[RoomMessage]:
+    """The last `limit` visible messages, oldest first; with `after`, the ones after that id (up to 500)."""
+    queryset = RoomMessage.objects.filter(show=show, hidden=False).select_related("sender")
+    if after is not None:
+        return list(queryset.filter(id__gt=after).order_by("id")[:500])
+    return list(reversed(queryset.order_by("-id")[:limit]))
+
+
+def shop_blocked_words(*, shop: Shop):
+    return BlockedWord.objects.filter(shop=shop)
+
+
+def shop_room_moderators(*, shop: Shop):
+    return RoomModerator.objects.filter(shop=shop).select_related("user")
+
+
+def shows_for_page(*, shop: Shop | None = None) -> dict:
+    """ "Live now" and "upcoming" for the home page or a shop page (a few of each), and a shop's replays."""
+    shows = list(show_list_public(shop=shop)[:8])
+    context = {
+        "live_now": [s for s in shows if s.status == ShowStatus.LIVE],
+        "upcoming": [s for s in shows if s.status == ShowStatus.SCHEDULED],
+    }
+    if shop is not None:
+        context["replays"] = show_replays(shop=shop)
+    return context

@@ -1,0 +1,60 @@
+"""Public pages: the list of shows and a show's room (player, chat, likes, viewers)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.shortcuts import render
+from django.urls import reverse
+
+from live.access import access_public_show
+from live.presenters import hls_url, replay_url
+from live.selectors import show_list_public
+from live.services.room import room_restriction_active, room_role
+from live.services.stats import room_likes, room_viewers
+from marketplace.middleware import content_security_policy
+
+
+def show_list(request):
+    return render(request, "live/list.html", {"shows": list(show_list_public()[:50])})
+
+
+def _room_csp(request) -> str:
+    """The site's policy, plus the HLS server for the player (fetches, and MSE's blob: media)."""
+    parts = urlsplit(settings.LIVE_HLS_URL)
+    origin = f"{parts.scheme}://{parts.netloc}" if parts.netloc else ""
+    policy = content_security_policy(request)
+    policy = policy.replace("connect-src 'self'", f"connect-src 'self' {origin}".rstrip())
+    return policy + f"; media-src 'self' blob: {origin}".rstrip()
+
+
+def room(request, show_id: int):
+    show = access_public_show(user=request.user, show_id=show_id)
+    user = request.user
+    role = room_role(show=show, user=user)
+    removed = user.is_authenticated and room_restriction_active(show=show, user_id=user.pk, kind="remove")
+    config = {
+        "show": show.pk,
+        "status": show.status,
+        "hls_url": hls_url(show),
+        "replay_url": replay_url(show),
+        "socket": f"/ws/shows/{show.pk}/",
+        "signed_in": user.is_authenticated,
+        "role": role,
+        "login_url": f"{reverse('accounts:login')}?next={request.path}",
+        "viewers": room_viewers(show_id=show.pk) if show.status == "live" else 0,
+        "likes": max(show.likes, room_likes(show_id=show.pk)),
+    }
+    response = render(
+        request,
+        "live/room.html",
+        {
+            "show": show,
+            "room_config": config,
+            "removed": bool(removed),
+            "hls_script": "vendor/hls/hls.min.js",
+        },
+    )
+    response["Content-Security-Policy"] = _room_csp(request)
+    return response

@@ -1,0 +1,156 @@
+// The live room: the player (native HLS, else hls.js over MediaSource), the room socket (/ws/shows/<id>/),
+// chat, likes and the viewer count. The state ("starting soon", "live", "ended — watch the replay") follows
+// the server's `status` frames.
+(function () {
+  "use strict";
+  var configNode = document.getElementById("live-config");
+  if (!configNode) return;
+  var config = JSON.parse(configNode.textContent);
+  var strings = document.getElementById("live-strings").dataset;
+  var room = document.querySelector(".live-room");
+  var video = document.getElementById("live-video");
+  var list = document.getElementById("live-messages");
+  var notice = document.getElementById("live-notice");
+  var form = document.getElementById("live-send");
+  var input = document.getElementById("live-text");
+  var likeButton = document.getElementById("live-like");
+  var stateLabel = document.getElementById("live-state");
+  var lastId = 0;
+  var socket = null;
+  var retry = 0;
+  var hls = null;
+  var pendingLikes = 0;
+  var closedForGood = false;
+
+  function setStatus(status, hlsUrl) {
+    config.status = status;
+    if (hlsUrl !== undefined) config.hls_url = hlsUrl;
+    room.dataset.status = status;
+    stateLabel.textContent = stateLabel.dataset[status] || status;
+    if (status === "live") startPlayer();
+    if (status === "ended") stopPlayer();
+  }
+
+  function startPlayer() {
+    if (!config.hls_url || video.dataset.src === config.hls_url) return;
+    video.dataset.src = config.hls_url;
+    if (window.Hls && window.Hls.isSupported()) {
+      hls = new window.Hls({ liveSyncDurationCount: 2, manifestLoadingMaxRetry: 30, manifestLoadingRetryDelay: 1000 });
+      hls.loadSource(config.hls_url);
+      hls.attachMedia(video);
+      hls.on(window.Hls.Events.MANIFEST_PARSED, function () { video.play().catch(function () {}); });
+      hls.on(window.Hls.Events.ERROR, function (_event, data) {
+        if (data.fatal && data.type === window.Hls.ErrorTypes.NETWORK_ERROR) setTimeout(function () { hls.startLoad(); }, 1000);
+        else if (data.fatal && data.type === window.Hls.ErrorTypes.MEDIA_ERROR) hls.recoverMediaError();
+      });
+    } else if (video.canPlayType("application/vnd.apple.mpegurl")) {
+      video.src = config.hls_url;
+      video.play().catch(function () {});
+    }
+  }
+
+  function stopPlayer() {
+    if (hls) { hls.destroy(); hls = null; }
+    delete video.dataset.src;
+    if (config.replay_url) { video.src = config.replay_url; } else { video.removeAttribute("src"); video.load(); }
+  }
+
+  function showNotice(text) {
+    if (!notice) return;
+    notice.textContent = text;
+    notice.hidden = !text;
+    if (text) setTimeout(function () { if (notice.textContent === text) notice.hidden = true; }, 6000);
+  }
+
+  function addMessage(message) {
+    if (message.id <= lastId) return;
+    lastId = message.id;
+    var item = document.createElement("li");
+    item.className = "live-message live-message--" + message.sender.role;
+    item.dataset.id = message.id;
+    var who = document.createElement("b");
+    who.textContent = message.sender.username;
+    if (message.sender.role !== "viewer") {
+      var badge = document.createElement("span");
+      badge.className = "live-role";
+      badge.textContent = strings[message.sender.role] || message.sender.role;
+      who.appendChild(badge);
+    }
+    var text = document.createElement("span");
+    text.className = "live-message__text";
+    text.textContent = message.text;
+    item.appendChild(who);
+    item.appendChild(text);
+    if (config.signed_in) {
+      var report = document.createElement("button");
+      report.type = "button";
+      report.className = "live-report";
+      report.textContent = strings.report;
+      report.addEventListener("click", function () { reportMessage(message.id); });
+      item.appendChild(report);
+    }
+    list.appendChild(item);
+    while (list.children.length > 200) list.removeChild(list.firstChild);
+    list.scrollTop = list.scrollHeight;
+  }
+
+  function reportMessage(id) {
+    var reason = window.prompt(strings.reportReason);
+    if (!reason) return;
+    var csrf = (document.cookie.match(/(?:^|; )csrftoken=([^;]+)/) || [])[1] || "";
+    fetch("/api/v1/shows/" + config.show + "/messages/" + id + "/report/", {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": decodeURIComponent(csrf) },
+      body: JSON.stringify({ reason: reason }),
+    }).then(function (response) { if (response.ok) showNotice(strings.reported); });
+  }
+
+  function connect() {
+    if (closedForGood) return;
+    var scheme = location.protocol === "https:" ? "wss://" : "ws://";
+    var url = scheme + location.host + config.socket + (lastId ? "?after=" + lastId : "");
+    socket = new WebSocket(url);
+    socket.onopen = function () { retry = 0; showNotice(""); };
+    socket.onmessage = function (event) {
+      var frame = JSON.parse(event.data);
+      if (frame.type === "message") addMessage(frame.message);
+      else if (frame.type === "history") frame.messages.forEach(addMessage);
+      else if (frame.type === "stats") {
+        document.getElementById("live-viewers").textContent = frame.viewers;
+        document.getElementById("live-likes").textContent = frame.likes;
+      } else if (frame.type === "status") setStatus(frame.status, frame.hls_url);
+      else if (frame.type === "message_hidden") {
+        var hidden = list.querySelector('[data-id="' + frame.id + '"]');
+        if (hidden) hidden.remove();
+      } else if (frame.type === "error" || frame.type === "notice") showNotice(frame.message);
+    };
+    socket.onclose = function (event) {
+      if (event.code === 4403 || event.code === 4404) { closedForGood = true; return; }
+      showNotice(strings.reconnecting);
+      retry = Math.min(retry + 1, 6);
+      setTimeout(connect, 500 * retry);
+    };
+  }
+
+  if (form) {
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var text = input.value.trim();
+      if (!text || !socket || socket.readyState !== 1) return;
+      var clientId = (window.crypto && crypto.randomUUID) ? crypto.randomUUID() : String(Date.now()) + Math.random();
+      socket.send(JSON.stringify({ type: "message", text: text, client_id: clientId }));
+      input.value = "";
+    });
+  }
+  if (likeButton) {
+    likeButton.hidden = false;
+    likeButton.addEventListener("click", function () {
+      if (socket && socket.readyState === 1) socket.send(JSON.stringify({ type: "like" }));
+      pendingLikes += 1;
+      likeButton.classList.remove("pop"); void likeButton.offsetWidth; likeButton.classList.add("pop");
+    });
+  }
+  setStatus(config.status);
+  connect();
+})();
