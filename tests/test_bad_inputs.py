@@ -823,3 +823,149 @@ def test_live_record_done_hook_refuses_paths_outside_the_recordings(settings, sh
     _error(response, 400, "validation_error")
     show.refresh_from_db()
     assert not show.replay
+
+
+# --- seller center: bank account, bulk actions, shipping, SKU specs (issue 18 items 6-9) ---------------------
+
+BANK_ACCOUNTS = [
+    pytest.param({"account_number": "6228480402564890019"}, "account_number", id="card-check-digit-wrong"),
+    pytest.param({"account_number": "622848040256"}, "account_number", id="card-too-short"),
+    pytest.param({"account_number": "62284804025648900181234"}, "account_number", id="card-too-long"),
+    pytest.param({"account_number": "6228 4804 0256 489O 018"}, "account_number", id="letter-o-for-zero"),
+    pytest.param({"account_number": "١٢٣٤٥٦٧٨٩٠١٢٣٤٥٦"}, "account_number", id="arabic-indic-digits"),
+    pytest.param({"account_number": ""}, "account_number", id="number-empty"),
+    pytest.param({"kind": "company", "account_number": "1234567"}, "account_number", id="company-too-short"),
+    pytest.param({"kind": "bitcoin"}, "kind", id="unknown-kind"),
+    pytest.param({"holder_name": "王" * 61}, "holder_name", id="holder-61-chars"),
+    pytest.param({"holder_name": "   "}, "holder_name", id="holder-blank"),
+    pytest.param({"bank_name": "\u0000\u0007"}, "bank_name", id="bank-control-characters"),
+]
+
+
+@pytest.mark.parametrize(("changes", "field"), BANK_ACCOUNTS)
+def test_payout_account_bad_input_is_explained_in_chinese_and_saves_nothing(shop, changes, field):
+    from django.core import mail
+
+    from payments.models import PayoutAccount
+
+    client = Client()
+    client.force_login(shop.owner)
+    body = {
+        "kind": "card",
+        "holder_name": "王小明",
+        "bank_name": "中国农业银行",
+        "account_number": "6228480402564890018",
+    }
+    response = client.post("/seller/money/bank-account/", body | changes, HTTP_ACCEPT_LANGUAGE="zh-hans")
+
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert field in errors, errors
+    assert all(not message.isascii() for message in errors[field]), errors  # translated
+    assert not PayoutAccount.objects.exists() and not mail.outbox
+
+
+def test_payout_account_names_are_escaped_on_the_money_page(shop):
+    client = Client()
+    client.force_login(shop.owner)
+    client.post(
+        "/seller/money/bank-account/",
+        {
+            "kind": "card",
+            "holder_name": XSS["script"],
+            "bank_name": XSS["img-onerror"],
+            "account_number": "4111111111111111",
+        },
+    )
+    html = client.get("/seller/money/").content.decode()
+    assert "<script>alert" not in html and "<img src=x onerror" not in html
+    assert "**** 1111" in html
+
+
+BULK_BODIES = [
+    pytest.param({"action": "publish"}, id="no-products"),
+    pytest.param({"action": "publish", "products": ["1e3"]}, id="id-not-a-number"),
+    pytest.param({"action": "publish", "products": [str(2**70)]}, id="id-too-large"),
+    pytest.param({"action": "stock", "stock": "-5", "products": "PRODUCT"}, id="stock-negative"),
+    pytest.param({"action": "stock", "stock": "1000001", "products": "PRODUCT"}, id="stock-too-large"),
+    pytest.param({"action": "stock", "stock": "", "products": "PRODUCT"}, id="stock-missing"),
+    pytest.param({"action": "sell-everything", "products": "PRODUCT"}, id="unknown-action"),
+    pytest.param({"action": "publish", "products": [str(i) for i in range(1, 102)]}, id="101-products"),
+]
+
+
+@pytest.mark.parametrize("body", BULK_BODIES)
+def test_product_bulk_bad_input_changes_nothing(shop, product, body):
+    from catalog.services import product_set_status
+
+    product_set_status(product=product, status=Product.Status.DRAFT)
+    body = {k: ([str(product.pk)] if v == "PRODUCT" else v) for k, v in body.items()}
+    client = Client()
+    client.force_login(shop.owner)
+
+    response = client.post("/seller/products/bulk/", body)
+
+    assert response.status_code in (302, 404), response.status_code
+    product.refresh_from_db()
+    assert product.status == Product.Status.DRAFT and product.skus.get().stock == 50
+
+
+SHIP_BODIES = [
+    pytest.param({"carrier": "", "carrier_other": "", "tracking_number": "SF1"}, id="no-carrier"),
+    pytest.param({"carrier": "", "carrier_other": "快" * 41, "tracking_number": "SF1"}, id="other-carrier-41-chars"),
+    pytest.param({"carrier": "顺丰速运 SF Express", "tracking_number": ""}, id="no-tracking-number"),
+    pytest.param({"carrier": "顺丰速运 SF Express", "tracking_number": "9" * 41}, id="tracking-41-chars"),
+]
+
+
+@pytest.mark.parametrize("body", SHIP_BODIES)
+def test_ship_form_bad_input_keeps_the_order_paid(shop, sku, buyer, body):
+    from orders.tests.helpers import placed_paid
+
+    order = placed_paid(buyer, sku)
+    client = Client()
+    client.force_login(shop.owner)
+
+    response = client.post(f"/seller/orders/{order.number}/ship/", body, HTTP_ACCEPT_LANGUAGE="zh-hans", follow=True)
+
+    assert response.status_code == 200
+    assert [str(m) for m in response.context["messages"]]
+    order.refresh_from_db()
+    assert order.status == Order.Status.PAID and not order.carrier
+
+
+def test_packing_slip_escapes_what_the_buyer_typed(shop, sku):
+    from orders.services.checkout import checkout_place
+    from payments.models import Payment
+    from payments.services import payment_sandbox_approve
+
+    buyer = UserFactory()
+    address = ADDRESS | {"name": XSS["script"], "line": XSS["img-onerror"]}
+    order = checkout_place(buyer=buyer, address=address, items=[{"sku": sku.pk, "quantity": 1}]).result.orders[0]
+    payment_sandbox_approve(payment=Payment.objects.get(pk=order.payment_id))
+    client = Client()
+    client.force_login(shop.owner)
+
+    html = client.get(f"/seller/orders/{order.number}/packing-slip/").content.decode()
+
+    assert "<script>alert" not in html and "<img src=x onerror" not in html
+
+
+def test_a_spec_that_makes_too_many_skus_is_refused_and_saves_nothing(shop):
+    client = Client()
+    client.force_login(shop.owner)
+    response = client.post(
+        "/seller/products/new/",
+        {
+            "title": "x",
+            "generate_skus": "1",
+            "spec-first": ",".join(str(i) for i in range(26)),
+            "spec-second": "a,b",
+            "sku-TOTAL_FORMS": "0",
+            "sku-INITIAL_FORMS": "0",
+        },
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+    assert response.status_code == 200
+    assert "最多 50 个 SKU" in response.content.decode()
+    assert not Product.objects.filter(shop=shop).exists()
