@@ -84,6 +84,7 @@ def search(request):
             "ordering": data.get("ordering", ""),
             "filters": {**data, **{k: params[k] for k in ("min_price", "max_price") if k in params}},
             "problems": problems,
+            "problem_fields": list(filters.errors) if problems else [],
             "province": data.get("province") or "",
             "querystring": query.urlencode(),
         },
