@@ -67,10 +67,14 @@ def files_written_first() -> Iterator[FileWrites]:
 
 def file_delete_on_commit(field_file) -> None:
     """Deletes the file once the current transaction commits (at once outside one); never if it rolls back."""
-    if not field_file:
-        return
-    storage, name = field_file.storage, field_file.name
-    transaction.on_commit(lambda: _delete(storage, name), robust=True)
+    if field_file:
+        storage_file_delete_on_commit(field_file.storage, field_file.name)
+
+
+def storage_file_delete_on_commit(storage: Storage, name: str) -> None:
+    """As file_delete_on_commit, for a name taken before the row's field was changed."""
+    if name:
+        transaction.on_commit(lambda: _delete(storage, name), robust=True)
 
 
 def _delete(storage: Storage, name: str) -> None:

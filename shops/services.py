@@ -6,6 +6,7 @@ import secrets
 from datetime import timedelta
 from decimal import Decimal
 
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -15,6 +16,7 @@ from pypinyin import lazy_pinyin
 from accounts.models import User
 from accounts.services import operator_action_record
 from common.errors import Conflict, InvalidState, NotFound, ValidationFailed
+from common.files import files_written_first, storage_file_delete_on_commit
 from common.images import image_field_file_from_upload
 from shops.errors import AlreadyWorksForShop, InvitationNotPending, ShopAlreadyExists
 from shops.models import Shop, ShopFollow, ShopMember, StaffInvitation
@@ -41,8 +43,30 @@ def _clean_text(value: str, *, field: str, max_length: int, required: bool) -> s
     return value
 
 
+_PICTURE_SIDES = {"logo": 800, "banner": 2000}
+
+
+def _pictures_checked(**uploads) -> dict[str, ContentFile]:
+    """The shop's logo and banner, checked and re-encoded (an error names the form field)."""
+    return {
+        field: image_field_file_from_upload(upload, field=field, max_side=_PICTURE_SIDES[field])
+        for field, upload in uploads.items()
+        if upload is not None
+    }
+
+
+def shop_create(*, logo=None, banner=None, **fields) -> Shop:
+    """Opens a pending shop; an operator approves it before it goes public. One shop per person.
+
+    The logo and banner are stored before the shop's transaction opens, and deleted if it fails."""
+    pictures = _pictures_checked(logo=logo, banner=banner)
+    with files_written_first() as files:
+        names = {field: files.write(Shop(), field, content) for field, content in pictures.items()}
+        return _shop_create(pictures=names, **fields)
+
+
 @transaction.atomic
-def shop_create(
+def _shop_create(
     *,
     owner,
     name: str,
@@ -51,10 +75,8 @@ def shop_create(
     city: str,
     village: str = "",
     contact: str = "",
-    logo=None,
-    banner=None,
+    pictures: dict[str, str],
 ) -> Shop:
-    """Opens a pending shop; an operator approves it before it goes public. One shop per person."""
     if ShopMember.objects.filter(user=owner).exists() or Shop.objects.filter(owner=owner).exists():
         raise ShopAlreadyExists()
     shop = Shop(
@@ -67,10 +89,8 @@ def shop_create(
         contact=_clean_text(contact, field="contact", max_length=100, required=False),
     )
     shop.slug = _slug_for(shop.name)
-    if logo is not None:
-        shop.logo = image_field_file_from_upload(logo, field="logo", max_side=800)
-    if banner is not None:
-        shop.banner = image_field_file_from_upload(banner, field="banner", max_side=2000)
+    for field, name in pictures.items():
+        setattr(shop, field, name)
     try:
         with transaction.atomic():
             shop.save()
@@ -80,8 +100,20 @@ def shop_create(
     return shop
 
 
-@transaction.atomic
 def shop_update(*, shop: Shop, logo=None, banner=None, **changes) -> Shop:
+    """Edits the shop. A new logo or banner is stored before the transaction opens (deleted if it fails);
+    the file it replaces is deleted once the change commits."""
+    pictures = _pictures_checked(logo=logo, banner=banner)
+    replaced = [getattr(shop, field) for field in pictures if getattr(shop, field)]
+    replaced = [(field_file.storage, field_file.name) for field_file in replaced]
+    with files_written_first() as files:
+        for field, content in pictures.items():
+            files.write(shop, field, content)
+        return _shop_update(shop=shop, pictures=list(pictures), replaced=replaced, **changes)
+
+
+@transaction.atomic
+def _shop_update(*, shop: Shop, pictures: list[str], replaced: list, **changes) -> Shop:
     limits = {
         "name": (60, True),
         "description": (5000, False),
@@ -97,14 +129,11 @@ def shop_update(*, shop: Shop, logo=None, banner=None, **changes) -> Shop:
         max_length, required = limits[field]
         setattr(shop, field, _clean_text(value, field=field, max_length=max_length, required=required))
         fields.append(field)
-    if logo is not None:
-        shop.logo = image_field_file_from_upload(logo, field="logo", max_side=800)
-        fields.append("logo")
-    if banner is not None:
-        shop.banner = image_field_file_from_upload(banner, field="banner", max_side=2000)
-        fields.append("banner")
+    fields.extend(pictures)
     if fields:
         shop.save(update_fields=[*fields, "updated_at"])
+    for storage, name in replaced:
+        storage_file_delete_on_commit(storage, name)
     return shop
 
 
@@ -152,6 +181,7 @@ def shop_suspend(*, shop_id: int, reason: str) -> Shop:
 STAFF_INVITATION_DAYS = 7
 STAFF_PENDING_INVITATIONS_MAX = 20  # open invitations a shop may have at once
 STAFF_REINVITE_AFTER_DECLINE_DAYS = 7  # a "no" is not answered by a stream of new invitations
+STAFF_INVITATIONS_PER_PERSON_PER_WEEK = 3
 
 
 def _invitee(who: str) -> User:
@@ -188,6 +218,12 @@ def staff_invite(*, shop: Shop, invited_by, who: str) -> StaffInvitation:
         shop=shop, user=person, status=StaffInvitation.Status.DECLINED, answered_at__gt=declined_since
     ).exists():
         raise Conflict(_("This person declined your invitation recently. Try again in a few days."))
+    # Withdrawing and inviting again would otherwise notify the same person without end.
+    if (
+        StaffInvitation.objects.filter(shop=shop, user=person, created_at__gt=declined_since).count()
+        >= STAFF_INVITATIONS_PER_PERSON_PER_WEEK
+    ):
+        raise Conflict(_("You have invited this person several times this week. Try again in a few days."))
     if (
         StaffInvitation.objects.filter(shop=shop, status=StaffInvitation.Status.PENDING).count()
         >= STAFF_PENDING_INVITATIONS_MAX

@@ -23,6 +23,8 @@ from common.images import InvalidImage
 from orders.services.reviews import review_create
 from orders.tests.helpers import placed_paid
 from orders.tests.reviews.helpers import REVIEW, completed
+from shops.errors import ShopAlreadyExists
+from shops.services import shop_create, shop_update
 
 
 class RecordingStorage(FileSystemStorage):
@@ -68,10 +70,15 @@ def test_no_photo_is_written_or_deleted_inside_a_transaction(media):
     product_image_delete(image=extra)
     unordered = make_product(shop=product.shop, photos=[upload()])
     product_delete(product=unordered)
+    # a shop's logo, then a new one (the old file goes)
+    shop = shop_create(owner=UserFactory(), name="石板村腊肉", province="湖南", city="湘西", logo=upload())
+    old_logo = shop.logo.name
+    shop_update(shop=shop, logo=upload())
+    assert not (media / old_logo).exists() and (media / shop.logo.name).exists()
 
     writes = [e for e in RecordingStorage.events if e[0] == "write"]
     deletes = [e for e in RecordingStorage.events if e[0] == "delete"]
-    assert len(writes) >= 8 and len(deletes) >= 4  # 3 photos + 3 thumbnails + chat + review (+ its thumbnail)
+    assert len(writes) >= 11 and len(deletes) >= 5  # 3 photos, 3 thumbnails, chat, review + thumbnail, 2 logos
     assert [e for e in RecordingStorage.events if e[2]] == [], "file work inside an open transaction"
 
 
@@ -123,6 +130,17 @@ def test_a_failed_product_create_leaves_no_file(media):
         product_create(shop=make_product().shop, title="x", category=leaf_category(), skus=[], photos=[upload()])
 
     assert _files(media, "products") == []
+
+
+@pytest.mark.django_db
+def test_a_refused_shop_leaves_no_logo(media):
+    owner = UserFactory()
+    shop_create(owner=owner, name="第一家", province="湖南", city="湘西")
+
+    with pytest.raises(ShopAlreadyExists):
+        shop_create(owner=owner, name="第二家", province="湖南", city="湘西", logo=upload(), banner=upload())
+
+    assert _files(media, "shops") == []
 
 
 @pytest.mark.django_db
