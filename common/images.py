@@ -11,6 +11,7 @@ import warnings
 
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from common.errors import DomainError
@@ -25,13 +26,13 @@ MAX_SIDE = 8000
 class InvalidImage(DomainError):
     code = "invalid_image"
     status = 400
-    default_message = "The file is not a JPEG, PNG or WebP image."
+    default_message = gettext_lazy("The file is not a JPEG, PNG or WebP image.")
 
 
 class ImageTooLarge(DomainError):
     code = "too_large"
     status = 413
-    default_message = "The image is too large."
+    default_message = gettext_lazy("The image is too large.")
 
 
 def _read(upload) -> bytes:

@@ -9,6 +9,7 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from common.cache import raw_redis
 from common.errors import RateLimited
@@ -57,7 +58,7 @@ class RateLimiterUnavailable(RateLimited):
 
     code = "temporarily_unavailable"
     status = 503
-    default_message = "This is unavailable for a moment. Please try again shortly."
+    default_message = gettext_lazy("This is unavailable for a moment. Please try again shortly.")
 
 
 def rate_limit_hit(*, scope: str, identity: str, fail_closed: bool = False) -> int | None:

@@ -1,0 +1,61 @@
+"""Every message a user can see is translated (issue 18 #4): each domain error's default message has a
+Chinese translation, and no message names a SKU by its internal id."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import re
+from pathlib import Path
+
+from django.apps import apps
+from django.conf import settings
+from django.utils import translation
+
+from common.errors import DomainError
+
+BASE_DIR = Path(settings.BASE_DIR)
+
+
+def _import_project_modules() -> None:
+    """Every module of the project's apps that may define a domain error (not tests or migrations)."""
+    for config in apps.get_app_configs():
+        if not Path(config.path).is_relative_to(BASE_DIR) or ".venv" in config.path:
+            continue
+        for module in pkgutil.walk_packages([config.path], prefix=f"{config.name}."):
+            if re.search(r"\.(tests|migrations|management)(\.|$)", module.name):
+                continue
+            importlib.import_module(module.name)
+    importlib.import_module("common.images")
+    importlib.import_module("common.ratelimit")
+
+
+def _subclasses(cls):
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _subclasses(sub)
+
+
+def test_every_domain_errors_default_message_is_translated():
+    _import_project_modules()
+    untranslated = []
+    for error in {DomainError, *_subclasses(DomainError)}:
+        with translation.override("en"):
+            english = str(error.default_message)
+        with translation.override("zh-hans"):
+            chinese = str(error.default_message)
+        if english == chinese:
+            untranslated.append(f"{error.__module__}.{error.__qualname__}: {english}")
+    assert not untranslated, untranslated
+
+
+def test_no_message_names_a_sku_by_its_id():
+    offenders = []
+    for path in BASE_DIR.glob("*/**/*.py"):
+        if any(part in {".venv", "tests", "migrations", "bench", "var"} for part in path.parts):
+            continue
+        text = path.read_text(encoding="utf-8")
+        for pattern in (r"SKU \{", r"SKU %\(id\)", r"SKU %s", r"SKU %d", r"of SKU \{"):
+            if re.search(pattern, text):
+                offenders.append(f"{path.relative_to(BASE_DIR)}: {pattern}")
+    assert not offenders, offenders
