@@ -288,3 +288,13 @@ def test_the_invitee_is_notified_and_so_is_a_removed_member(shop, person, django
         _client(shop.owner).delete(f"/api/v1/seller/staff/{member.pk}/")
     removed = Notification.objects.filter(user=person).exclude(pk=invited.pk).get()
     assert removed.kind == "shop_staff" and shop.name in removed.text
+
+
+def test_withdrawing_and_inviting_again_cannot_flood_a_person(shop, person):
+    owner = _client(shop.owner)
+    for _ in range(3):
+        invitation = owner.post("/api/v1/seller/staff/", {"user": person.username}, format="json").json()
+        assert owner.delete(f"/api/v1/seller/staff/invitations/{invitation['id']}/").status_code == 204
+    response = owner.post("/api/v1/seller/staff/", {"user": person.username}, format="json")
+    assert response.status_code == 409
+    assert StaffInvitation.objects.filter(user=person).count() == 3
