@@ -9,15 +9,14 @@ from payments.services.payouts import ledger_settle_due, payout_batch_run, payou
 from payments.services.refunds import refunds_resubmit_stuck
 
 
-@shared_task(bind=True, max_retries=6, retry_backoff=True, retry_backoff_max=300, acks_late=True)
-def refund_submit_task(self, refund_id: int) -> str:
+# The retrying tasks here use autoretry_for: Celery applies retry_backoff only to it (a bare self.retry()
+# waited a flat default_retry_delay of 180 s, whatever the back-off declared).
+@shared_task(autoretry_for=(Exception,), max_retries=6, retry_backoff=True, retry_backoff_max=300, acks_late=True)
+def refund_submit_task(refund_id: int) -> str:
     """Any failure but the provider's refusal (which refund_submit records as `failed`) is transient: the
     network, a timeout, the database. Retried with bounded backoff; after the last retry the refund is
     still pending and the sweep below submits it again."""
-    try:
-        return refund_submit(refund_id=refund_id)
-    except Exception as exc:
-        raise self.retry(exc=exc) from exc
+    return refund_submit(refund_id=refund_id)
 
 
 @shared_task(acks_late=True)
@@ -27,15 +26,17 @@ def refunds_sweep_task() -> dict[str, int]:
 
 
 @shared_task(
-    bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=10, retry_backoff=True, retry_backoff_max=600
+    autoretry_for=(OSError, OperationalError),
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=10,
+    retry_backoff=True,
+    retry_backoff_max=600,
 )
-def payout_pay_task(self, payout_id: int) -> str:
+def payout_pay_task(payout_id: int) -> str:
     """Exactly once even when the worker dies mid-way: the message is redelivered (acks_late) and
     payout_pay picks up where it was, with the provider's idempotency key."""
-    try:
-        return payout_pay(payout_id=payout_id)
-    except (OSError, OperationalError) as exc:
-        raise self.retry(exc=exc) from exc
+    return payout_pay(payout_id=payout_id)
 
 
 @shared_task(acks_late=True)
@@ -55,12 +56,9 @@ def payouts_reconcile_task() -> int:
     return payouts_enqueue(older_than=timezone.now() - timedelta(minutes=5))
 
 
-@shared_task(bind=True, acks_late=True, max_retries=8, retry_backoff=True, retry_backoff_max=600)
-def payout_account_changed_email_task(self, account_id: int) -> bool:
+@shared_task(autoretry_for=(OSError,), acks_late=True, max_retries=8, retry_backoff=True, retry_backoff_max=600)
+def payout_account_changed_email_task(account_id: int) -> bool:
     """The owner hears of every change to where payouts go (a change they did not make is an attack)."""
     from payments.services.payout_accounts import payout_account_change_email
 
-    try:
-        return payout_account_change_email(account_id=account_id)
-    except OSError as exc:  # SMTP and connection errors: try again later
-        raise self.retry(exc=exc) from exc
+    return payout_account_change_email(account_id=account_id)  # SMTP and connection errors: retried

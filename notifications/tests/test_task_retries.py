@@ -146,3 +146,17 @@ def test_the_deploy_checks_longest_countdown_is_the_tasks_own_backoff():
 
     assert longest_countdown_seconds() >= tasks.notification_email_task.retry_backoff_max
     assert longest_countdown_seconds() >= tasks.notify_task.retry_backoff_max
+
+
+def test_no_task_declares_a_backoff_it_never_uses():
+    """Celery applies retry_backoff only to retries it makes itself (autoretry_for); a task calling
+    self.retry() without a countdown waits a flat default_retry_delay instead, whatever it declares."""
+    from marketplace.celery import app
+
+    app.loader.import_default_modules()
+    ignored = sorted(
+        name
+        for name, task in app.tasks.items()
+        if not name.startswith("celery.") and getattr(task, "retry_backoff", False) and not task.autoretry_for
+    )
+    assert ignored == []
