@@ -9,7 +9,9 @@ Operators get the marketplace's own apps, with these limits:
 - in `accounts`, only to see people and the audit log and to change a person's ordinary fields (the
   user admin shows non-superusers no permissions, groups, staff or superuser fields, and no password
   form): never to add or delete people, or to write the audit log (services write it);
-- Django's `auth` (groups and permissions) and `authtoken` stay with superusers.
+- Django's `auth` (groups and permissions) and `authtoken` stay with superusers;
+- the task schedule (`django_celery_beat`: a periodic task can run any task with any arguments) and the
+  notifications people receive are only seen, not written, by operators.
 """
 
 from __future__ import annotations
@@ -20,16 +22,18 @@ OPERATORS_GROUP = "Operators"
 OPERATOR_APPS = ["accounts", "shops", "catalog", "orders", "payments", "chat", "notifications", "django_celery_beat"]
 # In `accounts` the group gets only these (by codename); `view_*` of any other accounts model too.
 ACCOUNTS_ALLOWED = {"view_user", "change_user", "view_operatoraction"}
+VIEW_ONLY_APPS = ["django_celery_beat", "notifications"]
 
 
 def operator_permissions():
     from django.contrib.auth.models import Permission
     from django.db.models import Q
 
-    allowed = Q(codename__in=ACCOUNTS_ALLOWED) | Q(codename__startswith="view_")
-    accounts = Q(content_type__app_label="accounts") & allowed
-    others = Q(content_type__app_label__in=[app for app in OPERATOR_APPS if app != "accounts"])
-    return Permission.objects.filter(accounts | others)
+    viewing = Q(codename__startswith="view_")
+    accounts = Q(content_type__app_label="accounts") & (Q(codename__in=ACCOUNTS_ALLOWED) | viewing)
+    view_only = Q(content_type__app_label__in=VIEW_ONLY_APPS) & viewing
+    full = [app for app in OPERATOR_APPS if app != "accounts" and app not in VIEW_ONLY_APPS]
+    return Permission.objects.filter(accounts | view_only | Q(content_type__app_label__in=full))
 
 
 @transaction.atomic

@@ -52,8 +52,12 @@ def test_migrate_gives_the_operators_group_its_rights_but_none_over_people_or_pe
         "auth.change_group",
         "auth.add_group",
         "auth.change_permission",
+        "django_celery_beat.add_periodictask",
+        "django_celery_beat.change_periodictask",
+        "notifications.add_notification",
     }
     assert not perms & dangerous
+    assert {"django_celery_beat.view_periodictask", "notifications.view_notification"} <= perms
 
 
 def _stock_user_form(user: User, **changes) -> dict:
