@@ -212,13 +212,14 @@ class ReviewAdmin(admin.ModelAdmin):
             try:
                 moderate(review_id=review.pk, actor=request.user, reason=reason)
             except DomainError as exc:
-                self.message_user(request, f"#{review.pk}: {exc.message}", messages.ERROR)
+                message = (exc.fields and next(iter(exc.fields.values()))[0]) or exc.message
+                self.message_user(request, f"#{review.pk}: {message}", messages.ERROR)
             else:
                 self.message_user(request, f"#{review.pk}: {done}", messages.SUCCESS)
 
     @admin.action(description=_("Hide selected reviews (the reason is shown to the author)"), permissions=["change"])
     def hide_reviews(self, request, queryset):
-        reason = action_reason(request, "This review breaks the review rules.")
+        reason = action_reason(request, "")  # required: the author is told why (review_hide refuses none)
         self._moderate(request, queryset, review_hide, reason, str(_("hidden")))
 
     @admin.action(description=_("Show selected hidden reviews again"), permissions=["change"])

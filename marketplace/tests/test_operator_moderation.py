@@ -277,10 +277,14 @@ def test_a_hidden_review_stays_hidden_and_its_shop_cannot_answer_it(op_client):
         communication=1,
         shipping=1,
     )
-    # hiding needs a reason
-    op_client.post("/admin/orders/review/", {"action": "hide_reviews", "_selected_action": [review.pk], "reason": ""})
+    # hiding needs a reason (the author is told it)
+    reviews = "/admin/orders/review/"
+    op_client.post(reviews, {"action": "hide_reviews", "_selected_action": [review.pk], "reason": ""})
     review.refresh_from_db()
-    assert review.is_hidden  # the default rule text is the reason
+    assert not review.is_hidden
+    op_client.post(reviews, {"action": "hide_reviews", "_selected_action": [review.pk], "reason": "人身攻击"})
+    review.refresh_from_db()
+    assert review.is_hidden and review.hidden_reason == "人身攻击"
     api = seller_api(order.shop.owner)
     reply = api.post(f"/api/v1/seller/reviews/{review.pk}/reply/", {"text": "谢谢"}, format="json")
     assert reply.status_code == 409
