@@ -140,26 +140,40 @@ class RefundRequestAdmin(admin.ModelAdmin):
         self._decide(request, queryset, deny, _("refund denied"))
 
 
-class CartItemInline(admin.TabularInline):
+class CartItemInline(ReadOnlyInline):
     model = CartItem
-    extra = 0
-    raw_id_fields = ["sku"]
+    fields = ["sku", "quantity", "created_at"]
+    readonly_fields = fields
 
 
 @admin.register(Cart)
 class CartAdmin(admin.ModelAdmin):
+    """Read-only: a buyer's cart is theirs; an operator looks, never edits."""
+
     list_display = ["user", "updated_at"]
     search_fields = ["user__username"]
     inlines = [CartItemInline]
+    readonly_fields = ["user", "created_at", "updated_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(IdempotencyKey)
 class IdempotencyKeyAdmin(admin.ModelAdmin):
+    """Read-only: deleting a key would let a retried checkout place its order twice."""
+
     list_display = ["user", "key", "status_code", "created_at"]
     search_fields = ["user__username", "key"]
     readonly_fields = ["user", "key", "request_hash", "status_code", "response_json", "created_at", "updated_at"]
 
     def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
 

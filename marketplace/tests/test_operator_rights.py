@@ -292,3 +292,30 @@ def test_shop_and_category_edits_in_the_console_are_audited(op_client, operator)
         ("shop_edit", {"fields": ["commission_rate"]}),
         ("category_edit", {"fields": ["commission_rate"]}),
     ]
+
+
+def test_operators_cannot_delete_idempotency_keys_or_edit_carts(op_client):
+    from orders.models import Cart, CartItem, IdempotencyKey
+
+    buyer = UserFactory()
+    key = IdempotencyKey.objects.create(user=buyer, key="k-1", request_hash="h", status_code=201, response_json={})
+    assert op_client.get(f"/admin/orders/idempotencykey/{key.pk}/delete/").status_code == 403
+    op_client.post("/admin/orders/idempotencykey/", {"action": "delete_selected", "_selected_action": [key.pk]})
+    assert IdempotencyKey.objects.filter(pk=key.pk).exists()
+
+    cart = Cart.objects.create(user=buyer)
+    item = CartItem.objects.create(cart=cart, sku=SkuFactory(), quantity=2)
+    assert op_client.get(f"/admin/orders/cart/{cart.pk}/change/").status_code == 200
+    op_client.post(
+        f"/admin/orders/cart/{cart.pk}/change/",
+        {
+            "items-TOTAL_FORMS": "1",
+            "items-INITIAL_FORMS": "1",
+            "items-0-id": item.pk,
+            "items-0-cart": cart.pk,
+            "items-0-quantity": "999",
+            "items-0-DELETE": "on",
+        },
+    )
+    item.refresh_from_db()
+    assert item.quantity == 2
