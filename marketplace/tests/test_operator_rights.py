@@ -319,3 +319,20 @@ def test_operators_cannot_delete_idempotency_keys_or_edit_carts(op_client):
     )
     item.refresh_from_db()
     assert item.quantity == 2
+
+
+def test_approve_shop_command_names_its_operator_in_the_audit_log(operator):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    from shops.models import Shop
+    from shops.tests.factories import ShopFactory
+
+    shop = ShopFactory(status=Shop.Status.PENDING)
+    with pytest.raises(CommandError):
+        call_command("approve_shop", shop.slug, operator=UserFactory().username)  # not staff
+    call_command("approve_shop", shop.slug, operator=operator.username, reason="资料齐全")
+    shop.refresh_from_db()
+    assert shop.status == Shop.Status.APPROVED
+    entry = OperatorAction.objects.get()
+    assert (entry.action, entry.actor, entry.reason) == ("shop_approve", operator, "资料齐全")
