@@ -134,7 +134,9 @@ def _completed(buyer, sku: Sku, *, quantity: int = 1) -> Order:
     return order_confirm_receipt(order_id=order.pk, actor=buyer)
 
 
-def _review_once(buyer, sku: Sku, *, rating: int, text: str, scores: tuple[int, int, int], reply: str) -> None:
+def _review_once(
+    buyer, sku: Sku, *, rating: int, text: str, scores: tuple[int, int, int], reply: str, now=None
+) -> None:
     """Reviews a completed order of this product (placing one if needed) unless the buyer already did."""
     if Review.objects.filter(buyer=buyer, product=sku.product).exists():
         return
@@ -154,9 +156,11 @@ def _review_once(buyer, sku: Sku, *, rating: int, text: str, scores: tuple[int, 
         as_described=described,
         communication=communication,
         shipping=shipping,
+        now=now,
     )
     if reply:
-        review_reply(review_id=review.pk, actor=sku.product.shop.owner, text=reply)
+        replied = now + timedelta(hours=5) if now else None
+        review_reply(review_id=review.pk, actor=sku.product.shop.owner, text=reply, now=replied)
 
 
 def demo_reviews_ensure() -> None:
@@ -188,13 +192,61 @@ def demo_reviews_ensure() -> None:
             reviewer.set_unusable_password()
             reviewer.save(update_fields=["password"])
         _review_once(reviewer, _farm_sku(title), rating=rating, text=text, scores=scores, reply=reply)
+    past = []
+    for username, title, rating, text, scores, reply in PAST_REVIEWS:
+        order = (
+            Order.objects.filter(
+                buyer__username=username, status=Order.Status.COMPLETED, lines__product__title__startswith=title
+            )
+            .select_related("buyer")
+            .order_by("created_at")
+            .first()
+        )
+        if order is not None:  # the past buyer's order of it (demo_sales_history_ensure)
+            sku = order.lines.filter(product__title__startswith=title).select_related("sku__product__shop").first().sku
+            past.append((order, sku, {"rating": rating, "text": text, "scores": scores, "reply": reply}))
+    # Written the day after receipt, oldest first (a shop's scores are the last 180 days' as of the newest).
+    for order, sku, review in sorted(past, key=lambda item: item[0].completed_at):
+        _review_once(order.buyer, sku, **review, now=min(order.completed_at + timedelta(days=1), timezone.now()))
 
+
+# What some past buyers said (username, product title starts with, stars, text, shop scores, the seller's reply).
+PAST_REVIEWS = [
+    (
+        "sunli",
+        "实木小板凳",
+        5,
+        "榫卯做得很扎实，坐上去一点都不晃，木蜡油没有味道。",
+        (5, 5, 4),
+        "谢谢！板凳用久了颜色会更温润。",
+    ),
+    ("zhengyu", "丝绒哑光口红", 5, "正红色很正，薄涂厚涂都好看，一整天不拔干。", (5, 5, 5), ""),
+    (
+        "liuyang",
+        "丝绒哑光口红",
+        4,
+        "豆沙色很温柔，就是外盒有一点磕碰。",
+        (4, 5, 4),
+        "抱歉！以后我们多包一层气泡膜。",
+    ),
+    ("zhaolei", "景迈山普洱熟茶饼", 5, "汤色红浓，有淡淡的陈香，泡七八泡还有味道。", (5, 4, 5), ""),
+    ("wuxia", "碎花连衣裙", 5, "面料比想象中好，S 码刚好，花色很显白。", (5, 5, 5), "谢谢喜欢，夏天穿很凉快～"),
+    (
+        "wuxia",
+        "实木书架",
+        4,
+        "书架很结实，自己装了半小时，说明书可以再清楚一点。",
+        (4, 4, 5),
+        "收到！以后随箱附上安装视频的二维码。",
+    ),
+    ("hemin", "野生土蜂蜜", 5, "结晶很细，甜而不腻，早上泡一杯很舒服。", (5, 5, 5), ""),
+]
 
 # Past buyers' completed orders: (username, days ago, [(product title starts with, SKU name, quantity)]).
 # One checkout each (one order per shop). Every product is bought after the day it was listed
 # (marketplace.demo_catalog), and best sellers are not the newest products.
 PAST_SALES = [
-    ("sunli", 200, [("实木小板凳", "矮款 30 cm", 4), ("原木餐桌", "1.2 m", 1)]),
+    ("sunli", 170, [("实木小板凳", "矮款 30 cm", 4), ("原木餐桌", "1.2 m", 1)]),
     (
         "wangfang",
         115,

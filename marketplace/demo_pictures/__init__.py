@@ -277,8 +277,8 @@ def _banner_backdrop(theme: str, colour: RGB, w: int, h: int, seed: int) -> Imag
     if theme in {"fields", "tea"}:
         image = gradient((w, h), (196, 226, 245), lighter(colour, 0.8))
         draw = ImageDraw.Draw(image)
-        sun = w * (0.08 + (seed % 7) / 100)
-        draw.ellipse([sun, h * 0.1, sun + h * 0.26, h * 0.36], fill=(255, 232, 170))
+        sun = w * (0.4 + (seed % 7) / 100)  # between the shop's name and its products
+        draw.ellipse([sun, h * 0.3, sun + h * 0.16, h * 0.46], fill=(255, 232, 170))
         for k in range(3):  # clouds
             x, y = w * (0.25 + 0.22 * k + (seed >> k) % 5 / 100), h * (0.14 + 0.06 * (k % 2))
             for dx, r in ((0, 0.07), (0.045, 0.09), (0.095, 0.065)):
@@ -320,16 +320,17 @@ def _banner_backdrop(theme: str, colour: RGB, w: int, h: int, seed: int) -> Imag
 
 def shop_banner(*, slug: str, subjects: Sequence[str], theme: str, width: int = 1600, height: int = 500) -> bytes:
     """A JPEG banner: a scene for the shop's trade (`theme`: fields, tea, workshop, floral, studio) in its
-    own colours, and up to three of its products on the right. The page crops a banner to a wide strip
-    on a desktop and to its middle on a phone: the products stay inside both."""
+    own colours, and up to three of its products on the right. The shop page crops a banner to a wide
+    strip (y 30–70 %) on a desktop and to its middle (x 12–88 %) on a phone, and writes the shop's name
+    over its lower part: the products stand in the upper half of what both keep."""
     colour = colour_from(slug)
     w, h = width * SUPERSAMPLE, height * SUPERSAMPLE
     seed = stable_int(slug)
     image = _banner_backdrop(theme, colour, w, h, seed)
     picked = list(subjects)[:3]
-    left, right = w * 0.54, w * 0.86
+    left, right = w * 0.56, w * 0.87
     slot = (right - left) / max(1, len(picked))
     for i, name in enumerate(picked):
         x = left + i * slot
-        _place(image, _subject_layer(SUBJECTS[name]), (x + slot * 0.06, h * 0.33, x + slot * 0.94, h * 0.67))
+        _place(image, _subject_layer(SUBJECTS[name]), (x + slot * 0.06, h * 0.32, x + slot * 0.94, h * 0.55))
     return _jpeg(_shrink(image))
