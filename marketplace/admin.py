@@ -28,7 +28,7 @@ class _ReadOnlyInline(admin.TabularInline):
 
 class ProductInline(_ReadOnlyInline):
     model = Product
-    fields = ["title", "status", "price_min", "sales_count", "rating", "moderation_reason"]
+    fields = ["title", "status", "moderation", "moderation_reason", "price_min", "sales_count", "rating"]
     verbose_name_plural = "products"
 
 

@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
+from catalog.models import Product
 from common.money import from_fen
 from orders.models import Order, RefundRequest
 from payments.models import Payout, PayoutBatch
@@ -29,6 +30,16 @@ def dashboard_figures(*, now: datetime | None = None) -> list[dict]:
             "label": "Shops awaiting approval",
             "value": Shop.objects.filter(status=Shop.Status.PENDING).count(),
             "url": "shops/shop/?status__exact=pending",
+        },
+        {
+            "label": "Listings asking for review",
+            "value": Product.objects.filter(moderation=Product.Moderation.REVIEW_REQUESTED).count(),
+            "url": "catalog/product/?moderation=review_requested",
+        },
+        {
+            "label": "Suspended shops asking for review",
+            "value": Shop.objects.filter(review_requested_at__isnull=False).count(),
+            "url": "shops/shop/?review=requested",
         },
         {
             "label": "Open disputes",
