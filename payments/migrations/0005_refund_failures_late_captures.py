@@ -6,62 +6,95 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('payments', '0004_lean_ledger_and_payout_indexes'),
-        ('shops', '0005_operator_review'),
+        ("payments", "0004_lean_ledger_and_payout_indexes"),
+        ("shops", "0005_operator_review"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='payment',
-            name='expires_at',
+            model_name="payment",
+            name="expires_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='refund',
-            name='attempts',
+            model_name="refund",
+            name="attempts",
             field=models.PositiveIntegerField(default=0),
         ),
         migrations.AddField(
-            model_name='refund',
-            name='failed_at',
+            model_name="refund",
+            name="failed_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='refund',
-            name='failure_reason',
+            model_name="refund",
+            name="failure_reason",
             field=models.CharField(blank=True, max_length=300),
         ),
         migrations.AddField(
-            model_name='refund',
-            name='submitted_at',
+            model_name="refund",
+            name="submitted_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AlterField(
-            model_name='refund',
-            name='status',
-            field=models.CharField(choices=[('pending', 'Processing'), ('succeeded', 'Refunded'), ('failed', 'Failed')], db_index=True, default='pending', max_length=10),
+            model_name="refund",
+            name="status",
+            field=models.CharField(
+                choices=[("pending", "Processing"), ("succeeded", "Refunded"), ("failed", "Failed")],
+                db_index=True,
+                default="pending",
+                max_length=10,
+            ),
         ),
         migrations.CreateModel(
-            name='LateCapture',
+            name="LateCapture",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference', models.CharField(max_length=40)),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=12)),
-                ('currency', models.CharField(default='CNY', max_length=3)),
-                ('cause', models.CharField(choices=[('voided', 'Order cancelled before the payment arrived'), ('expired', 'Paid after the payment deadline')], max_length=10)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('event', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='late_captures', to='payments.providerevent')),
-                ('payment', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='late_captures', to='payments.payment')),
-                ('refund', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='late_capture', to='payments.refund')),
-                ('shop', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='shops.shop')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("reference", models.CharField(max_length=40)),
+                ("amount", models.DecimalField(decimal_places=2, max_digits=12)),
+                ("currency", models.CharField(default="CNY", max_length=3)),
+                (
+                    "cause",
+                    models.CharField(
+                        choices=[
+                            ("voided", "Order cancelled before the payment arrived"),
+                            ("expired", "Paid after the payment deadline"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "event",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="late_captures",
+                        to="payments.providerevent",
+                    ),
+                ),
+                (
+                    "payment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="late_captures", to="payments.payment"
+                    ),
+                ),
+                (
+                    "refund",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="late_capture", to="payments.refund"
+                    ),
+                ),
+                (
+                    "shop",
+                    models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="+", to="shops.shop"),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
-                'constraints': [models.UniqueConstraint(fields=('reference',), name='late_capture_once_per_reference')],
+                "ordering": ["-created_at", "-id"],
+                "constraints": [models.UniqueConstraint(fields=("reference",), name="late_capture_once_per_reference")],
             },
         ),
     ]
