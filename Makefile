@@ -9,7 +9,7 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/marketplace
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: run run-full test test-fast test-browser test-faults install browser lint format messages bench clean
+.PHONY: run run-full test test-fast test-browser test-faults install browser live hls-js demo-stream bench-live lint format messages bench clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ run: install
 		HOST=$(HOST) PORT=$(PORT) $(VENV)/bin/honcho start -f Procfile; \
 	else \
 		echo "Serving the embedded demo on http://$(HOST):$(PORT)/"; \
+		if $(PY) -c "import sys; from live.nginx_config import nginx_available; sys.exit(not nginx_available())"; then \
+			LIVE_HOOK_BASE=http://$(HOST):$(PORT) $(PY) manage.py live_nginx & LIVE_NGINX_PID=$$!; \
+			trap 'kill $$LIVE_NGINX_PID 2>/dev/null' EXIT; \
+		else echo "(nginx with the RTMP module is not installed: rooms play without video; make live installs it)"; fi; \
 		DEBUG=$${DEBUG:-0} $(VENV)/bin/uvicorn marketplace.asgi:application --host $(HOST) --port $(PORT); \
 	fi
 
@@ -43,11 +47,11 @@ XDIST = $(if $(filter 0,$(TEST_PROCESSES)),,-n $(TEST_PROCESSES) --dist loadfile
 
 # The whole suite: unit, API, WebSocket and real-server tests, then the browser tests
 # (a separate pytest process: Playwright's sync API and asyncio tests don't share a process).
-test: install browser
+test: install browser live
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest -m "not browser and not faults" $(XDIST) $(PYTEST_ARGS)
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest -m "browser and not faults" $(PYTEST_ARGS)
 
-test-fast: install
+test-fast: install live
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest -m "not browser and not slow and not faults" $(XDIST) $(PYTEST_ARGS)
 
 test-browser: install browser
@@ -61,6 +65,18 @@ test-faults: install
 # Debian's Chromium and a CJK font (Playwright cannot download its own browser here).
 browser:
 	@command -v chromium >/dev/null && fc-list :lang=zh | grep -q . && fc-list | grep -qi emoji || bash scripts/install-browser.sh
+
+# Debian's nginx with the RTMP module and ffmpeg, for live shows and their tests (scripts/install-live.sh).
+live:
+	@test -f /usr/lib/nginx/modules/ngx_rtmp_module.so && command -v ffmpeg >/dev/null || bash scripts/install-live.sh
+
+# Refreshes the vendored hls.js (static/vendor/hls/) from npm; the version is pinned in the script.
+hls-js:
+	bash scripts/hls-js.sh
+
+# A test stream (ffmpeg's testsrc + sine, H.264/AAC) to the demo show, as OBS would send it.
+demo-stream: install live
+	PY=$(PY) bash scripts/demo-stream.sh
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from django.db.models import Case, IntegerField, Value, When
+import logging
+
+from django.core.cache import cache
+from django.db.models import Case, IntegerField, Q, Value, When
 
 from live.models import BlockedWord, RoomMessage, RoomModerator, Show, ShowStatus
 from shops.models import Shop
 
 HISTORY = 50
+logger = logging.getLogger(__name__)
 
 
 def show_list_public(*, shop: Shop | None = None):
@@ -60,13 +64,60 @@ def shop_room_moderators(*, shop: Shop):
     return RoomModerator.objects.filter(shop=shop).select_related("user")
 
 
+PAGE_CACHE_SECONDS = 15
+
+
+def _page_key(shop_id: int | None) -> str:
+    return f"live:page:{shop_id or 'home'}"
+
+
+def shows_for_page_cached(*, shop: Shop | None = None) -> dict:
+    """shows_for_page, kept for a few seconds (the home and shop pages are hot); live.services forget it
+    when a show is created or changes state. Without the cache, read every time."""
+    key = _page_key(shop.pk if shop else None)
+    try:
+        cached = cache.get(key)
+    except Exception:
+        cached = None
+    if cached is not None:
+        return cached
+    context = shows_for_page(shop=shop)
+    try:
+        cache.set(key, context, PAGE_CACHE_SECONDS)
+    except Exception:
+        logger.warning("live shows not cached", exc_info=True)
+    return context
+
+
+def shows_for_page_forget(*, shop_id: int) -> None:
+    try:
+        cache.delete_many([_page_key(shop_id), _page_key(None)])
+    except Exception:
+        logger.warning("live shows cache not cleared", exc_info=True)
+
+
 def shows_for_page(*, shop: Shop | None = None) -> dict:
-    """ "Live now" and "upcoming" for the home page or a shop page (a few of each), and a shop's replays."""
-    shows = list(show_list_public(shop=shop)[:8])
+    """ "Live now" and "upcoming" for the home page or a shop page (a few of each), and a shop's replays:
+    one query."""
+    coming = Q(status__in=[ShowStatus.LIVE, ShowStatus.SCHEDULED])
+    if shop is None:
+        shows = list(show_list_public()[:8])
+        replays = []
+    else:
+        shows = list(
+            Show.objects.filter(shop=shop)
+            .filter(coming | (Q(status=ShowStatus.ENDED) & ~Q(replay="")))
+            .select_related("shop")
+            .order_by("-ended_at", "starts_at", "id")[:20]
+        )
+        replays = [s for s in shows if s.status == ShowStatus.ENDED][:6]
+        shows = sorted(
+            (s for s in shows if s.status != ShowStatus.ENDED), key=lambda s: (s.status != "live", s.starts_at)
+        )
     context = {
         "live_now": [s for s in shows if s.status == ShowStatus.LIVE],
         "upcoming": [s for s in shows if s.status == ShowStatus.SCHEDULED],
     }
     if shop is not None:
-        context["replays"] = show_replays(shop=shop)
+        context["replays"] = replays
     return context

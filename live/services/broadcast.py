@@ -28,6 +28,13 @@ def _send(group: str, frame: dict, **extra) -> None:
         logger.exception("live broadcast to %s failed", group)
 
 
+def show_changed_on_commit(show) -> None:
+    """The home and shop pages' "live now / upcoming" forget what they kept."""
+    from live.selectors import shows_for_page_forget
+
+    transaction.on_commit(lambda: shows_for_page_forget(shop_id=show.shop_id), robust=True)
+
+
 def room_push_on_commit(show_id: int, frame: dict, **extra) -> None:
     transaction.on_commit(lambda: _send(show_group(show_id), frame, **extra), robust=True)
 

@@ -79,4 +79,7 @@ def replay_make(*, show_id: int, recording: str) -> Show:
             show.replay_duration = duration
             show.replay_error = ""
             show.save(update_fields=["replay", "replay_duration", "replay_error", "updated_at"])
+            from live.services.broadcast import show_changed_on_commit
+
+            show_changed_on_commit(show)
     return show

@@ -19,7 +19,7 @@ from common.tasks import enqueue_on_commit
 from common.text import clean_text
 from live.errors import HookRefused, ShopBarredFromLive, StreamRefused
 from live.models import LiveBar, Show, ShowStatus, new_stream_key
-from live.services.broadcast import room_push_on_commit
+from live.services.broadcast import room_push_on_commit, show_changed_on_commit
 from shops.models import Shop
 
 logger = logging.getLogger(__name__)
@@ -91,6 +91,7 @@ def show_create(
         slow_mode_seconds=_clean_slow_mode(slow_mode_seconds),
     )
     show.products.set(found)
+    show_changed_on_commit(show)
     return show
 
 
@@ -116,6 +117,7 @@ def show_update(
             raise InvalidState(_("The show has started: its start time cannot change."))
         show.starts_at = _clean_starts_at(starts_at)
         fields.append("starts_at")
+        show_changed_on_commit(show)
     if description is not None:
         show.description = clean_text(description)[:2000]
         fields.append("description")
@@ -155,6 +157,7 @@ def show_end(*, show_id: int, reason: str = "", operator=None) -> Show:
         fields.append("ended_by_operator")
         operator_action_record(actor=operator, action="live_show_end", obj=show, reason=show.end_reason)
     show.save(update_fields=fields)
+    show_changed_on_commit(show)
     room_push_on_commit(show.pk, {"type": "status", "status": show.status})
     from live.services.stats import show_stats_flush_on_commit
 
@@ -213,6 +216,7 @@ def stream_publish(*, key: str, addr: str = "") -> Show:
     show.publishing_key = key
     show.publisher_addr = (addr or "")[:64]
     show.save(update_fields=["status", "started_at", "publishing_key", "publisher_addr", "updated_at"])
+    show_changed_on_commit(show)
     room_push_on_commit(show.pk, {"type": "status", "status": show.status, "hls_url": _hls(show)})
     return show
 

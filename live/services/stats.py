@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import time
 
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models.functions import Greatest
 
@@ -26,11 +27,11 @@ _local_viewers: dict[int, dict[str, tuple[int, float]]] = {}
 
 
 def _likes_key(show_id: int) -> str:
-    return f"live:likes:{show_id}"
+    return cache.make_and_validate_key(f"live:likes:{show_id}")  # the cache's prefix keeps runs apart
 
 
 def _viewers_key(show_id: int) -> str:
-    return f"live:viewers:{show_id}"
+    return cache.make_and_validate_key(f"live:viewers:{show_id}")
 
 
 def room_stats_exchange(*, show_id: int, process: str, viewers: int, new_likes: int) -> tuple[int, int]:

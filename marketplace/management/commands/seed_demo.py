@@ -27,6 +27,10 @@ class Command(BaseCommand):
         for number, (label, step) in enumerate(steps, start=1):
             self.stdout.write(f"[{number}/{len(steps)}] {label}")
             step()
+        from live.demo import demo_shows_ensure
+
+        self.stdout.write("[live] a scheduled show and a replay for the farm shop")
+        demo_shows_ensure()
         if options["shops"] or options["products"]:
             demo.seed_scale(shops=options["shops"], products=options["products"], out=self.stderr)
         if not options["quiet_logins"]:

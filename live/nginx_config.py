@@ -1,0 +1,63 @@
+"""Writes the project's nginx configuration (RTMP ingest, HLS, recordings) from nginx/nginx.conf.template."""
+
+from __future__ import annotations
+
+import os
+import pwd
+from dataclasses import dataclass
+from pathlib import Path
+
+TEMPLATE = Path(__file__).with_name("nginx") / "nginx.conf.template"
+NGINX = "/usr/sbin/nginx"
+RTMP_MODULE = Path("/usr/lib/nginx/modules/ngx_rtmp_module.so")
+
+
+@dataclass(frozen=True)
+class NginxSetup:
+    work_dir: Path
+    rtmp_port: int
+    http_port: int
+    hook_base: str  # Django's base URL as nginx reaches it, e.g. http://127.0.0.1:8000
+    secret: str
+    record_dir: Path
+    bind: str = "127.0.0.1"
+    update_seconds: int = 5
+
+    @property
+    def conf_path(self) -> Path:
+        return self.work_dir / "nginx.conf"
+
+    @property
+    def hls_dir(self) -> Path:
+        return self.work_dir / "hls"
+
+
+def nginx_available() -> bool:
+    return Path(NGINX).exists() and RTMP_MODULE.exists()
+
+
+def nginx_config_write(setup: NginxSetup) -> Path:
+    """Creates nginx's folders and writes its configuration; answers the configuration's path."""
+    for folder in (setup.work_dir, setup.hls_dir, setup.record_dir, setup.work_dir / "tmp"):
+        folder.mkdir(parents=True, exist_ok=True)
+    text = TEMPLATE.read_text()
+    for name, value in {
+        "WORK": str(setup.work_dir),
+        "RTMP_PORT": str(setup.rtmp_port),
+        "HTTP_PORT": str(setup.http_port),
+        "HOOK_BASE": setup.hook_base.rstrip("/"),
+        "SECRET": setup.secret,
+        "RECORD_DIR": str(setup.record_dir),
+        "BIND": setup.bind,
+        "UPDATE_SECONDS": str(setup.update_seconds),
+        # Started as root, nginx's workers would run as "nobody" and could not write the project's
+        # folders: they run as the user who started it.
+        "USER_LINE": f"user {pwd.getpwuid(os.geteuid()).pw_name};" if os.geteuid() == 0 else "",
+    }.items():
+        text = text.replace(f"@{name}@", value)
+    setup.conf_path.write_text(text)
+    return setup.conf_path
+
+
+def nginx_command(setup: NginxSetup) -> list[str]:
+    return [NGINX, "-c", str(setup.conf_path), "-p", str(setup.work_dir), "-e", str(setup.work_dir / "error.log")]

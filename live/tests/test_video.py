@@ -1,0 +1,110 @@
+"""Live video on the real parts: Debian's nginx with the RTMP module asks the real server (uvicorn) before
+it accepts a stream, packages HLS and records; ffmpeg publishes a short test stream; ffprobe reads it."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import subprocess
+import time
+import urllib.request
+
+import pytest
+import websockets
+
+from conftest import wait_until
+from live.models import Show
+from live.services.replays import media_duration
+from live.tests.conftest import publish
+from live.tests.factories import make_show
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
+
+STREAM_SECONDS = 5
+
+
+def _get(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return response.read().decode()
+
+
+def _media_sequence(playlist: str) -> int:
+    return int(re.search(r"#EXT-X-MEDIA-SEQUENCE:(\d+)", playlist).group(1))
+
+
+def _segments(playlist: str) -> list[str]:
+    return [line for line in playlist.splitlines() if line and not line.startswith("#")]
+
+
+def test_a_stream_with_the_shows_key_goes_live_plays_as_hls_ends_and_leaves_a_replay(live_stack, tmp_path):
+    show = make_show()
+    hls_dir = live_stack.nginx.hls_dir
+
+    # A wrong key is refused: ffmpeg fails and no playlist appears.
+    wrong = publish(live_stack, "sk_wrong", seconds=2, log=tmp_path / "wrong.log")
+    assert wrong.wait(timeout=15) != 0
+    assert not list(hls_dir.glob("*.m3u8"))
+    assert Show.objects.get(pk=show.pk).status == "scheduled"
+
+    async def scenario() -> dict:
+        socket_url = f"{live_stack.server.ws_url}/ws/shows/{show.pk}/"
+        async with websockets.connect(socket_url, origin="http://127.0.0.1", open_timeout=10) as ws:
+            first = json.loads(await asyncio.wait_for(ws.recv(), 5))
+            assert first == {"type": "status", "status": "scheduled"}
+            started = time.monotonic()
+            right = publish(live_stack, show.stream_key, seconds=STREAM_SECONDS, log=tmp_path / "right.log")
+            status = None
+            while status != "live":
+                frame = json.loads(await asyncio.wait_for(ws.recv(), 10))
+                status = frame.get("status") if frame["type"] == "status" else status
+            went_live = time.monotonic() - started
+            # The HLS playlist is named after the show's public id, never its key.
+            playlist_path = hls_dir / f"{show.public_id}.m3u8"
+            while not (playlist_path.exists() and _segments(playlist_path.read_text())):
+                await asyncio.sleep(0.05)
+                assert time.monotonic() - started < 10, "no HLS segment within 10 s"
+            first_segment = time.monotonic() - started
+            assert not list(hls_dir.glob(f"*{show.stream_key}*"))
+            return {"process": right, "went_live": went_live, "first_segment": first_segment, "ws_url": socket_url}
+
+    result = asyncio.run(scenario())
+    right = result["process"]
+    print(
+        f"\nRTMP publish → show live {result['went_live']:.2f} s; → first HLS segment {result['first_segment']:.2f} s"
+    )
+    assert result["first_segment"] <= 4.0
+
+    # Served by nginx over HTTP; the newest segment advances while the stream runs.
+    url = f"{live_stack.hls_base}/{show.public_id}.m3u8"
+    first = _get(url)
+    wait_until(
+        lambda: _media_sequence(_get(url)) > _media_sequence(first) or _segments(_get(url))[-1] != _segments(first)[-1],
+        5,
+        "a newer segment",
+    )
+    # ffprobe reads H.264 video and AAC audio from the live playlist.
+    probe = subprocess.run(
+        ["ffprobe", "-v", "error", "-show_entries", "stream=codec_name", "-of", "json", url],
+        capture_output=True,
+        timeout=20,
+        check=True,
+    )
+    codecs = {stream["codec_name"] for stream in json.loads(probe.stdout)["streams"]}
+    assert codecs == {"h264", "aac"}
+
+    # A second publisher with the same key while live is refused.
+    second = publish(live_stack, show.stream_key, seconds=2, log=tmp_path / "second.log")
+    assert second.wait(timeout=15) != 0
+    assert Show.objects.get(pk=show.pk).status == "live"
+
+    # The stream stops: the show ends, and the recording becomes an MP4 replay of about the same length.
+    assert right.wait(timeout=STREAM_SECONDS + 10) == 0
+    wait_until(lambda: Show.objects.get(pk=show.pk).status == "ended", 10, "the show to end")
+    wait_until(lambda: bool(Show.objects.get(pk=show.pk).replay), 20, "the replay")
+    show.refresh_from_db()
+    from django.conf import settings
+
+    duration = media_duration(settings.MEDIA_ROOT / show.replay.name)
+    assert duration is not None and abs(duration - STREAM_SECONDS) < 1.5, duration
+    assert abs(show.replay_duration - duration) < 0.01
