@@ -11,7 +11,7 @@ from django.utils import timezone
 from catalog.models import Product
 from common.money import from_fen
 from orders.models import Order, RefundRequest
-from payments.models import Payout, PayoutBatch
+from payments.models import LateCapture, Payout, PayoutBatch, Refund
 from shops.models import Shop
 
 
@@ -55,6 +55,18 @@ def dashboard_figures(*, now: datetime | None = None) -> list[dict]:
             "label": "Failed payouts",
             "value": Payout.objects.filter(status=Payout.Status.FAILED).count(),
             "url": "payments/payout/?status__exact=failed",
+        },
+        {
+            # refused by the provider or never confirmed: the buyer waits until an operator sends it again
+            "label": "Failed refunds",
+            "value": Refund.objects.filter(status=Refund.Status.FAILED).count(),
+            "url": "payments/refund/?status__exact=failed",
+        },
+        {
+            # money captured for cancelled or expired orders whose automatic refund has not succeeded yet
+            "label": "Late captures not yet refunded",
+            "value": LateCapture.objects.exclude(refund__status=Refund.Status.SUCCEEDED).count(),
+            "url": "payments/latecapture/",
         },
     ]
 
