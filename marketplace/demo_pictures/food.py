@@ -93,27 +93,40 @@ def dried_tofu(pen: Pen, tint=None) -> None:
 
 
 def bacon(pen: Pen, tint=None) -> None:
-    """Strips of smoked pork belly hanging from a bamboo pole, as under a Hunan farmhouse's eaves."""
-    lean = tint or (128, 48, 30)
-    fat = (222, 176, 122)
+    """Strips of smoked pork belly hanging from a bamboo pole, as under a Hunan farmhouse's eaves: a dark
+    smoked rind, a band of fat, marbled lean."""
+    lean = tint or (140, 54, 32)
+    fat = (226, 182, 128)
     pen.line([(-440, -380), (440, -380)], (176, 150, 80), 34)
     for x in (-330, 0, 330):
         pen.line([(x - 10, -366), (x + 10, -362)], (130, 105, 50), 6)
-    for i, (x, length, w) in enumerate(((-265, 600, 190), (0, 680, 200), (265, 560, 185))):
+    for i, (x, length, w) in enumerate(((-265, 600, 190), (0, 680, 205), (265, 560, 185))):
         pen.line([(x, -380), (x, -290)], STRING, 10)
         top, bottom = -300, -300 + length
-        pen.rect(x - w / 2, top, x + w / 2, bottom, fill=(74, 32, 16), r=36)
-        edge = x - w / 2 + 22
-        for k in range(5):
-            width = (30, 44, 22, 40, 28)[(k + i) % 5] * w / 200
-            colour = fat if k % 2 == 0 else (lean if k % 4 == 1 else darker(lean, 0.15))
-            wobble = [(edge, top + 24), (edge + width, top + 24), (edge + width + 6, bottom - 60)]
-            wobble += [(edge + width - 4, bottom - 22), (edge - 4, bottom - 22), (edge + 4, bottom - 70)]
-            pen.poly(wobble, fill=colour)
-            edge += width
-        pen.rect(x - w / 2, top, x + w / 2, top + 34, fill=(96, 44, 22), r=16)
-        pen.ellipse(x, top + 26, 16, fill=(50, 30, 18))
-        pen.line([(x - w / 2 + 14, top + 60), (x - w / 2 + 14, bottom - 60)], (150, 80, 45), 6)
+        left, right = x - w / 2, x + w / 2
+        outline = [(left, top + 20), (right, top + 10), (right + 8, bottom - 80), (right - 10, bottom)]
+        outline += [(left + 20, bottom - 14), (left - 6, bottom - 90)]
+        pen.poly(outline, fill=(70, 30, 14))  # the rind, dark from the smoke
+        band = w * 0.26
+        pen.poly(
+            [
+                (left + 16, top + 34),
+                (left + 16 + band, top + 30),
+                (left + 18 + band, bottom - 40),
+                (left + 22, bottom - 60),
+            ],
+            fill=fat,
+        )
+        body = [(left + 20 + band, top + 30), (right - 16, top + 24), (right - 10, bottom - 80)]
+        body += [(right - 22, bottom - 20), (left + 22 + band, bottom - 40)]
+        pen.poly(body, fill=lean)
+        for k in range(4):  # marbling
+            y = top + 90 + k * (length - 160) / 4 + (i * 17) % 30
+            pen.line(
+                [(left + band + 34, y), (x - 12, y + 9), (x + 26, y - 5), (right - 30, y + 7)], lighter(fat, 0.1), 5
+            )
+        pen.line([(right - 30, top + 50), (right - 26, bottom - 110)], lighter(lean, 0.25), 10)
+        pen.ellipse(x, top + 30, 16, fill=(45, 25, 12))
 
 
 def tea_cake(pen: Pen, tint=None) -> None:

@@ -105,10 +105,16 @@ def star_anise(pen: Pen, x, y, r, colour: RGB = (135, 70, 40)) -> None:
 
 
 def garlic(pen: Pen, x, y, r) -> None:
-    pen.ellipse(x, y, r, r * 0.85, fill=(248, 242, 228), outline=(210, 195, 170), width=4)
-    for dx in (-0.45, 0, 0.45):
-        pen.arc(x + dx * r, y, r * 0.4, r * 0.8, 200, 340, (215, 200, 175), 4)
-    pen.poly([(x - r * 0.12, y - r * 0.8), (x + r * 0.12, y - r * 0.8), (x, y - r * 1.25)], fill=(225, 215, 190))
+    """A bulb of garlic: cloves bulging under a papery skin with purple streaks, a pointed neck, roots."""
+    for dx in (-0.2, 0, 0.2):  # roots
+        pen.line([(x + dx * r, y + r * 0.75), (x + dx * r * 1.4, y + r * 1.0)], (200, 185, 160), 4)
+    neck = [(x - r * 0.3, y - r * 0.55), (x + r * 0.3, y - r * 0.55), (x + r * 0.06, y - r * 1.35)]
+    pen.poly(neck, fill=(238, 228, 205))
+    pen.ellipse(x, y, r, r * 0.82, fill=(250, 246, 236), outline=(212, 198, 172), width=4)
+    for dx, colour in ((-0.5, (214, 178, 200)), (0, (226, 214, 196)), (0.5, (214, 178, 200))):
+        pen.arc(x + dx * r, y, r * 0.38, r * 0.78, 235, 305, colour, 5)
+        pen.arc(x + dx * r, y, r * 0.38, r * 0.78, 55, 125, colour, 5)
+    pen.ellipse(x - r * 0.35, y - r * 0.3, r * 0.12, r * 0.2, fill=(255, 255, 255))
 
 
 def potted_plant(pen: Pen, x, y, size: float = 1.0) -> None:
