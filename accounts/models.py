@@ -2,16 +2,19 @@ from django.contrib.auth.models import AbstractUser
 from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
 
 
 class User(AbstractUser):
     """One person: a buyer, possibly the owner or staff of a shop, and (as Django staff) an operator."""
 
-    email = models.EmailField("email address", blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    email = models.EmailField(_("email address"), blank=True)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
 
     class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
         ordering = ["id"]
         constraints = [
             models.UniqueConstraint(Lower("username"), name="user_username_ci_unique"),
@@ -25,17 +28,19 @@ class User(AbstractUser):
 class OperatorAction(models.Model):
     """The audit log: who did what to which object, when and why. Append-only."""
 
-    actor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="operator_actions")
-    action = models.CharField(max_length=60)
-    object_type = models.CharField(max_length=60)
-    object_id = models.CharField(max_length=60)
-    object_repr = models.CharField(max_length=200, blank=True)
-    reason = models.CharField(max_length=500, blank=True)
-    data = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    actor = models.ForeignKey(User, verbose_name=_("actor"), on_delete=models.PROTECT, related_name="operator_actions")
+    action = models.CharField(verbose_name=_("action"), max_length=60)
+    object_type = models.CharField(verbose_name=_("object type"), max_length=60)
+    object_id = models.CharField(verbose_name=_("object id"), max_length=60)
+    object_repr = models.CharField(verbose_name=_("object repr"), max_length=200, blank=True)
+    reason = models.CharField(verbose_name=_("reason"), max_length=500, blank=True)
+    data = models.JSONField(verbose_name=_("data"), default=dict, blank=True)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
 
     class Meta:
+        verbose_name = _("operator action")
+        verbose_name_plural = _("operator actions")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["object_type", "object_id"]), models.Index(fields=["actor", "-created_at"])]
 
@@ -51,7 +56,7 @@ class UserSession(AbstractBaseSession):
     a session is written on every request that changes it, and must never fail on a user deleted meanwhile.
     """
 
-    account_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    account_id = models.BigIntegerField(verbose_name=_("account id"), null=True, blank=True, db_index=True)
 
     class Meta(AbstractBaseSession.Meta):
         db_table = "accounts_user_session"
