@@ -20,38 +20,52 @@ class Shop(models.Model):
         APPROVED = "approved", _("Approved")
         SUSPENDED = "suspended", _("Suspended")
 
-    owner = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_shop")
-    name = models.CharField(max_length=60)
-    slug = models.SlugField(max_length=80, unique=True)
-    description = models.TextField(blank=True, max_length=5000)
-    province = models.CharField(max_length=30)
-    city = models.CharField(max_length=30)
-    village = models.CharField(max_length=60, blank=True)
-    contact = models.CharField(max_length=100, blank=True)
-    logo = models.ImageField(upload_to="shops/logos/", blank=True)
-    banner = models.ImageField(upload_to="shops/banners/", blank=True)
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING, db_index=True)
-    status_reason = models.CharField(max_length=300, blank=True)
-    approved_at = models.DateTimeField(null=True, blank=True)
+    owner = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.PROTECT, related_name="owned_shop"
+    )
+    name = models.CharField(verbose_name=_("name"), max_length=60)
+    slug = models.SlugField(verbose_name=_("slug"), max_length=80, unique=True)
+    description = models.TextField(verbose_name=_("description"), blank=True, max_length=5000)
+    province = models.CharField(verbose_name=_("province"), max_length=30)
+    city = models.CharField(verbose_name=_("city"), max_length=30)
+    village = models.CharField(verbose_name=_("village"), max_length=60, blank=True)
+    contact = models.CharField(verbose_name=_("contact"), max_length=100, blank=True)
+    logo = models.ImageField(verbose_name=_("logo"), upload_to="shops/logos/", blank=True)
+    banner = models.ImageField(verbose_name=_("banner"), upload_to="shops/banners/", blank=True)
+    status = models.CharField(
+        verbose_name=_("status"), max_length=12, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    status_reason = models.CharField(verbose_name=_("status reason"), max_length=300, blank=True)
+    approved_at = models.DateTimeField(verbose_name=_("approved at"), null=True, blank=True)
     # A suspended shop's owner asks an operator to look again (the operators' queue); cleared on a decision.
-    review_requested_at = models.DateTimeField(null=True, blank=True)
-    review_note = models.CharField(max_length=500, blank=True)
+    review_requested_at = models.DateTimeField(verbose_name=_("review requested at"), null=True, blank=True)
+    review_note = models.CharField(verbose_name=_("review note"), max_length=500, blank=True)
     # Review aggregates, kept by the reviews services (recomputable with rebuild_ratings).
-    rating = models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True)
-    score_as_described = models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True)
-    score_communication = models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True)
-    score_shipping = models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True)
-    review_count = models.PositiveIntegerField(default=0)
+    rating = models.DecimalField(verbose_name=_("rating"), max_digits=3, decimal_places=2, null=True, blank=True)
+    score_as_described = models.DecimalField(
+        verbose_name=_("score as described"), max_digits=3, decimal_places=2, null=True, blank=True
+    )
+    score_communication = models.DecimalField(
+        verbose_name=_("score communication"), max_digits=3, decimal_places=2, null=True, blank=True
+    )
+    score_shipping = models.DecimalField(
+        verbose_name=_("score shipping"), max_digits=3, decimal_places=2, null=True, blank=True
+    )
+    review_count = models.PositiveIntegerField(verbose_name=_("review count"), default=0)
     # Public products, kept by catalog services (catalog depends on shops, not the other way).
-    product_count = models.PositiveIntegerField(default=0)
+    product_count = models.PositiveIntegerField(verbose_name=_("product count"), default=0)
     # An operator's override of the commission for this shop; None: the category's, then the platform's.
-    commission_rate = models.DecimalField(max_digits=5, decimal_places=4, null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    commission_rate = models.DecimalField(
+        verbose_name=_("commission rate"), max_digits=5, decimal_places=4, null=True, blank=True
+    )
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
 
     objects = ShopQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("shop")
+        verbose_name_plural = _("shops")
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["status", "province"]),
@@ -88,13 +102,17 @@ class ShopMember(models.Model):
         OWNER = "owner", _("Owner")
         STAFF = "staff", _("Staff")
 
-    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="members")
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="shop_membership")
-    role = models.CharField(max_length=10, choices=Role.choices, default=Role.STAFF)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    shop = models.ForeignKey(Shop, verbose_name=_("shop"), on_delete=models.CASCADE, related_name="members")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="shop_membership"
+    )
+    role = models.CharField(verbose_name=_("role"), max_length=10, choices=Role.choices, default=Role.STAFF)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
 
     class Meta:
+        verbose_name = _("shop member")
+        verbose_name_plural = _("shop members")
         ordering = ["shop_id", "id"]
 
     def __str__(self) -> str:
@@ -114,18 +132,27 @@ class StaffInvitation(models.Model):
         REVOKED = "revoked", _("Withdrawn")
         EXPIRED = "expired", _("Expired")
 
-    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="staff_invitations")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_invitations")
-    invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    shop = models.ForeignKey(Shop, verbose_name=_("shop"), on_delete=models.CASCADE, related_name="staff_invitations")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="staff_invitations"
     )
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    expires_at = models.DateTimeField()
-    answered_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("invited by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    status = models.CharField(verbose_name=_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    expires_at = models.DateTimeField(verbose_name=_("expires at"))
+    answered_at = models.DateTimeField(verbose_name=_("answered at"), null=True, blank=True)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
 
     class Meta:
+        verbose_name = _("staff invitation")
+        verbose_name_plural = _("staff invitations")
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["user", "status"], name="staff_invitation_user_status"),
@@ -148,12 +175,16 @@ class StaffInvitation(models.Model):
 
 
 class ShopFollow(models.Model):
-    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="follows")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="followed_shops")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    shop = models.ForeignKey(Shop, verbose_name=_("shop"), on_delete=models.CASCADE, related_name="follows")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="followed_shops"
+    )
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
 
     class Meta:
+        verbose_name = _("shop follow")
+        verbose_name_plural = _("shop follows")
         ordering = ["-created_at"]
         constraints = [models.UniqueConstraint(fields=["shop", "user"], name="shop_follow_once")]
 
