@@ -9,20 +9,25 @@ from shops.models import Shop
 
 
 class Category(models.Model):
-    name = models.CharField(max_length=40)  # Simplified Chinese
-    name_en = models.CharField(max_length=60, blank=True)
-    slug = models.SlugField(max_length=60, unique=True)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
-    icon = models.CharField(max_length=8, blank=True)
-    sort_order = models.PositiveSmallIntegerField(default=0)
+    name = models.CharField(verbose_name=_("name"), max_length=40)  # Simplified Chinese
+    name_en = models.CharField(verbose_name=_("name (English)"), max_length=60, blank=True)
+    slug = models.SlugField(verbose_name=_("slug"), max_length=60, unique=True)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    icon = models.CharField(verbose_name=_("icon"), max_length=8, blank=True)
+    sort_order = models.PositiveSmallIntegerField(verbose_name=_("sort order"), default=0)
     # Commission for sales in this category; None inherits from the parent, then the platform default.
-    commission_rate = models.DecimalField(max_digits=5, decimal_places=4, null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    commission_rate = models.DecimalField(
+        verbose_name=_("commission rate"), max_digits=5, decimal_places=4, null=True, blank=True
+    )
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
 
     class Meta:
+        verbose_name = _("category")
         ordering = ["sort_order", "id"]
-        verbose_name_plural = "categories"
+        verbose_name_plural = _("categories")
         constraints = [
             models.CheckConstraint(
                 condition=Q(commission_rate__isnull=True) | Q(commission_rate__gte=0, commission_rate__lt=1),
@@ -57,13 +62,17 @@ class Product(models.Model):
         ACTIVE = "active", _("On sale")
         DELISTED = "delisted", _("Delisted")
 
-    shop = models.ForeignKey(Shop, on_delete=models.PROTECT, related_name="products")
-    title = models.CharField(max_length=120)
-    description = models.TextField(blank=True, max_length=10_000)  # plain text, rendered escaped
-    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="products")
-    province = models.CharField(max_length=30, blank=True)
-    city = models.CharField(max_length=30, blank=True)
-    village = models.CharField(max_length=60, blank=True)
+    shop = models.ForeignKey(Shop, verbose_name=_("shop"), on_delete=models.PROTECT, related_name="products")
+    title = models.CharField(verbose_name=_("title"), max_length=120)
+    # plain text, rendered escaped
+    description = models.TextField(verbose_name=_("description"), blank=True, max_length=10_000)
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="products"
+    )
+    province = models.CharField(verbose_name=_("province"), max_length=30, blank=True)
+    city = models.CharField(verbose_name=_("city"), max_length=30, blank=True)
+    village = models.CharField(verbose_name=_("village"), max_length=60, blank=True)
+
     class Moderation(models.TextChoices):
         """An operator's hold: a product delisted by the platform stays down until an operator approves."""
 
@@ -71,27 +80,34 @@ class Product(models.Model):
         DELISTED = "delisted", _("Delisted by the platform")
         REVIEW_REQUESTED = "review_requested", _("Review requested")
 
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
-    moderation_reason = models.CharField(max_length=300, blank=True)
-    moderation = models.CharField(max_length=20, choices=Moderation.choices, blank=True, default=Moderation.NONE)
-    moderated_at = models.DateTimeField(null=True, blank=True)
-    review_requested_at = models.DateTimeField(null=True, blank=True)
-    review_note = models.CharField(max_length=500, blank=True)  # the seller's note with the request
+    status = models.CharField(verbose_name=_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    moderation_reason = models.CharField(verbose_name=_("moderation reason"), max_length=300, blank=True)
+    moderation = models.CharField(
+        verbose_name=_("moderation"), max_length=20, choices=Moderation.choices, blank=True, default=Moderation.NONE
+    )
+    moderated_at = models.DateTimeField(verbose_name=_("moderated at"), null=True, blank=True)
+    review_requested_at = models.DateTimeField(verbose_name=_("review requested at"), null=True, blank=True)
+    # the seller's note with the request
+    review_note = models.CharField(verbose_name=_("review note"), max_length=500, blank=True)
     # Denormalised for listing at scale; written only by catalog services.
-    visible = models.BooleanField(default=False)  # active and the shop is approved
-    price_min = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("0.00"))
-    sales_count = models.PositiveIntegerField(default=0)
-    rating = models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True)
-    review_count = models.PositiveIntegerField(default=0)
+    visible = models.BooleanField(verbose_name=_("visible"), default=False)  # active and the shop is approved
+    price_min = models.DecimalField(
+        verbose_name=_("lowest price"), max_digits=10, decimal_places=2, default=Decimal("0.00")
+    )
+    sales_count = models.PositiveIntegerField(verbose_name=_("sales count"), default=0)
+    rating = models.DecimalField(verbose_name=_("rating"), max_digits=3, decimal_places=2, null=True, blank=True)
+    review_count = models.PositiveIntegerField(verbose_name=_("review count"), default=0)
     # Segmented words and pinyin (jieba + pypinyin), indexed by a GIN index on PostgreSQL.
-    search_document = models.TextField(blank=True, default="")
-    published_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    search_document = models.TextField(verbose_name=_("search document"), blank=True, default="")
+    published_at = models.DateTimeField(verbose_name=_("published at"), null=True, blank=True)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
 
     objects = ProductQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["shop", "status"]),
@@ -118,18 +134,20 @@ class Product(models.Model):
 class Sku(models.Model):
     """One purchasable variant ("500 g 罐装"), with its own price and stock."""
 
-    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="skus")
-    name = models.CharField(max_length=60)
-    price = models.DecimalField(max_digits=10, decimal_places=2)
-    stock = models.IntegerField(default=0)
-    is_active = models.BooleanField(default=True)  # a removed SKU stays for the orders that name it
-    sort_order = models.PositiveSmallIntegerField(default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    product = models.ForeignKey(Product, verbose_name=_("product"), on_delete=models.CASCADE, related_name="skus")
+    name = models.CharField(verbose_name=_("name"), max_length=60)
+    price = models.DecimalField(verbose_name=_("price"), max_digits=10, decimal_places=2)
+    stock = models.IntegerField(verbose_name=_("stock"), default=0)
+    # a removed SKU stays for the orders that name it
+    is_active = models.BooleanField(verbose_name=_("is active"), default=True)
+    sort_order = models.PositiveSmallIntegerField(verbose_name=_("sort order"), default=0)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
 
     class Meta:
+        verbose_name_plural = _("SKUs")
         ordering = ["sort_order", "id"]
-        verbose_name = "SKU"
+        verbose_name = _("SKU")
         constraints = [
             models.CheckConstraint(condition=Q(stock__gte=0), name="sku_stock_non_negative"),
             models.CheckConstraint(condition=Q(price__gt=0), name="sku_price_positive"),
@@ -140,16 +158,18 @@ class Sku(models.Model):
 
 
 class ProductImage(models.Model):
-    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="images")
-    image = models.ImageField(upload_to="products/%Y/%m/")
-    thumbnail = models.ImageField(upload_to="products/thumbs/%Y/%m/", blank=True)
-    width = models.PositiveIntegerField(default=0)
-    height = models.PositiveIntegerField(default=0)
-    position = models.PositiveSmallIntegerField(default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    product = models.ForeignKey(Product, verbose_name=_("product"), on_delete=models.CASCADE, related_name="images")
+    image = models.ImageField(verbose_name=_("image"), upload_to="products/%Y/%m/")
+    thumbnail = models.ImageField(verbose_name=_("thumbnail"), upload_to="products/thumbs/%Y/%m/", blank=True)
+    width = models.PositiveIntegerField(verbose_name=_("width"), default=0)
+    height = models.PositiveIntegerField(verbose_name=_("height"), default=0)
+    position = models.PositiveSmallIntegerField(verbose_name=_("position"), default=0)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
 
     class Meta:
+        verbose_name = _("product image")
+        verbose_name_plural = _("product images")
         ordering = ["position", "id"]
         indexes = [models.Index(fields=["product", "position"])]
 
