@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import Paginator as DjangoPaginator
+from django.db import OperationalError
 from django.http import Http404, JsonResponse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext
@@ -16,7 +17,8 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from common.errors import DomainError
+from common.db import is_lock_timeout
+from common.errors import Busy, DomainError, ServiceUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -68,6 +70,13 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
             error_body(exc.code, exc.message, fields=exc.fields, details=exc.details),
             status=exc.status,
             headers=headers,
+        )
+    if isinstance(exc, OperationalError):
+        # A lock wait that timed out, or a database that is gone: the client retries; nothing was written.
+        logger.warning("Database trouble in %s: %s", context.get("view").__class__.__name__, exc)
+        exc = Busy() if is_lock_timeout(exc) else ServiceUnavailable()
+        return Response(
+            error_body(exc.code, str(exc.message)), status=exc.status, headers={"Retry-After": str(exc.retry_after)}
         )
     if isinstance(exc, RequestDataTooBig):
         return Response(

@@ -23,20 +23,24 @@ class Kind(models.TextChoices):
 class Notification(models.Model):
     """Shown once: `key` names the event, so a retried task finds the row it already wrote."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
-    kind = models.CharField(max_length=24, choices=Kind.choices)
-    key = models.CharField(max_length=120)
-    text = models.CharField(max_length=500)
-    text_en = models.CharField(max_length=500, blank=True)
-    url = models.CharField(max_length=300, blank=True)
-    read_at = models.DateTimeField(null=True, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(verbose_name=_("kind"), max_length=24, choices=Kind.choices)
+    key = models.CharField(verbose_name=_("key"), max_length=120)
+    text = models.CharField(verbose_name=_("text"), max_length=500)
+    text_en = models.CharField(verbose_name=_("text (English)"), max_length=500, blank=True)
+    url = models.CharField(verbose_name=_("URL"), max_length=300, blank=True)
+    read_at = models.DateTimeField(verbose_name=_("read at"), null=True, blank=True)
     # The e-mail task's claim: set before the send (outside any transaction), cleared if it fails.
-    email_claimed_at = models.DateTimeField(null=True, blank=True)
-    emailed_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    email_claimed_at = models.DateTimeField(verbose_name=_("email claimed at"), null=True, blank=True)
+    emailed_at = models.DateTimeField(verbose_name=_("emailed at"), null=True, blank=True)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
 
     class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
         ordering = ["-id"]
         constraints = [models.UniqueConstraint(fields=["user", "key"], name="notification_once_per_event")]
         indexes = [
@@ -51,13 +55,17 @@ class Notification(models.Model):
 class Preference(models.Model):
     """Per person and kind: in-app only, or in-app and e-mail (the default)."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_prefs")
-    kind = models.CharField(max_length=24, choices=Kind.choices)
-    email = models.BooleanField(default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="notification_prefs"
+    )
+    kind = models.CharField(verbose_name=_("kind"), max_length=24, choices=Kind.choices)
+    email = models.BooleanField(verbose_name=_("email"), default=True)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
 
     class Meta:
+        verbose_name = _("preference")
+        verbose_name_plural = _("preferences")
         ordering = ["user_id", "kind"]
         constraints = [models.UniqueConstraint(fields=["user", "kind"], name="notification_pref_once")]
 

@@ -22,22 +22,30 @@ class Payment(models.Model):
         SUCCEEDED = "succeeded", _("Paid")
         CANCELLED = "cancelled", _("Closed")
 
-    buyer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="payments")
-    provider = models.CharField(max_length=20, default="sandbox")
-    amount = models.DecimalField(max_digits=12, decimal_places=2)
-    currency = models.CharField(max_length=3, default="CNY")
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
-    reference = models.CharField(max_length=1000, help_text="The order numbers this payment covers.")
-    return_url = models.CharField(max_length=300, blank=True)
+    buyer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("buyer"), on_delete=models.PROTECT, related_name="payments"
+    )
+    provider = models.CharField(verbose_name=_("provider"), max_length=20, default="sandbox")
+    amount = models.DecimalField(verbose_name=_("amount"), max_digits=12, decimal_places=2)
+    currency = models.CharField(verbose_name=_("currency"), max_length=3, default="CNY")
+    status = models.CharField(
+        verbose_name=_("status"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    reference = models.CharField(
+        verbose_name=_("reference"), max_length=1000, help_text="The order numbers this payment covers."
+    )
+    return_url = models.CharField(verbose_name=_("return url"), max_length=300, blank=True)
     # The payment deadline (Alipay's time_expire): after it the payment is refused, and a capture the
     # provider reports for a later moment is refunded (LateCapture).
-    expires_at = models.DateTimeField(null=True, blank=True)
-    succeeded_at = models.DateTimeField(null=True, blank=True)
-    cancelled_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    expires_at = models.DateTimeField(verbose_name=_("expires at"), null=True, blank=True)
+    succeeded_at = models.DateTimeField(verbose_name=_("succeeded at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(verbose_name=_("cancelled at"), null=True, blank=True)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
 
     class Meta:
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["buyer", "-created_at"])]
         constraints = [models.CheckConstraint(condition=Q(amount__gte=0), name="payment_amount_non_negative")]
@@ -49,15 +57,20 @@ class Payment(models.Model):
 class PaymentAllocation(models.Model):
     """The part of a payment that belongs to one shop's order (`reference` = the order number)."""
 
-    payment = models.ForeignKey(Payment, on_delete=models.CASCADE, related_name="allocations")
-    shop = models.ForeignKey(Shop, on_delete=models.PROTECT, related_name="payment_allocations")
-    reference = models.CharField(max_length=40)
-    amount = models.DecimalField(max_digits=12, decimal_places=2)
-    voided_at = models.DateTimeField(null=True, blank=True)  # the order was cancelled before payment
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    payment = models.ForeignKey(
+        Payment, verbose_name=_("payment"), on_delete=models.CASCADE, related_name="allocations"
+    )
+    shop = models.ForeignKey(Shop, verbose_name=_("shop"), on_delete=models.PROTECT, related_name="payment_allocations")
+    reference = models.CharField(verbose_name=_("reference"), max_length=40)
+    amount = models.DecimalField(verbose_name=_("amount"), max_digits=12, decimal_places=2)
+    # the order was cancelled before payment
+    voided_at = models.DateTimeField(verbose_name=_("voided at"), null=True, blank=True)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
 
     class Meta:
+        verbose_name = _("payment allocation")
+        verbose_name_plural = _("payment allocations")
         ordering = ["id"]
         constraints = [
             models.UniqueConstraint(fields=["reference"], name="payment_allocation_reference_unique"),
@@ -71,15 +84,19 @@ class PaymentAllocation(models.Model):
 class ProviderEvent(models.Model):
     """Every notification a provider sent us, once: a replayed event id is a no-op."""
 
-    provider = models.CharField(max_length=20)
-    event_id = models.CharField(max_length=100)
-    type = models.CharField(max_length=40)
-    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="provider_events")
-    payload = models.JSONField()
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    provider = models.CharField(verbose_name=_("provider"), max_length=20)
+    event_id = models.CharField(verbose_name=_("event id"), max_length=100)
+    type = models.CharField(verbose_name=_("type"), max_length=40)
+    payment = models.ForeignKey(
+        Payment, verbose_name=_("payment"), on_delete=models.PROTECT, related_name="provider_events"
+    )
+    payload = models.JSONField(verbose_name=_("payload"))
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
 
     class Meta:
+        verbose_name = _("provider event")
+        verbose_name_plural = _("provider events")
         ordering = ["-created_at", "-id"]
         constraints = [models.UniqueConstraint(fields=["provider", "event_id"], name="provider_event_once")]
 
@@ -101,22 +118,28 @@ class Refund(models.Model):
         SUCCEEDED = "succeeded", _("Refunded")
         FAILED = "failed", _("Failed")
 
-    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
-    shop = models.ForeignKey(Shop, on_delete=models.PROTECT, related_name="refunds")
-    reference = models.CharField(max_length=40, db_index=True)
-    amount = models.DecimalField(max_digits=12, decimal_places=2)
-    currency = models.CharField(max_length=3, default="CNY")
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
-    reason = models.CharField(max_length=300, blank=True)
-    attempts = models.PositiveIntegerField(default=0)  # submissions to the provider
-    submitted_at = models.DateTimeField(null=True, blank=True)  # the last submission; None: never sent
-    failure_reason = models.CharField(max_length=300, blank=True)  # the provider's words
-    failed_at = models.DateTimeField(null=True, blank=True)
-    succeeded_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    payment = models.ForeignKey(Payment, verbose_name=_("payment"), on_delete=models.PROTECT, related_name="refunds")
+    shop = models.ForeignKey(Shop, verbose_name=_("shop"), on_delete=models.PROTECT, related_name="refunds")
+    reference = models.CharField(verbose_name=_("reference"), max_length=40, db_index=True)
+    amount = models.DecimalField(verbose_name=_("amount"), max_digits=12, decimal_places=2)
+    currency = models.CharField(verbose_name=_("currency"), max_length=3, default="CNY")
+    status = models.CharField(
+        verbose_name=_("status"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    reason = models.CharField(verbose_name=_("reason"), max_length=300, blank=True)
+    attempts = models.PositiveIntegerField(verbose_name=_("attempts"), default=0)  # submissions to the provider
+    # the last submission; None: never sent
+    submitted_at = models.DateTimeField(verbose_name=_("submitted at"), null=True, blank=True)
+    # the provider's words
+    failure_reason = models.CharField(verbose_name=_("failure reason"), max_length=300, blank=True)
+    failed_at = models.DateTimeField(verbose_name=_("failed at"), null=True, blank=True)
+    succeeded_at = models.DateTimeField(verbose_name=_("succeeded at"), null=True, blank=True)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
 
     class Meta:
+        verbose_name = _("refund")
+        verbose_name_plural = _("refunds")
         ordering = ["-created_at", "-id"]
         constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="refund_amount_positive")]
 
@@ -136,18 +159,26 @@ class LateCapture(models.Model):
         VOIDED = "voided", _("Order cancelled before the payment arrived")
         EXPIRED = "expired", _("Paid after the payment deadline")
 
-    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="late_captures")
-    event = models.ForeignKey(ProviderEvent, on_delete=models.PROTECT, related_name="late_captures")
-    shop = models.ForeignKey(Shop, on_delete=models.PROTECT, related_name="+")
-    reference = models.CharField(max_length=40)
-    amount = models.DecimalField(max_digits=12, decimal_places=2)
-    currency = models.CharField(max_length=3, default="CNY")
-    cause = models.CharField(max_length=10, choices=Cause.choices)
-    refund = models.OneToOneField(Refund, on_delete=models.PROTECT, related_name="late_capture")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    payment = models.ForeignKey(
+        Payment, verbose_name=_("payment"), on_delete=models.PROTECT, related_name="late_captures"
+    )
+    event = models.ForeignKey(
+        ProviderEvent, verbose_name=_("event"), on_delete=models.PROTECT, related_name="late_captures"
+    )
+    shop = models.ForeignKey(Shop, verbose_name=_("shop"), on_delete=models.PROTECT, related_name="+")
+    reference = models.CharField(verbose_name=_("reference"), max_length=40)
+    amount = models.DecimalField(verbose_name=_("amount"), max_digits=12, decimal_places=2)
+    currency = models.CharField(verbose_name=_("currency"), max_length=3, default="CNY")
+    cause = models.CharField(verbose_name=_("cause"), max_length=10, choices=Cause.choices)
+    refund = models.OneToOneField(
+        Refund, verbose_name=_("refund"), on_delete=models.PROTECT, related_name="late_capture"
+    )
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
 
     class Meta:
+        verbose_name = _("late capture")
+        verbose_name_plural = _("late captures")
         ordering = ["-created_at", "-id"]
         constraints = [models.UniqueConstraint(fields=["reference"], name="late_capture_once_per_reference")]
 
@@ -168,13 +199,17 @@ class LedgerAccount(models.Model):
         PLATFORM_REVENUE = "platform_revenue", _("Platform commission revenue")
         REFUNDS = "refunds", _("Refunds to buyers")
 
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    shop = models.ForeignKey(Shop, null=True, blank=True, on_delete=models.PROTECT, related_name="ledger_accounts")
-    currency = models.CharField(max_length=3, default="CNY")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    kind = models.CharField(verbose_name=_("kind"), max_length=20, choices=Kind.choices)
+    shop = models.ForeignKey(
+        Shop, verbose_name=_("shop"), null=True, blank=True, on_delete=models.PROTECT, related_name="ledger_accounts"
+    )
+    currency = models.CharField(verbose_name=_("currency"), max_length=3, default="CNY")
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
 
     class Meta:
+        verbose_name = _("ledger account")
+        verbose_name_plural = _("ledger accounts")
         ordering = ["kind", "shop_id", "id"]
         constraints = [
             models.UniqueConstraint(
@@ -214,16 +249,23 @@ class LedgerTransaction(models.Model):
         PAYOUT_PAID = "payout_paid", _("Payout paid")
         PAYOUT_FAILED = "payout_failed", _("Payout failed: back to available")
 
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    key = models.CharField(max_length=80)  # unique: Meta.constraints
-    reference = models.CharField(max_length=1000, blank=True)
+    kind = models.CharField(verbose_name=_("kind"), max_length=20, choices=Kind.choices)
+    key = models.CharField(verbose_name=_("key"), max_length=80)  # unique: Meta.constraints
+    reference = models.CharField(verbose_name=_("reference"), max_length=1000, blank=True)
     payment = models.ForeignKey(
-        Payment, null=True, blank=True, on_delete=models.PROTECT, related_name="ledger_transactions"
+        Payment,
+        verbose_name=_("payment"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="ledger_transactions",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
 
     class Meta:
+        verbose_name = _("ledger transaction")
+        verbose_name_plural = _("ledger transactions")
         ordering = ["-created_at", "-id"]
         # A constraint rather than unique=True: on PostgreSQL that would add a second, LIKE-only index on
         # the key, which no query uses and every ledger write would pay for (bench B4, RESULTS.md).
@@ -236,15 +278,21 @@ class LedgerTransaction(models.Model):
 class LedgerEntry(models.Model):
     """Append-only: amounts in integer fen (positive into the account, negative out of it)."""
 
-    transaction = models.ForeignKey(LedgerTransaction, on_delete=models.PROTECT, related_name="entries")
+    transaction = models.ForeignKey(
+        LedgerTransaction, verbose_name=_("transaction"), on_delete=models.PROTECT, related_name="entries"
+    )
     # Indexed by (account, created_at) below, which also serves lookups and foreign-key checks by account.
-    account = models.ForeignKey(LedgerAccount, on_delete=models.PROTECT, related_name="entries", db_index=False)
-    amount_fen = models.BigIntegerField()
-    currency = models.CharField(max_length=3, default="CNY")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    account = models.ForeignKey(
+        LedgerAccount, verbose_name=_("account"), on_delete=models.PROTECT, related_name="entries", db_index=False
+    )
+    amount_fen = models.BigIntegerField(verbose_name=_("amount fen"))
+    currency = models.CharField(verbose_name=_("currency"), max_length=3, default="CNY")
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
 
     class Meta:
+        verbose_name = _("ledger entry")
+        verbose_name_plural = _("ledger entries")
         ordering = ["id"]
         indexes = [models.Index(fields=["account", "created_at"])]
         constraints = [models.CheckConstraint(condition=~Q(amount_fen=0), name="ledger_entry_non_zero")]
@@ -269,21 +317,31 @@ class PayoutBatch(models.Model):
         APPROVED = "approved", _("Approved: paying")
         COMPLETED = "completed", _("Completed")
 
-    period = models.DateField(unique=True)
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.AWAITING_APPROVAL, db_index=True)
-    cutoff_at = models.DateTimeField(help_text="Confirmed money up to this moment (less the hold) was settled.")
-    currency = models.CharField(max_length=3, default="CNY")
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    period = models.DateField(verbose_name=_("period"), unique=True)
+    status = models.CharField(
+        verbose_name=_("status"), max_length=20, choices=Status.choices, default=Status.AWAITING_APPROVAL, db_index=True
     )
-    approved_at = models.DateTimeField(null=True, blank=True)
-    completed_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    cutoff_at = models.DateTimeField(
+        verbose_name=_("cutoff at"), help_text="Confirmed money up to this moment (less the hold) was settled."
+    )
+    currency = models.CharField(verbose_name=_("currency"), max_length=3, default="CNY")
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(verbose_name=_("approved at"), null=True, blank=True)
+    completed_at = models.DateTimeField(verbose_name=_("completed at"), null=True, blank=True)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
 
     class Meta:
+        verbose_name = _("payout batch")
         ordering = ["-period"]
-        verbose_name_plural = "payout batches"
+        verbose_name_plural = _("payout batches")
 
     def __str__(self) -> str:
         return f"Payouts {self.period}"
@@ -302,19 +360,27 @@ class Payout(models.Model):
     # A batch writes 10,000 payouts at once: only the indexes something reads. (batch, shop) and
     # (shop, -created_at) below serve the lookups by batch and by shop; status and the idempotency key are
     # indexed in Meta without the LIKE-only twin index unique=True / db_index=True add on PostgreSQL.
-    batch = models.ForeignKey(PayoutBatch, on_delete=models.PROTECT, related_name="payouts", db_index=False)
-    shop = models.ForeignKey(Shop, on_delete=models.PROTECT, related_name="payouts", db_index=False)
-    amount_fen = models.BigIntegerField()
-    currency = models.CharField(max_length=3, default="CNY")
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.AWAITING_APPROVAL)
-    idempotency_key = models.CharField(max_length=80)
-    provider_reference = models.CharField(max_length=80, blank=True)
-    failure_reason = models.CharField(max_length=300, blank=True)
-    paid_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    batch = models.ForeignKey(
+        PayoutBatch, verbose_name=_("batch"), on_delete=models.PROTECT, related_name="payouts", db_index=False
+    )
+    shop = models.ForeignKey(
+        Shop, verbose_name=_("shop"), on_delete=models.PROTECT, related_name="payouts", db_index=False
+    )
+    amount_fen = models.BigIntegerField(verbose_name=_("amount fen"))
+    currency = models.CharField(verbose_name=_("currency"), max_length=3, default="CNY")
+    status = models.CharField(
+        verbose_name=_("status"), max_length=20, choices=Status.choices, default=Status.AWAITING_APPROVAL
+    )
+    idempotency_key = models.CharField(verbose_name=_("idempotency key"), max_length=80)
+    provider_reference = models.CharField(verbose_name=_("provider reference"), max_length=80, blank=True)
+    failure_reason = models.CharField(verbose_name=_("failure reason"), max_length=300, blank=True)
+    paid_at = models.DateTimeField(verbose_name=_("paid at"), null=True, blank=True)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
 
     class Meta:
+        verbose_name = _("payout")
+        verbose_name_plural = _("payouts")
         ordering = ["batch_id", "shop_id"]
         constraints = [
             models.UniqueConstraint(fields=["batch", "shop"], name="payout_once_per_shop_per_batch"),
@@ -330,14 +396,16 @@ class Payout(models.Model):
 class SandboxTransfer(models.Model):
     """The sandbox payout provider's own books: one transfer per idempotency key, as a bank would keep."""
 
-    idempotency_key = models.CharField(max_length=80, unique=True)
-    shop = models.ForeignKey(Shop, on_delete=models.PROTECT, related_name="+")
-    amount_fen = models.BigIntegerField()
-    currency = models.CharField(max_length=3, default="CNY")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    idempotency_key = models.CharField(verbose_name=_("idempotency key"), max_length=80, unique=True)
+    shop = models.ForeignKey(Shop, verbose_name=_("shop"), on_delete=models.PROTECT, related_name="+")
+    amount_fen = models.BigIntegerField(verbose_name=_("amount fen"))
+    currency = models.CharField(verbose_name=_("currency"), max_length=3, default="CNY")
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
 
     class Meta:
+        verbose_name = _("sandbox transfer")
+        verbose_name_plural = _("sandbox transfers")
         ordering = ["id"]
 
     def __str__(self) -> str:
@@ -355,17 +423,22 @@ class PayoutAccount(models.Model):
         CARD = "card", _("Personal bank card")
         COMPANY = "company", _("Company bank account")
 
-    shop = models.OneToOneField(Shop, on_delete=models.PROTECT, related_name="payout_account")
+    shop = models.OneToOneField(Shop, verbose_name=_("shop"), on_delete=models.PROTECT, related_name="payout_account")
     kind = models.CharField(_("account type"), max_length=10, choices=Kind.choices, default=Kind.CARD)
     holder_name = models.CharField(_("account holder"), max_length=60)
     bank_name = models.CharField(_("bank"), max_length=60)
     account_number = models.CharField(_("account number"), max_length=30)
     changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    notified_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    notified_at = models.DateTimeField(verbose_name=_("notified at"), null=True, blank=True)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
 
     class Meta:
         ordering = ["shop_id"]

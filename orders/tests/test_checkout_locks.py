@@ -65,22 +65,34 @@ def test_a_row_locked_past_the_wait_answers_409_busy_with_retry_after_and_writes
     assert sku.stock == 5
 
 
-def test_a_lost_database_connection_is_503_with_retry_after_not_in_flight():
-    sku = SkuFactory(stock=5)
-    buyer = APIClient()
-    buyer.force_authenticate(UserFactory())
+def kill_this_connection() -> None:
+    """Ends this thread's PostgreSQL session from another connection, as a database restart would."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         pid = cursor.fetchone()[0]
     db = settings.DATABASES["default"]
-    with psycopg.connect(
-        host=db["HOST"],
-        port=db["PORT"] or 5432,
-        user=db["USER"],
-        dbname=connection.settings_dict["NAME"],
-        autocommit=True,
-    ) as admin:
+    params = {"host": db["HOST"], "port": db["PORT"] or 5432, "user": db["USER"], "autocommit": True}
+    with psycopg.connect(dbname=connection.settings_dict["NAME"], **params) as admin:
         admin.execute("SELECT pg_terminate_backend(%s)", [pid])
+
+
+def test_a_lost_connection_on_any_api_call_is_503_with_retry_after_not_500():
+    buyer = APIClient()
+    buyer.force_authenticate(UserFactory())
+    kill_this_connection()
+
+    answer = buyer.get("/api/v1/orders/")
+    connection.close()
+
+    assert answer.status_code == 503 and answer.json()["error"]["code"] == "unavailable"
+    assert int(answer["Retry-After"]) >= 1
+
+
+def test_a_lost_database_connection_is_503_with_retry_after_not_in_flight():
+    sku = SkuFactory(stock=5)
+    buyer = APIClient()
+    buyer.force_authenticate(UserFactory())
+    kill_this_connection()
 
     answer = buyer.post(
         "/api/v1/checkout/",
