@@ -15,11 +15,15 @@ MAX_QUANTITY = 999
 
 
 class Cart(models.Model):
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cart")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="cart"
+    )
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
 
     class Meta:
+        verbose_name = _("cart")
+        verbose_name_plural = _("carts")
         ordering = ["id"]
 
     def __str__(self) -> str:
@@ -27,13 +31,15 @@ class Cart(models.Model):
 
 
 class CartItem(models.Model):
-    cart = models.ForeignKey(Cart, on_delete=models.CASCADE, related_name="items")
-    sku = models.ForeignKey(Sku, on_delete=models.CASCADE, related_name="cart_items")
-    quantity = models.PositiveIntegerField()
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    cart = models.ForeignKey(Cart, verbose_name=_("cart"), on_delete=models.CASCADE, related_name="items")
+    sku = models.ForeignKey(Sku, verbose_name=_("SKU"), on_delete=models.CASCADE, related_name="cart_items")
+    quantity = models.PositiveIntegerField(verbose_name=_("quantity"))
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
 
     class Meta:
+        verbose_name = _("cart item")
+        verbose_name_plural = _("cart items")
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["cart", "sku"], name="cart_item_sku_once"),
@@ -65,35 +71,42 @@ class Order(models.Model):
         CANCELLED = "cancelled", _("Cancelled")
         REFUNDED = "refunded", _("Refunded")
 
-    number = models.CharField(max_length=24, unique=True)
-    buyer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders")
-    shop = models.ForeignKey(Shop, on_delete=models.PROTECT, related_name="orders")
-    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="+")
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING_PAYMENT)
-    currency = models.CharField(max_length=3, default="CNY")
-    total = models.DecimalField(max_digits=12, decimal_places=2)
-    item_count = models.PositiveIntegerField(default=0)
+    number = models.CharField(verbose_name=_("number"), max_length=24, unique=True)
+    buyer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("buyer"), on_delete=models.PROTECT, related_name="orders"
+    )
+    shop = models.ForeignKey(Shop, verbose_name=_("shop"), on_delete=models.PROTECT, related_name="orders")
+    payment = models.ForeignKey(Payment, verbose_name=_("payment"), on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(
+        verbose_name=_("status"), max_length=20, choices=Status.choices, default=Status.PENDING_PAYMENT
+    )
+    currency = models.CharField(verbose_name=_("currency"), max_length=3, default="CNY")
+    total = models.DecimalField(verbose_name=_("total"), max_digits=12, decimal_places=2)
+    item_count = models.PositiveIntegerField(verbose_name=_("item count"), default=0)
     # The shipping address, as it was at checkout.
-    ship_name = models.CharField(max_length=30)
-    ship_phone = models.CharField(max_length=20)
-    ship_province = models.CharField(max_length=30)
-    ship_city = models.CharField(max_length=30)
-    ship_line = models.CharField(max_length=200)
-    carrier = models.CharField(max_length=40, blank=True)
-    tracking_number = models.CharField(max_length=40, blank=True)
-    payment_deadline_at = models.DateTimeField()
-    paid_at = models.DateTimeField(null=True, blank=True)
-    shipped_at = models.DateTimeField(null=True, blank=True)
-    auto_confirm_at = models.DateTimeField(null=True, blank=True)  # None while a refund request is open
-    completed_at = models.DateTimeField(null=True, blank=True)
-    cancelled_at = models.DateTimeField(null=True, blank=True)
-    refunded_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    ship_name = models.CharField(verbose_name=_("ship name"), max_length=30)
+    ship_phone = models.CharField(verbose_name=_("ship phone"), max_length=20)
+    ship_province = models.CharField(verbose_name=_("ship province"), max_length=30)
+    ship_city = models.CharField(verbose_name=_("ship city"), max_length=30)
+    ship_line = models.CharField(verbose_name=_("ship address"), max_length=200)
+    carrier = models.CharField(verbose_name=_("carrier"), max_length=40, blank=True)
+    tracking_number = models.CharField(verbose_name=_("tracking number"), max_length=40, blank=True)
+    payment_deadline_at = models.DateTimeField(verbose_name=_("payment deadline at"))
+    paid_at = models.DateTimeField(verbose_name=_("paid at"), null=True, blank=True)
+    shipped_at = models.DateTimeField(verbose_name=_("shipped at"), null=True, blank=True)
+    # None while a refund request is open
+    auto_confirm_at = models.DateTimeField(verbose_name=_("auto confirm at"), null=True, blank=True)
+    completed_at = models.DateTimeField(verbose_name=_("completed at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(verbose_name=_("cancelled at"), null=True, blank=True)
+    refunded_at = models.DateTimeField(verbose_name=_("refunded at"), null=True, blank=True)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
 
     objects = OrderQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["buyer", "-created_at"]),
@@ -118,19 +131,23 @@ class Order(models.Model):
 class OrderLine(models.Model):
     """A snapshot of what was bought, at what price, and the commission rate frozen at the sale."""
 
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
-    sku = models.ForeignKey(Sku, on_delete=models.PROTECT, related_name="order_lines")
-    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="order_lines")
-    product_title = models.CharField(max_length=120)
-    sku_name = models.CharField(max_length=60)
-    unit_price = models.DecimalField(max_digits=10, decimal_places=2)
-    quantity = models.PositiveIntegerField()
-    subtotal = models.DecimalField(max_digits=12, decimal_places=2)
-    commission_rate = models.DecimalField(max_digits=5, decimal_places=4)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    order = models.ForeignKey(Order, verbose_name=_("order"), on_delete=models.CASCADE, related_name="lines")
+    sku = models.ForeignKey(Sku, verbose_name=_("SKU"), on_delete=models.PROTECT, related_name="order_lines")
+    product = models.ForeignKey(
+        Product, verbose_name=_("product"), on_delete=models.PROTECT, related_name="order_lines"
+    )
+    product_title = models.CharField(verbose_name=_("product title"), max_length=120)
+    sku_name = models.CharField(verbose_name=_("sku name"), max_length=60)
+    unit_price = models.DecimalField(verbose_name=_("unit price"), max_digits=10, decimal_places=2)
+    quantity = models.PositiveIntegerField(verbose_name=_("quantity"))
+    subtotal = models.DecimalField(verbose_name=_("subtotal"), max_digits=12, decimal_places=2)
+    commission_rate = models.DecimalField(verbose_name=_("commission rate"), max_digits=5, decimal_places=4)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
 
     class Meta:
+        verbose_name = _("order line")
+        verbose_name_plural = _("order lines")
         ordering = ["id"]
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gte=1), name="order_line_quantity_positive"),
@@ -160,17 +177,24 @@ class OrderEvent(models.Model):
         REFUNDED = "refunded", _("Money refunded")
         REVIEWED = "reviewed", _("Reviewed by the buyer")
 
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
-    type = models.CharField(max_length=20, choices=Type.choices)
-    at = models.DateTimeField()
+    order = models.ForeignKey(Order, verbose_name=_("order"), on_delete=models.CASCADE, related_name="events")
+    type = models.CharField(verbose_name=_("type"), max_length=20, choices=Type.choices)
+    at = models.DateTimeField(verbose_name=_("at"))
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    data = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    data = models.JSONField(verbose_name=_("data"), default=dict, blank=True)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
 
     class Meta:
+        verbose_name = _("order event")
+        verbose_name_plural = _("order events")
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["order", "at"])]
 
@@ -193,25 +217,31 @@ class RefundRequest(models.Model):
 
     OPEN_STATUSES = (Status.REQUESTED, Status.ACCEPTED, Status.ESCALATED)
 
-    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="refund_requests")
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    reason = models.CharField(max_length=500)
-    amount = models.DecimalField(max_digits=12, decimal_places=2)
-    return_goods = models.BooleanField(default=False)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.REQUESTED)
-    respond_by = models.DateTimeField()
-    seller_note = models.CharField(max_length=500, blank=True)
-    operator_note = models.CharField(max_length=500, blank=True)
+    order = models.ForeignKey(Order, verbose_name=_("order"), on_delete=models.PROTECT, related_name="refund_requests")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.CharField(verbose_name=_("reason"), max_length=500)
+    amount = models.DecimalField(verbose_name=_("amount"), max_digits=12, decimal_places=2)
+    return_goods = models.BooleanField(verbose_name=_("return goods"), default=False)
+    status = models.CharField(verbose_name=_("status"), max_length=10, choices=Status.choices, default=Status.REQUESTED)
+    respond_by = models.DateTimeField(verbose_name=_("respond by"))
+    seller_note = models.CharField(verbose_name=_("seller note"), max_length=500, blank=True)
+    operator_note = models.CharField(verbose_name=_("operator note"), max_length=500, blank=True)
     # How long auto-confirm had left when the request paused it; it resumes with that much.
-    auto_confirm_remaining = models.DurationField(null=True, blank=True)
-    refund = models.ForeignKey(Refund, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    resolved_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    auto_confirm_remaining = models.DurationField(verbose_name=_("auto confirm remaining"), null=True, blank=True)
+    refund = models.ForeignKey(
+        Refund, verbose_name=_("refund"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    resolved_at = models.DateTimeField(verbose_name=_("resolved at"), null=True, blank=True)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
 
     objects = RefundRequestQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("refund request")
+        verbose_name_plural = _("refund requests")
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["respond_by"], condition=Q(status="requested"), name="refund_request_due"),
@@ -235,15 +265,19 @@ class RefundRequest(models.Model):
 class IdempotencyKey(models.Model):
     """A client's Idempotency-Key for a money-moving write: the first answer, replayed for the same body."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    key = models.CharField(max_length=255)
-    request_hash = models.CharField(max_length=64)
-    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
-    response_json = models.JSONField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="+"
+    )
+    key = models.CharField(verbose_name=_("key"), max_length=255)
+    request_hash = models.CharField(verbose_name=_("request hash"), max_length=64)
+    status_code = models.PositiveSmallIntegerField(verbose_name=_("status code"), null=True, blank=True)
+    response_json = models.JSONField(verbose_name=_("response json"), null=True, blank=True)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
 
     class Meta:
+        verbose_name = _("idempotency key")
+        verbose_name_plural = _("idempotency keys")
         ordering = ["-created_at"]
         constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_once_per_user")]
 
@@ -276,36 +310,45 @@ class Review(models.Model):
     `manage.py rebuild_ratings`): a hidden review or one on an order under ¥1 counts for nothing, and of
     one buyer's purchases of one product within 14 days only the first counts for the shop."""
 
-    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="reviews")
-    line = models.ForeignKey(OrderLine, on_delete=models.PROTECT, related_name="reviews")
-    buyer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews")
-    shop = models.ForeignKey(Shop, on_delete=models.PROTECT, related_name="reviews")
-    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="reviews")
-    sku_name = models.CharField(max_length=60)
-    rating = models.PositiveSmallIntegerField()
-    text = models.TextField(max_length=REVIEW_MAX_TEXT, blank=True)
-    as_described = models.PositiveSmallIntegerField()
-    communication = models.PositiveSmallIntegerField()
-    shipping = models.PositiveSmallIntegerField()
-    has_photos = models.BooleanField(default=False)
-    # When the order was placed: repeat purchases within 14 days count once for the shop.
-    purchased_at = models.DateTimeField()
-    counts_for_product = models.BooleanField(default=False)
-    counts_for_shop = models.BooleanField(default=False)
-    is_hidden = models.BooleanField(default=False)
-    hidden_reason = models.CharField(max_length=300, blank=True)
-    hidden_at = models.DateTimeField(null=True, blank=True)
-    reply_text = models.TextField(max_length=REVIEW_MAX_TEXT, blank=True)
-    replied_at = models.DateTimeField(null=True, blank=True)
-    replied_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    order = models.ForeignKey(Order, verbose_name=_("order"), on_delete=models.PROTECT, related_name="reviews")
+    line = models.ForeignKey(OrderLine, verbose_name=_("line"), on_delete=models.PROTECT, related_name="reviews")
+    buyer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("buyer"), on_delete=models.PROTECT, related_name="reviews"
     )
-    created_at = models.DateTimeField()
-    updated_at = models.DateTimeField(auto_now=True)
+    shop = models.ForeignKey(Shop, verbose_name=_("shop"), on_delete=models.PROTECT, related_name="reviews")
+    product = models.ForeignKey(Product, verbose_name=_("product"), on_delete=models.PROTECT, related_name="reviews")
+    sku_name = models.CharField(verbose_name=_("sku name"), max_length=60)
+    rating = models.PositiveSmallIntegerField(verbose_name=_("rating"))
+    text = models.TextField(verbose_name=_("text"), max_length=REVIEW_MAX_TEXT, blank=True)
+    as_described = models.PositiveSmallIntegerField(verbose_name=_("as described"))
+    communication = models.PositiveSmallIntegerField(verbose_name=_("communication"))
+    shipping = models.PositiveSmallIntegerField(verbose_name=_("shipping"))
+    has_photos = models.BooleanField(verbose_name=_("has photos"), default=False)
+    # When the order was placed: repeat purchases within 14 days count once for the shop.
+    purchased_at = models.DateTimeField(verbose_name=_("purchased at"))
+    counts_for_product = models.BooleanField(verbose_name=_("counts for product"), default=False)
+    counts_for_shop = models.BooleanField(verbose_name=_("counts for shop"), default=False)
+    is_hidden = models.BooleanField(verbose_name=_("is hidden"), default=False)
+    hidden_reason = models.CharField(verbose_name=_("hidden reason"), max_length=300, blank=True)
+    hidden_at = models.DateTimeField(verbose_name=_("hidden at"), null=True, blank=True)
+    reply_text = models.TextField(verbose_name=_("reply text"), max_length=REVIEW_MAX_TEXT, blank=True)
+    replied_at = models.DateTimeField(verbose_name=_("replied at"), null=True, blank=True)
+    replied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("replied by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(verbose_name=_("created at"))
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
 
     objects = ReviewQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
         ordering = ["-created_at", "-id"]
         indexes = [
             # The product page: visible reviews, photos first, newest first (optionally by stars).
@@ -343,16 +386,20 @@ class Review(models.Model):
 
 
 class ReviewPhoto(models.Model):
-    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="photos")
-    image = models.ImageField(upload_to="reviews/%Y/%m/", width_field="width", height_field="height")
-    thumbnail = models.ImageField(upload_to="reviews/thumbs/%Y/%m/", blank=True)
-    width = models.PositiveIntegerField(default=0)
-    height = models.PositiveIntegerField(default=0)
-    position = models.PositiveSmallIntegerField(default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    review = models.ForeignKey(Review, verbose_name=_("review"), on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(
+        verbose_name=_("image"), upload_to="reviews/%Y/%m/", width_field="width", height_field="height"
+    )
+    thumbnail = models.ImageField(verbose_name=_("thumbnail"), upload_to="reviews/thumbs/%Y/%m/", blank=True)
+    width = models.PositiveIntegerField(verbose_name=_("width"), default=0)
+    height = models.PositiveIntegerField(verbose_name=_("height"), default=0)
+    position = models.PositiveSmallIntegerField(verbose_name=_("position"), default=0)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
 
     class Meta:
+        verbose_name = _("review photo")
+        verbose_name_plural = _("review photos")
         ordering = ["review_id", "position", "id"]
 
     def __str__(self) -> str:
