@@ -39,31 +39,44 @@ class ConversationQuerySet(models.QuerySet):
 
 
 class Conversation(models.Model):
-    buyer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="chat_conversations")
-    shop = models.ForeignKey(Shop, on_delete=models.PROTECT, related_name="conversations")
+    buyer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("buyer"), on_delete=models.PROTECT, related_name="chat_conversations"
+    )
+    shop = models.ForeignKey(Shop, verbose_name=_("shop"), on_delete=models.PROTECT, related_name="conversations")
     # The product the buyer asked about most recently (shown pinned on the conversation).
-    product = models.ForeignKey(Product, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    last_message = models.ForeignKey("Message", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    last_message_at = models.DateTimeField(null=True, blank=True)
+    product = models.ForeignKey(
+        Product, verbose_name=_("product"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    last_message = models.ForeignKey(
+        "Message", verbose_name=_("last message"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    last_message_at = models.DateTimeField(verbose_name=_("last message at"), null=True, blank=True)
     # Read marks: the highest message id each side has seen.
-    buyer_last_read_id = models.BigIntegerField(default=0)
-    shop_last_read_id = models.BigIntegerField(default=0)
+    buyer_last_read_id = models.BigIntegerField(verbose_name=_("buyer last read id"), default=0)
+    shop_last_read_id = models.BigIntegerField(verbose_name=_("shop last read id"), default=0)
     # Unread counts, written only by chat services under the conversation's row lock and recomputed
     # from the messages on every read mark, so they cannot drift for long.
-    buyer_unread = models.PositiveIntegerField(default=0)
-    shop_unread = models.PositiveIntegerField(default=0)
-    reported = models.BooleanField(default=False)
-    report_reason = models.CharField(max_length=500, blank=True)
+    buyer_unread = models.PositiveIntegerField(verbose_name=_("buyer unread"), default=0)
+    shop_unread = models.PositiveIntegerField(verbose_name=_("shop unread"), default=0)
+    reported = models.BooleanField(verbose_name=_("reported"), default=False)
+    report_reason = models.CharField(verbose_name=_("report reason"), max_length=500, blank=True)
     reported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reported by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    reported_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    reported_at = models.DateTimeField(verbose_name=_("reported at"), null=True, blank=True)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
 
     objects = ConversationQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("conversation")
+        verbose_name_plural = _("conversations")
         ordering = ["-last_message_at", "-id"]
         constraints = [models.UniqueConstraint(fields=["buyer", "shop"], name="chat_conversation_buyer_shop")]
         indexes = [
@@ -84,19 +97,27 @@ class Conversation(models.Model):
 
 
 class Message(models.Model):
-    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="messages")
-    sender = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="chat_messages")
-    sender_role = models.CharField(max_length=6, choices=Role.choices)
-    text = models.TextField(blank=True, max_length=2000)
+    conversation = models.ForeignKey(
+        Conversation, verbose_name=_("conversation"), on_delete=models.CASCADE, related_name="messages"
+    )
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("sender"), on_delete=models.PROTECT, related_name="chat_messages"
+    )
+    sender_role = models.CharField(verbose_name=_("sender role"), max_length=6, choices=Role.choices)
+    text = models.TextField(verbose_name=_("text"), blank=True, max_length=2000)
     # A product card: the link, plus what the buyer saw when it was sent (evidence in a dispute).
-    product = models.ForeignKey(Product, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    product_card = models.JSONField(null=True, blank=True)
-    image = models.ImageField(upload_to="chat/%Y/%m/", blank=True)
-    client_id = models.CharField(max_length=64, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    product = models.ForeignKey(
+        Product, verbose_name=_("product"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    product_card = models.JSONField(verbose_name=_("product card"), null=True, blank=True)
+    image = models.ImageField(verbose_name=_("image"), upload_to="chat/%Y/%m/", blank=True)
+    client_id = models.CharField(verbose_name=_("client id"), max_length=64, blank=True)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
 
     class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
         ordering = ["id"]
         indexes = [models.Index(fields=["conversation", "id"], name="chat_msg_conv_id")]
         constraints = [
@@ -119,16 +140,22 @@ class Message(models.Model):
 class OfflineNotice(models.Model):
     """One e-mail per unread burst: the burst is named by its first unread message."""
 
-    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="offline_notices")
-    recipient_role = models.CharField(max_length=6, choices=Role.choices)
-    first_message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="+")
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    recipients = models.CharField(max_length=500, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    conversation = models.ForeignKey(
+        Conversation, verbose_name=_("conversation"), on_delete=models.CASCADE, related_name="offline_notices"
+    )
+    recipient_role = models.CharField(verbose_name=_("recipient role"), max_length=6, choices=Role.choices)
+    first_message = models.ForeignKey(
+        Message, verbose_name=_("first message"), on_delete=models.CASCADE, related_name="+"
+    )
+    claimed_at = models.DateTimeField(verbose_name=_("claimed at"), null=True, blank=True)
+    sent_at = models.DateTimeField(verbose_name=_("sent at"), null=True, blank=True)
+    recipients = models.CharField(verbose_name=_("recipients"), max_length=500, blank=True)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
 
     class Meta:
+        verbose_name = _("offline notice")
+        verbose_name_plural = _("offline notices")
         ordering = ["-id"]
         constraints = [
             models.UniqueConstraint(
