@@ -225,6 +225,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "payments-payouts-reconcile": {"task": "payments.tasks.payouts_reconcile_task", "schedule": 300.0},
     # refunds never sent (a lost enqueue) or never confirmed are sent again; hopeless ones are marked failed.
     "payments-refunds-sweep": {"task": "payments.tasks.refunds_sweep_task", "schedule": 120.0},
+    # the owner hears of every change to the payout bank account, even when the first enqueue was lost.
+    "payments-payout-account-notices": {
+        "task": "payments.tasks.payout_account_notices_sweep_task",
+        "schedule": 600.0,
+    },
     # catalog: photos whose thumbnail task was lost (the broker was down) get it queued again.
     "catalog-thumbnails-sweep": {"task": "catalog.tasks.product_image_thumbnails_sweep_task", "schedule": 600.0},
     # chat: the e-mail for messages left unread CHAT_OFFLINE_NOTIFY_MINUTES (a sweep, not a task per message).

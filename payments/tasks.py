@@ -62,3 +62,11 @@ def payout_account_changed_email_task(account_id: int) -> bool:
     from payments.services.payout_accounts import payout_account_change_email
 
     return payout_account_change_email(account_id=account_id)  # SMTP and connection errors: retried
+
+
+@shared_task(acks_late=True)
+def payout_account_notices_sweep_task() -> int:
+    """Owners not yet told of a change to their payout account are told (a lost enqueue)."""
+    from payments.services.payout_accounts import payout_account_notices_sweep
+
+    return payout_account_notices_sweep()

@@ -146,3 +146,20 @@ def test_staff_cannot_see_or_change_the_bank_account(client):
     assert client.get("/seller/money/bank-account/").status_code == 403
     assert client.post("/seller/money/bank-account/", _bank_form()).status_code == 403
     assert not PayoutAccount.objects.exists()
+
+
+def test_a_lost_change_email_is_sent_by_the_sweep(client, django_capture_on_commit_callbacks):
+    from datetime import timedelta
+
+    from payments.services.payout_accounts import payout_account_notices_sweep
+
+    shop = ShopFactory(owner=UserFactory(email="farmer@example.com"))
+    client.login(username=shop.owner.username, password=PASSWORD)
+    with django_capture_on_commit_callbacks(execute=False):  # the enqueue never happens (broker down)
+        client.post("/seller/money/bank-account/", _bank_form())
+    assert not mail.outbox and PayoutAccount.objects.get().notified_at is None
+
+    assert payout_account_notices_sweep(older_than=timedelta(0)) == 1
+
+    assert len(mail.outbox) == 1 and "**** 0018" in mail.outbox[0].body
+    assert payout_account_notices_sweep(older_than=timedelta(0)) == 0  # told once

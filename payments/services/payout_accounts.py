@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import unicodedata
+from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.errors import ValidationFailed
+from common.tasks import enqueue_now, enqueue_on_commit
 from common.text import clean_text
 from payments.models import PayoutAccount
 
@@ -110,7 +113,8 @@ def payout_account_set(
     account.save()
     from payments.tasks import payout_account_changed_email_task
 
-    transaction.on_commit(lambda: payout_account_changed_email_task.delay(account.pk), robust=True)
+    # A lost enqueue (broker down) is found again by payout_account_notices_sweep: notified_at is still None.
+    enqueue_on_commit(payout_account_changed_email_task, account.pk)
     return account
 
 
@@ -119,7 +123,7 @@ def payout_account_change_email(*, account_id: int) -> bool:
     is not stored), once per change: `notified_at` is set after the send. True when a message went out."""
     from django.conf import settings
     from django.core.mail import send_mail
-    from django.utils import timezone, translation
+    from django.utils import translation
 
     account = PayoutAccount.objects.select_related("shop__owner", "changed_by").filter(pk=account_id).first()
     if account is None or account.notified_at is not None:
@@ -160,3 +164,14 @@ def payout_account_change_email(*, account_id: int) -> bool:
         )
     PayoutAccount.objects.filter(pk=account.pk, notified_at__isnull=True).update(notified_at=timezone.now())
     return bool(owner.email)
+
+
+def payout_account_notices_sweep(*, older_than: timedelta = timedelta(minutes=5), limit: int = 200) -> int:
+    """Queues the change e-mail again for accounts changed more than `older_than` ago whose owner was not
+    told yet (the first enqueue was lost, or every retry failed). Returns how many were queued."""
+    from payments.tasks import payout_account_changed_email_task
+
+    due = PayoutAccount.objects.filter(
+        notified_at__isnull=True, updated_at__lte=timezone.now() - older_than
+    ).values_list("pk", flat=True)[:limit]
+    return sum(enqueue_now(payout_account_changed_email_task, pk) for pk in due)
