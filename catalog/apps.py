@@ -2,6 +2,7 @@ import sys
 import threading
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 # Servers that import the project's ASGI/WSGI application: their processes answer searches.
 WEB_SERVERS = ("uvicorn", "gunicorn", "daphne", "hypercorn")
@@ -14,7 +15,7 @@ def is_web_process() -> bool:
 
 class CatalogConfig(AppConfig):
     name = "catalog"
-    verbose_name = "Catalog"
+    verbose_name = _("Catalog")
 
     def ready(self) -> None:
         from catalog.receivers import connect

@@ -1,11 +1,12 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class MarketplaceConfig(AppConfig):
     """The project package: pages and commands that compose several apps."""
 
     name = "marketplace"
-    verbose_name = "Marketplace"
+    verbose_name = _("Marketplace")
 
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
