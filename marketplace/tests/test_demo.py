@@ -23,12 +23,8 @@ def picture_hash(path_or_file, size: int = 16) -> int:
     """A difference hash: which of each pair of neighbouring pixels is brighter, on a 16 × 16 grey
     thumbnail. Two pictures of the same drawing with other text or colours hash alike; other drawings don't."""
     grey = Image.open(path_or_file).convert("L").resize((size + 1, size), Image.Resampling.LANCZOS)
-    pixels = list(grey.getdata())
-    bits = (
-        pixels[row * (size + 1) + col] < pixels[row * (size + 1) + col + 1]
-        for row in range(size)
-        for col in range(size)
-    )
+    pixels, width = grey.tobytes(), size + 1
+    bits = (pixels[row * width + col] < pixels[row * width + col + 1] for row in range(size) for col in range(size))
     return sum(1 << i for i, brighter in enumerate(bits) if brighter)
 
 
