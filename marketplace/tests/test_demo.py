@@ -1,6 +1,7 @@
 """The demo world looks like a shop people trust: pictures that tell products and shops apart, and home
 page sections that show different products (issue 18, item 11)."""
 
+import io
 import itertools
 import re
 from collections import Counter
@@ -12,7 +13,7 @@ from PIL import Image
 from catalog.models import Product
 from marketplace import demo
 from marketplace.demo_catalog import SHOPS, demo_shops_ensure
-from marketplace.demo_pictures import SUBJECTS, product_pictures, shop_logo
+from marketplace.demo_pictures import SUBJECTS, canvas, product_pictures, shop_logo
 from orders.models import Order, OrderLine
 from shops.models import Shop
 
@@ -32,13 +33,10 @@ def distance(a: int, b: int) -> int:
     return (a ^ b).bit_count()
 
 
-@pytest.fixture
-def demo_shops():
+def test_every_products_cover_is_its_own_drawing_and_every_shop_its_own_logo():
     demo.demo_users_ensure()
     demo_shops_ensure()
 
-
-def test_every_products_cover_is_its_own_drawing_and_its_gallery_pictures_differ(demo_shops):
     products = list(Product.objects.prefetch_related("images").order_by("id"))
     assert len(products) == sum(len(shop.products) for shop in SHOPS)
     covers = {}
@@ -54,8 +52,7 @@ def test_every_products_cover_is_its_own_drawing_and_its_gallery_pictures_differ
     for (title_a, a), (title_b, b) in itertools.combinations(covers.items(), 2):
         assert distance(a, b) > 48, (title_a, title_b)
 
-
-def test_shop_logos_are_their_own_character_on_their_own_colour(demo_shops):
+    # each shop's logo is its own character on its own colour, and its banner its own
     shops = list(Shop.objects.order_by("id"))
     assert len(shops) == len(SHOPS)
     logos = {shop.name: (picture_hash(shop.logo.path), Image.open(shop.logo.path).convert("RGB")) for shop in shops}
@@ -70,8 +67,6 @@ def test_shop_logos_are_their_own_character_on_their_own_colour(demo_shops):
 def test_a_logo_is_stable_for_a_slug_and_readable_without_a_chinese_font(monkeypatch):
     first = shop_logo(name="湖南老农家", slug="hu-nan-lao-nong-jia")
     assert shop_logo(name="湖南老农家", slug="hu-nan-lao-nong-jia") == first
-    from marketplace.demo_pictures import canvas
-
     monkeypatch.setattr(canvas, "cjk_font_path", lambda: None)
     monkeypatch.setattr("marketplace.demo_pictures.cjk_font_path", lambda: None)
     a = shop_logo(name="小鹿原创女装", slug="xiao-lu-yuan-chuang-nv-zhuang")
@@ -82,8 +77,6 @@ def test_a_logo_is_stable_for_a_slug_and_readable_without_a_chinese_font(monkeyp
 
 
 def test_every_demo_subject_is_drawn():
-    import io
-
     hashes = {}
     for subject in SUBJECTS:
         (cover,) = product_pictures(subject=subject, name_zh="样品", name_en="Sample", count=1)
