@@ -163,3 +163,31 @@ def test_a_lost_change_email_is_sent_by_the_sweep(client, django_capture_on_comm
 
     assert len(mail.outbox) == 1 and "**** 0018" in mail.outbox[0].body
     assert payout_account_notices_sweep(older_than=timedelta(0)) == 0  # told once
+
+
+def test_the_bank_file_carries_the_account_the_owner_entered():
+    import csv
+    import io
+
+    from payments.models import PayoutBatch
+    from payments.services.payout_accounts import payout_account_set
+    from payments.services.payouts import payout_batch_csv, payout_batch_run
+    from payments.tests.money import confirmed_sale
+
+    shop, other = ShopFactory(), ShopFactory()
+    payout_account_set(
+        shop_id=shop.pk,
+        actor=shop.owner,
+        kind="card",
+        holder_name="王小明",
+        bank_name="农业银行",
+        account_number=GOOD_CARD,
+    )
+    confirmed_sale(shop, "100.00")
+    confirmed_sale(other, "50.00")
+    payout_batch_run()
+
+    rows = {r["shop_slug"]: r for r in csv.DictReader(io.StringIO(payout_batch_csv(batch=PayoutBatch.objects.get())))}
+
+    assert (rows[shop.slug]["account_holder"], rows[shop.slug]["account_number"]) == ("王小明", "6228480402564890018")
+    assert rows[other.slug]["account_number"] == ""

@@ -337,8 +337,25 @@ def payout_batch_csv(*, batch: PayoutBatch) -> str:
     sellers: no cell is read as a spreadsheet formula (common.csv_export)."""
     out = io.StringIO()
     writer = csv_writer(out)
-    writer.writerow(["payout_id", "batch", "shop_slug", "shop_name", "amount", "currency", "status", "idempotency_key"])
-    for payout in batch.payouts.select_related("shop").order_by("id").iterator(chunk_size=2000):
+    writer.writerow(
+        [
+            "payout_id",
+            "batch",
+            "shop_slug",
+            "shop_name",
+            "amount",
+            "currency",
+            "status",
+            "idempotency_key",
+            # the bank account the owner entered in the seller center (empty: none yet, the bank cannot pay)
+            "account_holder",
+            "bank",
+            "account_number",
+        ]
+    )
+    payouts = batch.payouts.select_related("shop", "shop__payout_account").order_by("id")
+    for payout in payouts.iterator(chunk_size=2000):
+        account = getattr(payout.shop, "payout_account", None)
         writer.writerow(
             [
                 payout.pk,
@@ -349,6 +366,9 @@ def payout_batch_csv(*, batch: PayoutBatch) -> str:
                 payout.currency,
                 payout.status,
                 payout.idempotency_key,
+                account.holder_name if account else "",
+                account.bank_name if account else "",
+                account.account_number if account else "",
             ]
         )
     return out.getvalue()
