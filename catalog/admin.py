@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Category, Product, ProductImage, Sku
@@ -17,6 +18,9 @@ class CategoryAdmin(admin.ModelAdmin):
     list_display = ["name", "name_en", "slug", "parent", "commission_rate", "sort_order"]
     list_filter = ["parent"]
     search_fields = ["name", "name_en", "slug"]
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser  # the tree is the platform's: operators add and edit, with audit
 
     def save_model(self, request, obj, form, change):
         category_operator_save(category=obj, operator=request.user, fields=list(form.changed_data), created=not change)
@@ -40,12 +44,25 @@ class ProductImageInline(admin.TabularInline):
 
     model = ProductImage
     extra = 0
-    fields = ["image", "thumbnail", "position"]
+    fields = ["photo", "image", "position"]
     readonly_fields = fields
     can_delete = False
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("photo"))
+    def photo(self, image: ProductImage) -> str:
+        return _thumbnail(image, size=96)
+
+
+def _thumbnail(image: ProductImage | None, *, size: int) -> str:
+    if image is None or not image.image:
+        return "—"
+    url = (image.thumbnail or image.image).url
+    return format_html(
+        '<img src="{}" alt="" width="{}" height="{}" style="object-fit:cover;border-radius:4px">', url, size, size
+    )
 
 
 class ModerationQueueFilter(admin.SimpleListFilter):
@@ -72,6 +89,7 @@ class ProductAdmin(admin.ModelAdmin):
     tells the seller). A delisted product stays down until an operator approves the seller's review."""
 
     list_display = [
+        "cover",
         "title",
         "shop",
         "category",
@@ -100,7 +118,12 @@ class ProductAdmin(admin.ModelAdmin):
         return False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("shop", "category")
+        return super().get_queryset(request).select_related("shop", "category").prefetch_related("images")
+
+    @admin.display(description=_("photo"))
+    def cover(self, product: Product) -> str:
+        images = list(product.images.all())  # prefetched: one query for the page
+        return _thumbnail(images[0] if images else None, size=48)
 
     def _moderate(self, request, queryset, moderate, done: str, *, required: bool):
         reason = action_reason(request, "")

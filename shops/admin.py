@@ -140,5 +140,16 @@ class ShopAdmin(admin.ModelAdmin):
 
 @admin.register(ShopFollow)
 class ShopFollowAdmin(admin.ModelAdmin):
+    """Read-only: a follow is the follower's own act."""
+
     list_display = ["shop", "user", "created_at"]
-    raw_id_fields = ["shop", "user"]
+    readonly_fields = ["shop", "user", "created_at", "updated_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

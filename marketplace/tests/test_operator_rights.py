@@ -336,3 +336,16 @@ def test_approve_shop_command_names_its_operator_in_the_audit_log(operator):
     assert shop.status == Shop.Status.APPROVED
     entry = OperatorAction.objects.get()
     assert (entry.action, entry.actor, entry.reason) == ("shop_approve", operator, "资料齐全")
+
+
+def test_operators_cannot_rewrite_follows_or_delete_categories(op_client):
+    from catalog.models import Category
+    from shops.models import ShopFollow
+    from shops.tests.factories import ShopFactory
+
+    follow = ShopFollow.objects.create(shop=ShopFactory(), user=UserFactory())
+    assert op_client.get("/admin/shops/shopfollow/add/").status_code == 403
+    assert op_client.get(f"/admin/shops/shopfollow/{follow.pk}/delete/").status_code == 403
+    category = Category.objects.filter(children__isnull=True, products__isnull=True).first()
+    assert op_client.get(f"/admin/catalog/category/{category.pk}/delete/").status_code == 403
+    assert ShopFollow.objects.filter(pk=follow.pk).exists() and Category.objects.filter(pk=category.pk).exists()
