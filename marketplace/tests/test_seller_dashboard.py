@@ -78,6 +78,8 @@ def test_dashboard_counters_match_the_shop_data(client, shop_world):
     # paid today: 2 to ship + the refunding one + the completed one; 28 + 56 + 28 + 84
     assert _number(html, "today-orders") == "4"
     assert _number(html, "today-sales") == "¥196.00"
+    # the owner sees the money in escrow (3 orders paid and not confirmed: 28 + 56 + 28) and what is available
+    assert "¥112.00" in re.search(r'data-testid="dashboard-money".*?</a>', html, re.S).group(0)
     # the menu carries the same counts as badges
     assert _number(html, "badge-orders") == "3"
     assert _number(html, "badge-reviews") == "1"
@@ -158,3 +160,16 @@ def test_dashboard_queries_do_not_grow_with_the_shop(client, django_assert_max_n
 
     assert _number(response.content.decode(), "todo-to-ship") == "26"
     assert _number(response.content.decode(), "todo-low-stock") == "60"
+
+
+def test_staff_see_the_to_dos_but_not_the_money(client, shop_world):
+    from shops.models import ShopMember
+
+    helper = UserFactory()
+    ShopMember.objects.create(shop=shop_world["shop"], user=helper, role=ShopMember.Role.STAFF)
+    client.login(username=helper.username, password=PASSWORD)
+
+    html = client.get("/seller/").content.decode()
+
+    assert _number(html, "todo-to-ship") == "2"
+    assert 'data-testid="dashboard-money"' not in html
