@@ -35,13 +35,20 @@
     if (!config.hls_url || video.dataset.src === config.hls_url) return;
     video.dataset.src = config.hls_url;
     if (window.Hls && window.Hls.isSupported()) {
-      hls = new window.Hls({ liveSyncDurationCount: 2, manifestLoadingMaxRetry: 30, manifestLoadingRetryDelay: 1000 });
-      hls.loadSource(config.hls_url);
-      hls.attachMedia(video);
-      hls.on(window.Hls.Events.MANIFEST_PARSED, function () { video.play().catch(function () {}); });
-      hls.on(window.Hls.Events.ERROR, function (_event, data) {
-        if (data.fatal && data.type === window.Hls.ErrorTypes.NETWORK_ERROR) setTimeout(function () { hls.startLoad(); }, 1000);
-        else if (data.fatal && data.type === window.Hls.ErrorTypes.MEDIA_ERROR) hls.recoverMediaError();
+      var player = new window.Hls({ liveSyncDurationCount: 2, manifestLoadingMaxRetry: 30, manifestLoadingRetryDelay: 1000 });
+      hls = player;
+      player.loadSource(config.hls_url);
+      player.attachMedia(video);
+      player.on(window.Hls.Events.MANIFEST_PARSED, function () { video.play().catch(function () {}); });
+      player.on(window.Hls.Events.ERROR, function (_event, data) {
+        if (!data.fatal || hls !== player) return;  // a player destroyed meanwhile (the show ended) stays stopped
+        if (data.type === window.Hls.ErrorTypes.MEDIA_ERROR) { player.recoverMediaError(); return; }
+        // The playlist is not there yet (the first segment takes a couple of seconds after the stream
+        // starts) or the network failed: start again shortly, while the show is live.
+        player.destroy();
+        hls = null;
+        delete video.dataset.src;
+        setTimeout(function () { if (config.status === "live" && !hls) startPlayer(); }, 1500);
       });
     } else if (video.canPlayType("application/vnd.apple.mpegurl")) {
       video.src = config.hls_url;
@@ -111,7 +118,7 @@
     var scheme = location.protocol === "https:" ? "wss://" : "ws://";
     var url = scheme + location.host + config.socket + (lastId ? "?after=" + lastId : "");
     socket = new WebSocket(url);
-    socket.onopen = function () { retry = 0; showNotice(""); };
+    socket.onopen = function () { retry = 0; showNotice(""); setSendable(true); };
     socket.onmessage = function (event) {
       var frame = JSON.parse(event.data);
       if (frame.type === "message") addMessage(frame.message);
@@ -126,6 +133,7 @@
       } else if (frame.type === "error" || frame.type === "notice") showNotice(frame.message);
     };
     socket.onclose = function (event) {
+      setSendable(false);
       if (event.code === 4403 || event.code === 4404) { closedForGood = true; return; }
       showNotice(strings.reconnecting);
       retry = Math.min(retry + 1, 6);
@@ -133,7 +141,13 @@
     };
   }
 
+  // Sending waits for the socket: the button is enabled while it is open.
+  function setSendable(open) {
+    if (form) form.querySelector("button[type=submit]").disabled = !open;
+  }
+
   if (form) {
+    setSendable(false);
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       var text = input.value.trim();
