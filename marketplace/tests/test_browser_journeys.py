@@ -122,6 +122,15 @@ def test_a_visitor_adds_to_the_cart_logs_in_and_finds_it_in_the_cart(asgi_server
     page = open_page(language="en", size=DESKTOP)
     page.goto(f"{base}/product/{product.pk}/")
     expect(page.locator("[data-testid=buy-bar]")).to_be_hidden()  # the bar is for phones
+    # the gallery: three different photos; a thumbnail shows its photo and is marked as the one shown
+    thumbs = page.locator(".gallery-thumb")
+    expect(thumbs).to_have_count(3)
+    sources = {thumbs.nth(i).get_attribute("data-src") for i in range(3)}
+    assert len(sources) == 3
+    thumbs.nth(1).click()
+    expect(page.locator("#gallery-main")).to_have_attribute("src", thumbs.nth(1).get_attribute("data-src"))
+    expect(thumbs.nth(1)).to_have_class(re.compile(r"\bactive\b"))
+    expect(thumbs.nth(0)).not_to_have_class(re.compile(r"\bactive\b"))
     shot(page, "product-en-desktop")
     page.check(f"input[name=sku][value='{big.pk}']")
     page.fill("input[name=quantity]", "2")
