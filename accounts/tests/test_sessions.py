@@ -111,3 +111,24 @@ def test_logging_out_reads_no_one_elses_sessions(path, django_assert_max_num_que
     # then: the work does not grow with the other sessions (it read a handful of rows, not 400)
     assert _rows_read() - before < 50
     assert not _signed_in(browser)
+
+
+def test_the_daily_task_clears_expired_sessions_only():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from accounts.models import UserSession
+    from accounts.tasks import sessions_clear_expired_task
+
+    user = UserFactory()
+    live = _logged_in(user)
+    expired = _logged_in(user)
+    UserSession.objects.filter(session_key=expired.session.session_key).update(
+        expire_date=timezone.now() - timedelta(minutes=1)
+    )
+
+    sessions_clear_expired_task.apply().get()
+
+    assert list(UserSession.objects.values_list("session_key", flat=True)) == [live.session.session_key]
+    assert _signed_in(live)
