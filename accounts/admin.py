@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from accounts.models import OperatorAction, User
 from accounts.services import user_deactivate, user_operator_update
@@ -63,7 +64,8 @@ class UserAdmin(DjangoUserAdmin):
                 continue
             user_deactivate(user=user, actor=request.user, reason="admin action")
             done += 1
-        self.message_user(request, f"{done} deactivated.", messages.SUCCESS)
+        deactivated = ngettext("%(n)d person deactivated.", "%(n)d people deactivated.", done) % {"n": done}
+        self.message_user(request, deactivated, messages.SUCCESS)
 
     def save_model(self, request, obj, form, change):
         if not change:

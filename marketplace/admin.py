@@ -5,11 +5,13 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Product
 from chat.models import Conversation
 from orders.models import Order
-from payments.selectors import shop_balances
+from payments.models import LedgerAccount
+from payments.selectors import BALANCE_KINDS, shop_balances
 from shops.admin import ShopAdmin
 from shops.models import Shop
 
@@ -29,14 +31,14 @@ class _ReadOnlyInline(admin.TabularInline):
 class ProductInline(_ReadOnlyInline):
     model = Product
     fields = ["title", "status", "moderation", "moderation_reason", "price_min", "sales_count", "rating"]
-    verbose_name_plural = "products"
+    verbose_name_plural = _("products")
 
 
 class ReportedChatInline(_ReadOnlyInline):
     model = Conversation
     fk_name = "shop"
     fields = ["buyer", "report_reason", "reported_at"]
-    verbose_name_plural = "reported chats"
+    verbose_name_plural = _("reported chats")
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(reported=True)
@@ -51,14 +53,15 @@ class ShopConsoleAdmin(ShopAdmin):
     readonly_fields = [*ShopAdmin.readonly_fields, "balance", "latest_orders"]
     fields = [*ShopAdmin.fields, "balance", "latest_orders"]
 
-    @admin.display(description="balance (CNY)")
+    @admin.display(description=_("balance (CNY)"))
     def balance(self, obj):
         if obj.pk is None:
             return "—"
         values = shop_balances(shop_id=obj.pk)
-        return " · ".join(f"{name.replace('_', ' ')} {amount:.2f}" for name, amount in values.items())
+        labels = {name: LedgerAccount.Kind(kind).label for name, kind in BALANCE_KINDS.items()}
+        return " · ".join(f"{labels[name]} {amount:.2f}" for name, amount in values.items())
 
-    @admin.display(description="latest orders")
+    @admin.display(description=_("latest orders"))
     def latest_orders(self, obj):
         if obj.pk is None:
             return "—"

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from common.admin import ReasonActionForm, action_reason
 from common.errors import DomainError
+from orders.event_text import order_event_sentence
 from orders.models import (
     Cart,
     CartItem,
@@ -39,8 +40,12 @@ class OrderLineInline(ReadOnlyInline):
 
 class OrderEventInline(ReadOnlyInline):
     model = OrderEvent
-    fields = ["at", "type", "actor", "data"]
+    fields = ["at", "type", "what_happened"]
     readonly_fields = fields
+
+    @admin.display(description=_("what happened"))
+    def what_happened(self, event: OrderEvent) -> str:
+        return order_event_sentence(event)
 
 
 class RefundRequestInline(ReadOnlyInline):

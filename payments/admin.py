@@ -7,6 +7,7 @@ from django.db.models import Count, Q, Sum
 from django.http import HttpResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from common.admin import ReasonActionForm, action_reason
 from common.errors import InvalidState
@@ -105,7 +106,7 @@ class RefundAdmin(ReadOnlyAdmin):
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in Refund._meta.fields]
 
-    @admin.action(description="Send the selected failed refunds again", permissions=["change"])
+    @admin.action(description=_("Send the selected failed refunds again"), permissions=["change"])
     def send_again(self, request, queryset):
         reason = action_reason(request, "")
         for refund in queryset:
@@ -114,7 +115,7 @@ class RefundAdmin(ReadOnlyAdmin):
             except InvalidState as exc:
                 messages.error(request, f"{refund}: {exc.message}")
             else:
-                messages.success(request, f"{refund}: sent to the provider again.")
+                messages.success(request, f"{refund}: {_('sent to the provider again.')}")
 
 
 @admin.register(LateCapture)
@@ -127,7 +128,7 @@ class LateCaptureAdmin(ReadOnlyAdmin):
     search_fields = ["reference", "shop__name", "payment__buyer__username"]
     list_select_related = ["shop", "refund"]
 
-    @admin.display(description="refund")
+    @admin.display(description=_("refund"))
     def refund_status(self, obj):
         return obj.refund.get_status_display()
 
@@ -177,7 +178,7 @@ class PayoutInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         return False
 
-    @admin.display(description="amount")
+    @admin.display(description=_("amount"))
     def amount(self, obj):
         return f"{from_fen(obj.amount_fen):.2f} {obj.currency}"
 
@@ -209,19 +210,19 @@ class PayoutBatchAdmin(ReadOnlyAdmin):
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in PayoutBatch._meta.fields]
 
-    @admin.display(description="payouts")
+    @admin.display(description=_("payouts"))
     def payout_count(self, obj):
         return obj.n
 
-    @admin.display(description="total (CNY)")
+    @admin.display(description=_("total (CNY)"))
     def total(self, obj):
         return f"{from_fen(obj.total_fen or 0):.2f}"
 
-    @admin.display(description="failed")
+    @admin.display(description=_("failed"))
     def failed(self, obj):
         return obj.failed_n
 
-    @admin.display(description="bank file")
+    @admin.display(description=_("bank file"))
     def bank_file(self, obj):
         url = reverse("admin:payments_payoutbatch_csv", args=[obj.pk])
         return format_html('<a href="{}">CSV</a>', url)
@@ -244,7 +245,7 @@ class PayoutBatchAdmin(ReadOnlyAdmin):
         response["Content-Disposition"] = f'attachment; filename="payouts-{batch.period}.csv"'
         return response
 
-    @admin.action(description="Approve and pay selected batches", permissions=["change"])
+    @admin.action(description=_("Approve and pay selected batches"), permissions=["change"])
     def approve_batches(self, request, queryset):
         reason = action_reason(request, "")
         for batch in queryset:
@@ -253,7 +254,7 @@ class PayoutBatchAdmin(ReadOnlyAdmin):
             except InvalidState as exc:
                 messages.error(request, f"{batch}: {exc.message}")
             else:
-                messages.success(request, f"{batch}: approved; payouts are being sent.")
+                messages.success(request, f"{batch}: {_('approved; payouts are being sent.')}")
 
 
 @admin.register(Payout)
@@ -263,6 +264,6 @@ class PayoutAdmin(ReadOnlyAdmin):
     search_fields = ["shop__name", "shop__slug", "idempotency_key"]
     list_select_related = ["batch", "shop"]
 
-    @admin.display(description="amount")
+    @admin.display(description=_("amount"))
     def amount(self, obj):
         return f"{from_fen(obj.amount_fen):.2f} {obj.currency}"

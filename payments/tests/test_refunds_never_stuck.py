@@ -80,8 +80,8 @@ def test_the_provider_refusal_is_a_failed_refund_with_its_reason_that_an_operato
     client.force_login(operator)
     listed = client.get("/admin/payments/refund/?status__exact=failed")
     assert listed.status_code == 200 and order.number in listed.text and "frozen" in listed.text
-    figures = {f["label"]: f["value"] for f in client.get("/admin/").context["dashboard"]}
-    assert figures["Failed refunds"] == 1
+    figures = {f["url"]: f["value"] for f in client.get("/admin/").context["dashboard"]}
+    assert figures["payments/refund/?status__exact=failed"] == 1
     # not swept into "sent again" by itself: it waits for the operator
     assert refunds_resubmit_stuck(now=timezone.now() + timedelta(days=1)) == {"queued": 0, "failed": 0}
 
