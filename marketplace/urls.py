@@ -31,6 +31,7 @@ seller = [
     path("", include("orders.urls_seller")),
     path("", include("chat.urls_seller")),
     path("", include("payments.urls_seller")),
+    path("", include("live.urls_seller")),
 ]
 
 # The API first: the resolver tries patterns in order, and every API call would otherwise be tried

@@ -98,6 +98,10 @@ MATRIX: dict[str, Route] = {
     "seller:inbox": page("seller"),
     "seller:inbox-conversation": page("seller", "get", "post", objects="conversation"),
     "seller:money": page("owner"),
+    "seller:live": page("seller", "get", "post", form={"title": "直播"}),
+    "seller:live-settings": page("seller", "get", "post", form={"action": "add-word", "word": "微信"}),
+    "seller:live-show": page("seller", objects="show"),
+    "seller:live-show-action": page("seller", "post", objects="show", action="slow-mode"),
     "seller:payout-account": page(
         "owner",
         "get",
