@@ -6,6 +6,7 @@ from rest_framework import serializers
 from catalog.models import Product
 from common.money import CURRENCY
 from common.serializers import absolute_url, decimal_number, money_str
+from shops.serializers import ShopRefOut
 
 
 class ProductListFilterSerializer(serializers.Serializer):
@@ -139,11 +140,6 @@ def seller_product(product, *, request) -> dict:
 
 
 # --- answer shapes, for the OpenAPI schema (the dicts above are what is sent) ---------------------
-
-
-class ShopRefOut(serializers.Serializer):
-    slug = serializers.CharField()
-    name = serializers.CharField()
 
 
 class ImageOut(serializers.Serializer):

@@ -1,8 +1,9 @@
 """Input shapes for the chat API (outputs are the dicts from chat.presenters)."""
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
+
+from shops.serializers import ShopRefOut
 
 
 class ConversationStartInputSerializer(serializers.Serializer):
@@ -74,12 +75,6 @@ class LastMessageOut(serializers.Serializer):
     text = serializers.CharField()
     sender_role = serializers.CharField()
     created_at = serializers.DateTimeField()
-
-
-@extend_schema_serializer(component_name="ChatShopRefOut")  # catalog has a ShopRefOut too
-class ShopRefOut(serializers.Serializer):
-    slug = serializers.CharField()
-    name = serializers.CharField()
 
 
 class ProductRefOut(serializers.Serializer):

@@ -328,6 +328,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several answers have a `role` or `status` with their own choices: each set gets its own name.
+    "ENUM_NAME_OVERRIDES": {
+        "ConversationRoleEnum": ["buyer", "seller"],
+        "StaffRoleEnum": ["owner", "staff"],
+        "ShowRoleEnum": ["viewer", "seller", "moderator"],
+        "StaffInvitationStatusEnum": ["pending", "accepted", "declined", "revoked", "expired"],
+        "ShowStatusEnum": ["scheduled", "live", "ended"],
+    },
 }
 
 # Rate limits, as count/period (s, m, h, d). Per signed-in user, else per client address.
