@@ -51,7 +51,7 @@ class ProductImageInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         return False
 
-    @admin.display(description=_("photo"))
+    @admin.display(description=_("preview"))
     def photo(self, image: ProductImage) -> str:
         return _thumbnail(image, size=96)
 

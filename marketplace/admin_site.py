@@ -77,6 +77,8 @@ class MarketplaceAdminSite(admin.AdminSite):
     site_title = _("Operator console")
     index_title = _("Today")
     index_template = "admin/marketplace_index.html"
+    # The app list is the front page; beside a changelist it left too little room for its columns.
+    enable_nav_sidebar = False
 
     def index(self, request, extra_context=None):
         return super().index(request, {**(extra_context or {}), "dashboard": dashboard_figures()})

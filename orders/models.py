@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Product, Sku
@@ -27,7 +28,7 @@ class Cart(models.Model):
         ordering = ["id"]
 
     def __str__(self) -> str:
-        return f"Cart of {self.user}"
+        return _("Cart of %(user)s") % {"user": self.user}
 
 
 class CartItem(models.Model):
@@ -199,7 +200,7 @@ class OrderEvent(models.Model):
         indexes = [models.Index(fields=["order", "at"])]
 
     def __str__(self) -> str:
-        return f"{self.order_id} {self.type} {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.get_type_display()} · {timezone.localtime(self.at):%Y-%m-%d %H:%M}"
 
 
 class RefundRequestQuerySet(models.QuerySet):
@@ -259,7 +260,11 @@ class RefundRequest(models.Model):
         permissions = [("decide_refundrequest", "Can grant or deny escalated refund requests")]
 
     def __str__(self) -> str:
-        return f"Refund request {self.pk} for {self.order_id} ({self.status})"
+        return _("Refund request %(id)s for order %(order)s (%(status)s)") % {
+            "id": self.pk,
+            "order": self.order_id,
+            "status": self.get_status_display(),
+        }
 
 
 class IdempotencyKey(models.Model):
@@ -382,7 +387,7 @@ class Review(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Review {self.pk} of line {self.line_id} ({self.rating}★)"
+        return _("Review %(id)s (%(rating)s★)") % {"id": self.pk, "rating": self.rating}
 
 
 class ReviewPhoto(models.Model):
@@ -403,4 +408,4 @@ class ReviewPhoto(models.Model):
         ordering = ["review_id", "position", "id"]
 
     def __str__(self) -> str:
-        return f"Photo {self.position} of review {self.review_id}"
+        return _("Photo %(position)s of review %(review)s") % {"position": self.position, "review": self.review_id}

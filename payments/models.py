@@ -51,7 +51,12 @@ class Payment(models.Model):
         constraints = [models.CheckConstraint(condition=Q(amount__gte=0), name="payment_amount_non_negative")]
 
     def __str__(self) -> str:
-        return f"Payment {self.pk} ({self.amount} {self.currency}, {self.status})"
+        return _("Payment %(id)s (%(amount)s %(currency)s, %(status)s)") % {
+            "id": self.pk,
+            "amount": self.amount,
+            "currency": self.currency,
+            "status": self.get_status_display(),
+        }
 
 
 class PaymentAllocation(models.Model):
@@ -144,7 +149,11 @@ class Refund(models.Model):
         constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="refund_amount_positive")]
 
     def __str__(self) -> str:
-        return f"Refund {self.pk} of {self.amount} for {self.reference}"
+        return _("Refund %(id)s of %(amount)s for %(reference)s") % {
+            "id": self.pk,
+            "amount": self.amount,
+            "reference": self.reference,
+        }
 
 
 class LateCapture(models.Model):
@@ -183,7 +192,11 @@ class LateCapture(models.Model):
         constraints = [models.UniqueConstraint(fields=["reference"], name="late_capture_once_per_reference")]
 
     def __str__(self) -> str:
-        return f"Late capture of {self.amount} {self.currency} for {self.reference}"
+        return _("Late capture of %(amount)s %(currency)s for %(reference)s") % {
+            "amount": self.amount,
+            "currency": self.currency,
+            "reference": self.reference,
+        }
 
 
 class LedgerAccount(models.Model):
@@ -344,7 +357,7 @@ class PayoutBatch(models.Model):
         verbose_name_plural = _("payout batches")
 
     def __str__(self) -> str:
-        return f"Payouts {self.period}"
+        return _("Payouts %(period)s") % {"period": self.period}
 
 
 class Payout(models.Model):
@@ -390,7 +403,12 @@ class Payout(models.Model):
         indexes = [models.Index(fields=["shop", "-created_at"]), models.Index(fields=["status"], name="payout_status")]
 
     def __str__(self) -> str:
-        return f"Payout {self.pk} to {self.shop_id}: {self.amount_fen / 100:.2f} {self.currency}"
+        return _("Payout %(id)s to shop %(shop)s: %(amount).2f %(currency)s") % {
+            "id": self.pk,
+            "shop": self.shop_id,
+            "amount": self.amount_fen / 100,
+            "currency": self.currency,
+        }
 
 
 class SandboxTransfer(models.Model):
