@@ -290,7 +290,7 @@ def _banner_backdrop(theme: str, colour: RGB, w: int, h: int, seed: int) -> Imag
         _hills(draw, w, h, greens, seed)
         return image
     if theme == "workshop":
-        image = Image.new("RGB", (w, h))
+        image = Image.new("RGB", (w, h), (132, 92, 58))  # the seams between the planks
         draw = ImageDraw.Draw(image)
         plank = w // 10
         for k in range(11):
