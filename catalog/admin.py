@@ -44,7 +44,7 @@ class ProductImageInline(admin.TabularInline):
 
     model = ProductImage
     extra = 0
-    fields = ["photo", "image", "position"]
+    fields = ["photo", "position"]
     readonly_fields = fields
     can_delete = False
 
@@ -53,7 +53,9 @@ class ProductImageInline(admin.TabularInline):
 
     @admin.display(description=_("preview"))
     def photo(self, image: ProductImage) -> str:
-        return _thumbnail(image, size=96)
+        if not image.image:
+            return "—"
+        return format_html('<a href="{}">{}</a>', image.image.url, _thumbnail(image, size=96))  # opens the original
 
 
 def _thumbnail(image: ProductImage | None, *, size: int) -> str:
