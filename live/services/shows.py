@@ -238,9 +238,15 @@ def _show_for_stream_name(name: str) -> Show | None:
 
 
 def stream_update(*, name: str) -> None:
-    """nginx's periodic check while a stream runs: refused (and so dropped) unless the show is live."""
-    show = _show_for_stream_name(name)
-    if show is None or show.status != ShowStatus.LIVE:
+    """nginx's periodic check while a stream runs: refused (and so dropped) once the show has ended.
+
+    nginx starts its update timer when the publisher arrives, before the publish callback has been
+    answered: a first update may come while that answer is still being made (a slow or cold server),
+    so a show still scheduled under this key is let through; its publish callback decides."""
+    show = _show_for_stream_name(name) or (
+        Show.objects.filter(stream_key=name).first() if name and len(name) <= 64 else None
+    )
+    if show is None or show.status == ShowStatus.ENDED:
         raise StreamRefused()
 
 

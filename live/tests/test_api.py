@@ -93,6 +93,14 @@ def test_publish_accepts_the_key_and_renames_the_stream_to_the_public_id(setting
     assert hook(settings, "publish", name=show.stream_key).status_code == 409
 
 
+def test_an_update_before_the_publish_answer_does_not_drop_the_stream(settings):
+    # nginx's update timer starts with the publisher, so on a slow server the first update can arrive
+    # before the publish callback committed: it must not refuse (and drop) the stream then.
+    show = make_show()
+    assert hook(settings, "update", name=show.stream_key).status_code == 200
+    assert hook(settings, "update", name="sk_unknown").status_code == 409
+
+
 def test_a_rotated_key_stops_working_at_once(settings):
     show = make_show()
     old = show.stream_key
