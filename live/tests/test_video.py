@@ -108,3 +108,24 @@ def test_a_stream_with_the_shows_key_goes_live_plays_as_hls_ends_and_leaves_a_re
     duration = media_duration(settings.MEDIA_ROOT / show.replay.name)
     assert duration is not None and abs(duration - STREAM_SECONDS) < 1.5, duration
     assert abs(show.replay_duration - duration) < 0.01
+
+
+def test_ending_the_show_drops_the_running_stream(live_stack, tmp_path):
+    from rest_framework.test import APIClient
+
+    show = make_show()
+    stream = publish(live_stack, show.stream_key, seconds=30, log=tmp_path / "ffmpeg.log")
+    try:
+        wait_until(lambda: Show.objects.get(pk=show.pk).status == "live", 10, "the show to go live")
+        client = APIClient()
+        client.force_authenticate(show.shop.owner)
+        assert client.post(f"/api/v1/seller/shows/{show.pk}/end/", {}, format="json").status_code == 200
+        ended = time.monotonic()
+        # nginx asks again within its update interval (1 s here, 5 s by default), is refused, and drops it.
+        stream.wait(timeout=10)
+        print(f"\nstream dropped {time.monotonic() - ended:.2f} s after the show ended")
+    finally:
+        if stream.poll() is None:
+            stream.kill()
+            stream.wait()
+    assert Show.objects.get(pk=show.pk).status == "ended"
