@@ -70,7 +70,10 @@ def test_seller_inbox_lists_unread_first_and_the_seller_reads_there(client):
     body = page.content.decode()
     assert page.status_code == 200
     assert body.index("xiaomei") < body.index("laowang")
-    assert 'id="seller-inbox-badge" data-count="1">1<' in body and 'id="chat-badge" data-count="1"' in body
+    assert (
+        'id="seller-inbox-badge" data-testid="badge-inbox" data-count="1">1<' in body
+        and 'id="chat-badge" data-count="1"' in body
+    )
 
     assert client.get(f"/seller/inbox/{waiting.pk}/").status_code == 200
     assert client.get(f"/chats/{waiting.pk}/").status_code == 302  # the seller's side lives in the seller center
