@@ -15,6 +15,7 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from accounts.models import User
+from catalog.category_tree import category_tree_ensure
 from catalog.models import Category, Product, Sku
 from catalog.search import search_document
 from catalog.services import product_create, product_image_add, product_image_delete
@@ -298,6 +299,7 @@ def _backdate(model, pk: int, days: int, **fields_also) -> None:
 def demo_shops_ensure(*, redraw: bool = False) -> None:
     """The demo shops and their products, approved. Idempotent: what exists is kept as it is, unless
     `redraw`, which replaces the demo shops' logos, banners and product photos with freshly drawn ones."""
+    category_tree_ensure(Category)  # the migration made it; a flushed database (transactional tests) has none
     categories = {c.slug: c for c in Category.objects.all()}
     for spec in tqdm(SHOPS, desc="demo shops", unit="shop", leave=False):
         owner = User.objects.get(username=spec.owner)
