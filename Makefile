@@ -9,7 +9,7 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/marketplace
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: run run-full test test-fast test-browser test-faults install browser live hls-js demo-stream bench-live lint format messages bench clean
+.PHONY: run run-full test test-fast test-browser test-faults install browser live hls-js demo-stream lint format messages bench clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
