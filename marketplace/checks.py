@@ -122,4 +122,13 @@ def check_sandbox_payments(app_configs=None, **kwargs) -> list[Error]:
                     id="marketplace.E006",
                 )
             )
+    if settings.LIVE_HOOK_SECRET == settings.LIVE_HOOK_DEMO_SECRET:
+        errors.append(
+            Error(
+                "LIVE_HOOK_SECRET is the demo secret published with the code.",
+                hint="With it anyone can call nginx's callbacks: put a show live with a stolen key's name, end "
+                "a show or attach a recording. Set LIVE_HOOK_SECRET to a long random value (nginx gets it too).",
+                id="marketplace.E007",
+            )
+        )
     return errors

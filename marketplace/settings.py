@@ -391,10 +391,11 @@ LOGGING = {
     },
 }
 
-# Live selling (live/): nginx with the RTMP module ingests (scripts/live-nginx.sh writes its configuration
-# from live/nginx/nginx.conf.template with these values), asks Django before it accepts a stream
-# (LIVE_HOOK_SECRET) and serves HLS; sellers publish to LIVE_RTMP_URL/<stream key>.
-LIVE_HOOK_SECRET = env.str("LIVE_HOOK_SECRET", default="dev-live-hook-secret")
+# Live selling (live/): nginx with the RTMP module ingests (`manage.py live_nginx` writes its configuration
+# from live/nginx/ with these values), asks Django before it accepts a stream (LIVE_HOOK_SECRET) and serves
+# HLS; sellers publish to LIVE_RTMP_URL/<stream key>. check --deploy refuses the demo secret (E007).
+LIVE_HOOK_DEMO_SECRET = "dev-live-hook-secret"
+LIVE_HOOK_SECRET = env.str("LIVE_HOOK_SECRET", default=LIVE_HOOK_DEMO_SECRET)
 LIVE_RTMP_PORT = env.int("LIVE_RTMP_PORT", default=1935)
 LIVE_HTTP_PORT = env.int("LIVE_HTTP_PORT", default=8088)
 LIVE_RTMP_URL = env.str("LIVE_RTMP_URL", default=f"rtmp://127.0.0.1:{LIVE_RTMP_PORT}/live")

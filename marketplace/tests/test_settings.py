@@ -22,6 +22,7 @@ PRODUCTION = {
     "SANDBOX_PAYMENT_SECRET": "b7c1e0f4a9d24f5e8c3b6a1d0e9f8a7b6c5d4e3f2a1b0c9d",
     "PAYMENT_PROVIDER": "sandbox",
     "ALLOW_SANDBOX_IN_PRODUCTION": "1",
+    "LIVE_HOOK_SECRET": "3f9a1c7e5b2d8f4a6c0e9b7d5a3f1c8e2b4d6f8a0c",
 }
 
 
@@ -74,6 +75,7 @@ def test_custom_deploy_checks_fail_on_production_mistakes(tmp_path, change, chec
     [
         pytest.param({"SANDBOX_PAYMENT_SECRET": ""}, "marketplace.E005", id="demo-payment-secret"),
         pytest.param({"ALLOW_SANDBOX_IN_PRODUCTION": ""}, "marketplace.E006", id="sandbox-not-allowed"),
+        pytest.param({"LIVE_HOOK_SECRET": ""}, "marketplace.E007", id="demo-live-hook-secret"),
         pytest.param({"ALLOW_SANDBOX_IN_PRODUCTION": "0"}, "marketplace.E006", id="sandbox-allowance-off"),
         # DEBUG off is enough: a site without the HTTPS redirect is still not a demo.
         pytest.param(
