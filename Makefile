@@ -97,7 +97,7 @@ clean:
 # Own databases (bench_*) and Redis DB 12 on the local PostgreSQL and Redis; never the developers'.
 # `make bench BENCH_ARGS=--quick` for small sizes; BENCH_ARGS=--strict makes a MISSED target fail.
 BENCH_ARGS ?=
-.PHONY: bench-install bench-flash bench-catalog bench-chat bench-payout bench-checkout-queries
+.PHONY: bench-install bench-flash bench-catalog bench-chat bench-payout bench-checkout-queries bench-live
 
 $(VENV)/.bench-installed: bench/requirements.txt $(VENV)/.installed
 	$(PY) -m pip install -q --disable-pip-version-check -r bench/requirements.txt
@@ -122,3 +122,6 @@ bench-payout: bench-install
 
 bench-checkout-queries: bench-install
 	$(PY) -m bench.run checkout-queries $(BENCH_ARGS)
+
+bench-live: bench-install
+	$(PY) -m bench.run live $(BENCH_ARGS)

@@ -8,13 +8,14 @@ from typing import Any
 
 from bench import common as c
 
-SECTIONS = ("flash", "catalog", "chat", "payout", "checkout_queries")
+SECTIONS = ("flash", "catalog", "chat", "payout", "checkout_queries", "live")
 TITLES = {
     "flash": "B1 flash sale",
     "catalog": "B2 catalogue",
     "chat": "B3 chat",
     "payout": "B4 payout batch",
     "checkout_queries": "B5 checkout query count",
+    "live": "B6 live room",
 }
 
 
@@ -143,6 +144,28 @@ def markdown(sections: dict[str, Any], machine: dict[str, Any]) -> str:
         ):
             r = b5[key]
             lines.append(f"| {name} | {r['queries']} | {r['transaction_control']} | {len(r['duplicates'])} |")
+        lines.append("")
+    b6 = sections.get("live")
+    if b6:
+        cfg = b6["config"]
+        lines += [
+            f"## {TITLES['live']} ({b6.get('finished_at', '')})",
+            "",
+            f"One room of {cfg['viewers']:,} sockets; {cfg['chatters']} chatters at {cfg['rate']:g} msg/s, the seller "
+            f"every {cfg['seller_every_s']:g} s (stands in for pins), likes at {cfg['like_rate']:g}/s; "
+            f"{cfg['duration_s']:g} s per run, {cfg['runs']} run(s); uvicorn {cfg['workers']} workers.",
+            "",
+            "| scenario | chat sent/s | p50 ms | p99 ms | seller p99 ms | lost | stats/s/socket max | "
+            "server µs/frame |",
+            "|---|---|---|---|---|---|---|---|",
+        ]
+        for key in ("app", "bare"):
+            s = b6[key]
+            lines.append(
+                f"| {key} | {_f(s['chat_send_rate'])} | {_f(s['p50_ms'])} | {_f(s['p99_ms'])} | "
+                f"{_f(s['seller_p99_ms'])} | {s['deliveries_lost']} | {_f(s['stats_per_second_max'], 3)} | "
+                f"{_f(s['server_cpu_us_per_frame'])} |"
+            )
         lines.append("")
     lines += ["## Targets", "", "| | check | measured | target | result |", "|---|---|---|---|---|"]
     for name in SECTIONS:

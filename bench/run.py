@@ -1,7 +1,7 @@
 """Runs the benchmarks (each in its own process, one after the other), then writes
 bench/out/results.json, results.md and results.png and prints every target with its measured value.
 
-    python -m bench.run [all | flash catalog chat payout checkout-queries ...] [--quick] [--strict]
+    python -m bench.run [all | flash catalog chat payout checkout-queries live ...] [--quick] [--strict]
                         [--products N]
 
 Exit status: 1 when a correctness check fails in any benchmark (oversell, lost chat messages, a payout
@@ -27,8 +27,9 @@ MODULES = {
     "chat": "chat",
     "payout": "payout",
     "checkout-queries": "checkout_queries",
+    "live": "live",
 }
-TIMEOUTS = {"flash": 900, "catalog": 1500, "chat": 1500, "payout": 900, "checkout-queries": 300}
+TIMEOUTS = {"flash": 900, "catalog": 1500, "chat": 1500, "payout": 900, "checkout-queries": 300, "live": 900}
 
 
 def main(argv: list[str] | None = None) -> int:
