@@ -18,6 +18,7 @@ class Kind(models.TextChoices):
     SHOP_STATUS = "shop_status", _("Shop approved or suspended")
     MODERATION = "moderation", _("A listing delisted or approved by the platform")
     SHOP_STAFF = "shop_staff", _("Shop staff: invitations, removals, departures")
+    SHOW_LIVE = "show_live", _("A shop you follow is live")
 
 
 class Notification(models.Model):

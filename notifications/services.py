@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -21,7 +21,7 @@ from common.errors import ValidationFailed
 from common.tasks import enqueue_on_commit
 from notifications.groups import user_group
 from notifications.models import Kind, Notification, Preference
-from notifications.selectors import email_wanted
+from notifications.selectors import email_unwanted_ids, email_wanted
 
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
 
@@ -76,6 +76,62 @@ def notify(*, user_id: int, kind: str, key: str, text: str, text_en: str = "", u
 
         enqueue_on_commit(notification_email_task, notification.id)
     return notification
+
+
+@transaction.atomic
+def notify_many(*, user_ids: list[int], kind: str, key: str, text: str, text_en: str = "", url: str = "") -> int:
+    """One event for a batch of people (a shop's followers): a bounded number of queries per batch.
+
+    Those who already have this key are skipped (a retried task, a second call); the rest get one bulk
+    insert. After commit each new one is pushed to the person's open pages, and e-mailed (one task each)
+    unless the person chose in-app only for this kind. Returns how many were created.
+    """
+    if kind not in Kind.values:
+        raise ValidationFailed(fields={"kind": [f"Unknown kind {kind!r}."]})
+    key, url = key[:120], _site_path(url)[:300]
+    wanted = set(User.objects.filter(pk__in=set(user_ids), is_active=True).values_list("pk", flat=True))
+    wanted -= set(Notification.objects.filter(user_id__in=wanted, key=key).values_list("user_id", flat=True))
+    if not wanted:
+        return 0
+    Notification.objects.bulk_create(
+        [
+            Notification(user_id=user_id, kind=kind, key=key, text=text[:500], text_en=text_en[:500], url=url)
+            for user_id in sorted(wanted)
+        ],
+        ignore_conflicts=True,  # a concurrent call for the same event: its rows stand
+    )
+    created = list(Notification.objects.filter(user_id__in=wanted, key=key, emailed_at__isnull=True))
+    no_email = email_unwanted_ids(user_ids=list(wanted), kind=kind)
+    from notifications.tasks import notification_email_task
+
+    transaction.on_commit(lambda: _push_many(created), robust=True)
+    for notification in created:
+        if notification.user_id not in no_email:
+            enqueue_on_commit(notification_email_task, notification.id)
+    return len(created)
+
+
+def _push_many(notifications: list[Notification]) -> None:
+    """The batch's live pushes: the unread counts in one query, then one group message per person."""
+    layer = get_channel_layer()
+    if layer is None or not notifications:
+        return
+    unread = dict(
+        Notification.objects.filter(user_id__in=[n.user_id for n in notifications], read_at__isnull=True)
+        .values("user_id")
+        .annotate(n=Count("id"))
+        .values_list("user_id", "n")
+    )
+    send = async_to_sync(layer.group_send)
+    for notification in notifications:
+        send(
+            user_group(notification.user_id),
+            {
+                "type": "notification.created",
+                "notification": notification_payload(notification),
+                "unread": unread.get(notification.user_id, 0),
+            },
+        )
 
 
 def _push(notification: Notification) -> None:

@@ -218,6 +218,9 @@ def stream_publish(*, key: str, addr: str = "") -> Show:
     show.save(update_fields=["status", "started_at", "publishing_key", "publisher_addr", "updated_at"])
     show_changed_on_commit(show)
     room_push_on_commit(show.pk, {"type": "status", "status": show.status, "hls_url": _hls(show)})
+    from live.tasks import show_followers_notify_task
+
+    enqueue_on_commit(show_followers_notify_task, show.pk)  # the shop's followers hear it, once per show
     return show
 
 
