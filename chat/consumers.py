@@ -9,16 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import json
 import logging
 import time
 import weakref
 from concurrent.futures import ThreadPoolExecutor
 
 from asgiref.sync import sync_to_async
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.db import close_old_connections
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from chat.access import access_conversation
@@ -26,12 +23,10 @@ from chat.groups import conversation_group, shop_group, user_group
 from chat.selectors import chat_unread_state, chat_unread_totals, member_shop_id
 from chat.services import conversation_mark_read, message_send
 from common.errors import DomainError, NotFound, RateLimited, ValidationFailed
-from common.ws import InLoopDispatchMixin, UserSocketsMixin, scope_language
+from common.ws import SizeLimitedJsonConsumer, UserSocketsMixin
 
-MAX_FRAME_BYTES = 64 * 1024
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_NOT_FOUND = 4404
-CLOSE_TOO_BIG = 1009
 # Not fatal for the client (it reconnects): the person's shop changed, so the socket's groups must be redone.
 CLOSE_MEMBERSHIP_CHANGED = 4000
 TYPING_EVERY_SECONDS = 2.0
@@ -156,58 +151,7 @@ class _ChatSocketMixin:
         await self.send_json(self.unread_frame(conversation or None))
 
 
-class _SizeLimitedJsonConsumer(InLoopDispatchMixin, AsyncJsonWebsocketConsumer):
-    closed_by_server = False
-
-    async def websocket_receive(self, message):
-        text, data = message.get("text"), message.get("bytes")
-        size = len(text.encode("utf-8")) if text is not None else len(data or b"")
-        if size > MAX_FRAME_BYTES:
-            await self.close(code=CLOSE_TOO_BIG)
-            return
-        # Error frames speak the page's language: the language cookie, else the browser's Accept-Language.
-        with translation.override(scope_language(self.scope)):
-            await super().websocket_receive(message)
-
-    async def receive(self, text_data=None, bytes_data=None, **kwargs):
-        if text_data is None:
-            await self.send_error("invalid", _("Send JSON text frames."))
-            return
-        try:
-            content = await self.decode_json(text_data)
-        except ValueError:
-            await self.send_error("invalid", _("The frame is not valid JSON."))
-            return
-        if not isinstance(content, dict):
-            await self.send_error("invalid", _("A frame is a JSON object."))
-            return
-        await self.receive_json(content, **kwargs)
-
-    # A group event can arrive between our close and the client's disconnect: the server must not
-    # write to a socket it has closed (uvicorn raises "Unexpected ASGI message 'websocket.send'").
-    async def send(self, text_data=None, bytes_data=None, close=False):
-        if not self.closed_by_server:
-            await super().send(text_data=text_data, bytes_data=bytes_data, close=close)
-
-    async def send_json(self, content, close=False):
-        if not self.closed_by_server:
-            await super().send_json(content, close=close)
-
-    async def close(self, code=None, reason=None):
-        if self.closed_by_server:
-            return
-        self.closed_by_server = True
-        await super().close(code=code, reason=reason)
-
-    async def send_error(self, code: str, message: str, **extra) -> None:
-        await self.send_json({"type": "error", "code": code, "message": message, **extra})
-
-    @classmethod
-    async def encode_json(cls, content):
-        return json.dumps(content, ensure_ascii=False)
-
-
-class ConversationConsumer(UserSocketsMixin, _ChatSocketMixin, _SizeLimitedJsonConsumer):
+class ConversationConsumer(UserSocketsMixin, _ChatSocketMixin, SizeLimitedJsonConsumer):
     unread_rows_wanted = False
 
     async def connect(self):
@@ -297,7 +241,7 @@ class ConversationConsumer(UserSocketsMixin, _ChatSocketMixin, _SizeLimitedJsonC
         await self.send_json({"type": "typing", "role": event["role"], "user": event["user"]})
 
 
-class InboxConsumer(UserSocketsMixin, _ChatSocketMixin, _SizeLimitedJsonConsumer):
+class InboxConsumer(UserSocketsMixin, _ChatSocketMixin, SizeLimitedJsonConsumer):
     """Unread counts and inbox rows for one person, live. It only listens: frames sent to it are ignored."""
 
     async def connect(self):

@@ -1,15 +1,22 @@
-"""WebSocket plumbing: authenticate a socket by `Authorization: Token` header or the session cookie."""
+"""WebSocket plumbing: authenticate a socket by `Authorization: Token` header or the session cookie; the
+JSON consumers' base (SizeLimitedJsonConsumer); closing one person's sockets together."""
 
 from __future__ import annotations
 
 import hashlib
+import json
 from types import SimpleNamespace
 
 from channels.auth import AuthMiddlewareStack
 from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.contrib.auth.models import AnonymousUser
 from django.utils import translation
+from django.utils.translation import gettext as _
+
+MAX_FRAME_BYTES = 64 * 1024
+CLOSE_TOO_BIG = 1009
 
 
 def scope_language(scope) -> str:
@@ -67,6 +74,61 @@ class InLoopDispatchMixin:
         if handler is None:
             raise ValueError(f"No handler for message type {message['type']}")
         await handler(message)
+
+
+class SizeLimitedJsonConsumer(InLoopDispatchMixin, AsyncJsonWebsocketConsumer):
+    """The base of the project's JSON sockets (chat, the live room): frames over MAX_FRAME_BYTES close the
+    socket (1009); a frame that is not a JSON object gets an `error` frame in the page's language; nothing
+    is written to a socket the server has closed; JSON goes out as UTF-8 text (`ensure_ascii=False`)."""
+
+    closed_by_server = False
+
+    async def websocket_receive(self, message):
+        text, data = message.get("text"), message.get("bytes")
+        size = len(text.encode("utf-8")) if text is not None else len(data or b"")
+        if size > MAX_FRAME_BYTES:
+            await self.close(code=CLOSE_TOO_BIG)
+            return
+        # Error frames speak the page's language: the language cookie, else the browser's Accept-Language.
+        with translation.override(scope_language(self.scope)):
+            await super().websocket_receive(message)
+
+    async def receive(self, text_data=None, bytes_data=None, **kwargs):
+        if text_data is None:
+            await self.send_error("invalid", _("Send JSON text frames."))
+            return
+        try:
+            content = await self.decode_json(text_data)
+        except ValueError:
+            await self.send_error("invalid", _("The frame is not valid JSON."))
+            return
+        if not isinstance(content, dict):
+            await self.send_error("invalid", _("A frame is a JSON object."))
+            return
+        await self.receive_json(content, **kwargs)
+
+    # A group event can arrive between our close and the client's disconnect: the server must not
+    # write to a socket it has closed (uvicorn raises "Unexpected ASGI message 'websocket.send'").
+    async def send(self, text_data=None, bytes_data=None, close=False):
+        if not self.closed_by_server:
+            await super().send(text_data=text_data, bytes_data=bytes_data, close=close)
+
+    async def send_json(self, content, close=False):
+        if not self.closed_by_server:
+            await super().send_json(content, close=close)
+
+    async def close(self, code=None, reason=None):
+        if self.closed_by_server:
+            return
+        self.closed_by_server = True
+        await super().close(code=code, reason=reason)
+
+    async def send_error(self, code: str, message: str, **extra) -> None:
+        await self.send_json({"type": "error", "code": code, "message": message, **extra})
+
+    @classmethod
+    async def encode_json(cls, content):
+        return json.dumps(content, ensure_ascii=False)
 
 
 # --- one person's sockets, closed together ---------------------------------------------------------

@@ -20,8 +20,9 @@ from urllib.parse import parse_qs
 from asgiref.sync import sync_to_async
 from django.utils.translation import gettext as _
 
-from chat.consumers import _SizeLimitedJsonConsumer, in_db_thread
+from chat.consumers import in_db_thread
 from common.errors import DomainError, NotFound, RateLimited, ValidationFailed
+from common.ws import SizeLimitedJsonConsumer
 from live.access import access_public_show
 from live.groups import show_group, show_user_group
 from live.presenters import room_message
@@ -117,7 +118,7 @@ def _socket_state(user, show_id, after):
     return show, removed, role, history
 
 
-class ShowConsumer(_SizeLimitedJsonConsumer):
+class ShowConsumer(SizeLimitedJsonConsumer):
     async def connect(self):
         self.user = self.scope.get("user")
         self.groups_joined: list[str] = []
