@@ -20,7 +20,14 @@ broadcast each one).
 from __future__ import annotations
 
 import argparse
+import contextlib
+import shutil
+import signal
+import socket
+import subprocess
 import sys
+import time
+import urllib.request
 
 from bench import common as c
 
@@ -35,10 +42,12 @@ SERVER_ENV = {
     "CELERY_EAGER": "0",
     # 50 msg/s over 20 chatters is 25 per chatter per 10 s; the room's own limit is 5/10 s per viewer.
     "RATE_LIMIT_LIVE_CHAT": c.HUGE_RATE,
+    "LIVE_HOOK_SECRET": "bench-live-hook-secret",
 }
+HLS_TARGET_S = 3.0
 
 
-def setup(viewers: int) -> dict:
+def setup(viewers: int, hls_shows: int) -> dict:
     c.migrate_fresh(DB)
     c.django_setup(DB)
     from django.utils import timezone
@@ -53,8 +62,119 @@ def setup(viewers: int) -> dict:
     # Socket 0 is the seller, 1…20 the chatters, the rest anonymous viewers (anyone may watch).
     sockets = [{"token": seller.bench_token}] + [{"token": u.bench_token} for u in chatters]
     sockets += [{} for _ in range(max(0, viewers - len(sockets)))]
+    # Scheduled shows for the RTMP -> HLS timing: each publish goes live, and ends when the stream stops.
+    hls = [Show.objects.create(shop=shop, title=f"压测推流 {i}") for i in range(hls_shows)]
     c.psql("VACUUM ANALYZE", db=DB)
-    return {"show_id": show.pk, "sockets": sockets[:viewers]}
+    return {
+        "show_id": show.pk,
+        "sockets": sockets[:viewers],
+        "hls": [{"key": s.stream_key, "public_id": s.public_id} for s in hls],
+    }
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind((c.HOST, 0))
+        return s.getsockname()[1]
+
+
+def _get(url: str) -> bytes | None:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.read() if response.status == 200 else None
+    except OSError:
+        return None
+
+
+def hls_timing(shows: list[dict]) -> dict:
+    """Seconds from ffmpeg starting to publish (its first RTMP packet follows within milliseconds) to
+    the first HLS segment served through nginx: the project's nginx config (live/nginx), asking this
+    run's server before it accepts the stream, 1 s fragments, a keyframe every second (as the tests)."""
+    from live.nginx_config import NginxSetup, nginx_available, nginx_command, nginx_config_write
+
+    if not nginx_available() or not shutil.which("ffmpeg"):
+        c.log("B6 HLS: nginx with the RTMP module or ffmpeg missing (make live): not measured")
+        return {"available": False}
+    work = c.OUT / "live_nginx"
+    shutil.rmtree(work, ignore_errors=True)
+    setup = NginxSetup(
+        work_dir=work,
+        rtmp_port=_free_port(),
+        http_port=_free_port(),
+        hook_base=c.BASE_URL,
+        secret=SERVER_ENV["LIVE_HOOK_SECRET"],
+        record_dir=work / "rec",
+        update_seconds=1,
+    )
+    nginx_config_write(setup)
+    log = open(work / "nginx.out", "ab")  # noqa: SIM115 - closed below
+    nginx = subprocess.Popen(nginx_command(setup), stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    runs = []
+    try:
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            with contextlib.suppress(OSError):
+                socket.create_connection((c.HOST, setup.rtmp_port), timeout=0.5).close()
+                break
+            time.sleep(0.05)
+        for i, show in enumerate(shows):
+            playlist_url = f"http://{c.HOST}:{setup.http_port}/hls/{show['public_id']}.m3u8"
+            t0 = time.perf_counter()
+            ffmpeg = subprocess.Popen(
+                [
+                    "ffmpeg", "-v", "error", "-re",
+                    "-f", "lavfi", "-i", "testsrc=size=640x360:rate=25",
+                    "-f", "lavfi", "-i", "sine=frequency=440",
+                    "-t", "12",
+                    "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-g", "25",
+                    "-sc_threshold", "0", "-pix_fmt", "yuv420p", "-c:a", "aac",
+                    "-f", "flv", f"rtmp://{c.HOST}:{setup.rtmp_port}/live/{show['key']}",
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=log,
+            )  # fmt: skip
+            playlist_s = served_s = None
+            try:
+                while time.perf_counter() - t0 < 15 and served_s is None:
+                    text = _get(playlist_url)
+                    if text:
+                        playlist_s = playlist_s or time.perf_counter() - t0
+                        segments = [x for x in text.decode().splitlines() if x and not x.startswith("#")]
+                        if segments and _get(f"http://{c.HOST}:{setup.http_port}/hls/{segments[0]}"):
+                            served_s = time.perf_counter() - t0
+                    time.sleep(0.02)
+            finally:
+                ffmpeg.terminate()  # our ffmpeg, by its pid
+                try:
+                    ffmpeg.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    ffmpeg.kill()
+                    ffmpeg.wait()
+            runs.append({"playlist_s": _round(playlist_s), "first_segment_s": _round(served_s)})
+            c.log(
+                f"B6 HLS {i + 1}/{len(shows)}: playlist after {playlist_s} s, first segment served after {served_s} s"
+            )
+            time.sleep(2)  # publish-done ends the show; nginx clears the stream
+    finally:
+        nginx.send_signal(signal.SIGQUIT)  # our nginx, by its pid (its own session)
+        try:
+            nginx.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            nginx.kill()
+            nginx.wait()
+        log.close()
+    served = [r["first_segment_s"] for r in runs if r["first_segment_s"] is not None]
+    return {
+        "available": True,
+        "runs": runs,
+        "first_segment_s_median": _round(sorted(served)[len(served) // 2]) if served else None,
+        "first_segment_s_max": _round(max(served)) if served else None,
+        "failed": len(runs) - len(served),
+    }
+
+
+def _round(x: float | None) -> float | None:
+    return None if x is None else round(x, 2)
 
 
 def run_once(fx: dict, args, *, bare: bool, server: c.Server, label: str) -> dict:
@@ -116,6 +236,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--duration", type=float, default=None, help="seconds of sending per run (default 30)")
     parser.add_argument("--runs", type=int, default=None, help="runs of each (default 2, 1 with --quick)")
     parser.add_argument("--workers", type=int, default=2, help="uvicorn workers")
+    parser.add_argument("--no-hls", action="store_true", help="skip the RTMP -> first HLS segment timing")
     parser.add_argument("--strict", action="store_true")
     args = parser.parse_args(argv)
     viewers = args.viewers or (100 if args.quick else 1000)
@@ -124,7 +245,8 @@ def main(argv: list[str] | None = None) -> int:
     if viewers < CHATTERS + 1:
         parser.error(f"at least {CHATTERS + 1} viewers (the seller and {CHATTERS} chatters)")
 
-    fx = setup(viewers)
+    hls_runs = 0 if args.no_hls else (1 if args.quick else 3)
+    fx = setup(viewers, hls_runs)
     c.redis_flush()
     results: dict = {
         "config": {
@@ -145,6 +267,7 @@ def main(argv: list[str] | None = None) -> int:
         for i in range(runs):
             app.append(run_once(fx, args, bare=False, server=server, label=f"B6 app {i + 1}/{runs}"))
             bare.append(run_once(fx, args, bare=True, server=server, label=f"B6 bare {i + 1}/{runs}"))
+        hls = hls_timing(fx["hls"]) if fx["hls"] else {"available": False}
     keys = (
         "p50_ms",
         "p99_ms",
@@ -178,6 +301,7 @@ def main(argv: list[str] | None = None) -> int:
             "p99_vs_bare": c.ratio(a["p99_ms"], b["p99_ms"]),
             "cpu_per_frame_vs_bare": c.ratio(a["server_cpu_us_per_frame"], b["server_cpu_us_per_frame"]),
             "messages_stored": stored,
+            "hls": hls,
             "runs": {"app": app, "bare": bare},
         }
     )
@@ -213,6 +337,17 @@ def main(argv: list[str] | None = None) -> int:
             note=f"bare {b['server_cpu_us_per_frame']} µs",
         ),
     ]
+    if hls.get("available"):
+        checks.append(
+            c.Check(
+                "B6",
+                f"RTMP publish -> first HLS segment served, s (max of {len(hls['runs'])})",
+                hls["first_segment_s_max"],
+                f"<= {HLS_TARGET_S:g} s",
+                hls["failed"] == 0 and (hls["first_segment_s_max"] or 1e9) <= HLS_TARGET_S,
+                note=f"median {hls['first_segment_s_median']} s",
+            )
+        )
     for name, s in (("app", a), ("bare", b)):
         checks.append(
             c.Check(
