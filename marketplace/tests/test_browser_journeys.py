@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import threading
 
 import pytest
+from django.db import connection
 from playwright.sync_api import expect
 
 from accounts.tests.factories import PASSWORD, UserFactory
@@ -159,6 +161,23 @@ def test_a_visitor_adds_to_the_cart_logs_in_and_finds_it_in_the_cart(asgi_server
     shot(page, "product-stock-error-en-desktop")
 
 
+def _in_another_thread(action):
+    """Runs a service that broadcasts on commit away from this thread: Playwright's event loop owns this one,
+    and async_to_sync (the broadcast) refuses to run beside it — the live frame would never be sent."""
+    answers = []
+
+    def run():
+        try:
+            answers.append(action())
+        finally:
+            connection.close()
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    worker.join(20)
+    return answers[0]
+
+
 def test_one_time_zone_on_a_chat_screen_whatever_the_browsers(asgi_server, open_page):
     base = asgi_server.url
     shop = ShopFactory(name="湖南老农家", owner=UserFactory(username="farmer-z"))
@@ -176,7 +195,7 @@ def test_one_time_zone_on_a_chat_screen_whatever_the_browsers(asgi_server, open_
     expect(page.locator("[data-testid=chat-zone]")).to_contain_text("Beijing time (UTC+08:00)")
 
     # a live answer: its time in Beijing time too, as the page would render it
-    answer = message_send(user=shop.owner, conversation=conversation, text="今天就发货")
+    answer = _in_another_thread(lambda: message_send(user=shop.owner, conversation=conversation, text="今天就发货"))
     beijing = answer.created_at.astimezone(dt.timezone(dt.timedelta(hours=8)))
     live = page.locator("#chat-list li.msg.theirs", has_text="今天就发货")
     expect(live.locator("time")).to_have_text(beijing.strftime("%H:%M"))
