@@ -1,0 +1,99 @@
+"""Stock: the only place it changes (conditional UPDATEs through F()), and the sales and rating counters."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+
+from django.db import connection, transaction
+from django.db.models import F
+from django.db.models.functions import Greatest
+from django.utils.translation import gettext as _
+
+from catalog.errors import OutOfStock
+from catalog.models import Product, Sku
+from common.errors import ValidationFailed
+
+# --- stock --------------------------------------------------------------------------------------
+
+
+def _normalise(items: Mapping[int, int]) -> list[tuple[int, int]]:
+    pairs = sorted((int(sku_id), int(qty)) for sku_id, qty in items.items())
+    for _sku_id, qty in pairs:
+        if qty <= 0:
+            raise ValidationFailed(fields={"quantity": [_("Quantities are positive.")]})
+    return pairs
+
+
+@transaction.atomic(savepoint=False)  # all or nothing with its caller: an OutOfStock rolls back the checkout
+def stock_reserve(*, items: Mapping[int, int]) -> None:
+    """Takes `qty` of each SKU, all or nothing, with conditional updates (`stock >= qty`).
+
+    Two statements whatever the number of SKUs: lock the rows in pk order (so concurrent checkouts
+    over the same SKUs cannot deadlock), then one UPDATE. A single SKU skips the lock: the
+    conditional UPDATE alone is both correct and fastest on a hot row.
+    """
+    pairs = _normalise(items)
+    if not pairs:
+        return
+    ids = [sku_id for sku_id, _qty in pairs]
+    quantities = [qty for _sku_id, qty in pairs]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            if len(pairs) > 1:
+                cursor.execute("SELECT id FROM catalog_sku WHERE id = ANY(%s) ORDER BY id FOR UPDATE", [ids])
+            cursor.execute(
+                """
+                UPDATE catalog_sku AS s SET stock = s.stock - v.qty, updated_at = now()
+                FROM unnest(%s::bigint[], %s::integer[]) AS v(id, qty)
+                WHERE s.id = v.id AND s.stock >= v.qty AND s.is_active
+                RETURNING s.id
+                """,
+                [ids, quantities],
+            )
+            taken = {row[0] for row in cursor.fetchall()}
+    else:
+        taken = set()
+        for sku_id, qty in pairs:
+            if Sku.objects.filter(pk=sku_id, stock__gte=qty, is_active=True).update(stock=F("stock") - qty):
+                taken.add(sku_id)
+    if len(taken) != len(pairs):
+        # The first SKU (in pk order) that could not be taken; the transaction rolls back the rest.
+        missing = next(sku_id for sku_id in ids if sku_id not in taken)
+        row = Sku.objects.filter(pk=missing).values("stock", "is_active").first()
+        available = row["stock"] if row and row["is_active"] else 0
+        raise OutOfStock(sku_id=missing, available=available)
+
+
+@transaction.atomic
+def stock_release(*, items: Mapping[int, int]) -> None:
+    """Gives reserved stock back (a cancelled order, returned goods). One UPDATE."""
+    pairs = _normalise(items)
+    if not pairs:
+        return
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                """
+                UPDATE catalog_sku AS s SET stock = s.stock + v.qty, updated_at = now()
+                FROM unnest(%s::bigint[], %s::integer[]) AS v(id, qty) WHERE s.id = v.id
+                """,
+                [[p[0] for p in pairs], [p[1] for p in pairs]],
+            )
+    else:
+        for sku_id, qty in pairs:
+            Sku.objects.filter(pk=sku_id).update(stock=F("stock") + qty)
+
+
+@transaction.atomic
+def product_sales_add(*, items: Mapping[int, int]) -> None:
+    """Adds sold quantities to products' sales counts ({product_id: qty}); negative takes back (a refunded
+    sale), never below zero."""
+    for product_id, qty in sorted(items.items()):
+        if qty:
+            Product.objects.filter(pk=product_id).update(sales_count=Greatest(F("sales_count") + qty, 0))
+
+
+@transaction.atomic
+def product_rating_set(*, product_id: int, rating: Decimal | None, review_count: int) -> None:
+    Product.objects.filter(pk=product_id).update(rating=rating, review_count=review_count)
