@@ -5,6 +5,7 @@ layer and Celery tasks run eagerly. With DATABASE_URL and REDIS_URL set it runs 
 (PostgreSQL, channels-redis, a Celery broker). See the README for every variable.
 """
 
+import copy
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -135,6 +136,22 @@ else:
         # leaves both off by default; set DB_PREPARED_STATEMENTS=0 behind a pooler that cannot keep
         # prepared statements (PgBouncer in transaction mode before 1.21).
         _db.setdefault("OPTIONS", {}).update({"server_side_binding": True, "prepare_threshold": 5})
+
+# Read replicas (marketplace/db_router.py): anonymous catalogue reads go to one of them when it keeps up.
+for _i, _url in enumerate(env.list("DATABASE_REPLICA_URLS", default=[])):
+    DATABASES[f"replica_{_i}"] = {
+        **environ.Env.db_url_config(_url),
+        **{k: copy.deepcopy(_db[k]) for k in ("CONN_MAX_AGE", "CONN_HEALTH_CHECKS", "OPTIONS") if k in _db},
+        # Tests run on one database: the replica alias reads the test database through the primary.
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["marketplace.db_router.ReplicaRouter"]
+DATABASE_REPLICA_MAX_LAG = env.float("DATABASE_REPLICA_MAX_LAG", default=5.0)
+REPLICA_CHECK_SECONDS = env.float("REPLICA_CHECK_SECONDS", default=1.0)
+REPLICA_PIN_SECONDS = env.int("REPLICA_PIN_SECONDS", default=15)
+if len(DATABASES) > 1:
+    MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+                      "marketplace.db_router.ReplicaReadsMiddleware")  # fmt: skip
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
