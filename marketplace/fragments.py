@@ -25,6 +25,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from redis.exceptions import RedisError
 
+from chat.selectors import shop_reply_time
 from orders.models import Review
 
 logger = logging.getLogger(__name__)
@@ -58,3 +59,11 @@ def product_reviews_version(*, product_id: int) -> tuple:
     """Changes with every review of the product written, replied to, hidden or shown again."""
     stamp = Review.objects.filter(product_id=product_id).aggregate(n=Count("id"), last=Max("updated_at"))
     return stamp["n"], stamp["last"]
+
+
+def shop_reply_time_or_none(*, shop_id: int) -> int | None:
+    """The seller's typical reply time (median over 30 days), in seconds; left out while the cache is down."""
+    try:
+        return shop_reply_time(shop_id=shop_id)
+    except RedisError:
+        return None

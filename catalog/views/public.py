@@ -1,12 +1,22 @@
+"""Public catalogue pages: search and the product page."""
+
+from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from catalog.access import access_public_product
 from catalog.models import Category, Product
 from catalog.search import MAX_QUERY_LENGTH
-from catalog.selectors import category_tree, product_list
+from catalog.selectors import category_tree, product_images, product_list, product_skus_on_sale
 from catalog.serializers import ProductListFilterSerializer
-from common.api import CappedCountPaginator as Paginator
+from common.api import CappedCountPaginator
+from common.errors import NotFound
+from common.http import page_number
+from marketplace.fragments import fragment, product_reviews_version, shop_reply_time_or_none
+from orders.selectors import product_review_summary, product_reviews
+from shops.visits import shop_visit_record
 
 SORTS = [
     ("", _("Best match")),
@@ -67,7 +77,7 @@ def search(request):
         if "category" in data:
             data["category"] = int(data["category"]) if str(data["category"]).isdigit() else None
         products = Product.objects.none()
-    page = Paginator(products, 20).get_page(request.GET.get("page"))
+    page = CappedCountPaginator(products, 20).get_page(request.GET.get("page"))
     category_id = data.get("category")
     category = Category.objects.filter(pk=category_id).first() if category_id and str(category_id).isdigit() else None
     query = request.GET.copy()
@@ -89,3 +99,64 @@ def search(request):
             "querystring": query.urlencode(),
         },
     )
+
+
+def product_page(request, product_id):
+    try:
+        product = access_public_product(product_id=product_id)
+    except NotFound as exc:
+        raise Http404 from exc
+    shop = product.shop
+    shop_visit_record(shop_id=shop.pk, request=request)  # one Redis PFADD: the seller center's visitors
+    # Price and stock of every SKU are read on every request; so are the photos (one small query).
+    skus = product_skus_on_sale(product_id=product.pk)
+    with_photos = request.GET.get("reviews") == "photos"
+    stars = request.GET.get("stars", "")
+    stars = int(stars) if stars in {"1", "2", "3", "4", "5"} else None
+    reviews_page = page_number(request.GET.get("reviews_page"))
+
+    reviews_version = product_reviews_version(product_id=product.pk)
+
+    def main_context() -> dict:
+        context = {
+            "product": product,
+            "review_with_photos": with_photos,
+            "review_stars": stars,
+            "more_from_shop": list(product_list(shop=shop.slug, ordering="-sales").exclude(pk=product.pk)[:6]),
+        }
+        if reviews_version[0]:  # most products have no review at all: "No reviews yet" needs no query
+            reviews = product_reviews(product_id=product.pk, with_photos=with_photos, stars=stars)
+            context["review_summary"] = product_review_summary(product=product)
+            context["review_page"] = Paginator(reviews, 10).get_page(reviews_page)
+        return context
+
+    version = (
+        product.pk,
+        product.updated_at,
+        product.rating,
+        product.review_count,
+        product.category.updated_at,
+        shop.updated_at,
+        reviews_version,
+        with_photos,
+        stars,
+        reviews_page,
+    )
+    # After an error (not enough stock) the page comes back with the buyer's choice still made.
+    chosen = request.GET.get("sku", "")
+    chosen_sku = next((s for s in skus if str(s.pk) == chosen and s.stock > 0), None)
+    if chosen_sku is None:
+        chosen_sku = next((s for s in skus if s.stock > 0), None)
+    quantity = request.GET.get("quantity", "")
+    context = {
+        "product": product,
+        "shop": shop,
+        "skus": skus,
+        "chosen_sku": chosen_sku,
+        "chosen_quantity": int(quantity) if quantity.isdigit() and 1 <= int(quantity) <= 999 else 1,
+        "images": product_images(product_id=product.pk),
+        "in_stock": any(s.stock > 0 for s in skus),
+        "reply_time": shop_reply_time_or_none(shop_id=shop.pk),
+        "main": fragment(name="product", version=version, template="catalog/_product_main.html", context=main_context),
+    }
+    return render(request, "catalog/product_detail.html", context)

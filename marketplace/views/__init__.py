@@ -1,1 +1,1 @@
-"""Pages that compose several apps: home, shopfront, product page, the seller dashboard; error pages."""
+"""Pages that compose several apps: home, the seller dashboard and money page; error pages."""

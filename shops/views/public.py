@@ -1,15 +1,93 @@
+"""Public shop pages: the shopfront, opening a shop, following one, answering a staff invitation."""
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from catalog.models import Product, ProductImage
+from catalog.selectors import product_list, shop_catalogue_version, shop_categories
 from common.errors import DomainError, NotFound
+from common.http import page_number
+from marketplace.fragments import fragment, shop_reply_time_or_none
+from orders.selectors import shop_score_comparison
 from shops.access import access_my_invitation, access_public_shop
 from shops.forms import ShopForm
 from shops.models import ShopMember
 from shops.selectors import staff_invitations_for_user
 from shops.services import shop_create, shop_follow_toggle, staff_invitation_accept, staff_invitation_decline
+from shops.visits import shop_visit_record
+
+SHOP_SORTS = {
+    "-sales": gettext_lazy("Best selling"),
+    "-created": gettext_lazy("Newest"),
+    "price": gettext_lazy("Price ↑"),
+    "-price": gettext_lazy("Price ↓"),
+}
+
+
+def shopfront(request, slug):
+    try:
+        shop = access_public_shop(user=request.user, slug=slug)
+    except NotFound as exc:
+        raise Http404 from exc
+    if shop.is_public:
+        shop_visit_record(shop_id=shop.pk, request=request)
+    sort = request.GET.get("sort") if request.GET.get("sort") in SHOP_SORTS else "-sales"
+    category = request.GET.get("category")
+    category_id = int(category) if category and category.isdigit() and len(category) < 10 else None
+    page = page_number(request.GET.get("page"))
+
+    def main_context() -> dict:
+        if shop.is_public:
+            products = product_list(shop=shop.slug, category=category_id, ordering=sort)
+        else:  # the owner previews a shop that is not public yet
+            products = (
+                Product.objects.filter(shop=shop, status=Product.Status.ACTIVE)
+                .select_related("shop")
+                .prefetch_related(Prefetch("images", queryset=ProductImage.objects.order_by("position", "id")))
+            )
+        return {
+            "shop": shop,
+            "page": Paginator(products, 20).get_page(page),
+            "sort": sort,
+            "sorts": SHOP_SORTS,
+            "category_id": category_id,
+            "categories": shop_categories(shop_id=shop.id),
+            "score_comparison": shop_score_comparison(shop=shop),
+        }
+
+    if shop.is_public:
+        # The shop's scores are written without touching updated_at: they are part of the version.
+        version = (
+            shop.pk,
+            shop.updated_at,
+            shop.rating,
+            shop.review_count,
+            shop.score_as_described,
+            shop.score_communication,
+            shop.score_shipping,
+            shop_catalogue_version(shop_id=shop.pk),
+            sort,
+            category_id,
+            page,
+        )
+        main = fragment(name="shop", version=version, template="shops/_shopfront_main.html", context=main_context)
+    else:
+        main = render_to_string("shops/_shopfront_main.html", main_context())
+    context = {
+        "shop": shop,
+        "main": main,
+        "reply_time": shop_reply_time_or_none(shop_id=shop.id),
+        "following": request.user.is_authenticated and shop.follows.filter(user=request.user).exists(),
+    }
+    return render(request, "shops/shopfront.html", context)
 
 
 @login_required
