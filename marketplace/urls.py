@@ -4,11 +4,13 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from catalog.views import public as catalog_pages
 from marketplace import apis
 from marketplace.views import money as money_views
 from marketplace.views import pages
 from marketplace.views import seller as seller_views
 from marketplace.views.errors import api_not_found
+from shops.views import public as shop_pages
 
 api_v1 = [
     path("", include("accounts.api_urls")),
@@ -55,8 +57,9 @@ urlpatterns = [
     path("", include(("chat.urls", "chat"), namespace="chat")),
     path("", include(("notifications.urls", "notifications"), namespace="notifications")),
     path("", include(("live.urls", "live"), namespace="live")),
-    path("shop/<slug:slug>/", pages.shopfront, name="shop"),
-    path("product/<int:product_id>/", pages.product_page, name="product"),
+    # Un-namespaced names ("shop", "product") that every app's templates link to; the views are the apps'.
+    path("shop/<slug:slug>/", shop_pages.shopfront, name="shop"),
+    path("product/<int:product_id>/", catalog_pages.product_page, name="product"),
 ]
 
 if settings.SERVE_MEDIA:
