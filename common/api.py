@@ -19,6 +19,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from common.db import is_lock_timeout
 from common.errors import Busy, DomainError, ServiceUnavailable
+from common.openapi_check import check_error_answer
 
 logger = logging.getLogger(__name__)
 
@@ -63,7 +64,16 @@ _DRF_CODES = {
 
 
 def exception_handler(exc: Exception, context: dict) -> Response | None:
-    """Every API error, in one shape: {"error": {"code", "message", "fields"?, "details"?}}."""
+    """Every API error, in one shape: {"error": {"code", "message", "fields"?, "details"?}}.
+
+    With API_ERRORS_CHECK on (tests), an answer its operation's schema does not document is recorded."""
+    response = _error_response(exc, context)
+    if response is not None:
+        check_error_answer(context.get("request"), response.status_code, response.data)
+    return response
+
+
+def _error_response(exc: Exception, context: dict) -> Response | None:
     if isinstance(exc, DomainError):
         headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after else None
         return Response(
