@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "chat",
     "notifications",
     "live",
+    "safety",
     "marketplace",
 ]
 
