@@ -211,7 +211,23 @@ EMBEDDED_BEAT_SECONDS = env.int("EMBEDDED_BEAT_SECONDS", default=15)
 # CELERY_EAGER=1 runs tasks in-process even with a broker (tests that need no worker).
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_EAGER", default=CELERY_TASK_ALWAYS_EAGER)
 CELERY_TASK_EAGER_PROPAGATES = True
-CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="celery")
+# Queues (the Procfile runs a worker per queue): money, messages and media apart, so a burst of thumbnails
+# or of e-mails never delays a payout or a refund. CELERY_QUEUE=name puts every task on that one queue
+# (tests' own workers).
+_one_queue = env.str("CELERY_QUEUE", default="")
+CELERY_TASK_DEFAULT_QUEUE = _one_queue or "celery"
+CELERY_QUEUE_PAYOUTS = _one_queue or "payouts"
+CELERY_QUEUE_NOTIFICATIONS = _one_queue or "notifications"
+CELERY_QUEUE_MEDIA = _one_queue or "media"
+CELERY_TASK_ROUTES = {
+    "payments.tasks.*": {"queue": CELERY_QUEUE_PAYOUTS},  # refunds, payouts, settlement, the bank-account notice
+    "notifications.tasks.*": {"queue": CELERY_QUEUE_NOTIFICATIONS},
+    "chat.tasks.*": {"queue": CELERY_QUEUE_NOTIFICATIONS},
+    "live.tasks.show_followers_notify_task": {"queue": CELERY_QUEUE_NOTIFICATIONS},
+    "catalog.tasks.*": {"queue": CELERY_QUEUE_MEDIA},  # thumbnails
+    "live.tasks.replay_make_task": {"queue": CELERY_QUEUE_MEDIA},  # ffmpeg
+    "marketplace.tasks.media_orphans_sweep_task": {"queue": CELERY_QUEUE_MEDIA},
+}
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
