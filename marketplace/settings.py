@@ -241,6 +241,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     # How often a worker looks for messages whose worker died (kombu: interval × throttle seconds).
     "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=10),
     "unacked_restore_throttle": env.int("CELERY_UNACKED_RESTORE_THROTTLE", default=10),
+    # Every broker key (queues, unacked) under this prefix: two sites, or a test's topology, on one Redis.
+    "global_keyprefix": env.str("CELERY_BROKER_PREFIX", default=""),
 }
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE: dict = {
