@@ -9,7 +9,7 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/marketplace
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: run run-full test test-fast test-browser test-faults install browser live hls-js demo-stream lint format messages bench clean
+.PHONY: run run-full test test-fast test-browser test-faults install browser live hls-js demo-stream safety-report lint format messages bench clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -69,6 +69,10 @@ browser:
 # Debian's nginx with the RTMP module and ffmpeg, for live shows and their tests (scripts/install-live.sh).
 live:
 	@test -f /usr/lib/nginx/modules/ngx_rtmp_module.so && command -v ffmpeg >/dev/null || bash scripts/install-live.sh
+
+# The contact-detail detector's recall and false-positive rate on its labelled corpus (safety/corpus/).
+safety-report: install
+	$(PY) manage.py safety_report
 
 # Refreshes the vendored hls.js (static/vendor/hls/) from npm; the version is pinned in the script.
 hls-js:
