@@ -2,16 +2,12 @@
 
 from decimal import Decimal
 
-from common.money import CURRENCY
+from common.money import CURRENCY, money_str
 
 
 def decimal_number(value: Decimal | None) -> float | None:
     """Ratings and scores are JSON numbers (null before the first review)."""
     return None if value is None else float(round(value, 2))
-
-
-def money_str(value: Decimal) -> str:
-    return f"{Decimal(value):.2f}"
 
 
 def absolute_url(request, file_field) -> str | None:

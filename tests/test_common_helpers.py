@@ -1,0 +1,80 @@
+"""The helpers every app shares: ids, money as written, text a user typed, the overdue sweep."""
+
+from decimal import Decimal
+
+import pytest
+from django.utils import translation
+
+from common.errors import NotFound, ValidationFailed
+from common.ids import MAX_ID, parse_id
+from common.money import fen_str, money_html, money_str
+from common.text import clean_text
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    with translation.override("en"):
+        yield
+
+
+@pytest.mark.parametrize("value", [1, "1", " 42 ", MAX_ID, str(MAX_ID)])
+def test_an_id_is_a_positive_64_bit_integer(value):
+    assert parse_id(value) == int(str(value).strip())
+
+
+@pytest.mark.parametrize(
+    "value", [0, -1, "-1", "+1", MAX_ID + 1, "1.0", 1.0, "1e3", True, None, "", "١", [1], "x" * 30]
+)
+def test_anything_else_in_a_url_is_not_found(value):
+    with pytest.raises(NotFound):
+        parse_id(value)
+
+
+def test_an_id_sent_in_a_body_is_a_field_error_in_the_callers_words():
+    with pytest.raises(ValidationFailed) as caught:
+        parse_id("abc", field="items[0].sku", message="Give the SKU's id.")
+    assert caught.value.fields == {"items[0].sku": ["Give the SKU's id."]}
+    with pytest.raises(ValidationFailed) as caught:
+        parse_id(None, field="payment")
+    assert list(caught.value.fields) == ["payment"]
+
+
+def test_money_is_written_three_ways():
+    assert money_str(Decimal("12.3")) == "12.30"
+    assert money_str(Decimal("-0.5")) == "-0.50"
+    assert fen_str(1234) == "12.34"
+    assert fen_str(-5) == "-0.05"
+    assert fen_str(None) == "0.00"
+    assert money_html(Decimal("9.9")) == '<span class="price"><small>¥</small>9.90</span>'
+    assert money_html(None) == ""
+
+
+def test_clean_text_only_cleans_without_a_field():
+    assert clean_text(" a\u202e b\x00\n c ", multiline=False) == "a b c"
+    assert clean_text("a\n\nb") == "a\n\nb"
+
+
+def test_clean_text_checks_a_field():
+    assert clean_text(None, field="note") == ""
+    with pytest.raises(ValidationFailed) as caught:
+        clean_text(5, field="note")
+    assert caught.value.fields == {"note": ["Must be text."]}
+    with pytest.raises(ValidationFailed) as caught:
+        clean_text(" \x00 ", field="title", required=True, required_message="Give the show a title.")
+    assert caught.value.fields == {"title": ["Give the show a title."]}
+    with pytest.raises(ValidationFailed) as caught:
+        clean_text(5, field="address.line", required=True)
+    assert caught.value.fields == {"address.line": ["This field is required."]}
+    with pytest.raises(ValidationFailed) as caught:
+        clean_text("abcd", field="name", max_length=3)
+    assert caught.value.fields == {"name": ["At most 3 characters."]}
+    assert clean_text(" abc ", field="name", max_length=3) == "abc"
+
+
+def test_clean_text_can_raise_the_apps_own_code():
+    class TooLong(ValidationFailed):
+        code = "too_long"
+
+    with pytest.raises(TooLong) as caught:
+        clean_text("abcd", field="text", max_length=3, too_long_message="Short, please.", too_long_error=TooLong)
+    assert caught.value.fields == {"text": ["Short, please."]}
