@@ -14,23 +14,13 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from common.errors import NotFound
+from common.ids import parse_id
 from shops.errors import ShopRoleRequired
 from shops.models import Shop, ShopMember, StaffInvitation
 
 OWNER = ShopMember.Role.OWNER
 STAFF = ShopMember.Role.STAFF
 _RANK = {STAFF: 1, OWNER: 2}
-
-
-def parse_id(value) -> int:
-    """An id from a URL or body; anything that is not a positive 64-bit integer is 404."""
-    try:
-        number = int(value)
-    except (TypeError, ValueError) as exc:
-        raise NotFound() from exc
-    if not 0 < number <= 2**63 - 1:
-        raise NotFound()
-    return number
 
 
 def role_allows(have: str, need: str) -> bool:
