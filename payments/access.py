@@ -3,19 +3,8 @@
 from __future__ import annotations
 
 from common.errors import NotFound
+from common.ids import parse_id
 from payments.models import Payment
-
-MAX_ID = 2**63 - 1
-
-
-def parse_id(value) -> int:
-    try:
-        number = int(value)
-    except (TypeError, ValueError) as exc:
-        raise NotFound() from exc
-    if not 0 < number <= MAX_ID:
-        raise NotFound()
-    return number
 
 
 def access_buyer_payment(*, user, payment_id) -> Payment:

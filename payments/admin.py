@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from common.admin import ReasonActionForm, action_reason
 from common.errors import InvalidState
-from common.money import from_fen
+from common.money import fen_str
 from payments.models import (
     LateCapture,
     LedgerAccount,
@@ -180,7 +180,7 @@ class PayoutInline(admin.TabularInline):
 
     @admin.display(description=_("amount"))
     def amount(self, obj):
-        return f"{from_fen(obj.amount_fen):.2f} {obj.currency}"
+        return f"{fen_str(obj.amount_fen)} {obj.currency}"
 
 
 @admin.register(PayoutBatch)
@@ -216,7 +216,7 @@ class PayoutBatchAdmin(ReadOnlyAdmin):
 
     @admin.display(description=_("total (CNY)"))
     def total(self, obj):
-        return f"{from_fen(obj.total_fen or 0):.2f}"
+        return fen_str(obj.total_fen)
 
     @admin.display(description=_("failed"))
     def failed(self, obj):
@@ -266,4 +266,4 @@ class PayoutAdmin(ReadOnlyAdmin):
 
     @admin.display(description=_("amount"))
     def amount(self, obj):
-        return f"{from_fen(obj.amount_fen):.2f} {obj.currency}"
+        return f"{fen_str(obj.amount_fen)} {obj.currency}"

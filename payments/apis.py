@@ -8,6 +8,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from common.money import money_str
 from payments.access import access_buyer_payment
 from payments.models import Payment
 from payments.services import payment_notification_receive, payment_pay_url, payment_sandbox_approve
@@ -16,7 +17,7 @@ from payments.services import payment_notification_receive, payment_pay_url, pay
 def payment_data(payment: Payment) -> dict:
     return {
         "id": payment.pk,
-        "amount": f"{payment.amount:.2f}",
+        "amount": money_str(payment.amount),
         "currency": payment.currency,
         "status": payment.status,
         "reference": payment.reference,

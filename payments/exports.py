@@ -7,7 +7,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 
 from common.csv_export import csv_writer
-from common.money import from_fen
+from common.money import fen_str
 from payments.models import LedgerEntry
 
 
@@ -25,7 +25,7 @@ def statement_csv_response(*, shop, entries: QuerySet[LedgerEntry]) -> HttpRespo
                 timezone.localtime(entry.created_at).isoformat(),  # the site's zone, with its offset
                 entry.account.kind,
                 entry.transaction.kind,
-                f"{from_fen(entry.amount_fen):.2f}",
+                fen_str(entry.amount_fen),
                 entry.currency,
                 entry.shop_reference or "",
             ]

@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 from django.conf import settings
 from django.urls import reverse
 
+from common.money import money_str
 from payments.errors import InvalidSignature, NotificationRejected, RefundDeclined
 from payments.providers.base import PaymentProvider, ProviderNotification
 
@@ -73,7 +74,7 @@ class SandboxProvider(PaymentProvider):
             "event_id": f"evt_{uuid.uuid4().hex}",
             "type": type,
             "payment_id": payment_id,
-            "amount": f"{amount:.2f}",
+            "amount": money_str(amount),
             "currency": currency,
             "created": now,
         }

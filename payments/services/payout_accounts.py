@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.errors import ValidationFailed
-from common.tasks import enqueue_now, enqueue_on_commit
+from common.sweeps import overdue_enqueue
+from common.tasks import enqueue_on_commit
 from common.text import clean_text
 from payments.models import PayoutAccount
 
@@ -171,7 +172,5 @@ def payout_account_notices_sweep(*, older_than: timedelta = timedelta(minutes=5)
     told yet (the first enqueue was lost, or every retry failed). Returns how many were queued."""
     from payments.tasks import payout_account_changed_email_task
 
-    due = PayoutAccount.objects.filter(
-        notified_at__isnull=True, updated_at__lte=timezone.now() - older_than
-    ).values_list("pk", flat=True)[:limit]
-    return sum(enqueue_now(payout_account_changed_email_task, pk) for pk in due)
+    due = PayoutAccount.objects.filter(notified_at__isnull=True, updated_at__lte=timezone.now() - older_than)
+    return overdue_enqueue(due, payout_account_changed_email_task, order_by="updated_at", limit=limit)

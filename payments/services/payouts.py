@@ -22,8 +22,8 @@ from django.utils.translation import gettext as _
 
 from common.csv_export import csv_writer
 from common.errors import InvalidState
-from common.money import to_fen
-from common.tasks import enqueue_now
+from common.money import fen_str, to_fen
+from common.sweeps import overdue_enqueue
 from payments.lock_objects import ledger_settlement_lock
 from payments.models import LedgerAccount, LedgerTransaction, Payout, PayoutBatch
 from payments.providers.payouts import payout_provider_get
@@ -258,8 +258,7 @@ def payouts_enqueue(*, batch_id: int | None = None, older_than: datetime | None 
         payouts = payouts.filter(batch_id=batch_id)
     if older_than is not None:
         payouts = payouts.filter(updated_at__lte=older_than)
-    ids = list(payouts.values_list("id", flat=True))
-    return sum(enqueue_now(payout_pay_task, payout_id) for payout_id in ids)
+    return overdue_enqueue(payouts, payout_pay_task, limit=None)
 
 
 def payout_pay(*, payout_id: int) -> str:
@@ -362,7 +361,7 @@ def payout_batch_csv(*, batch: PayoutBatch) -> str:
                 f"{batch.period}",
                 payout.shop.slug,
                 payout.shop.name,
-                f"{Decimal(payout.amount_fen) / 100:.2f}",
+                fen_str(payout.amount_fen),
                 payout.currency,
                 payout.status,
                 payout.idempotency_key,

@@ -20,7 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.errors import InvalidState
-from common.tasks import enqueue_now, enqueue_on_commit
+from common.sweeps import overdue_enqueue, overdue_sweep
+from common.tasks import enqueue_on_commit
 from payments.errors import RefundDeclined, RefundTooLarge
 from payments.models import Payment, PaymentAllocation, Refund
 from payments.providers import provider_get
@@ -139,22 +140,13 @@ def refunds_resubmit_stuck(*, now: datetime | None = None) -> dict[str, int]:
     stuck = Refund.objects.filter(status=Refund.Status.PENDING).filter(
         Q(submitted_at__isnull=True, created_at__lte=now - NEVER_SENT_AFTER) | Q(submitted_at__lte=now - RESUBMIT_AFTER)
     )
-    given_up = 0
-    for refund_id in stuck.filter(attempts__gte=settings.REFUND_MAX_ATTEMPTS).values_list("id", flat=True)[
-        :SWEEP_BATCH
-    ]:
-        refund_fail(
-            refund_id=refund_id,
-            reason=_("The provider did not confirm the refund after %(n)d attempts.")
-            % {"n": settings.REFUND_MAX_ATTEMPTS},
-            now=now,
-        )
-        given_up += 1
-    queued = 0
-    for refund_id in (
-        stuck.filter(attempts__lt=settings.REFUND_MAX_ATTEMPTS)
-        .order_by("id")
-        .values_list("id", flat=True)[:SWEEP_BATCH]
-    ):
-        queued += enqueue_now(refund_submit_task, refund_id)
+    reason = _("The provider did not confirm the refund after %(n)d attempts.") % {"n": settings.REFUND_MAX_ATTEMPTS}
+    given_up = overdue_sweep(
+        stuck.filter(attempts__gte=settings.REFUND_MAX_ATTEMPTS),
+        lambda refund_id: refund_fail(refund_id=refund_id, reason=reason, now=now),
+        limit=SWEEP_BATCH,
+    )
+    queued = overdue_enqueue(
+        stuck.filter(attempts__lt=settings.REFUND_MAX_ATTEMPTS), refund_submit_task, limit=SWEEP_BATCH
+    )
     return {"queued": queued, "failed": given_up}

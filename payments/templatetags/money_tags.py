@@ -1,6 +1,6 @@
 from django import template
 
-from common.money import from_fen
+from common.money import fen_str
 
 register = template.Library()
 
@@ -8,12 +8,12 @@ register = template.Library()
 @register.filter
 def fen(value) -> str:
     """Integer fen → "12.34" (sign kept)."""
-    return f"{from_fen(int(value or 0)):.2f}"
+    return fen_str(value)
 
 
 @register.filter
 def fen_abs(value) -> str:
-    return f"{from_fen(abs(int(value or 0))):.2f}"
+    return fen_str(abs(int(value or 0)))
 
 
 @register.filter
