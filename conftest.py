@@ -110,7 +110,7 @@ def api_client():
 
 @pytest.fixture
 def user(db):
-    from accounts.tests.factories import UserFactory
+    from tests.factories import UserFactory
 
     return UserFactory()
 
