@@ -1,4 +1,5 @@
-"""Writes the project's nginx configuration (RTMP ingest, HLS, recordings) from nginx/nginx.conf.template."""
+"""Writes the project's nginx configuration from nginx/nginx.conf.template: RTMP ingest, HLS, recordings and,
+in the full topology, the site's front (nginx/front.conf.template: files, the HTTP server, the sockets)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 TEMPLATE = Path(__file__).with_name("nginx") / "nginx.conf.template"
+FRONT_TEMPLATE = Path(__file__).with_name("nginx") / "front.conf.template"
 NGINX = "/usr/sbin/nginx"
 RTMP_MODULE = Path("/usr/lib/nginx/modules/ngx_rtmp_module.so")
 
@@ -22,6 +24,13 @@ class NginxSetup:
     record_dir: Path
     bind: str = "127.0.0.1"
     update_seconds: int = 5
+    # The site's front (the full topology): nginx listens on front_port and proxies to the two servers.
+    front_port: int | None = None
+    http_upstream: str = "127.0.0.1:8001"  # gunicorn: pages and the API
+    ws_upstream: str = "127.0.0.1:8002"  # uvicorn: /ws/
+    static_root: Path | None = None
+    media_root: Path | None = None
+    max_body_bytes: int = 12 * 1024 * 1024
 
     @property
     def conf_path(self) -> Path:
@@ -40,8 +49,14 @@ def nginx_config_write(setup: NginxSetup) -> Path:
     """Creates nginx's folders and writes its configuration; answers the configuration's path."""
     for folder in (setup.work_dir, setup.hls_dir, setup.record_dir, setup.work_dir / "tmp"):
         folder.mkdir(parents=True, exist_ok=True)
-    text = TEMPLATE.read_text()
+    text = TEMPLATE.read_text().replace("@FRONT@", FRONT_TEMPLATE.read_text() if setup.front_port else "")
     for name, value in {
+        "FRONT_PORT": str(setup.front_port),
+        "HTTP_UPSTREAM": setup.http_upstream,
+        "WS_UPSTREAM": setup.ws_upstream,
+        "STATIC_ROOT": str(setup.static_root),
+        "MEDIA_ROOT": str(setup.media_root),
+        "MAX_BODY": str(setup.max_body_bytes),
         "WORK": str(setup.work_dir),
         "RTMP_PORT": str(setup.rtmp_port),
         "HTTP_PORT": str(setup.http_port),

@@ -1,0 +1,134 @@
+"""A real streaming replica of this machine's PostgreSQL, for tests: pg_basebackup into a second cluster
+on a free port, started and stopped by the caller (tests/topology/conftest.py).
+
+The primary (127.0.0.1:5432, trust) already has `wal_level = replica` and `max_wal_senders = 10`
+(PostgreSQL's defaults), and the `postgres` role may replicate; but Debian's pg_hba.conf has no
+`replication` line (`all` does not match replication connections), so `replication_allow()` adds
+`host replication all 127.0.0.1/32 trust` once — the same trust every local connection already has — and
+reloads the configuration.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import glob
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+
+PRIMARY = {"host": "127.0.0.1", "port": 5432, "user": "postgres", "dbname": "postgres", "autocommit": True}
+HBA_LINE = "host replication all 127.0.0.1/32 trust"
+
+
+def pg_bin(name: str) -> str:
+    found = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
+    if not found:
+        raise RuntimeError(f"{name} is not installed (PostgreSQL's binaries are under /usr/lib/postgresql/*/bin)")
+    return found[-1]
+
+
+def _as_cluster_owner(cmd: list[str]) -> list[str]:
+    """PostgreSQL refuses to run as root: as root, the replica belongs to the `postgres` user."""
+    return ["runuser", "-u", "postgres", "--", *cmd] if os.geteuid() == 0 else cmd
+
+
+def replication_allow() -> None:
+    with psycopg.connect(**PRIMARY) as conn:
+        rules = conn.execute(
+            "SELECT count(*) FROM pg_hba_file_rules WHERE 'replication' = ANY(database) AND error IS NULL"
+        ).fetchone()[0]
+        if rules:
+            return
+        hba_file = conn.execute("SHOW hba_file").fetchone()[0]
+        with open(hba_file, "a") as hba:
+            hba.write(f"\n# streaming replicas on this machine (tests/topology)\n{HBA_LINE}\n")
+        conn.execute("SELECT pg_reload_conf()")
+    time.sleep(0.5)
+
+
+@dataclass
+class Replica:
+    port: int
+    data_dir: Path
+
+    def connect(self, dbname: str = "postgres") -> psycopg.Connection:
+        return psycopg.connect(host="127.0.0.1", port=self.port, user="postgres", dbname=dbname, autocommit=True)
+
+    def start(self) -> Replica:
+        replication_allow()
+        pg_basebackup = pg_bin("pg_basebackup")
+        backup = [pg_basebackup, "-h", "127.0.0.1", "-p", "5432", "-U", "postgres", "-D", str(self.data_dir)]
+        subprocess.run(
+            _as_cluster_owner([*backup, "-X", "stream", "-R", "--checkpoint=fast", "--no-sync"]),
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+        # Debian keeps the primary's configuration in /etc: the copy has none of its own.
+        (self.data_dir / "postgresql.conf").write_text(
+            f"port = {self.port}\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '{self.data_dir}'\n"
+            "hot_standby = on\nmax_connections = 40\nshared_buffers = 32MB\nfsync = off\n"
+            "hot_standby_feedback = on\nwal_receiver_status_interval = 1s\n"
+        )
+        (self.data_dir / "pg_hba.conf").write_text("local all all trust\nhost all all 127.0.0.1/32 trust\n")
+        (self.data_dir / "pg_ident.conf").write_text("")
+        if os.geteuid() == 0:
+            shutil.chown(self.data_dir / "postgresql.conf", "postgres")
+            shutil.chown(self.data_dir / "pg_hba.conf", "postgres")
+            shutil.chown(self.data_dir / "pg_ident.conf", "postgres")
+        pg_ctl = [pg_bin("pg_ctl"), "-D", str(self.data_dir), "-l", str(self.data_dir / "log")]
+        subprocess.run(
+            _as_cluster_owner([*pg_ctl, "-w", "-t", "60", "start"]),
+            check=True,
+            capture_output=True,
+            timeout=90,
+        )
+        return self
+
+    def stop(self) -> None:
+        with contextlib.suppress(subprocess.SubprocessError):
+            subprocess.run(
+                _as_cluster_owner([pg_bin("pg_ctl"), "-D", str(self.data_dir), "-m", "immediate", "-w", "stop"]),
+                capture_output=True,
+                timeout=60,
+            )
+
+    def caught_up(self, timeout: float = 20) -> None:
+        """Waits until the replica has replayed everything the primary has written so far."""
+        with psycopg.connect(**PRIMARY) as primary:
+            target = primary.execute("SELECT pg_current_wal_lsn()").fetchone()[0]
+        deadline = time.monotonic() + timeout
+        with self.connect() as replica:
+            while time.monotonic() < deadline:
+                done = replica.execute("SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn", [target]).fetchone()[0]
+                if done:
+                    return
+                time.sleep(0.05)
+        raise AssertionError(f"the replica did not replay up to {target} in {timeout} s")
+
+    def replay_pause(self) -> None:
+        with self.connect() as replica:
+            replica.execute("SELECT pg_wal_replay_pause()")
+
+    def replay_resume(self) -> None:
+        with self.connect() as replica:
+            replica.execute("SELECT pg_wal_replay_resume()")
+
+
+def replica_new(port: int) -> Replica:
+    data_dir = Path(tempfile.mkdtemp(prefix="mk-replica-"))
+    if os.geteuid() == 0:
+        shutil.chown(data_dir, "postgres", "postgres")
+    data_dir.chmod(0o700)
+    return Replica(port=port, data_dir=data_dir)
+
+
+def replica_remove(replica: Replica) -> None:
+    replica.stop()
+    shutil.rmtree(replica.data_dir, ignore_errors=True)
