@@ -33,14 +33,8 @@ def _writable_shop(user):
     return shop
 
 
-def _category_out(node: dict) -> dict:
-    return {
-        "id": node["id"],
-        "name": node["name"],
-        "name_en": node["name_en"],
-        "slug": node["slug"],
-        "children": [_category_out(child) for child in node["children"]],
-    }
+def _seller_products(products, *, request, many: bool = False):
+    return serializers.SellerProductOut(products, many=many, context={"request": request}).data
 
 
 class CategoryTreeApi(APIView):
@@ -48,7 +42,7 @@ class CategoryTreeApi(APIView):
 
     @extend_schema(responses=serializers.CategoryNodeOut(many=True))
     def get(self, request):
-        return Response([_category_out(node) for node in category_tree()])
+        return Response(serializers.CategoryNodeOut(category_tree(), many=True).data)
 
 
 class ProductListApi(APIView):
@@ -64,7 +58,9 @@ class ProductListApi(APIView):
         filters.is_valid(raise_exception=True)
         paginator = Pagination()
         page = paginator.paginate_queryset(product_list(**filters.validated_data), request, view=self)
-        return paginator.get_paginated_response([serializers.product_list_item(p, request=request) for p in page])
+        return paginator.get_paginated_response(
+            serializers.ProductListItemOut(page, many=True, context={"request": request}).data
+        )
 
 
 class ProductDetailApi(APIView):
@@ -73,7 +69,7 @@ class ProductDetailApi(APIView):
     @extend_schema(responses=serializers.ProductDetailOut)
     def get(self, request, product_id):
         product = product_detail(product=access_public_product(product_id=product_id))
-        return Response(serializers.product_detail(product, request=request))
+        return Response(serializers.ProductDetailOut(product, context={"request": request}).data)
 
 
 class SellerProductListApi(APIView):
@@ -91,7 +87,7 @@ class SellerProductListApi(APIView):
             q=(request.query_params.get("q") or "")[:100],
         )
         page = paginator.paginate_queryset(queryset, request, view=self)
-        return paginator.get_paginated_response([serializers.seller_product(p, request=request) for p in page])
+        return paginator.get_paginated_response(_seller_products(page, request=request, many=True))
 
     @extend_schema(request=serializers.ProductCreateSerializer, responses={201: serializers.SellerProductOut})
     def post(self, request):
@@ -100,7 +96,7 @@ class SellerProductListApi(APIView):
         data.is_valid(raise_exception=True)
         product = product_create(shop=shop, **data.validated_data)
         return Response(
-            serializers.seller_product(product_detail(product=product), request=request), status=status.HTTP_201_CREATED
+            _seller_products(product_detail(product=product), request=request), status=status.HTTP_201_CREATED
         )
 
 
@@ -108,7 +104,7 @@ class SellerProductDetailApi(APIView):
     @extend_schema(responses=serializers.SellerProductOut)
     def get(self, request, product_id):
         product = access_seller_product(user=request.user, product_id=product_id)
-        return Response(serializers.seller_product(product_detail(product=product), request=request))
+        return Response(_seller_products(product_detail(product=product), request=request))
 
     @extend_schema(request=serializers.ProductUpdateSerializer, responses=serializers.SellerProductOut)
     def patch(self, request, product_id):
@@ -117,7 +113,7 @@ class SellerProductDetailApi(APIView):
         data = serializers.ProductUpdateSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         product = product_update(product=product, **data.validated_data)
-        return Response(serializers.seller_product(product_detail(product=product), request=request))
+        return Response(_seller_products(product_detail(product=product), request=request))
 
     @extend_schema(responses={204: None})
     def delete(self, request, product_id):
@@ -139,7 +135,7 @@ class SellerProductReviewRequestApi(APIView):
         data = serializers.ReviewRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         product = product_review_request(product=product, note=data.validated_data["note"])
-        return Response(serializers.seller_product(product_detail(product=product), request=request))
+        return Response(_seller_products(product_detail(product=product), request=request))
 
 
 class SellerProductImageApi(APIView):
@@ -155,7 +151,7 @@ class SellerProductImageApi(APIView):
         data.is_valid(raise_exception=True)
         image = product_image_add(product=product, upload=data.validated_data["image"])
         image.refresh_from_db()
-        return Response(serializers.image_out(image, request=request), status=status.HTTP_201_CREATED)
+        return Response(serializers.ImageOut(image, context={"request": request}).data, status=status.HTTP_201_CREATED)
 
 
 class SellerProductImageOrderApi(APIView):
@@ -166,7 +162,8 @@ class SellerProductImageOrderApi(APIView):
         data = serializers.ImageOrderSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         product_images_reorder(product=product, image_ids=data.validated_data["order"])
-        return Response([serializers.image_out(i, request=request) for i in product.images.order_by("position")])
+        images = product.images.order_by("position")
+        return Response(serializers.ImageOut(images, many=True, context={"request": request}).data)
 
 
 class SellerImageApi(APIView):
@@ -185,7 +182,7 @@ class SellerSkuCreateApi(APIView):
         data = serializers.SkuInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         sku = sku_create(product=product, **data.validated_data)
-        return Response(serializers.sku_out(sku), status=status.HTTP_201_CREATED)
+        return Response(serializers.SkuOut(sku).data, status=status.HTTP_201_CREATED)
 
 
 class SellerSkuDetailApi(APIView):
@@ -195,7 +192,7 @@ class SellerSkuDetailApi(APIView):
         sku = access_seller_sku(user=request.user, sku_id=sku_id)
         data = serializers.SkuUpdateSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        return Response(serializers.sku_out(sku_update(sku=sku, **data.validated_data)))
+        return Response(serializers.SkuOut(sku_update(sku=sku, **data.validated_data)).data)
 
     @extend_schema(responses={204: None})
     def delete(self, request, sku_id):

@@ -1,12 +1,14 @@
 """Input validation and answer shapes for the catalogue API."""
 
 from django.utils.translation import gettext
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from catalog.models import Product
 from common.money import CURRENCY
-from common.serializers import absolute_url, decimal_number, money_str
-from shops.serializers import ShopRefOut
+from common.serializers import absolute_url
+from shops.serializers import IsoDateTimeField, ShopRefOut
 
 
 class ProductListFilterSerializer(serializers.Serializer):
@@ -70,103 +72,71 @@ class ImageOrderSerializer(serializers.Serializer):
     order = serializers.ListField(child=serializers.IntegerField(min_value=1), max_length=50)
 
 
-def image_out(image, *, request) -> dict:
-    return {
-        "id": image.id,
-        "url": absolute_url(request, image.image),
-        "thumbnail_url": absolute_url(request, image.thumbnail or image.image),
-        "position": image.position,
-    }
+# --- answer shapes: what the API answers with and what the OpenAPI schema says (one source) ------------
 
 
-def sku_out(sku) -> dict:
-    return {"id": sku.id, "name": sku.name, "price": money_str(sku.price), "currency": CURRENCY, "stock": sku.stock}
+class MoneyField(serializers.DecimalField):
+    """An amount in yuan as the API writes it: a string with two decimals ("28.00")."""
+
+    def __init__(self, **kwargs):
+        super().__init__(max_digits=10, decimal_places=2, coerce_to_string=True, **kwargs)
 
 
-def product_list_item(product, *, request) -> dict:
-    images = list(product.images.all())
-    return {
-        "id": product.id,
-        "title": product.title,
-        "price_min": money_str(product.price_min),
-        "currency": CURRENCY,
-        "thumbnail_url": absolute_url(request, images[0].thumbnail or images[0].image) if images else None,
-        "shop": {"slug": product.shop.slug, "name": product.shop.name},
-        "province": product.province,
-        "rating": decimal_number(product.rating),
-        "sales": product.sales_count,
-    }
+class CurrencyField(serializers.Field):
+    """The currency beside an amount (API.md: a decimal string plus "currency": "CNY")."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, source="*", **kwargs)
+
+    def to_representation(self, value) -> str:
+        return CURRENCY
 
 
-def product_detail(product, *, request) -> dict:
-    category = product.category
-    return {
-        "id": product.id,
-        "title": product.title,
-        "description": product.description,
-        "category": {"id": category.id, "name": category.name, "slug": category.slug},
-        "province": product.province,
-        "city": product.city,
-        "village": product.village,
-        "price_min": money_str(product.price_min),
-        "currency": CURRENCY,
-        "images": [image_out(image, request=request) for image in product.images.all()],
-        "skus": [sku_out(sku) for sku in product.skus.all()],
-        "shop": {
-            "slug": product.shop.slug,
-            "name": product.shop.name,
-            "province": product.shop.province,
-            "rating": decimal_number(product.shop.rating),
-        },
-        "rating": decimal_number(product.rating),
-        "review_count": product.review_count,
-        "sales": product.sales_count,
-    }
-
-
-def seller_product(product, *, request) -> dict:
-    return {
-        **product_detail(product, request=request),
-        "status": product.status,
-        "moderation_reason": product.moderation_reason,
-        # "" (none), "delisted" (by the platform: publishing is refused until an operator approves a
-        # review request) or "review_requested" (waiting for an operator).
-        "moderation": product.moderation,
-        "review_requested_at": product.review_requested_at.isoformat() if product.review_requested_at else None,
-        "visible": product.visible,
-        "created_at": product.created_at.isoformat(),
-        "updated_at": product.updated_at.isoformat(),
-    }
-
-
-# --- answer shapes, for the OpenAPI schema (the dicts above are what is sent) ---------------------
+extend_schema_field({"type": "string", "enum": [CURRENCY]})(CurrencyField)
 
 
 class ImageOut(serializers.Serializer):
     id = serializers.IntegerField()
-    url = serializers.URLField()
-    thumbnail_url = serializers.URLField()
+    url = serializers.SerializerMethodField()
+    thumbnail_url = serializers.SerializerMethodField()
     position = serializers.IntegerField()
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, image) -> str:
+        return absolute_url(self.context.get("request"), image.image)
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_thumbnail_url(self, image) -> str:
+        """The thumbnail, or the photo itself until its thumbnail is made."""
+        return absolute_url(self.context.get("request"), image.thumbnail or image.image)
 
 
 class SkuOut(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
-    price = serializers.CharField()
-    currency = serializers.CharField()
-    stock = serializers.IntegerField()
+    price = MoneyField()
+    currency = CurrencyField()
+    stock = serializers.IntegerField(min_value=0)
 
 
 class ProductListItemOut(serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
-    price_min = serializers.CharField()
-    currency = serializers.CharField()
-    thumbnail_url = serializers.URLField(allow_null=True)
+    price_min = MoneyField()
+    currency = CurrencyField()
+    thumbnail_url = serializers.SerializerMethodField()
     shop = ShopRefOut()
     province = serializers.CharField()
-    rating = serializers.FloatField(allow_null=True)
-    sales = serializers.IntegerField()
+    rating = serializers.FloatField(allow_null=True, help_text="null before the first review")
+    sales = serializers.IntegerField(source="sales_count")
+
+    @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
+    def get_thumbnail_url(self, product) -> str | None:
+        """The first photo's thumbnail (the images are prefetched in their order): null without a photo."""
+        images = list(product.images.all())
+        if not images:
+            return None
+        return absolute_url(self.context.get("request"), images[0].thumbnail or images[0].image)
 
 
 class CategoryRefOut(serializers.Serializer):
@@ -175,7 +145,14 @@ class CategoryRefOut(serializers.Serializer):
     slug = serializers.CharField()
 
 
+class ProductShopOut(ShopRefOut):
+    province = serializers.CharField()
+    rating = serializers.FloatField(allow_null=True, help_text="null before the first review")
+
+
 class ProductDetailOut(serializers.Serializer):
+    """A product as `catalog.selectors.product_detail` loads it (shop, category, photos, SKUs on sale)."""
+
     id = serializers.IntegerField()
     title = serializers.CharField()
     description = serializers.CharField()
@@ -183,32 +160,42 @@ class ProductDetailOut(serializers.Serializer):
     province = serializers.CharField()
     city = serializers.CharField()
     village = serializers.CharField()
-    price_min = serializers.CharField()
-    currency = serializers.CharField()
+    price_min = MoneyField()
+    currency = CurrencyField()
     images = ImageOut(many=True)
     skus = SkuOut(many=True)
-    shop = ShopRefOut()
-    rating = serializers.FloatField(allow_null=True)
+    shop = ProductShopOut()
+    rating = serializers.FloatField(allow_null=True, help_text="null before the first review")
     review_count = serializers.IntegerField()
-    sales = serializers.IntegerField()
+    sales = serializers.IntegerField(source="sales_count")
 
 
 class SellerProductOut(ProductDetailOut):
-    status = serializers.CharField()
+    status = serializers.ChoiceField(choices=Product.Status.values)
     moderation_reason = serializers.CharField()
-    moderation = serializers.ChoiceField(choices=["", "delisted", "review_requested"])
-    review_requested_at = serializers.DateTimeField(allow_null=True)
+    moderation = serializers.ChoiceField(
+        choices=Product.Moderation.values,
+        help_text='"" (none), "delisted" (by the platform: publishing is refused until an operator approves a '
+        'review request) or "review_requested" (waiting for an operator)',
+    )
+    review_requested_at = IsoDateTimeField(allow_null=True)
     visible = serializers.BooleanField()
-    created_at = serializers.DateTimeField()
-    updated_at = serializers.DateTimeField()
+    created_at = IsoDateTimeField()
+    updated_at = IsoDateTimeField()
 
 
 class CategoryNodeOut(serializers.Serializer):
+    """A node of `catalog.selectors.category_tree()`, with its children (the same shape, recursively)."""
+
     id = serializers.IntegerField()
     name = serializers.CharField()
     name_en = serializers.CharField()
     slug = serializers.CharField()
-    children = serializers.ListField(child=serializers.DictField())
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["children"] = CategoryNodeOut(many=True)
+        return fields
 
 
 class ReviewRequestSerializer(serializers.Serializer):

@@ -38,7 +38,7 @@ class ShopCreateApi(APIView):
         data = serializers.ShopCreateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         shop = shop_create(owner=request.user, **data.validated_data)
-        return Response({"slug": shop.slug, "name": shop.name, "status": shop.status}, status=status.HTTP_201_CREATED)
+        return Response(serializers.ShopCreatedOut(shop).data, status=status.HTTP_201_CREATED)
 
 
 class ShopDetailApi(APIView):
@@ -47,7 +47,7 @@ class ShopDetailApi(APIView):
     @extend_schema(responses=serializers.ShopOut)
     def get(self, request, slug):
         shop = access_public_shop(user=request.user, slug=slug)
-        return Response(serializers.shop_public(shop, request=request, product_count=shop.product_count))
+        return Response(serializers.ShopOut(shop, context={"request": request}).data)
 
 
 class SellerShopApi(APIView):
@@ -56,7 +56,7 @@ class SellerShopApi(APIView):
     @extend_schema(responses=serializers.ShopOut)
     def get(self, request):
         shop = access_seller_shop(user=request.user)
-        return Response(serializers.shop_public(shop, request=request, product_count=shop.product_count))
+        return Response(serializers.ShopOut(shop, context={"request": request}).data)
 
     @extend_schema(request=serializers.ShopUpdateInputSerializer, responses=serializers.ShopOut)
     def patch(self, request):
@@ -66,7 +66,7 @@ class SellerShopApi(APIView):
         data = serializers.ShopUpdateInputSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         shop = shop_update(shop=shop, **data.validated_data)
-        return Response(serializers.shop_public(shop, request=request, product_count=shop.product_count))
+        return Response(serializers.ShopOut(shop, context={"request": request}).data)
 
 
 # --- staff (子账号): the owner invites, the invitee accepts or declines; removal and leaving ---------------
@@ -80,7 +80,7 @@ class SellerStaffApi(APIView):
         shop = access_seller_shop(user=request.user, role=OWNER)
         paginator = Pagination()
         page = paginator.paginate_queryset(staff_members(shop_id=shop.id), request, view=self)
-        return paginator.get_paginated_response([serializers.staff_member(m) for m in page])
+        return paginator.get_paginated_response(serializers.StaffMemberOut(page, many=True).data)
 
     @extend_schema(request=serializers.StaffInviteInputSerializer, responses={201: serializers.StaffInvitationOut})
     def post(self, request):
@@ -88,7 +88,7 @@ class SellerStaffApi(APIView):
         data = serializers.StaffInviteInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         invitation = staff_invite(shop=shop, invited_by=request.user, who=data.validated_data["user"])
-        return Response(serializers.staff_invitation(invitation), status=status.HTTP_201_CREATED)
+        return Response(serializers.StaffInvitationOut(invitation).data, status=status.HTTP_201_CREATED)
 
 
 class SellerStaffMemberApi(APIView):
@@ -107,7 +107,7 @@ class SellerStaffInvitationsApi(APIView):
         shop = access_seller_shop(user=request.user, role=OWNER)
         paginator = Pagination()
         page = paginator.paginate_queryset(staff_invitations_open(shop_id=shop.id), request, view=self)
-        return paginator.get_paginated_response([serializers.staff_invitation(i) for i in page])
+        return paginator.get_paginated_response(serializers.StaffInvitationOut(page, many=True).data)
 
 
 class SellerStaffInvitationApi(APIView):
@@ -125,7 +125,7 @@ class SellerStaffLeaveApi(APIView):
         """A member of staff stops working for the shop (the owner cannot leave: 409)."""
         shop = access_seller_membership(user=request.user).shop
         staff_leave(user=request.user)
-        return Response({"shop": serializers.shop_ref(shop), "status": "left"})
+        return Response(serializers.StaffLeftOut({"shop": shop, "status": "left"}).data)
 
 
 class MyInvitationsApi(APIView):
@@ -134,7 +134,7 @@ class MyInvitationsApi(APIView):
         """Invitations to work for a shop waiting for the signed-in user's answer."""
         paginator = Pagination()
         page = paginator.paginate_queryset(staff_invitations_for_user(user=request.user), request, view=self)
-        return paginator.get_paginated_response([serializers.staff_invitation(i) for i in page])
+        return paginator.get_paginated_response(serializers.StaffInvitationOut(page, many=True).data)
 
 
 class MyInvitationAcceptApi(APIView):
@@ -144,7 +144,7 @@ class MyInvitationAcceptApi(APIView):
         invitation = access_my_invitation(user=request.user, invitation_id=invitation_id)
         staff_invitation_accept(invitation_id=invitation.pk, user=request.user)
         invitation.refresh_from_db()
-        return Response(serializers.staff_invitation(invitation))
+        return Response(serializers.StaffInvitationOut(invitation).data)
 
 
 class MyInvitationDeclineApi(APIView):
@@ -152,7 +152,7 @@ class MyInvitationDeclineApi(APIView):
     def post(self, request, invitation_id):
         invitation = access_my_invitation(user=request.user, invitation_id=invitation_id)
         invitation = staff_invitation_decline(invitation_id=invitation.pk, user=request.user)
-        return Response(serializers.staff_invitation(invitation))
+        return Response(serializers.StaffInvitationOut(invitation).data)
 
 
 class SellerShopReviewRequestApi(APIView):
@@ -168,4 +168,4 @@ class SellerShopReviewRequestApi(APIView):
         data = serializers.ShopReviewRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         shop = shop_review_request(shop=shop, note=data.validated_data["note"])
-        return Response(serializers.shop_moderation(shop))
+        return Response(serializers.ShopModerationOut(shop).data)

@@ -1,6 +1,8 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from common.serializers import absolute_url, decimal_number
+from common.serializers import absolute_url
+from shops.models import Shop, ShopMember, StaffInvitation
 
 
 class ShopCreateInputSerializer(serializers.Serializer):
@@ -23,38 +25,48 @@ class ShopUpdateInputSerializer(serializers.Serializer):
     banner = serializers.FileField(required=False)
 
 
-def shop_ref(shop) -> dict:
-    return {"slug": shop.slug, "name": shop.name}
+# --- answer shapes: what the API answers with and what the OpenAPI schema says (one source) ------------
 
 
-def shop_public(shop, *, request, product_count: int) -> dict:
-    return {
-        "slug": shop.slug,
-        "name": shop.name,
-        "description": shop.description,
-        "province": shop.province,
-        "city": shop.city,
-        "village": shop.village,
-        "status": shop.status,
-        "logo_url": absolute_url(request, shop.logo),
-        "banner_url": absolute_url(request, shop.banner),
-        "score": {
-            "rating": decimal_number(shop.rating),
-            "as_described": decimal_number(shop.score_as_described),
-            "communication": decimal_number(shop.score_communication),
-            "shipping": decimal_number(shop.score_shipping),
-            "review_count": shop.review_count,
-        },
-        "product_count": product_count,
-        "created_at": shop.created_at.isoformat(),
-    }
+class IsoDateTimeField(serializers.DateTimeField):
+    """A stored time as ISO 8601 in the zone it was stored in (UTC), as the API has always written it."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, **kwargs)
+
+    def to_representation(self, value):
+        return value.isoformat() if value else None
+
+
+class ShopRefOut(serializers.Serializer):
+    """A shop named in another object's answer (API.md: `"shop": {"slug", "name"}`)."""
+
+    slug = serializers.CharField()
+    name = serializers.CharField()
+
+
+class FileUrlField(serializers.Field):
+    """An uploaded file's absolute URL, or null without one."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, **kwargs)
+
+    def to_representation(self, value) -> str | None:
+        return absolute_url(self.context.get("request"), value)
+
+    def get_attribute(self, instance):
+        # An empty FileField is falsy but not None: DRF would skip to_representation for None only.
+        return super().get_attribute(instance) or None
+
+
+extend_schema_field({"type": "string", "format": "uri", "nullable": True})(FileUrlField)
 
 
 class ShopScoreOut(serializers.Serializer):
-    rating = serializers.FloatField(allow_null=True)
-    as_described = serializers.FloatField(allow_null=True)
-    communication = serializers.FloatField(allow_null=True)
-    shipping = serializers.FloatField(allow_null=True)
+    rating = serializers.FloatField(allow_null=True, help_text="null before the first review")
+    as_described = serializers.FloatField(source="score_as_described", allow_null=True)
+    communication = serializers.FloatField(source="score_communication", allow_null=True)
+    shipping = serializers.FloatField(source="score_shipping", allow_null=True)
     review_count = serializers.IntegerField()
 
 
@@ -65,18 +77,18 @@ class ShopOut(serializers.Serializer):
     province = serializers.CharField()
     city = serializers.CharField()
     village = serializers.CharField()
-    status = serializers.CharField()
-    logo_url = serializers.URLField(allow_null=True)
-    banner_url = serializers.URLField(allow_null=True)
-    score = ShopScoreOut()
+    status = serializers.ChoiceField(choices=Shop.Status.values)
+    logo_url = FileUrlField(source="logo")
+    banner_url = FileUrlField(source="banner")
+    score = ShopScoreOut(source="*")
     product_count = serializers.IntegerField()
-    created_at = serializers.DateTimeField()
+    created_at = IsoDateTimeField()
 
 
 class ShopCreatedOut(serializers.Serializer):
     slug = serializers.CharField()
     name = serializers.CharField()
-    status = serializers.CharField()
+    status = serializers.ChoiceField(choices=Shop.Status.values)
 
 
 # --- staff (子账号) ---------------------------------------------------------------------------------
@@ -91,16 +103,11 @@ class PersonOut(serializers.Serializer):
     username = serializers.CharField()
 
 
-class ShopRefOut(serializers.Serializer):
-    slug = serializers.CharField()
-    name = serializers.CharField()
-
-
 class StaffMemberOut(serializers.Serializer):
     id = serializers.IntegerField()
     user = PersonOut()
-    role = serializers.ChoiceField(choices=["owner", "staff"])
-    joined_at = serializers.DateTimeField()
+    role = serializers.ChoiceField(choices=ShopMember.Role.values)
+    joined_at = IsoDateTimeField(source="created_at")
 
 
 class StaffInvitationOut(serializers.Serializer):
@@ -108,39 +115,14 @@ class StaffInvitationOut(serializers.Serializer):
     shop = ShopRefOut()
     user = PersonOut()
     invited_by = PersonOut(allow_null=True)
-    status = serializers.ChoiceField(choices=["pending", "accepted", "declined", "revoked", "expired"])
-    expires_at = serializers.DateTimeField()
-    created_at = serializers.DateTimeField()
+    status = serializers.ChoiceField(choices=StaffInvitation.Status.values)
+    expires_at = IsoDateTimeField()
+    created_at = IsoDateTimeField()
 
 
 class StaffLeftOut(serializers.Serializer):
     shop = ShopRefOut()
-    status = serializers.CharField(help_text='"left"')
-
-
-def person(user) -> dict | None:
-    return {"id": user.pk, "username": user.username} if user is not None else None
-
-
-def staff_member(member) -> dict:
-    return {
-        "id": member.pk,
-        "user": person(member.user),
-        "role": member.role,
-        "joined_at": member.created_at.isoformat(),
-    }
-
-
-def staff_invitation(invitation) -> dict:
-    return {
-        "id": invitation.pk,
-        "shop": shop_ref(invitation.shop),
-        "user": person(invitation.user),
-        "invited_by": person(invitation.invited_by),
-        "status": invitation.status,
-        "expires_at": invitation.expires_at.isoformat(),
-        "created_at": invitation.created_at.isoformat(),
-    }
+    status = serializers.ChoiceField(choices=["left"])
 
 
 # --- a suspended shop's review request (its owner asks an operator to look again) ---------------------
@@ -152,15 +134,6 @@ class ShopReviewRequestSerializer(serializers.Serializer):
 
 class ShopModerationOut(serializers.Serializer):
     slug = serializers.CharField()
-    status = serializers.CharField()
+    status = serializers.ChoiceField(choices=Shop.Status.values)
     status_reason = serializers.CharField(help_text="the operator's reason for a suspension")
-    review_requested_at = serializers.DateTimeField(allow_null=True)
-
-
-def shop_moderation(shop) -> dict:
-    return {
-        "slug": shop.slug,
-        "status": shop.status,
-        "status_reason": shop.status_reason,
-        "review_requested_at": shop.review_requested_at.isoformat() if shop.review_requested_at else None,
-    }
+    review_requested_at = IsoDateTimeField(allow_null=True)
