@@ -13,8 +13,7 @@ from rest_framework.views import APIView
 from common.api import Pagination, paginated
 from live import serializers
 from live.access import MODERATOR, access_public_show, access_seller_show
-from live.presenters import room_message, show_list_item, show_public, show_seller
-from live.selectors import room_history, show_list_public, show_list_seller
+from live.selectors import room_history, show_list_public, show_list_seller, shows_viewers_attach
 from live.services.room import room_message_report, room_mute
 from live.services.shows import (
     hook_secret_check,
@@ -27,7 +26,6 @@ from live.services.shows import (
     stream_record_done,
     stream_update,
 )
-from live.services.stats import room_viewers
 from shops.access import access_seller_shop
 
 
@@ -37,7 +35,7 @@ class SellerShowListApi(APIView):
         shop = access_seller_shop(user=request.user)
         paginator = Pagination()
         page = paginator.paginate_queryset(show_list_seller(shop=shop).prefetch_related("products"), request, view=self)
-        return paginator.get_paginated_response([show_seller(s) for s in page])
+        return paginator.get_paginated_response(serializers.SellerShowOut(page, many=True).data)
 
     @extend_schema(request=serializers.ShowCreateInputSerializer, responses={201: serializers.SellerShowOut})
     def post(self, request):
@@ -45,27 +43,27 @@ class SellerShowListApi(APIView):
         data = serializers.ShowCreateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         show = show_create(shop=shop, **data.validated_data)
-        return Response(show_seller(show), status=status.HTTP_201_CREATED)
+        return Response(serializers.SellerShowOut(show).data, status=status.HTTP_201_CREATED)
 
 
 class SellerShowDetailApi(APIView):
     @extend_schema(responses=serializers.SellerShowOut)
     def get(self, request, show_id: int):
-        return Response(show_seller(access_seller_show(user=request.user, show_id=show_id)))
+        return Response(serializers.SellerShowOut(access_seller_show(user=request.user, show_id=show_id)).data)
 
     @extend_schema(request=serializers.ShowUpdateInputSerializer, responses=serializers.SellerShowOut)
     def patch(self, request, show_id: int):
         show = access_seller_show(user=request.user, show_id=show_id)
         data = serializers.ShowUpdateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        return Response(show_seller(show_update(show=show, **data.validated_data)))
+        return Response(serializers.SellerShowOut(show_update(show=show, **data.validated_data)).data)
 
 
 class SellerShowStreamKeyApi(APIView):
     @extend_schema(request=None, responses=serializers.SellerShowOut)
     def post(self, request, show_id: int):
         show = access_seller_show(user=request.user, show_id=show_id)
-        return Response(show_seller(show_stream_key_rotate(show=show)))
+        return Response(serializers.SellerShowOut(show_stream_key_rotate(show=show)).data)
 
 
 class SellerShowEndApi(APIView):
@@ -75,7 +73,7 @@ class SellerShowEndApi(APIView):
         data = serializers.EndInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         show = show_end(show_id=show.pk, reason=data.validated_data.get("reason", ""))
-        return Response(show_seller(show))
+        return Response(serializers.SellerShowOut(show).data)
 
 
 class SellerShowMutesApi(APIView):
@@ -87,7 +85,7 @@ class SellerShowMutesApi(APIView):
         restriction = room_mute(
             show=show, by=request.user, user_id=data.validated_data["user"], minutes=data.validated_data["minutes"]
         )
-        return Response({"user": restriction.user_id, "until": restriction.until}, status=status.HTTP_201_CREATED)
+        return Response(serializers.MuteOut(restriction).data, status=status.HTTP_201_CREATED)
 
 
 class ShowListApi(APIView):
@@ -97,9 +95,7 @@ class ShowListApi(APIView):
     def get(self, request):
         paginator = Pagination()
         page = paginator.paginate_queryset(show_list_public(), request, view=self)
-        return paginator.get_paginated_response(
-            [show_list_item(s, viewers=room_viewers(show_id=s.pk) if s.status == "live" else 0) for s in page]
-        )
+        return paginator.get_paginated_response(serializers.ShowListItemOut(shows_viewers_attach(page), many=True).data)
 
 
 class ShowDetailApi(APIView):
@@ -108,7 +104,8 @@ class ShowDetailApi(APIView):
     @extend_schema(responses=serializers.ShowOut)
     def get(self, request, show_id: int):
         show = access_public_show(user=request.user, show_id=show_id)
-        return Response(show_public(show, viewers=room_viewers(show_id=show.pk) if show.status == "live" else 0))
+        (show,) = shows_viewers_attach([show])
+        return Response(serializers.ShowOut(show).data)
 
 
 class ShowMessagesApi(APIView):
@@ -121,11 +118,12 @@ class ShowMessagesApi(APIView):
         show = access_public_show(user=request.user, show_id=show_id)
         query = serializers.MessageListQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        return Response([room_message(m) for m in room_history(show=show, after=query.validated_data.get("after"))])
+        history = room_history(show=show, after=query.validated_data.get("after"))
+        return Response(serializers.RoomMessageOut(history, many=True).data)
 
 
 class ShowMessageReportApi(APIView):
-    @extend_schema(request=serializers.ReportInputSerializer, responses={200: None})
+    @extend_schema(request=serializers.ReportInputSerializer, responses=serializers.ReportOut)
     def post(self, request, show_id: int, message_id: int):
         show = access_public_show(user=request.user, show_id=show_id)
         data = serializers.ReportInputSerializer(data=request.data)
@@ -133,7 +131,7 @@ class ShowMessageReportApi(APIView):
         message = room_message_report(
             show=show, user=request.user, message_id=message_id, reason=data.validated_data["reason"]
         )
-        return Response({"id": message.pk, "reported": True})
+        return Response(serializers.ReportOut(message).data)
 
 
 # --- nginx-rtmp's callbacks (form POSTs from the project's nginx; LIVE_HOOK_SECRET in the query) -------

@@ -7,6 +7,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Product
@@ -80,6 +81,25 @@ class Show(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def hls_url(self) -> str | None:
+        """Where viewers play the running stream (nginx serves it; named by the public id, never the key)."""
+        if self.status != ShowStatus.LIVE:
+            return None
+        return f"{settings.LIVE_HLS_URL.rstrip('/')}/{self.public_id}.m3u8"
+
+    @property
+    def replay_url(self) -> str | None:
+        return self.replay.url if self.replay else None
+
+    @property
+    def product_ids(self) -> list[int]:
+        return [product.pk for product in self.products.all()]  # prefetched where shows are listed
+
+    @property
+    def room_url(self) -> str:
+        return reverse("live:room", args=[self.pk])
 
 
 class LiveBar(models.Model):

@@ -48,6 +48,15 @@ def show_list_seller(*, shop: Shop):
     )
 
 
+def shows_viewers_attach(shows):
+    """Each show gets `viewers`: the room's count now when live (read by the answer shapes), else 0."""
+    from live.services.stats import room_viewers
+
+    for show in shows:
+        show.viewers = room_viewers(show_id=show.pk) if show.status == ShowStatus.LIVE else 0
+    return shows
+
+
 def room_history(*, show: Show, after: int | None = None, limit: int = HISTORY) -> list[RoomMessage]:
     """The last `limit` visible messages, oldest first; with `after`, the ones after that id (up to 500)."""
     queryset = RoomMessage.objects.filter(show=show, hidden=False).select_related("sender")

@@ -1,8 +1,15 @@
-"""Input shapes for the live API, and answer shapes for the OpenAPI schema (live.presenters builds them)."""
+"""Input shapes for the live API, and the answer shapes it answers with (read by the OpenAPI schema too)."""
 
+import json
+
+from django.conf import settings
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema_serializer
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
+
+from live.models import RoomMessage, ShowStatus
+from shops.serializers import ShopRefOut
 
 
 class ShowCreateInputSerializer(serializers.Serializer):
@@ -58,19 +65,15 @@ class HookInputSerializer(serializers.Serializer):
         return value
 
 
-# --- answer shapes ---------------------------------------------------------------------------------
-
-
-@extend_schema_serializer(component_name="LiveShopRefOut")
-class ShopRefOut(serializers.Serializer):
-    slug = serializers.CharField()
-    name = serializers.CharField()
+# --- answer shapes: what the API answers with (ShowOut(show).data) and what the schema reads -----------
 
 
 class ShowListItemOut(serializers.Serializer):
+    """`viewers` is read from the show as prepared by live.selectors.shows_viewers_attach."""
+
     id = serializers.IntegerField()
     title = serializers.CharField()
-    status = serializers.ChoiceField(choices=["scheduled", "live", "ended"])
+    status = serializers.ChoiceField(choices=ShowStatus.values)
     shop = ShopRefOut()
     starts_at = serializers.DateTimeField(allow_null=True)
     viewers = serializers.IntegerField()
@@ -80,6 +83,7 @@ class ShowListItemOut(serializers.Serializer):
 
 class ShowOut(ShowListItemOut):
     description = serializers.CharField()
+    # Part 2 (pins and deals) fills these; null until then (a show has no such attribute yet).
     pinned = serializers.JSONField(allow_null=True)
     deal = serializers.JSONField(allow_null=True)
     likes = serializers.IntegerField()
@@ -89,43 +93,64 @@ class ShowOut(ShowListItemOut):
 
 
 class IngestOut(serializers.Serializer):
-    url = serializers.CharField()
+    url = serializers.SerializerMethodField()
     stream_key = serializers.CharField()
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_url(self, show) -> str:
+        return settings.LIVE_RTMP_URL
 
 
 class SellerShowOut(serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
     description = serializers.CharField()
-    status = serializers.ChoiceField(choices=["scheduled", "live", "ended"])
+    status = serializers.ChoiceField(choices=ShowStatus.values)
     starts_at = serializers.DateTimeField(allow_null=True)
     started_at = serializers.DateTimeField(allow_null=True)
     ended_at = serializers.DateTimeField(allow_null=True)
     end_reason = serializers.CharField()
     slow_mode_seconds = serializers.IntegerField()
-    products = serializers.ListField(child=serializers.IntegerField())
+    products = serializers.ListField(child=serializers.IntegerField(), source="product_ids")
     room_url = serializers.CharField()
     hls_url = serializers.CharField(allow_null=True)
     replay_url = serializers.CharField(allow_null=True)
     likes = serializers.IntegerField()
     peak_viewers = serializers.IntegerField()
-    ingest = IngestOut()
+    ingest = IngestOut(source="*")
 
 
 class RoomSenderOut(serializers.Serializer):
-    id = serializers.IntegerField()
-    username = serializers.CharField()
-    role = serializers.ChoiceField(choices=["viewer", "seller", "moderator"])
+    id = serializers.IntegerField(source="sender_id")
+    username = serializers.CharField(source="sender.username")
+    role = serializers.ChoiceField(choices=RoomMessage.Role.values)
 
 
 class RoomMessageOut(serializers.Serializer):
+    """A room message, in the API and in the room's frames (serialised once: room_message_text)."""
+
     id = serializers.IntegerField()
-    sender = RoomSenderOut()
+    sender = RoomSenderOut(source="*")
     text = serializers.CharField()
     created_at = serializers.DateTimeField()
     client_id = serializers.CharField(allow_null=True)
 
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["client_id"] = data["client_id"] or None
+        return data
+
+
+def room_message_text(message: RoomMessage) -> str:
+    """A room message as the JSON object the room's frames carry."""
+    return json.dumps(RoomMessageOut(message).data, ensure_ascii=False)
+
 
 class MuteOut(serializers.Serializer):
-    user = serializers.IntegerField()
+    user = serializers.IntegerField(source="user_id")
     until = serializers.DateTimeField(allow_null=True)
+
+
+class ReportOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    reported = serializers.BooleanField(default=True)

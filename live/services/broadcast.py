@@ -10,6 +10,7 @@ from channels.layers import get_channel_layer
 from django.db import transaction
 
 from live.groups import show_group, show_user_group
+from live.serializers import room_message_text
 
 logger = logging.getLogger(__name__)
 
@@ -19,11 +20,15 @@ def frame_text(frame: dict) -> str:
 
 
 def _send(group: str, frame: dict, **extra) -> None:
+    _send_event(group, {"type": "live.frame", "text": frame_text(frame), **extra})
+
+
+def _send_event(group: str, event: dict) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
     try:
-        async_to_sync(layer.group_send)(group, {"type": "live.frame", "text": frame_text(frame), **extra})
+        async_to_sync(layer.group_send)(group, event)
     except Exception:  # stored state is the truth: clients resync with ?after= and the show's page
         logger.exception("live broadcast to %s failed", group)
 
@@ -37,6 +42,13 @@ def show_changed_on_commit(show) -> None:
 
 def room_push_on_commit(show_id: int, frame: dict, **extra) -> None:
     transaction.on_commit(lambda: _send(show_group(show_id), frame, **extra), robust=True)
+
+
+def room_message_push_on_commit(message) -> None:
+    """A room message, serialised once here; the room's processes join messages into `chat_batch`
+    frames (live.room_hub) without serialising them again."""
+    event = {"type": "live.frame", "message_id": message.pk, "text": room_message_text(message)}
+    transaction.on_commit(lambda: _send_event(show_group(message.show_id), event), robust=True)
 
 
 def viewer_push_on_commit(show_id: int, user_id: int, frame: dict, **extra) -> None:

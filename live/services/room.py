@@ -17,8 +17,7 @@ from common.ratelimit import rate_limit_hit
 from common.text import clean_text
 from live.errors import MAX_TEXT, BlockedWordUsed, Muted, RoomClosed, RoomMessageTooLong, SlowMode
 from live.models import BlockedWord, RoomMessage, RoomModerator, RoomRestriction, Show, ShowStatus
-from live.presenters import room_message
-from live.services.broadcast import room_push_on_commit, viewer_push_on_commit
+from live.services.broadcast import room_message_push_on_commit, room_push_on_commit, viewer_push_on_commit
 from shops.models import Shop, ShopMember
 
 User = get_user_model()
@@ -100,7 +99,7 @@ def room_message_send(*, show: Show, user, text, client_id: str | None = None) -
     with transaction.atomic():
         message = RoomMessage.objects.create(show=show, sender=user, role=role, text=text, client_id=client_id)
         message.sender = user
-        room_push_on_commit(show.pk, {"type": "message", "message": room_message(message)})
+        room_message_push_on_commit(message)
     return message
 
 

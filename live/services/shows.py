@@ -217,17 +217,11 @@ def stream_publish(*, key: str, addr: str = "") -> Show:
     show.publisher_addr = (addr or "")[:64]
     show.save(update_fields=["status", "started_at", "publishing_key", "publisher_addr", "updated_at"])
     show_changed_on_commit(show)
-    room_push_on_commit(show.pk, {"type": "status", "status": show.status, "hls_url": _hls(show)})
+    room_push_on_commit(show.pk, {"type": "status", "status": show.status, "hls_url": show.hls_url})
     from live.tasks import show_followers_notify_task
 
     enqueue_on_commit(show_followers_notify_task, show.pk)  # the shop's followers hear it, once per show
     return show
-
-
-def _hls(show: Show) -> str | None:
-    from live.presenters import hls_url
-
-    return hls_url(show)
 
 
 def _show_for_stream_name(name: str) -> Show | None:

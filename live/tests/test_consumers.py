@@ -38,6 +38,11 @@ async def frames(comm, quiet: float = 0.4) -> list[dict]:
     return got
 
 
+def texts(got: list[dict]) -> list[str]:
+    """The chat messages' texts in these frames (a room sends its chat as `chat_batch` frames)."""
+    return [m["text"] for f in got if f["type"] == "chat_batch" for m in f["messages"]]
+
+
 async def frame_of(comm, kind: str, timeout: float = 5) -> dict:
     while True:
         frame = await comm.receive_json_from(timeout=timeout)
@@ -56,14 +61,13 @@ def test_anyone_watches_gets_the_last_50_and_signed_in_viewers_write():
         assert (await anonymous.connect())[0] and (await viewer.connect())[0]
         first = await frames(anonymous)
         assert first[0] == {"type": "status", "status": "scheduled"}
-        texts = [f["message"]["text"] for f in first if f["type"] == "message"]
-        assert texts == [f"消息 {n}" for n in range(10, 60)]
+        assert texts(first) == [f"消息 {n}" for n in range(10, 60)]
         await frames(viewer)
         await anonymous.send_json_to({"type": "message", "text": "hi"})
         assert (await frame_of(anonymous, "error"))["code"] == "not_authenticated"
         await viewer.send_json_to({"type": "message", "text": "多少钱一斤？", "client_id": "c-1"})
         for comm in (anonymous, viewer):
-            message = (await frame_of(comm, "message"))["message"]
+            (message,) = (await frame_of(comm, "chat_batch"))["messages"]
             assert message["text"] == "多少钱一斤？" and message["sender"]["role"] == "viewer"
         await anonymous.disconnect()
         await viewer.disconnect()
@@ -82,9 +86,9 @@ def test_a_reconnect_with_after_misses_nothing():
     async def scenario():
         comm = room_after(show, viewer, first.pk)
         await comm.connect()
-        texts = [f["message"]["text"] for f in await frames(comm) if f["type"] == "message"]
+        got = texts(await frames(comm))
         await comm.disconnect()
-        return texts
+        return got
 
     assert asyncio.run(scenario()) == ["two", "three"]
 
@@ -124,7 +128,7 @@ def test_muted_removed_blocked_slow_and_too_fast_messages_never_reach_the_room(s
         again = room(show, removed)
         await again.connect()
         assert (await again.receive_output(timeout=2))["code"] == 4403
-        seen = [f["message"]["text"] for f in await frames(watcher) if f["type"] == "message"]
+        seen = texts(await frames(watcher))
         for comm in [watcher, *sockets.values()]:
             await comm.disconnect()
         return errors, seen

@@ -9,7 +9,6 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from live.access import access_public_show
-from live.presenters import hls_url, replay_url
 from live.selectors import show_list_public
 from live.services.room import room_restriction_active, room_role
 from live.services.stats import room_likes, room_viewers
@@ -37,8 +36,8 @@ def room(request, show_id: int):
     config = {
         "show": show.pk,
         "status": show.status,
-        "hls_url": hls_url(show),
-        "replay_url": replay_url(show),
+        "hls_url": show.hls_url,
+        "replay_url": show.replay_url,
         "socket": f"/ws/shows/{show.pk}/",
         "signed_in": user.is_authenticated,
         "role": role,

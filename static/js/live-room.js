@@ -15,7 +15,8 @@
   var input = document.getElementById("live-text");
   var likeButton = document.getElementById("live-like");
   var stateLabel = document.getElementById("live-state");
-  var lastId = 0;
+  var lastId = 0;  // the newest message id seen: a reconnect asks for what came after it
+  var seen = {};  // ids shown (messages can arrive out of id order: two viewers' messages committed together)
   var socket = null;
   var retry = 0;
   var hls = null;
@@ -70,8 +71,9 @@
   }
 
   function addMessage(message) {
-    if (message.id <= lastId) return;
-    lastId = message.id;
+    if (seen[message.id]) return;
+    seen[message.id] = true;
+    if (message.id > lastId) lastId = message.id;
     var item = document.createElement("li");
     item.className = "live-message live-message--" + message.sender.role;
     item.dataset.id = message.id;
@@ -97,7 +99,10 @@
       item.appendChild(report);
     }
     list.appendChild(item);
-    while (list.children.length > 200) list.removeChild(list.firstChild);
+    while (list.children.length > 200) {
+      delete seen[list.firstChild.dataset.id];
+      list.removeChild(list.firstChild);
+    }
     list.scrollTop = list.scrollHeight;
   }
 
@@ -121,8 +126,9 @@
     socket.onopen = function () { retry = 0; showNotice(""); setSendable(true); };
     socket.onmessage = function (event) {
       var frame = JSON.parse(event.data);
-      if (frame.type === "message") addMessage(frame.message);
-      else if (frame.type === "history") frame.messages.forEach(addMessage);
+      // A big room batches its chat: one `chat_batch` frame carries every message since the last one.
+      if (frame.type === "chat_batch") frame.messages.forEach(addMessage);
+      else if (frame.type === "message") addMessage(frame.message);
       else if (frame.type === "stats") {
         document.getElementById("live-viewers").textContent = frame.viewers;
         document.getElementById("live-likes").textContent = frame.likes;

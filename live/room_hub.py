@@ -1,0 +1,305 @@
+"""A live room's fan-out inside one server process (bench B6, bench/RESULTS.md).
+
+- **One channel per room per process**, not one per socket: the process joins the room's group once, so a
+  broadcast reaches a process once, and no socket has a channel-layer queue that could overflow (the
+  channel layer drops the oldest event of a full queue: that was B6's silent loss).
+- **Chat is batched**: a message (serialised once by the service that stored it) is sent at once when
+  the room sent no chat frame for CHAT_BATCH_SECONDS; otherwise it waits, with the others arriving
+  meanwhile, for the end of that interval, and they go as one `chat_batch` frame joined from the
+  already-serialised messages. So a viewer gets at most 1 / CHAT_BATCH_SECONDS chat frames a second
+  whatever the room's chat rate (Taobao Live and Whatnot batch big rooms the same way).
+- Other frames (status, a hidden message) send the pending chat first, then themselves, at once.
+- **Counters**: likes and joins are counted here; once a second the ticker exchanges them with the other
+  processes (live.services.stats) and, only when the totals changed, queues one `stats` frame.
+- **One pump task writes every frame to every socket**, in order, with the same prepared ASGI message. A
+  joining socket's frames are held while it loads its history, then sent (what the history already
+  holds is left out), so nothing falls between the history and the live frames. A socket whose send
+  blocks (it stopped reading and its buffers are full) for STUCK_SECONDS is dropped and closed instead of
+  holding the room: its client reconnects with `?after=` and reads what it missed from the database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import contextlib
+import json
+import logging
+import os
+import uuid
+import weakref
+from dataclasses import dataclass
+
+from asgiref.sync import sync_to_async
+from channels.layers import get_channel_layer
+
+from live.groups import show_group
+from live.services.stats import room_stats_exchange
+
+logger = logging.getLogger(__name__)
+
+CHAT_BATCH_SECONDS = 0.1
+STATS_EVERY_SECONDS = 1.0
+STUCK_SECONDS = 3.0
+GROUP_REFRESH_SECONDS = 600.0  # the group's membership expires after a day in channels-redis
+CLOSE_TOO_SLOW = 4408
+# How long after a join its history's messages are still left out of the live frames for that socket
+# (a message stored before the history was read, whose broadcast was still on its way).
+JOIN_OVERLAP_SECONDS = 5.0
+PROCESS_ID = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
+
+
+def chat_batch_text(messages: list[str] | tuple[str, ...]) -> str:
+    """One `chat_batch` frame from messages already serialised as JSON objects."""
+    return '{"type": "chat_batch", "messages": [' + ", ".join(messages) + "]}"
+
+
+@dataclass(slots=True)
+class _Frame:
+    text: str
+    ids: tuple[int, ...] = ()  # a chat batch's message ids …
+    parts: tuple[str, ...] = ()  # … and their texts (to leave out what a joining socket's history holds)
+
+    def without(self, seen: set[int]) -> str | None:
+        if not self.ids or not seen.intersection(self.ids):
+            return self.text
+        parts = [part for pk, part in zip(self.ids, self.parts, strict=True) if pk not in seen]
+        return chat_batch_text(parts) if parts else None
+
+
+@dataclass(slots=True)
+class _Joined:
+    seen: set[int]  # the message ids its history held
+    until: float
+
+
+class Room:
+    def __init__(self, hub: RoomHub, show_id: int) -> None:
+        self.hub = hub
+        self.show_id = show_id
+        self.loop = asyncio.get_running_loop()
+        # socket -> None when live; the frames held for it while it loads its history; or, just after,
+        # what its history held (_Joined)
+        self.sockets: dict = {}
+        self.pending_likes = 0
+        self.sent: tuple[int, int] | None = None  # the last stats sent (viewers, likes)
+        self.outbox: collections.deque[_Frame] = collections.deque()
+        self.wake = asyncio.Event()
+        self.chat: list[tuple[int, str]] = []
+        self.chat_flush: asyncio.TimerHandle | None = None
+        self.last_chat_frame = -1e9
+        self.sending_to = None
+        self.sending_since = 0.0
+        self.kicking = None
+        self.layer = get_channel_layer()
+        self.channel: str | None = None
+        self.ready = self.loop.create_future()
+        self.tasks: list[asyncio.Task] = [self.loop.create_task(self._start(), name=f"live-room-{show_id}")]
+
+    # --- the room's channel ---------------------------------------------------------------------------
+
+    async def _start(self) -> None:
+        try:
+            self.channel = await self.layer.new_channel()
+            await self.layer.group_add(show_group(self.show_id), self.channel)
+        except Exception as error:
+            self.hub.rooms.pop(self.show_id, None)
+            self.ready.set_exception(error)
+            return
+        self.ready.set_result(None)
+        self.pump = self.loop.create_task(self._pump(), name=f"live-room-{self.show_id}-pump")
+        self.tasks += [
+            self.pump,
+            self.loop.create_task(self._read(), name=f"live-room-{self.show_id}-read"),
+            self.loop.create_task(self._tick(), name=f"live-room-{self.show_id}-tick"),
+        ]
+
+    async def _read(self) -> None:
+        while True:
+            try:
+                event = await self.layer.receive(self.channel)
+            except Exception:  # the channel layer failed; its reader starts again on the next receive
+                logger.warning("live room %s: reading the channel layer failed", self.show_id, exc_info=True)
+                await asyncio.sleep(0.5)
+                continue
+            self.event(event)
+
+    def event(self, event: dict) -> None:
+        message_id = event.get("message_id")
+        if message_id is not None:
+            self.chat.append((message_id, event["text"]))
+            if self.chat_flush is None:
+                wait = self.last_chat_frame + CHAT_BATCH_SECONDS - self.loop.time()
+                if wait <= 0:
+                    self.flush_chat()
+                else:
+                    self.chat_flush = self.loop.call_later(wait, self.flush_chat)
+        else:
+            self.flush_chat()
+            self.push(_Frame(event["text"]))
+
+    def flush_chat(self) -> None:
+        if self.chat_flush is not None:
+            self.chat_flush.cancel()
+            self.chat_flush = None
+        if not self.chat:
+            return
+        chat, self.chat = self.chat, []
+        ids = tuple(pk for pk, _text in chat)
+        parts = tuple(text for _pk, text in chat)
+        self.last_chat_frame = self.loop.time()
+        self.push(_Frame(chat_batch_text(parts), ids, parts))
+
+    def push(self, frame: _Frame) -> None:
+        self.outbox.append(frame)
+        self.wake.set()
+
+    # --- writing to the sockets -----------------------------------------------------------------------
+
+    async def _pump(self) -> None:
+        while True:
+            await self.wake.wait()
+            self.wake.clear()
+            while self.outbox:
+                frame = self.outbox.popleft()
+                message = {"type": "websocket.send", "text": frame.text}
+                for socket, state in list(self.sockets.items()):
+                    send = message
+                    if state is not None:
+                        if isinstance(state, list):  # loading its history
+                            state.append(frame)
+                            continue
+                        send = self._for_new_socket(socket, state, frame, message)
+                        if send is None:
+                            continue
+                    if socket.closed_by_server:
+                        self.sockets.pop(socket, None)
+                        continue
+                    self.sending_to, self.sending_since = socket, self.loop.time()
+                    try:
+                        await socket.base_send(send)
+                    except asyncio.CancelledError:
+                        if self.kicking is not socket:
+                            raise
+                        asyncio.current_task().uncancel()
+                        self.kicking = None
+                        self._drop_stuck(socket)
+                    except Exception:  # closing under us: its disconnect follows
+                        self.sockets.pop(socket, None)
+                self.sending_to = None
+
+    def _for_new_socket(self, socket, state: _Joined, frame: _Frame, message: dict) -> dict | None:
+        """A message committed before a socket read its history can still be on its way here: for a
+        few seconds after the join, what the history held is left out for that socket."""
+        if self.loop.time() > state.until:
+            self.sockets[socket] = None
+            return message
+        text = frame.without(state.seen)
+        if text is None:
+            return None
+        return message if text is frame.text else {"type": "websocket.send", "text": text}
+
+    def _drop_stuck(self, socket) -> None:
+        self.sockets.pop(socket, None)
+        logger.warning("live room %s: a socket stopped reading; closed (it catches up on reconnect)", self.show_id)
+        self.loop.create_task(_close_quietly(socket))
+
+    # --- joining and leaving --------------------------------------------------------------------------
+
+    def hold(self, socket) -> None:
+        self.sockets[socket] = []
+
+    async def release(self, socket, seen: set[int]) -> None:
+        """Sends what arrived while the socket loaded its history (minus what that history holds), then
+        the socket gets frames from the pump."""
+        held = self.sockets.get(socket)
+        while held:
+            text = held.pop(0).without(seen)
+            if text is not None:
+                await socket.send(text_data=text)
+            held = self.sockets.get(socket)
+        if socket in self.sockets:
+            self.sockets[socket] = _Joined(seen, self.loop.time() + JOIN_OVERLAP_SECONDS) if seen else None
+
+    def leave(self, socket) -> None:
+        self.sockets.pop(socket, None)
+
+    def like(self) -> None:
+        self.pending_likes += 1
+
+    # --- once a second: counters, a stuck socket, the group ---------------------------------------------
+
+    async def _tick(self) -> None:
+        exchange = sync_to_async(room_stats_exchange, thread_sensitive=False)
+        refreshed = self.loop.time()
+        while True:
+            await asyncio.sleep(STATS_EVERY_SECONDS)
+            now = self.loop.time()
+            if self.sending_to is not None and self.kicking is None and now - self.sending_since > STUCK_SECONDS:
+                self.kicking = self.sending_to
+                self.pump.cancel()  # it waits on that socket's send
+            likes, self.pending_likes = self.pending_likes, 0
+            try:
+                totals = await exchange(
+                    show_id=self.show_id, process=PROCESS_ID, viewers=len(self.sockets), new_likes=likes
+                )
+            except Exception:
+                self.pending_likes += likes  # counted next time
+                logger.warning("room stats exchange failed", exc_info=True)
+                continue
+            if not self.sockets:
+                await self._stop()
+                return
+            if totals != self.sent:
+                self.sent = totals
+                self.push(_Frame(json.dumps({"type": "stats", "viewers": totals[0], "likes": totals[1]})))
+            if now - refreshed > GROUP_REFRESH_SECONDS:
+                refreshed = now
+                with contextlib.suppress(Exception):
+                    await self.layer.group_add(show_group(self.show_id), self.channel)
+
+    async def _stop(self) -> None:
+        if self.hub.rooms.get(self.show_id) is self:
+            del self.hub.rooms[self.show_id]
+        if self.chat_flush is not None:
+            self.chat_flush.cancel()
+        for task in self.tasks:
+            if task is not asyncio.current_task():
+                task.cancel()
+        with contextlib.suppress(Exception):
+            await self.layer.group_discard(show_group(self.show_id), self.channel)
+
+
+async def _close_quietly(socket) -> None:
+    with contextlib.suppress(Exception):
+        await asyncio.wait_for(socket.close(code=CLOSE_TOO_SLOW), timeout=10)
+
+
+class RoomHub:
+    """This process's rooms (one hub per event loop)."""
+
+    _hubs: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+    def __init__(self) -> None:
+        self.rooms: dict[int, Room] = {}
+
+    @classmethod
+    def current(cls) -> RoomHub:
+        loop = asyncio.get_running_loop()
+        hub = cls._hubs.get(loop)
+        if hub is None:
+            hub = cls._hubs[loop] = cls()
+        return hub
+
+    async def join(self, show_id: int, socket) -> Room:
+        """The socket joins the room held: its frames wait until `release` (after its history)."""
+        room = self.rooms.get(show_id)
+        if room is None:
+            room = self.rooms[show_id] = Room(self, show_id)
+        room.hold(socket)
+        try:
+            await asyncio.shield(room.ready)
+        except BaseException:
+            room.leave(socket)
+            raise
+        return room
