@@ -8,7 +8,15 @@ class OutOfStock(Conflict):
     code = "out_of_stock"
     default_message = _("Not enough stock.")
 
-    def __init__(self, *, sku_id: int, available: int, message: str | None = None, name: str | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        sku_id: int,
+        available: int,
+        message: str | None = None,
+        name: str | None = None,
+        sold_out: bool = False,
+    ) -> None:
         available = max(available, 0)
         if message is None:
             name = name if name is not None else sku_display_name(sku_id)
@@ -20,6 +28,8 @@ class OutOfStock(Conflict):
         super().__init__(message, details={"sku": sku_id, "available": available})
         self.sku_id = sku_id
         self.available = available
+        # PostgreSQL saw this SKU on sale with no stock left: the stock gate may remember it (catalog.stock_gate).
+        self.sold_out = sold_out
 
 
 def sku_display_name(sku_id: int) -> str:

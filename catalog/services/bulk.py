@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from catalog.models import Product, Sku
 from catalog.services.products import _refresh_derived, parse_stock, product_set_status
+from catalog.stock_gate import stock_gate_reopen
 from common.errors import InvalidState, NotFound, ValidationFailed
 from common.text import clean_text
 
@@ -64,7 +65,9 @@ def products_bulk_set_stock(*, shop_id: int, product_ids: Any, stock: Any) -> Bu
     """Sets the stock of every SKU on sale of several products to one count (e.g. a new harvest)."""
     count = parse_stock(stock)
     products = _bulk_products(shop_id=shop_id, product_ids=product_ids)
-    Sku.objects.filter(product__in=products, is_active=True).update(stock=count, updated_at=timezone.now())
+    skus = Sku.objects.filter(product__in=products, is_active=True)
+    stock_gate_reopen(sku_ids=list(skus.values_list("id", flat=True)))
+    skus.update(stock=count, updated_at=timezone.now())
     for product in products:
         _refresh_derived(Product.objects.select_related("shop", "category").get(pk=product.pk))
     return BulkOutcome(done=products, refused=[])

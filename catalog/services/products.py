@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from catalog.models import Category, Product, ProductImage, Sku
 from catalog.search import search_document
 from catalog.services.photos import _photos_write, _product_images_record
+from catalog.stock_gate import stock_gate_reopen
 from common.errors import InvalidState, ValidationFailed
 from common.files import file_delete_on_commit, files_written_first
 from common.text import clean_text
@@ -199,6 +200,7 @@ def product_skus_sync(*, product: Product, skus: Any) -> None:
         sku_id = row.get("id")
         if sku_id and int(sku_id) in existing:
             Sku.objects.filter(pk=sku_id).update(**spec, updated_at=timezone.now())
+            stock_gate_reopen(sku_ids=[int(sku_id)])
         elif not sku_id:
             Sku.objects.create(product=product, sort_order=len(existing), **spec)
     for row in skus:
@@ -331,6 +333,7 @@ def sku_update(*, sku: Sku, name: Any = None, price: Any = None, stock: Any = No
         values["stock"] = parse_stock(stock)
     if values:
         Sku.objects.filter(pk=sku.pk).update(**values, updated_at=timezone.now())
+        stock_gate_reopen(sku_ids=[sku.pk])  # the stock (or the name a sold-out answer shows) changed
         sku.refresh_from_db()
         _refresh_derived(Product.objects.select_related("shop", "category").get(pk=sku.product_id))
     return sku

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from catalog.errors import OutOfStock
 from catalog.models import Product, Sku
+from catalog.stock_gate import stock_gate_reopen
 from common.errors import ValidationFailed
 
 # --- stock --------------------------------------------------------------------------------------
@@ -61,16 +62,19 @@ def stock_reserve(*, items: Mapping[int, int]) -> None:
         # The first SKU (in pk order) that could not be taken; the transaction rolls back the rest.
         missing = next(sku_id for sku_id in ids if sku_id not in taken)
         row = Sku.objects.filter(pk=missing).values("stock", "is_active").first()
-        available = row["stock"] if row and row["is_active"] else 0
-        raise OutOfStock(sku_id=missing, available=available)
+        on_sale = bool(row and row["is_active"])
+        available = row["stock"] if on_sale else 0
+        raise OutOfStock(sku_id=missing, available=available, sold_out=on_sale and available <= 0)
 
 
 @transaction.atomic
 def stock_release(*, items: Mapping[int, int]) -> None:
-    """Gives reserved stock back (a cancelled order, returned goods). One UPDATE."""
+    """Gives reserved stock back (a cancelled order, returned goods). One UPDATE; the stock gate reopens
+    these SKUs once it commits."""
     pairs = _normalise(items)
     if not pairs:
         return
+    stock_gate_reopen(sku_ids=[sku_id for sku_id, _qty in pairs])
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
