@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "notifications",
     "live",
     "safety",
+    "offers",
     "marketplace",
 ]
 
@@ -250,6 +251,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     "orders-cancel-overdue": {"task": "orders.tasks.orders_cancel_overdue_task", "schedule": 60.0},
     "orders-auto-confirm": {"task": "orders.tasks.orders_auto_confirm_task", "schedule": 300.0},
     "orders-refund-requests-escalate": {"task": "orders.tasks.refund_requests_escalate_task", "schedule": 600.0},
+    "offers-expire": {"task": "offers.tasks.offers_expire_overdue_task", "schedule": 60.0},
     "orders-ratings-rebuild": {"task": "orders.tasks.ratings_rebuild_task", "schedule": crontab(hour=3, minute=30)},
     # payments: settle pending money past the hold, the daily payout batch, re-queue stuck payouts.
     "payments-settle": {"task": "payments.tasks.ledger_settle_task", "schedule": 3600.0},

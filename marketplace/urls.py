@@ -22,6 +22,7 @@ api_v1 = [
     path("", include("chat.api_urls")),
     path("", include("notifications.api_urls")),
     path("", include("live.api_urls")),
+    path("", include("offers.api_urls")),
 ]
 
 # The seller center is one URL space composed from each app's seller views.

@@ -1,0 +1,64 @@
+"""The offers API (API.md, "Offers in chat"): parse, call one service, answer with the offer's one shape."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from chat.access import access_conversation
+from common.api import Pagination, paginated
+from common.openapi import api_errors
+from offers import serializers as s
+from offers.access import access_offer
+from offers.errors import OfferNotPending
+from offers.selectors import conversation_offers, offer_with_lines
+from offers.services import offer_create, offer_decline, offer_withdraw
+
+
+def _answer(offer, *, code: int = status.HTTP_200_OK) -> Response:
+    return Response(s.OfferOut(offer_with_lines(offer.pk)).data, status=code)
+
+
+class ConversationOffersApi(APIView):
+    @extend_schema(operation_id="conversation_offers_list", responses=paginated(s.OfferOut))
+    def get(self, request, conversation_id: int):
+        conversation = access_conversation(request.user, conversation_id)
+        paginator = Pagination()
+        page = paginator.paginate_queryset(conversation_offers(conversation_id=conversation.pk), request, view=self)
+        return paginator.get_paginated_response(s.OfferOut(page, many=True).data)
+
+    @extend_schema(operation_id="conversation_offers_create", request=s.OfferCreateIn, responses={201: s.OfferOut})
+    def post(self, request, conversation_id: int):
+        conversation = access_conversation(request.user, conversation_id)
+        data = request.data if isinstance(request.data, dict) else {}
+        offer = offer_create(
+            user=request.user,
+            conversation=conversation,
+            lines=data.get("lines"),
+            shipping_fee=data.get("shipping_fee"),
+            note=data.get("note", ""),
+            expires_in_hours=data.get("expires_in_hours"),
+        )
+        return _answer(offer, code=status.HTTP_201_CREATED)
+
+
+class OfferDetailApi(APIView):
+    @extend_schema(operation_id="offers_retrieve", responses=s.OfferOut)
+    def get(self, request, offer_id: int):
+        return _answer(access_offer(request.user, offer_id))
+
+
+class OfferDeclineApi(APIView):
+    @extend_schema(operation_id="offers_decline", request=None, responses=s.OfferOut)
+    @api_errors(OfferNotPending)
+    def post(self, request, offer_id: int):
+        return _answer(offer_decline(user=request.user, offer=access_offer(request.user, offer_id)))
+
+
+class OfferWithdrawApi(APIView):
+    @extend_schema(operation_id="offers_withdraw", request=None, responses=s.OfferOut)
+    @api_errors(OfferNotPending)
+    def post(self, request, offer_id: int):
+        return _answer(offer_withdraw(user=request.user, offer=access_offer(request.user, offer_id)))

@@ -1,0 +1,59 @@
+"""The offers API's shapes: what the services accept (the limits from offers.rules) and what they answer."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from offers import rules
+from offers.models import Offer
+
+
+class OfferLineIn(serializers.Serializer):
+    sku = serializers.IntegerField(min_value=1)
+    quantity = serializers.IntegerField(min_value=1, max_value=rules.QUANTITY_MAX)
+    price = serializers.DecimalField(
+        max_digits=10, decimal_places=2, min_value=rules.PRICE_MIN, max_value=rules.PRICE_MAX, coerce_to_string=True
+    )
+
+
+class OfferCreateIn(serializers.Serializer):
+    lines = serializers.ListField(child=OfferLineIn(), min_length=1, max_length=rules.LINES_MAX)
+    shipping_fee = serializers.DecimalField(
+        max_digits=10, decimal_places=2, min_value=0, max_value=rules.SHIPPING_FEE_MAX, required=False
+    )
+    note = serializers.CharField(max_length=rules.NOTE_MAX_LENGTH, allow_blank=True, required=False)
+    expires_in_hours = serializers.IntegerField(
+        min_value=rules.EXPIRES_IN_HOURS_MIN, max_value=rules.EXPIRES_IN_HOURS_MAX, required=False
+    )
+
+
+class OfferLineOut(serializers.Serializer):
+    sku = serializers.IntegerField(source="sku_id")
+    product = serializers.IntegerField(source="sku.product_id")
+    title = serializers.CharField(source="sku.product.title")
+    sku_name = serializers.CharField(source="sku.name")
+    quantity = serializers.IntegerField()
+    price = serializers.DecimalField(max_digits=10, decimal_places=2)
+    list_price = serializers.DecimalField(max_digits=10, decimal_places=2)
+    subtotal = serializers.DecimalField(max_digits=12, decimal_places=2)
+
+
+class OfferOrderRef(serializers.Serializer):
+    number = serializers.CharField()
+    status = serializers.CharField()
+
+
+class OfferOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    conversation = serializers.IntegerField(source="conversation_id")
+    shop = serializers.IntegerField(source="shop_id")
+    status = serializers.ChoiceField(choices=Offer.Status.choices)
+    lines = OfferLineOut(many=True, source="lines.all")
+    shipping_fee = serializers.DecimalField(max_digits=10, decimal_places=2)
+    total = serializers.DecimalField(max_digits=12, decimal_places=2)
+    currency = serializers.CharField()
+    note = serializers.CharField()
+    expires_at = serializers.DateTimeField()
+    decided_at = serializers.DateTimeField(allow_null=True)
+    order = OfferOrderRef(allow_null=True)
+    created_at = serializers.DateTimeField()

@@ -1,0 +1,204 @@
+"""Offers: a seller proposes, the buyer declines or accepts (a checkout at the offer's prices), the seller
+withdraws, time expires it, and a newer offer in the same conversation supersedes it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from catalog.models import Sku
+from chat.models import Conversation, Role
+from common.errors import NotFound, PermissionDeniedError, ValidationFailed
+from common.ids import parse_id
+from common.sweeps import overdue_sweep
+from common.text import clean_text
+from offers import rules
+from offers.errors import OfferNotPending
+from offers.models import Offer, OfferLine
+from safety.contact import contact_details_find, contact_details_mask
+
+
+@dataclass(frozen=True)
+class LineIn:
+    sku_id: int
+    quantity: int
+    price: Decimal
+
+
+def _money(value: Any, *, field: str, minimum: Decimal, maximum: Decimal) -> Decimal:
+    error = ValidationFailed(
+        fields={
+            field: [
+                _("Give an amount from %(min)s to %(max)s with at most two decimals.")
+                % {"min": minimum, "max": maximum}
+            ]
+        }
+    )
+    if isinstance(value, bool) or not isinstance(value, (str, int, Decimal)):
+        raise error
+    try:
+        amount = Decimal(str(value).strip())
+    except InvalidOperation as exc:
+        raise error from exc
+    if not amount.is_finite() or not minimum <= amount <= maximum or amount != amount.quantize(Decimal("0.01")):
+        raise error
+    return amount.quantize(Decimal("0.01"))
+
+
+def _whole_number(value: Any, *, field: str, minimum: int, maximum: int) -> int:
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
+    if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= maximum:
+        raise ValidationFailed(
+            fields={field: [_("Give a whole number from %(min)s to %(max)s.") % {"min": minimum, "max": maximum}]}
+        )
+    return value
+
+
+def offer_lines_clean(lines: Any) -> list[LineIn]:
+    if not isinstance(lines, list) or not 1 <= len(lines) <= rules.LINES_MAX:
+        raise ValidationFailed(fields={"lines": [_("Give from 1 to %(max)s lines.") % {"max": rules.LINES_MAX}]})
+    cleaned, seen = [], set()
+    for index, line in enumerate(lines):
+        field = f"lines.{index}"
+        if not isinstance(line, dict):
+            raise ValidationFailed(fields={field: [_("Each line needs a SKU, a quantity and a price.")]})
+        sku_id = parse_id(line.get("sku"), field=f"{field}.sku", message=_("Give the SKU's id."))
+        if sku_id in seen:
+            raise ValidationFailed(fields={f"{field}.sku": [_("Each SKU may appear once.")]})
+        seen.add(sku_id)
+        quantity = _whole_number(line.get("quantity"), field=f"{field}.quantity", minimum=1, maximum=rules.QUANTITY_MAX)
+        price = _money(line.get("price"), field=f"{field}.price", minimum=rules.PRICE_MIN, maximum=rules.PRICE_MAX)
+        cleaned.append(LineIn(sku_id, quantity, price))
+    return cleaned
+
+
+def _seller_side(user, conversation: Conversation) -> None:
+    if conversation.role_of(user) != Role.SELLER:
+        raise PermissionDeniedError(_("Only the shop can make an offer."))
+
+
+def note_clean(note: Any) -> str:
+    text = clean_text(note, field="note", max_length=rules.NOTE_MAX_LENGTH)
+    return contact_details_mask(text, contact_details_find(text))
+
+
+@transaction.atomic
+def offer_create(
+    *,
+    user,
+    conversation: Conversation,
+    lines: Any,
+    shipping_fee: Any = None,
+    note: Any = "",
+    expires_in_hours: Any = None,
+    now: datetime | None = None,
+) -> Offer:
+    """The shop's offer to the conversation's buyer; supersedes the shop's pending offer there."""
+    _seller_side(user, conversation)
+    cleaned = offer_lines_clean(lines)
+    fee = (
+        Decimal("0.00")
+        if shipping_fee in (None, "")
+        else _money(shipping_fee, field="shipping_fee", minimum=Decimal("0.00"), maximum=rules.SHIPPING_FEE_MAX)
+    )
+    hours = (
+        rules.EXPIRES_IN_HOURS_DEFAULT
+        if expires_in_hours is None
+        else _whole_number(
+            expires_in_hours,
+            field="expires_in_hours",
+            minimum=rules.EXPIRES_IN_HOURS_MIN,
+            maximum=rules.EXPIRES_IN_HOURS_MAX,
+        )
+    )
+    note_text = note_clean(note)
+    skus = {
+        sku.pk: sku
+        for sku in Sku.objects.select_related("product").filter(
+            pk__in=[line.sku_id for line in cleaned], product__shop_id=conversation.shop_id
+        )
+    }
+    if len(skus) != len(cleaned):
+        raise NotFound(_("One of these SKUs is not sold by this shop."))
+    now = now or timezone.now()
+    # One writer at a time per conversation: the supersede and the new pending offer are one step.
+    Conversation.objects.select_for_update().filter(pk=conversation.pk).values_list("pk", flat=True).get()
+    Offer.objects.filter(conversation=conversation, status=Offer.Status.PENDING).update(
+        status=Offer.Status.SUPERSEDED, decided_at=now, updated_at=now
+    )
+    offer = Offer.objects.create(
+        conversation=conversation,
+        shop_id=conversation.shop_id,
+        buyer_id=conversation.buyer_id,
+        created_by=user,
+        shipping_fee=fee,
+        total=sum((line.price * line.quantity for line in cleaned), fee),
+        note=note_text,
+        expires_at=now + timedelta(hours=hours),
+    )
+    OfferLine.objects.bulk_create(
+        OfferLine(
+            offer=offer,
+            sku=skus[line.sku_id],
+            quantity=line.quantity,
+            price=line.price,
+            list_price=skus[line.sku_id].price,
+        )
+        for line in cleaned
+    )
+    return offer
+
+
+def _decide(offer_id: int, status: str, *, now: datetime) -> Offer:
+    """Moves a pending offer to `status`; 409 if it is no longer pending. An offer found past its time is
+    marked expired (and that is kept) before the 409."""
+    with transaction.atomic():
+        offer = Offer.objects.select_for_update().get(pk=offer_id)
+        expired = offer.status == Offer.Status.PENDING and offer.expires_at <= now
+        if expired:
+            offer.status, offer.decided_at = Offer.Status.EXPIRED, offer.expires_at
+        elif offer.status == Offer.Status.PENDING:
+            offer.status, offer.decided_at = status, now
+        else:
+            raise OfferNotPending()
+        offer.save(update_fields=["status", "decided_at", "updated_at"])
+    if expired:
+        raise OfferNotPending(_("This offer has expired."))
+    return offer
+
+
+def offer_withdraw(*, user, offer: Offer, now: datetime | None = None) -> Offer:
+    if getattr(offer, "viewer_role", None) != "seller":
+        raise PermissionDeniedError(_("Only the shop can withdraw its offer."))
+    return _decide(offer.pk, Offer.Status.WITHDRAWN, now=now or timezone.now())
+
+
+def offer_decline(*, user, offer: Offer, now: datetime | None = None) -> Offer:
+    if offer.buyer_id != user.pk:
+        raise PermissionDeniedError(_("Only the buyer can decline this offer."))
+    return _decide(offer.pk, Offer.Status.DECLINED, now=now or timezone.now())
+
+
+def offer_expire(offer_id: int, *, now: datetime | None = None) -> bool:
+    now = now or timezone.now()
+    with transaction.atomic():
+        offer = Offer.objects.select_for_update().get(pk=offer_id)
+        if offer.status != Offer.Status.PENDING or offer.expires_at > now:
+            return False
+        offer.status, offer.decided_at = Offer.Status.EXPIRED, offer.expires_at
+        offer.save(update_fields=["status", "decided_at", "updated_at"])
+        return True
+
+
+def offers_expire_overdue(*, now: datetime | None = None) -> int:
+    """The beat task's sweep: pending offers past their time become expired."""
+    now = now or timezone.now()
+    due = Offer.objects.filter(status=Offer.Status.PENDING, expires_at__lte=now)
+    return overdue_sweep(due, lambda pk: offer_expire(pk, now=now), order_by="expires_at")
