@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
-
-from django.utils.translation import gettext as _
+from django.conf import settings
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -14,8 +11,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from catalog.access import access_public_product
+from catalog.errors import OutOfStock
 from common.api import Pagination, paginated
-from common.errors import ValidationFailed
+from common.errors import Busy
+from common.idempotency import HEADER, IdempotencyKeyInFlight, IdempotencyKeyReused, idempotent
+from common.openapi import api_errors
 from common.parsers import JSONParser
 from common.ratelimit import rate_limit_check
 from orders import serializers as s
@@ -26,6 +26,7 @@ from orders.access import (
     access_seller_refund_request,
     access_seller_review,
 )
+from orders.models import IdempotencyKey
 from orders.selectors import (
     buyer_orders,
     cart_view,
@@ -40,8 +41,6 @@ from orders.services.lifecycle import order_cancel, order_confirm_receipt, order
 from orders.services.refunds import refund_request_accept, refund_request_create, refund_request_reject
 from orders.services.reviews import review_create, review_reply
 from shops.access import access_seller_shop
-
-MAX_IDEMPOTENCY_KEY = 255
 
 
 def _valid(serializer_class, data):
@@ -82,33 +81,23 @@ class CartItemApi(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-def request_hash(data) -> str:
-    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+def _checkout_rate_limit(request) -> None:
+    rate_limit_check(request=request, scope="checkout")
 
 
 class CheckoutApi(APIView):
+    @api_errors(OutOfStock, Busy, IdempotencyKeyReused, IdempotencyKeyInFlight)
     @extend_schema(
         request=s.CheckoutInputSerializer,
         responses={201: s.CheckoutOut},
-        parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER)],
+        parameters=[OpenApiParameter(HEADER, str, OpenApiParameter.HEADER)],
     )
+    @idempotent(store=IdempotencyKey, lock_wait_ms=lambda: settings.CHECKOUT_LOCK_WAIT_MS, before=_checkout_rate_limit)
     def post(self, request):
-        rate_limit_check(request=request, scope="checkout")
-        key = request.headers.get("Idempotency-Key", "").strip() or None
-        if key is not None and len(key) > MAX_IDEMPOTENCY_KEY:
-            raise ValidationFailed(fields={"Idempotency-Key": [_("At most 255 characters.")]})
         data = _valid(s.CheckoutInputSerializer, request.data)
         items = [dict(item) for item in data["items"]] if "items" in data else None
-        outcome = checkout_place(
-            buyer=request.user,
-            address=dict(data["address"]),
-            items=items,
-            idempotency_key=key,
-            request_hash=request_hash(request.data),
-            present=s.checkout_data,
-        )
-        headers = {"Idempotent-Replayed": "true"} if outcome.replayed else None
-        return Response(outcome.body, status=outcome.status_code, headers=headers)
+        result = checkout_place(buyer=request.user, address=dict(data["address"]), items=items)
+        return Response(s.checkout_data(result), status=status.HTTP_201_CREATED)
 
 
 class OrdersApi(APIView):

@@ -44,8 +44,8 @@ def _sku_of(owner: str) -> Sku | None:
 
 
 def _place(buyer, sku: Sku, quantity: int) -> Order:
-    outcome = checkout_place(buyer=buyer, address=ADDRESS, items=[{"sku": sku.pk, "quantity": quantity}])
-    return outcome.result.orders[0]
+    result = checkout_place(buyer=buyer, address=ADDRESS, items=[{"sku": sku.pk, "quantity": quantity}])
+    return result.orders[0]
 
 
 def demo_orders_ensure() -> list[int]:
@@ -320,10 +320,10 @@ def _past_checkout(buyer, wanted: list[tuple[Sku, int]], *, days_ago: int, addre
     """Placed, paid, shipped and received `days_ago` days ago, through the services; the timestamps the
     services stamp with the real clock (payment, paid event) are moved back to that day."""
     placed = timezone.now() - timedelta(days=days_ago, hours=(days_ago * 5) % 9, minutes=(days_ago * 13) % 60)
-    outcome = checkout_place(
+    result = checkout_place(
         buyer=buyer, address=address, items=[{"sku": sku.pk, "quantity": n} for sku, n in wanted], now=placed
     )
-    orders = list(outcome.result.orders)
+    orders = list(result.orders)
     # The payment was made on that day: no deadline has passed for it.
     Payment.objects.filter(pk=orders[0].payment_id).update(expires_at=None)
     payment_sandbox_approve(payment=Payment.objects.get(pk=orders[0].payment_id))

@@ -941,7 +941,7 @@ def test_packing_slip_escapes_what_the_buyer_typed(shop, sku):
 
     buyer = UserFactory()
     address = ADDRESS | {"name": XSS["script"], "line": XSS["img-onerror"]}
-    order = checkout_place(buyer=buyer, address=address, items=[{"sku": sku.pk, "quantity": 1}]).result.orders[0]
+    order = checkout_place(buyer=buyer, address=address, items=[{"sku": sku.pk, "quantity": 1}]).orders[0]
     payment_sandbox_approve(payment=Payment.objects.get(pk=order.payment_id))
     client = Client()
     client.force_login(shop.owner)

@@ -61,7 +61,7 @@ sku = Sku.objects.filter(stock__gte=5, is_active=True, product__visible=True).ex
     product__shop__members__user=buyer).order_by("id").first()
 def buy(now):
     items = [{"sku": sku.pk, "quantity": 1}]
-    return checkout_place(buyer=buyer, address=ADDRESS, items=items, now=now).result.orders[0]
+    return checkout_place(buyer=buyer, address=ADDRESS, items=items, now=now).orders[0]
 unpaid = buy(timezone.now() - timedelta(minutes=31))
 shipped = buy(timezone.now())
 payment_sandbox_approve(payment=Payment.objects.get(pk=shipped.payment_id))

@@ -13,10 +13,10 @@ from payments.services import payment_sandbox_approve
 
 
 def place(buyer, items: dict, now: datetime | None = None) -> list[Order]:
-    outcome = checkout_place(
+    result = checkout_place(
         buyer=buyer, address=ADDRESS, now=now, items=[{"sku": sku.pk, "quantity": qty} for sku, qty in items.items()]
     )
-    return outcome.result.orders
+    return result.orders
 
 
 def pay(order: Order) -> Order:

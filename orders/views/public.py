@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -18,12 +19,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from catalog.errors import OutOfStock
 from common.errors import DomainError, ValidationFailed
+from common.idempotency import IdempotencyKeyInFlight, idempotent_write
 from common.pending_actions import pending_action_pop, pending_action_save
 from common.ratelimit import rate_limit_check
 from orders.access import access_buyer_order, access_cart_item
-from orders.errors import IdempotencyKeyInFlight
 from orders.forms import AddressForm, RefundRequestForm
-from orders.models import REVIEW_MAX_PHOTOS, REVIEW_MAX_TEXT, Order
+from orders.models import REVIEW_MAX_PHOTOS, REVIEW_MAX_TEXT, IdempotencyKey, Order
 from orders.selectors import buyer_last_address, buyer_orders, cart_view, checkout_preview, order_reviews_by_line
 from orders.services.cart import cart_item_add, cart_item_remove, cart_item_update, parse_quantity, parse_sku_id
 from orders.services.checkout import checkout_place
@@ -184,14 +185,16 @@ def checkout(request):
             items = [{"sku": sku, "quantity": qty} for sku, qty in buy_now.items()] if buy_now else None
             # The form carries a key made when it was shown: a double submit replays, never a second order.
             key = (request.POST.get("idempotency_key") or "")[:255] or None
-            outcome = checkout_place(
-                buyer=request.user,
-                address=form.cleaned_data,
-                items=items,
-                idempotency_key=key,
-                request_hash=f"page:{key}",
-                present=lambda r: {"pay_url": r.pay_url, "orders": [o.number for o in r.orders]},
-            )
+            with idempotent_write(
+                store=IdempotencyKey,
+                user=request.user,
+                key=key,
+                fingerprint=f"page:{key}",
+                lock_wait_ms=settings.CHECKOUT_LOCK_WAIT_MS,
+            ) as write:
+                if not write.replayed:
+                    result = checkout_place(buyer=request.user, address=form.cleaned_data, items=items)
+                    write.answer(201, {"pay_url": result.pay_url, "orders": [o.number for o in result.orders]})
         except IdempotencyKeyInFlight:
             messages.info(request, _("Your order is being placed…"))
             return redirect("orders:my-orders")
@@ -205,7 +208,7 @@ def checkout(request):
         except DomainError as exc:
             messages.error(request, _error_message(exc))
         else:
-            return HttpResponseRedirect(outcome.body["pay_url"])
+            return HttpResponseRedirect(write.body["pay_url"])
     return render(
         request,
         "orders/checkout.html",

@@ -6,7 +6,8 @@ from accounts.tests.factories import UserFactory
 from catalog.errors import OutOfStock
 from catalog.models import Category
 from common.errors import ValidationFailed
-from orders.models import CartItem, Order, OrderEvent, OrderLine
+from common.idempotency import idempotent_write
+from orders.models import CartItem, IdempotencyKey, Order, OrderEvent, OrderLine
 from orders.services.cart import cart_item_add
 from orders.services.checkout import checkout_place
 from orders.tests.factories import ADDRESS, ProductFactory, ShopFactory, SkuFactory, sku_in_shop
@@ -25,16 +26,16 @@ def test_whole_cart_makes_one_order_per_shop_and_one_payment():
         cart_item_add(user=buyer, sku_id=sku.pk, quantity=qty)
 
     # when
-    outcome = checkout_place(buyer=buyer, address=ADDRESS)
+    result = checkout_place(buyer=buyer, address=ADDRESS)
 
     # then
-    orders = {o.shop_id: o for o in outcome.result.orders}
+    orders = {o.shop_id: o for o in result.orders}
     assert set(orders) == {farm.pk, workshop.pk}
     assert orders[farm.pk].total == Decimal("124.00") and orders[workshop.pk].total == Decimal("89.00")
     assert all(
         o.status == Order.Status.PENDING_PAYMENT and o.number.isdigit() and len(o.number) == 18 for o in orders.values()
     )
-    payment = outcome.result.payment
+    payment = result.payment
     assert payment.amount == Decimal("213.00") and payment.status == Payment.Status.PENDING
     assert Order.objects.filter(payment=payment).count() == 2
     radish.refresh_from_db(), stool.refresh_from_db()
@@ -48,7 +49,7 @@ def test_whole_cart_makes_one_order_per_shop_and_one_payment():
         2,
     )
     assert OrderEvent.objects.filter(type=OrderEvent.Type.PLACED).count() == 2
-    assert outcome.result.pay_url == f"/pay/sandbox/{payment.pk}/"
+    assert result.pay_url == f"/pay/sandbox/{payment.pk}/"
 
 
 def test_prices_come_from_the_database_not_the_cart_time():
@@ -58,7 +59,7 @@ def test_prices_come_from_the_database_not_the_cart_time():
     sku.price = Decimal("30.00")
     sku.save()
 
-    order = checkout_place(buyer=buyer, address=ADDRESS).result.orders[0]
+    order = checkout_place(buyer=buyer, address=ADDRESS).orders[0]
 
     assert order.total == Decimal("30.00")
 
@@ -127,32 +128,29 @@ def test_checkout_query_count_does_not_grow_with_lines(django_assert_max_num_que
 
     # then: the same bound for 2 lines as for 24 (with an Idempotency-Key, the most expensive path).
     # 15 = 12 statements + 1 lock_timeout SET + 2 SAVEPOINT/RELEASE (the test's own wrapper).
-    with django_assert_max_num_queries(15):
-        outcome = checkout_place(
-            buyer=buyer, address=ADDRESS, idempotency_key="k1", request_hash="h", present=lambda r: {"ok": True}
-        )
+    with django_assert_max_num_queries(15), _keyed_write(buyer, "k1") as write:
+        result = checkout_place(buyer=buyer, address=ADDRESS)
+        write.answer(201, {"ok": True})
 
-    assert len(outcome.result.orders) == 2
+    assert len(result.orders) == 2
     assert OrderLine.objects.count() == 2 * lines_per_shop
     assert PaymentAllocation.objects.count() == 2
 
 
+def _keyed_write(buyer, key: str):
+    return idempotent_write(store=IdempotencyKey, user=buyer, key=key, fingerprint="h", lock_wait_ms=1000)
+
+
 def test_stock_is_taken_last_so_a_hot_sku_is_locked_only_until_the_commit():
     """Bench B1: the row lock of a flash-sale SKU is held from its UPDATE to the COMMIT; every other write
-    of the checkout happens before it."""
+    of the checkout, and the Idempotency-Key's stored answer, happen before it."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     buyer, sku = UserFactory(), SkuFactory(stock=5)
-    with CaptureQueriesContext(connection) as queries:
-        checkout_place(
-            buyer=buyer,
-            address=ADDRESS,
-            items=[{"sku": sku.pk, "quantity": 1}],
-            idempotency_key="k-last",
-            request_hash="h",
-            present=lambda r: {"ok": True},
-        )
+    with CaptureQueriesContext(connection) as queries, _keyed_write(buyer, "k-last") as write:
+        checkout_place(buyer=buyer, address=ADDRESS, items=[{"sku": sku.pk, "quantity": 1}])
+        write.answer(201, {"ok": True})
 
     writes = [
         q["sql"].lstrip().upper()
@@ -161,6 +159,7 @@ def test_stock_is_taken_last_so_a_hot_sku_is_locked_only_until_the_commit():
     ]
     assert "CATALOG_SKU" in writes[-1] and writes[-1].startswith("UPDATE")
     assert not any("CATALOG_SKU" in w for w in writes[:-1])
+    assert any("IDEMPOTENCYKEY" in w and w.startswith("UPDATE") for w in writes[:-1])
     sku.refresh_from_db()
     assert sku.stock == 4
 

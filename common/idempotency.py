@@ -1,0 +1,208 @@
+"""Idempotency-Key: a money-moving write answers once; the same key and body replay that first answer.
+
+`@idempotent(store=..., lock_wait_ms=...)` on an API method claims the client's key (per user) in the write's
+transaction, runs the method, stores whatever it answers (status and body) with the key, and commits both
+together. The same key with the same body replays the stored answer (header `Idempotent-Replayed: true`); with
+another body it is a 409 `idempotency_key_reused`; a twin request still running blocks on the key's unique
+index until the first one ends (then replays it, or goes ahead if the first rolled back), for at most
+`lock_wait_ms`, then gets a 409 `idempotency_key_in_flight`. An error answer is never stored: its transaction
+rolls back with the claim, and the client may retry with the same key.
+
+`idempotent_write(...)` is the same as a context manager, for pages; `write_transaction(...)` is the one
+transaction both run in, which the service joins (re-entrant: no savepoint, no second lock-timeout statement).
+The key's table is the caller's model (`store`) with fields user, key, request_hash, status_code, response_json.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import functools
+import hashlib
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import IntegrityError, OperationalError, connection, models, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from rest_framework.response import Response
+
+from common.db import database_trouble_answered, is_lock_timeout, lock_timeout_set
+from common.errors import Conflict, ValidationFailed
+
+HEADER = "Idempotency-Key"
+REPLAYED_HEADER = "Idempotent-Replayed"
+
+
+class IdempotencyKeyReused(Conflict):
+    code = "idempotency_key_reused"
+    default_message = gettext_lazy("This Idempotency-Key was already used with a different request body.")
+
+
+class IdempotencyKeyInFlight(Conflict):
+    code = "idempotency_key_in_flight"
+    default_message = gettext_lazy("A request with this Idempotency-Key is still being processed. Retry shortly.")
+    retry_after = 1
+
+
+# --- the write's transaction ---------------------------------------------------------------------------
+
+
+@dataclass
+class WriteTransaction:
+    """The open write transaction; `run_last` statements run just before its COMMIT (after the stored answer),
+    so a hot row they lock is held only for that statement and the COMMIT (bench B1)."""
+
+    last: list[Callable[[], None]] = field(default_factory=list)
+
+    def run_last(self, statement: Callable[[], None]) -> None:
+        self.last.append(statement)
+
+
+_current: contextvars.ContextVar[WriteTransaction | None] = contextvars.ContextVar("write_transaction", default=None)
+
+
+@contextlib.contextmanager
+def write_transaction(*, lock_wait_ms: int) -> Iterator[WriteTransaction]:
+    """One durable transaction whose row-lock waits are bounded by `lock_wait_ms` (past it: 409 `busy`; a
+    database that is gone: 503 `unavailable`, see common.db). Inside an open one it joins it."""
+    current = _current.get()
+    if current is not None:
+        yield current
+        return
+    opened = WriteTransaction()
+    token = _current.set(opened)
+    try:
+        with database_trouble_answered(), transaction.atomic(durable=True):
+            lock_timeout_set(lock_wait_ms)
+            yield opened
+            for statement in opened.last:
+                statement()
+    finally:
+        _current.reset(token)
+
+
+# --- the key ----------------------------------------------------------------------------------------------
+
+
+def request_fingerprint(data: Any) -> str:
+    """What makes two requests "the same body": the parsed body, keys sorted."""
+    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def idempotency_key_from(request, *, store: type[models.Model]) -> str | None:
+    """The request's Idempotency-Key header (blank: none); longer than the store's column: 400."""
+    key = request.headers.get(HEADER, "").strip() or None
+    max_length = store._meta.get_field("key").max_length
+    if key is not None and len(key) > max_length:
+        raise ValidationFailed(fields={HEADER: [_("At most %(n)d characters.") % {"n": max_length}]})
+    return key
+
+
+def _claim(*, store: type[models.Model], user, key: str, fingerprint: str) -> models.Model:
+    """Inserts the key inside the write's transaction. A twin request blocks on the unique index until this
+    transaction ends: then it replays our answer (commit) or goes ahead itself (rollback).
+
+    On PostgreSQL one statement, `INSERT … ON CONFLICT DO NOTHING RETURNING` (no savepoint), under the
+    transaction's lock timeout: a twin still working past it is a 409 `idempotency_key_in_flight`. Any other
+    database error (a lost connection) is not "in flight": it goes up, and the client gets a 503 to retry."""
+    if connection.vendor == "postgresql":
+        q = connection.ops.quote_name
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"INSERT INTO {q(store._meta.db_table)} "  # noqa: S608 (identifiers from the model)
+                    f"({q('user_id')}, {q('key')}, {q('request_hash')}, {q('created_at')}, {q('updated_at')}) "
+                    f"VALUES (%s, %s, %s, now(), now()) ON CONFLICT ({q('user_id')}, {q('key')}) DO NOTHING "
+                    f"RETURNING {q('id')}",
+                    [user.pk, key, fingerprint],
+                )
+                row = cursor.fetchone()
+        except OperationalError as exc:
+            if is_lock_timeout(exc):  # the twin is still working
+                raise IdempotencyKeyInFlight() from exc
+            raise
+        if row is not None:
+            claim = store(pk=row[0], user=user, key=key, request_hash=fingerprint)
+            claim._state.adding = False
+            return claim
+        existing = store.objects.get(user=user, key=key)
+    else:
+        try:
+            with transaction.atomic():
+                return store.objects.create(user=user, key=key, request_hash=fingerprint)
+        except IntegrityError:
+            existing = store.objects.get(user=user, key=key)
+    if existing.request_hash != fingerprint:
+        raise IdempotencyKeyReused()
+    if existing.status_code is None:
+        raise IdempotencyKeyInFlight()
+    return existing
+
+
+@dataclass
+class IdempotentWrite:
+    """Inside `idempotent_write`: either `replayed` (the first answer is `status_code`, `body`), or the caller
+    does the write and calls `answer(status_code, body)` with what it answers (plain JSON)."""
+
+    claim: models.Model | None
+    replayed: bool = False
+    status_code: int | None = None
+    body: Any = None
+
+    def answer(self, status_code: int, body: Any) -> Any:
+        self.status_code, self.body = status_code, body
+        return body
+
+
+@contextlib.contextmanager
+def idempotent_write(
+    *, store: type[models.Model], user, key: str | None, fingerprint: str, lock_wait_ms: int
+) -> Iterator[IdempotentWrite]:
+    """The write's transaction with the key claimed (no key: just the transaction). The answer given to
+    `answer()` is stored before the transaction's last statements and its COMMIT."""
+    with write_transaction(lock_wait_ms=lock_wait_ms):
+        if key is None:
+            yield IdempotentWrite(claim=None)
+            return
+        claim = _claim(store=store, user=user, key=key, fingerprint=fingerprint)
+        if claim.status_code is not None:
+            yield IdempotentWrite(claim=claim, replayed=True, status_code=claim.status_code, body=claim.response_json)
+            return
+        write = IdempotentWrite(claim=claim)
+        yield write
+        if write.status_code is None:
+            raise RuntimeError("an idempotent write ended without an answer to store")
+        claim.status_code, claim.response_json = write.status_code, write.body
+        claim.save(update_fields=["status_code", "response_json", "updated_at"])
+
+
+def idempotent(
+    *, store: type[models.Model], lock_wait_ms: Callable[[], int], before: Callable[[Any], None] | None = None
+) -> Callable:
+    """Decorates an APIView method: `before(request)` first (a rate limit: a limited request never reaches
+    the database), then the method runs inside `idempotent_write` and its Response is stored or replayed.
+    Sets `accepts_idempotency_key` on the method, which the schema reads to document the header."""
+
+    def decorate(method: Callable) -> Callable:
+        @functools.wraps(method)
+        def wrapper(view, request, *args, **kwargs):
+            if before is not None:
+                before(request)
+            key = idempotency_key_from(request, store=store)
+            fingerprint = request_fingerprint(request.data) if key is not None else ""
+            with idempotent_write(
+                store=store, user=request.user, key=key, fingerprint=fingerprint, lock_wait_ms=lock_wait_ms()
+            ) as write:
+                if write.replayed:
+                    return Response(write.body, status=write.status_code, headers={REPLAYED_HEADER: "true"})
+                response = method(view, request, *args, **kwargs)
+                write.answer(response.status_code, response.data)
+                return response
+
+        wrapper.accepts_idempotency_key = True  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorate
