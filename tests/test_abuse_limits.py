@@ -11,11 +11,9 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from accounts.models import User
-from accounts.tests.factories import PASSWORD, UserFactory
 from chat.services import conversation_start
-from chat.tests.factories import ProductFactory
 from common.ratelimit import client_address
-from orders.tests.factories import ADDRESS, ShopFactory, sku_in_shop
+from tests.factories import ADDRESS, PASSWORD, ProductWithSkuFactory, ShopFactory, UserFactory, sku_in_shop
 
 pytestmark = pytest.mark.django_db
 
@@ -185,7 +183,7 @@ def test_checkout_limit_is_429_and_places_nothing(settings):
 
 def test_chat_limit_is_429_for_the_sender_only(settings):
     _limits(settings, chat="2/h")
-    product = ProductFactory()
+    product = ProductWithSkuFactory()
     chatty, quiet = UserFactory(), UserFactory()
     mine, _ = conversation_start(buyer=chatty, shop=product.shop)
     theirs, _ = conversation_start(buyer=quiet, shop=product.shop)

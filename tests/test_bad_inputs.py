@@ -13,13 +13,10 @@ from django.test import Client
 from PIL import Image
 from rest_framework.test import APIClient
 
-from accounts.tests.factories import UserFactory
 from catalog.models import Product, ProductImage
-from catalog.tests.factories import image_bytes, make_product, png_header_only, upload
 from orders.models import Order
-from orders.tests.factories import ADDRESS
 from shops.models import Shop
-from shops.tests.factories import ShopFactory
+from tests.factories import ADDRESS, ShopFactory, UserFactory, image_bytes, make_product, png_header_only, upload
 
 pytestmark = pytest.mark.django_db
 

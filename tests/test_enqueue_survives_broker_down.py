@@ -8,12 +8,11 @@ from rest_framework.test import APIClient
 
 from catalog.models import ProductImage
 from catalog.services import product_image_thumbnails_sweep
-from catalog.tests.factories import make_product, upload
-from orders.tests.factories import ShopFactory
 from payments.models import Payout
 from payments.services.payouts import payout_batch_approve, payout_batch_run, payouts_enqueue
 from payments.tests.money import confirmed_sale
 from tests.broker import broker_unreachable
+from tests.factories import ShopFactory, make_product, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +43,7 @@ def test_a_photo_uploaded_while_the_broker_is_down_gets_its_thumbnail_from_the_s
 def test_approving_payouts_while_the_broker_is_down_does_not_fail_and_the_reconciler_pays(
     django_capture_on_commit_callbacks,
 ):
-    from accounts.tests.factories import UserFactory
+    from tests.factories import UserFactory
 
     confirmed_sale(ShopFactory(), "100.00")
     batch, _created = payout_batch_run()

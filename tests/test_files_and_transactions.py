@@ -14,10 +14,8 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, default_storage
 from django.db import connection
 
-from accounts.tests.factories import UserFactory
 from catalog.models import Product
 from catalog.services import product_create, product_delete, product_image_add, product_image_delete
-from catalog.tests.factories import image_bytes, leaf_category, make_product, upload
 from chat.services import conversation_start, message_send
 from common.images import InvalidImage
 from orders.services.reviews import review_create
@@ -25,6 +23,7 @@ from orders.tests.helpers import placed_paid
 from orders.tests.reviews.helpers import REVIEW, completed
 from shops.errors import ShopAlreadyExists
 from shops.services import shop_create, shop_update
+from tests.factories import UserFactory, image_bytes, leaf_category, make_product, upload
 
 
 class RecordingStorage(FileSystemStorage):

@@ -12,7 +12,7 @@ import schemathesis
 from hypothesis import HealthCheck, Phase, settings
 from schemathesis.checks import not_a_server_error, response_schema_conformance
 
-from accounts.tests.factories import token_for
+from tests.factories import token_for
 
 MAX_EXAMPLES = 6
 

@@ -16,9 +16,8 @@ import websockets
 from django.test import Client
 
 from accounts.services import user_deactivate
-from accounts.tests.factories import PASSWORD, UserFactory, token_for
 from chat.services import conversation_start
-from chat.tests.factories import ProductFactory
+from tests.factories import PASSWORD, ProductWithSkuFactory, UserFactory, token_for
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
@@ -46,7 +45,7 @@ def _status(server, path: str, token: str) -> int:
 
 @pytest.fixture
 def seller_world():
-    product = ProductFactory()
+    product = ProductWithSkuFactory()
     seller = product.shop.owner
     buyer = UserFactory()
     conversation, _ = conversation_start(buyer=buyer, shop=product.shop, product=product)

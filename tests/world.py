@@ -12,9 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from accounts.models import User
-from accounts.tests.factories import UserFactory
 from catalog.services import product_image_add
-from catalog.tests.factories import make_product, upload
 from chat.services import conversation_start, message_send
 from live.services.room import room_message_send
 from live.services.shows import show_create
@@ -28,7 +26,7 @@ from payments.services.payouts import payout_batch_run
 from payments.tests.money import confirmed_sale
 from shops.models import ShopMember
 from shops.services import staff_invitation_accept, staff_invite, staff_remove
-from shops.tests.factories import ShopFactory
+from tests.factories import ShopFactory, UserFactory, make_product, upload
 
 ROLES = ["anonymous", "buyer_a", "buyer_b", "seller_a", "seller_b", "staff_a", "ex_staff_a", "invitee_a", "operator"]
 SIDES = {"A": {"buyer_a", "seller_a", "staff_a"}, "B": {"buyer_b", "seller_b"}}

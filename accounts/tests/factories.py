@@ -1,25 +1,5 @@
-import factory
-from rest_framework.authtoken.models import Token
+"""Moved to tests/factories.py (one module for the suite's test data); kept until the last importers switch."""
 
-from accounts.models import User
+from tests.factories import PASSWORD, UserFactory, token_for
 
-PASSWORD = "correct-horse-42"
-
-
-class UserFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = User
-        skip_postgeneration_save = True
-
-    username = factory.Sequence(lambda n: f"user{n}")
-    email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
-    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
-
-    @factory.post_generation
-    def _save(self, create, extracted, **kwargs):
-        if create:
-            self.save()
-
-
-def token_for(user: User) -> str:
-    return Token.objects.get_or_create(user=user)[0].key
+__all__ = ["PASSWORD", "UserFactory", "token_for"]

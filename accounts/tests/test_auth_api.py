@@ -1,7 +1,7 @@
 import pytest
 
 from accounts.models import User
-from accounts.tests.factories import PASSWORD, UserFactory, token_for
+from tests.factories import PASSWORD, UserFactory, token_for
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ from rest_framework.authtoken.models import Token
 from accounts.models import User
 from accounts.selectors import api_token_with_user
 from accounts.services import user_deactivate, user_sessions_end
-from accounts.tests.factories import UserFactory, token_for
+from tests.factories import UserFactory, token_for
 
 pytestmark = pytest.mark.django_db
 

@@ -12,10 +12,9 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from accounts.services import user_token_for_credentials
-from accounts.tests.factories import PASSWORD, UserFactory
 from common.errors import RateLimited, ValidationFailed
 from conftest import free_port
-from orders.tests.factories import ShopFactory, sku_in_shop
+from tests.factories import PASSWORD, ShopFactory, UserFactory, sku_in_shop
 
 TOKEN = "/api/v1/auth/token/"
 

@@ -1,7 +1,7 @@
 import pytest
 
 from accounts.models import User
-from accounts.tests.factories import PASSWORD, UserFactory
+from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from django.utils.module_loading import import_string
 from rest_framework.test import APIClient
 
 from accounts.services import user_deactivate
-from accounts.tests.factories import PASSWORD, UserFactory, token_for
+from tests.factories import PASSWORD, UserFactory, token_for
 
 pytestmark = pytest.mark.django_db
 

@@ -3,11 +3,11 @@
 import pytest
 
 from catalog.models import Product
-from catalog.tests.factories import leaf_category
 from conftest import browser_login, screenshot
 from marketplace.demo import DEMO_PASSWORD, demo_users_ensure
 from marketplace.demo_catalog import demo_shops_ensure
 from shops.models import Shop
+from tests.factories import leaf_category
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

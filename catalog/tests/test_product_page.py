@@ -7,14 +7,12 @@ import pytest
 from django.core.cache import cache
 from redis.exceptions import ConnectionError as RedisConnectionError
 
-from accounts.tests.factories import UserFactory
 from catalog.models import Sku
 from catalog.services import product_update, sku_update, stock_reserve
-from catalog.tests.factories import make_product
 from orders.services.reviews import review_create, review_reply
 from orders.tests.reviews.helpers import REVIEW, completed
 from shops.services import shop_update
-from shops.tests.factories import ShopFactory
+from tests.factories import ShopFactory, UserFactory, make_product
 
 pytestmark = pytest.mark.django_db
 

@@ -1,10 +1,9 @@
 import pytest
 
 from catalog.models import Product
-from catalog.tests.factories import leaf_category, make_product
 from shops.models import Shop
 from shops.services import shop_suspend
-from shops.tests.factories import ShopFactory
+from tests.factories import ShopFactory, leaf_category, make_product
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,7 @@
 import pytest
 
 from catalog.selectors import provinces_with_products
-from catalog.tests.factories import make_product
+from tests.factories import make_product
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,7 @@ def test_skus_for_checkout_reads_what_select_related_reads_in_one_statement(djan
     from catalog.models import Category, Sku
     from catalog.selectors import skus_for_checkout
     from shops.models import ShopMember
-    from shops.tests.factories import ShopFactory
+    from tests.factories import ShopFactory
 
     # given: a SKU in a leaf category (with a parent), one in a top-level category (none), and a buyer
     # who works for the second SKU's shop

@@ -2,11 +2,10 @@
 
 import pytest
 
-from accounts.tests.factories import PASSWORD, UserFactory
 from catalog.models import Product
-from catalog.tests.factories import image_bytes, leaf_category, upload
 from marketplace.demo import operators_group_ensure
 from shops.models import Shop
+from tests.factories import PASSWORD, UserFactory, image_bytes, leaf_category, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -91,8 +90,7 @@ def test_seller_center_needs_login_and_a_shop(client):
 
 
 def test_seller_pages_are_404_for_another_sellers_product(client):
-    from catalog.tests.factories import make_product
-    from shops.tests.factories import ShopFactory
+    from tests.factories import ShopFactory, make_product
 
     mine = ShopFactory()
     theirs = make_product()
@@ -105,7 +103,7 @@ def test_seller_pages_are_404_for_another_sellers_product(client):
 
 
 def test_inline_stock_and_price_change(client):
-    from catalog.tests.factories import make_product
+    from tests.factories import make_product
 
     product = make_product()
     client.force_login(product.shop.owner)
@@ -123,8 +121,7 @@ def test_inline_stock_and_price_change(client):
 
 
 def test_an_unapproved_shop_is_previewed_by_its_owner_only(client, django_assert_max_num_queries):
-    from catalog.tests.factories import make_product
-    from shops.tests.factories import ShopFactory
+    from tests.factories import ShopFactory, make_product
 
     shop = ShopFactory(status=Shop.Status.PENDING)
     for i in range(5):

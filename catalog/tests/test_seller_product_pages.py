@@ -9,8 +9,7 @@ import pytest
 
 from catalog.models import Product, ProductImage, Sku
 from catalog.services import product_image_add
-from catalog.tests.factories import image_bytes, leaf_category, make_product, upload
-from shops.tests.factories import ShopFactory
+from tests.factories import ShopFactory, image_bytes, leaf_category, make_product, upload
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,7 @@ import pytest
 from PIL import Image
 
 from catalog.models import Product, ProductImage, Sku
-from catalog.tests.factories import image_bytes, leaf_category, make_product, png_header_only, upload
-from shops.tests.factories import ShopFactory
+from tests.factories import ShopFactory, image_bytes, leaf_category, make_product, png_header_only, upload
 
 pytestmark = pytest.mark.django_db
 

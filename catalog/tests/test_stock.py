@@ -4,7 +4,7 @@ from django.db import transaction
 from catalog.errors import OutOfStock
 from catalog.models import Sku
 from catalog.services import stock_release, stock_reserve
-from catalog.tests.factories import make_product
+from tests.factories import make_product
 
 pytestmark = pytest.mark.django_db
 

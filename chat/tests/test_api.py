@@ -3,10 +3,9 @@
 import pytest
 from rest_framework.test import APIClient
 
-from accounts.tests.factories import UserFactory
 from chat.models import Conversation, Message
 from chat.services import conversation_start, message_send
-from chat.tests.factories import ProductFactory, ShopFactory, staff_for
+from tests.factories import ProductWithSkuFactory, ShopFactory, UserFactory, staff_for
 
 pytestmark = pytest.mark.django_db
 
@@ -19,14 +18,14 @@ def client_for(user) -> APIClient:
 
 @pytest.fixture
 def chat():
-    product = ProductFactory()
+    product = ProductWithSkuFactory()
     buyer = UserFactory()
     conversation, _ = conversation_start(buyer=buyer, shop=product.shop, product=product)
     return conversation, buyer, product.shop.owner, product
 
 
 def test_start_answers_201_then_200_with_one_conversation_per_buyer_and_shop():
-    product = ProductFactory()
+    product = ProductWithSkuFactory()
     buyer = client_for(UserFactory())
     first = buyer.post("/api/v1/conversations/", {"shop": product.shop.slug, "product": product.pk})
     second = buyer.post("/api/v1/conversations/", {"shop": product.shop.slug})
@@ -39,12 +38,12 @@ def test_start_answers_201_then_200_with_one_conversation_per_buyer_and_shop():
 
 
 def test_start_errors_in_one_shape():
-    product = ProductFactory()
+    product = ProductWithSkuFactory()
     buyer = client_for(UserFactory())
     assert buyer.post("/api/v1/conversations/", {"shop": "no-such-shop"}).status_code == 404
     own = client_for(product.shop.owner).post("/api/v1/conversations/", {"shop": product.shop.slug})
     assert own.status_code == 400 and own.json()["error"]["code"] == "own_shop"
-    other = buyer.post("/api/v1/conversations/", {"shop": product.shop.slug, "product": ProductFactory().pk})
+    other = buyer.post("/api/v1/conversations/", {"shop": product.shop.slug, "product": ProductWithSkuFactory().pk})
     assert other.status_code == 400 and "product" in other.json()["error"]["fields"]
     assert APIClient().post("/api/v1/conversations/", {"shop": product.shop.slug}).status_code == 401
 
@@ -87,7 +86,7 @@ def test_send_text_and_product_and_the_2000_character_limit(chat):
 
 
 def test_send_an_image(chat):
-    from catalog.tests.factories import image_bytes, upload
+    from tests.factories import image_bytes, upload
 
     conversation, buyer, _seller, _product = chat
     url = f"/api/v1/conversations/{conversation.pk}/messages/"
@@ -147,7 +146,7 @@ def test_inbox_is_unread_first_then_newest_without_n_plus_one(django_assert_max_
     shop = ShopFactory()
     conversations = []
     for n in range(6):
-        conversation, _ = conversation_start(buyer=UserFactory(), shop=shop, product=ProductFactory(shop=shop))
+        conversation, _ = conversation_start(buyer=UserFactory(), shop=shop, product=ProductWithSkuFactory(shop=shop))
         message_send(user=conversation.buyer, conversation=conversation, text=f"question {n}")
         conversations.append(conversation)
     # the seller answers (and so reads) the two newest

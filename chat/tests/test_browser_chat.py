@@ -5,17 +5,16 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from accounts.tests.factories import PASSWORD, UserFactory
 from chat.models import Conversation
-from chat.tests.factories import ProductFactory, ShopFactory
 from conftest import AsgiServer, browser_login, screenshot, server_env
+from tests.factories import PASSWORD, ProductWithSkuFactory, ShopFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_buyer_asks_from_the_product_page_and_the_seller_answers_live(asgi_server, new_page):
     shop = ShopFactory(name="湖南老农家", owner=UserFactory(username="farmer-b"))
-    product = ProductFactory(shop=shop, title="湘西腊肉 Xiangxi Smoked Bacon")
+    product = ProductWithSkuFactory(shop=shop, title="湘西腊肉 Xiangxi Smoked Bacon")
     UserFactory(username="buyer-b")
     base = asgi_server.url
 

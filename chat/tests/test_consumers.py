@@ -12,14 +12,13 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from redis.exceptions import MaxConnectionsError
 
-from accounts.tests.factories import UserFactory
 from chat import consumers, services
 from chat.consumers import ConversationConsumer, InboxConsumer
 from chat.groups import user_group
 from chat.models import Message
 from chat.services import conversation_start
-from chat.tests.factories import ProductFactory, staff_for
 from common.ws import user_sockets_group
+from tests.factories import ProductWithSkuFactory, UserFactory, staff_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -47,7 +46,7 @@ async def drain(comm, quiet=0.5):
 
 @pytest.fixture
 def parties():
-    product = ProductFactory()
+    product = ProductWithSkuFactory()
     buyer = UserFactory()
     conversation, _ = conversation_start(buyer=buyer, shop=product.shop, product=product)
     return conversation, buyer, staff_for(product.shop), product

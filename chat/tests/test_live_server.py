@@ -12,11 +12,10 @@ import pytest
 import websockets
 import websockets.exceptions  # a submodule: not an attribute until imported (websockets 14+)
 
-from accounts.tests.factories import UserFactory, token_for
 from chat.models import Message
 from chat.services import conversation_start
-from chat.tests.factories import ProductFactory
 from conftest import AsgiServer, server_env
+from tests.factories import ProductWithSkuFactory, UserFactory, token_for
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
@@ -52,7 +51,7 @@ def api_get(server, path: str, token: str) -> dict:
 
 @pytest.fixture
 def chat_parties():
-    product = ProductFactory()
+    product = ProductWithSkuFactory()
     buyer = UserFactory(username="buyer-live")
     conversation, _ = conversation_start(buyer=buyer, shop=product.shop, product=product)
     return conversation, token_for(buyer), token_for(product.shop.owner)

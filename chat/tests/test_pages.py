@@ -3,18 +3,17 @@
 import pytest
 from django.contrib.auth.models import Group, Permission
 
-from accounts.tests.factories import UserFactory
 from chat.demo import demo_chats_ensure
 from chat.models import Conversation, Message
 from chat.selectors import chat_unread_totals, shop_reply_time
 from chat.services import conversation_mark_read, conversation_report, conversation_start, message_send
-from chat.tests.factories import ProductFactory, ShopFactory
+from tests.factories import ProductWithSkuFactory, ShopFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def test_start_page_shows_the_product_and_posting_opens_the_conversation(client):
-    product = ProductFactory(title="湘西腊肉 Smoked Bacon")
+    product = ProductWithSkuFactory(title="湘西腊肉 Smoked Bacon")
     buyer = UserFactory()
     client.force_login(buyer)
     page = client.get("/chat/start/", {"shop": product.shop.slug, "product": product.pk})
@@ -154,7 +153,7 @@ def test_demo_creates_the_spicy_meat_question_and_tolerates_a_missing_shop():
     buyer = UserFactory(username="buyer")
     UserFactory(username="xiaomei")
     shop = ShopFactory(owner=UserFactory(username="farmer"))
-    ProductFactory(shop=shop, title="湘西腊肉 Xiangxi Smoked Bacon")
+    ProductWithSkuFactory(shop=shop, title="湘西腊肉 Xiangxi Smoked Bacon")
     demo_chats_ensure()
     demo_chats_ensure()  # idempotent
     conversation = Conversation.objects.get(buyer=buyer, shop=shop)
@@ -169,13 +168,13 @@ def test_demo_creates_the_spicy_meat_question_and_tolerates_a_missing_shop():
 
 
 def _log_in(client, user, next_url: str):
-    from accounts.tests.factories import PASSWORD
+    from tests.factories import PASSWORD
 
     return client.post("/accounts/login/", {"username": user.username, "password": PASSWORD, "next": next_url})
 
 
 def test_a_visitor_who_logs_in_lands_in_the_chat_with_the_product_card(client):
-    product = ProductFactory(title="湘西腊肉")
+    product = ProductWithSkuFactory(title="湘西腊肉")
     buyer = UserFactory()
 
     # given a visitor who clicks "chat with seller" on the product page
@@ -204,7 +203,7 @@ def test_a_visitor_who_logs_in_lands_in_the_chat_with_the_product_card(client):
 
 def test_a_replay_link_does_nothing_in_another_session(client):
     """The token lives in the visitor's own session: someone else's link cannot start a chat for you."""
-    product = ProductFactory()
+    product = ProductWithSkuFactory()
     asked = client.post("/chat/start/", {"shop": product.shop.slug, "product": product.pk})
     from urllib.parse import parse_qs, urlsplit
 
@@ -224,8 +223,8 @@ def test_the_log_in_page_never_sends_a_visitor_off_site(client):
 
 
 def test_asking_again_about_the_same_product_adds_no_second_card(client):
-    product = ProductFactory()
-    other = ProductFactory(shop=product.shop)
+    product = ProductWithSkuFactory()
+    other = ProductWithSkuFactory(shop=product.shop)
     buyer = UserFactory()
     client.force_login(buyer)
 
@@ -244,7 +243,7 @@ def test_asking_again_about_the_same_product_adds_no_second_card(client):
 
 
 def test_the_api_start_adds_no_second_card_for_the_same_product(api_client):
-    product = ProductFactory()
+    product = ProductWithSkuFactory()
     buyer = UserFactory()
     api_client.force_authenticate(buyer)
     first = api_client.post("/api/v1/conversations/", {"shop": product.shop.slug, "product": product.pk})

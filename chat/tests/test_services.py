@@ -6,13 +6,12 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from accounts.tests.factories import UserFactory
 from chat import services
 from chat.errors import MessageEmpty, MessageTooLong, OwnShopError
 from chat.models import Conversation, Message
 from chat.services import conversation_mark_read, conversation_report, conversation_start, message_send
-from chat.tests.factories import ProductFactory, ShopFactory, staff_for
 from common.errors import NotFound, RateLimited, ValidationFailed
+from tests.factories import ProductWithSkuFactory, ShopFactory, UserFactory, staff_for
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +25,7 @@ def sent(monkeypatch):
 
 
 def test_start_is_get_or_create_and_drops_the_product_card_once(django_capture_on_commit_callbacks, sent):
-    product = ProductFactory()
+    product = ProductWithSkuFactory()
     buyer = UserFactory()
     with django_capture_on_commit_callbacks(execute=True):
         first, created = conversation_start(buyer=buyer, shop=product.shop, product=product)
@@ -36,7 +35,7 @@ def test_start_is_get_or_create_and_drops_the_product_card_once(django_capture_o
     cards = Message.objects.filter(conversation=first, product=product)
     assert cards.count() == 1
     card = cards.get().product_card
-    assert card["title"] == product.title and card["price"] == "128.00" and card["url"] == f"/product/{product.pk}/"
+    assert card["title"] == product.title and card["price"] == "28.00" and card["url"] == f"/product/{product.pk}/"
     assert first.shop_unread == 1 and again.product_id == product.pk
     assert (f"chat.conversation.{first.pk}", "chat.message") in [(g, e["type"]) for g, e in sent]
 
@@ -54,8 +53,8 @@ def test_a_seller_cannot_chat_with_their_own_shop():
 def test_a_product_of_another_shop_or_not_public_is_refused():
     shop = ShopFactory()
     with pytest.raises(ValidationFailed):
-        conversation_start(buyer=UserFactory(), shop=shop, product=ProductFactory())
-    hidden = ProductFactory(shop=shop, visible=False)
+        conversation_start(buyer=UserFactory(), shop=shop, product=ProductWithSkuFactory())
+    hidden = ProductWithSkuFactory(shop=shop, visible=False)
     with pytest.raises(ValidationFailed):
         conversation_start(buyer=UserFactory(), shop=shop, product=hidden)
 

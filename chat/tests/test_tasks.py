@@ -6,13 +6,12 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from accounts.tests.factories import UserFactory
 from chat import tasks
 from chat.models import Message, OfflineNotice
 from chat.services import conversation_mark_read, conversation_start, message_send
-from chat.tests.factories import ShopFactory, staff_for
 from notifications.models import Notification
 from notifications.tasks import notification_email_task
+from tests.factories import ShopFactory, UserFactory, staff_for
 
 pytestmark = pytest.mark.django_db
 

@@ -1,9 +1,5 @@
-from __future__ import annotations
+"""Moved to tests/factories.py (one module for the suite's test data); kept until the last importers switch."""
 
-from live.models import Show
-from live.services.shows import show_create
-from shops.tests.factories import ShopFactory
+from tests.factories import make_show
 
-
-def make_show(*, shop=None, title: str = "腌萝卜直播", **kwargs) -> Show:
-    return show_create(shop=shop or ShopFactory(), title=title, **kwargs)
+__all__ = ["make_show"]

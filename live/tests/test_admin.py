@@ -5,11 +5,10 @@ from __future__ import annotations
 import pytest
 
 from accounts.models import OperatorAction
-from accounts.tests.factories import UserFactory
 from live.models import LiveBar, RoomMessage
 from live.services.room import room_message_report, room_message_send
 from live.services.shows import stream_publish
-from live.tests.factories import make_show
+from tests.factories import UserFactory, make_show
 
 pytestmark = pytest.mark.django_db
 

@@ -7,12 +7,9 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from accounts.models import OperatorAction
-from accounts.tests.factories import UserFactory
-from catalog.tests.factories import make_product
 from live.models import RoomRestriction, Show
 from live.services.shows import shop_live_bar
-from live.tests.factories import make_show
-from shops.tests.factories import ShopFactory
+from tests.factories import ShopFactory, UserFactory, make_product, make_show
 
 pytestmark = pytest.mark.django_db
 

@@ -7,12 +7,11 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from accounts.tests.factories import PASSWORD, UserFactory
 from conftest import browser_login, screenshot, wait_until
 from live.models import Show
 from live.services.room import room_mute
 from live.tests.conftest import publish
-from live.tests.factories import make_show
+from tests.factories import PASSWORD, UserFactory, make_show
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from accounts.tests.factories import UserFactory
 from live.models import BlockedWord, RoomModerator, RoomRestriction, Show
 from live.services.room import room_message_send
-from shops.tests.factories import ShopFactory
+from tests.factories import ShopFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

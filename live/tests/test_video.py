@@ -17,7 +17,7 @@ from conftest import wait_until
 from live.models import Show
 from live.services.replays import media_duration
 from live.tests.conftest import publish
-from live.tests.factories import make_show
+from tests.factories import make_show
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 

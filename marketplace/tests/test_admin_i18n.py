@@ -12,12 +12,10 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.text import capfirst
 
-from accounts.tests.factories import UserFactory
 from catalog.services import product_image_add
-from catalog.tests.factories import upload
 from marketplace.demo import operators_group_ensure
-from orders.tests.factories import ShopFactory, sku_in_shop
 from orders.tests.helpers import placed_shipped
+from tests.factories import ShopFactory, UserFactory, sku_in_shop, upload
 
 pytestmark = pytest.mark.django_db
 

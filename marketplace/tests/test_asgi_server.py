@@ -9,7 +9,7 @@ import pytest
 import websockets
 import websockets.exceptions  # a submodule: not an attribute until imported (websockets 14+)
 
-from accounts.tests.factories import UserFactory, token_for
+from tests.factories import UserFactory, token_for
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 

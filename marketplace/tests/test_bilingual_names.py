@@ -2,9 +2,8 @@
 
 import pytest
 
-from catalog.tests.factories import make_product
 from common.romanize import province_en, romanize, with_english
-from shops.tests.factories import ShopFactory
+from tests.factories import ShopFactory, make_product
 
 
 def test_provinces_have_their_english_names_and_the_rest_is_pinyin():

@@ -13,15 +13,13 @@ import pytest
 from django.db import connection
 from playwright.sync_api import expect
 
-from accounts.tests.factories import PASSWORD, UserFactory
 from catalog.services import product_image_add
-from catalog.tests.factories import image_bytes, make_product, upload
 from chat.models import Conversation, Message
 from chat.services import conversation_start, message_send
 from conftest import SCREENSHOTS
 from orders.models import Order
 from orders.tests.helpers import placed_paid, placed_shipped
-from shops.tests.factories import ShopFactory
+from tests.factories import PASSWORD, ShopFactory, UserFactory, image_bytes, make_product, upload
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from accounts.tests.factories import PASSWORD, UserFactory
 from conftest import browser_login, screenshot
+from tests.factories import PASSWORD, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

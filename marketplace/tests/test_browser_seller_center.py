@@ -10,18 +10,26 @@ from pathlib import Path
 import pytest
 from django.core.files.base import ContentFile
 
-from accounts.tests.factories import PASSWORD, UserFactory
 from catalog.models import Product, ProductImage
 from catalog.services import product_image_add
-from catalog.tests.factories import image_bytes, leaf_category, upload
 from chat.models import Conversation
 from conftest import SCREENSHOTS, browser_login
 from orders.services.lifecycle import order_confirm_receipt
 from orders.services.refunds import refund_request_create
 from orders.services.reviews import review_create
-from orders.tests.factories import ProductFactory, ShopFactory, SkuFactory, sku_in_shop
 from orders.tests.helpers import placed_paid, placed_shipped
 from payments.services.payout_accounts import payout_account_set
+from tests.factories import (
+    PASSWORD,
+    ProductFactory,
+    ShopFactory,
+    SkuFactory,
+    UserFactory,
+    image_bytes,
+    leaf_category,
+    sku_in_shop,
+    upload,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

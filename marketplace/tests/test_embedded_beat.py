@@ -11,12 +11,11 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from accounts.tests.factories import UserFactory
 from marketplace.embedded_beat import EmbeddedBeat
 from marketplace.tests.test_settings import BASE_DIR, _bare_env, _manage
 from orders.models import Order
-from orders.tests.factories import SkuFactory
 from orders.tests.helpers import place, placed_shipped
+from tests.factories import SkuFactory, UserFactory
 
 
 @pytest.mark.django_db

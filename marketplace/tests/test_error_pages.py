@@ -3,7 +3,7 @@
 import pytest
 from django.test import Client
 
-from accounts.tests.factories import UserFactory
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

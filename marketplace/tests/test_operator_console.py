@@ -4,12 +4,10 @@ import pytest
 from django.utils import translation
 
 from accounts.models import OperatorAction
-from accounts.tests.factories import UserFactory
 from catalog.models import Product
-from catalog.tests.factories import make_product
 from marketplace.demo import operators_group_ensure
 from shops.models import Shop
-from shops.tests.factories import ShopFactory
+from tests.factories import ShopFactory, UserFactory, make_product
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,6 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 
 from accounts.models import OperatorAction, User
-from accounts.tests.factories import UserFactory
-from catalog.tests.factories import leaf_category
 from common.errors import PermissionDeniedError
 from marketplace.operators import OPERATORS_GROUP, operators_group_ensure
 from orders.models import RefundRequest
@@ -16,8 +14,8 @@ from orders.services.refunds import (
     refund_request_grant,
     refund_request_reject,
 )
-from orders.tests.factories import SkuFactory
 from orders.tests.helpers import placed_shipped
+from tests.factories import SkuFactory, UserFactory, leaf_category
 
 pytestmark = pytest.mark.django_db
 
@@ -221,7 +219,7 @@ def test_refund_decisions_need_the_decide_permission(client):
 def test_payout_approval_is_audited_by_its_service(operator):
     from payments.services.payouts import payout_batch_approve, payout_batch_run
     from payments.tests.money import confirmed_sale
-    from shops.tests.factories import ShopFactory
+    from tests.factories import ShopFactory
 
     confirmed_sale(ShopFactory(), "100.00", "5.00")
     batch, _created = payout_batch_run()
@@ -237,7 +235,7 @@ def test_payout_approval_is_audited_by_its_service(operator):
 
 def test_resolving_a_chat_report_is_audited(op_client, operator):
     from chat.models import Conversation
-    from shops.tests.factories import ShopFactory
+    from tests.factories import ShopFactory
 
     conversation = Conversation.objects.create(
         buyer=UserFactory(), shop=ShopFactory(), reported=True, report_reason="骂人"
@@ -253,7 +251,7 @@ def test_resolving_a_chat_report_is_audited(op_client, operator):
 
 
 def test_shop_and_category_edits_in_the_console_are_audited(op_client, operator):
-    from shops.tests.factories import ShopFactory
+    from tests.factories import ShopFactory
 
     shop = ShopFactory()
     page = op_client.get(f"/admin/shops/shop/{shop.pk}/change/")
@@ -326,7 +324,7 @@ def test_approve_shop_command_names_its_operator_in_the_audit_log(operator):
     from django.core.management.base import CommandError
 
     from shops.models import Shop
-    from shops.tests.factories import ShopFactory
+    from tests.factories import ShopFactory
 
     shop = ShopFactory(status=Shop.Status.PENDING)
     with pytest.raises(CommandError):
@@ -341,7 +339,7 @@ def test_approve_shop_command_names_its_operator_in_the_audit_log(operator):
 def test_operators_cannot_rewrite_follows_or_delete_categories(op_client):
     from catalog.models import Category
     from shops.models import ShopFollow
-    from shops.tests.factories import ShopFactory
+    from tests.factories import ShopFactory
 
     follow = ShopFollow.objects.create(shop=ShopFactory(), user=UserFactory())
     assert op_client.get("/admin/shops/shopfollow/add/").status_code == 403

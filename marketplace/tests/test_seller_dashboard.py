@@ -9,15 +9,14 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from accounts.tests.factories import PASSWORD, UserFactory
 from chat.models import Conversation
 from orders.models import Order
 from orders.services.lifecycle import order_confirm_receipt
 from orders.services.refunds import refund_request_create
 from orders.services.reviews import review_create
-from orders.tests.factories import ProductFactory, ShopFactory, SkuFactory, sku_in_shop
 from orders.tests.helpers import placed_paid, placed_shipped
 from shops.visits import shop_visit_record
+from tests.factories import PASSWORD, ProductFactory, ShopFactory, SkuFactory, UserFactory, sku_in_shop
 
 pytestmark = pytest.mark.django_db
 

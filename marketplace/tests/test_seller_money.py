@@ -9,12 +9,11 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 
-from accounts.tests.factories import PASSWORD, UserFactory
 from orders.services.lifecycle import order_confirm_receipt, order_ship
-from orders.tests.factories import ShopFactory, sku_in_shop
 from orders.tests.helpers import pay, place
 from payments.models import LedgerAccount, LedgerEntry, PayoutAccount
 from shops.models import ShopMember
+from tests.factories import PASSWORD, ShopFactory, UserFactory, sku_in_shop
 
 pytestmark = pytest.mark.django_db
 

@@ -5,10 +5,9 @@ import datetime as dt
 import pytest
 from django.test import Client
 
-from accounts.tests.factories import UserFactory
 from orders.models import Order
-from orders.tests.factories import ShopFactory, sku_in_shop
 from orders.tests.helpers import placed_paid
+from tests.factories import ShopFactory, UserFactory, sku_in_shop
 
 pytestmark = pytest.mark.django_db
 

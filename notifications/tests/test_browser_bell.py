@@ -5,11 +5,10 @@ import threading
 import pytest
 from django.db import connection
 
-from accounts.tests.factories import PASSWORD, UserFactory
 from conftest import browser_login, screenshot
 from orders.services.lifecycle import order_ship
-from orders.tests.factories import ShopFactory, sku_in_shop
 from orders.tests.helpers import placed_paid
+from tests.factories import PASSWORD, ShopFactory, UserFactory, sku_in_shop
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

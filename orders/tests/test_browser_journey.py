@@ -7,11 +7,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.tests.factories import PASSWORD, UserFactory
 from conftest import browser_login, screenshot
 from orders.models import Order
 from orders.services.lifecycle import orders_auto_confirm_due
-from orders.tests.factories import ShopFactory, sku_in_shop
+from tests.factories import PASSWORD, ShopFactory, UserFactory, sku_in_shop
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

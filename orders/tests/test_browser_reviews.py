@@ -8,12 +8,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from accounts.tests.factories import PASSWORD, UserFactory
 from conftest import browser_login, screenshot
 from orders.models import Review
 from orders.services.reviews import review_create, review_reply
-from orders.tests.factories import ShopFactory, sku_in_shop
 from orders.tests.reviews.helpers import completed
+from tests.factories import PASSWORD, ShopFactory, UserFactory, sku_in_shop
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -10,10 +10,9 @@ from django.conf import settings
 from django.db import connection, transaction
 from rest_framework.test import APIClient
 
-from accounts.tests.factories import UserFactory
 from catalog.models import Sku
 from orders.models import IdempotencyKey, Order
-from orders.tests.factories import ADDRESS, SkuFactory
+from tests.factories import ADDRESS, SkuFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 HOLD_SECONDS = 3.0

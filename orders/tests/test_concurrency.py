@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import User
 from orders.models import Order, OrderLine
-from orders.tests.factories import ADDRESS, SkuFactory
+from tests.factories import ADDRESS, SkuFactory
 
 # PostgreSQL allows 100 connections on this machine, shared with other test runs: the 200 requests go
 # through 25 threads, in waves of 25 released together by a barrier.

@@ -7,10 +7,10 @@ import io
 import pytest
 
 from common.csv_export import csv_cell
-from orders.tests.factories import ShopFactory
 from payments.models import PayoutBatch
 from payments.services.payouts import payout_batch_csv, payout_batch_run
 from payments.tests.money import confirmed_sale
+from tests.factories import ShopFactory
 
 pytestmark = pytest.mark.django_db
 

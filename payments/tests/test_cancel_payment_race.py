@@ -12,13 +12,12 @@ from django.conf import settings
 from django.db import connection
 from rest_framework.test import APIClient
 
-from accounts.tests.factories import UserFactory
 from orders.models import Order
-from orders.tests.factories import SkuFactory
 from orders.tests.helpers import place
 from payments.models import LateCapture, LedgerAccount, Refund
 from payments.providers.sandbox import signature_header
 from payments.selectors import ledger_balance
+from tests.factories import SkuFactory, UserFactory
 
 ROUNDS = 6
 

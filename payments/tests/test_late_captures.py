@@ -11,14 +11,13 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from accounts.tests.factories import UserFactory
 from orders.models import Order
 from orders.services.lifecycle import order_cancel
-from orders.tests.factories import ShopFactory, SkuFactory, sku_in_shop
 from orders.tests.helpers import place
 from payments.models import LateCapture, LedgerAccount, Payment, Refund
 from payments.providers.sandbox import signature_header
 from payments.selectors import ledger_balance
+from tests.factories import ShopFactory, SkuFactory, UserFactory, sku_in_shop
 
 pytestmark = pytest.mark.django_db
 NOTIFY = "/api/v1/payments/notify/sandbox/"

@@ -3,14 +3,13 @@ from decimal import Decimal
 import pytest
 from django.db.models import Sum
 
-from accounts.tests.factories import UserFactory
 from orders.services.lifecycle import order_confirm_receipt
 from orders.services.refunds import refund_request_accept, refund_request_create
-from orders.tests.factories import ShopFactory, SkuFactory, sku_in_shop
 from orders.tests.helpers import pay, place, placed_shipped
 from payments.errors import LedgerUnbalanced
 from payments.models import LedgerAccount, LedgerEntry, LedgerTransaction
 from payments.services import escrow_release, ledger_accounts_get, ledger_transaction_post
+from tests.factories import ShopFactory, SkuFactory, UserFactory, sku_in_shop
 
 pytestmark = pytest.mark.django_db
 

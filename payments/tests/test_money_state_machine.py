@@ -19,19 +19,18 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
-from accounts.tests.factories import UserFactory
 from common.errors import DomainError
 from common.money import to_fen
 from marketplace.demo import operators_group_ensure
 from orders.models import Order, RefundRequest
 from orders.services.lifecycle import order_confirm_receipt, order_ship, orders_cancel_overdue
 from orders.services.refunds import refund_request_accept, refund_request_create
-from orders.tests.factories import ShopFactory, sku_in_shop
 from orders.tests.helpers import place
 from payments.models import LedgerAccount, LedgerEntry, Payment, Payout, ProviderEvent, SandboxTransfer
 from payments.providers.sandbox import SandboxProvider
 from payments.services import payment_notification_receive
 from payments.services.payouts import payout_batch_approve, payout_batch_run
+from tests.factories import ShopFactory, UserFactory, sku_in_shop
 
 pytestmark = pytest.mark.django_db
 

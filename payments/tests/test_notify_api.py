@@ -7,12 +7,11 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from accounts.tests.factories import UserFactory
 from orders.models import Order
-from orders.tests.factories import SkuFactory
 from orders.tests.helpers import place
 from payments.models import LedgerEntry, Payment, ProviderEvent
 from payments.providers.sandbox import SandboxProvider, signature_header
+from tests.factories import SkuFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/payments/notify/sandbox/"

@@ -8,10 +8,10 @@ import pytest
 from django.db.models import Count, Sum
 
 from conftest import RUN_ID, celery_worker_start, wait_until
-from orders.tests.factories import ShopFactory
 from payments.models import LedgerAccount, LedgerEntry, Payout, SandboxTransfer
 from payments.services.payouts import payout_batch_approve, payout_batch_run
 from payments.tests.money import assert_every_transaction_balances, confirmed_sale
+from tests.factories import ShopFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 

@@ -14,7 +14,6 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from common.errors import InvalidState
-from orders.tests.factories import ShopFactory
 from payments.models import Payout, PayoutBatch, SandboxTransfer
 from payments.selectors import shop_balances
 from payments.services.payouts import (
@@ -25,6 +24,7 @@ from payments.services.payouts import (
     payout_pay,
 )
 from payments.tests.money import assert_every_transaction_balances, confirmed_sale
+from tests.factories import ShopFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -34,8 +34,8 @@ BASE_DIR = Path(__file__).resolve().parents[2]
 
 @pytest.fixture
 def operator():
-    from accounts.tests.factories import UserFactory
     from marketplace.demo import operators_group_ensure
+    from tests.factories import UserFactory
 
     user = UserFactory(is_staff=True)
     user.groups.add(operators_group_ensure())
@@ -108,7 +108,7 @@ def test_a_batch_aggregates_the_pending_ledger_once():
 
 SQLITE_BATCH = """
 from django.core.management import call_command
-from orders.tests.factories import ShopFactory
+from tests.factories import ShopFactory
 from payments.tests.money import confirmed_sale
 shop = ShopFactory()
 confirmed_sale(shop, "128.00", "6.40")
@@ -282,7 +282,7 @@ def test_operator_approves_in_admin_and_downloads_the_bank_file(client, operator
 
 
 def test_non_operators_cannot_approve(client):
-    from accounts.tests.factories import UserFactory
+    from tests.factories import UserFactory
 
     shop = ShopFactory()
     confirmed_sale(shop, "100.00")

@@ -12,10 +12,8 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.models import OperatorAction
-from accounts.tests.factories import UserFactory
 from orders.models import Order, RefundRequest
 from orders.services.refunds import refund_request_accept, refund_request_create
-from orders.tests.factories import SkuFactory
 from orders.tests.helpers import placed_paid
 from payments.models import Refund
 from payments.providers import PROVIDERS
@@ -23,6 +21,7 @@ from payments.providers.sandbox import SandboxProvider
 from payments.services.refunds import refunds_resubmit_stuck
 from payments.tasks import refund_submit_task, refunds_sweep_task
 from tests.broker import broker_unreachable
+from tests.factories import SkuFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

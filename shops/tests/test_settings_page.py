@@ -3,8 +3,7 @@
 import pytest
 from django.core.files.base import ContentFile
 
-from catalog.tests.factories import image_bytes
-from shops.tests.factories import ShopFactory
+from tests.factories import ShopFactory, image_bytes
 
 pytestmark = pytest.mark.django_db
 

@@ -7,9 +7,8 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 
 from catalog.models import Sku
 from catalog.services import sku_update
-from catalog.tests.factories import make_product
 from shops.services import shop_update
-from shops.tests.factories import ShopFactory
+from tests.factories import ShopFactory, make_product
 
 pytestmark = pytest.mark.django_db
 

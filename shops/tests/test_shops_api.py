@@ -1,10 +1,9 @@
 import pytest
 from django.core.management import call_command
 
-from accounts.tests.factories import UserFactory
 from shops.models import Shop
 from shops.services import shop_suspend
-from shops.tests.factories import ShopFactory
+from tests.factories import ShopFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

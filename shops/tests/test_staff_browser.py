@@ -3,10 +3,9 @@ invitation from "open a shop", accepts, works in the seller center without the o
 
 import pytest
 
-from accounts.tests.factories import PASSWORD, UserFactory
 from conftest import browser_login, screenshot
 from shops.models import ShopMember
-from shops.tests.factories import ShopFactory
+from tests.factories import PASSWORD, ShopFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -8,11 +8,10 @@ import threading
 import pytest
 from django.db import connection
 
-from accounts.tests.factories import UserFactory
 from common.errors import DomainError
 from shops.models import ShopMember, StaffInvitation
 from shops.services import shop_create, staff_invitation_accept, staff_invite
-from shops.tests.factories import ShopFactory
+from tests.factories import ShopFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

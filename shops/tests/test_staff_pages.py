@@ -6,10 +6,9 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from accounts.tests.factories import UserFactory
 from shops.models import Shop, ShopMember, StaffInvitation
 from shops.services import staff_invitation_accept, staff_invite
-from shops.tests.factories import ShopFactory
+from tests.factories import ShopFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -8,11 +8,10 @@ import asyncio
 import pytest
 import websockets
 
-from accounts.tests.factories import UserFactory, token_for
 from chat.services import conversation_start
-from chat.tests.factories import ProductFactory
 from shops.models import ShopMember
 from shops.services import staff_invitation_accept, staff_invite, staff_leave, staff_remove
+from tests.factories import ProductWithSkuFactory, UserFactory, token_for
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
@@ -41,7 +40,7 @@ async def _close_code(ws, timeout: float = 10) -> int | None:
 
 @pytest.mark.parametrize("how", ["removed", "left"])
 def test_an_ex_member_s_chat_sockets_close(asgi_server, how):
-    product = ProductFactory()
+    product = ProductWithSkuFactory()
     shop = product.shop
     staff, buyer = UserFactory(), UserFactory()
     invitation = staff_invite(shop=shop, invited_by=shop.owner, who=staff.username)

@@ -10,19 +10,18 @@ import json
 import pytest
 import websockets
 
-from accounts.tests.factories import UserFactory, token_for
 from chat.models import Message
 from chat.services import conversation_start, message_send
-from chat.tests.factories import ProductFactory
 from conftest import AsgiServer, server_env
 from notifications.services import notify
+from tests.factories import ProductWithSkuFactory, UserFactory, token_for
 from tests.faults.chat_client import ORIGIN, ChatClient
 
 pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True)]
 
 
 def test_server_killed_and_restarted_clients_reconnect_and_resync(tmp_path):
-    product = ProductFactory()
+    product = ProductWithSkuFactory()
     buyer, seller = UserFactory(), product.shop.owner
     conversation, _ = conversation_start(buyer=buyer, shop=product.shop)
     message_send(user=buyer, conversation=conversation, text="在吗")

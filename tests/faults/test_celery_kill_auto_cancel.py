@@ -16,11 +16,10 @@ from django.db import connection
 from django.db.models import Count
 from django.utils import timezone
 
-from accounts.tests.factories import UserFactory
 from conftest import RUN_ID, celery_worker_start, wait_until
 from orders.models import Order, OrderEvent
-from orders.tests.factories import ShopFactory, sku_in_shop
 from orders.tests.helpers import place
+from tests.factories import ShopFactory, UserFactory, sku_in_shop
 
 pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True)]
 

@@ -17,10 +17,9 @@ import pytest
 from django.db import connections
 from django.db.models import Sum
 
-from accounts.tests.factories import UserFactory, token_for
 from orders.models import Order, OrderLine
-from orders.tests.factories import ADDRESS, ShopFactory, sku_in_shop
 from payments.models import Payment
+from tests.factories import ADDRESS, ShopFactory, UserFactory, sku_in_shop, token_for
 from tests.faults.services import postgres_restart
 
 pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True)]

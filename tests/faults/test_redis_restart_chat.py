@@ -8,10 +8,9 @@ import time
 
 import pytest
 
-from accounts.tests.factories import UserFactory, token_for
 from chat.models import Message
 from chat.services import conversation_start
-from chat.tests.factories import ProductFactory
+from tests.factories import ProductWithSkuFactory, UserFactory, token_for
 from tests.faults.chat_client import ChatClient
 from tests.faults.services import redis_start, redis_stop
 
@@ -21,7 +20,7 @@ BURST = 30
 
 
 def test_redis_restart_mid_chat_burst_loses_nothing(asgi_server):
-    product = ProductFactory()
+    product = ProductWithSkuFactory()
     buyer = UserFactory()
     conversation, _ = conversation_start(buyer=buyer, shop=product.shop)
     buyer_token, seller_token = token_for(buyer), token_for(product.shop.owner)

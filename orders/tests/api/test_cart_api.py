@@ -1,8 +1,7 @@
 import pytest
 
-from accounts.tests.factories import UserFactory
 from orders.models import CartItem
-from orders.tests.factories import ShopFactory, SkuFactory, sku_in_shop
+from tests.factories import ShopFactory, SkuFactory, UserFactory, sku_in_shop
 
 pytestmark = pytest.mark.django_db
 

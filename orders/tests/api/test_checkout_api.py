@@ -5,11 +5,10 @@ import pytest
 from django.db import connection
 from rest_framework.test import APIClient
 
-from accounts.tests.factories import UserFactory
 from orders.models import IdempotencyKey, Order
 from orders.services.cart import cart_item_add
-from orders.tests.factories import ADDRESS, ShopFactory, SkuFactory, sku_in_shop
 from payments.models import Payment
+from tests.factories import ADDRESS, ShopFactory, SkuFactory, UserFactory, sku_in_shop
 
 URL = "/api/v1/checkout/"
 

@@ -3,8 +3,7 @@
 import pytest
 from rest_framework.test import APIClient
 
-from accounts.tests.factories import UserFactory
-from orders.tests.factories import ADDRESS, ShopFactory, sku_in_shop
+from tests.factories import ADDRESS, ShopFactory, UserFactory, sku_in_shop
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,7 @@ purchase refunded down to almost nothing is not a review that counts for the pro
 import pytest
 from rest_framework.test import APIClient
 
-from accounts.tests.factories import UserFactory
-from orders.tests.factories import ADDRESS, ShopFactory, sku_in_shop
+from tests.factories import ADDRESS, ShopFactory, UserFactory, sku_in_shop
 
 pytestmark = pytest.mark.django_db
 

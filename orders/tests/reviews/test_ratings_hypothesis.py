@@ -10,16 +10,15 @@ from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from accounts.tests.factories import UserFactory
 from catalog.models import Product
 from catalog.services import product_rating_set
 from common.errors import InvalidState
 from orders.models import Order, Review
 from orders.services.reviews import AlreadyReviewed, ratings_rebuild, review_create, review_hide, review_unhide
-from orders.tests.factories import ShopFactory, sku_in_shop
 from orders.tests.reviews.helpers import completed
 from shops.models import Shop
 from shops.services import shop_scores_set
+from tests.factories import ShopFactory, UserFactory, sku_in_shop
 
 pytestmark = pytest.mark.django_db
 

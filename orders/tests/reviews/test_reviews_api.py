@@ -9,14 +9,13 @@ from django.utils import timezone
 from PIL import Image
 from rest_framework.test import APIClient
 
-from accounts.tests.factories import UserFactory
 from catalog.models import Product
 from orders.models import Review
 from orders.services.lifecycle import order_confirm_receipt, order_ship
-from orders.tests.factories import ShopFactory, sku_in_shop
 from orders.tests.helpers import pay, place, placed_paid, placed_shipped
 from orders.tests.reviews.helpers import REVIEW, completed
 from shops.models import Shop
+from tests.factories import ShopFactory, UserFactory, sku_in_shop
 
 pytestmark = pytest.mark.django_db
 

@@ -3,11 +3,10 @@
 import pytest
 from django.utils import timezone
 
-from accounts.tests.factories import UserFactory
 from orders.models import Review
 from orders.services.reviews import review_create
-from orders.tests.factories import ShopFactory, sku_in_shop
 from orders.tests.reviews.helpers import REVIEW, completed
+from tests.factories import ShopFactory, UserFactory, sku_in_shop
 
 pytestmark = pytest.mark.django_db
 

@@ -9,15 +9,14 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.models import OperatorAction
-from accounts.tests.factories import UserFactory
 from catalog.models import Product
 from catalog.services import product_rating_set
 from common.errors import InvalidState, PermissionDeniedError, ValidationFailed
 from orders.models import Review
 from orders.services.reviews import review_create, review_hide, review_unhide
-from orders.tests.factories import ShopFactory, sku_in_shop
 from orders.tests.reviews.helpers import REVIEW, completed
 from shops.models import Shop, ShopMember
+from tests.factories import ShopFactory, UserFactory, sku_in_shop
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,6 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from accounts.tests.factories import UserFactory
 from catalog.models import Category
 from common.errors import InvalidState
 from orders.models import Order, OrderEvent
@@ -16,10 +15,10 @@ from orders.services.lifecycle import (
     orders_cancel_overdue,
 )
 from orders.tasks import orders_auto_confirm_task, orders_cancel_overdue_task
-from orders.tests.factories import ProductFactory, ShopFactory, SkuFactory, sku_in_shop
 from orders.tests.helpers import pay, place, placed_paid, placed_shipped
 from payments.models import LedgerAccount, Payment
 from payments.selectors import ledger_balance
+from tests.factories import ProductFactory, ShopFactory, SkuFactory, UserFactory, sku_in_shop
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,6 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from accounts.tests.factories import UserFactory
 from common.errors import DomainError, InvalidState, ValidationFailed
 from marketplace.operators import operators_group_ensure
 from orders.models import Order, OrderEvent, RefundRequest
@@ -20,10 +19,10 @@ from orders.services.refunds import (
     refund_requests_escalate_overdue,
 )
 from orders.tasks import refund_requests_escalate_task
-from orders.tests.factories import SkuFactory
 from orders.tests.helpers import place, placed_paid, placed_shipped
 from payments.models import LedgerAccount, Refund
 from payments.selectors import ledger_balance
+from tests.factories import SkuFactory, UserFactory
 
 
 @pytest.mark.django_db

@@ -6,9 +6,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from accounts.tests.factories import UserFactory
 from orders.models import CartItem, Order
-from orders.tests.factories import ADDRESS, ShopFactory, SkuFactory, sku_in_shop
+from tests.factories import ADDRESS, ShopFactory, SkuFactory, UserFactory, sku_in_shop
 
 pytestmark = pytest.mark.django_db
 
@@ -62,7 +61,7 @@ def _next_of(location: str) -> str:
 
 def test_a_visitor_who_adds_to_cart_logs_in_and_finds_the_item_in_the_cart():
     """Issue 18 #1: the log-in page says why it appeared, and the add is done after log-in."""
-    from accounts.tests.factories import PASSWORD
+    from tests.factories import PASSWORD
 
     buyer, sku = UserFactory(), sku_in_shop(ShopFactory(), price="28.00", stock=10)
     product_url = reverse("product", args=[sku.product_id])
@@ -91,7 +90,7 @@ def test_a_visitor_who_adds_to_cart_logs_in_and_finds_the_item_in_the_cart():
 
 
 def test_a_visitor_who_buys_now_goes_on_to_checkout_after_log_in():
-    from accounts.tests.factories import PASSWORD
+    from tests.factories import PASSWORD
 
     buyer, sku = UserFactory(), sku_in_shop(ShopFactory(), price="28.00", stock=10)
     client = Client()

@@ -6,11 +6,10 @@ import re
 
 import pytest
 
-from accounts.tests.factories import PASSWORD, UserFactory
 from orders.models import Order
 from orders.services.refunds import refund_request_create, refund_request_deny, refund_request_reject
-from orders.tests.factories import ShopFactory, sku_in_shop
 from orders.tests.helpers import placed_paid
+from tests.factories import PASSWORD, ShopFactory, UserFactory, sku_in_shop
 
 pytestmark = pytest.mark.django_db
 
