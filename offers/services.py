@@ -21,7 +21,8 @@ from common.text import clean_text
 from offers import rules
 from offers.errors import OfferNotPending
 from offers.models import Offer, OfferLine
-from safety.contact import contact_details_find, contact_details_mask
+from safety.models import Source
+from safety.services import text_screen
 
 
 @dataclass(frozen=True)
@@ -84,11 +85,6 @@ def _seller_side(user, conversation: Conversation) -> None:
         raise PermissionDeniedError(_("Only the shop can make an offer."))
 
 
-def note_clean(note: Any) -> str:
-    text = clean_text(note, field="note", max_length=rules.NOTE_MAX_LENGTH)
-    return contact_details_mask(text, contact_details_find(text))
-
-
 @transaction.atomic
 def offer_create(
     *,
@@ -118,7 +114,7 @@ def offer_create(
             maximum=rules.EXPIRES_IN_HOURS_MAX,
         )
     )
-    note_text = note_clean(note)
+    note_text = clean_text(note, field="note", max_length=rules.NOTE_MAX_LENGTH)
     skus = {
         sku.pk: sku
         for sku in Sku.objects.select_related("product").filter(
@@ -128,6 +124,8 @@ def offer_create(
     if len(skus) != len(cleaned):
         raise NotFound(_("One of these SKUs is not sold by this shop."))
     now = now or timezone.now()
+    if note_text:  # contact details in the note are masked and count as a strike, as in the chat
+        note_text = text_screen(user=user, text=note_text, source=Source.OFFER, source_id=conversation.pk, now=now).text
     # One writer at a time per conversation: the supersede and the new pending offer are one step.
     Conversation.objects.select_for_update().filter(pk=conversation.pk).values_list("pk", flat=True).get()
     Offer.objects.filter(conversation=conversation, status=Offer.Status.PENDING).update(
