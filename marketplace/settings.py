@@ -371,6 +371,9 @@ SPECTACULAR_SETTINGS = {
         "ShowRoleEnum": ["viewer", "seller", "moderator"],
         "StaffInvitationStatusEnum": ["pending", "accepted", "declined", "revoked", "expired"],
         "ShowStatusEnum": ["scheduled", "live", "ended"],
+        "OrderStatusEnum": "orders.models.Order.Status",
+        "RefundRequestStatusEnum": "orders.models.RefundRequest.Status",
+        "PaymentStatusEnum": "payments.models.Payment.Status",
     },
 }
 
