@@ -113,3 +113,41 @@ def streaming_replica(django_db_setup) -> Replica:
         yield replica.start()
     finally:
         replica_remove(replica)
+
+
+@dataclass
+class WebServer:
+    url: str
+    log_path: Path
+    process: subprocess.Popen
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")[-6000:]
+
+
+@contextlib.contextmanager
+def web_server(work: Path, extra_env: dict[str, str]):
+    """The Procfile's HTTP server alone (gunicorn, gthread) on a free port, on this run's test database."""
+    port = free_port()
+    env = server_env({"CELERY_EAGER": "1", "TRUSTED_PROXIES": "127.0.0.1", **extra_env})
+    log_path = work / f"gunicorn-{port}.log"
+    process = subprocess.Popen(
+        [str(BASE_DIR / ".venv" / "bin" / "gunicorn"), "marketplace.wsgi:application", "--bind", f"127.0.0.1:{port}",
+         "--workers", "1", "--worker-class", "gthread", "--threads", "4", "--no-control-socket"],
+        cwd=BASE_DIR,
+        env=env,
+        stdout=open(log_path, "ab"),  # noqa: SIM115 - the child holds it
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        start_new_session=True,
+    )  # fmt: skip
+    server = WebServer(f"http://127.0.0.1:{port}", log_path, process)
+    try:
+        deadline = time.monotonic() + 30
+        while not _listening(port):
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"gunicorn did not start:\n{server.log()}")
+            time.sleep(0.1)
+        yield server
+    finally:
+        process_tree_stop(process)

@@ -70,11 +70,18 @@ class Replica:
             capture_output=True,
             timeout=120,
         )
-        # Debian keeps the primary's configuration in /etc: the copy has none of its own.
+        # Debian keeps the primary's configuration in /etc: the copy has none of its own. A standby needs
+        # at least the primary's values of the settings that size shared memory.
+        with psycopg.connect(**PRIMARY) as conn:
+            sized = conn.execute(
+                "SELECT name, setting FROM pg_settings WHERE name IN ('max_connections', 'max_worker_processes',"
+                " 'max_wal_senders', 'max_prepared_transactions', 'max_locks_per_transaction')"
+            ).fetchall()
         (self.data_dir / "postgresql.conf").write_text(
             f"port = {self.port}\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '{self.data_dir}'\n"
-            "hot_standby = on\nmax_connections = 40\nshared_buffers = 32MB\nfsync = off\n"
+            "hot_standby = on\nshared_buffers = 32MB\nfsync = off\n"
             "hot_standby_feedback = on\nwal_receiver_status_interval = 1s\n"
+            + "".join(f"{name} = {value}\n" for name, value in sized)
         )
         (self.data_dir / "pg_hba.conf").write_text("local all all trust\nhost all all 127.0.0.1/32 trust\n")
         (self.data_dir / "pg_ident.conf").write_text("")
@@ -83,13 +90,26 @@ class Replica:
             shutil.chown(self.data_dir / "pg_hba.conf", "postgres")
             shutil.chown(self.data_dir / "pg_ident.conf", "postgres")
         pg_ctl = [pg_bin("pg_ctl"), "-D", str(self.data_dir), "-l", str(self.data_dir / "log")]
-        subprocess.run(
-            _as_cluster_owner([*pg_ctl, "-w", "-t", "60", "start"]),
-            check=True,
-            capture_output=True,
-            timeout=90,
-        )
+        subprocess.run(_as_cluster_owner([*pg_ctl, "-W", "start"]), check=True, capture_output=True, timeout=30)
+        self._accepting_wait(timeout=120)
         return self
+
+    def _accepting_wait(self, timeout: float) -> None:
+        """A hot standby opens for reads once it has replayed a snapshot of the primary's running
+        transactions: the primary logs one at each checkpoint (and by itself only every 15 s or more),
+        so we ask for checkpoints until the replica answers."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                with self.connect() as replica:
+                    replica.execute("SELECT 1")
+                return
+            except psycopg.OperationalError:
+                with psycopg.connect(**PRIMARY) as primary:
+                    primary.execute("CHECKPOINT")
+                time.sleep(1)
+        log = (self.data_dir / "log").read_text(errors="replace")[-3000:]
+        raise RuntimeError(f"the replica did not open for reads in {timeout} s:\n{log}")
 
     def stop(self) -> None:
         with contextlib.suppress(subprocess.SubprocessError):
