@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.contrib.auth.hashers import make_password
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
+from django.db.models import Count, OuterRef, Subquery
 from django.utils import timezone
 from tqdm import tqdm
 
@@ -208,11 +209,10 @@ def seed_scale(*, shops: int, products: int, out, batch: int = 5000) -> None:
                     batch_size=batch,
                 )
             bar.update(n)
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            "UPDATE shops_shop SET product_count = c.n FROM (SELECT shop_id, count(*) AS n FROM catalog_product "
-            "WHERE visible GROUP BY shop_id) c WHERE shops_shop.id = c.shop_id"
-        )
-    if connection.vendor == "postgresql":
+    visible = Product.objects.filter(visible=True).order_by()
+    counts = visible.filter(shop=OuterRef("pk")).values("shop").annotate(n=Count("id")).values("n")
+    with transaction.atomic():
+        Shop.objects.filter(pk__in=visible.values("shop_id")).update(product_count=Subquery(counts))
+    if connection.vendor == "postgresql":  # fresh planner statistics for the bulk rows (SQLite has none to keep)
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE catalog_product")
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(Product._meta.db_table)}")
