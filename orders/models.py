@@ -83,6 +83,10 @@ class Order(models.Model):
     )
     currency = models.CharField(verbose_name=_("currency"), max_length=3, default="CNY")
     total = models.DecimalField(verbose_name=_("total"), max_digits=12, decimal_places=2)
+    # Part of the total (an offer's shipping fee); commission is never taken on it.
+    shipping_fee = models.DecimalField(verbose_name=_("shipping fee"), max_digits=10, decimal_places=2, default=0)
+    # 改价: how many times the seller lowered the unpaid total (at most PRICE_CHANGES_MAX).
+    price_changes = models.PositiveSmallIntegerField(verbose_name=_("price changes"), default=0)
     item_count = models.PositiveIntegerField(verbose_name=_("item count"), default=0)
     # The shipping address, as it was at checkout.
     ship_name = models.CharField(verbose_name=_("ship name"), max_length=30)
@@ -140,6 +144,8 @@ class OrderLine(models.Model):
     product_title = models.CharField(verbose_name=_("product title"), max_length=120)
     sku_name = models.CharField(verbose_name=_("sku name"), max_length=60)
     unit_price = models.DecimalField(verbose_name=_("unit price"), max_digits=10, decimal_places=2)
+    # The SKU's price at the time; unit_price differs from it when an offer in the chat set the price.
+    list_price = models.DecimalField(verbose_name=_("list price"), max_digits=10, decimal_places=2)
     quantity = models.PositiveIntegerField(verbose_name=_("quantity"))
     subtotal = models.DecimalField(verbose_name=_("subtotal"), max_digits=12, decimal_places=2)
     commission_rate = models.DecimalField(verbose_name=_("commission rate"), max_digits=5, decimal_places=4)
@@ -177,6 +183,7 @@ class OrderEvent(models.Model):
         REFUND_DENIED = "refund_denied", _("Refund denied by the platform")
         REFUNDED = "refunded", _("Money refunded")
         REVIEWED = "reviewed", _("Reviewed by the buyer")
+        PRICE_CHANGED = "price_changed", _("Price lowered by the seller")
 
     order = models.ForeignKey(Order, verbose_name=_("order"), on_delete=models.CASCADE, related_name="events")
     type = models.CharField(verbose_name=_("type"), max_length=20, choices=Type.choices)

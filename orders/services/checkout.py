@@ -47,6 +47,14 @@ class CheckoutResult:
     pay_url: str
 
 
+@dataclass(frozen=True)
+class OfferedTerms:
+    """An offer's prices by SKU id (every SKU of the checkout, all of one shop) and its shipping fee."""
+
+    prices: dict[int, Decimal]
+    shipping_fee: Decimal
+
+
 def address_clean(address: Any) -> dict[str, str]:
     if not isinstance(address, dict):
         raise ValidationFailed(fields={"address": [_("Give the delivery address: name, phone, province, city, line.")]})
@@ -121,9 +129,13 @@ def checkout_place(
     buyer,
     address: Any,
     items: Any = None,
+    offered: OfferedTerms | None = None,
     now: datetime | None = None,
 ) -> CheckoutResult:
     """Places the buyer's orders (the whole cart, or `items` for "buy now") and one payment.
+
+    `offered`: an accepted offer's terms (offers app): its unit prices instead of the list prices (each
+    line keeps both) and its shipping fee on the one shop's order; everything else is an ordinary checkout.
 
     Prices come from the database. Stock is reserved by conditional UPDATEs as the last statement of the
     transaction (so a hot SKU's row is locked only until the COMMIT): if any SKU is short, nothing is written
@@ -134,10 +146,12 @@ def checkout_place(
     Retry-After (nothing written); a database that is gone is a 503 `unavailable` — never a 500.
     """
     with write_transaction(lock_wait_ms=settings.CHECKOUT_LOCK_WAIT_MS) as tx:
-        return _checkout_place(tx=tx, buyer=buyer, address=address, items=items, now=now)
+        return _checkout_place(tx=tx, buyer=buyer, address=address, items=items, offered=offered, now=now)
 
 
-def _checkout_place(*, tx: WriteTransaction, buyer, address: Any, items: Any, now: datetime | None) -> CheckoutResult:
+def _checkout_place(
+    *, tx: WriteTransaction, buyer, address: Any, items: Any, offered: OfferedTerms | None, now: datetime | None
+) -> CheckoutResult:
     now = now or timezone.now()
     address = address_clean(address)
     wanted = checkout_items_parse(items) if items is not None else None
@@ -166,9 +180,13 @@ def _checkout_place(*, tx: WriteTransaction, buyer, address: Any, items: Any, no
     by_shop: dict[int, list[Sku]] = defaultdict(list)
     for sku_id in sorted(wanted):
         by_shop[skus[sku_id].product.shop_id].append(skus[sku_id])
+    if offered is not None and (len(by_shop) != 1 or set(offered.prices) != set(wanted)):
+        raise ValueError("An offer's terms price every SKU of the checkout, all of one shop.")
+    unit_price = {sku_id: offered.prices[sku_id] if offered else sku.price for sku_id, sku in skus.items()}
+    shipping_fee = offered.shipping_fee if offered else Decimal("0.00")
     numbers = {shop_id: order_number_new(now) for shop_id in by_shop}
     totals = {
-        shop_id: quantize(sum((s.price * wanted[s.pk] for s in shop_skus), Decimal("0")))
+        shop_id: quantize(sum((unit_price[s.pk] * wanted[s.pk] for s in shop_skus), shipping_fee))
         for shop_id, shop_skus in by_shop.items()
     }
     deadline = now + settings.ORDER_PAYMENT_DEADLINE
@@ -189,6 +207,7 @@ def _checkout_place(*, tx: WriteTransaction, buyer, address: Any, items: Any, no
                 shop=shop_skus[0].product.shop,
                 payment=payment,
                 total=totals[shop_id],
+                shipping_fee=shipping_fee,
                 item_count=sum(wanted[s.pk] for s in shop_skus),
                 payment_deadline_at=deadline,
                 ship_name=address["name"],
@@ -209,9 +228,10 @@ def _checkout_place(*, tx: WriteTransaction, buyer, address: Any, items: Any, no
                 product=sku.product,
                 product_title=sku.product.title,
                 sku_name=sku.name,
-                unit_price=sku.price,
+                unit_price=unit_price[sku.pk],
+                list_price=sku.price,
                 quantity=wanted[sku.pk],
-                subtotal=quantize(sku.price * wanted[sku.pk]),
+                subtotal=quantize(unit_price[sku.pk] * wanted[sku.pk]),
                 commission_rate=commission_rate_for(sku.product.category, shop=sku.product.shop),
             )
             for shop_id, shop_skus in by_shop.items()

@@ -169,11 +169,16 @@ def order_refunded_total(*, order: Order) -> Decimal:
 
 
 def order_commission(*, order: Order, amount: Decimal) -> Decimal:
-    """The frozen per-line commission, scaled to what is left after partial refunds."""
-    full = sum((line.subtotal * line.commission_rate for line in OrderLine.objects.filter(order=order)), Decimal("0"))
-    if order.total <= 0:
+    """The frozen per-line commission on what the buyer pays for the goods, scaled to `amount` (what is left
+    after partial refunds). An offer's shipping fee is not commissioned, and a price the seller lowered
+    before payment (改价) lowers the commission with it."""
+    lines = list(OrderLine.objects.filter(order=order).only("subtotal", "commission_rate"))
+    goods = sum((line.subtotal for line in lines), Decimal("0"))
+    if order.total <= 0 or goods <= 0:
         return Decimal("0.00")
-    return min(quantize(full * amount / order.total), amount)
+    full = sum((line.subtotal * line.commission_rate for line in lines), Decimal("0"))
+    goods_paid = min(max(order.total - order.shipping_fee, Decimal("0")), goods)
+    return min(quantize(full * goods_paid / goods * amount / order.total), amount)
 
 
 @transaction.atomic
