@@ -180,13 +180,15 @@ if REDIS_URL:
                 # (channels_redis#422): idle sockets would die with 1011.
                 "hosts": [{"address": REDIS_URL, "socket_timeout": None}],
                 "prefix": env.str("CHANNEL_LAYER_PREFIX", default="asgi"),
-                "capacity": 1500,
+                # Events a channel may hold before the oldest are dropped (channels-redis's public
+                # options; tune them here, e.g. for a big live room, bench B6).
+                "capacity": env.int("CHANNEL_LAYER_CAPACITY", default=1500),
                 # channels-redis keeps every process-local channel of one server process in ONE Redis
                 # queue and checks the capacity on that queue: 1,500 events for all of a process's
                 # sockets together. A burst past it was dropped silently (bench B3 at 400 msg/s: 2,504
                 # deliveries lost). Bounded still, and each event expires after 30 s.
-                "channel_capacity": {"specific.*": 100_000},
-                "expiry": 30,
+                "channel_capacity": {"specific.*": env.int("CHANNEL_LAYER_PROCESS_CAPACITY", default=100_000)},
+                "expiry": env.int("CHANNEL_LAYER_EXPIRY", default=30),
             },
         }
     }
