@@ -82,7 +82,6 @@ def accepts_idempotency_key(view: Any, method: str) -> bool:
 
 def error_component_schema() -> dict:
     """The one error shape of the API (shared/API.md): {"error": {"code", "message", "fields"?, "details"?}}."""
-    field_messages = {"type": "array", "items": {"type": "string"}}
     return {
         "type": "object",
         "description": "Every error answer of the API. `code` is stable and machine-readable; `message` is "
@@ -97,7 +96,13 @@ def error_component_schema() -> dict:
                         "type": "object",
                         "description": "For validation_error: the field (or `non_field_errors`) → its messages; "
                         "a nested object's fields nest the same way.",
-                        "additionalProperties": {"oneOf": [field_messages, {"type": "object"}, {"type": "array"}]},
+                        # A list of messages, a nested object's fields, or a list of either (many=True).
+                        "additionalProperties": {
+                            "anyOf": [
+                                {"type": "array", "items": {"anyOf": [{"type": "string"}, {"type": "object"}]}},
+                                {"type": "object", "additionalProperties": True},
+                            ]
+                        },
                     },
                     "details": {
                         "type": "object",
