@@ -9,6 +9,7 @@ urlpatterns = [
         name="conversation-offers",
     ),
     path("offers/<int:offer_id>/", apis.OfferDetailApi.as_view(), name="offer-detail"),
+    path("offers/<int:offer_id>/accept/", apis.OfferAcceptApi.as_view(), name="offer-accept"),
     path("offers/<int:offer_id>/decline/", apis.OfferDeclineApi.as_view(), name="offer-decline"),
     path("offers/<int:offer_id>/withdraw/", apis.OfferWithdrawApi.as_view(), name="offer-withdraw"),
 ]

@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from catalog.errors import OutOfStock
 from chat.access import access_conversation
 from common.api import Pagination, paginated
+from common.errors import Busy
+from common.idempotency import IdempotencyKeyInFlight, IdempotencyKeyReused, idempotent
 from common.openapi import api_errors
+from common.ratelimit import rate_limit_check
 from offers import serializers as s
 from offers.access import access_offer
 from offers.errors import OfferNotPending
 from offers.selectors import conversation_offers, offer_with_lines
-from offers.services import offer_create, offer_decline, offer_withdraw
+from offers.services import offer_accept, offer_create, offer_decline, offer_withdraw
+from orders.models import IdempotencyKey
+from orders.serializers import CheckoutOut
 
 
 def _answer(offer, *, code: int = status.HTTP_200_OK) -> Response:
@@ -62,3 +69,18 @@ class OfferWithdrawApi(APIView):
     @api_errors(OfferNotPending)
     def post(self, request, offer_id: int):
         return _answer(offer_withdraw(user=request.user, offer=access_offer(request.user, offer_id)))
+
+
+def _accept_rate_limit(request) -> None:
+    rate_limit_check(request=request, scope="checkout")
+
+
+class OfferAcceptApi(APIView):
+    @api_errors(OfferNotPending, OutOfStock, Busy, IdempotencyKeyReused, IdempotencyKeyInFlight)
+    @extend_schema(operation_id="offers_accept", request=s.OfferAcceptIn, responses={201: CheckoutOut})
+    @idempotent(store=IdempotencyKey, lock_wait_ms=lambda: settings.CHECKOUT_LOCK_WAIT_MS, before=_accept_rate_limit)
+    def post(self, request, offer_id: int):
+        offer = access_offer(request.user, offer_id)
+        data = request.data if isinstance(request.data, dict) else {}
+        _offer, result = offer_accept(user=request.user, offer=offer, address=data.get("address"))
+        return Response(CheckoutOut(result).data, status=status.HTTP_201_CREATED)

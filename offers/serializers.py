@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from offers import rules
 from offers.models import Offer
+from orders.serializers import AddressInputSerializer
 
 
 class OfferLineIn(serializers.Serializer):
@@ -25,6 +26,10 @@ class OfferCreateIn(serializers.Serializer):
     expires_in_hours = serializers.IntegerField(
         min_value=rules.EXPIRES_IN_HOURS_MIN, max_value=rules.EXPIRES_IN_HOURS_MAX, required=False
     )
+
+
+class OfferAcceptIn(serializers.Serializer):
+    address = AddressInputSerializer()
 
 
 class OfferLineOut(serializers.Serializer):

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,12 +16,14 @@ from django.utils.translation import gettext as _
 from catalog.models import Sku
 from chat.models import Conversation, Role
 from common.errors import NotFound, PermissionDeniedError, ValidationFailed
+from common.idempotency import write_transaction
 from common.ids import parse_id
 from common.sweeps import overdue_sweep
 from common.text import clean_text
 from offers import rules
 from offers.errors import OfferNotPending
 from offers.models import Offer, OfferLine
+from orders.services.checkout import CheckoutResult, OfferedTerms, checkout_place
 from safety.models import Source
 from safety.services import text_screen
 
@@ -182,6 +185,34 @@ def offer_decline(*, user, offer: Offer, now: datetime | None = None) -> Offer:
     if offer.buyer_id != user.pk:
         raise PermissionDeniedError(_("Only the buyer can decline this offer."))
     return _decide(offer.pk, Offer.Status.DECLINED, now=now or timezone.now())
+
+
+def offer_accept(*, user, offer: Offer, address: Any, now: datetime | None = None) -> tuple[Offer, CheckoutResult]:
+    """The buyer accepts: an ordinary checkout at the offer's prices and shipping fee (stock reserved now, by
+    the checkout's conditional UPDATE), one order and one payment, and the offer points at the order.
+
+    The offer's row is locked first, so twenty accepts at once (or an accept racing a withdraw) make one
+    order: the others find it no longer pending (409). Under an Idempotency-Key the same accept replays."""
+    if offer.buyer_id != user.pk:
+        raise PermissionDeniedError(_("Only the buyer can accept this offer."))
+    now = now or timezone.now()
+    with write_transaction(lock_wait_ms=settings.CHECKOUT_LOCK_WAIT_MS):
+        locked = Offer.objects.select_for_update().get(pk=offer.pk)
+        if locked.status != Offer.Status.PENDING:
+            raise OfferNotPending()
+        if locked.expires_at <= now:  # the sweep marks it; this answer writes nothing
+            raise OfferNotPending(_("This offer has expired."))
+        lines = list(locked.lines.all())
+        result = checkout_place(
+            buyer=user,
+            address=address,
+            items=[{"sku": line.sku_id, "quantity": line.quantity} for line in lines],
+            offered=OfferedTerms(prices={line.sku_id: line.price for line in lines}, shipping_fee=locked.shipping_fee),
+            now=now,
+        )
+        locked.status, locked.decided_at, locked.order = Offer.Status.ACCEPTED, now, result.orders[0]
+        locked.save(update_fields=["status", "decided_at", "order", "updated_at"])
+    return locked, result
 
 
 def offer_expire(offer_id: int, *, now: datetime | None = None) -> bool:
