@@ -7,6 +7,7 @@ from payments.services.ledger import (
 )
 from payments.services.payments import (
     AllocationSpec,
+    payment_allocation_lower,
     payment_allocation_void,
     payment_create,
     payment_notification_receive,
@@ -20,6 +21,7 @@ __all__ = [
     "escrow_release",
     "ledger_accounts_get",
     "ledger_transaction_post",
+    "payment_allocation_lower",
     "payment_allocation_void",
     "payment_create",
     "payment_notification_receive",

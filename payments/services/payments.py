@@ -90,6 +90,22 @@ def payment_allocation_void(*, payment_id: int, reference: str) -> Payment:
     return payment
 
 
+def payment_allocation_lower(*, payment_id: int, reference: str, amount: Decimal) -> Payment:
+    """The seller lowered an unpaid order's price (改价): its allocation, and the payment, ask for less. A
+    capture of the old amount no longer matches (NotificationRejected: nothing written)."""
+    payment = Payment.objects.select_for_update().get(pk=payment_id)
+    if payment.status != Payment.Status.PENDING:
+        raise InvalidState(_("This payment can no longer change."))
+    allocation = payment.allocations.get(reference=reference, voided_at__isnull=True)
+    if not Decimal("0") < amount < allocation.amount:
+        raise ValueError(f"A lowered amount is above zero and below {allocation.amount}, not {amount}.")
+    allocation.amount = amount
+    allocation.save(update_fields=["amount", "updated_at"])
+    payment.amount = payment.allocations.filter(voided_at__isnull=True).aggregate(total=Sum("amount"))["total"]
+    payment.save(update_fields=["amount", "updated_at"])
+    return payment
+
+
 def _deadline_passed(payment: Payment, at: datetime) -> bool:
     return payment.expires_at is not None and at > payment.expires_at
 
