@@ -2,7 +2,17 @@
 
 from decimal import Decimal
 
+from rest_framework import serializers
+
 from common.money import CURRENCY, money_str
+
+
+class IsoDateTimeField(serializers.DateTimeField):
+    """A moment as `datetime.isoformat()` writes it, in the zone it was stored in (UTC: "…+00:00"), the
+    form the API answered with before its shapes were serializers (DRF's own would move it to TIME_ZONE)."""
+
+    def to_representation(self, value):
+        return value.isoformat() if value else None
 
 
 def decimal_number(value: Decimal | None) -> float | None:
@@ -17,4 +27,4 @@ def absolute_url(request, file_field) -> str | None:
     return request.build_absolute_uri(url) if request is not None else url
 
 
-__all__ = ["CURRENCY", "absolute_url", "decimal_number", "money_str"]
+__all__ = ["CURRENCY", "IsoDateTimeField", "absolute_url", "decimal_number", "money_str"]

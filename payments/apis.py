@@ -2,49 +2,38 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import serializers
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from common.money import money_str
+from common.errors import InvalidState
+from common.openapi import api_errors
 from payments.access import access_buyer_payment
-from payments.models import Payment
-from payments.services import payment_notification_receive, payment_pay_url, payment_sandbox_approve
-
-
-def payment_data(payment: Payment) -> dict:
-    return {
-        "id": payment.pk,
-        "amount": money_str(payment.amount),
-        "currency": payment.currency,
-        "status": payment.status,
-        "reference": payment.reference,
-        "pay_url": payment_pay_url(payment=payment),
-    }
-
-
-class PaymentOut(serializers.Serializer):
-    id = serializers.IntegerField()
-    amount = serializers.CharField()
-    currency = serializers.CharField()
-    status = serializers.CharField()
-    reference = serializers.CharField()
-    pay_url = serializers.CharField()
+from payments.errors import InvalidSignature, NotificationRejected
+from payments.providers.sandbox import SIGNATURE_HEADER
+from payments.serializers import (
+    SIGNATURE_HEADER_DESCRIPTION,
+    NotificationReceivedOut,
+    PaymentOut,
+    SandboxNotificationIn,
+)
+from payments.services import payment_notification_receive, payment_sandbox_approve
 
 
 class PaymentApi(APIView):
     @extend_schema(responses=PaymentOut)
     def get(self, request, payment_id: int):
-        return Response(payment_data(access_buyer_payment(user=request.user, payment_id=payment_id)))
+        return Response(PaymentOut(access_buyer_payment(user=request.user, payment_id=payment_id)).data)
 
 
 class SandboxPayApi(APIView):
     @extend_schema(request=None, responses=PaymentOut)
+    @api_errors(InvalidState, NotificationRejected)
     def post(self, request, payment_id: int):
         payment = access_buyer_payment(user=request.user, payment_id=payment_id)
-        return Response(payment_data(payment_sandbox_approve(payment=payment)))
+        return Response(PaymentOut(payment_sandbox_approve(payment=payment)).data)
 
 
 class SandboxNotifyApi(APIView):
@@ -52,25 +41,18 @@ class SandboxNotifyApi(APIView):
 
     permission_classes = [AllowAny]
     authentication_classes: list = []
+    parser_classes = [JSONParser]  # what the schema states: the service reads the raw body as JSON
 
     @extend_schema(
-        request={
-            "application/json": inline_serializer(
-                "SandboxNotification",
-                {
-                    "event_id": serializers.CharField(),
-                    "type": serializers.CharField(),
-                    "payment_id": serializers.IntegerField(),
-                    "amount": serializers.CharField(),
-                    "currency": serializers.CharField(),
-                    "created": serializers.IntegerField(),
-                },
+        request=SandboxNotificationIn,
+        parameters=[
+            OpenApiParameter(
+                SIGNATURE_HEADER, str, OpenApiParameter.HEADER, required=True, description=SIGNATURE_HEADER_DESCRIPTION
             )
-        },
-        responses=inline_serializer(
-            "NotificationReceived", {"received": serializers.BooleanField(), "duplicate": serializers.BooleanField()}
-        ),
+        ],
+        responses=NotificationReceivedOut,
     )
+    @api_errors(InvalidSignature, NotificationRejected)
     def post(self, request):
         event = payment_notification_receive(provider_name="sandbox", body=request.body, headers=dict(request.headers))
-        return Response({"received": True, "duplicate": event is None})
+        return Response(NotificationReceivedOut({"received": True, "duplicate": event is None}).data)

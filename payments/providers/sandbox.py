@@ -23,6 +23,7 @@ from payments.providers.base import PaymentProvider, ProviderNotification
 SIGNATURE_HEADER = "X-Sandbox-Signature"
 TOLERANCE_SECONDS = 300
 EVENT_TYPES = ("payment.succeeded", "refund.succeeded")
+EVENT_ID_MAX_LENGTH = 100
 
 
 def signature_header(*, body: bytes, secret: str, timestamp: int) -> str:
@@ -120,7 +121,7 @@ class SandboxProvider(PaymentProvider):
             raise NotificationRejected("The notification body is not valid.") from exc
         valid = (
             isinstance(event_id, str)
-            and 0 < len(event_id) <= 100
+            and 0 < len(event_id) <= EVENT_ID_MAX_LENGTH
             and event_type in EVENT_TYPES
             and isinstance(payment_id, int)
             and not isinstance(payment_id, bool)
