@@ -14,8 +14,7 @@ from django.db import connection
 from catalog.fast_paths import product_search, product_search_orm, skus_for_checkout, skus_for_checkout_orm
 from catalog.models import Category, Product
 from catalog.search import query_terms
-from catalog.tests.factories import make_product
-from shops.tests.factories import ShopFactory
+from tests.factories import ShopFactory, make_product
 
 pytestmark = pytest.mark.django_db
 

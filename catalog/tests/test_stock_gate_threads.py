@@ -15,7 +15,7 @@ from catalog.errors import OutOfStock
 from catalog.models import Sku
 from catalog.services import stock_release, stock_reserve
 from catalog.stock_gate import stock_gate
-from catalog.tests.factories import make_product
+from tests.factories import make_product
 
 BUYERS = 6
 INITIAL = 15

@@ -8,12 +8,11 @@ import pytest
 from channels.testing import WebsocketCommunicator
 from django.contrib.auth.models import AnonymousUser
 
-from accounts.tests.factories import UserFactory
 from live.consumers import ShowConsumer
 from live.models import RoomMessage
 from live.services.room import blocked_word_add, room_message_send, room_mute, room_remove
 from live.services.shows import show_end, show_update
-from live.tests.factories import make_show
+from tests.factories import UserFactory, make_show
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -7,9 +7,9 @@ from datetime import datetime
 from orders.models import Order
 from orders.services.checkout import checkout_place
 from orders.services.lifecycle import order_ship
-from orders.tests.factories import ADDRESS
 from payments.models import Payment
 from payments.services import payment_sandbox_approve
+from tests.factories import ADDRESS
 
 
 def place(buyer, items: dict, now: datetime | None = None) -> list[Order]:

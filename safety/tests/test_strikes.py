@@ -3,10 +3,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from accounts.tests.factories import UserFactory
 from safety.errors import ChatMuted
 from safety.models import ChatMute, ContactStrike
 from safety.services import chat_mute_check, chat_mute_review, text_screen
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,7 @@ import urllib.request
 import pytest
 from django.db import connection
 
-from accounts.tests.factories import UserFactory, token_for
-from catalog.tests.factories import make_product
+from tests.factories import UserFactory, make_product, token_for
 from tests.topology.conftest import web_server
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]

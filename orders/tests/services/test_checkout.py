@@ -2,7 +2,6 @@ from decimal import Decimal
 
 import pytest
 
-from accounts.tests.factories import UserFactory
 from catalog.errors import OutOfStock
 from catalog.models import Category
 from common.errors import ValidationFailed
@@ -10,8 +9,8 @@ from common.idempotency import idempotent_write
 from orders.models import CartItem, IdempotencyKey, Order, OrderEvent, OrderLine
 from orders.services.cart import cart_item_add
 from orders.services.checkout import checkout_place
-from orders.tests.factories import ADDRESS, ProductFactory, ShopFactory, SkuFactory, sku_in_shop
 from payments.models import Payment, PaymentAllocation
+from tests.factories import ADDRESS, ProductFactory, ShopFactory, SkuFactory, UserFactory, sku_in_shop
 
 pytestmark = pytest.mark.django_db
 
