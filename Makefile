@@ -20,12 +20,14 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 install: $(VENV)/.installed
 
 # Serve the demo. No configuration: SQLite, in-memory channel layer, eager Celery.
-# With DATABASE_URL and REDIS_URL set: the full topology (ASGI server, Celery worker and beat).
+# With DATABASE_URL and REDIS_URL set: the full topology of the Procfile (nginx, gunicorn, uvicorn, Celery workers, beat).
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
 	@if [ -n "$$DATABASE_URL" ] && [ -n "$$REDIS_URL" ]; then \
-		echo "DATABASE_URL and REDIS_URL are set: starting the ASGI server, a Celery worker and beat"; \
+		echo "DATABASE_URL and REDIS_URL are set: nginx on http://$(HOST):$(PORT)/ in front of gunicorn and uvicorn (sockets), a Celery worker per queue and beat"; \
+		$(PY) -c "import sys; from live.nginx_config import nginx_available; sys.exit(not nginx_available())" \
+			|| { echo "the full topology's front is nginx with the RTMP module: make live installs it"; exit 2; }; \
 		HOST=$(HOST) PORT=$(PORT) $(VENV)/bin/honcho start -f Procfile; \
 	else \
 		echo "Serving the embedded demo on http://$(HOST):$(PORT)/"; \
@@ -36,7 +38,7 @@ run: install
 		DEBUG=$${DEBUG:-0} $(VENV)/bin/uvicorn marketplace.asgi:application --host $(HOST) --port $(PORT); \
 	fi
 
-run-full: install
+run-full: install live
 	@test -n "$$DATABASE_URL" && test -n "$$REDIS_URL" || { echo "set DATABASE_URL and REDIS_URL"; exit 2; }
 	$(MAKE) run
 
