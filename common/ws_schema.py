@@ -16,6 +16,8 @@ from typing import Any
 
 from django.utils.module_loading import import_string
 from drf_spectacular.plumbing import ComponentRegistry
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.openapi import ErrorsAutoSchema
@@ -266,12 +268,15 @@ def frame_schema(socket: str, direction: str, frame_type: str) -> Schema | None:
     return {**copy.deepcopy(schema), "$defs": document["$defs"]}
 
 
-def ws_schema_view(request):
-    """GET /api/schema/ws/: the WebSocket frames' document (public, like /api/schema/)."""
-    from django.http import JsonResponse
+class WsSchemaApi(APIView):
+    """GET /api/schema/ws/: the WebSocket frames' document (public, like /api/schema/; not an API operation)."""
 
-    from common.api import json_error_response
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+    schema = None
 
-    if request.method not in ("GET", "HEAD"):
-        return json_error_response("method_not_allowed", "Method not allowed.", 405)
-    return JsonResponse(ws_schema(), json_dumps_params={"ensure_ascii": False})
+    def get(self, request):
+        return Response(ws_schema())
+
+
+ws_schema_view = WsSchemaApi.as_view()

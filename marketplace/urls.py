@@ -5,6 +5,7 @@ from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from catalog.views import public as catalog_pages
+from common.ws_schema import ws_schema_view
 from marketplace import apis
 from marketplace.views import money as money_views
 from marketplace.views import pages
@@ -42,6 +43,7 @@ seller = [
 urlpatterns = [
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/schema/ws/", ws_schema_view, name="schema-ws"),  # the WebSocket frames (common/ws_schema.py)
     # The split view serves its start-up script as a file, so the docs need no inline script (CSP).
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     # Anything else under /api/ is a JSON 404, not an HTML page.
