@@ -210,6 +210,7 @@ MATRIX: dict[str, Route] = {
     "api:show-message-report": api("signed_in", "post", objects="show"),
     "api:notification-read": api("signed_in", "post"),
     "schema": api("public"),
+    "schema-ws": api("public"),
     "api-docs": page("public"),
     "api-not-found": api("nobody", "get", "post"),
     # --- operator pages in admin (the rest of admin/ is Django's) ------------------------------------
