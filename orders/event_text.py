@@ -22,6 +22,7 @@ def order_event_sentence(event: OrderEvent) -> str:
         "note": data.get("note", "") or "—",
         "rating": data.get("rating", ""),
         "request": data.get("refund_request", ""),
+        "previous": data.get("previous", ""),
     }
     if event.type == Type.PLACED:
         text = _("%(who)s placed the order (¥%(total)s).")
@@ -57,6 +58,8 @@ def order_event_sentence(event: OrderEvent) -> str:
         text = _("%(who)s denied refund request %(request)s for the platform: %(note)s")
     elif event.type == Type.REFUNDED:
         text = _("¥%(amount)s refunded to the buyer.")
+    elif event.type == Type.PRICE_CHANGED:
+        text = _("%(who)s lowered the price from ¥%(previous)s to ¥%(total)s before payment.")
     elif event.type == Type.REVIEWED:
         text = _("%(who)s reviewed the order: %(rating)s of 5 stars.")
     else:
