@@ -15,7 +15,7 @@ class OutOfStock(Conflict):
         available: int,
         message: str | None = None,
         name: str | None = None,
-        sold_out: bool = False,
+        sold_out: bool | None = None,
     ) -> None:
         available = max(available, 0)
         if message is None:
@@ -28,8 +28,9 @@ class OutOfStock(Conflict):
         super().__init__(message, details={"sku": sku_id, "available": available})
         self.sku_id = sku_id
         self.available = available
-        # PostgreSQL saw this SKU on sale with no stock left: the stock gate may remember it (catalog.stock_gate).
-        self.sold_out = sold_out
+        # The SKU is on sale with no stock left (what the default message says): the stock gate may remember
+        # it (catalog.stock_gate). Whoever knows better (a SKU taken off sale) says so.
+        self.sold_out = available == 0 and message is None if sold_out is None else sold_out
 
 
 def sku_display_name(sku_id: int) -> str:

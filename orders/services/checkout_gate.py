@@ -1,0 +1,39 @@
+"""A buy-now's look at the stock gate (catalog.stock_gate) before the checkout's transaction opens.
+
+Once PostgreSQL has answered that a SKU is sold out, a flash sale's late buyers are refused from Redis: no
+transaction, no idempotency claim, no read of the hot row (bench B1). The checkout itself is unchanged:
+whatever it answers "sold out" from PostgreSQL (its read of the SKUs, or the conditional UPDATE) closes the
+gate on the way out.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from typing import Any
+
+from catalog.stock_gate import stock_gate
+from common.errors import ValidationFailed
+from orders.models import IdempotencyKey
+from orders.services.checkout import checkout_items_parse
+
+
+@contextlib.contextmanager
+def checkout_stock_gate(*, buyer, data: Any, idempotency_key: str | None) -> Iterator[None]:
+    """Around one checkout request (its raw body `data`). A cart checkout, or items the checkout will
+    refuse as invalid, pass untouched. A retry under an Idempotency-Key the buyer already used goes through,
+    so its first answer is replayed (or its twin waited for) as without the gate."""
+    items = data.get("items") if isinstance(data, dict) else None
+    try:
+        wanted = checkout_items_parse(items) if items is not None else None
+    except ValidationFailed:  # the checkout answers it, in its usual order
+        wanted = None
+    if not wanted:
+        yield
+        return
+
+    def answered_before() -> bool:
+        return IdempotencyKey.objects.filter(user_id=buyer.pk, key=idempotency_key).exists()
+
+    with stock_gate(items=wanted, answered_before=answered_before if idempotency_key else None):
+        yield
