@@ -5,7 +5,8 @@ It stops by itself after `duration` seconds, after `max_requests`, or (checkout)
 seen the SKU sold out. Only 127.0.0.1 is allowed.
 
 spec: {"base_url", "concurrency", "duration", "max_requests"?, "mode": "get" | "checkout",
-       "paths": [...] (get), "tokens": [...], "sku": id, "quantity": 1 (checkout)}
+       "paths": [...] (get), "tokens": [...], "sku": id, "quantity": 1 (checkout),
+       "stop_on_sold_out": true (checkout; false: keep buying a sold-out SKU, to time the refusals)}
 """
 
 from __future__ import annotations
@@ -90,7 +91,8 @@ async def main(spec: dict) -> dict:
                 n += concurrency
                 if mode == "checkout" and status == 409:
                     sold_out += 1
-                    return  # this buyer saw "out of stock": the sale is over for them
+                    if spec.get("stop_on_sold_out", True):
+                        return  # this buyer saw "out of stock": the sale is over for them
 
         async def progress() -> None:
             last = 0
