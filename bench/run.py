@@ -29,7 +29,7 @@ MODULES = {
     "checkout-queries": "checkout_queries",
     "live": "live",
 }
-TIMEOUTS = {"flash": 900, "catalog": 1500, "chat": 1500, "payout": 900, "checkout-queries": 300, "live": 900}
+TIMEOUTS = {"flash": 1500, "catalog": 1500, "chat": 1500, "payout": 900, "checkout-queries": 300, "live": 900}
 
 
 def main(argv: list[str] | None = None) -> int:
