@@ -48,14 +48,25 @@ class Route:
     extra: tuple[tuple[str, object], ...] = ()  # fixed URL kwargs
     form: tuple[tuple[str, str], ...] = ()  # a page form's fields for POST
     owner_methods: tuple[str, ...] = ()  # methods of a "seller" route that only the owner may use
+    # Methods of a "participant" route that only one side may use (the other participant gets 403).
+    seller_methods: tuple[str, ...] = ()
+    buyer_methods: tuple[str, ...] = ()
 
 
 def owner_only(route: Route, *methods: str) -> Route:
     return Route(route.policy, route.methods, route.objects, route.api, route.extra, route.form, methods)
 
 
-def api(policy: str, *methods: str, objects: str | None = None) -> Route:
-    return Route(policy, methods or ("get",), objects, api=True)
+def api(
+    policy: str,
+    *methods: str,
+    objects: str | None = None,
+    seller_methods: tuple[str, ...] = (),
+    buyer_methods: tuple[str, ...] = (),
+) -> Route:
+    return Route(
+        policy, methods or ("get",), objects, api=True, seller_methods=seller_methods, buyer_methods=buyer_methods
+    )
 
 
 def page(policy: str, *methods: str, objects: str | None = None, form: dict | None = None, **extra) -> Route:
@@ -198,6 +209,11 @@ MATRIX: dict[str, Route] = {
     "api:conversation-messages": api("participant", "get", "post", objects="conversation"),
     "api:conversation-read": api("participant", "post", objects="conversation"),
     "api:conversation-report": api("participant", "post", objects="conversation"),
+    "api:conversation-offers": api("participant", "get", "post", objects="conversation", seller_methods=("post",)),
+    "api:offer-detail": api("participant", objects="offer"),
+    "api:offer-accept": api("participant", "post", objects="offer", buyer_methods=("post",)),
+    "api:offer-decline": api("participant", "post", objects="offer", buyer_methods=("post",)),
+    "api:offer-withdraw": api("participant", "post", objects="offer", seller_methods=("post",)),
     "api:notification-list": api("signed_in"),
     "api:seller-shows": api("seller", "get", "post"),
     "api:seller-show": api("seller", "get", "patch", objects="show"),
@@ -219,6 +235,8 @@ MATRIX: dict[str, Route] = {
     "admin:orders_order_changelist": page("operator"),
     "admin:payments_payoutbatch_changelist": page("operator"),
     "admin:accounts_operatoraction_changelist": page("operator"),
+    "admin:safety_chatmute_changelist": page("operator"),
+    "admin:safety_contactstrike_changelist": page("operator"),
 }
 ADMIN_PAGES = {name for name in MATRIX if name.startswith("admin:")}
 NOT_SWEPT = {"media"}  # files under MEDIA_ROOT; upload names are covered by the bad-input catalogue
@@ -291,6 +309,10 @@ def _allowed(route: Route, role: str, side: str | None, method: str = "get") -> 
     if policy == "invitee":
         return "ok" if role == INVITEE_OF[side] else "404"
     if policy == "participant":
+        if method in route.seller_methods and role == BUYER_OF[side]:
+            return "403"
+        if method in route.buyer_methods and role in SELLERS_OF[side]:
+            return "403"
         return "ok" if role == BUYER_OF[side] or role in SELLERS_OF[side] else "404"
     if policy == "seller":
         if role not in SELLERS:

@@ -17,6 +17,7 @@ from chat.services import conversation_start, message_send
 from live.services.room import room_message_send
 from live.services.shows import show_create
 from notifications.services import notify
+from offers.services import offer_create
 from orders.services.cart import cart_item_add
 from orders.services.lifecycle import order_confirm_receipt
 from orders.services.refunds import refund_request_create
@@ -118,6 +119,16 @@ def build_world() -> World:
         conversation, _ = conversation_start(buyer=buyer, shop=shop)
         message_send(user=buyer, conversation=conversation, text=f"在吗 {side}")
         world.add("conversation", side, conversation)
+        world.add(
+            "offer",
+            side,
+            offer_create(
+                user=shop.owner,
+                conversation=conversation,
+                lines=[{"sku": sku.pk, "quantity": 2, "price": "25.00"}],
+                shipping_fee="5.00",
+            ),
+        )
         show = show_create(shop=shop, title=f"直播 {side}")
         world.add("show", side, show)
         world.add("room_message", side, room_message_send(show=show, user=buyer, text=f"你好 {side}"))
