@@ -441,6 +441,8 @@ LIVE_RTMP_PORT = env.int("LIVE_RTMP_PORT", default=1935)
 LIVE_HTTP_PORT = env.int("LIVE_HTTP_PORT", default=8088)
 LIVE_RTMP_URL = env.str("LIVE_RTMP_URL", default=f"rtmp://127.0.0.1:{LIVE_RTMP_PORT}/live")
 LIVE_HLS_URL = env.str("LIVE_HLS_URL", default=f"http://127.0.0.1:{LIVE_HTTP_PORT}/hls/")
+# nginx-rtmp's control module (the project's nginx, /control, local only): ending a show drops its stream.
+LIVE_CONTROL_URL = env.str("LIVE_CONTROL_URL", default=f"http://127.0.0.1:{LIVE_HTTP_PORT}/control")
 LIVE_DIR = Path(env.str("LIVE_DIR", default=str(VAR_DIR / "live")))
 # Recordings nginx writes (record_path); record-done hooks naming a file elsewhere are refused.
 LIVE_RECORD_DIR = Path(env.str("LIVE_RECORD_DIR", default=str(LIVE_DIR / "rec")))
