@@ -1,3 +1,4 @@
+from django.utils import translation
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.permissions import AllowAny
@@ -18,7 +19,7 @@ class RegisterApi(APIView):
         rate_limit_check(request=request, scope="register")
         data = serializers.RegisterInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user = user_register(**data.validated_data)
+        user = user_register(**{"language": translation.get_language(), **data.validated_data})
         token = user_token_get_or_create(user=user)
         return Response({"id": user.id, "username": user.username, "token": token}, status=status.HTTP_201_CREATED)
 
@@ -38,7 +39,10 @@ class TokenApi(APIView):
         rate_limit_check(request=request, scope="login")
         data = serializers.TokenInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        return Response({"token": user_token_for_credentials(**data.validated_data, address=client_address(request))})
+        token = user_token_for_credentials(
+            **data.validated_data, address=client_address(request), language=translation.get_language()
+        )
+        return Response({"token": token})
 
 
 class LogoutEverywhereApi(APIView):

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
@@ -9,6 +10,11 @@ class User(AbstractUser):
     """One person: a buyer, possibly the owner or staff of a shop, and (as Django staff) an operator."""
 
     email = models.EmailField(_("email address"), blank=True)
+    # What the person reads us in: notifications, e-mails and chat notices are rendered in it. Set from the
+    # request's language at sign-up, log-in and the language switch; editable in the settings and `me`.
+    language = models.CharField(
+        verbose_name=_("language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
     created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
 

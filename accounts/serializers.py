@@ -1,3 +1,4 @@
+from django.conf import settings
 from rest_framework import serializers
 
 from accounts.models import User
@@ -7,6 +8,11 @@ class RegisterInputSerializer(serializers.Serializer):
     username = serializers.RegexField(r"^[\w.@+-]+\Z", max_length=150)
     email = serializers.EmailField(max_length=254)
     password = serializers.CharField(max_length=128, write_only=True, trim_whitespace=False)
+    language = serializers.ChoiceField(
+        choices=settings.LANGUAGES,
+        required=False,
+        help_text="What notifications and e-mails are written in; the request's language when omitted.",
+    )
 
 
 class RegisterOutputSerializer(serializers.Serializer):
@@ -28,6 +34,12 @@ class UserSummarySerializer(serializers.ModelSerializer):
     class Meta:
         model = User
         fields = ["id", "username"]
+
+
+class LanguageInputSerializer(serializers.Serializer):
+    language = serializers.ChoiceField(
+        choices=settings.LANGUAGES, help_text="What notifications, e-mails and chat notices are written in."
+    )
 
 
 class LogoutEverywhereOutputSerializer(serializers.Serializer):

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import get_supported_language_variant
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
@@ -25,9 +27,32 @@ class SessionsEnded:
     tokens: int
 
 
+def language_supported(language: str | None) -> str | None:
+    """The site's language for a code such as "en-US" or "zh-Hans" ("en", "zh-hans"); None if we have none."""
+    if not language or not isinstance(language, str):
+        return None
+    try:
+        code = get_supported_language_variant(language.strip().lower())
+    except LookupError:
+        return None
+    return code if code in dict(settings.LANGUAGES) else None
+
+
 @transaction.atomic
-def user_register(*, username: str, email: str, password: str) -> User:
-    """Creates a buyer account. Every problem comes back at once, per field."""
+def user_language_set(*, user: User, language: str) -> User:
+    """The language the person's notifications, e-mails and chat notices are written in."""
+    code = language_supported(language)
+    if code is None:
+        raise ValidationFailed(fields={"language": [_("Choose one of the site's languages.")]})
+    if user.language != code:
+        user.language = code
+        user.save(update_fields=["language", "updated_at"])
+    return user
+
+
+@transaction.atomic
+def user_register(*, username: str, email: str, password: str, language: str | None = None) -> User:
+    """Creates a buyer account (in the language it signed up in). Every problem comes back at once, per field."""
     username = username.strip()
     email = User.objects.normalize_email(email.strip())
     errors: dict[str, list[str]] = {}
@@ -43,7 +68,12 @@ def user_register(*, username: str, email: str, password: str) -> User:
         raise ValidationFailed(fields=errors)
     try:
         with transaction.atomic():
-            return User.objects.create_user(username=username, email=email, password=password)
+            return User.objects.create_user(
+                username=username,
+                email=email,
+                password=password,
+                language=language_supported(language) or settings.LANGUAGE_CODE,
+            )
     except IntegrityError as exc:  # a twin sign-up won the race between the check and the insert
         raise ValidationFailed(fields={"username": [_("This username is already taken.")]}) from exc
 
@@ -53,7 +83,8 @@ def user_token_get_or_create(*, user: User) -> str:
     return token.key
 
 
-def user_token_for_credentials(*, username: str, password: str, address: str) -> str:
+def user_token_for_credentials(*, username: str, password: str, address: str, language: str | None = None) -> str:
+    """An API log-in: the token, and the person's language becomes the request's (as a page log-in does)."""
     login_attempt_begin(username=username, address=address)
     user = authenticate(username=username, password=password)
     if user is None:
@@ -62,6 +93,8 @@ def user_token_for_credentials(*, username: str, password: str, address: str) ->
             fields={"non_field_errors": [_("Unable to log in with these credentials.")]},
         )
     login_attempt_succeeded(username=username, address=address)
+    if language_supported(language):
+        user_language_set(user=user, language=language)
     return user_token_get_or_create(user=user)
 
 

@@ -3,11 +3,20 @@ from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.i18n import set_language
 
 from accounts.forms import LoginForm, SignUpForm
-from accounts.services import login_attempt_begin, login_attempt_succeeded, user_register, user_sessions_end
+from accounts.services import (
+    language_supported,
+    login_attempt_begin,
+    login_attempt_succeeded,
+    user_language_set,
+    user_register,
+    user_sessions_end,
+)
 from common.errors import RateLimited, ValidationFailed
 from common.http import safe_next_url
 from common.ratelimit import RateLimiterUnavailable, client_address, rate_limit_check
@@ -25,7 +34,7 @@ def signup(request):
     if request.method == "POST" and form.is_valid():
         try:
             rate_limit_check(request=request, scope="register")
-            user = user_register(**form.cleaned_data)
+            user = user_register(**form.cleaned_data, language=translation.get_language())
         except ValidationFailed as exc:
             for field, errors in exc.fields.items():
                 for error in errors:
@@ -94,3 +103,13 @@ def logout_everywhere(request):
         )
         return redirect("home")
     return render(request, "accounts/logout_everywhere.html")
+
+
+def language_switch(request):
+    """The header's language switch (Django's set_language): a signed-in person's account follows it, so
+    their notifications and e-mails are written in the language they read the site in."""
+    response = set_language(request)
+    language = language_supported(request.POST.get("language")) if request.method == "POST" else None
+    if language and request.user.is_authenticated:
+        user_language_set(user=request.user, language=language)
+    return response

@@ -496,8 +496,8 @@ def offline_notice_send(*, conversation_id: int, recipient_role: str, first_mess
                 user_id=user_id,
                 kind=Kind.CHAT_MESSAGE,
                 key=f"chat-burst:{notice.pk}:{user_id}",
-                text=f"{other} 给你发来消息，正在等你回复：{previews}"[:500],
-                text_en=f"{other} wrote to you and is waiting for an answer: {previews}"[:500],
+                message="chat_waiting",
+                params={"name": other, "previews": previews},
                 url=path,
             )
         OfflineNotice.objects.filter(pk=notice.pk).update(

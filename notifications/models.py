@@ -29,8 +29,11 @@ class Notification(models.Model):
     )
     kind = models.CharField(verbose_name=_("kind"), max_length=24, choices=Kind.choices)
     key = models.CharField(verbose_name=_("key"), max_length=120)
-    text = models.CharField(verbose_name=_("text"), max_length=500)
-    text_en = models.CharField(verbose_name=_("text (English)"), max_length=500, blank=True)
+    # What it says: a template of notifications/messages.py and its values, rendered in the reader's language
+    # when read. `text` is a literal shown as is, only where there is no template (rows from before them).
+    message = models.CharField(verbose_name=_("message"), max_length=40, blank=True)
+    params = models.JSONField(verbose_name=_("values"), default=dict, blank=True)
+    text = models.CharField(verbose_name=_("text"), max_length=500, blank=True)
     url = models.CharField(verbose_name=_("URL"), max_length=300, blank=True)
     read_at = models.DateTimeField(verbose_name=_("read at"), null=True, blank=True)
     # The e-mail task's claim: set before the send (outside any transaction), cleared if it fails.
@@ -51,6 +54,12 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}:{self.kind}:{self.key}"
+
+    def render(self, language: str | None = None) -> str:
+        """The text in `language` (None: the active one)."""
+        from notifications.messages import message_render
+
+        return message_render(self.message, self.params, language=language, fallback=self.text)
 
 
 class Preference(models.Model):

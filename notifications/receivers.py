@@ -13,21 +13,21 @@ def _shop_status_changed(sender, *, shop_id: int, status: str, reason: str = "",
     shop = Shop.objects.filter(pk=shop_id).values("owner_id", "name", "slug").first()
     if shop is None or status == Shop.Status.PENDING:
         return
-    approved = status == Shop.Status.APPROVED
-    why = reason if reason and not approved else ""
-    text = f"你的店铺「{shop['name']}」{'已通过审核，商品已上线' if approved else '已被暂停'}"
-    text += f"：{why}" if why else ""
-    text_en = f"Your shop “{shop['name']}” {'is approved: its products are public' if approved else 'is suspended'}" + (
-        f": {why}" if why else ""
-    )
     from django.utils import timezone
+
+    if status == Shop.Status.APPROVED:
+        message, params = "shop_approved", {"shop": shop["name"]}
+    elif reason:
+        message, params = "shop_suspended_reason", {"shop": shop["name"], "reason": reason}
+    else:
+        message, params = "shop_suspended", {"shop": shop["name"]}
 
     notify_on_commit(
         user_id=shop["owner_id"],
         kind="shop_status",
         key=f"shop:{shop_id}:{status}:{timezone.now():%Y%m%d%H%M%S%f}",
-        text=text,
-        text_en=text_en,
+        message=message,
+        params=params,
         url="/seller/",
     )
 
@@ -44,21 +44,19 @@ def _product_moderated(sender, *, product_id: int, shop_id: int, decision: str, 
     owner_id = Shop.objects.filter(pk=shop_id).values_list("owner_id", flat=True).first()
     if title is None or owner_id is None:
         return
-    why, why_en = (f"：{reason}", f": {reason}") if reason else ("", "")
-    if decision == "delisted":
-        text = f"商品「{title}」已被平台下架{why}。修改后可申请复审。"
-        text_en = f"“{title}” was delisted by the platform{why_en}. Edit it, then ask for a review."
-    elif decision == "approved":
-        text, text_en = f"商品「{title}」已通过复审，重新上架", f"“{title}” passed the review and is on sale again"
-    else:
-        text = f"商品「{title}」的复审未通过{why}"
-        text_en = f"The review of “{title}” was turned down{why_en}"
+    message = {
+        "delisted": "product_delisted",
+        "approved": "product_review_approved",
+    }.get(decision, "product_review_rejected")
+    params = {"product": title}
+    if reason and decision != "approved":
+        message, params["reason"] = f"{message}_reason", reason
     notify_on_commit(
         user_id=owner_id,
         kind="moderation",
         key=f"product:{product_id}:{decision}:{timezone.now():%Y%m%d%H%M%S%f}",
-        text=text,
-        text_en=text_en,
+        message=message,
+        params=params,
         url=reverse("seller:product-edit", args=[product_id]),
     )
 
@@ -71,16 +69,12 @@ def _payout_status_changed(
     owner_id = Shop.objects.filter(pk=shop_id).values_list("owner_id", flat=True).first()
     if owner_id is None:
         return
-    if status == "paid":
-        text, text_en = f"结算款 ¥{amount:.2f} 已打到你的银行账户", f"Payout of ¥{amount:.2f} sent to your bank"
-    else:
-        text, text_en = f"结算款 ¥{amount:.2f} 支付失败：{reason}", f"Payout of ¥{amount:.2f} failed: {reason}"
     notify_on_commit(
         user_id=owner_id,
         kind="payout_paid",
         key=f"payout:{payout_id}:{status}",
-        text=text,
-        text_en=text_en,
+        message="payout_paid" if status == "paid" else "payout_failed",
+        params={"amount": f"{amount:.2f}", "reason": reason},
         url="/seller/money/",
     )
 
@@ -106,8 +100,8 @@ def _staff_invitation_sent(sender, *, invitation_id: int, **kwargs) -> None:
         user_id=invitation["user_id"],
         kind="shop_staff",
         key=f"staff-invitation:{invitation_id}",
-        text=f"店铺「{shop}」邀请你成为子账号，协助经营店铺。7 天内可接受或拒绝。",
-        text_en=f"“{shop}” invited you to help run the shop as staff. Accept or decline within 7 days.",
+        message="staff_invited",
+        params={"shop": shop},
         url=reverse("shops:invitations"),
     )
 
@@ -128,8 +122,8 @@ def _shop_member_left(sender, *, shop_id: int, user_id: int, reason: str, **kwar
             user_id=user_id,
             kind="shop_staff",
             key=key,
-            text=f"你已不再是店铺「{shop['name']}」的子账号。",
-            text_en=f"You no longer work for “{shop['name']}”: the owner removed you from its staff.",
+            message="staff_removed",
+            params={"shop": shop["name"]},
         )
         return
     username = get_user_model().objects.filter(pk=user_id).values_list("username", flat=True).first() or ""
@@ -137,8 +131,8 @@ def _shop_member_left(sender, *, shop_id: int, user_id: int, reason: str, **kwar
         user_id=shop["owner_id"],
         kind="shop_staff",
         key=key,
-        text=f"{username} 已退出你的店铺，不再是子账号。",
-        text_en=f"{username} left your shop's staff.",
+        message="staff_left",
+        params={"username": username},
         url="/seller/staff/",
     )
 

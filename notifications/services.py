@@ -20,22 +20,17 @@ from accounts.models import User
 from common.errors import ValidationFailed
 from common.tasks import enqueue_on_commit
 from notifications.groups import user_group
+from notifications.messages import MESSAGES
 from notifications.models import Kind, Notification, Preference
 from notifications.selectors import email_unwanted_ids, email_wanted
+from notifications.serializers import NotificationOut
 
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
 
 
 def notification_payload(notification: Notification, *, language: str | None = None) -> dict:
-    english = (language or translation.get_language() or "").startswith("en")
-    return {
-        "id": notification.id,
-        "kind": notification.kind,
-        "text": notification.text_en if english and notification.text_en else notification.text,
-        "url": notification.url,
-        "created_at": notification.created_at.isoformat(),
-        "read": notification.read_at is not None,
-    }
+    """The notification as the API answers it and the socket pushes it, in `language` (None: the active one)."""
+    return NotificationOut(notification, context={"language": language}).data
 
 
 def _site_path(url: str) -> str:
@@ -46,15 +41,26 @@ def _site_path(url: str) -> str:
     return ""
 
 
-@transaction.atomic
-def notify(*, user_id: int, kind: str, key: str, text: str, text_en: str = "", url: str = "") -> Notification | None:
-    """Creates the notification for this event once; a second call with the same key changes nothing.
-
-    `text` is Simplified Chinese, `text_en` English. After commit: a live push to the person's open
-    pages, and an e-mail task if they want e-mails of this kind.
-    """
+def _checked(kind: str, message: str, params: dict | None, text: str) -> dict[str, str]:
+    """The template's values as text (what a notification stores); an unknown kind or template is a bug."""
     if kind not in Kind.values:
         raise ValidationFailed(fields={"kind": [f"Unknown kind {kind!r}."]})
+    if message not in MESSAGES and not (not message and text):
+        raise ValidationFailed(fields={"message": [f"Unknown notification template {message!r}."]})
+    return {str(name): str(value) for name, value in (params or {}).items()}
+
+
+@transaction.atomic
+def notify(
+    *, user_id: int, kind: str, key: str, message: str = "", params: dict | None = None, text: str = "", url: str = ""
+) -> Notification | None:
+    """Creates the notification for this event once; a second call with the same key changes nothing.
+
+    It says template `message` (notifications/messages.py) with `params`, rendered in the reader's language
+    when read; `text` is a literal shown as is, for a notification without a template. After commit: a live
+    push to the person's open pages, and an e-mail task if they want e-mails of this kind.
+    """
+    params = _checked(kind, message, params, text)
     if not User.objects.filter(pk=user_id, is_active=True).exists():
         return None
     try:
@@ -63,8 +69,9 @@ def notify(*, user_id: int, kind: str, key: str, text: str, text_en: str = "", u
                 user_id=user_id,
                 kind=kind,
                 key=key[:120],
+                message=message,
+                params=params,
                 text=text[:500],
-                text_en=text_en[:500],
                 url=_site_path(url)[:300],
             )
     except IntegrityError:
@@ -79,15 +86,16 @@ def notify(*, user_id: int, kind: str, key: str, text: str, text_en: str = "", u
 
 
 @transaction.atomic
-def notify_many(*, user_ids: list[int], kind: str, key: str, text: str, text_en: str = "", url: str = "") -> int:
+def notify_many(
+    *, user_ids: list[int], kind: str, key: str, message: str, params: dict | None = None, url: str = ""
+) -> int:
     """One event for a batch of people (a shop's followers): a bounded number of queries per batch.
 
     Those who already have this key are skipped (a retried task, a second call); the rest get one bulk
     insert. After commit each new one is pushed to the person's open pages, and e-mailed (one task each)
     unless the person chose in-app only for this kind. Returns how many were created.
     """
-    if kind not in Kind.values:
-        raise ValidationFailed(fields={"kind": [f"Unknown kind {kind!r}."]})
+    params = _checked(kind, message, params, "")
     key, url = key[:120], _site_path(url)[:300]
     wanted = set(User.objects.filter(pk__in=set(user_ids), is_active=True).values_list("pk", flat=True))
     wanted -= set(Notification.objects.filter(user_id__in=wanted, key=key).values_list("user_id", flat=True))
@@ -95,7 +103,7 @@ def notify_many(*, user_ids: list[int], kind: str, key: str, text: str, text_en:
         return 0
     Notification.objects.bulk_create(
         [
-            Notification(user_id=user_id, kind=kind, key=key, text=text[:500], text_en=text_en[:500], url=url)
+            Notification(user_id=user_id, kind=kind, key=key, message=message, params=params, url=url)
             for user_id in sorted(wanted)
         ],
         ignore_conflicts=True,  # a concurrent call for the same event: its rows stand
@@ -112,24 +120,26 @@ def notify_many(*, user_ids: list[int], kind: str, key: str, text: str, text_en:
 
 
 def _push_many(notifications: list[Notification]) -> None:
-    """The batch's live pushes: the unread counts in one query, then one group message per person."""
+    """The batch's live pushes: each person's language and unread count in one query, then one group
+    message per person, in their language."""
     layer = get_channel_layer()
     if layer is None or not notifications:
         return
-    unread = dict(
-        Notification.objects.filter(user_id__in=[n.user_id for n in notifications], read_at__isnull=True)
-        .values("user_id")
-        .annotate(n=Count("id"))
-        .values_list("user_id", "n")
-    )
+    people = {
+        pk: (language, unread)
+        for pk, language, unread in User.objects.filter(pk__in=[n.user_id for n in notifications])
+        .annotate(unread=Count("notifications", filter=Q(notifications__read_at__isnull=True)))
+        .values_list("pk", "language", "unread")
+    }
     send = async_to_sync(layer.group_send)
     for notification in notifications:
+        language, unread = people.get(notification.user_id, (None, 0))
         send(
             user_group(notification.user_id),
             {
                 "type": "notification.created",
-                "notification": notification_payload(notification),
-                "unread": unread.get(notification.user_id, 0),
+                "notification": notification_payload(notification, language=language),
+                "unread": unread,
             },
         )
 
@@ -144,7 +154,7 @@ def _push(notification: Notification) -> None:
         user_group(notification.user_id),
         {
             "type": "notification.created",
-            "notification": notification_payload(notification),
+            "notification": notification_payload(notification, language=notification.user.language),
             "unread": unread_count(user=notification.user),
         },
     )
@@ -217,25 +227,25 @@ def notification_email_send(*, notification_id: int) -> bool:
 
 
 def _email_message(notification: Notification) -> EmailMultiAlternatives:
+    """The e-mail in the recipient's language: subject, text and the templates' words."""
     token = unsubscribe_token(user_id=notification.user_id, kind=notification.kind)
     unsubscribe_url = settings.SITE_URL + reverse("notifications:unsubscribe", args=[token])
-    context = {
-        "n": notification,
-        "site_url": settings.SITE_URL,
-        "unsubscribe_url": unsubscribe_url,
-        "kind_label_zh": _label(notification.kind, "zh-hans"),
-        "kind_label_en": _label(notification.kind, "en"),
-    }
-    message = EmailMultiAlternatives(
-        subject=f"{context['kind_label_zh']} · {context['kind_label_en']}",
-        body=render_to_string("notifications/email.txt", context),
-        to=[notification.user.email],
-        headers={"List-Unsubscribe": f"<{unsubscribe_url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
-    )
-    message.attach_alternative(render_to_string("notifications/email.html", context), "text/html")
+    with translation.override(notification.user.language):
+        context = {
+            "url": notification.url,
+            "text": notification.render(),
+            "kind_label": str(Kind(notification.kind).label),
+            "site_url": settings.SITE_URL,
+            "unsubscribe_url": unsubscribe_url,
+        }
+        message = EmailMultiAlternatives(
+            subject=f"{context['kind_label']} · {settings.SITE_NAME}",
+            body=render_to_string("notifications/email.txt", context),
+            to=[notification.user.email],
+            headers={
+                "List-Unsubscribe": f"<{unsubscribe_url}>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            },
+        )
+        message.attach_alternative(render_to_string("notifications/email.html", context), "text/html")
     return message
-
-
-def _label(kind: str, language: str) -> str:
-    with translation.override(language):
-        return str(Kind(kind).label)

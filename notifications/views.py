@@ -1,10 +1,14 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
+from accounts.language import language_cookie_set
+from accounts.services import user_language_set
 from common.errors import ValidationFailed
 from notifications.models import Kind
 from notifications.selectors import notifications_for, preferences_for
@@ -22,12 +26,25 @@ def notification_list(request):
 
 @login_required
 def preferences(request):
+    """What comes by e-mail, per kind, and the language notifications and e-mails are written in."""
+    context = {"preferences": preferences_for(user=request.user), "languages": settings.LANGUAGES}
     if request.method == "POST":
+        language = request.POST.get("language")
+        if language is not None:
+            try:
+                user_language_set(user=request.user, language=language)
+            except ValidationFailed as exc:
+                context["language_errors"] = exc.fields["language"]
+                return render(request, "notifications/preferences.html", context, status=400)
         for kind in Kind.values:
             preference_set(user_id=request.user.id, kind=kind, email=request.POST.get(f"email_{kind}") == "on")
+        response = redirect("notifications:preferences")
+        if language is not None:
+            language_cookie_set(response, request.user.language)  # the pages follow the account's language
+            translation.activate(request.user.language)  # the confirmation is in the chosen language
         messages.success(request, _("Your notification settings are saved."))
-        return redirect("notifications:preferences")
-    return render(request, "notifications/preferences.html", {"preferences": preferences_for(user=request.user)})
+        return response
+    return render(request, "notifications/preferences.html", context)
 
 
 @csrf_exempt  # mail clients' one-click unsubscribe (RFC 8058) POSTs without our cookie; the token is the proof

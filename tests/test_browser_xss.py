@@ -50,7 +50,12 @@ def test_markup_in_every_field_never_runs(asgi_server, new_page):
     conversation, _ = conversation_start(buyer=buyer, shop=shop)
     message_send(user=buyer, conversation=conversation, text=PAYLOAD)
     notify(
-        user_id=buyer.pk, kind="order_shipped", key="xss", text=PAYLOAD, text_en=PAYLOAD, url="javascript:alert('n')"
+        user_id=buyer.pk,
+        kind="order_shipped",
+        key="xss",
+        message="order_shipped",
+        params={"number": PAYLOAD, "carrier": PAYLOAD, "tracking": ""},
+        url="javascript:alert('n')",
     )
 
     csp_violations: list[str] = []

@@ -21,7 +21,13 @@ def test_register_returns_a_working_token(api_client):
     assert body["username"] == "lihua" and isinstance(body["id"], int)
     api_client.credentials(HTTP_AUTHORIZATION=f"Token {body['token']}")
     me = api_client.get(ME).json()
-    assert me == {"id": body["id"], "username": "lihua", "email": "lihua@example.com", "shop": None}
+    assert me == {
+        "id": body["id"],
+        "username": "lihua",
+        "email": "lihua@example.com",
+        "language": "zh-hans",
+        "shop": None,
+    }
 
 
 def test_register_duplicate_username_is_a_field_error_and_writes_nothing(api_client):

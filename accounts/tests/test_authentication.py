@@ -21,7 +21,13 @@ def test_a_token_authenticates_its_user_in_one_statement(api_client, django_asse
         response = api_client.get(ME)
 
     assert response.status_code == 200
-    assert response.json() == {"id": user.pk, "username": "radish", "email": "radish@example.com", "shop": None}
+    assert response.json() == {
+        "id": user.pk,
+        "username": "radish",
+        "email": "radish@example.com",
+        "language": "zh-hans",
+        "shop": None,
+    }
 
 
 def test_the_token_and_user_read_are_the_models_own_instances():

@@ -8,18 +8,11 @@ names the show, so a retried task or a second call writes nothing new.
 from __future__ import annotations
 
 from django.urls import reverse
-from django.utils import translation
-from django.utils.translation import gettext as _
 
 from live.models import Show, ShowStatus
 from shops.models import ShopFollow
 
 FOLLOWERS_BATCH = 500
-
-
-def show_live_text(*, shop: str, title: str, language: str) -> str:
-    with translation.override(language):
-        return _("“%(shop)s” is live: %(title)s") % {"shop": shop, "title": title}
 
 
 def show_followers_notify(*, show_id: int, after_id: int = 0, batch: int | None = None) -> int | None:
@@ -44,8 +37,8 @@ def show_followers_notify(*, show_id: int, after_id: int = 0, batch: int | None 
         user_ids=[user_id for _pk, user_id in follows if user_id != show.shop.owner_id],
         kind="show_live",
         key=f"show:{show.pk}:live",
-        text=show_live_text(shop=show.shop.name, title=show.title, language="zh-hans"),
-        text_en=show_live_text(shop=show.shop.name, title=show.title, language="en"),
+        message="show_live",
+        params={"shop": show.shop.name, "title": show.title},
         url=reverse("live:room", args=[show.pk]),
     )
     return follows[-1][0] if len(follows) == batch else None

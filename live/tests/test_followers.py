@@ -36,8 +36,8 @@ def test_followers_are_notified_once_when_the_show_goes_live(settings, django_ca
     assert sorted(rows.values_list("user_id", flat=True)) == sorted([emailed.pk, in_app_only.pk])
     assert not Notification.objects.filter(user=stranger).exists()
     note = rows.get(user=emailed)
-    assert note.text == f"「{shop.name}」正在直播：腌萝卜直播"
-    assert note.text_en == f"“{shop.name}” is live: 腌萝卜直播"
+    assert note.render("zh-hans") == f"「{shop.name}」正在直播：腌萝卜直播"
+    assert note.render("en") == f"“{shop.name}” is live: 腌萝卜直播"
     assert note.url == f"/live/{show.pk}/" and note.key == f"show:{show.pk}:live"
     # The e-mail goes to the follower who allows it, not to the in-app-only one.
     assert [m.to for m in mail.outbox] == [[emailed.email]]

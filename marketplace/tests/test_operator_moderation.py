@@ -55,7 +55,7 @@ def test_seller_cannot_republish_what_an_operator_delisted(op_client, django_cap
     mine = api.get(f"/api/v1/seller/products/{product.pk}/").json()
     assert mine["moderation"] == "delisted" and mine["moderation_reason"].startswith("图片侵权")
     note = Notification.objects.get(user=product.shop.owner, kind="moderation")
-    assert "图片侵权" in note.text and "图片侵权" in note.text_en
+    assert "图片侵权" in note.render("zh-hans") and "图片侵权" in note.render("en")
 
     # publishing (or unpublishing to draft, then publishing) is refused with a translated 409
     for status in ("active", "draft"):
@@ -131,7 +131,9 @@ def test_review_request_goes_to_the_operator_queue_where_approval_puts_it_back_o
     assert product.status == Product.Status.ACTIVE and product.visible and product.moderation == ""
     assert product.moderation_reason == ""
     assert api.get(f"/api/v1/products/{product.pk}/").status_code == 200
-    assert Notification.objects.filter(user=product.shop.owner, kind="moderation", text__contains="重新上架").exists()
+    assert Notification.objects.filter(
+        user=product.shop.owner, kind="moderation", message="product_review_approved"
+    ).exists()
     assert list(OperatorAction.objects.filter(object_id=str(product.pk)).values_list("action", "actor")) == [
         ("product_approve", operator.pk),
         ("product_delist", operator.pk),
@@ -155,7 +157,7 @@ def test_a_rejected_review_keeps_the_product_down_with_the_new_reason(op_client,
     product.refresh_from_db()
     assert product.moderation == Product.Moderation.DELISTED and product.moderation_reason == "照片仍然是别家的"
     assert product.status == Product.Status.DELISTED and not product.visible
-    assert Notification.objects.filter(user=product.shop.owner, text__contains="照片仍然是别家的").exists()
+    assert Notification.objects.filter(user=product.shop.owner, params__reason__contains="照片仍然是别家的").exists()
     assert OperatorAction.objects.filter(action="product_review_reject", reason="照片仍然是别家的").exists()
 
 
@@ -223,7 +225,9 @@ def test_a_suspended_shop_stays_suspended_until_an_operator_approves_its_review(
         op_client.post(SHOPS, {"action": "suspend_shops", "_selected_action": [shop.pk], "reason": "售卖假冒商品"})
     shop.refresh_from_db()
     assert shop.status == Shop.Status.SUSPENDED
-    assert Notification.objects.filter(user=shop.owner, kind="shop_status", text__contains="售卖假冒商品").exists()
+    assert Notification.objects.filter(
+        user=shop.owner, kind="shop_status", params__reason__contains="售卖假冒商品"
+    ).exists()
 
     api = seller_api(shop.owner)
     # the owner cannot lift it: editing is refused, a review request is what they can do
@@ -244,7 +248,7 @@ def test_a_suspended_shop_stays_suspended_until_an_operator_approves_its_review(
     shop.refresh_from_db()
     assert shop.status == Shop.Status.SUSPENDED and shop.status_reason == "仍有假货"
     assert shop.review_requested_at is None
-    assert Notification.objects.filter(user=shop.owner, text__contains="仍有假货").exists()
+    assert Notification.objects.filter(user=shop.owner, params__reason__contains="仍有假货").exists()
     page = op_client_as(shop.owner).post("/seller/settings/review-request/", {"note": "都处理了"})
     assert page.status_code == 302
     op_client.post(SHOPS, {"action": "approve_shops", "_selected_action": [shop.pk], "reason": ""})

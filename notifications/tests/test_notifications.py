@@ -18,8 +18,8 @@ pytestmark = pytest.mark.django_db
 EVENT = {
     "kind": "order_shipped",
     "key": "order:20261121001:shipped",
-    "text": "你的订单已发货",
-    "text_en": "Your order has shipped",
+    "message": "order_shipped",
+    "params": {"number": "20261121001", "carrier": "顺丰", "tracking": "SF100"},
     "url": "/orders/20261121001/",
 }
 
@@ -35,7 +35,7 @@ def test_an_event_is_shown_once_and_emailed_once_even_when_its_tasks_run_twice(d
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == [user.email]
-    assert "你的订单已发货" in message.body and "Your order has shipped" in message.body
+    assert "你的订单 20261121001 已发货：顺丰 SF100" in message.body  # in the recipient's language
     assert "/notifications/unsubscribe/" in message.extra_headers["List-Unsubscribe"]
 
 
@@ -100,7 +100,7 @@ def test_api_lists_and_marks_read(api_client):
     api_client.force_authenticate(user)
     body = api_client.get("/api/v1/notifications/").json()
     assert body["count"] == 1 and body["unread"] == 1
-    assert body["results"][0]["text"] == "你的订单已发货"
+    assert body["results"][0]["text"] == "你的订单 20261121001 已发货：顺丰 SF100"
     assert api_client.post("/api/v1/notifications/read/", {"ids": ["x"]}, format="json").status_code == 400
     assert api_client.post("/api/v1/notifications/read/", {}, format="json").json() == {"marked": 1, "unread": 0}
     assert Notification.objects.filter(user=other, read_at__isnull=True).count() == 1
@@ -112,7 +112,7 @@ def test_shop_approval_and_suspension_tell_the_owner(django_capture_on_commit_ca
         shop_approve(shop_id=shop.id)
     with django_capture_on_commit_callbacks(execute=True):
         shop_suspend(shop_id=shop.id, reason="假货投诉")
-    texts = list(Notification.objects.filter(user=shop.owner).order_by("id").values_list("text", flat=True))
+    texts = [n.render() for n in Notification.objects.filter(user=shop.owner).order_by("id")]
     assert len(texts) == 2 and "审核" in texts[0] and "假货投诉" in texts[1]
 
 

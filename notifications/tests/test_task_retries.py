@@ -21,8 +21,8 @@ from notifications.services import notify
 EVENT = {
     "kind": "order_shipped",
     "key": "order:20261205001:shipped",
-    "text": "你的订单已发货",
-    "text_en": "Your order has shipped",
+    "message": "order_shipped",
+    "params": {"number": "20261121001", "carrier": "顺丰", "tracking": "SF100"},
     "url": "/orders/20261205001/",
 }
 

@@ -280,14 +280,14 @@ def test_the_invitee_is_notified_and_so_is_a_removed_member(shop, person, django
         response = _client(shop.owner).post("/api/v1/seller/staff/", {"user": person.username}, format="json")
     invited = Notification.objects.get(user=person)
     assert invited.kind == "shop_staff" and invited.url == "/staff-invitations/"
-    assert shop.name in invited.text and shop.name in invited.text_en
+    assert shop.name in invited.render("zh-hans") and shop.name in invited.render("en")
 
     with django_capture_on_commit_callbacks(execute=True):
         _client(person).post(f"/api/v1/me/invitations/{response.json()['id']}/accept/")
         member = ShopMember.objects.get(user=person)
         _client(shop.owner).delete(f"/api/v1/seller/staff/{member.pk}/")
     removed = Notification.objects.filter(user=person).exclude(pk=invited.pk).get()
-    assert removed.kind == "shop_staff" and shop.name in removed.text
+    assert removed.kind == "shop_staff" and shop.name in removed.render("zh-hans")
 
 
 def test_withdrawing_and_inviting_again_cannot_flood_a_person(shop, person):
