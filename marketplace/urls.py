@@ -4,6 +4,7 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from accounts import views as account_views
 from catalog.views import public as catalog_pages
 from common.ws_schema import ws_schema_view
 from marketplace import apis
@@ -50,6 +51,8 @@ urlpatterns = [
     re_path(r"^api/", api_not_found, name="api-not-found"),
     path("", pages.home, name="home"),
     path("accounts/", include("accounts.urls")),
+    # Django's language switch, with the signed-in person's account following it (User.language).
+    path("i18n/setlang/", account_views.language_switch, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("seller/", include((seller, "seller"), namespace="seller")),
