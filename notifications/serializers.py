@@ -6,14 +6,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from common.serializers import IsoDateTimeField
 from notifications.models import Kind, Notification
-
-
-class IsoDateTimeField(serializers.DateTimeField):
-    """A timestamp as Python's isoformat() writes it (UTC offset as stored), in answers and socket frames alike."""
-
-    def to_representation(self, value):
-        return None if value is None else value.isoformat()
 
 
 class NotificationOut(serializers.Serializer):
