@@ -18,6 +18,10 @@ class OutOfStock(Conflict):
         sold_out: bool | None = None,
     ) -> None:
         available = max(available, 0)
+        if sold_out is None:
+            # On sale with no stock left (what the default message says): the stock gate may remember it
+            # (catalog.stock_gate). Whoever knows better (a SKU taken off sale) says so.
+            sold_out = available == 0 and message is None
         if message is None:
             name = name if name is not None else sku_display_name(sku_id)
             if available == 0:
@@ -28,9 +32,7 @@ class OutOfStock(Conflict):
         super().__init__(message, details={"sku": sku_id, "available": available})
         self.sku_id = sku_id
         self.available = available
-        # The SKU is on sale with no stock left (what the default message says): the stock gate may remember
-        # it (catalog.stock_gate). Whoever knows better (a SKU taken off sale) says so.
-        self.sold_out = available == 0 and message is None if sold_out is None else sold_out
+        self.sold_out = sold_out
 
 
 def sku_display_name(sku_id: int) -> str:
