@@ -1,4 +1,5 @@
-"""Settlement and payout batches, in set-based SQL: no Python loop over order lines or ledger entries.
+"""Settlement and payout batches. Their set-based SQL (no Python loop over shops or ledger entries) is the
+fast path in payouts_fast_path.py, beside its plain-ORM reference payouts_reference.py.
 
 Money flows through a shop's accounts: escrow → pending (receipt confirmed, less commission) →
 available (settled after PAYOUT_HOLD_DAYS) → in transit (a payout batch) → paid out (the bank
@@ -8,15 +9,14 @@ entries sum to zero, posted once per key.
 
 from __future__ import annotations
 
-import contextlib
 import io
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,109 +27,16 @@ from common.sweeps import overdue_enqueue
 from payments.lock_objects import ledger_settlement_lock
 from payments.models import LedgerAccount, LedgerTransaction, Payout, PayoutBatch
 from payments.providers.payouts import payout_provider_get
+from payments.services import payouts_fast_path as fast_path
 from payments.services.ledger import ledger_accounts_get, ledger_transaction_post
 from payments.signals import payout_status_changed
 
 logger = logging.getLogger(__name__)
 Progress = Callable[[str], None]
 
-_ENTRY = "payments_ledgerentry"
-_ACCOUNT = "payments_ledgeraccount"
-_TX = "payments_ledgertransaction"
-
 
 def _noop(message: str) -> None:
     logger.info(message)
-
-
-def _execute(sql: str, params: list) -> int:
-    # The SQL of this module is built from its own table names (hence the S608 noqa); values are parameters.
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.rowcount
-
-
-@contextlib.contextmanager
-def _rows_materialised(name: str, rows_sql: str, params: list) -> Iterator[str]:
-    """Runs `rows_sql` (shop_id, currency, fen, ref) once into a temporary table `name` and yields its
-    name, so the statements of a step (accounts, transactions, entries) read these rows instead of each
-    re-running the query: for settlement, a GROUP BY over every pending entry.
-
-    Dropped on leaving, so a second step in the same transaction can create it again; after an error
-    the rollback removes it (and ON COMMIT DROP on PostgreSQL). ANALYZE gives the planner its real
-    size: autovacuum never sees temporary tables.
-    """
-    postgres = connection.vendor == "postgresql"
-    _execute(f"DROP TABLE IF EXISTS {name}", [])
-    _execute(
-        f"CREATE TEMPORARY TABLE {name} {'ON COMMIT DROP ' if postgres else ''}AS "  # noqa: S608
-        f"SELECT r.shop_id, r.currency, r.fen, r.ref, CAST(NULL AS BIGINT) AS transaction_id "
-        f"FROM ({rows_sql}) r",
-        params,
-    )
-    if postgres:
-        _execute(f"ANALYZE {name}", [])
-    yield name
-    _execute(f"DROP TABLE {name}", [])
-
-
-def _accounts_ensure_sql(kind: str, rows_table: str) -> None:
-    """Creates the missing per-shop accounts of `kind` for the (shop_id, currency) rows of a table.
-
-    Existing accounts (all of them after a shop's first payout) are skipped by an index lookup, which
-    costs less than a speculative insertion that conflicts; ON CONFLICT covers a concurrent insert.
-    """
-    _execute(
-        f"INSERT INTO {_ACCOUNT} (kind, shop_id, currency, created_at, updated_at) "  # noqa: S608
-        f"SELECT DISTINCT %s, s.shop_id, s.currency, %s, %s FROM {rows_table} s "
-        f"WHERE NOT EXISTS (SELECT 1 FROM {_ACCOUNT} a "
-        f"WHERE a.kind = %s AND a.shop_id = s.shop_id AND a.currency = s.currency) "
-        "ON CONFLICT DO NOTHING",
-        [kind, timezone.now(), timezone.now(), kind],
-    )
-
-
-def _post_two_legged(*, kind: str, key_prefix: str, rows_table: str, debit: str, credit: str, now: datetime) -> int:
-    """For each row (shop_id, currency, fen, ref) of the temporary table `rows_table`: one transaction
-    keyed `key_prefix + ref` moving `fen` from the shop's `debit` account to its `credit` account.
-
-    Four statements whatever the number of shops; rows whose transaction already has entries are
-    skipped, so a rerun posts nothing twice.
-    """
-    _execute(
-        f"INSERT INTO {_TX} (kind, key, reference, created_at, updated_at) "  # noqa: S608
-        # WHERE true: SQLite cannot parse an upsert from a SELECT without a WHERE clause.
-        f"SELECT %s, %s || r.ref, %s || r.ref, %s, %s FROM {rows_table} r WHERE true ON CONFLICT DO NOTHING",
-        [kind, key_prefix, key_prefix, now, now],
-    )
-    # One unique-index lookup per row. Joining on the key instead lets PostgreSQL hash the whole
-    # transactions table (a seq scan of every transaction ever posted) for a few thousand rows.
-    _execute(
-        f"UPDATE {rows_table} SET transaction_id = "  # noqa: S608
-        f"(SELECT t.id FROM {_TX} t WHERE t.key = %s || {rows_table}.ref)",
-        [key_prefix],
-    )
-    return _execute(
-        f"INSERT INTO {_ENTRY} (transaction_id, account_id, amount_fen, currency, created_at, updated_at) "  # noqa: S608
-        f"SELECT r.transaction_id, a.id, CASE WHEN a.kind = %s THEN -r.fen ELSE r.fen END, r.currency, %s, %s "
-        f"FROM {rows_table} r "
-        f"JOIN {_ACCOUNT} a ON a.shop_id = r.shop_id AND a.currency = r.currency AND a.kind IN (%s, %s) "
-        f"WHERE NOT EXISTS (SELECT 1 FROM {_ENTRY} x WHERE x.transaction_id = r.transaction_id)",
-        [debit, now, now, debit, credit],
-    )
-
-
-def _settlement_rows_sql() -> str:
-    """Per shop: pending money confirmed before the cutoff, less what already left pending."""
-    return (
-        f"SELECT a.shop_id, a.currency, CAST(a.shop_id AS TEXT) AS ref, "  # noqa: S608
-        f"SUM(CASE WHEN e.amount_fen > 0 AND e.created_at <= %s THEN e.amount_fen "
-        f"WHEN e.amount_fen < 0 THEN e.amount_fen ELSE 0 END) AS fen "
-        f"FROM {_ENTRY} e JOIN {_ACCOUNT} a ON a.id = e.account_id WHERE a.kind = 'shop_pending' "
-        f"GROUP BY a.shop_id, a.currency "
-        f"HAVING SUM(CASE WHEN e.amount_fen > 0 AND e.created_at <= %s THEN e.amount_fen "
-        f"WHEN e.amount_fen < 0 THEN e.amount_fen ELSE 0 END) > 0"
-    )
 
 
 @transaction.atomic
@@ -139,18 +46,7 @@ def ledger_settle_due(*, now: datetime | None = None, run_key: str | None = None
     cutoff = now - timedelta(days=settings.PAYOUT_HOLD_DAYS)
     run_key = run_key or f"settle:{now:%Y%m%d%H%M%S%f}:"
     ledger_settlement_lock()  # before reading the balances it moves
-    # The aggregation over every pending entry runs once; the statements of the step read its rows.
-    with _rows_materialised("payments_settle_rows", _settlement_rows_sql(), [cutoff, cutoff]) as rows:
-        _accounts_ensure_sql(LedgerAccount.Kind.SHOP_AVAILABLE, rows)
-        entries = _post_two_legged(
-            kind=LedgerTransaction.Kind.SETTLEMENT,
-            key_prefix=run_key,
-            rows_table=rows,
-            debit=LedgerAccount.Kind.SHOP_PENDING,
-            credit=LedgerAccount.Kind.SHOP_AVAILABLE,
-            now=now,
-        )
-    return entries // 2
+    return fast_path.settle_due(cutoff=cutoff, run_key=run_key, now=now)
 
 
 def payout_batch_period(now: datetime) -> date:
@@ -172,53 +68,16 @@ def payout_batch_run(
     if not created:
         progress(f"batch {period} exists already: nothing new")
         return batch, False
-    if connection.vendor == "postgresql":
-        # No JIT compilation for this transaction: the planner expects ~180 entries per available account
-        # (the ledger's average) where there are a few, and compiling the payout statement for that
-        # estimate took 160 ms of its 280 (bench B4, RESULTS.md).
-        _execute("SET LOCAL jit = off", [])
+    fast_path.jit_off()
     progress("settling pending money older than the hold")
     settled = ledger_settle_due(now=now, run_key=f"settle:{period}:")
     progress(f"settled {settled} shop(s); choosing payouts")
     minimum = to_fen(Decimal(settings.PAYOUT_MINIMUM))
-    # Each shop's available balance is summed per account, through the (account, created_at) index: the
-    # available accounts hold a sliver of the ledger, and a join + GROUP BY read all of it (bench B4: a
-    # sequential scan of 3M entries for 10,000, a quarter of the batch). One account per shop and currency;
-    # MATERIALIZED: each balance is summed once, not again for the WHERE.
-    created_payouts = _execute(
-        "WITH balance AS MATERIALIZED (SELECT a.shop_id, a.currency, "  # noqa: S608
-        f"(SELECT SUM(e.amount_fen) FROM {_ENTRY} e WHERE e.account_id = a.id) AS fen "
-        f"FROM {_ACCOUNT} a JOIN shops_shop s ON s.id = a.shop_id "
-        f"WHERE a.kind = 'shop_available' AND s.status <> 'suspended' AND a.currency = %s) "
-        "INSERT INTO payments_payout (batch_id, shop_id, amount_fen, currency, status, idempotency_key, "
-        "provider_reference, failure_reason, created_at, updated_at) "
-        "SELECT %s, b.shop_id, b.fen, b.currency, %s, %s || CAST(b.shop_id AS TEXT), '', '', %s, %s "
-        "FROM balance b WHERE b.fen >= %s ON CONFLICT DO NOTHING",
-        [
-            batch.currency,
-            batch.pk,
-            Payout.Status.AWAITING_APPROVAL,
-            f"payout-{period:%Y%m%d}-",
-            now,
-            now,
-            max(minimum, 1),
-        ],
+    created_payouts = fast_path.payouts_create(
+        batch=batch, minimum_fen=minimum, key_prefix=f"payout-{period:%Y%m%d}-", now=now
     )
     progress(f"{created_payouts} payout(s); moving their money to in transit")
-    payouts_sql = (
-        "SELECT p.shop_id, p.currency, p.amount_fen AS fen, CAST(p.id AS TEXT) AS ref "
-        "FROM payments_payout p WHERE p.batch_id = %s"
-    )
-    with _rows_materialised("payments_payout_rows", payouts_sql, [batch.pk]) as rows:
-        _accounts_ensure_sql(LedgerAccount.Kind.SHOP_IN_TRANSIT, rows)
-        _post_two_legged(
-            kind=LedgerTransaction.Kind.PAYOUT_STARTED,
-            key_prefix="payout-start:",
-            rows_table=rows,
-            debit=LedgerAccount.Kind.SHOP_AVAILABLE,
-            credit=LedgerAccount.Kind.SHOP_IN_TRANSIT,
-            now=now,
-        )
+    fast_path.payouts_start(batch=batch, now=now)
     if not created_payouts:
         batch.status = PayoutBatch.Status.COMPLETED
         batch.completed_at = now

@@ -114,6 +114,9 @@ shop = ShopFactory()
 confirmed_sale(shop, "128.00", "6.40")
 call_command("run_payouts")
 call_command("run_payouts")
+from payments.tests.payout_parity import parity_check
+parity_check()
+print("fast path = ORM reference")
 """
 
 
@@ -137,6 +140,7 @@ def test_the_batch_runs_on_the_demos_sqlite(tmp_path):
     assert result.returncode == 0, result.stderr[-3000:]
     assert "1 payout(s), 121.60 CNY" in result.stdout
     assert "nothing new" in result.stdout
+    assert "fast path = ORM reference" in result.stdout  # payouts_fast_path's SQLite branches, checked
 
 
 def test_a_refused_transfer_returns_the_money_with_the_reason(settings, operator, django_capture_on_commit_callbacks):
