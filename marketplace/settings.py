@@ -343,12 +343,10 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "common.openapi.ErrorsAutoSchema",
     "EXCEPTION_HANDLER": "common.api.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    # DRF's parsers, with a JSON parser that answers a too-deeply nested body with 400.
-    "DEFAULT_PARSER_CLASSES": [
-        "common.parsers.JSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
+    # JSON in (API.md), with a JSON parser that answers a too-deeply nested body with 400; a form body is a 415.
+    # Views that take files (or nginx's form callbacks) name their own parsers. One body format per operation
+    # is also what the schema states: a form twin of a JSON body cannot carry nulls, lists or nested objects.
+    "DEFAULT_PARSER_CLASSES": ["common.parsers.JSONParser"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "COERCE_DECIMAL_TO_STRING": True,
 }
