@@ -7,6 +7,7 @@ carries what is for its viewer alone (errors, removal).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from urllib.parse import parse_qs
 
@@ -21,12 +22,14 @@ from live.models import Show
 from live.room_hub import RoomHub, chat_batch_text
 from live.selectors import room_history
 from live.serializers import room_message_text
+from live.services.broadcast import push_loop
 from live.services.room import room_message_send, room_restriction_active, room_role
 
 logger = logging.getLogger(__name__)
 
 CLOSE_NOT_FOUND = 4404
 CLOSE_REMOVED = 4403
+MESSAGES_IN_FLIGHT = 4
 
 
 def _socket_access(user, show_id):
@@ -86,25 +89,41 @@ class ShowConsumer(SizeLimitedJsonConsumer):
     async def receive_json(self, content, **kwargs):
         kind = content.get("type")
         client_id = content.get("client_id") if isinstance(content.get("client_id"), str) else None
+        if kind == "like":
+            self.room.like()
+        elif kind == "message":
+            # A few of one viewer's messages are stored at once (each waits for the database, not for the
+            # one before): a fast chatter's frames do not queue behind each other. The rate limit holds.
+            if not hasattr(self, "in_flight"):
+                self.in_flight = asyncio.Semaphore(MESSAGES_IN_FLIGHT)
+            await self.in_flight.acquire()
+            task = asyncio.get_running_loop().create_task(self._message(content, client_id))
+            task.add_done_callback(lambda _task: self.in_flight.release())
+        else:
+            await self._refused(ValidationFailed(_("Unknown frame type.")), client_id)
+
+    async def _message(self, content, client_id: str | None) -> None:
         try:
-            if kind == "like":
-                self.room.like()
-            elif kind == "message":
-                if self.user is None or not self.user.is_authenticated:
-                    await self.send_error("not_authenticated", _("Log in to chat."), client_id=client_id)
-                    return
-                if not isinstance(content.get("text"), str):
-                    raise ValidationFailed(_("A message frame needs text."))
-                await in_db_thread(room_message_send)(
-                    show=self.show, user=self.user, text=content["text"], client_id=client_id
-                )
-            else:
-                raise ValidationFailed(_("Unknown frame type."))
-        except RateLimited as exc:
-            await self.send_error("rate_limited", exc.message, retry_after=exc.retry_after, client_id=client_id)
-        except NotFound:
-            await self.close(code=CLOSE_NOT_FOUND)
+            if self.user is None or not self.user.is_authenticated:
+                await self.send_error("not_authenticated", _("Log in to chat."), client_id=client_id)
+                return
+            if not isinstance(content.get("text"), str):
+                raise ValidationFailed(_("A message frame needs text."))
+            push_loop.set(asyncio.get_running_loop())
+            await in_db_thread(room_message_send)(
+                show=self.show, user=self.user, text=content["text"], client_id=client_id, role=self.role
+            )
         except DomainError as exc:
+            await self._refused(exc, client_id)
+        except Exception:  # the socket closed meanwhile, or the database failed: logged, the socket goes on
+            logger.warning("a room message failed", exc_info=True)
+
+    async def _refused(self, exc: DomainError, client_id: str | None) -> None:
+        if isinstance(exc, RateLimited):
+            await self.send_error("rate_limited", exc.message, retry_after=exc.retry_after, client_id=client_id)
+        elif isinstance(exc, NotFound):
+            await self.close(code=CLOSE_NOT_FOUND)
+        else:
             code = "invalid" if exc.code == "validation_error" else exc.code
             await self.send_error(code, exc.message, client_id=client_id)
 

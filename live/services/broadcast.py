@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
 import json
 import logging
 
@@ -23,14 +25,40 @@ def _send(group: str, frame: dict, **extra) -> None:
     _send_event(group, {"type": "live.frame", "text": frame_text(frame), **extra})
 
 
+# Set by a room socket around its database work (live.consumers): the event loop that waits for it. A push
+# from that work is handed to the loop instead of holding the database thread until it is sent.
+push_loop: contextvars.ContextVar[asyncio.AbstractEventLoop | None] = contextvars.ContextVar(
+    "live_push_loop", default=None
+)
+
+
 def _send_event(group: str, event: dict) -> None:
     layer = get_channel_layer()
     if layer is None:
+        return
+    loop = push_loop.get()
+    if loop is not None and loop.is_running():
+        loop.call_soon_threadsafe(_send_in_loop, layer, group, event)
         return
     try:
         async_to_sync(layer.group_send)(group, event)
     except Exception:  # stored state is the truth: clients resync with ?after= and the show's page
         logger.exception("live broadcast to %s failed", group)
+
+
+def _send_in_loop(layer, group: str, event: dict) -> None:
+    task = asyncio.get_running_loop().create_task(layer.group_send(group, event))
+    _pending.add(task)
+    task.add_done_callback(_sent)
+
+
+_pending: set[asyncio.Task] = set()  # the loop keeps only weak references to tasks
+
+
+def _sent(task: asyncio.Task) -> None:
+    _pending.discard(task)
+    if not task.cancelled() and task.exception() is not None:
+        logger.error("live broadcast failed", exc_info=task.exception())
 
 
 def show_changed_on_commit(show) -> None:

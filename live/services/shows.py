@@ -20,6 +20,7 @@ from common.text import clean_text
 from live.errors import HookRefused, ShopBarredFromLive, StreamRefused
 from live.models import LiveBar, Show, ShowStatus, new_stream_key
 from live.services.broadcast import room_push_on_commit, show_changed_on_commit
+from live.services.stream_control import stream_drop_on_commit
 from shops.models import Shop
 
 logger = logging.getLogger(__name__)
@@ -142,12 +143,16 @@ def show_stream_key_rotate(*, show: Show) -> Show:
 
 
 @transaction.atomic
-def show_end(*, show_id: int, reason: str = "", operator=None) -> Show:
-    """Ends the show (the seller, an operator, or the stream stopping). nginx drops a running stream at
-    its next update callback (live/hooks: `update` refuses an ended show). Ending twice is a no-op."""
+def show_end(*, show_id: int, reason: str = "", operator=None, drop_stream: bool = True) -> Show:
+    """Ends the show (the seller, an operator, or the stream stopping). A running stream is dropped at
+    once through nginx's control module after the commit (`drop_stream`; not when nginx itself said the
+    stream stopped), else at nginx's next update callback (`update` refuses an ended show). Ending twice
+    is a no-op."""
     show = Show.objects.select_for_update().get(pk=show_id)
     if show.status == ShowStatus.ENDED:
         return show
+    if drop_stream and show.status == ShowStatus.LIVE:
+        stream_drop_on_commit(public_id=show.public_id, key=show.publishing_key)
     show.status = ShowStatus.ENDED
     show.ended_at = timezone.now()
     show.end_reason = clean_text(reason or "")[:500]
@@ -251,7 +256,7 @@ def stream_publish_done(*, name: str) -> Show | None:
     show = _show_for_stream_name(name)
     if show is None:
         return None
-    return show_end(show_id=show.pk, reason=show.end_reason)
+    return show_end(show_id=show.pk, reason=show.end_reason, drop_stream=False)
 
 
 def stream_record_done(*, name: str, path: str) -> Show:

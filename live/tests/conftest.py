@@ -47,8 +47,10 @@ def _wait_port(port: int, process: subprocess.Popen, log: Path) -> None:
 
 
 @pytest.fixture
-def live_stack(transactional_db, tmp_path, settings):
-    """nginx (own config, ports and folders, `daemon off`, stopped by its pid) in front of a real uvicorn."""
+def live_stack(request, transactional_db, tmp_path, settings):
+    """nginx (own config, ports and folders, `daemon off`, stopped by its pid) in front of a real uvicorn.
+    Indirect parameters: {"update_seconds": n} (nginx's update callback interval, 1 s unless given)."""
+    options = getattr(request, "param", None) or {}
     if not nginx_available() or not shutil.which("ffmpeg"):
         pytest.fail("nginx with the RTMP module and ffmpeg are needed: run scripts/install-live.sh (make live)")
     work = tmp_path / "nginx"
@@ -59,14 +61,16 @@ def live_stack(transactional_db, tmp_path, settings):
         hook_base="",
         secret=HOOK_SECRET,
         record_dir=work / "rec",
-        update_seconds=1,
+        update_seconds=options.get("update_seconds", 1),
     )
+    control_url = f"http://127.0.0.1:{setup.http_port}/control"
     env = server_env(
         {
             "LIVE_HOOK_SECRET": HOOK_SECRET,
             "LIVE_HLS_URL": f"http://127.0.0.1:{setup.http_port}/hls/",
             "LIVE_RTMP_URL": f"rtmp://127.0.0.1:{setup.rtmp_port}/live",
             "LIVE_RECORD_DIR": str(setup.record_dir),
+            "LIVE_CONTROL_URL": control_url,
         }
     )
     server = AsgiServer(env, tmp_path / "uvicorn.log").start()
@@ -74,6 +78,7 @@ def live_stack(transactional_db, tmp_path, settings):
     nginx_config_write(setup)
     settings.LIVE_HLS_URL = env["LIVE_HLS_URL"]
     settings.LIVE_RECORD_DIR = setup.record_dir
+    settings.LIVE_CONTROL_URL = control_url
     log = work / "nginx.out"
     process = subprocess.Popen(
         nginx_command(setup),

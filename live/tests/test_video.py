@@ -129,3 +129,29 @@ def test_ending_the_show_drops_the_running_stream(live_stack, tmp_path):
             stream.kill()
             stream.wait()
     assert Show.objects.get(pk=show.pk).status == "ended"
+
+
+@pytest.mark.parametrize("live_stack", [{"update_seconds": 60}], indirect=True)
+def test_an_operator_ending_the_show_drops_the_publisher_through_nginx_control(live_stack, tmp_path):
+    """nginx's update callback comes only every 60 s here: a drop within seconds is the control module's."""
+    from django.test import Client
+
+    from accounts.tests.factories import UserFactory
+
+    show = make_show()
+    stream = publish(live_stack, show.stream_key, seconds=60, log=tmp_path / "ffmpeg.log")
+    try:
+        wait_until(lambda: Show.objects.get(pk=show.pk).status == "live", 10, "the show to go live")
+        operator = Client()
+        operator.force_login(UserFactory(is_staff=True, is_superuser=True))
+        action = {"action": "end_shows", "_selected_action": [show.pk], "reason": "违规内容"}
+        assert operator.post("/admin/live/show/", action).status_code == 302
+        ended = time.monotonic()
+        stream.wait(timeout=8)  # ffmpeg stops when nginx drops its connection
+        print(f"\npublisher dropped {time.monotonic() - ended:.2f} s after the operator ended the show")
+    finally:
+        if stream.poll() is None:
+            stream.kill()
+            stream.wait()
+    show.refresh_from_db()
+    assert show.status == "ended" and show.ended_by_operator and show.end_reason == "违规内容"
