@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from common.money import money_str
 from payments.errors import InvalidSignature, NotificationRejected, RefundDeclined
@@ -42,7 +43,7 @@ def signature_verify(*, body: bytes, header: str, secret: str, now: float) -> No
     except (KeyError, ValueError, IndexError) as exc:
         raise InvalidSignature() from exc
     if abs(now - timestamp) > TOLERANCE_SECONDS:
-        raise InvalidSignature("The notification is stale.")
+        raise InvalidSignature(_("The notification is stale."))
     expected = signature_header(body=body, secret=secret, timestamp=timestamp).split("v1=")[1]
     if not any(hmac.compare_digest(expected, candidate) for candidate in parts.get("v1", [])):
         raise InvalidSignature()
@@ -118,7 +119,7 @@ class SandboxProvider(PaymentProvider):
             refund_id = event.get("refund_id")
             created = event.get("created")
         except (ValueError, TypeError, KeyError, InvalidOperation) as exc:
-            raise NotificationRejected("The notification body is not valid.") from exc
+            raise NotificationRejected(_("The notification body is not valid.")) from exc
         valid = (
             isinstance(event_id, str)
             and 0 < len(event_id) <= EVENT_ID_MAX_LENGTH
@@ -132,7 +133,7 @@ class SandboxProvider(PaymentProvider):
             and (event_type != "refund.succeeded" or refund_id is not None)
         )
         if not valid:
-            raise NotificationRejected("The notification body is not valid.")
+            raise NotificationRejected(_("The notification body is not valid."))
         return ProviderNotification(
             event_id=event_id,
             type=event_type,
