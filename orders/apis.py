@@ -52,7 +52,7 @@ def _valid(serializer_class, data):
 class CartApi(APIView):
     @extend_schema(responses=s.CartOut)
     def get(self, request):
-        return Response(s.cart_data(cart_view(user=request.user)))
+        return Response(s.CartOut(cart_view(user=request.user)).data)
 
 
 class CartItemsApi(APIView):
@@ -62,7 +62,7 @@ class CartItemsApi(APIView):
         data = _valid(s.CartItemAddInputSerializer, request.data)
         item = cart_item_add(user=request.user, sku_id=data["sku"], quantity=data["quantity"])
         line = next(line for line in cart_view(user=request.user).lines if line.item_id == item.pk)
-        return Response(s.cart_line_data(line), status=status.HTTP_201_CREATED)
+        return Response(s.CartLineOut(line).data, status=status.HTTP_201_CREATED)
 
 
 class CartItemApi(APIView):
@@ -73,7 +73,7 @@ class CartItemApi(APIView):
         data = _valid(s.CartItemUpdateInputSerializer, request.data)
         item = cart_item_update(item=item, quantity=data["quantity"])
         line = next(line for line in cart_view(user=request.user).lines if line.item_id == item.pk)
-        return Response(s.cart_line_data(line))
+        return Response(s.CartLineOut(line).data)
 
     @extend_schema(responses={204: None})
     def delete(self, request, item_id: int):
@@ -97,7 +97,7 @@ class CheckoutApi(APIView):
         data = _valid(s.CheckoutInputSerializer, request.data)
         items = [dict(item) for item in data["items"]] if "items" in data else None
         result = checkout_place(buyer=request.user, address=dict(data["address"]), items=items)
-        return Response(s.checkout_data(result), status=status.HTTP_201_CREATED)
+        return Response(s.checkout_answer(result), status=status.HTTP_201_CREATED)
 
 
 class OrdersApi(APIView):
@@ -108,14 +108,14 @@ class OrdersApi(APIView):
         orders = buyer_orders(user=request.user, status=request.query_params.get("status"))
         paginator = Pagination()
         page = paginator.paginate_queryset(orders, request, view=self)
-        return paginator.get_paginated_response([s.order_data(order) for order in page])
+        return paginator.get_paginated_response(s.OrderOut(page, many=True).data)
 
 
 class OrderApi(APIView):
     @extend_schema(operation_id="orders_detail", responses=s.OrderOut)
     def get(self, request, number: str):
         order = access_buyer_order(user=request.user, number=number)
-        return Response(s.order_data(buyer_orders(user=request.user).get(pk=order.pk)))
+        return Response(s.OrderOut(buyer_orders(user=request.user).get(pk=order.pk)).data)
 
 
 class OrderCancelApi(APIView):
@@ -123,7 +123,7 @@ class OrderCancelApi(APIView):
     def post(self, request, number: str):
         order = access_buyer_order(user=request.user, number=number)
         order_cancel(order_id=order.pk, actor=request.user, reason="buyer")
-        return Response(s.order_data(buyer_orders(user=request.user).get(pk=order.pk)))
+        return Response(s.OrderOut(buyer_orders(user=request.user).get(pk=order.pk)).data)
 
 
 class OrderConfirmReceiptApi(APIView):
@@ -131,7 +131,7 @@ class OrderConfirmReceiptApi(APIView):
     def post(self, request, number: str):
         order = access_buyer_order(user=request.user, number=number)
         order_confirm_receipt(order_id=order.pk, actor=request.user)
-        return Response(s.order_data(buyer_orders(user=request.user).get(pk=order.pk)))
+        return Response(s.OrderOut(buyer_orders(user=request.user).get(pk=order.pk)).data)
 
 
 class OrderRefundRequestsApi(APIView):
@@ -146,7 +146,7 @@ class OrderRefundRequestsApi(APIView):
             amount=data.get("amount"),
             return_goods=data["return_goods"],
         )
-        return Response(s.refund_request_data(refund_request), status=status.HTTP_201_CREATED)
+        return Response(s.RefundRequestOut(refund_request).data, status=status.HTTP_201_CREATED)
 
 
 class SellerOrdersApi(APIView):
@@ -156,7 +156,7 @@ class SellerOrdersApi(APIView):
         orders = seller_orders(shop=shop, status=request.query_params.get("status"))
         paginator = Pagination()
         page = paginator.paginate_queryset(orders, request, view=self)
-        return paginator.get_paginated_response([s.order_data(order) for order in page])
+        return paginator.get_paginated_response(s.OrderOut(page, many=True).data)
 
 
 class SellerOrderShipApi(APIView):
@@ -167,7 +167,7 @@ class SellerOrderShipApi(APIView):
         order_ship(
             order_id=order.pk, actor=request.user, carrier=data["carrier"], tracking_number=data["tracking_number"]
         )
-        return Response(s.order_data(seller_orders(shop=order.shop).get(pk=order.pk)))
+        return Response(s.OrderOut(seller_orders(shop=order.shop).get(pk=order.pk)).data)
 
 
 class SellerRefundRequestAcceptApi(APIView):
@@ -178,7 +178,7 @@ class SellerRefundRequestAcceptApi(APIView):
         refund_request = refund_request_accept(
             refund_request_id=refund_request.pk, actor=request.user, note=data["note"]
         )
-        return Response(s.refund_request_data(refund_request))
+        return Response(s.RefundRequestOut(refund_request).data)
 
 
 class SellerRefundRequestRejectApi(APIView):
@@ -189,7 +189,7 @@ class SellerRefundRequestRejectApi(APIView):
         refund_request = refund_request_reject(
             refund_request_id=refund_request.pk, actor=request.user, note=data["note"]
         )
-        return Response(s.refund_request_data(refund_request))
+        return Response(s.RefundRequestOut(refund_request).data)
 
 
 # --- reviews ----------------------------------------------------------------------------------------
@@ -221,7 +221,7 @@ class OrderReviewsApi(APIView):
             photos=photos,
         )
         review = seller_reviews(shop=order.shop).get(pk=review.pk)
-        return Response(s.review_data(review, request=request, private=True), status=status.HTTP_201_CREATED)
+        return Response(s.PrivateReviewOut(review, context={"request": request}).data, status=status.HTTP_201_CREATED)
 
 
 class ProductReviewsApi(APIView):
@@ -236,8 +236,8 @@ class ProductReviewsApi(APIView):
         )
         paginator = Pagination()
         page = paginator.paginate_queryset(reviews, request, view=self)
-        response = paginator.get_paginated_response([s.review_data(r, request=request) for r in page])
-        response.data["summary"] = s.review_summary_data(product_review_summary(product=product))
+        response = paginator.get_paginated_response(s.ReviewOut(page, many=True, context={"request": request}).data)
+        response.data["summary"] = s.ReviewSummaryOut(product_review_summary(product=product)).data
         return response
 
 
@@ -250,7 +250,7 @@ class SellerReviewsApi(APIView):
         page = paginator.paginate_queryset(
             seller_reviews(shop=shop, unreplied=filters["unreplied"]), request, view=self
         )
-        return paginator.get_paginated_response([s.review_data(r, request=request, private=True) for r in page])
+        return paginator.get_paginated_response(s.PrivateReviewOut(page, many=True, context={"request": request}).data)
 
 
 class SellerReviewReplyApi(APIView):
@@ -260,4 +260,4 @@ class SellerReviewReplyApi(APIView):
         data = _valid(s.ReviewReplyInputSerializer, request.data)
         review = review_reply(review_id=review.pk, actor=request.user, text=data["text"])
         review = seller_reviews(shop=review.shop).get(pk=review.pk)
-        return Response(s.review_data(review, request=request, private=True))
+        return Response(s.PrivateReviewOut(review, context={"request": request}).data)

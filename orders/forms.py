@@ -1,39 +1,57 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from orders.services.checkout import ADDRESS_MAX_LENGTHS
+from orders.services.lifecycle import CARRIER_MAX_LENGTH, TRACKING_NUMBER_MAX_LENGTH
+from orders.services.refunds import AMOUNT_MIN, NOTE_MAX_LENGTH, REASON_MAX_LENGTH
+
 
 class AddressForm(forms.Form):
-    name = forms.CharField(label=_("Recipient"), max_length=30, widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    name = forms.CharField(
+        label=_("Recipient"),
+        max_length=ADDRESS_MAX_LENGTHS["name"],
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
     phone = forms.CharField(
-        label=_("Phone"), max_length=20, widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"})
+        label=_("Phone"),
+        max_length=ADDRESS_MAX_LENGTHS["phone"],
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
     )
     province = forms.CharField(
-        label=_("Province"), max_length=30, widget=forms.TextInput(attrs={"autocomplete": "address-level1"})
+        label=_("Province"),
+        max_length=ADDRESS_MAX_LENGTHS["province"],
+        widget=forms.TextInput(attrs={"autocomplete": "address-level1"}),
     )
     city = forms.CharField(
-        label=_("City"), max_length=30, widget=forms.TextInput(attrs={"autocomplete": "address-level2"})
+        label=_("City"),
+        max_length=ADDRESS_MAX_LENGTHS["city"],
+        widget=forms.TextInput(attrs={"autocomplete": "address-level2"}),
     )
     line = forms.CharField(
-        label=_("Street address"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "street-address"})
+        label=_("Street address"),
+        max_length=ADDRESS_MAX_LENGTHS["line"],
+        widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
     )
 
 
 class ShipForm(forms.Form):
     carrier = forms.CharField(
         label=_("Carrier"),
-        max_length=40,
+        max_length=CARRIER_MAX_LENGTH,
         widget=forms.TextInput(attrs={"placeholder": _("e.g. SF Express"), "list": "carriers"}),
     )
-    tracking_number = forms.CharField(label=_("Tracking number"), max_length=40)
+    tracking_number = forms.CharField(label=_("Tracking number"), max_length=TRACKING_NUMBER_MAX_LENGTH)
 
 
 class RefundRequestForm(forms.Form):
-    reason = forms.CharField(label=_("What went wrong?"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("What went wrong?"), max_length=REASON_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3})
+    )
     amount = forms.DecimalField(
         label=_("Amount (¥)"),
         max_digits=12,
         decimal_places=2,
-        min_value=0.01,
+        min_value=AMOUNT_MIN,
         required=False,
         help_text=_("Leave empty for the full remaining amount."),
     )
@@ -43,7 +61,7 @@ class RefundRequestForm(forms.Form):
 class NoteForm(forms.Form):
     note = forms.CharField(
         label=_("Note"),
-        max_length=500,
+        max_length=NOTE_MAX_LENGTH,
         required=False,
         widget=forms.TextInput(attrs={"placeholder": _("A note for the buyer")}),
     )

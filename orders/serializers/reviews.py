@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from common.serializers import absolute_url, decimal_number
 from orders.models import REVIEW_MAX_PHOTOS, REVIEW_MAX_TEXT, Review
 from orders.selectors import ReviewSummary
+from orders.serializers.orders import TimeOut
+from shops.serializers import FileUrlField
 
 # --- reviews ----------------------------------------------------------------------------------------
 
@@ -52,58 +56,22 @@ def masked_name(username: str) -> str:
     return f"{username[0]}***{username[-1]}"
 
 
-def review_data(review: Review, *, request=None, private: bool = False) -> dict:
-    data = {
-        "id": review.pk,
-        "product": {"id": review.product_id},
-        "sku": {"name": review.sku_name},
-        "buyer": {"name": masked_name(review.buyer.username)},
-        "rating": review.rating,
-        "text": review.text,
-        "photos": [
-            {
-                "id": p.pk,
-                "url": absolute_url(request, p.image),
-                "thumbnail_url": absolute_url(request, p.thumbnail or p.image),
-            }
-            for p in review.photos.all()
-        ],
-        "created_at": review.created_at,
-        "reply": ({"text": review.reply_text, "at": review.replied_at} if review.replied_at else None),
-    }
-    if private:  # the author and the shop also see the shop scores and the moderation state
-        data.update(
-            {
-                "order": {"number": review.order.number},
-                "line": {"id": review.line_id},
-                "as_described": review.as_described,
-                "communication": review.communication,
-                "shipping": review.shipping,
-                "hidden": review.is_hidden,
-                "hidden_reason": review.hidden_reason,
-            }
-        )
-    return data
-
-
-def review_summary_data(summary: ReviewSummary) -> dict:
-    return {
-        "rating": decimal_number(summary.rating),
-        "review_count": summary.review_count,
-        "histogram": {str(bar.stars): bar.count for bar in summary.histogram},
-        "with_photos": summary.with_photos,
-    }
+# --- answers ----------------------------------------------------------------------------------------
 
 
 class ReviewPhotoOut(serializers.Serializer):
-    id = serializers.IntegerField()
-    url = serializers.URLField()
-    thumbnail_url = serializers.URLField()
+    id = serializers.IntegerField(source="pk")
+    url = FileUrlField(source="image")
+    thumbnail_url = serializers.SerializerMethodField()
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_thumbnail_url(self, photo) -> str:
+        return absolute_url(self.context.get("request"), photo.thumbnail or photo.image)
 
 
 class ReviewReplyOut(serializers.Serializer):
-    text = serializers.CharField()
-    at = serializers.DateTimeField()
+    text = serializers.CharField(source="reply_text")
+    at = TimeOut(source="replied_at")
 
 
 class IdOut(serializers.Serializer):
@@ -118,33 +86,74 @@ class NumberOut(serializers.Serializer):
     number = serializers.CharField()
 
 
+class _ReviewProduct(serializers.Serializer):
+    id = serializers.IntegerField(source="product_id")
+
+
+class _ReviewSku(serializers.Serializer):
+    name = serializers.CharField(source="sku_name")
+
+
+class _Reviewer(serializers.Serializer):
+    name = serializers.SerializerMethodField()
+
+    def get_name(self, review: Review) -> str:
+        return masked_name(review.buyer.username)
+
+
+class _ReviewOrder(serializers.Serializer):
+    number = serializers.CharField(source="order.number")
+
+
+class _ReviewLine(serializers.Serializer):
+    id = serializers.IntegerField(source="line_id")
+
+
 class ReviewOut(serializers.Serializer):
-    id = serializers.IntegerField()
-    product = IdOut()
-    sku = NameOut()
-    buyer = NameOut()
+    """A public review (`context["request"]` makes the photo URLs absolute)."""
+
+    id = serializers.IntegerField(source="pk")
+    product = _ReviewProduct(source="*")
+    sku = _ReviewSku(source="*")
+    buyer = _Reviewer(source="*")
     rating = serializers.IntegerField()
     text = serializers.CharField()
-    photos = ReviewPhotoOut(many=True)
-    created_at = serializers.DateTimeField()
-    reply = ReviewReplyOut(allow_null=True)
+    photos = ReviewPhotoOut(many=True, source="photos.all")
+    created_at = TimeOut()
+    reply = serializers.SerializerMethodField()
+
+    @extend_schema_field(ReviewReplyOut(allow_null=True))
+    def get_reply(self, review: Review) -> dict | None:
+        return ReviewReplyOut(review).data if review.replied_at else None
 
 
 class PrivateReviewOut(ReviewOut):
-    order = NumberOut()
-    line = IdOut()
+    """What the author and the shop also see: the shop scores and the moderation state."""
+
+    order = _ReviewOrder(source="*")
+    line = _ReviewLine(source="*")
     as_described = serializers.IntegerField()
     communication = serializers.IntegerField()
     shipping = serializers.IntegerField()
-    hidden = serializers.BooleanField()
+    hidden = serializers.BooleanField(source="is_hidden")
     hidden_reason = serializers.CharField()
 
 
 class ReviewSummaryOut(serializers.Serializer):
-    rating = serializers.FloatField(allow_null=True)
+    """`orders.selectors.ReviewSummary`."""
+
+    rating = serializers.SerializerMethodField()
     review_count = serializers.IntegerField()
-    histogram = serializers.DictField(child=serializers.IntegerField())
+    histogram = serializers.SerializerMethodField()
     with_photos = serializers.IntegerField()
+
+    @extend_schema_field(serializers.FloatField(allow_null=True))
+    def get_rating(self, summary: ReviewSummary) -> float | None:
+        return decimal_number(summary.rating)
+
+    @extend_schema_field(serializers.DictField(child=serializers.IntegerField()))
+    def get_histogram(self, summary: ReviewSummary) -> dict[str, int]:
+        return {str(bar.stars): bar.count for bar in summary.histogram}
 
 
 class ProductReviewsPageOut(serializers.Serializer):

@@ -19,6 +19,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from catalog.errors import OutOfStock
 from catalog.models import Category, Sku
@@ -35,8 +36,24 @@ from payments.models import Payment
 from payments.services import AllocationSpec, payment_create, payment_pay_url
 
 MAX_CHECKOUT_LINES = 100
-_PHONE = re.compile(r"^\+?[0-9][0-9 \-]{4,18}$")
-_ADDRESS_FIELDS = {"name": 30, "phone": 20, "province": 30, "city": 30, "line": 200}
+# The delivery address's rules (the API's serializer and the page's form declare these, the service enforces).
+ADDRESS_MAX_LENGTHS = {
+    f: Order._meta.get_field(f"ship_{f}").max_length for f in ("name", "phone", "province", "city", "line")
+}
+PHONE_PATTERN = r"^\+?[0-9][0-9 \-]{4,18}$"
+PHONE_MESSAGE = gettext_lazy("Give a phone number the courier can call.")
+_PHONE = re.compile(PHONE_PATTERN)
+
+
+@dataclass(frozen=True)
+class PlacedOrder:
+    """An order as the checkout made it, with its lines (so presenting it needs no query); reads as the order."""
+
+    order: Order
+    lines: list[OrderLine]
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.order, name)
 
 
 @dataclass(frozen=True)
@@ -45,6 +62,10 @@ class CheckoutResult:
     lines: dict[int, list[OrderLine]]  # by order id, so presenting the result needs no query
     payment: Payment
     pay_url: str
+
+    @property
+    def placed(self) -> list[PlacedOrder]:
+        return [PlacedOrder(order=order, lines=self.lines.get(order.pk, [])) for order in self.orders]
 
 
 @dataclass(frozen=True)
@@ -60,7 +81,7 @@ def address_clean(address: Any) -> dict[str, str]:
         raise ValidationFailed(fields={"address": [_("Give the delivery address: name, phone, province, city, line.")]})
     clean: dict[str, str] = {}
     errors: dict[str, list[str]] = {}
-    for field, max_length in _ADDRESS_FIELDS.items():
+    for field, max_length in ADDRESS_MAX_LENGTHS.items():
         value = address.get(field)
         value = clean_text(value, multiline=False) if isinstance(value, str) else ""
         if not value:
@@ -69,7 +90,7 @@ def address_clean(address: Any) -> dict[str, str]:
             errors[f"address.{field}"] = [_("At most %(n)d characters.") % {"n": max_length}]
         clean[field] = value
     if "address.phone" not in errors and not _PHONE.match(clean["phone"]):
-        errors["address.phone"] = [_("Give a phone number the courier can call.")]
+        errors["address.phone"] = [str(PHONE_MESSAGE)]
     if errors:
         raise ValidationFailed(fields=errors)
     return clean

@@ -30,6 +30,9 @@ from payments.services import escrow_release, payment_allocation_void
 
 logger = logging.getLogger(__name__)
 BATCH = 200
+# What a seller ships with (the API's serializer and the page's form declare these, the service enforces).
+CARRIER_MAX_LENGTH = Order._meta.get_field("carrier").max_length
+TRACKING_NUMBER_MAX_LENGTH = Order._meta.get_field("tracking_number").max_length
 _TRACKING = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-]{3,39}$")
 
 
@@ -139,8 +142,9 @@ def _text(value: Any, *, field: str, max_length: int) -> str:
 def order_ship(*, order_id: int, actor, carrier: Any, tracking_number: Any, now: datetime | None = None) -> Order:
     """The seller ships a paid order; receipt is confirmed automatically ORDER_AUTO_CONFIRM_DAYS later."""
     now = now or timezone.now()
-    carrier = _text(carrier, field="carrier", max_length=40)
-    tracking_number = _text(tracking_number, field="tracking_number", max_length=40).replace(" ", "")
+    carrier = _text(carrier, field="carrier", max_length=CARRIER_MAX_LENGTH)
+    tracking_number = _text(tracking_number, field="tracking_number", max_length=TRACKING_NUMBER_MAX_LENGTH)
+    tracking_number = tracking_number.replace(" ", "")
     if not _TRACKING.match(tracking_number):
         raise ValidationFailed(fields={"tracking_number": [_("4–40 letters, digits or dashes.")]})
     order = order_lock(order_id)

@@ -26,6 +26,12 @@ from orders.services.events import order_event_add
 from orders.services.lifecycle import BATCH, order_sold_items, order_stock_items
 from payments.services import refund_create
 
+# A refund's rules (the API's serializers and the pages' forms declare these, the service enforces).
+REASON_MAX_LENGTH = RefundRequest._meta.get_field("reason").max_length
+NOTE_MAX_LENGTH = RefundRequest._meta.get_field("seller_note").max_length
+AMOUNT_MIN = Decimal("0.01")
+AMOUNT_MAX = Decimal(10**9)
+
 
 def parse_amount(value: Any, *, field: str = "amount") -> Decimal:
     if isinstance(value, bool | float) or not isinstance(value, str | int | Decimal):
@@ -34,17 +40,17 @@ def parse_amount(value: Any, *, field: str = "amount") -> Decimal:
         amount = Decimal(str(value).strip())
     except InvalidOperation as exc:
         raise ValidationFailed(fields={field: [_("Not a valid amount.")]}) from exc
-    if not amount.is_finite() or amount <= 0 or amount != amount.quantize(Decimal("0.01")) or amount > 10**9:
+    if not amount.is_finite() or amount < AMOUNT_MIN or amount != amount.quantize(AMOUNT_MIN) or amount > AMOUNT_MAX:
         raise ValidationFailed(fields={field: [_("An amount is more than 0, with at most two decimals.")]})
-    return amount.quantize(Decimal("0.01"))
+    return amount.quantize(AMOUNT_MIN)
 
 
 def _note(value: Any, *, field: str = "note", required: bool = False) -> str:
     value = clean_text(value) if isinstance(value, str) else ""
     if required and not value:
         raise ValidationFailed(fields={field: [_("Say why.")]})
-    if len(value) > 500:
-        raise ValidationFailed(fields={field: [_("At most 500 characters.")]})
+    if len(value) > NOTE_MAX_LENGTH:
+        raise ValidationFailed(fields={field: [_("At most %(n)d characters.") % {"n": NOTE_MAX_LENGTH}]})
     return value
 
 
@@ -73,8 +79,8 @@ def refund_request_create(
     reason = clean_text(reason) if isinstance(reason, str) else ""
     if not reason:
         raise ValidationFailed(fields={"reason": [_("Tell the seller what went wrong.")]})
-    if len(reason) > 500:
-        raise ValidationFailed(fields={"reason": [_("At most 500 characters.")]})
+    if len(reason) > REASON_MAX_LENGTH:
+        raise ValidationFailed(fields={"reason": [_("At most %(n)d characters.") % {"n": REASON_MAX_LENGTH}]})
     if not isinstance(return_goods, bool):
         raise ValidationFailed(fields={"return_goods": [_("true or false.")]})
     wanted = None if amount in (None, "") else parse_amount(amount)

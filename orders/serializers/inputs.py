@@ -1,0 +1,92 @@
+"""What the cart, checkout, order and refund APIs accept. The rules are the services' (one constant each);
+these declare them so the schema states them."""
+
+from __future__ import annotations
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from common.errors import ValidationFailed
+from orders.services.cart import parse_quantity, parse_sku_id
+from orders.services.checkout import ADDRESS_MAX_LENGTHS, MAX_CHECKOUT_LINES, PHONE_MESSAGE, PHONE_PATTERN
+from orders.services.lifecycle import CARRIER_MAX_LENGTH, TRACKING_NUMBER_MAX_LENGTH
+from orders.services.refunds import AMOUNT_MAX, AMOUNT_MIN, NOTE_MAX_LENGTH, REASON_MAX_LENGTH
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class QuantityField(serializers.Field):
+    """Whole numbers 1…999; rejects floats, "1e3", booleans and huge numbers."""
+
+    def to_internal_value(self, data):
+        try:
+            return parse_quantity(data)
+        except ValidationFailed as exc:
+            raise serializers.ValidationError(exc.fields["quantity"]) from exc
+
+    def to_representation(self, value):
+        return value
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class SkuIdField(serializers.Field):
+    def to_internal_value(self, data):
+        try:
+            return parse_sku_id(data)
+        except ValidationFailed as exc:
+            raise serializers.ValidationError(exc.fields["sku"]) from exc
+
+    def to_representation(self, value):
+        return value
+
+
+class CartItemAddInputSerializer(serializers.Serializer):
+    sku = SkuIdField()
+    quantity = QuantityField()
+
+
+class CartItemUpdateInputSerializer(serializers.Serializer):
+    quantity = QuantityField()
+
+
+class AddressInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=ADDRESS_MAX_LENGTHS["name"])
+    phone = serializers.RegexField(
+        PHONE_PATTERN, max_length=ADDRESS_MAX_LENGTHS["phone"], error_messages={"invalid": PHONE_MESSAGE}
+    )
+    province = serializers.CharField(max_length=ADDRESS_MAX_LENGTHS["province"])
+    city = serializers.CharField(max_length=ADDRESS_MAX_LENGTHS["city"])
+    line = serializers.CharField(max_length=ADDRESS_MAX_LENGTHS["line"])
+
+
+class CheckoutItemInputSerializer(serializers.Serializer):
+    sku = SkuIdField()
+    quantity = QuantityField()
+
+
+class CheckoutInputSerializer(serializers.Serializer):
+    address = AddressInputSerializer()
+    items = CheckoutItemInputSerializer(many=True, required=False, allow_empty=False, max_length=MAX_CHECKOUT_LINES)
+
+
+class ShipInputSerializer(serializers.Serializer):
+    carrier = serializers.CharField(max_length=CARRIER_MAX_LENGTH)
+    tracking_number = serializers.CharField(max_length=TRACKING_NUMBER_MAX_LENGTH)
+
+
+class RefundRequestInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=REASON_MAX_LENGTH)
+    amount = serializers.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        min_value=AMOUNT_MIN,
+        max_value=AMOUNT_MAX,
+        required=False,
+        allow_null=True,
+        coerce_to_string=True,
+    )
+    return_goods = serializers.BooleanField(default=False)
+
+
+class NoteInputSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=NOTE_MAX_LENGTH, required=False, allow_blank=True, default="")
