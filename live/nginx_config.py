@@ -26,11 +26,12 @@ class NginxSetup:
     update_seconds: int = 5
     # The site's front (the full topology): nginx listens on front_port and proxies to the two servers.
     front_port: int | None = None
-    http_upstream: str = "127.0.0.1:8001"  # gunicorn: pages and the API
+    http_upstream: str = "127.0.0.1:8001"  # the HTTP server: pages and the API
     ws_upstream: str = "127.0.0.1:8002"  # uvicorn: /ws/
     static_root: Path | None = None
     media_root: Path | None = None
     max_body_bytes: int = 12 * 1024 * 1024
+    upstream_keepalive_requests: int = 20
 
     @property
     def conf_path(self) -> Path:
@@ -57,6 +58,7 @@ def nginx_config_write(setup: NginxSetup) -> Path:
         "STATIC_ROOT": str(setup.static_root),
         "MEDIA_ROOT": str(setup.media_root),
         "MAX_BODY": str(setup.max_body_bytes),
+        "UPSTREAM_KEEPALIVE_REQUESTS": str(setup.upstream_keepalive_requests),
         "WORK": str(setup.work_dir),
         "RTMP_PORT": str(setup.rtmp_port),
         "HTTP_PORT": str(setup.http_port),

@@ -1,5 +1,5 @@
-"""The full topology of the Procfile on free ports (honcho: nginx in front, gunicorn, uvicorn for the
-sockets, a Celery worker per queue, beat), and a streaming PostgreSQL replica."""
+"""The full topology of the Procfile on free ports (honcho: nginx in front, the HTTP server, the socket
+server, a Celery worker per queue, beat), and a streaming PostgreSQL replica."""
 
 from __future__ import annotations
 
@@ -127,13 +127,13 @@ class WebServer:
 
 @contextlib.contextmanager
 def web_server(work: Path, extra_env: dict[str, str]):
-    """The Procfile's HTTP server alone (gunicorn, gthread) on a free port, on this run's test database."""
+    """The Procfile's HTTP server alone (uvicorn) on a free port, on this run's test database."""
     port = free_port()
     env = server_env({"CELERY_EAGER": "1", "TRUSTED_PROXIES": "127.0.0.1", **extra_env})
-    log_path = work / f"gunicorn-{port}.log"
+    log_path = work / f"web-{port}.log"
     process = subprocess.Popen(
-        [str(BASE_DIR / ".venv" / "bin" / "gunicorn"), "marketplace.wsgi:application", "--bind", f"127.0.0.1:{port}",
-         "--workers", "1", "--worker-class", "gthread", "--threads", "4", "--no-control-socket"],
+        [str(BASE_DIR / ".venv" / "bin" / "uvicorn"), "marketplace.asgi:application", "--host", "127.0.0.1",
+         "--port", str(port), "--workers", "1", "--lifespan", "off"],
         cwd=BASE_DIR,
         env=env,
         stdout=open(log_path, "ab"),  # noqa: SIM115 - the child holds it
@@ -146,7 +146,7 @@ def web_server(work: Path, extra_env: dict[str, str]):
         deadline = time.monotonic() + 30
         while not _listening(port):
             if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"gunicorn did not start:\n{server.log()}")
+                raise RuntimeError(f"the HTTP server did not start:\n{server.log()}")
             time.sleep(0.1)
         yield server
     finally:

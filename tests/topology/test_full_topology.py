@@ -1,5 +1,6 @@
 """Acceptance of the production topology: the Procfile started as `make run` starts it (nginx in front,
-gunicorn, uvicorn for /ws/, a Celery worker per queue, beat), and a buyer's journey through nginx only."""
+the HTTP server, the socket server for /ws/, a Celery worker per queue, beat), and a buyer's journey
+through nginx only."""
 
 from __future__ import annotations
 
@@ -134,7 +135,7 @@ def test_a_buyers_journey_through_nginx(topology):
         ):
             await buyer_ws.send(json.dumps({"type": "message", "text": "还有货吗？", "client_id": "c1"}))
             heard = await _next_message(seller_ws)
-            # the seller answers over HTTP (gunicorn): the channel layer carries it to the buyer's socket
+            # the seller answers over HTTP (the other server): the channel layer carries it to the buyer's socket
             status, _h, reply = await asyncio.to_thread(
                 call,
                 topology,

@@ -25,7 +25,7 @@ class Command(BaseCommand):
         parser.add_argument("--hook-base", default=os.environ.get("LIVE_HOOK_BASE", "http://127.0.0.1:8000"))
         parser.add_argument("--bind", default=os.environ.get("LIVE_BIND", "127.0.0.1"))
         parser.add_argument("--front-port", type=int, default=None, help="serve the site on this port")
-        parser.add_argument("--http-upstream", default="127.0.0.1:8001", help="the HTTP server (gunicorn)")
+        parser.add_argument("--http-upstream", default="127.0.0.1:8001", help="the HTTP server (pages, API)")
         parser.add_argument("--ws-upstream", default="127.0.0.1:8002", help="the WebSocket server (uvicorn)")
         parser.add_argument("--check", action="store_true", help="only write and test the configuration")
 
