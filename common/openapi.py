@@ -39,7 +39,11 @@ GENERIC_MESSAGES = {
     "too_large": "The request body is larger than the server accepts.",
     "unsupported_media_type": "The body's Content-Type is not one this operation reads.",
     "unavailable": "The database could not be reached: nothing was changed, retry after `Retry-After` seconds.",
-    "busy": "A row this request needed stayed locked too long: retry after `Retry-After` seconds.",
+    "busy": "A row this write needed stayed locked too long (or a deadlock was broken): nothing was changed, "
+    "retry after `Retry-After` seconds.",
+    "idempotency_key_reused": "This Idempotency-Key was already used with another request body.",
+    "idempotency_key_in_flight": "The request's twin (same Idempotency-Key) is still running: retry after "
+    "`Retry-After` seconds.",
     "rate_limited": "Too many requests: retry after `Retry-After` seconds.",
 }
 GENERIC_STATUS = {
@@ -51,6 +55,8 @@ GENERIC_STATUS = {
     "too_large": 413,
     "unsupported_media_type": 415,
     "busy": 409,
+    "idempotency_key_reused": 409,
+    "idempotency_key_in_flight": 409,
     "rate_limited": 429,
     "unavailable": 503,
 }
@@ -168,7 +174,7 @@ class ErrorsAutoSchema(AutoSchema):
             retry_after = None
             if status in RETRY_AFTER_STATUSES:
                 retry_after = "required"
-            elif "busy" in codes:
+            elif codes.keys() & {"busy", "idempotency_key_in_flight"}:
                 retry_after = "optional"
             operation["responses"][str(status)] = _error_response(codes, retry_after=retry_after)
         return operation
@@ -218,9 +224,11 @@ class ErrorsAutoSchema(AutoSchema):
             codes.append("permission_denied")
         if any(p.get("in") == "path" for p in parameters):
             codes.append("not_found")
-        declared = declared_errors(self.view, self.method)
-        if any(issubclass(e, Busy) for e in declared):
+        if unsafe or any(issubclass(e, Busy) for e in declared_errors(self.view, self.method)):
+            # The exception handler answers any lock timeout or broken deadlock of a write with `busy`.
             codes.append("busy")
+        if accepts_idempotency_key(self.view, self.method):
+            codes += ["validation_error", "idempotency_key_reused", "idempotency_key_in_flight"]
         if getattr(self.view, "throttle_classes", None):
             codes.append("rate_limited")
         return codes

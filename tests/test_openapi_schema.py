@@ -65,13 +65,16 @@ def test_declared_and_inferred_errors_are_documented_per_status_with_a_code_enum
     assert post["responses"]["409"]["content"]["application/json"]["schema"]["allOf"][0] == {
         "$ref": "#/components/schemas/Error"
     }
-    # Declarations belong to their method only.
+    # Declarations belong to their method only; a read is never busy.
     assert "409" not in schema["paths"]["/things/{thing_id}/"]["get"]["responses"]
+    assert "429" not in schema["paths"]["/things/{thing_id}/"]["get"]["responses"]
 
     open_post = schema["paths"]["/open/"]["post"]
-    # No authentication classes: no 401, no CSRF 403; a body: validation, parse, size and media type errors.
+    # No authentication classes: no 401, no CSRF 403; a body: validation, parse, size and media type errors; a
+    # write: busy; an Idempotency-Key: its two conflicts.
     assert _codes(open_post) == {
         "400": {"validation_error", "parse_error"},
+        "409": {"busy", "idempotency_key_reused", "idempotency_key_in_flight"},
         "413": {"too_large"},
         "415": {"unsupported_media_type"},
         "503": {"unavailable"},
