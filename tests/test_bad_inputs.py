@@ -966,3 +966,21 @@ def test_a_spec_that_makes_too_many_skus_is_refused_and_saves_nothing(shop):
     assert response.status_code == 200
     assert "最多 50 个 SKU" in response.content.decode()
     assert not Product.objects.filter(shop=shop).exists()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        pytest.param({"from": "yesterday"}, id="from-a-word"),
+        pytest.param({"to": ""}, id="to-empty"),
+        pytest.param({"from": "2026-13-01"}, id="month-13"),
+        pytest.param({"to": "2026-02-30"}, id="feb-30"),
+        pytest.param({"from": "9" * 200}, id="from-huge"),
+    ],
+)
+def test_statement_dates_that_are_not_dates_are_explained_in_chinese(shop, query):
+    response = _client(shop.owner).get("/api/v1/seller/statement/", query, HTTP_ACCEPT_LANGUAGE="zh-hans")
+
+    error = _error(response, 400, "validation_error")
+    [field] = query
+    assert field in error["fields"] and not error["fields"][field][0].isascii(), error
