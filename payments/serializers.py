@@ -5,6 +5,7 @@ from __future__ import annotations
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
+from rest_framework.fields import empty
 
 from common.ids import MAX_ID
 from common.money import from_fen
@@ -111,11 +112,18 @@ class StatementLineOut(serializers.Serializer):
         return getattr(entry, "shop_reference", None) or ""
 
 
+class QueryDateField(serializers.DateField):
+    """A date in the query string: absent is "no limit", but present and empty (`?to=`) is not a date."""
+
+    def get_value(self, dictionary):
+        return dictionary.get(self.field_name, empty)
+
+
 class StatementQuery(serializers.Serializer):
     """?from=YYYY-MM-DD&to=YYYY-MM-DD (both optional, both included)."""
 
     def get_fields(self):  # "from" is a Python keyword, so the fields are declared here
         return {
-            "from": serializers.DateField(required=False, help_text="First day, YYYY-MM-DD."),
-            "to": serializers.DateField(required=False, help_text="Last day, YYYY-MM-DD."),
+            "from": QueryDateField(required=False, help_text="First day, YYYY-MM-DD."),
+            "to": QueryDateField(required=False, help_text="Last day, YYYY-MM-DD."),
         }
