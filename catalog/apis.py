@@ -1,6 +1,6 @@
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import status
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -21,6 +21,10 @@ from catalog.services import (
     sku_update,
 )
 from common.api import Pagination, paginated
+from common.errors import Busy, InvalidState, NotFound
+from common.images import ImageTooLarge, InvalidImage
+from common.openapi import api_errors
+from common.parsers import JSONParser
 from shops.access import access_seller_shop
 from shops.errors import ShopSuspended
 
@@ -73,23 +77,25 @@ class ProductDetailApi(APIView):
 
 
 class SellerProductListApi(APIView):
+    parser_classes = [JSONParser]  # JSON in (API.md): no form-encoded twin with other rules
+
     @extend_schema(
         operation_id="seller_products_list",
-        parameters=[OpenApiParameter("status", str), OpenApiParameter("q", str)],
+        parameters=[serializers.SellerProductListQuerySerializer],
         responses=paginated(serializers.SellerProductOut),
     )
+    @api_errors(NotFound)
     def get(self, request):
         shop = access_seller_shop(user=request.user)
+        query = serializers.SellerProductListQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
         paginator = Pagination()
-        queryset = products_for_seller(
-            shop_id=shop.id,
-            status=request.query_params.get("status") or None,
-            q=(request.query_params.get("q") or "")[:100],
-        )
+        queryset = products_for_seller(shop_id=shop.id, **query.validated_data)
         page = paginator.paginate_queryset(queryset, request, view=self)
         return paginator.get_paginated_response(_seller_products(page, request=request, many=True))
 
     @extend_schema(request=serializers.ProductCreateSerializer, responses={201: serializers.SellerProductOut})
+    @api_errors(NotFound, ShopSuspended)
     def post(self, request):
         shop = _writable_shop(request.user)
         data = serializers.ProductCreateSerializer(data=request.data)
@@ -101,12 +107,15 @@ class SellerProductListApi(APIView):
 
 
 class SellerProductDetailApi(APIView):
+    parser_classes = [JSONParser]  # JSON in (API.md): no form-encoded twin with other rules
+
     @extend_schema(responses=serializers.SellerProductOut)
     def get(self, request, product_id):
         product = access_seller_product(user=request.user, product_id=product_id)
         return Response(_seller_products(product_detail(product=product), request=request))
 
     @extend_schema(request=serializers.ProductUpdateSerializer, responses=serializers.SellerProductOut)
+    @api_errors(ShopSuspended, InvalidState, Busy)
     def patch(self, request, product_id):
         _writable_shop(request.user)
         product = access_seller_product(user=request.user, product_id=product_id)
@@ -116,6 +125,7 @@ class SellerProductDetailApi(APIView):
         return Response(_seller_products(product_detail(product=product), request=request))
 
     @extend_schema(responses={204: None})
+    @api_errors(ShopSuspended, Busy)
     def delete(self, request, product_id):
         _writable_shop(request.user)
         product_delete(product=access_seller_product(user=request.user, product_id=product_id))
@@ -125,11 +135,14 @@ class SellerProductDetailApi(APIView):
 class SellerProductReviewRequestApi(APIView):
     """The seller asks an operator to look again at a product the platform delisted (after editing it)."""
 
+    parser_classes = [JSONParser]  # JSON in (API.md): no form-encoded twin with other rules
+
     @extend_schema(
         operation_id="seller_product_review_request",
         request=serializers.ReviewRequestSerializer,
         responses=serializers.SellerProductOut,
     )
+    @api_errors(InvalidState, Busy)
     def post(self, request, product_id):
         product = access_seller_product(user=request.user, product_id=product_id)
         data = serializers.ReviewRequestSerializer(data=request.data)
@@ -139,11 +152,12 @@ class SellerProductReviewRequestApi(APIView):
 
 
 class SellerProductImageApi(APIView):
-    parser_classes = [MultiPartParser, FormParser]
+    parser_classes = [MultiPartParser]  # the photo is a file part
 
     @extend_schema(
         request={"multipart/form-data": serializers.ImageUploadSerializer}, responses={201: serializers.ImageOut}
     )
+    @api_errors(ShopSuspended, InvalidImage, ImageTooLarge)
     def post(self, request, product_id):
         _writable_shop(request.user)
         product = access_seller_product(user=request.user, product_id=product_id)
@@ -155,7 +169,10 @@ class SellerProductImageApi(APIView):
 
 
 class SellerProductImageOrderApi(APIView):
+    parser_classes = [JSONParser]  # JSON in (API.md): no form-encoded twin with other rules
+
     @extend_schema(request=serializers.ImageOrderSerializer, responses=serializers.ImageOut(many=True))
+    @api_errors(ShopSuspended)
     def post(self, request, product_id):
         _writable_shop(request.user)
         product = access_seller_product(user=request.user, product_id=product_id)
@@ -168,6 +185,7 @@ class SellerProductImageOrderApi(APIView):
 
 class SellerImageApi(APIView):
     @extend_schema(responses={204: None})
+    @api_errors(ShopSuspended)
     def delete(self, request, image_id):
         _writable_shop(request.user)
         product_image_delete(image=access_seller_image(user=request.user, image_id=image_id))
@@ -175,7 +193,10 @@ class SellerImageApi(APIView):
 
 
 class SellerSkuCreateApi(APIView):
+    parser_classes = [JSONParser]  # JSON in (API.md): no form-encoded twin with other rules
+
     @extend_schema(request=serializers.SkuInputSerializer, responses={201: serializers.SkuOut})
+    @api_errors(ShopSuspended)
     def post(self, request, product_id):
         _writable_shop(request.user)
         product = access_seller_product(user=request.user, product_id=product_id)
@@ -186,7 +207,10 @@ class SellerSkuCreateApi(APIView):
 
 
 class SellerSkuDetailApi(APIView):
+    parser_classes = [JSONParser]  # JSON in (API.md): no form-encoded twin with other rules
+
     @extend_schema(request=serializers.SkuUpdateSerializer, responses=serializers.SkuOut)
+    @api_errors(ShopSuspended)
     def patch(self, request, sku_id):
         _writable_shop(request.user)
         sku = access_seller_sku(user=request.user, sku_id=sku_id)
@@ -195,6 +219,7 @@ class SellerSkuDetailApi(APIView):
         return Response(serializers.SkuOut(sku_update(sku=sku, **data.validated_data)).data)
 
     @extend_schema(responses={204: None})
+    @api_errors(ShopSuspended, InvalidState)
     def delete(self, request, sku_id):
         _writable_shop(request.user)
         sku_delete(sku=access_seller_sku(user=request.user, sku_id=sku_id))

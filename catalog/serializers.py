@@ -5,21 +5,30 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from catalog.models import Product
+from catalog.models import Product, Sku
+from catalog.search import MAX_QUERY_LENGTH
+from catalog.services import MAX_IMAGES, MAX_SKUS, MAX_STOCK
+from catalog.services.products import PRICE_PATTERN
 from common.money import CURRENCY
 from common.serializers import absolute_url
-from shops.serializers import IsoDateTimeField, ShopRefOut
+from shops.models import Shop
+from shops.serializers import IsoDateTimeField, ShopRefOut, model_text_field
 
 
 class ProductListFilterSerializer(serializers.Serializer):
-    q = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    q = serializers.CharField(required=False, allow_blank=True, max_length=MAX_QUERY_LENGTH)
     category = serializers.IntegerField(required=False, min_value=1)
-    shop = serializers.CharField(required=False, max_length=80)
-    province = serializers.CharField(required=False, max_length=30)
+    # An empty parameter is the same as none (a search form sends them all).
+    shop = serializers.CharField(required=False, allow_blank=True, max_length=Shop._meta.get_field("slug").max_length)
+    province = serializers.CharField(
+        required=False, allow_blank=True, max_length=Product._meta.get_field("province").max_length
+    )
     min_price = serializers.DecimalField(required=False, max_digits=10, decimal_places=2, min_value=0)
     max_price = serializers.DecimalField(required=False, max_digits=10, decimal_places=2, min_value=0)
     in_stock = serializers.BooleanField(required=False, allow_null=True, default=None)
-    ordering = serializers.ChoiceField(required=False, choices=["price", "-price", "-sales", "-rating", "-created"])
+    ordering = serializers.ChoiceField(
+        required=False, allow_blank=True, choices=["price", "-price", "-sales", "-rating", "-created"]
+    )
 
     def validate(self, attrs):
         low, high = attrs.get("min_price"), attrs.get("max_price")
@@ -31,36 +40,53 @@ class ProductListFilterSerializer(serializers.Serializer):
         return attrs
 
 
+class SellerProductListQuerySerializer(serializers.Serializer):
+    """GET /api/v1/seller/products/?status=&q=: one status, or all; words in the title."""
+
+    status = serializers.ChoiceField(required=False, allow_blank=True, choices=Product.Status.values)
+    q = serializers.CharField(required=False, allow_blank=True, max_length=MAX_QUERY_LENGTH)
+
+
+@extend_schema_field({"type": "string", "pattern": PRICE_PATTERN, "example": "28.00"})
+class PriceField(serializers.Field):
+    """A SKU's price as a decimal string: what PRICE_PATTERN allows (0.01 … 1000000, two decimals at most).
+    Handed to the service as sent: parse_price checks it, with the seller's words for each mistake."""
+
+    def to_internal_value(self, data):
+        return data
+
+
 class SkuInputSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=60)
-    price = serializers.CharField(max_length=20, help_text='a decimal string, e.g. "28.00"')
-    stock = serializers.IntegerField(min_value=0, max_value=1_000_000)
+    name = model_text_field(Sku, "name")
+    price = PriceField()
+    stock = serializers.IntegerField(min_value=0, max_value=MAX_STOCK)
 
 
 class SkuUpdateSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=60, required=False)
-    price = serializers.CharField(max_length=20, required=False)
-    stock = serializers.IntegerField(min_value=0, max_value=1_000_000, required=False)
+    name = model_text_field(Sku, "name", partial=True)
+    price = PriceField(required=False)
+    stock = serializers.IntegerField(min_value=0, max_value=MAX_STOCK, required=False)
 
 
 class ProductCreateSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=120)
-    description = serializers.CharField(max_length=10_000, required=False, allow_blank=True, default="")
+    title = model_text_field(Product, "title")
+    description = model_text_field(Product, "description")
     category = serializers.IntegerField(min_value=1)
-    province = serializers.CharField(max_length=30, required=False, allow_blank=True)
-    city = serializers.CharField(max_length=30, required=False, allow_blank=True)
-    village = serializers.CharField(max_length=60, required=False, allow_blank=True)
-    skus = SkuInputSerializer(many=True, allow_empty=False, max_length=50)
-    status = serializers.ChoiceField(choices=["draft", "active"], default="draft")
+    # Without them the product's origin is the shop's.
+    province = model_text_field(Product, "province", partial=True)
+    city = model_text_field(Product, "city", partial=True)
+    village = model_text_field(Product, "village", partial=True)
+    skus = serializers.ListField(child=SkuInputSerializer(), min_length=1, max_length=MAX_SKUS)
+    status = serializers.ChoiceField(choices=[Product.Status.DRAFT, Product.Status.ACTIVE], default="draft")
 
 
 class ProductUpdateSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=120, required=False)
-    description = serializers.CharField(max_length=10_000, required=False, allow_blank=True)
+    title = model_text_field(Product, "title", partial=True)
+    description = model_text_field(Product, "description", partial=True)
     category = serializers.IntegerField(min_value=1, required=False)
-    province = serializers.CharField(max_length=30, required=False, allow_blank=True)
-    city = serializers.CharField(max_length=30, required=False, allow_blank=True)
-    village = serializers.CharField(max_length=60, required=False, allow_blank=True)
+    province = model_text_field(Product, "province", partial=True)
+    city = model_text_field(Product, "city", partial=True)
+    village = model_text_field(Product, "village", partial=True)
     status = serializers.ChoiceField(choices=Product.Status.values, required=False)
 
 
@@ -69,7 +95,7 @@ class ImageUploadSerializer(serializers.Serializer):
 
 
 class ImageOrderSerializer(serializers.Serializer):
-    order = serializers.ListField(child=serializers.IntegerField(min_value=1), max_length=50)
+    order = serializers.ListField(child=serializers.IntegerField(min_value=1), max_length=MAX_IMAGES)
 
 
 # --- answer shapes: what the API answers with and what the OpenAPI schema says (one source) ------------

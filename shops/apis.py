@@ -1,11 +1,14 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.api import Pagination, paginated
+from common.errors import Busy, InvalidState, NotFound
+from common.images import ImageTooLarge, InvalidImage
+from common.openapi import api_errors
 from common.parsers import JSONParser
 from shops import serializers
 from shops.access import (
@@ -17,7 +20,17 @@ from shops.access import (
     access_shop_invitation,
     access_staff_member,
 )
-from shops.errors import ShopSuspended
+from shops.errors import (
+    AlreadyWorksForShop,
+    InvitationAlreadyOpen,
+    InvitationDeclinedRecently,
+    InvitationNotPending,
+    InvitationsToPersonLimit,
+    OpenInvitationsLimit,
+    OwnerStays,
+    ShopAlreadyExists,
+    ShopSuspended,
+)
 from shops.selectors import staff_invitations_for_user, staff_invitations_open, staff_members
 from shops.services import (
     shop_create,
@@ -33,7 +46,10 @@ from shops.services import (
 
 
 class ShopCreateApi(APIView):
+    parser_classes = [JSONParser]  # JSON in (API.md): no form-encoded twin with other rules
+
     @extend_schema(request=serializers.ShopCreateInputSerializer, responses={201: serializers.ShopCreatedOut})
+    @api_errors(ShopAlreadyExists)
     def post(self, request):
         data = serializers.ShopCreateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -51,14 +67,16 @@ class ShopDetailApi(APIView):
 
 
 class SellerShopApi(APIView):
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [JSONParser, MultiPartParser]  # multipart for a new logo or banner
 
     @extend_schema(responses=serializers.ShopOut)
+    @api_errors(NotFound)
     def get(self, request):
         shop = access_seller_shop(user=request.user)
         return Response(serializers.ShopOut(shop, context={"request": request}).data)
 
     @extend_schema(request=serializers.ShopUpdateInputSerializer, responses=serializers.ShopOut)
+    @api_errors(NotFound, ShopSuspended, InvalidImage, ImageTooLarge)
     def patch(self, request):
         shop = access_seller_shop(user=request.user, role=OWNER)
         if shop.status == shop.Status.SUSPENDED:
@@ -75,7 +93,10 @@ class SellerShopApi(APIView):
 class SellerStaffApi(APIView):
     """The shop's people (owner only); POST invites someone, who becomes staff only by accepting."""
 
+    parser_classes = [JSONParser]  # JSON in (API.md): no form-encoded twin with other rules
+
     @extend_schema(operation_id="seller_staff_list", responses=paginated(serializers.StaffMemberOut))
+    @api_errors(NotFound)
     def get(self, request):
         shop = access_seller_shop(user=request.user, role=OWNER)
         paginator = Pagination()
@@ -83,6 +104,14 @@ class SellerStaffApi(APIView):
         return paginator.get_paginated_response(serializers.StaffMemberOut(page, many=True).data)
 
     @extend_schema(request=serializers.StaffInviteInputSerializer, responses={201: serializers.StaffInvitationOut})
+    @api_errors(
+        NotFound,
+        InvitationAlreadyOpen,
+        InvitationDeclinedRecently,
+        InvitationsToPersonLimit,
+        OpenInvitationsLimit,
+        Busy,
+    )
     def post(self, request):
         shop = access_seller_shop(user=request.user, role=OWNER)
         data = serializers.StaffInviteInputSerializer(data=request.data)
@@ -93,6 +122,7 @@ class SellerStaffApi(APIView):
 
 class SellerStaffMemberApi(APIView):
     @extend_schema(responses={204: None})
+    @api_errors(OwnerStays, Busy)
     def delete(self, request, member_id):
         """The owner removes a member of staff (the owner cannot be removed: 409)."""
         member = access_staff_member(user=request.user, member_id=member_id)
@@ -102,6 +132,7 @@ class SellerStaffMemberApi(APIView):
 
 class SellerStaffInvitationsApi(APIView):
     @extend_schema(operation_id="seller_staff_invitations_list", responses=paginated(serializers.StaffInvitationOut))
+    @api_errors(NotFound)
     def get(self, request):
         """The shop's invitations still waiting for an answer (owner only)."""
         shop = access_seller_shop(user=request.user, role=OWNER)
@@ -112,6 +143,7 @@ class SellerStaffInvitationsApi(APIView):
 
 class SellerStaffInvitationApi(APIView):
     @extend_schema(responses={204: None})
+    @api_errors(InvitationNotPending, Busy)
     def delete(self, request, invitation_id):
         """The owner withdraws an unanswered invitation (409 once it was answered or expired)."""
         invitation = access_shop_invitation(user=request.user, invitation_id=invitation_id)
@@ -121,6 +153,7 @@ class SellerStaffInvitationApi(APIView):
 
 class SellerStaffLeaveApi(APIView):
     @extend_schema(request=None, responses=serializers.StaffLeftOut)
+    @api_errors(NotFound, OwnerStays, Busy)
     def post(self, request):
         """A member of staff stops working for the shop (the owner cannot leave: 409)."""
         shop = access_seller_membership(user=request.user).shop
@@ -139,6 +172,7 @@ class MyInvitationsApi(APIView):
 
 class MyInvitationAcceptApi(APIView):
     @extend_schema(request=None, responses=serializers.StaffInvitationOut)
+    @api_errors(InvitationNotPending, AlreadyWorksForShop, Busy)
     def post(self, request, invitation_id):
         """Accept: the user becomes staff of the shop (409 if no longer open or already working for a shop)."""
         invitation = access_my_invitation(user=request.user, invitation_id=invitation_id)
@@ -149,6 +183,7 @@ class MyInvitationAcceptApi(APIView):
 
 class MyInvitationDeclineApi(APIView):
     @extend_schema(request=None, responses=serializers.StaffInvitationOut)
+    @api_errors(InvitationNotPending, Busy)
     def post(self, request, invitation_id):
         invitation = access_my_invitation(user=request.user, invitation_id=invitation_id)
         invitation = staff_invitation_decline(invitation_id=invitation.pk, user=request.user)
@@ -158,11 +193,14 @@ class MyInvitationDeclineApi(APIView):
 class SellerShopReviewRequestApi(APIView):
     """The owner of a suspended shop asks an operator to look again; only an operator lifts a suspension."""
 
+    parser_classes = [JSONParser]  # JSON in (API.md): no form-encoded twin with other rules
+
     @extend_schema(
         operation_id="seller_shop_review_request",
         request=serializers.ShopReviewRequestSerializer,
         responses=serializers.ShopModerationOut,
     )
+    @api_errors(NotFound, InvalidState, Busy)
     def post(self, request):
         shop = access_seller_shop(user=request.user, role=OWNER)
         data = serializers.ShopReviewRequestSerializer(data=request.data)

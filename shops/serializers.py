@@ -1,28 +1,65 @@
+from django.db.models import Model
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.utils import html
 
 from common.serializers import absolute_url
 from shops.models import Shop, ShopMember, StaffInvitation
+from shops.services.staff import INVITEE_MAX_LENGTH
+from shops.services.status import REVIEW_NOTE_MAX_LENGTH
+
+
+class TextInput(serializers.CharField):
+    """Text a client sends: a JSON string only (DRF's CharField would take 0 for "0"), and in a multipart form
+    an empty value is checked like JSON's "" (DRF would drop it from an optional field), so both say the same."""
+
+    def get_value(self, dictionary):
+        if html.is_html_input(dictionary) and self.field_name in dictionary:
+            return dictionary.get(self.field_name)
+        return super().get_value(dictionary)
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+def model_text_field(model: type[Model], name: str, *, partial: bool = False) -> TextInput:
+    """An input for a text of `model`, with its model field's rule (what the services' text checks enforce):
+    max_length; required unless the field may be blank (or the input is a partial update)."""
+    model_field = model._meta.get_field(name)
+    extra = {"required": False} if partial or model_field.blank else {}
+    if model_field.blank and not partial:
+        extra["default"] = ""
+    return TextInput(max_length=model_field.max_length, allow_blank=model_field.blank, **extra)
+
+
+class PictureInput(serializers.FileField):
+    """A new logo or banner (multipart); an empty form value means "no change", as leaving the field out."""
+
+    def get_value(self, dictionary):
+        value = super().get_value(dictionary)
+        return serializers.empty if value == "" else value
 
 
 class ShopCreateInputSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=60)
-    description = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
-    province = serializers.CharField(max_length=30)
-    city = serializers.CharField(max_length=30)
-    village = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
-    contact = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    name = model_text_field(Shop, "name")
+    description = model_text_field(Shop, "description")
+    province = model_text_field(Shop, "province")
+    city = model_text_field(Shop, "city")
+    village = model_text_field(Shop, "village")
+    contact = model_text_field(Shop, "contact")
 
 
 class ShopUpdateInputSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=60, required=False)
-    description = serializers.CharField(max_length=5000, required=False, allow_blank=True)
-    province = serializers.CharField(max_length=30, required=False)
-    city = serializers.CharField(max_length=30, required=False)
-    village = serializers.CharField(max_length=60, required=False, allow_blank=True)
-    contact = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    logo = serializers.FileField(required=False)
-    banner = serializers.FileField(required=False)
+    name = model_text_field(Shop, "name", partial=True)
+    description = model_text_field(Shop, "description", partial=True)
+    province = model_text_field(Shop, "province", partial=True)
+    city = model_text_field(Shop, "city", partial=True)
+    village = model_text_field(Shop, "village", partial=True)
+    contact = model_text_field(Shop, "contact", partial=True)
+    logo = PictureInput(required=False)
+    banner = PictureInput(required=False)
 
 
 # --- answer shapes: what the API answers with and what the OpenAPI schema says (one source) ------------
@@ -95,7 +132,7 @@ class ShopCreatedOut(serializers.Serializer):
 
 
 class StaffInviteInputSerializer(serializers.Serializer):
-    user = serializers.CharField(max_length=254, help_text="The invitee's username or e-mail address.")
+    user = serializers.CharField(max_length=INVITEE_MAX_LENGTH, help_text="The invitee's username or e-mail address.")
 
 
 class PersonOut(serializers.Serializer):
@@ -129,7 +166,7 @@ class StaffLeftOut(serializers.Serializer):
 
 
 class ShopReviewRequestSerializer(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
+    note = serializers.CharField(required=False, allow_blank=True, max_length=REVIEW_NOTE_MAX_LENGTH, default="")
 
 
 class ShopModerationOut(serializers.Serializer):

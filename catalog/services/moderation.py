@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.services import operator_action_record
 from catalog.models import Category, Product
-from catalog.services.products import _refresh_derived, _text
+from catalog.services.products import _refresh_derived
 from common.errors import InvalidState, NotFound, ValidationFailed
 from common.text import clean_text
 
@@ -80,7 +80,7 @@ def product_operator_delist(*, product_id: int, operator, reason: Any, now: date
 def product_review_request(*, product: Product, note: Any = "", now: datetime | None = None) -> Product:
     """The seller asks an operator to look again at a listing the platform delisted (after editing it)."""
     now = now or timezone.now()
-    note = _text(note, field="note", max_length=500, required=False, multiline=True)
+    note = clean_text(note, field="note", max_length=Product._meta.get_field("review_note").max_length)
     product = _moderation_lock(product.pk)
     if product.moderation == Product.Moderation.NONE:
         raise InvalidState(_("This product was not delisted by the platform: there is nothing to review."))

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Min, ProtectedError
+from django.db.models import Min, Model, ProtectedError, TextField
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,32 +23,45 @@ from shops.models import Shop
 
 MAX_SKUS = 50
 MAX_PRICE = Decimal("1000000.00")
+# A price as sellers write it: 0.01 … 1000000 with at most two decimals (leading zeros allowed, no sign,
+# exponent or spaces). The API's schema states this pattern for every SKU price.
+PRICE_PATTERN = r"^0*(?:[1-9][0-9]{0,5}(?:\.[0-9]{1,2})?|\.(?:0[1-9]|[1-9][0-9]?)|1000000(?:\.0{1,2})?)$"
+PRICE_RE = re.compile(PRICE_PATTERN)
 MAX_STOCK = 1_000_000
 
 
 # --- validation helpers -------------------------------------------------------------------------
 
 
-def _text(value: Any, *, field: str, max_length: int, required: bool, multiline: bool = False) -> str:
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        raise ValidationFailed(fields={field: [_("Must be text.")]})
-    value = clean_text(value, multiline=multiline)
-    if required and not value:
-        raise ValidationFailed(fields={field: [_("This field is required.")]})
-    if len(value) > max_length:
-        raise ValidationFailed(fields={field: [_("At most %(n)d characters.") % {"n": max_length}]})
-    return value
+def model_text(model: type[Model], name: str, value: Any, *, field: str | None = None) -> str:
+    """A text for `model.name`, cleaned and checked by the model field's rule (max_length; required unless
+    blank; several lines only in a TextField): the rule written once, and the API's input serializers read
+    their constraints from the same fields. `field` names it in an error (default: `name`)."""
+    model_field = model._meta.get_field(name)
+    return clean_text(
+        value,
+        field=field or name,
+        max_length=model_field.max_length,
+        required=not model_field.blank,
+        multiline=isinstance(model_field, TextField),
+    )
 
 
 def parse_price(value: Any, *, field: str = "price") -> Decimal:
-    if isinstance(value, bool) or value is None or isinstance(value, float):
+    """A SKU's price: a decimal string ("28.00", "9.9"), more than 0, at most MAX_PRICE, two decimals at most,
+    as PRICE_PATTERN says (the API's schema states the same pattern); a Decimal from our own code too."""
+    if isinstance(value, Decimal):
+        price = value
+    elif isinstance(value, str) and PRICE_RE.fullmatch(value):
+        price = Decimal(value)
+    elif isinstance(value, str):
+        try:
+            Decimal(value.strip())
+        except (InvalidOperation, ValueError) as exc:
+            raise ValidationFailed(fields={field: [_("Not a valid price.")]}) from exc
+        price = Decimal(0)  # a number, but not one a price can be: the range's message below
+    else:
         raise ValidationFailed(fields={field: [_('Give the price as a decimal string such as "28.00".')]})
-    try:
-        price = Decimal(str(value).strip())
-    except (InvalidOperation, ValueError) as exc:
-        raise ValidationFailed(fields={field: [_("Not a valid price.")]}) from exc
     if not price.is_finite() or price <= 0 or price > MAX_PRICE or price != price.quantize(Decimal("0.01")):
         raise ValidationFailed(fields={field: [_("A price is more than 0, at most 1,000,000, with two decimals.")]})
     return price.quantize(Decimal("0.01"))
@@ -88,7 +102,7 @@ def _sku_specs(skus: Any) -> list[dict]:
             raise ValidationFailed(fields={"skus": [_("SKU %(i)d is not an object.") % {"i": index + 1}]})
         specs.append(
             {
-                "name": _text(spec.get("name"), field=f"skus[{index}].name", max_length=60, required=True),
+                "name": model_text(Sku, "name", spec.get("name"), field=f"skus[{index}].name"),
                 "price": parse_price(spec.get("price"), field=f"skus[{index}].price"),
                 "stock": parse_stock(spec.get("stock", 0), field=f"skus[{index}].stock"),
             }
@@ -170,15 +184,13 @@ def _product_create(
     specs = _sku_specs(skus)
     product = Product.objects.create(
         shop=shop,
-        title=_text(title, field="title", max_length=120, required=True),
-        description=_text(description, field="description", max_length=10_000, required=False, multiline=True),
+        title=model_text(Product, "title", title),
+        description=model_text(Product, "description", description),
         category=_category(category),
         # The origin defaults to the shop's: most sellers sell what they grow or make at home.
-        province=_text(
-            province if province is not None else shop.province, field="province", max_length=30, required=False
-        ),
-        city=_text(city if city is not None else shop.city, field="city", max_length=30, required=False),
-        village=_text(village if village is not None else shop.village, field="village", max_length=60, required=False),
+        province=model_text(Product, "province", province if province is not None else shop.province),
+        city=model_text(Product, "city", city if city is not None else shop.city),
+        village=model_text(Product, "village", village if village is not None else shop.village),
         status=status,
         published_at=timezone.now() if status == Product.Status.ACTIVE else None,
     )
@@ -224,20 +236,9 @@ def _product_update(
 ) -> Product:
     product = Product.objects.select_for_update().select_related("shop", "category").get(pk=product.pk)
     fields: list[str] = []
-    limits = {
-        "title": (120, True, False),
-        "description": (10_000, False, True),
-        "province": (30, False, False),
-        "city": (30, False, False),
-        "village": (60, False, False),
-    }
-    for field, (max_length, required, multiline) in limits.items():
+    for field in ("title", "description", "province", "city", "village"):
         if field in changes and changes[field] is not None:
-            setattr(
-                product,
-                field,
-                _text(changes[field], field=field, max_length=max_length, required=required, multiline=multiline),
-            )
+            setattr(product, field, model_text(Product, field, changes[field]))
             fields.append(field)
     if changes.get("category") is not None:
         product.category = _category(changes["category"])
@@ -312,7 +313,7 @@ def sku_create(*, product: Product, name: Any, price: Any, stock: Any = 0) -> Sk
         raise ValidationFailed(fields={"skus": [_("At most %(n)d SKUs.") % {"n": MAX_SKUS}]})
     sku = Sku.objects.create(
         product=product,
-        name=_text(name, field="name", max_length=60, required=True),
+        name=model_text(Sku, "name", name),
         price=parse_price(price),
         stock=parse_stock(stock),
         sort_order=product.skus.count(),
@@ -326,7 +327,7 @@ def sku_update(*, sku: Sku, name: Any = None, price: Any = None, stock: Any = No
     """Edits a SKU. Stock set here is the seller's count; checkout changes it only by conditional updates."""
     values: dict[str, Any] = {}
     if name is not None:
-        values["name"] = _text(name, field="name", max_length=60, required=True)
+        values["name"] = model_text(Sku, "name", name)
     if price is not None:
         values["price"] = parse_price(price)
     if stock is not None:

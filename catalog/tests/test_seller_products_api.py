@@ -59,6 +59,10 @@ def test_create_a_product_with_two_skus(seller):
         {"name": "a", "price": "1.00", "stock": 1.5},
         {"name": "a", "price": "1.00", "stock": 2**63},
         {"name": "", "price": "1.00", "stock": 1},
+        {"name": "a", "price": 28, "stock": 1},  # a price is a decimal string (API.md), never a JSON number
+        {"name": "a", "price": 9.9, "stock": 1},
+        {"name": "a", "price": "1e2", "stock": 1},
+        {"name": "a", "price": "1000000.01", "stock": 1},
     ],
 )
 def test_bad_skus_are_400_and_write_nothing(seller, sku):
@@ -243,3 +247,36 @@ def test_photos_can_be_reordered(seller):
         ).status_code
         == 400
     )
+
+
+PRICES = ["28.00", "9.9", "0.01", ".5", "007.50", "1000000", "1000000.00", "999999.99"]
+NOT_PRICES = ["0", "0.00", "-1", "+5", "1e2", " 5", "5 ", "1.", "1.001", "1000000.01", "abc", "NaN", "1_000", "１２"]
+
+
+def test_the_schema_states_the_price_rule_the_service_enforces(seller):
+    """The SKU price's pattern in the OpenAPI schema is the service's own: what one accepts, so does the other."""
+    import re
+
+    import yaml
+
+    client, _shop = seller
+    schema = yaml.safe_load(client.get("/api/schema/").content)
+    price = schema["components"]["schemas"]["SkuInputRequest"]["properties"]["price"]
+    assert price["type"] == "string"
+    pattern = re.compile(price["pattern"])
+    product = make_product(shop=_shop)
+    for value in PRICES + NOT_PRICES:
+        response = client.post(
+            f"/api/v1/seller/products/{product.pk}/skus/", {"name": value, "price": value, "stock": 1}, format="json"
+        )
+        assert (response.status_code == 201) is bool(pattern.search(value)) is (value in PRICES), value
+
+
+def test_an_unknown_status_filter_is_400_not_everything(seller):
+    client, shop = seller
+    make_product(shop=shop)
+    response = client.get("/api/v1/seller/products/", {"status": "AAA"})
+    assert response.status_code == 400
+    assert list(response.json()["error"]["fields"]) == ["status"]
+    assert client.get("/api/v1/seller/products/", {"status": "active"}).json()["count"] == 1
+    assert client.get("/api/v1/seller/products/", {"q": "x" * 101}).status_code == 400
