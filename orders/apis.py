@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from django.conf import settings
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
@@ -37,6 +39,7 @@ from orders.selectors import (
 )
 from orders.services.cart import cart_item_add, cart_item_remove, cart_item_update
 from orders.services.checkout import checkout_place
+from orders.services.checkout_gate import checkout_stock_gate
 from orders.services.lifecycle import order_cancel, order_confirm_receipt, order_ship
 from orders.services.refunds import refund_request_accept, refund_request_create, refund_request_reject
 from orders.services.reviews import review_create, review_reply
@@ -85,6 +88,19 @@ def _checkout_rate_limit(request) -> None:
     rate_limit_check(request=request, scope="checkout")
 
 
+def _stock_gated(method):
+    """A buy-now of a SKU the stock gate knows is sold out is refused before the checkout's transaction opens
+    (orders.services.checkout_gate); PostgreSQL's own "sold out" answers close the gate on the way out."""
+
+    @functools.wraps(method)
+    def wrapper(view, request, *args, **kwargs):
+        key = request.headers.get(HEADER, "").strip() or None
+        with checkout_stock_gate(buyer=request.user, data=request.data, idempotency_key=key):
+            return method(view, request, *args, **kwargs)
+
+    return wrapper
+
+
 class CheckoutApi(APIView):
     @api_errors(OutOfStock, Busy, IdempotencyKeyReused, IdempotencyKeyInFlight)
     @extend_schema(
@@ -92,6 +108,7 @@ class CheckoutApi(APIView):
         responses={201: s.CheckoutOut},
         parameters=[OpenApiParameter(HEADER, str, OpenApiParameter.HEADER)],
     )
+    @_stock_gated
     @idempotent(store=IdempotencyKey, lock_wait_ms=lambda: settings.CHECKOUT_LOCK_WAIT_MS, before=_checkout_rate_limit)
     def post(self, request):
         data = _valid(s.CheckoutInputSerializer, request.data)

@@ -1,0 +1,81 @@
+"""Buy-now through the API with the stock gate (catalog.stock_gate, orders.services.checkout_gate): once
+PostgreSQL has answered "sold out", late buyers are refused without touching the SKU's row; a retry of an
+answered request is still replayed; a cancelled order puts the SKU back on sale at once."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIClient
+
+from catalog.models import Sku
+from orders.models import Order
+from orders.services.lifecycle import order_cancel
+from tests.factories import ADDRESS, ShopFactory, UserFactory, sku_in_shop
+
+URL = "/api/v1/checkout/"
+
+
+def buy_now(client: APIClient, sku: Sku, *, key: str | None = None):
+    headers = {"HTTP_IDEMPOTENCY_KEY": key} if key else {}
+    return client.post(URL, {"address": ADDRESS, "items": [{"sku": sku.pk, "quantity": 1}]}, format="json", **headers)
+
+
+def buyer_client() -> APIClient:
+    client = APIClient()
+    client.force_authenticate(UserFactory())
+    return client
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sold_out_buy_now_is_refused_without_touching_the_sku():
+    sku = sku_in_shop(ShopFactory(), stock=1)
+    first, late = buyer_client(), buyer_client()
+    assert buy_now(first, sku).status_code == 201
+    assert buy_now(late, sku).status_code == 409  # PostgreSQL's answer closes the gate
+
+    with CaptureQueriesContext(connection) as queries:
+        refused = buy_now(late, sku, key=uuid.uuid4().hex)
+
+    assert refused.status_code == 409
+    body = refused.json()["error"]
+    assert body["code"] == "out_of_stock" and body["details"] == {"sku": sku.pk, "available": 0}
+    assert sku.name in body["message"] and sku.product.title in body["message"]
+    statements = [q["sql"] for q in queries.captured_queries]
+    assert len(statements) == 1, statements  # the Idempotency-Key was never used: nothing to replay
+    assert not any("catalog_sku" in sql for sql in statements)
+    assert Order.objects.filter(lines__sku=sku).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_retry_of_an_answered_purchase_is_replayed_after_the_sell_out():
+    sku = sku_in_shop(ShopFactory(), stock=1)
+    buyer, key = buyer_client(), uuid.uuid4().hex
+    placed = buy_now(buyer, sku, key=key)
+    assert placed.status_code == 201
+    assert buy_now(buyer_client(), sku).status_code == 409  # sold out, gate closed
+
+    retried = buy_now(buyer, sku, key=key)
+
+    assert retried.status_code == 201
+    assert retried.headers["Idempotent-Replayed"] == "true"
+    assert retried.json() == placed.json()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_cancelled_order_puts_the_sku_back_on_sale_at_once():
+    sku = sku_in_shop(ShopFactory(), stock=1)
+    first = UserFactory()
+    client = APIClient()
+    client.force_authenticate(first)
+    number = buy_now(client, sku).json()["orders"][0]["number"]
+    late = buyer_client()
+    assert buy_now(late, sku).status_code == 409
+
+    order_cancel(order_id=Order.objects.get(number=number).pk, actor=first, reason="buyer")
+
+    assert buy_now(late, sku).status_code == 201
+    assert Sku.objects.get(pk=sku.pk).stock == 0
