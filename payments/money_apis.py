@@ -7,6 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.api import Pagination, paginated
+from common.errors import NotFound
 from common.money import CURRENCY
 from common.openapi import api_errors
 from payments.selectors import shop_balances, shop_payouts, shop_statement
@@ -17,7 +18,7 @@ from shops.errors import ShopRoleRequired
 
 class SellerBalanceApi(APIView):
     @extend_schema(responses=BalanceOut)
-    @api_errors(ShopRoleRequired)
+    @api_errors(NotFound, ShopRoleRequired)  # no shop (or a page past the last): 404
     def get(self, request):
         shop = access_seller_shop(user=request.user, role=OWNER)
         return Response(BalanceOut({**shop_balances(shop_id=shop.id), "currency": CURRENCY}).data)
@@ -25,7 +26,7 @@ class SellerBalanceApi(APIView):
 
 class SellerPayoutsApi(APIView):
     @extend_schema(responses=paginated(PayoutOut))
-    @api_errors(ShopRoleRequired)
+    @api_errors(NotFound, ShopRoleRequired)  # no shop (or a page past the last): 404
     def get(self, request):
         shop = access_seller_shop(user=request.user, role=OWNER)
         paginator = Pagination()
@@ -35,7 +36,7 @@ class SellerPayoutsApi(APIView):
 
 class SellerStatementApi(APIView):
     @extend_schema(parameters=[StatementQuery], responses=paginated(StatementLineOut))
-    @api_errors(ShopRoleRequired)
+    @api_errors(NotFound, ShopRoleRequired)  # no shop (or a page past the last): 404
     def get(self, request):
         shop = access_seller_shop(user=request.user, role=OWNER)
         dates = StatementQuery(data=request.query_params)
