@@ -6,15 +6,13 @@ from __future__ import annotations
 
 import pytest
 
-from accounts.tests.factories import PASSWORD, UserFactory
-from catalog.tests.factories import make_product
 from chat.services import conversation_start, message_send
 from conftest import browser_login
 from notifications.services import notify
 from orders.services.lifecycle import order_confirm_receipt
 from orders.services.reviews import review_create, review_reply
 from orders.tests.helpers import placed_shipped
-from shops.tests.factories import ShopFactory
+from tests.factories import PASSWORD, ShopFactory, UserFactory, make_product
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from accounts.models import User
-from accounts.tests.factories import PASSWORD, UserFactory
+from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -6,13 +6,12 @@ import pytest
 from django.core import mail
 from django.test import Client
 
-from accounts.tests.factories import UserFactory
 from live.services import followers
 from live.services.followers import show_followers_notify
-from live.tests.factories import make_show
 from notifications.models import Notification
 from notifications.services import preference_set
 from shops.services import shop_follow_toggle
+from tests.factories import UserFactory, make_show
 
 pytestmark = pytest.mark.django_db
 

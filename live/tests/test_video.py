@@ -136,7 +136,7 @@ def test_an_operator_ending_the_show_drops_the_publisher_through_nginx_control(l
     """nginx's update callback comes only every 60 s here: a drop within seconds is the control module's."""
     from django.test import Client
 
-    from accounts.tests.factories import UserFactory
+    from tests.factories import UserFactory
 
     show = make_show()
     stream = publish(live_stack, show.stream_key, seconds=60, log=tmp_path / "ffmpeg.log")

@@ -5,14 +5,12 @@ import pytest
 from rest_framework.test import APIClient
 
 from accounts.models import OperatorAction
-from accounts.tests.factories import UserFactory
 from catalog.models import Product
-from catalog.tests.factories import make_product
 from marketplace.operators import operators_group_ensure
 from notifications.models import Notification
 from orders.models import Review
 from shops.models import Shop
-from shops.tests.factories import ShopFactory
+from tests.factories import ShopFactory, UserFactory, make_product
 
 pytestmark = pytest.mark.django_db
 
@@ -270,8 +268,8 @@ def test_only_a_suspended_shops_owner_asks_for_a_review():
 def test_a_hidden_review_stays_hidden_and_its_shop_cannot_answer_it(op_client):
     from orders.services.lifecycle import order_confirm_receipt
     from orders.services.reviews import review_create
-    from orders.tests.factories import SkuFactory
     from orders.tests.helpers import placed_shipped
+    from tests.factories import SkuFactory
 
     order = placed_shipped(UserFactory(), SkuFactory())
     order_confirm_receipt(order_id=order.pk, actor=order.buyer)

@@ -11,11 +11,11 @@ from channels.layers import get_channel_layer
 from django.apps import apps
 from django.core import mail
 
-from accounts.tests.factories import UserFactory
 from notifications.groups import user_group
 from notifications.messages import MESSAGES, message_render
 from notifications.models import Notification
 from notifications.services import notification_email_send, notify, notify_many
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -6,12 +6,11 @@ import websockets
 import websockets.exceptions  # a submodule: not an attribute until imported (websockets 14+)
 from django.core import mail
 
-from accounts.tests.factories import UserFactory, token_for
 from notifications.models import Notification
 from notifications.services import notify, preference_set, unsubscribe_token
 from notifications.tasks import notification_email_task, notify_task
 from shops.services import shop_approve, shop_suspend
-from shops.tests.factories import ShopFactory
+from tests.factories import ShopFactory, UserFactory, token_for
 
 pytestmark = pytest.mark.django_db
 

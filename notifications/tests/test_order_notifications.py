@@ -4,14 +4,13 @@ from datetime import timedelta
 
 import pytest
 
-from accounts.tests.factories import UserFactory
 from notifications.models import Notification
 from notifications.orders import order_events_notify, orders_auto_confirm_reminders
 from notifications.tasks import order_events_notify_task
 from orders.models import OrderEvent
 from orders.services.lifecycle import order_confirm_receipt
-from orders.tests.factories import ShopFactory, sku_in_shop
 from orders.tests.helpers import placed_shipped
+from tests.factories import ShopFactory, UserFactory, sku_in_shop
 
 pytestmark = pytest.mark.django_db
 

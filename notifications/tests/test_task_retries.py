@@ -12,11 +12,11 @@ import threading
 import pytest
 from django.db import OperationalError
 
-from accounts.tests.factories import UserFactory
 from conftest import RUN_ID, celery_worker_start, free_port, wait_until
 from notifications import tasks
 from notifications.models import Notification
 from notifications.services import notify
+from tests.factories import UserFactory
 
 EVENT = {
     "kind": "order_shipped",

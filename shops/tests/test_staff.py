@@ -10,11 +10,9 @@ from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from accounts.tests.factories import UserFactory
-from catalog.tests.factories import make_product
 from shops.models import Shop, ShopMember, StaffInvitation
 from shops.services import staff_invitation_accept, staff_invite
-from shops.tests.factories import ShopFactory
+from tests.factories import ShopFactory, UserFactory, make_product
 
 pytestmark = pytest.mark.django_db
 
