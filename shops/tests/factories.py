@@ -1,5 +1,0 @@
-"""Moved to tests/factories.py (one module for the suite's test data); kept until the last importers switch."""
-
-from tests.factories import ShopFactory
-
-__all__ = ["ShopFactory"]
