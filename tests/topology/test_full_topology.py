@@ -166,6 +166,13 @@ def test_a_buyers_journey_through_nginx(topology):
     assert list(client.scan_iter(match=f"{prefix}:*rl:login_address:a{CLIENT_ADDRESS}:*"))
     assert not list(client.scan_iter(match=f"{prefix}:*rl:login_address:a6.6.6.6:*"))
 
+    # every process of the Procfile came up and is still running (honcho stops all when one exits)
+    assert topology.process.poll() is None, topology.log()
+    log = topology.log_path.read_text(errors="replace")
+    for name in ("nginx", "web", "ws", "worker", "payouts", "notifications", "media", "beat"):
+        assert f"{name}.1 started" in log, name
+    assert "beat: Starting" in log
+
 
 async def _next_message(ws, *, skip_text: str | None = None) -> dict:
     while True:
