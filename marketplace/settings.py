@@ -215,22 +215,36 @@ EMBEDDED_BEAT_SECONDS = env.int("EMBEDDED_BEAT_SECONDS", default=15)
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_EAGER", default=CELERY_TASK_ALWAYS_EAGER)
 CELERY_TASK_EAGER_PROPAGATES = True
 # Queues (the Procfile runs a worker per queue): money, messages and media apart, so a burst of thumbnails
-# or of e-mails never delays a payout or a refund. CELERY_QUEUE=name puts every task on that one queue
-# (tests' own workers).
-_one_queue = env.str("CELERY_QUEUE", default="")
-CELERY_TASK_DEFAULT_QUEUE = _one_queue or "celery"
-CELERY_QUEUE_PAYOUTS = _one_queue or "payouts"
-CELERY_QUEUE_NOTIFICATIONS = _one_queue or "notifications"
-CELERY_QUEUE_MEDIA = _one_queue or "media"
-CELERY_TASK_ROUTES = {
-    "payments.tasks.*": {"queue": CELERY_QUEUE_PAYOUTS},  # refunds, payouts, settlement, the bank-account notice
-    "notifications.tasks.*": {"queue": CELERY_QUEUE_NOTIFICATIONS},
-    "chat.tasks.*": {"queue": CELERY_QUEUE_NOTIFICATIONS},
-    "live.tasks.show_followers_notify_task": {"queue": CELERY_QUEUE_NOTIFICATIONS},
-    "catalog.tasks.*": {"queue": CELERY_QUEUE_MEDIA},  # thumbnails
-    "live.tasks.replay_make_task": {"queue": CELERY_QUEUE_MEDIA},  # ffmpeg
-    "marketplace.tasks.media_orphans_sweep_task": {"queue": CELERY_QUEUE_MEDIA},
+# or of e-mails never delays a payout or a refund.
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="celery")
+CELERY_TASK_QUEUES_BY_NAME = {
+    "payments.tasks.*": "payouts",  # refunds, payouts, settlement, the bank-account notice
+    "notifications.tasks.*": "notifications",
+    "chat.tasks.*": "notifications",
+    "live.tasks.show_followers_notify_task": "notifications",
+    "catalog.tasks.*": "media",  # thumbnails
+    "live.tasks.replay_make_task": "media",  # ffmpeg
+    "marketplace.tasks.media_orphans_sweep_task": "media",
 }
+
+
+def _task_route(name, args, kwargs, options, task=None, **kw):
+    """The queue of CELERY_TASK_QUEUES_BY_NAME; but a default queue other than `celery` (CELERY_QUEUE=name,
+    or a test's worker setting app.conf.task_default_queue) takes every task: one queue, one worker."""
+    import fnmatch
+
+    from marketplace.celery import app
+
+    default = app.conf.task_default_queue
+    if default != "celery":
+        return {"queue": default}
+    for pattern, queue in CELERY_TASK_QUEUES_BY_NAME.items():
+        if fnmatch.fnmatchcase(name, pattern):
+            return {"queue": queue}
+    return None
+
+
+CELERY_TASK_ROUTES = (_task_route,)
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
@@ -374,6 +388,8 @@ SPECTACULAR_SETTINGS = {
         "OrderStatusEnum": "orders.models.Order.Status",
         "RefundRequestStatusEnum": "orders.models.RefundRequest.Status",
         "PaymentStatusEnum": "payments.models.Payment.Status",
+        "ShopStatusEnum": "shops.models.Shop.Status",
+        "ProductStatusEnum": "catalog.models.Product.Status",
     },
 }
 
