@@ -57,6 +57,7 @@ class ProductListApi(APIView):
         parameters=[serializers.ProductListFilterSerializer],
         responses=paginated(serializers.ProductListItemOut),
     )
+    @api_errors(NotFound)  # a page past the last one (?page=)
     def get(self, request):
         filters = serializers.ProductListFilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)

@@ -43,7 +43,7 @@ class ProductListFilterSerializer(serializers.Serializer):
 class SellerProductListQuerySerializer(serializers.Serializer):
     """GET /api/v1/seller/products/?status=&q=: one status, or all; words in the title."""
 
-    status = serializers.ChoiceField(required=False, allow_blank=True, choices=Product.Status.values)
+    status = serializers.ChoiceField(required=False, allow_blank=True, choices=Product.Status.choices)
     q = serializers.CharField(required=False, allow_blank=True, max_length=MAX_QUERY_LENGTH)
 
 
@@ -87,7 +87,7 @@ class ProductUpdateSerializer(serializers.Serializer):
     province = model_text_field(Product, "province", partial=True)
     city = model_text_field(Product, "city", partial=True)
     village = model_text_field(Product, "village", partial=True)
-    status = serializers.ChoiceField(choices=Product.Status.values, required=False)
+    status = serializers.ChoiceField(choices=Product.Status.choices, required=False)
 
 
 class ImageUploadSerializer(serializers.Serializer):
@@ -197,7 +197,7 @@ class ProductDetailOut(serializers.Serializer):
 
 
 class SellerProductOut(ProductDetailOut):
-    status = serializers.ChoiceField(choices=Product.Status.values)
+    status = serializers.ChoiceField(choices=Product.Status.choices)
     moderation_reason = serializers.CharField()
     moderation = serializers.ChoiceField(
         choices=Product.Moderation.values,

@@ -163,6 +163,7 @@ class SellerStaffLeaveApi(APIView):
 
 class MyInvitationsApi(APIView):
     @extend_schema(operation_id="me_invitations_list", responses=paginated(serializers.StaffInvitationOut))
+    @api_errors(NotFound)  # a page past the last one (?page=)
     def get(self, request):
         """Invitations to work for a shop waiting for the signed-in user's answer."""
         paginator = Pagination()

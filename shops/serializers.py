@@ -114,7 +114,7 @@ class ShopOut(serializers.Serializer):
     province = serializers.CharField()
     city = serializers.CharField()
     village = serializers.CharField()
-    status = serializers.ChoiceField(choices=Shop.Status.values)
+    status = serializers.ChoiceField(choices=Shop.Status.choices)
     logo_url = FileUrlField(source="logo")
     banner_url = FileUrlField(source="banner")
     score = ShopScoreOut(source="*")
@@ -125,7 +125,7 @@ class ShopOut(serializers.Serializer):
 class ShopCreatedOut(serializers.Serializer):
     slug = serializers.CharField()
     name = serializers.CharField()
-    status = serializers.ChoiceField(choices=Shop.Status.values)
+    status = serializers.ChoiceField(choices=Shop.Status.choices)
 
 
 # --- staff (子账号) ---------------------------------------------------------------------------------
@@ -171,6 +171,6 @@ class ShopReviewRequestSerializer(serializers.Serializer):
 
 class ShopModerationOut(serializers.Serializer):
     slug = serializers.CharField()
-    status = serializers.ChoiceField(choices=Shop.Status.values)
+    status = serializers.ChoiceField(choices=Shop.Status.choices)
     status_reason = serializers.CharField(help_text="the operator's reason for a suspension")
     review_requested_at = IsoDateTimeField(allow_null=True)
