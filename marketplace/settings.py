@@ -217,7 +217,7 @@ CELERY_TASK_EAGER_PROPAGATES = True
 # Queues (the Procfile runs a worker per queue): money, messages and media apart, so a burst of thumbnails
 # or of e-mails never delays a payout or a refund.
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="celery")
-CELERY_TASK_QUEUES_BY_NAME = {
+TASK_QUEUE_BY_NAME = {
     "payments.tasks.*": "payouts",  # refunds, payouts, settlement, the bank-account notice
     "notifications.tasks.*": "notifications",
     "chat.tasks.*": "notifications",
@@ -229,7 +229,7 @@ CELERY_TASK_QUEUES_BY_NAME = {
 
 
 def _task_route(name, args, kwargs, options, task=None, **kw):
-    """The queue of CELERY_TASK_QUEUES_BY_NAME; but a default queue other than `celery` (CELERY_QUEUE=name,
+    """The queue of TASK_QUEUE_BY_NAME; but a default queue other than `celery` (CELERY_QUEUE=name,
     or a test's worker setting app.conf.task_default_queue) takes every task: one queue, one worker."""
     import fnmatch
 
@@ -238,7 +238,7 @@ def _task_route(name, args, kwargs, options, task=None, **kw):
     default = app.conf.task_default_queue
     if default != "celery":
         return {"queue": default}
-    for pattern, queue in CELERY_TASK_QUEUES_BY_NAME.items():
+    for pattern, queue in TASK_QUEUE_BY_NAME.items():
         if fnmatch.fnmatchcase(name, pattern):
             return {"queue": queue}
     return None

@@ -21,7 +21,8 @@ ROUTES = {
 
 
 @pytest.mark.parametrize(("task", "queue"), sorted(ROUTES.items()))
-def test_each_task_goes_to_its_queue(task, queue):
+def test_each_task_goes_to_its_queue(task, queue, monkeypatch):
+    monkeypatch.setitem(app.conf, "task_default_queue", "celery")  # as configured (a test's worker changes it)
     app.loader.import_default_modules()
     assert task in app.tasks
     assert app.amqp.router.route({}, task)["queue"].name == queue
@@ -33,3 +34,10 @@ def test_every_queue_has_a_worker_in_the_procfile():
     procfile = (Path(__file__).resolve().parents[2] / "Procfile").read_text()
     for queue in set(ROUTES.values()):
         assert f"-Q {queue}" in procfile, queue
+
+
+def test_a_worker_of_one_queue_gets_every_task(monkeypatch):
+    """CELERY_QUEUE=name (or a test's worker changing the default queue) puts routed tasks there too."""
+    monkeypatch.setitem(app.conf, "task_default_queue", "only-this-one")
+    for task in ROUTES:
+        assert app.amqp.router.route({}, task)["queue"].name == "only-this-one"
