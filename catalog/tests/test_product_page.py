@@ -9,6 +9,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 
 from catalog.models import Sku
 from catalog.services import product_update, sku_update, stock_reserve
+from catalog.tests.page_helpers import farm_with_products, page_text
 from orders.services.reviews import review_create, review_reply
 from orders.tests.reviews.helpers import REVIEW, completed
 from shops.services import shop_update
@@ -19,36 +20,26 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def farm():
-    shop = ShopFactory(name="湖南老农家")
-    radish = make_product(shop=shop, title="湖南农家腌萝卜", skus=(("500 g", "28.00", 10),))
-    for i in range(3):
-        make_product(shop=shop, title=f"农家烟熏腊肠 {i}", skus=(("500 g", "68.00", 5),))
-    return shop, radish
-
-
-def _page(client, url, **params) -> str:
-    response = client.get(url, params, HTTP_ACCEPT_LANGUAGE="en")
-    assert response.status_code == 200
-    return response.content.decode()
+    return farm_with_products()
 
 
 def test_product_edits_price_and_stock_show_on_the_next_request(client, farm):
     shop, radish = farm
     url = f"/product/{radish.pk}/"
-    page = _page(client, url)  # warms the cache
+    page = page_text(client, url)  # warms the cache
     assert "10 left" in page and "湖南农家腌萝卜" in page
 
     product_update(product=radish, title="湖南农家腌萝卜（新）", description="新的一季")
     sku = Sku.objects.get(product=radish)
     sku_update(sku=sku, price="31.50")
     stock_reserve(items={sku.pk: 3})
-    page = _page(client, url)
+    page = page_text(client, url)
     assert "湖南农家腌萝卜（新）" in page and "新的一季" in page
     assert "31.50" in page and "28.00" not in page
     assert "7 left" in page
 
     shop_update(shop=shop, name="湖南老农家二店")
-    assert "湖南老农家二店" in _page(client, url)
+    assert "湖南老农家二店" in page_text(client, url)
 
 
 def test_a_review_and_the_sellers_reply_show_on_the_next_request(client):
@@ -56,30 +47,30 @@ def test_a_review_and_the_sellers_reply_show_on_the_next_request(client):
     radish = make_product(shop=shop, skus=(("500 g", "28.00", 10),))
     sku = Sku.objects.get(product=radish)
     url = f"/product/{radish.pk}/"
-    assert "No reviews yet" in _page(client, url)
+    assert "No reviews yet" in page_text(client, url)
 
     order = completed(UserFactory(), sku)
     review = review_create(order_id=order.pk, buyer=order.buyer, line_id=order.lines.get().pk, **REVIEW)
-    page = _page(client, url)
+    page = page_text(client, url)
     assert REVIEW["text"] in page and "No reviews yet" not in page
 
     review_reply(review_id=review.pk, actor=shop.owner, text="谢谢惠顾")
-    assert "谢谢惠顾" in _page(client, url)
+    assert "谢谢惠顾" in page_text(client, url)
 
 
 def test_the_cached_part_carries_nothing_of_another_visitor(client, farm):
     _shop, radish = farm
     url = f"/product/{radish.pk}/"
-    _page(client, url)  # an anonymous visitor warms the cache
+    page_text(client, url)  # an anonymous visitor warms the cache
     buyer = UserFactory(username="zhang_san")
     client.force_login(buyer)
-    page = _page(client, url)
+    page = page_text(client, url)
     assert "zhang_san" in page and "Log in" not in page
-    anonymous = _page(type(client)(), url)
+    anonymous = page_text(type(client)(), url)
     assert "zhang_san" not in anonymous
     # the forms' CSRF tokens are masked afresh on every response: none of them comes from the cache
     first, second = (
-        set(re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', _page(client, url))) for _ in range(2)
+        set(re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', page_text(client, url))) for _ in range(2)
     )
     assert first and second and not first & second
 
@@ -107,4 +98,4 @@ def test_the_product_page_renders_while_the_cache_is_down(client, farm, monkeypa
 
     monkeypatch.setattr(cache, "get", down)
     monkeypatch.setattr(cache, "set", down)
-    assert "湖南农家腌萝卜" in _page(client, f"/product/{radish.pk}/")
+    assert "湖南农家腌萝卜" in page_text(client, f"/product/{radish.pk}/")

@@ -7,6 +7,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 
 from catalog.models import Sku
 from catalog.services import sku_update
+from catalog.tests.page_helpers import farm_with_products, page_text
 from shops.services import shop_update
 from tests.factories import ShopFactory, make_product
 
@@ -15,28 +16,18 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def farm():
-    shop = ShopFactory(name="湖南老农家")
-    radish = make_product(shop=shop, title="湖南农家腌萝卜", skus=(("500 g", "28.00", 10),))
-    for i in range(3):
-        make_product(shop=shop, title=f"农家烟熏腊肠 {i}", skus=(("500 g", "68.00", 5),))
-    return shop, radish
-
-
-def _page(client, url, **params) -> str:
-    response = client.get(url, params, HTTP_ACCEPT_LANGUAGE="en")
-    assert response.status_code == 200
-    return response.content.decode()
+    return farm_with_products()
 
 
 def test_shop_page_shows_a_new_product_a_price_change_and_a_shop_edit_on_the_next_request(client, farm):
     shop, radish = farm
     url = f"/shop/{shop.slug}/"
-    assert "湖南农家腌萝卜" in _page(client, url)
+    assert "湖南农家腌萝卜" in page_text(client, url)
 
     sku_update(sku=Sku.objects.get(product=radish), price="99.90")
     make_product(shop=shop, title="手工米酒", skus=(("1 L", "45.00", 3),))
     shop_update(shop=shop, description="三代人的老手艺")
-    page = _page(client, url)
+    page = page_text(client, url)
     assert "99.90" in page and "手工米酒" in page and "三代人的老手艺" in page
 
 
@@ -60,7 +51,7 @@ def test_the_shop_page_renders_while_the_cache_is_down(client, farm, monkeypatch
 
     monkeypatch.setattr(cache, "get", down)
     monkeypatch.setattr(cache, "set", down)
-    assert "湖南农家腌萝卜" in _page(client, f"/shop/{shop.slug}/")
+    assert "湖南农家腌萝卜" in page_text(client, f"/shop/{shop.slug}/")
 
 
 def test_sort_labels_are_translated_on_the_chinese_shop_and_search_pages(client, farm):
