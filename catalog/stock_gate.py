@@ -69,7 +69,7 @@ redis.call('EXPIRE', KEYS[1], ARGV[3])
 return 1
 """
 
-_scripts: dict[tuple[int, str], object] = {}
+_scripts: dict[str, object] = {}
 
 
 def _key(sku_id: int) -> str:
@@ -77,11 +77,12 @@ def _key(sku_id: int) -> str:
     return cache.make_and_validate_key(f"stockgate:{sku_id}")
 
 
-def _script(client, source: str):
-    script = _scripts.get((id(client), source))
+def _run(client, source: str, *, keys: list[str], args: list) -> object:
+    """EVALSHA of one of the scripts above (loaded once per Redis server), on this request's client."""
+    script = _scripts.get(source)
     if script is None:
-        script = _scripts[(id(client), source)] = client.register_script(source)
-    return script
+        script = _scripts[source] = client.register_script(source)
+    return script(keys=keys, args=args, client=client)
 
 
 @dataclass
@@ -99,7 +100,7 @@ def stock_gate_enter(*, sku_ids: Collection[int]) -> StockGatePass:
     if client is None:
         return StockGatePass()
     try:
-        answer = _script(client, _ENTER)(keys=[_key(i) for i in ids], args=[uuid.uuid4().hex, OPEN_SECONDS])
+        answer = _run(client, _ENTER, keys=[_key(i) for i in ids], args=[uuid.uuid4().hex, OPEN_SECONDS])
     except Exception:  # Redis unreachable: PostgreSQL answers alone
         logger.warning("stock gate unavailable: checking stock in PostgreSQL only", exc_info=True)
         return StockGatePass()
@@ -121,7 +122,7 @@ def stock_gate_close(*, gate_pass: StockGatePass, sku_id: int) -> bool:
         return False
     name = sku_display_name(sku_id)  # what the refusals will say, in any language (a title is not translated)
     try:
-        return bool(_script(client, _CLOSE)(keys=[_key(sku_id)], args=[token, name, CLOSED_SECONDS]))
+        return bool(_run(client, _CLOSE, keys=[_key(sku_id)], args=[token, name, CLOSED_SECONDS]))
     except Exception:
         logger.warning("stock gate unavailable: SKU %s not marked sold out", sku_id, exc_info=True)
         return False
