@@ -8,6 +8,7 @@ urlpatterns = [
     path(
         "seller/shows/<int:show_id>/stream-key/", apis.SellerShowStreamKeyApi.as_view(), name="seller-show-stream-key"
     ),
+    path("seller/shows/<int:show_id>/cover/", apis.SellerShowCoverApi.as_view(), name="seller-show-cover"),
     path("seller/shows/<int:show_id>/end/", apis.SellerShowEndApi.as_view(), name="seller-show-end"),
     path("seller/shows/<int:show_id>/mutes/", apis.SellerShowMutesApi.as_view(), name="seller-show-mutes"),
     path("shows/", apis.ShowListApi.as_view(), name="show-list"),

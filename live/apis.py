@@ -14,6 +14,7 @@ from common.api import Pagination, paginated
 from live import serializers
 from live.access import MODERATOR, access_public_show, access_seller_show
 from live.selectors import room_history, show_list_public, show_list_seller, shows_viewers_attach
+from live.services.covers import show_cover_set
 from live.services.room import room_message_report, room_mute
 from live.services.shows import (
     hook_secret_check,
@@ -64,6 +65,19 @@ class SellerShowStreamKeyApi(APIView):
     def post(self, request, show_id: int):
         show = access_seller_show(user=request.user, show_id=show_id)
         return Response(serializers.SellerShowOut(show_stream_key_rotate(show=show)).data)
+
+
+class SellerShowCoverApi(APIView):
+    """The show's cover (multipart `cover`): checked, re-encoded and thumbnailed; replaces the old one."""
+
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(
+        request={"multipart/form-data": serializers.CoverInputSerializer}, responses=serializers.SellerShowOut
+    )
+    def post(self, request, show_id: int):
+        show = access_seller_show(user=request.user, show_id=show_id)
+        return Response(serializers.SellerShowOut(show_cover_set(show=show, upload=request.FILES.get("cover"))).data)
 
 
 class SellerShowEndApi(APIView):

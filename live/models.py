@@ -60,6 +60,9 @@ class Show(models.Model):
     slow_mode_seconds = models.PositiveIntegerField(default=0)
     likes = models.BigIntegerField(default=0)
     peak_viewers = models.PositiveIntegerField(default=0)
+    # The cover (re-encoded, at most 1,600 px a side) and its thumbnail for the cards (live.services.covers).
+    cover = models.ImageField(upload_to="live/covers/", blank=True)
+    cover_thumb = models.ImageField(upload_to="live/covers/thumbs/", blank=True)
     replay = models.FileField(upload_to="live/replays/", blank=True)
     replay_duration = models.FloatField(null=True, blank=True)
     replay_error = models.CharField(max_length=500, blank=True)
@@ -88,6 +91,14 @@ class Show(models.Model):
         if self.status != ShowStatus.LIVE:
             return None
         return f"{settings.LIVE_HLS_URL.rstrip('/')}/{self.public_id}.m3u8"
+
+    @property
+    def cover_url(self) -> str | None:
+        return self.cover.url if self.cover else None
+
+    @property
+    def cover_thumb_url(self) -> str | None:
+        return self.cover_thumb.url if self.cover_thumb else None
 
     @property
     def replay_url(self) -> str | None:

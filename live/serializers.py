@@ -35,6 +35,12 @@ class MuteInputSerializer(serializers.Serializer):
     minutes = serializers.IntegerField(min_value=1, max_value=10080, allow_null=True)
 
 
+class CoverInputSerializer(serializers.Serializer):
+    """Read by the schema; live.services.covers checks the image (JPEG, PNG or WebP, at most 10 MB)."""
+
+    cover = serializers.FileField()
+
+
 class EndInputSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=500)
 
@@ -79,6 +85,8 @@ class ShowListItemOut(serializers.Serializer):
     viewers = serializers.IntegerField()
     hls_url = serializers.CharField(allow_null=True)
     room_url = serializers.CharField()
+    cover_url = serializers.CharField(allow_null=True)
+    cover_thumb_url = serializers.CharField(allow_null=True)
 
 
 class ShowOut(ShowListItemOut):
@@ -117,6 +125,8 @@ class SellerShowOut(serializers.Serializer):
     replay_url = serializers.CharField(allow_null=True)
     likes = serializers.IntegerField()
     peak_viewers = serializers.IntegerField()
+    cover_url = serializers.CharField(allow_null=True)
+    cover_thumb_url = serializers.CharField(allow_null=True)
     ingest = IngestOut(source="*")
 
 

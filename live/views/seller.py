@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from common.errors import DomainError
 from live.access import access_seller_show
 from live.selectors import room_history, shop_blocked_words, shop_room_moderators, show_list_seller
+from live.services.covers import show_cover_set
 from live.services.room import (
     blocked_word_add,
     blocked_word_remove,
@@ -91,6 +92,9 @@ def show_action(request, show_id: int, action: str):
         elif action == "end":
             show_end(show_id=show.pk, reason=request.POST.get("reason", ""))
             messages.success(request, _("The show has ended."))
+        elif action == "cover":
+            show_cover_set(show=show, upload=request.FILES.get("cover"))
+            messages.success(request, _("Cover saved."))
         elif action == "slow-mode":
             show_update(show=show, slow_mode_seconds=_int(request.POST.get("seconds")))
             messages.success(request, _("Slow mode saved."))
