@@ -219,6 +219,7 @@ MATRIX: dict[str, Route] = {
     "api:seller-show": api("seller", "get", "patch", objects="show"),
     "api:seller-show-stream-key": api("seller", "post", objects="show"),
     "api:seller-show-end": api("seller", "post", objects="show"),
+    "api:seller-show-cover": api("seller", "post", objects="show"),
     "api:seller-show-mutes": api("seller", "post", objects="show"),
     "api:show-list": api("public"),
     "api:show-detail": api("public", objects="show"),
