@@ -694,6 +694,17 @@ def show(shop):
     return show_create(shop=shop, title="腌萝卜直播")
 
 
+@pytest.mark.parametrize(("name", "data", "content_type"), UPLOADS)
+def test_bad_show_covers_are_refused_and_nothing_is_kept(shop, show, name, data, content_type):
+    response = _client(shop.owner).post(
+        f"/api/v1/seller/shows/{show.pk}/cover/", {"cover": upload(name, data, content_type)}, format="multipart"
+    )
+    assert response.status_code in {400, 413}, response.content[:300]
+    _error(response, response.status_code)
+    show.refresh_from_db()
+    assert not show.cover and not show.cover_thumb
+
+
 SHOW_BODIES = [
     pytest.param({"title": ""}, "title", id="title-empty"),
     pytest.param({"title": "   "}, "title", id="title-blank"),
