@@ -18,7 +18,7 @@ from orders.models import (
     ReviewPhoto,
 )
 from orders.services.refunds import REFUND_DECIDE_PERMISSION, refund_request_deny, refund_request_grant
-from orders.services.reviews import review_hide, review_unhide
+from orders.services.reviews.moderation import review_hide, review_unhide
 
 
 class ReadOnlyInline(admin.TabularInline):

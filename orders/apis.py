@@ -15,8 +15,9 @@ from rest_framework.views import APIView
 from catalog.access import access_public_product
 from catalog.errors import OutOfStock
 from common.api import Pagination, paginated
-from common.errors import Busy
+from common.errors import Busy, InvalidState, NotFound, RateLimited
 from common.idempotency import HEADER, IdempotencyKeyInFlight, IdempotencyKeyReused, idempotent
+from common.images import ImageTooLarge, InvalidImage
 from common.openapi import api_errors
 from common.parsers import JSONParser
 from common.ratelimit import rate_limit_check
@@ -28,21 +29,18 @@ from orders.access import (
     access_seller_refund_request,
     access_seller_review,
 )
+from orders.errors import AlreadyReplied, AlreadyReviewed
 from orders.models import IdempotencyKey
-from orders.selectors import (
-    buyer_orders,
-    cart_view,
-    product_review_summary,
-    product_reviews,
-    seller_orders,
-    seller_reviews,
-)
+from orders.selectors.cart import cart_view
+from orders.selectors.order_lists import buyer_orders, seller_orders
+from orders.selectors.reviews import product_review_summary, product_reviews, seller_reviews
 from orders.services.cart import cart_item_add, cart_item_remove, cart_item_update
 from orders.services.checkout import checkout_place
 from orders.services.checkout_gate import checkout_stock_gate
 from orders.services.lifecycle import order_cancel, order_confirm_receipt, order_ship
 from orders.services.refunds import refund_request_accept, refund_request_create, refund_request_reject
-from orders.services.reviews import review_create, review_reply
+from orders.services.reviews.writing import review_create, review_reply
+from payments.errors import RefundTooLarge
 from shops.access import access_seller_shop
 
 
@@ -53,12 +51,14 @@ def _valid(serializer_class, data):
 
 
 class CartApi(APIView):
+    @api_errors()
     @extend_schema(responses=s.CartOut)
     def get(self, request):
         return Response(s.CartOut(cart_view(user=request.user)).data)
 
 
 class CartItemsApi(APIView):
+    @api_errors(OutOfStock, RateLimited)
     @extend_schema(request=s.CartItemAddInputSerializer, responses={201: s.CartLineOut})
     def post(self, request):
         rate_limit_check(request=request, scope="cart")
@@ -69,6 +69,7 @@ class CartItemsApi(APIView):
 
 
 class CartItemApi(APIView):
+    @api_errors(OutOfStock, RateLimited)
     @extend_schema(request=s.CartItemUpdateInputSerializer, responses=s.CartLineOut)
     def patch(self, request, item_id: int):
         rate_limit_check(request=request, scope="cart")
@@ -78,6 +79,7 @@ class CartItemApi(APIView):
         line = next(line for line in cart_view(user=request.user).lines if line.item_id == item.pk)
         return Response(s.CartLineOut(line).data)
 
+    @api_errors()
     @extend_schema(responses={204: None})
     def delete(self, request, item_id: int):
         cart_item_remove(item=access_cart_item(user=request.user, item_id=item_id))
@@ -102,7 +104,7 @@ def _stock_gated(method):
 
 
 class CheckoutApi(APIView):
-    @api_errors(OutOfStock, Busy, IdempotencyKeyReused, IdempotencyKeyInFlight)
+    @api_errors(OutOfStock, Busy, IdempotencyKeyReused, IdempotencyKeyInFlight, RateLimited)
     @extend_schema(
         request=s.CheckoutInputSerializer,
         responses={201: s.CheckoutOut},
@@ -118,17 +120,20 @@ class CheckoutApi(APIView):
 
 
 class OrdersApi(APIView):
+    @api_errors()
     @extend_schema(
-        operation_id="orders_list", responses=paginated(s.OrderOut), parameters=[OpenApiParameter("status", str)]
+        operation_id="orders_list", responses=paginated(s.OrderOut), parameters=[s.OrderListFilterSerializer]
     )
     def get(self, request):
-        orders = buyer_orders(user=request.user, status=request.query_params.get("status"))
+        filters = _valid(s.OrderListFilterSerializer, request.query_params)
+        orders = buyer_orders(user=request.user, status=filters.get("status") or None)
         paginator = Pagination()
         page = paginator.paginate_queryset(orders, request, view=self)
         return paginator.get_paginated_response(s.OrderOut(page, many=True).data)
 
 
 class OrderApi(APIView):
+    @api_errors()
     @extend_schema(operation_id="orders_detail", responses=s.OrderOut)
     def get(self, request, number: str):
         order = access_buyer_order(user=request.user, number=number)
@@ -136,6 +141,7 @@ class OrderApi(APIView):
 
 
 class OrderCancelApi(APIView):
+    @api_errors(InvalidState)
     @extend_schema(request=None, responses=s.OrderOut)
     def post(self, request, number: str):
         order = access_buyer_order(user=request.user, number=number)
@@ -144,6 +150,7 @@ class OrderCancelApi(APIView):
 
 
 class OrderConfirmReceiptApi(APIView):
+    @api_errors(InvalidState)
     @extend_schema(request=None, responses=s.OrderOut)
     def post(self, request, number: str):
         order = access_buyer_order(user=request.user, number=number)
@@ -152,6 +159,7 @@ class OrderConfirmReceiptApi(APIView):
 
 
 class OrderRefundRequestsApi(APIView):
+    @api_errors(InvalidState)
     @extend_schema(request=s.RefundRequestInputSerializer, responses={201: s.RefundRequestOut})
     def post(self, request, number: str):
         order = access_buyer_order(user=request.user, number=number)
@@ -167,16 +175,19 @@ class OrderRefundRequestsApi(APIView):
 
 
 class SellerOrdersApi(APIView):
-    @extend_schema(responses=paginated(s.OrderOut), parameters=[OpenApiParameter("status", str)])
+    @api_errors(NotFound)
+    @extend_schema(responses=paginated(s.OrderOut), parameters=[s.OrderListFilterSerializer])
     def get(self, request):
         shop = access_seller_shop(user=request.user)
-        orders = seller_orders(shop=shop, status=request.query_params.get("status"))
+        filters = _valid(s.OrderListFilterSerializer, request.query_params)
+        orders = seller_orders(shop=shop, status=filters.get("status") or None)
         paginator = Pagination()
         page = paginator.paginate_queryset(orders, request, view=self)
         return paginator.get_paginated_response(s.OrderOut(page, many=True).data)
 
 
 class SellerOrderShipApi(APIView):
+    @api_errors(InvalidState)
     @extend_schema(request=s.ShipInputSerializer, responses=s.OrderOut)
     def post(self, request, number: str):
         order = access_seller_order(user=request.user, number=number)
@@ -188,6 +199,7 @@ class SellerOrderShipApi(APIView):
 
 
 class SellerRefundRequestAcceptApi(APIView):
+    @api_errors(InvalidState, RefundTooLarge)
     @extend_schema(request=s.NoteInputSerializer, responses=s.RefundRequestOut)
     def post(self, request, refund_request_id: int):
         refund_request = access_seller_refund_request(user=request.user, refund_request_id=refund_request_id)
@@ -199,6 +211,7 @@ class SellerRefundRequestAcceptApi(APIView):
 
 
 class SellerRefundRequestRejectApi(APIView):
+    @api_errors(InvalidState)
     @extend_schema(request=s.NoteInputSerializer, responses=s.RefundRequestOut)
     def post(self, request, refund_request_id: int):
         refund_request = access_seller_refund_request(user=request.user, refund_request_id=refund_request_id)
@@ -215,6 +228,7 @@ class SellerRefundRequestRejectApi(APIView):
 class OrderReviewsApi(APIView):
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
+    @api_errors(InvalidState, AlreadyReviewed, InvalidImage, ImageTooLarge)
     @extend_schema(
         request={
             "application/json": s.ReviewCreateInputSerializer,
@@ -244,6 +258,7 @@ class OrderReviewsApi(APIView):
 class ProductReviewsApi(APIView):
     permission_classes = [AllowAny]
 
+    @api_errors()
     @extend_schema(parameters=[s.ProductReviewsFilterSerializer], responses=s.ProductReviewsPageOut)
     def get(self, request, product_id: int):
         product = access_public_product(product_id=product_id)
@@ -259,6 +274,7 @@ class ProductReviewsApi(APIView):
 
 
 class SellerReviewsApi(APIView):
+    @api_errors(NotFound)
     @extend_schema(parameters=[s.SellerReviewsFilterSerializer], responses=s.SellerReviewsPageOut)
     def get(self, request):
         shop = access_seller_shop(user=request.user)
@@ -271,6 +287,7 @@ class SellerReviewsApi(APIView):
 
 
 class SellerReviewReplyApi(APIView):
+    @api_errors(AlreadyReplied)
     @extend_schema(request=s.ReviewReplyInputSerializer, responses=s.PrivateReviewOut)
     def post(self, request, review_id: int):
         review = access_seller_review(user=request.user, review_id=review_id)

@@ -14,7 +14,7 @@ from catalog.models import Sku
 from orders.models import Order, OrderEvent, OrderLine, Review
 from orders.services.checkout import checkout_place
 from orders.services.lifecycle import order_confirm_receipt, order_ship
-from orders.services.reviews import review_create, review_reply
+from orders.services.reviews.writing import review_create, review_reply
 from payments.models import Payment
 from payments.services import payment_sandbox_approve
 from shops.models import Shop

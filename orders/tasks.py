@@ -24,6 +24,6 @@ def refund_requests_escalate_task() -> int:
 @shared_task(acks_late=True)
 def ratings_rebuild_task() -> int:
     """Daily: shop scores cover the last 180 days, so old reviews must age out even without new ones."""
-    from orders.services.reviews import ratings_rebuild
+    from orders.services.reviews.ratings import ratings_rebuild
 
     return ratings_rebuild().shops

@@ -8,6 +8,7 @@ from orders.serializers.inputs import (  # noqa: F401 (re-exported)
     CheckoutInputSerializer,
     CheckoutItemInputSerializer,
     NoteInputSerializer,
+    OrderListFilterSerializer,
     QuantityField,
     RefundRequestInputSerializer,
     ShipInputSerializer,

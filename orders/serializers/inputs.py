@@ -8,6 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from common.errors import ValidationFailed
+from orders.models import Order
 from orders.services.cart import parse_quantity, parse_sku_id
 from orders.services.checkout import ADDRESS_MAX_LENGTHS, MAX_CHECKOUT_LINES, PHONE_MESSAGE, PHONE_PATTERN
 from orders.services.lifecycle import CARRIER_MAX_LENGTH, TRACKING_NUMBER_MAX_LENGTH
@@ -90,3 +91,9 @@ class RefundRequestInputSerializer(serializers.Serializer):
 
 class NoteInputSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=NOTE_MAX_LENGTH, required=False, allow_blank=True, default="")
+
+
+class OrderListFilterSerializer(serializers.Serializer):
+    """`?status=`: one of the order states (blank: all); anything else is a 400."""
+
+    status = serializers.ChoiceField(choices=Order.Status.choices, required=False, allow_blank=True)

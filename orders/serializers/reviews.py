@@ -8,7 +8,7 @@ from rest_framework import serializers
 
 from common.serializers import absolute_url, decimal_number
 from orders.models import REVIEW_MAX_PHOTOS, REVIEW_MAX_TEXT, Review
-from orders.selectors import ReviewSummary
+from orders.selectors.reviews import ReviewSummary
 from orders.serializers.orders import TimeOut
 from shops.serializers import FileUrlField
 

@@ -44,6 +44,6 @@ def product_thumb(product, title: str = ""):
 @register.filter
 def open_refund_request(order):
     """The order's open refund request (requested, accepted or escalated), from the prefetched ones."""
-    from orders.selectors import order_open_refund_request
+    from orders.selectors.order_lists import order_open_refund_request
 
     return order_open_refund_request(order)

@@ -10,7 +10,7 @@ from PIL import Image
 
 from conftest import browser_login, screenshot
 from orders.models import Review
-from orders.services.reviews import review_create, review_reply
+from orders.services.reviews.writing import review_create, review_reply
 from orders.tests.reviews.helpers import completed
 from tests.factories import PASSWORD, ShopFactory, UserFactory, sku_in_shop
 

@@ -25,12 +25,14 @@ from common.ratelimit import rate_limit_check
 from orders.access import access_buyer_order, access_cart_item
 from orders.forms import AddressForm, RefundRequestForm
 from orders.models import REVIEW_MAX_PHOTOS, REVIEW_MAX_TEXT, IdempotencyKey, Order
-from orders.selectors import buyer_last_address, buyer_orders, cart_view, checkout_preview, order_reviews_by_line
+from orders.selectors.cart import cart_view, checkout_preview
+from orders.selectors.order_lists import buyer_last_address, buyer_orders
+from orders.selectors.reviews import order_reviews_by_line
 from orders.services.cart import cart_item_add, cart_item_remove, cart_item_update, parse_quantity, parse_sku_id
 from orders.services.checkout import checkout_place
 from orders.services.lifecycle import order_cancel, order_confirm_receipt
 from orders.services.refunds import order_refundable_amount, refund_request_create
-from orders.services.reviews import review_create, review_deadline, review_period_open
+from orders.services.reviews.writing import review_create, review_deadline, review_period_open
 
 STATUS_TABS = [
     ("", gettext_lazy("All")),

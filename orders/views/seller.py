@@ -14,16 +14,12 @@ from common.errors import DomainError
 from orders.access import access_seller_order, access_seller_refund_request, access_seller_review
 from orders.forms import NoteForm, ShipForm
 from orders.models import Order
-from orders.selectors import (
-    seller_order_counts,
-    seller_order_todo,
-    seller_orders,
-    seller_reviews,
-    seller_unreplied_review_count,
-)
+from orders.selectors.order_lists import seller_order_counts, seller_orders
+from orders.selectors.reviews import seller_reviews, seller_unreplied_review_count
+from orders.selectors.seller_center import seller_order_todo
 from orders.services.lifecycle import order_ship
 from orders.services.refunds import refund_request_accept, refund_request_reject
-from orders.services.reviews import review_reply
+from orders.services.reviews.writing import review_reply
 from orders.views.public import _back, _error_message
 from shops.decorators import seller_required
 

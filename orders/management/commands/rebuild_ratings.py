@@ -4,7 +4,7 @@ Run it after a data repair, and daily so shop scores drop reviews older than 180
 
 from django.core.management.base import BaseCommand
 
-from orders.services.reviews import RebuildResult, ratings_rebuild
+from orders.services.reviews.ratings import RebuildResult, ratings_rebuild
 
 
 class Command(BaseCommand):

@@ -154,3 +154,18 @@ def test_ship_validation(world):
     ]:
         response = world["farmer"].post(f"/api/v1/seller/orders/{number}/ship/", body, format="json")
         assert response.status_code == 400, body
+
+
+@pytest.mark.parametrize("url", ["/api/v1/orders/", "/api/v1/seller/orders/"])
+def test_an_unknown_status_filter_is_400_and_a_blank_one_lists_everything(world, url):
+    # given one unpaid order from the farm
+    checkout(world, [{"sku": world["radish"].pk, "quantity": 1}])
+    client = world["buyer"] if url == "/api/v1/orders/" else world["farmer"]
+
+    # then an unknown state is named as a bad query parameter, not ignored (issue 25)
+    refused = client.get(url, {"status": "AAA"})
+    assert refused.status_code == 400 and "status" in refused.json()["error"]["fields"]
+    # and a blank one, or a known one, filters as before
+    assert client.get(url, {"status": ""}).json()["count"] == 1
+    assert client.get(url, {"status": "pending_payment"}).json()["count"] == 1
+    assert client.get(url, {"status": "shipped"}).json()["count"] == 0

@@ -13,8 +13,11 @@ from hypothesis import strategies as st
 from catalog.models import Product
 from catalog.services import product_rating_set
 from common.errors import InvalidState
+from orders.errors import AlreadyReviewed
 from orders.models import Order, Review
-from orders.services.reviews import AlreadyReviewed, ratings_rebuild, review_create, review_hide, review_unhide
+from orders.services.reviews.moderation import review_hide, review_unhide
+from orders.services.reviews.ratings import ratings_rebuild
+from orders.services.reviews.writing import review_create
 from orders.tests.reviews.helpers import completed
 from shops.models import Shop
 from shops.services import shop_scores_set

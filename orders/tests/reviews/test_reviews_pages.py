@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from orders.models import Review
-from orders.services.reviews import review_create
+from orders.services.reviews.writing import review_create
 from orders.tests.reviews.helpers import REVIEW, completed
 from tests.factories import ShopFactory, UserFactory, sku_in_shop
 

@@ -13,7 +13,8 @@ from catalog.models import Product
 from catalog.services import product_rating_set
 from common.errors import InvalidState, PermissionDeniedError, ValidationFailed
 from orders.models import Review
-from orders.services.reviews import review_create, review_hide, review_unhide
+from orders.services.reviews.moderation import review_hide, review_unhide
+from orders.services.reviews.writing import review_create
 from orders.tests.reviews.helpers import REVIEW, completed
 from shops.models import Shop, ShopMember
 from tests.factories import ShopFactory, UserFactory, sku_in_shop
