@@ -1,6 +1,6 @@
 """The read replica (marketplace/db_router.py) against a real streaming replica of this machine's
 PostgreSQL: anonymous catalogue reads come from it, signed-in people and a browser that just wrote read
-the primary, and a replica that lags too far behind is skipped."""
+the primary, and a replica that lags too far behind, or is down, is skipped."""
 
 from __future__ import annotations
 
@@ -90,4 +90,8 @@ def test_catalogue_reads_go_to_the_replica_unless_signed_in_just_written_or_lagg
 
         # caught up again, the replica serves anonymous reads with the edit
         streaming_replica.caught_up()
+        assert stock_seen(server, product.pk) == 3
+
+        # a replica that is down is skipped: anonymous visitors read the primary, nobody sees an error
+        streaming_replica.stop()
         assert stock_seen(server, product.pk) == 3
