@@ -4,7 +4,11 @@ in total, the seller speaks every 10 s and likes arrive at 200/s from the viewer
 
 Measured: delivery p50/p99 of every chat message and every seller message to every socket (the sender's
 echo included), lost deliveries (must be 0), the most `stats` frames one socket got per second (target at
-most 1: likes are counted, never broadcast one by one), and the server's CPU per delivered frame.
+most 1: likes are counted, never broadcast one by one), and the server's CPU per delivered frame. The
+room sends its chat as `chat_batch` frames (at most one per 100 ms per socket, live.room_hub); a message
+counts as delivered when it arrives in one, or, for a socket the server closed, in the history its
+reconnect with `?after=` reads (counted apart as "by catch-up"; 0 is the goal). The load generator runs
+in `--loadgen-processes` processes and reports their CPU; the machine's load average is recorded.
 
 Pins are part 2 of the issue and do not exist yet: the "pin change every 10 s" is stood in for by a
 seller-originated broadcast the room has today, a message from a shop member's socket every 10 s (the
@@ -12,7 +16,7 @@ same path as a pin will take: stored, then one group_send of already-serialised 
 
 Ceiling in the same run: the same sockets and message rates against the bare broadcaster
 (bench/bare_asgi.py: Redis PUBLISH, in-process rooms, no Channels, no database; no likes, as it would
-broadcast each one).
+broadcast each one), sent the same batches: every 100 ms one frame with the messages typed in it.
 
     python -m bench.live [--quick] [--viewers 1000] [--rate 50] [--like-rate 200] [--duration S]
 """
@@ -21,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import shutil
 import signal
 import socket
@@ -197,12 +202,14 @@ def run_once(fx: dict, args, *, bare: bool, server: c.Server, label: str) -> dic
             "bare": bare,
             "label": label,
             "connect_parallel": 50,
+            "processes": args.loadgen_processes,
         },
         timeout=args.duration + 60 + 300,
     )
     server_cpu = server.cpu_seconds() - cpu0
     lat = result.pop("latencies")
     chat, seller = c.latency_summary(lat["chat"]), c.latency_summary(lat["seller"])
+    catch_up = c.latency_summary(lat["catch_up"])
     both = c.latency_summary(lat["chat"] + lat["seller"])
     frames = result["frames_total"]
     run = {
@@ -211,6 +218,8 @@ def run_once(fx: dict, args, *, bare: bool, server: c.Server, label: str) -> dic
         "chat_p99_ms": chat["p99_ms"],
         "seller_p50_ms": seller["p50_ms"],
         "seller_p99_ms": seller["p99_ms"],
+        "catch_up_p99_ms": catch_up["p99_ms"],
+        "load_average": [round(x, 2) for x in os.getloadavg()],
         "server_cpu_s": round(server_cpu, 1),
         # Includes connecting the sockets (their handshakes and the room's history/status frames).
         "server_cpu_us_per_frame": round(1e6 * server_cpu / frames, 1) if frames else None,
@@ -221,7 +230,9 @@ def run_once(fx: dict, args, *, bare: bool, server: c.Server, label: str) -> dic
         f"{run['seller_p99_ms']}), stats/s/socket max {run['stats_per_second_max']} (min gap "
         f"{run['stats_min_gap_ms']} ms), server CPU {run['server_cpu_s']} s = {run['server_cpu_us_per_frame']} "
         f"µs/frame; connected {run['connected']}/{run['sockets']} in {run['connect_s']} s; loadgen CPU "
-        f"{run['loadgen_cpu_pct']}%; frames {run['frames']}; errors {run['errors'][:3]}"
+        f"{run['loadgen_cpu_pct']}% {run['loadgen_cpu_pct_per_process']}; by catch-up "
+        f"{run['deliveries_by_catch_up']} ({run['reconnects']} reconnects); load {run['load_average']}; "
+        f"frames {run['frames']}; errors {run['errors'][:3]}"
     )
     return run
 
@@ -237,11 +248,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=None, help="runs of each (default 2, 1 with --quick)")
     parser.add_argument("--workers", type=int, default=2, help="uvicorn workers")
     parser.add_argument("--no-hls", action="store_true", help="skip the RTMP -> first HLS segment timing")
+    parser.add_argument("--loadgen-processes", type=int, default=None, help="load generator processes (default 3)")
     parser.add_argument("--strict", action="store_true")
     args = parser.parse_args(argv)
     viewers = args.viewers or (100 if args.quick else 1000)
     args.duration = args.duration or (10.0 if args.quick else 30.0)
     runs = args.runs or (1 if args.quick else 2)
+    args.loadgen_processes = args.loadgen_processes or (2 if args.quick else 3)
     if viewers < CHATTERS + 1:
         parser.error(f"at least {CHATTERS + 1} viewers (the seller and {CHATTERS} chatters)")
 
@@ -260,6 +273,8 @@ def main(argv: list[str] | None = None) -> int:
             "workers": args.workers,
             "server_env": SERVER_ENV,
             "pin_stand_in": "a seller's message every seller_every s (pins are part 2)",
+            "loadgen_processes": args.loadgen_processes,
+            "load_average_before": [round(x, 2) for x in os.getloadavg()],
         }
     }
     app, bare = [], []
@@ -281,12 +296,15 @@ def main(argv: list[str] | None = None) -> int:
         "stats_min_gap_ms",
         "server_cpu_us_per_frame",
         "loadgen_cpu_pct",
+        "catch_up_p99_ms",
         "connect_s",
     )
 
     def summary(rs: list[dict]) -> dict:
         return {k: c.median_of(rs, k) for k in keys} | {
             "deliveries_lost": sum(r["deliveries_lost"] for r in rs),
+            "deliveries_by_catch_up": sum(r["deliveries_by_catch_up"] for r in rs),
+            "reconnects": sum(r["reconnects"] for r in rs),
             "connect_failures": sum(r["connect_failures"] for r in rs),
             "sockets_closed_early": sum(r["sockets_closed_early"] for r in rs),
             "error_frames": sum(r["frames"].get("error", 0) for r in rs),
