@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.utils.http import urlencode
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
@@ -11,10 +11,13 @@ from rest_framework.views import APIView
 
 from chat import serializers
 from chat.access import access_conversation
-from chat.presenters import conversation_data, message_data
+from chat.errors import MessageTooLong, OwnShopError
 from chat.selectors import conversation_list, message_count, message_page
 from chat.services import conversation_mark_read, conversation_report, conversation_start, message_send
 from common.api import Pagination, paginated
+from common.errors import NotFound, RateLimited
+from common.images import ImageTooLarge, InvalidImage
+from common.openapi import api_errors
 from common.parsers import JSONParser
 from shops.access import access_public_shop
 
@@ -22,19 +25,23 @@ from shops.access import access_public_shop
 class ConversationListApi(APIView):
     @extend_schema(
         operation_id="conversations_list",
-        parameters=[OpenApiParameter("as", str, enum=["buyer", "seller"])],
+        parameters=[serializers.ConversationListQuerySerializer],
         responses=paginated(serializers.ConversationOut),
     )
     def get(self, request):
-        role = "seller" if request.query_params.get("as") == "seller" else "buyer"
+        query = serializers.ConversationListQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        role = query.validated_data["as"]
         paginator = Pagination()
         page = paginator.paginate_queryset(conversation_list(user=request.user, role=role), request, view=self)
-        return paginator.get_paginated_response([conversation_data(c, role=role) for c in page])
+        rows = serializers.ConversationOut(page, many=True, context={"role": role}).data
+        return paginator.get_paginated_response(rows)
 
     @extend_schema(
         request=serializers.ConversationStartInputSerializer,
         responses={200: serializers.ConversationOut, 201: serializers.ConversationOut},
     )
+    @api_errors(OwnShopError, NotFound, RateLimited)
     def post(self, request):
         data = serializers.ConversationStartInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -43,7 +50,7 @@ class ConversationListApi(APIView):
             buyer=request.user, shop=shop, product=data.validated_data.get("product")
         )
         conversation = access_conversation(request.user, conversation.pk)
-        body = conversation_data(conversation, role="buyer")
+        body = serializers.ConversationOut(conversation, context={"role": "buyer"}).data
         return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
 
@@ -51,7 +58,7 @@ class ConversationDetailApi(APIView):
     @extend_schema(responses=serializers.ConversationOut)
     def get(self, request, conversation_id: int):
         conversation = access_conversation(request.user, conversation_id)
-        return Response(conversation_data(conversation, role=conversation.viewer_role))
+        return Response(serializers.ConversationOut(conversation, context={"role": conversation.viewer_role}).data)
 
 
 class MessageListApi(APIView):
@@ -67,7 +74,7 @@ class MessageListApi(APIView):
             conversation=conversation, before=params.get("before"), after=params.get("after"), limit=params["limit"]
         )
         base = request.build_absolute_uri(request.path)
-        results = [message_data(m) for m in page.messages]
+        results = serializers.MessageOut(page.messages, many=True).data
 
         def link(**kwargs) -> str:
             return f"{base}?{urlencode({**kwargs, 'limit': params['limit']})}"
@@ -84,6 +91,7 @@ class MessageListApi(APIView):
         )
 
     @extend_schema(request=serializers.MessageSendInputSerializer, responses={201: serializers.MessageOut})
+    @api_errors(MessageTooLong, InvalidImage, ImageTooLarge, RateLimited)
     def post(self, request, conversation_id: int):
         conversation = access_conversation(request.user, conversation_id)
         data = serializers.MessageSendInputSerializer(data=request.data)
@@ -96,7 +104,7 @@ class MessageListApi(APIView):
             image=data.validated_data.get("image"),
             client_id=data.validated_data.get("client_id"),
         )
-        return Response(message_data(message), status=status.HTTP_201_CREATED)
+        return Response(serializers.MessageOut(message).data, status=status.HTTP_201_CREATED)
 
 
 class ReadApi(APIView):
@@ -108,7 +116,7 @@ class ReadApi(APIView):
         unread = conversation_mark_read(
             user=request.user, conversation=conversation, up_to=data.validated_data["up_to"]
         )
-        return Response({"up_to": data.validated_data["up_to"], "unread": unread})
+        return Response(serializers.ReadOut({"up_to": data.validated_data["up_to"], "unread": unread}).data)
 
 
 class ReportApi(APIView):
@@ -120,4 +128,4 @@ class ReportApi(APIView):
         conversation = conversation_report(
             user=request.user, conversation=conversation, reason=data.validated_data["reason"]
         )
-        return Response({"id": conversation.pk, "reported": True})
+        return Response(serializers.ReportOut(conversation).data)

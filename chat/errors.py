@@ -3,6 +3,8 @@ from django.utils.translation import gettext_lazy as _
 from common.errors import DomainError, ValidationFailed
 
 MAX_TEXT = 2000
+MAX_CLIENT_ID = 64
+MAX_REPORT_REASON = 500
 
 
 class MessageTooLong(ValidationFailed):

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.core.cache import cache
-from django.db import connection
 from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from chat.fast_paths import unread_side_totals
 from chat.models import Conversation, Message, OfflineNotice, Role
 from shops.models import ShopMember
 
@@ -65,30 +65,6 @@ def chat_unread_state(*, user) -> UnreadState:
     shop_id = member_shop_id(user=user)
     buyer, seller = unread_side_totals(buyer_id=user.pk, shop_id=shop_id)
     return UnreadState(totals=UnreadTotals(buyer=buyer, seller=seller), shop_id=shop_id)
-
-
-_SIDE_TOTALS_SQL = """
-SELECT COALESCE(SUM(buyer_unread) FILTER (WHERE buyer_id = %(buyer)s), 0),
-       COALESCE(SUM(shop_unread) FILTER (WHERE shop_id = %(shop)s), 0)
-FROM {conversation}
-WHERE (buyer_id = %(buyer)s AND buyer_unread > 0) OR (shop_id = %(shop)s AND shop_unread > 0)
-"""
-
-
-def unread_side_totals(*, buyer_id: int | None, shop_id: int | None) -> tuple[int, int]:
-    """(unread for this person as a buyer, unread for this shop's side), in one query.
-
-    Only conversations with something unread are read (partial indexes), so a shop with a long
-    history costs what its unread conversations cost. Written in SQL: it runs for every message,
-    and the ORM spent more CPU building it than PostgreSQL spends answering it."""
-    if buyer_id is None and shop_id is None:
-        return 0, 0
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _SIDE_TOTALS_SQL.format(conversation=Conversation._meta.db_table), {"buyer": buyer_id, "shop": shop_id}
-        )
-        buyer, seller = cursor.fetchone()
-    return int(buyer), int(seller)
 
 
 def conversation_unread(*, conversation: Conversation, role: str) -> int:

@@ -1,36 +1,67 @@
-"""Input shapes for the chat API (outputs are the dicts from chat.presenters)."""
+"""The chat API's shapes: inputs, and the answers that the API, the WebSocket frames and the pages share."""
 
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from catalog.models import Product
+from chat.errors import MAX_CLIENT_ID, MAX_REPORT_REASON, MAX_TEXT
+from chat.models import Conversation, Message, Role
+from chat.selectors import MAX_PAGE
+from common.api import Pagination
+from common.ids import MAX_ID
+from common.money import CURRENCY, money_str
+from common.serializers import IsoDateTimeField
 from shops.serializers import ShopRefOut
 
 
+@extend_schema_field({"type": "string", "maxLength": MAX_TEXT})
+class MessageTextField(serializers.CharField):
+    """A message's text: the schema states its limit; the service enforces it (after cleaning) and answers
+    an over-long text with its own code, `message_too_long`."""
+
+
 class ConversationStartInputSerializer(serializers.Serializer):
-    shop = serializers.CharField(max_length=80)
-    product = serializers.IntegerField(required=False, allow_null=True)
+    shop = serializers.CharField(max_length=80, help_text="The shop's slug.")
+    product = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=MAX_ID)
 
 
 class MessageSendInputSerializer(serializers.Serializer):
-    # Not limited here: the service answers an over-long text with `message_too_long`.
-    text = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
-    product = serializers.IntegerField(required=False, allow_null=True)
+    text = MessageTextField(required=False, allow_blank=True, trim_whitespace=False)
+    product = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=MAX_ID)
     image = serializers.ImageField(required=False, allow_null=True)
-    client_id = serializers.CharField(required=False, allow_blank=True, max_length=64)
+    client_id = serializers.CharField(required=False, allow_blank=True, max_length=MAX_CLIENT_ID)
 
 
 class ReadInputSerializer(serializers.Serializer):
-    up_to = serializers.IntegerField(min_value=0)
+    up_to = serializers.IntegerField(min_value=0, max_value=MAX_ID)
 
 
 class ReportInputSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=500)
+    reason = serializers.CharField(max_length=MAX_REPORT_REASON)
+
+
+class ConversationListQuerySerializer(serializers.Serializer):
+    """`?as=buyer` ("my chats", the default) or `?as=seller` (the inbox of the shop the user works for)."""
+
+    def get_fields(self):
+        return {
+            "as": serializers.ChoiceField(choices=Role.choices, required=False, default=Role.BUYER),
+            "page": serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID),
+            "page_size": serializers.IntegerField(required=False, min_value=1, max_value=Pagination.max_page_size),
+        }
 
 
 class MessageListQuerySerializer(serializers.Serializer):
-    before = serializers.IntegerField(required=False, min_value=0)
-    after = serializers.IntegerField(required=False, min_value=0)
-    limit = serializers.IntegerField(required=False, min_value=1, max_value=200, default=50)
+    before = serializers.IntegerField(required=False, min_value=0, max_value=MAX_ID)
+    after = serializers.IntegerField(required=False, min_value=0, max_value=MAX_ID)
+    limit = serializers.IntegerField(required=False, min_value=1, max_value=MAX_PAGE, default=50)
 
     def validate(self, attrs):
         if "before" in attrs and "after" in attrs:
@@ -38,19 +69,56 @@ class MessageListQuerySerializer(serializers.Serializer):
         return attrs
 
 
-# --- answer shapes, for the OpenAPI schema (chat/presenters.py builds what is sent) ---------------
+# --- answer shapes: what the API answers, the WebSocket frames carry and the pages render ---------------
+#
+# Each serializer answers and documents. Messages and conversation rows are built for every message sent
+# (the message frame, two inbox rows), so MessageOut and ConversationOut write their dict directly in
+# to_representation (no field walk); their declared fields are what drf-spectacular reads, and
+# chat/tests/test_serializers.py checks that the generic field walk gives the very same JSON.
+
+
+def product_url(product_id: int) -> str:
+    """The product page; the catalogue's URL name is tried first, then its conventional path."""
+    for name in ("product", "catalog:product"):
+        try:
+            return reverse(name, args=[product_id])
+        except NoReverseMatch:
+            continue
+    return f"/product/{product_id}/"
+
+
+def message_preview(message: Message | None) -> str:
+    """A message in a line: the inbox row, the offline notice."""
+    if message is None:
+        return ""
+    if message.text:
+        return message.text[:80]
+    if message.product_card:
+        return f"[🛍] {message.product_card.get('title', '')}"[:80]
+    if message.image:
+        return "[📷]"
+    return ""
 
 
 class UserOut(serializers.Serializer):
     id = serializers.IntegerField()
     username = serializers.CharField()
 
+    def to_representation(self, user) -> dict[str, Any]:
+        return {"id": user.pk, "username": user.username}
 
-class SenderOut(UserOut):
-    role = serializers.ChoiceField(choices=["buyer", "seller"])
+
+class SenderOut(serializers.Serializer):
+    """A message's sender, and the side they wrote for."""
+
+    id = serializers.IntegerField(source="sender_id")
+    username = serializers.CharField(source="sender.username")
+    role = serializers.ChoiceField(choices=Role.choices, source="sender_role")
 
 
 class ProductCardOut(serializers.Serializer):
+    """What a product card shows; stored with the message as it was when sent (evidence in a dispute)."""
+
     id = serializers.IntegerField()
     title = serializers.CharField()
     price = serializers.CharField()
@@ -58,23 +126,60 @@ class ProductCardOut(serializers.Serializer):
     image_url = serializers.CharField(allow_null=True)
     url = serializers.CharField()
 
+    @staticmethod
+    def card(product: Product) -> dict[str, Any]:
+        """The card of a product now (what message_send stores)."""
+        image = product.images.order_by("position", "id").first()
+        return {
+            "id": product.pk,
+            "title": product.title,
+            "price": money_str(product.price_min),
+            "currency": CURRENCY,
+            "image_url": None if image is None else (image.thumbnail or image.image).url,
+            "url": product_url(product.pk),
+        }
+
 
 class MessageOut(serializers.Serializer):
     id = serializers.IntegerField()
-    conversation = serializers.IntegerField()
-    sender = SenderOut()
+    conversation = serializers.IntegerField(source="conversation_id")
+    sender = SenderOut(source="*")
     text = serializers.CharField()
-    product = ProductCardOut(allow_null=True)
-    image_url = serializers.CharField(allow_null=True)
-    created_at = serializers.DateTimeField()
-    client_id = serializers.CharField(allow_null=True)
+    product = ProductCardOut(source="product_card", allow_null=True)
+    image_url = serializers.SerializerMethodField()
+    created_at = IsoDateTimeField()
+    client_id = serializers.SerializerMethodField()
+
+    @extend_schema_field({"type": "string", "nullable": True})
+    def get_image_url(self, message: Message) -> str | None:
+        return message.image.url if message.image else None
+
+    @extend_schema_field({"type": "string", "nullable": True, "maxLength": MAX_CLIENT_ID})
+    def get_client_id(self, message: Message) -> str | None:
+        return message.client_id or None
+
+    def to_representation(self, message: Message) -> dict[str, Any]:
+        return {
+            "id": message.pk,
+            "conversation": message.conversation_id,
+            "sender": {"id": message.sender_id, "username": message.sender.username, "role": message.sender_role},
+            "text": message.text,
+            "product": message.product_card,
+            "image_url": self.get_image_url(message),
+            "created_at": message.created_at.isoformat(),
+            "client_id": self.get_client_id(message),
+        }
 
 
 class LastMessageOut(serializers.Serializer):
     id = serializers.IntegerField()
-    text = serializers.CharField()
-    sender_role = serializers.CharField()
-    created_at = serializers.DateTimeField()
+    text = serializers.SerializerMethodField(help_text="The message in a line (a product card or photo as a sign).")
+    sender_role = serializers.ChoiceField(choices=Role.choices)
+    created_at = IsoDateTimeField()
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_text(self, message: Message) -> str:
+        return message_preview(message)
 
 
 class ProductRefOut(serializers.Serializer):
@@ -83,16 +188,63 @@ class ProductRefOut(serializers.Serializer):
 
 
 class ConversationOut(serializers.Serializer):
+    """One row of "my chats" or the seller inbox, from the viewer's side: `context["role"]`."""
+
     id = serializers.IntegerField()
-    role = serializers.ChoiceField(choices=["buyer", "seller"])
+    role = serializers.SerializerMethodField()
     shop = ShopRefOut()
     buyer = UserOut()
     product = ProductRefOut(allow_null=True)
-    unread = serializers.IntegerField()
+    unread = serializers.SerializerMethodField()
     last_message = LastMessageOut(allow_null=True)
-    last_message_at = serializers.DateTimeField(allow_null=True)
-    other_last_read_id = serializers.IntegerField(allow_null=True)
+    last_message_at = IsoDateTimeField(allow_null=True)
+    other_last_read_id = serializers.SerializerMethodField()
     reported = serializers.BooleanField()
+
+    @extend_schema_field({"type": "string", "enum": Role.values})
+    def get_role(self, conversation: Conversation) -> str:
+        return self.context["role"]
+
+    @extend_schema_field(OpenApiTypes.INT)
+    def get_unread(self, conversation: Conversation) -> int:
+        return conversation.buyer_unread if self.context["role"] == Role.BUYER else conversation.shop_unread
+
+    @extend_schema_field({"type": "integer", "nullable": True})
+    def get_other_last_read_id(self, conversation: Conversation) -> int | None:
+        if self.context["role"] == Role.BUYER:
+            return conversation.shop_last_read_id
+        return conversation.buyer_last_read_id
+
+    def to_representation(self, conversation: Conversation) -> dict[str, Any]:
+        last, product = conversation.last_message, conversation.product
+        return {
+            "id": conversation.pk,
+            "role": self.get_role(conversation),
+            "shop": {"slug": conversation.shop.slug, "name": conversation.shop.name},
+            "buyer": {"id": conversation.buyer.pk, "username": conversation.buyer.username},
+            "product": None if product is None else {"id": product.pk, "title": product.title},
+            "unread": self.get_unread(conversation),
+            "last_message": None
+            if last is None
+            else {
+                "id": last.pk,
+                "text": message_preview(last),
+                "sender_role": last.sender_role,
+                "created_at": last.created_at.isoformat(),
+            },
+            "last_message_at": conversation.last_message_at.isoformat() if conversation.last_message_at else None,
+            "other_last_read_id": self.get_other_last_read_id(conversation),
+            "reported": conversation.reported,
+        }
+
+
+def conversation_out(conversation: Conversation, *, role: str) -> dict[str, Any]:
+    """The row as `role` sees it, a plain dict (for a push through the channel layer or a page)."""
+    return ConversationOut(context={"role": role}).to_representation(conversation)
+
+
+def message_out(message: Message) -> dict[str, Any]:
+    return MessageOut().to_representation(message)
 
 
 class ReadOut(serializers.Serializer):

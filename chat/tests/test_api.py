@@ -180,3 +180,12 @@ def test_sending_too_fast_over_http_is_429_with_retry_after(chat, settings):
     answers = [client.post(url, {"text": f"#{n}"}) for n in range(3)]
     assert [a.status_code for a in answers] == [201, 201, 429]
     assert answers[2].json()["error"]["code"] == "rate_limited" and int(answers[2]["Retry-After"]) >= 1
+
+
+def test_the_conversation_list_refuses_an_unknown_side(api_client):
+    api_client.force_authenticate(UserFactory())
+    answer = api_client.get("/api/v1/conversations/?as=AAA")
+    assert answer.status_code == 400
+    assert answer.json()["error"]["code"] == "validation_error" and "as" in answer.json()["error"]["fields"]
+    assert api_client.get("/api/v1/conversations/?as=seller").status_code == 200
+    assert api_client.get("/api/v1/conversations/").status_code == 200

@@ -87,8 +87,7 @@ def test_buyer_asks_from_the_product_page_and_the_seller_answers_live(asgi_serve
 
 
 def test_the_page_reconnects_and_catches_up_after_the_server_goes_away(new_page, tmp_path, monkeypatch):
-    from chat import services
-    from chat.services import conversation_start, message_send
+    from chat.services import broadcast, conversation_start, message_send
 
     shop = ShopFactory(owner=UserFactory(username="farmer-c"))
     conversation, _ = conversation_start(buyer=UserFactory(username="buyer-c"), shop=shop)
@@ -105,7 +104,7 @@ def test_the_page_reconnects_and_catches_up_after_the_server_goes_away(new_page,
     expect(page.locator("#chat-conn")).to_be_visible()
 
     # while the page is cut off, the seller writes three times (nobody is listening to broadcasts)
-    monkeypatch.setattr(services, "_broadcast", lambda events: None)
+    monkeypatch.setattr(broadcast, "broadcast_send", lambda events: None)
     for n in range(3):
         message_send(user=shop.owner, conversation=conversation, text=f"离线消息 {n}")
     screenshot(page, "chat-reconnecting")

@@ -12,11 +12,11 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from redis.exceptions import MaxConnectionsError
 
-from chat import consumers, services
+from chat import consumers
 from chat.consumers import ConversationConsumer, InboxConsumer
 from chat.groups import user_group
 from chat.models import Message
-from chat.services import conversation_start
+from chat.services import broadcast, conversation_start
 from common.ws import user_sockets_group
 from tests.factories import ProductWithSkuFactory, UserFactory, staff_for
 
@@ -128,8 +128,8 @@ def test_one_message_costs_one_count_query_however_many_of_the_shops_people_list
     conversation, buyer, staff, _product = parties
     more_staff = [staff_for(conversation.shop) for _ in range(2)]
     counted = []
-    real_totals = services.unread_side_totals
-    monkeypatch.setattr(services, "unread_side_totals", lambda **kw: counted.append(kw) or real_totals(**kw))
+    real_totals = broadcast.unread_side_totals
+    monkeypatch.setattr(broadcast, "unread_side_totals", lambda **kw: counted.append(kw) or real_totals(**kw))
 
     people = [conversation.shop.owner, staff, *more_staff]
 

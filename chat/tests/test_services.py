@@ -6,10 +6,10 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from chat import services
 from chat.errors import MessageEmpty, MessageTooLong, OwnShopError
+from chat.fast_paths import unread_side_totals
 from chat.models import Conversation, Message
-from chat.services import conversation_mark_read, conversation_report, conversation_start, message_send
+from chat.services import broadcast, conversation_mark_read, conversation_report, conversation_start, message_send
 from common.errors import NotFound, RateLimited, ValidationFailed
 from tests.factories import ProductWithSkuFactory, ShopFactory, UserFactory, staff_for
 
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 def sent(monkeypatch):
     """The events the services hand to the channel layer (after commit)."""
     events = []
-    monkeypatch.setattr(services, "_broadcast", events.extend)
+    monkeypatch.setattr(broadcast, "broadcast_send", events.extend)
     return events
 
 
@@ -181,5 +181,5 @@ def test_totals_count_every_conversation_of_the_buyer_and_of_the_shop():
     second_buyer, _ = conversation_start(buyer=UserFactory(), shop=shop)
     for text in ("在吗？", "还有货吗？"):
         message_send(user=second_buyer.buyer, conversation=second_buyer, text=text)
-    assert services.unread_side_totals(buyer_id=buyer.pk, shop_id=shop.pk) == (2, 2)
-    assert services.unread_side_totals(buyer_id=buyer.pk, shop_id=None) == (2, 0)
+    assert unread_side_totals(buyer_id=buyer.pk, shop_id=shop.pk) == (2, 2)
+    assert unread_side_totals(buyer_id=buyer.pk, shop_id=None) == (2, 0)

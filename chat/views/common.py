@@ -6,8 +6,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from chat.presenters import conversation_data, message_data
 from chat.selectors import message_page
+from chat.serializers import conversation_out, message_out
 from common.site_time import site_time_full, site_zone_label
 
 
@@ -55,7 +55,7 @@ def chat_strings() -> dict[str, str]:
 def conversation_rows(conversations, *, role: str) -> list[dict]:
     rows = []
     for conversation in conversations:
-        row = conversation_data(conversation, role=role)
+        row = conversation_out(conversation, role=role)
         row["url"] = (
             reverse("chat:conversation", args=[conversation.pk])
             if role == "buyer"
@@ -84,7 +84,7 @@ def thread_context(request, conversation) -> dict:
     role = conversation.viewer_role
     page = message_page(conversation=conversation, limit=50)
     other_last_read = conversation.shop_last_read_id if role == "buyer" else conversation.buyer_last_read_id
-    items = [message_data(m) for m in page.messages]
+    items = [message_out(m) for m in page.messages]
     shown = [
         dict(
             item,

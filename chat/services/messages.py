@@ -1,0 +1,200 @@
+"""Messages: sending (text, a product card, a photo) and read marks, each under the conversation's row lock,
+broadcast after commit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from catalog.models import Product
+from chat.errors import MAX_CLIENT_ID, MAX_TEXT, MessageEmpty, MessageTooLong
+from chat.fast_paths import conversation_lock_for_participant
+from chat.groups import conversation_group
+from chat.models import Conversation, Message, Role
+from chat.serializers import ProductCardOut, UserOut, message_out
+from chat.services import broadcast
+from common.errors import NotFound, RateLimited, ValidationFailed
+from common.files import files_written_first
+from common.images import sanitize_image
+from common.ratelimit import rate_limit_hit
+from common.text import clean_text
+
+
+def _lock_for_participant(*, user, conversation_id: int, client_id: str = "") -> tuple[Conversation, str, int | None]:
+    """The conversation row locked, the user's side, and the id of a message this user already sent with
+    `client_id` (a resend), in one statement (chat/fast_paths.py). Not a participant: NotFound."""
+    if not user.is_authenticated:
+        raise NotFound()
+    locked = conversation_lock_for_participant(user_id=user.pk, conversation_id=conversation_id, client_id=client_id)
+    if locked is None:
+        raise NotFound()
+    if locked.conversation.buyer_id == user.pk:
+        return locked.conversation, Role.BUYER, locked.resent_id
+    if locked.is_member:
+        return locked.conversation, Role.SELLER, locked.resent_id
+    raise NotFound()
+
+
+def _clean_message_text(text: Any) -> str:
+    message = _("A message is at most %(n)s characters.") % {"n": f"{MAX_TEXT:,}"}
+    return clean_text(text, field="text", max_length=MAX_TEXT, too_long_message=message, too_long_error=MessageTooLong)
+
+
+def _clean_client_id(client_id: Any) -> str:
+    if client_id is None:
+        return ""
+    if not isinstance(client_id, str) or len(client_id) > MAX_CLIENT_ID:
+        raise ValidationFailed(fields={"client_id": [_("At most 64 characters.")]})
+    return clean_text(client_id, multiline=False)
+
+
+def shop_product(product: Any, *, shop_id: int) -> Product:
+    """A public product of this shop: a conversation only carries the shop's own products."""
+    if isinstance(product, Product):
+        product_id = product.pk
+    else:
+        try:
+            product_id = int(product)
+        except (TypeError, ValueError):
+            product_id = None
+    found = None
+    if product_id is not None:
+        found = Product.objects.public().filter(pk=product_id, shop_id=shop_id).first()
+    if found is None:
+        raise ValidationFailed(fields={"product": [_("Choose a product of this shop.")]})
+    return found
+
+
+def message_send(
+    *,
+    user,
+    conversation: Conversation,
+    text: Any = None,
+    product: Product | int | None = None,
+    image=None,
+    client_id: Any = None,
+) -> Message:
+    """Validates, rate-limits, stores, then (on commit) broadcasts to the conversation and badges."""
+    text = _clean_message_text(text)
+    client_id = _clean_client_id(client_id)
+    if product is not None:
+        product = shop_product(product, shop_id=conversation.shop_id)
+    if not text and product is None and image is None:
+        raise MessageEmpty(fields={"text": [_("Write a message first.")]})
+    image_file = None
+    if image is not None:
+        image_file, _w, _h = sanitize_image(image, max_side=1600)
+    wait = rate_limit_hit(scope="chat", identity=f"u{user.pk}")
+    if wait is not None:
+        raise RateLimited(_("You are sending messages too fast. Wait a few seconds."), retry_after=wait)
+    # The photo is stored before the message's transaction opens, and deleted if that fails.
+    with files_written_first() as files:
+        image_name = files.write(Message(), "image", image_file) if image_file is not None else ""
+        message = _message_store(
+            user=user,
+            conversation_id=conversation.pk,
+            text=text,
+            product=product,
+            image_name=image_name,
+            client_id=client_id,
+        )
+    if image_name and message.image.name != image_name:  # a resend: the first copy (and its photo) stands
+        files.discard()
+    return message
+
+
+@transaction.atomic
+def _message_store(
+    *, user, conversation_id: int, text: str, product: Product | None, image_name: str, client_id: str
+) -> Message:
+    """Four statements: lock (with the sender's side and a resend check), insert, update, and on
+    commit the unread totals for the pushes."""
+    conversation, role, resent_id = _lock_for_participant(
+        user=user, conversation_id=conversation_id, client_id=client_id
+    )
+    if resent_id is not None:  # a resend after a reconnect: the first copy stands
+        existing = Message.objects.select_related("sender").get(pk=resent_id)
+        data = message_out(existing)
+        transaction.on_commit(
+            lambda: broadcast.broadcast_send(
+                [(conversation_group(conversation_id), {"type": "chat.message", "message": data})]
+            )
+        )
+        return existing
+
+    message = Message(conversation=conversation, sender=user, sender_role=role, text=text, client_id=client_id)
+    if product is not None:
+        message.product = product
+        message.product_card = ProductCardOut.card(product)
+    if image_name:
+        message.image = image_name
+    message.save()
+
+    if role == Role.BUYER:
+        conversation.shop_unread += 1
+        conversation.buyer_last_read_id = message.pk
+        conversation.buyer_unread = 0
+    else:
+        conversation.buyer_unread += 1
+        conversation.shop_last_read_id = message.pk
+        conversation.shop_unread = 0
+    conversation.last_message = message
+    conversation.last_message_at = message.created_at
+    conversation.save(
+        update_fields=[
+            "shop_unread",
+            "buyer_unread",
+            "buyer_last_read_id",
+            "shop_last_read_id",
+            "last_message",
+            "last_message_at",
+            "updated_at",
+        ]
+    )
+    # The offline e-mail is not scheduled here: a periodic sweep finds unread bursts that are due
+    # (offline_notices_send_due), so a message costs no broker round trip.
+
+    data = message_out(message)
+    transaction.on_commit(
+        lambda: broadcast.broadcast_send(
+            [
+                (conversation_group(conversation_id), {"type": "chat.message", "message": data}),
+                *broadcast.unread_events(conversation, roles=(Role.BUYER, Role.SELLER)),
+            ]
+        )
+    )
+    return message
+
+
+@transaction.atomic
+def conversation_mark_read(*, user, conversation: Conversation, up_to: Any) -> int:
+    """Moves the reader's side's read mark forward to `up_to`; returns that side's unread count."""
+    if isinstance(up_to, bool) or not isinstance(up_to, int | str):
+        raise ValidationFailed(fields={"up_to": [_("A message id.")]})
+    try:
+        up_to = int(up_to)
+    except ValueError as exc:
+        raise ValidationFailed(fields={"up_to": [_("A message id.")]}) from exc
+    if up_to < 0:
+        raise ValidationFailed(fields={"up_to": [_("A message id.")]})
+    conversation, role, _resent = _lock_for_participant(user=user, conversation_id=conversation.pk)
+    up_to = min(up_to, conversation.last_message_id or 0)
+    mark_field, unread_field = (
+        ("buyer_last_read_id", "buyer_unread") if role == Role.BUYER else ("shop_last_read_id", "shop_unread")
+    )
+    if up_to <= getattr(conversation, mark_field):
+        return getattr(conversation, unread_field)
+    unread = Message.objects.filter(conversation=conversation, pk__gt=up_to).exclude(sender_role=role).count()
+    setattr(conversation, mark_field, up_to)
+    setattr(conversation, unread_field, unread)
+    conversation.save(update_fields=[mark_field, unread_field, "updated_at"])
+
+    event = {"type": "chat.read", "role": str(role), "up_to": up_to, "user": UserOut().to_representation(user)}
+    transaction.on_commit(
+        lambda: broadcast.broadcast_send(
+            [(conversation_group(conversation.pk), event), *broadcast.unread_events(conversation, roles=(role,))]
+        )
+    )
+    return unread
