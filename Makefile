@@ -103,7 +103,7 @@ clean:
 # Own databases (bench_*) and Redis DB 12 on the local PostgreSQL and Redis; never the developers'.
 # `make bench BENCH_ARGS=--quick` for small sizes; BENCH_ARGS=--strict makes a MISSED target fail.
 BENCH_ARGS ?=
-.PHONY: bench-install bench-flash bench-catalog bench-chat bench-payout bench-checkout-queries bench-live
+.PHONY: bench-install bench-flash bench-catalog bench-chat bench-payout bench-checkout-queries bench-live bench-topology
 
 $(VENV)/.bench-installed: bench/requirements.txt $(VENV)/.installed
 	$(PY) -m pip install -q --disable-pip-version-check -r bench/requirements.txt
@@ -131,3 +131,7 @@ bench-checkout-queries: bench-install
 
 bench-live: bench-install
 	$(PY) -m bench.run live $(BENCH_ARGS)
+
+# Issue 20: the HTTP server behind the project's nginx, uvicorn + common/asgi.py against gunicorn (bench/topology.py).
+bench-topology: bench-install
+	$(PY) -m bench.topology --front $(BENCH_ARGS)

@@ -204,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
-    parser.add_argument("--servers", default="asgi,gthread,sync")
+    parser.add_argument("--servers", default="asgi-nocap,asgi,gthread")
     parser.add_argument("--front", action="store_true", help="through the project's nginx, as in the Procfile")
     parser.add_argument("--keepalive-requests", type=int, default=20, help="nginx's upstream keepalive_requests")
     args = parser.parse_args(argv)
