@@ -120,7 +120,7 @@ class ReadApi(APIView):
 
 
 class ReportApi(APIView):
-    @extend_schema(request=serializers.ReportInputSerializer, responses=serializers.ReportOut)
+    @extend_schema(request=serializers.ReportInputSerializer, responses=serializers.ConversationReportOut)
     def post(self, request, conversation_id: int):
         conversation = access_conversation(request.user, conversation_id)
         data = serializers.ReportInputSerializer(data=request.data)
@@ -128,4 +128,4 @@ class ReportApi(APIView):
         conversation = conversation_report(
             user=request.user, conversation=conversation, reason=data.validated_data["reason"]
         )
-        return Response(serializers.ReportOut(conversation).data)
+        return Response(serializers.ConversationReportOut(conversation).data)

@@ -52,7 +52,7 @@ class ConversationListQuerySerializer(serializers.Serializer):
 
     def get_fields(self):
         return {
-            "as": serializers.ChoiceField(choices=Role.choices, required=False, default=Role.BUYER),
+            "as": serializers.ChoiceField(choices=Role.values, required=False, default=Role.BUYER),
             "page": serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID),
             "page_size": serializers.IntegerField(required=False, min_value=1, max_value=Pagination.max_page_size),
         }
@@ -113,7 +113,7 @@ class SenderOut(serializers.Serializer):
 
     id = serializers.IntegerField(source="sender_id")
     username = serializers.CharField(source="sender.username")
-    role = serializers.ChoiceField(choices=Role.choices, source="sender_role")
+    role = serializers.ChoiceField(choices=Role.values, source="sender_role")
 
 
 class ProductCardOut(serializers.Serializer):
@@ -174,7 +174,7 @@ class MessageOut(serializers.Serializer):
 class LastMessageOut(serializers.Serializer):
     id = serializers.IntegerField()
     text = serializers.SerializerMethodField(help_text="The message in a line (a product card or photo as a sign).")
-    sender_role = serializers.ChoiceField(choices=Role.choices)
+    sender_role = serializers.ChoiceField(choices=Role.values)
     created_at = IsoDateTimeField()
 
     @extend_schema_field(OpenApiTypes.STR)
@@ -252,6 +252,6 @@ class ReadOut(serializers.Serializer):
     unread = serializers.IntegerField()
 
 
-class ReportOut(serializers.Serializer):
+class ConversationReportOut(serializers.Serializer):
     id = serializers.IntegerField()
     reported = serializers.BooleanField()
