@@ -187,3 +187,16 @@ def test_the_frames_document_is_served_beside_the_openapi_schema(client):
     assert response.json()["sockets"]["chat"]["server"]["message"]["properties"]["message"] == {
         "$ref": "#/$defs/MessageOut"
     }
+
+
+@pytest.mark.django_db
+def test_api_bodies_are_json_a_form_twin_is_a_documented_415(client, settings):
+    """A form body could not carry what a JSON body's schema states (nulls, lists, nested objects)."""
+    settings.API_ERRORS_CHECK = "strict"
+    take_undeclared()
+    response = client.post("/api/v1/auth/register/", {"username": "li", "email": "li@example.com", "password": "x"})
+    assert response.status_code == 415
+    assert response.json()["error"]["code"] == "unsupported_media_type"
+    assert take_undeclared() == []
+    content = api_schema()["paths"]["/api/v1/auth/register/"]["post"]["requestBody"]["content"]
+    assert list(content) == ["application/json"]
