@@ -17,7 +17,7 @@ from functools import cache
 
 import pytest
 
-MODE = os.environ.get("API_ERRORS_CHECK", "report")
+MODE = os.environ.get("API_ERRORS_CHECK", "strict")
 WS_MODE = os.environ.get("WS_FRAMES_CHECK", "strict")
 _bad_frames: list[str] = []
 
