@@ -157,7 +157,7 @@ MATRIX: dict[str, Route] = {
     "api:auth-register": api("public", "post"),
     "api:auth-token": api("public", "post"),
     "api:auth-logout-everywhere": api("signed_in", "post"),
-    "api:me": api("signed_in"),
+    "api:me": api("signed_in", "get", "patch"),
     "api:shop-create": api("signed_in", "post"),
     "api:shop-detail": api("public", objects="shop"),
     "api:seller-shop": owner_only(api("seller", "get", "patch"), "patch"),
