@@ -995,3 +995,39 @@ def test_statement_dates_that_are_not_dates_are_explained_in_chinese(shop, query
     error = _error(response, 400, "validation_error")
     [field] = query
     assert field in error["fields"] and not error["fields"][field][0].isascii(), error
+
+
+# --- the account's language, chat lists -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("body", [{"language": "fr"}, {"language": ""}, {"language": None}, {"language": ["en"]}, {}])
+def test_me_language_bad_input_is_explained_and_changes_nothing(buyer, body):
+    response = _client(buyer).patch("/api/v1/me/", body, format="json", HTTP_ACCEPT_LANGUAGE="zh-hans")
+
+    error = _error(response, 400, "validation_error")
+    assert "language" in error["fields"] and not error["fields"]["language"][0].isascii(), error
+    buyer.refresh_from_db()
+    assert buyer.language == "zh-hans"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{"as": "AAA"}, {"as": "Seller"}, {"page": "0"}, {"page": "x"}, {"page_size": "1000"}, {"page": str(2**63)}],
+)
+def test_conversation_list_bad_query_is_400(buyer, query):
+    error = _error(
+        _client(buyer).get("/api/v1/conversations/", query, HTTP_ACCEPT_LANGUAGE="zh-hans"), 400, "validation_error"
+    )
+    [field] = query
+    assert field in error["fields"] and not error["fields"][field][0].isascii(), error
+
+
+@pytest.mark.parametrize("query", [{"before": str(2**63)}, {"after": "-1"}, {"limit": "0"}, {"limit": "201"}])
+def test_message_list_bad_query_is_400(buyer, shop, query):
+    from chat.services import conversation_start
+
+    conversation, _ = conversation_start(buyer=buyer, shop=shop)
+    url = f"/api/v1/conversations/{conversation.pk}/messages/"
+    error = _error(_client(buyer).get(url, query), 400, "validation_error")
+    [field] = query
+    assert field in error["fields"], error
