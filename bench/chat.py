@@ -17,6 +17,7 @@ PUBLISH. Every message must reach every member of its room: any loss fails the c
 from __future__ import annotations
 
 import argparse
+import contextlib
 import re
 import subprocess
 import sys
@@ -70,17 +71,22 @@ def setup(pairs: int, group: int) -> dict:
     return {"rooms": rooms, "group_room": group_room}
 
 
+# --front: the sockets go through the project's nginx (the Procfile's front config) to the server.
+FRONT: dict = {"port": None}
+
+
 def ws_run(
     rooms: list, *, rate: float, duration: float, label: str, bare: bool, server: c.Server, drain: float = 8.0
 ) -> dict:
     if bare:
         rooms = [[{"path": f"/bare/ws/r{i}/"} for _ in room] for i, room in enumerate(rooms)]
     cpu0 = server.cpu_seconds()
+    port = c.PORT if bare or not FRONT["port"] else FRONT["port"]  # (nginx upgrades only /ws/: bare runs go direct)
     result = c.run_loadgen(
         "loadgen_ws",
         {
-            "base_ws": f"ws://{c.HOST}:{c.PORT}",
-            "origin": f"http://{c.HOST}:{c.PORT}",
+            "base_ws": f"ws://{c.HOST}:{port}",
+            "origin": f"http://{c.HOST}:{port}",
             "rooms": rooms,
             "rate": rate,
             "duration": duration,
@@ -164,6 +170,17 @@ def summarise(runs: list[dict]) -> dict:
     }
 
 
+@contextlib.contextmanager
+def _stopping(process):
+    try:
+        yield
+    finally:
+        if process is not None:
+            from bench import topology
+
+            topology.server_stop(process)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="200 pairs, group of 200, 5 s, one run each")
@@ -187,6 +204,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--parts", default="pairs,group", help="what to run (experiments): pairs, group or both (default)"
     )
+    parser.add_argument("--front", action="store_true", help="through the project's nginx (the Procfile's front)")
     args = parser.parse_args(argv)
     parts = set(args.parts.split(","))
     pairs = args.pairs or (200 if args.quick else 1000)
@@ -211,7 +229,14 @@ def main(argv: list[str] | None = None) -> int:
             "server_env": env,
         }
     }
-    with c.Server(db=DB, workers=args.workers, env=env) as server:
+    front = None
+    if args.front:
+        from bench import topology
+
+        front = topology.front_start()
+        FRONT["port"] = topology.FRONT_PORT
+        results["config"]["front"] = "nginx"
+    with c.Server(db=DB, workers=args.workers, env=env) as server, _stopping(front):
         app_pairs, bare_pairs, app_group, bare_group = [], [], [], []
         for i in range(runs):
             if "pairs" not in parts:

@@ -109,20 +109,19 @@ def server_stop(proc: subprocess.Popen) -> None:
 FRONT_PORT = c.PORT + 1
 
 
-def front_start(keepalive_requests: int) -> subprocess.Popen:
-    """The project's nginx in front of the server (the full topology's front), on FRONT_PORT."""
+def front_start(keepalive_requests: int = 20) -> subprocess.Popen:
+    """The project's nginx in front of the server on c.PORT (the full topology's front config: pages and
+    /ws/ both to that server), listening on FRONT_PORT; stop it with server_stop()."""
     for port in (FRONT_PORT, c.PORT + 2, c.PORT + 3):
         port_free(port)
-    c.django_setup(DB)
-    from django.conf import settings
-
     from live.nginx_config import NginxSetup, nginx_command, nginx_config_write
 
     work = c.OUT / "topology_nginx"
+    var = c.OUT / "var"  # the benchmarks' VAR_DIR (bench.common.app_env)
     setup = NginxSetup(
         work_dir=work, rtmp_port=c.PORT + 2, http_port=c.PORT + 3, hook_base=c.BASE_URL, secret="bench",
         record_dir=work / "rec", front_port=FRONT_PORT, http_upstream=f"{c.HOST}:{c.PORT}",
-        ws_upstream=f"{c.HOST}:{c.PORT}", static_root=settings.STATIC_ROOT, media_root=settings.MEDIA_ROOT,
+        ws_upstream=f"{c.HOST}:{c.PORT}", static_root=var / "static", media_root=var / "media",
         upstream_keepalive_requests=keepalive_requests,
     )  # fmt: skip
     nginx_config_write(setup)
