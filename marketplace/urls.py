@@ -2,10 +2,11 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from accounts import views as account_views
 from catalog.views import public as catalog_pages
+from common.openapi_views import SchemaView
 from common.ws_schema import ws_schema_view
 from marketplace import apis
 from marketplace.views import money as money_views
@@ -43,7 +44,7 @@ seller = [
 # against each page's pattern first (and keep the list of those tries on the request).
 urlpatterns = [
     path("api/v1/", include((api_v1, "api"), namespace="api")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/schema/", SchemaView.as_view(), name="schema"),
     path("api/schema/ws/", ws_schema_view, name="schema-ws"),  # the WebSocket frames (common/ws_schema.py)
     # The split view serves its start-up script as a file, so the docs need no inline script (CSP).
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
