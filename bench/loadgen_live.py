@@ -267,7 +267,7 @@ async def worker(spec: dict) -> dict:
             quiet_deadline = time.monotonic() + float(spec.get("drain", 8))
         await asyncio.sleep(0.5)
     await asyncio.sleep(1.2)  # a stats tick after the last like is seen (and counted against the target)
-    window = time.monotonic() - start
+    window = time.monotonic() - (start - 1.0)  # frames are counted from a second before the first send
     measuring[0] = False
     stopping[0] = True
     for ws in sockets:
