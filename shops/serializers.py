@@ -1,4 +1,5 @@
 from django.db.models import Model
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.utils import html
@@ -22,6 +23,22 @@ class TextInput(serializers.CharField):
         if not isinstance(data, str):
             self.fail("invalid")
         return super().to_internal_value(data)
+
+
+# What TextInput and the services' clean_text accept, stated in the schema: no NUL (DRF refuses it) and, where
+# the text is required, at least one character that is not whitespace or a control character (those are
+# stripped first, so a text of nothing else is "required").
+_NO_NUL = r"^[^\u0000]+$"  # "" is the schema's own blank alternative
+_SOMETHING_VISIBLE = r"^[^\u0000]*[^\s\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069][^\u0000]*$"
+
+
+class TextInputSchema(OpenApiSerializerFieldExtension):
+    target_class = TextInput
+
+    def map_serializer_field(self, auto_schema, direction):
+        schema = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
+        schema["pattern"] = _NO_NUL if self.target.allow_blank else _SOMETHING_VISIBLE
+        return schema
 
 
 def model_text_field(model: type[Model], name: str, *, partial: bool = False) -> TextInput:
@@ -166,7 +183,7 @@ class StaffLeftOut(serializers.Serializer):
 
 
 class ShopReviewRequestSerializer(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, max_length=REVIEW_NOTE_MAX_LENGTH, default="")
+    note = TextInput(required=False, allow_blank=True, max_length=REVIEW_NOTE_MAX_LENGTH, default="")
 
 
 class ShopModerationOut(serializers.Serializer):
