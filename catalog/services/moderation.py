@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from accounts.services import operator_action_record
 from catalog.models import Category, Product
 from catalog.services.products import _refresh_derived
-from common.errors import InvalidState, NotFound, ValidationFailed
+from common.errors import InvalidState, NotFound
 from common.text import clean_text
 
 # --- moderation: an operator's hold on a listing ------------------------------------------------
@@ -24,12 +24,13 @@ from common.text import clean_text
 
 
 def _operator_reason(reason: Any, *, required: bool) -> str:
-    reason = clean_text(reason) if isinstance(reason, str) else ""
-    if required and not reason:
-        raise ValidationFailed(fields={"reason": [_("Give the seller a reason.")]})
-    if len(reason) > 300:
-        raise ValidationFailed(fields={"reason": [_("At most %(n)d characters.") % {"n": 300}]})
-    return reason
+    return clean_text(
+        reason,
+        field="reason",
+        required=required,
+        max_length=Product._meta.get_field("moderation_reason").max_length,
+        required_message=_("Give the seller a reason."),
+    )
 
 
 def _moderation_lock(product_id: int) -> Product:
