@@ -7,7 +7,9 @@ from rest_framework.views import APIView
 
 from accounts import serializers
 from accounts.services import user_register, user_sessions_end, user_token_for_credentials, user_token_get_or_create
-from common.ratelimit import client_address, rate_limit_check
+from common.errors import RateLimited
+from common.openapi import api_errors
+from common.ratelimit import RateLimiterUnavailable, client_address, rate_limit_check
 
 
 class RegisterApi(APIView):
@@ -15,6 +17,7 @@ class RegisterApi(APIView):
     authentication_classes: list = []
 
     @extend_schema(request=serializers.RegisterInputSerializer, responses={201: serializers.RegisterOutputSerializer})
+    @api_errors(RateLimited)
     def post(self, request):
         rate_limit_check(request=request, scope="register")
         data = serializers.RegisterInputSerializer(data=request.data)
@@ -35,6 +38,7 @@ class TokenApi(APIView):
         "503 `temporarily_unavailable` (with Retry-After) while the lockout's counter cannot be reached: "
         "no password is checked then.",
     )
+    @api_errors(RateLimited, RateLimiterUnavailable)
     def post(self, request):
         rate_limit_check(request=request, scope="login")
         data = serializers.TokenInputSerializer(data=request.data)

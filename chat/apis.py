@@ -29,7 +29,8 @@ class ConversationListApi(APIView):
         responses=paginated(serializers.ConversationOut),
     )
     def get(self, request):
-        query = serializers.ConversationListQuerySerializer(data=request.query_params)
+        # A plain dict: in a QueryDict DRF takes an empty value (`?as=`) for "not given".
+        query = serializers.ConversationListQuerySerializer(data=request.query_params.dict())
         query.is_valid(raise_exception=True)
         role = query.validated_data["as"]
         paginator = Pagination()
@@ -67,7 +68,7 @@ class MessageListApi(APIView):
     @extend_schema(parameters=[serializers.MessageListQuerySerializer], responses=serializers.MessageOut(many=True))
     def get(self, request, conversation_id: int):
         conversation = access_conversation(request.user, conversation_id)
-        query = serializers.MessageListQuerySerializer(data=request.query_params)
+        query = serializers.MessageListQuerySerializer(data=request.query_params.dict())
         query.is_valid(raise_exception=True)
         params = query.validated_data
         page = message_page(

@@ -97,9 +97,11 @@ def message_page(
     *, conversation: Conversation, before: int | None = None, after: int | None = None, limit: int = 50
 ) -> MessagePage:
     """Oldest first. `after`: the next messages after an id (catching up); `before`: the ones just
-    before an id (scrolling back); neither: the latest ones."""
+    before an id (scrolling back); both: those between the two, from `after` on; neither: the latest ones."""
     limit = max(1, min(int(limit), MAX_PAGE))
     messages = Message.objects.filter(conversation=conversation).select_related("sender")
+    if after is not None and before is not None:
+        messages = messages.filter(pk__lt=before)
     if after is not None:
         rows = list(messages.filter(pk__gt=after).order_by("id")[: limit + 1])
         return MessagePage(messages=rows[:limit], has_older=False, has_newer=len(rows) > limit)

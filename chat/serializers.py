@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import NoReverseMatch, reverse
-from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -59,14 +58,12 @@ class ConversationListQuerySerializer(serializers.Serializer):
 
 
 class MessageListQuerySerializer(serializers.Serializer):
+    """`after`: the next messages after an id (catching up); `before`: the ones just before it (scrolling
+    back); both: the messages between them, oldest first."""
+
     before = serializers.IntegerField(required=False, min_value=0, max_value=MAX_ID)
     after = serializers.IntegerField(required=False, min_value=0, max_value=MAX_ID)
     limit = serializers.IntegerField(required=False, min_value=1, max_value=MAX_PAGE, default=50)
-
-    def validate(self, attrs):
-        if "before" in attrs and "after" in attrs:
-            raise serializers.ValidationError(_("Use either before or after."))
-        return attrs
 
 
 # --- answer shapes: what the API answers, the WebSocket frames carry and the pages render ---------------
@@ -144,7 +141,7 @@ class MessageOut(serializers.Serializer):
     id = serializers.IntegerField()
     conversation = serializers.IntegerField(source="conversation_id")
     sender = SenderOut(source="*")
-    text = serializers.CharField()
+    text = serializers.CharField(allow_blank=True, help_text="Empty for a product card or a photo.")
     product = ProductCardOut(source="product_card", allow_null=True)
     image_url = serializers.SerializerMethodField()
     created_at = IsoDateTimeField()

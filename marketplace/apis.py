@@ -30,10 +30,13 @@ class MeApi(APIView):
 
     @extend_schema(request=LanguageInputSerializer, responses=ME)
     def patch(self, request):
-        """The person's language: what their notifications, e-mails and chat notices are written in."""
-        data = LanguageInputSerializer(data=request.data)
+        """The person's language: what their notifications, e-mails and chat notices are written in (a field
+        left out stays as it is)."""
+        data = LanguageInputSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        user = user_language_set(user=request.user, language=data.validated_data["language"])
+        user = request.user
+        if "language" in data.validated_data:
+            user = user_language_set(user=user, language=data.validated_data["language"])
         return Response(self._me(user))
 
     @staticmethod

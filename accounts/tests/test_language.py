@@ -59,6 +59,7 @@ def test_me_shows_and_changes_it(api_client):
     api_client.force_authenticate(user)
     assert api_client.get("/api/v1/me/").json()["language"] == "zh-hans"
     assert api_client.patch("/api/v1/me/", {"language": "en"}, format="json").json()["language"] == "en"
+    assert api_client.patch("/api/v1/me/", {}, format="json").json()["language"] == "en"  # nothing to change
     bad = api_client.patch("/api/v1/me/", {"language": "xx"}, format="json")
     assert bad.status_code == 400 and bad.json()["error"]["code"] == "validation_error"
     assert "language" in bad.json()["error"]["fields"]

@@ -189,3 +189,13 @@ def test_the_conversation_list_refuses_an_unknown_side(api_client):
     assert answer.json()["error"]["code"] == "validation_error" and "as" in answer.json()["error"]["fields"]
     assert api_client.get("/api/v1/conversations/?as=seller").status_code == 200
     assert api_client.get("/api/v1/conversations/").status_code == 200
+
+
+def test_messages_between_two_ids(api_client):
+    conversation, _ = conversation_start(buyer=UserFactory(), shop=ShopFactory())
+    ids = [message_send(user=conversation.buyer, conversation=conversation, text=str(n)).pk for n in range(5)]
+    api_client.force_authenticate(conversation.buyer)
+    url = f"/api/v1/conversations/{conversation.pk}/messages/"
+    body = api_client.get(url, {"after": ids[0], "before": ids[4], "limit": 2}).json()
+    assert [m["id"] for m in body["results"]] == ids[1:3] and body["next"] is not None
+    assert api_client.get(url, {"after": ids[3], "before": ids[1]}).json()["results"] == []
