@@ -65,12 +65,14 @@ def parse_account_number(value: Any, *, kind: str) -> str:
 
 
 def _name(value: Any, *, field: str, label: str) -> str:
-    text = clean_text(value, multiline=False) if isinstance(value, str) else ""
-    if not text:
-        raise ValidationFailed(fields={field: [_("Enter the %(what)s.") % {"what": label}]})
-    if len(text) > 60:
-        raise ValidationFailed(fields={field: [_("At most 60 characters.")]})
-    return text
+    return clean_text(
+        value,
+        multiline=False,
+        field=field,
+        required=True,
+        max_length=PayoutAccount._meta.get_field(field).max_length,
+        required_message=_("Enter the %(what)s.") % {"what": label},
+    )
 
 
 @transaction.atomic
