@@ -8,6 +8,7 @@ from django.utils import translation
 from common.errors import NotFound, ValidationFailed
 from common.ids import MAX_ID, parse_id
 from common.money import fen_str, money_html, money_str
+from common.serializers import StrictCharField
 from common.text import clean_text
 
 
@@ -78,3 +79,13 @@ def test_clean_text_can_raise_the_apps_own_code():
     with pytest.raises(TooLong) as caught:
         clean_text("abcd", field="text", max_length=3, too_long_message="Short, please.", too_long_error=TooLong)
     assert caught.value.fields == {"text": ["Short, please."]}
+
+
+@pytest.mark.parametrize("value", [0, 1.5, True, ["a"], {"a": 1}])
+def test_a_strict_char_field_takes_text_only(value):
+    from rest_framework import serializers
+
+    with pytest.raises(serializers.ValidationError) as caught:
+        StrictCharField(max_length=5).run_validation(value)
+    assert caught.value.detail == ["Not a valid string."]
+    assert StrictCharField(max_length=5).run_validation(" ok ") == "ok"
