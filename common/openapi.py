@@ -222,9 +222,12 @@ class ErrorsAutoSchema(AutoSchema):
         csrf = unsafe and any(isinstance(a, SessionAuthentication) for a in authenticators)
         if not allow_any or csrf:
             codes.append("permission_denied")
-        if any(p.get("in") == "path" for p in parameters) or "/seller/" in self.path:
-            # An id that is not there or not yours; the seller routes' access check answers someone without a
-            # shop (or without the role) the same 404 (API.md).
+        if (
+            any(p.get("in") == "path" or (p.get("in") == "query" and p.get("name") == "page") for p in parameters)
+            or "/seller/" in self.path
+        ):
+            # An id that is not there or not yours, a page past the last; the seller routes' access check answers
+            # someone without a shop (or without the role) the same 404 (API.md).
             codes.append("not_found")
         if unsafe or any(issubclass(e, Busy) for e in declared_errors(self.view, self.method)):
             # The exception handler answers any lock timeout or broken deadlock of a write with `busy`.
