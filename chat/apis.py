@@ -28,6 +28,7 @@ class ConversationListApi(APIView):
         parameters=[serializers.ConversationListQuerySerializer],
         responses=paginated(serializers.ConversationOut),
     )
+    @api_errors(NotFound)  # a page past the last one
     def get(self, request):
         # A plain dict: in a QueryDict DRF takes an empty value (`?as=`) for "not given".
         query = serializers.ConversationListQuerySerializer(data=request.query_params.dict())
@@ -65,7 +66,7 @@ class ConversationDetailApi(APIView):
 class MessageListApi(APIView):
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
-    @extend_schema(parameters=[serializers.MessageListQuerySerializer], responses=serializers.MessageOut(many=True))
+    @extend_schema(parameters=[serializers.MessageListQuerySerializer], responses=paginated(serializers.MessageOut))
     def get(self, request, conversation_id: int):
         conversation = access_conversation(request.user, conversation_id)
         query = serializers.MessageListQuerySerializer(data=request.query_params.dict())
