@@ -3,19 +3,24 @@ these declare them so the schema states them."""
 
 from __future__ import annotations
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from common.errors import ValidationFailed
-from orders.models import Order
+from common.ids import MAX_ID
+from orders.models import MAX_QUANTITY, Order
 from orders.services.cart import parse_quantity, parse_sku_id
 from orders.services.checkout import ADDRESS_MAX_LENGTHS, MAX_CHECKOUT_LINES, PHONE_MESSAGE, PHONE_PATTERN
-from orders.services.lifecycle import CARRIER_MAX_LENGTH, TRACKING_NUMBER_MAX_LENGTH
+from orders.services.lifecycle import (
+    CARRIER_MAX_LENGTH,
+    TRACKING_NUMBER_MAX_LENGTH,
+    TRACKING_NUMBER_MESSAGE,
+    TRACKING_NUMBER_PATTERN,
+)
 from orders.services.refunds import AMOUNT_MAX, AMOUNT_MIN, NOTE_MAX_LENGTH, REASON_MAX_LENGTH
 
 
-@extend_schema_field(OpenApiTypes.INT)
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_QUANTITY})
 class QuantityField(serializers.Field):
     """Whole numbers 1…999; rejects floats, "1e3", booleans and huge numbers."""
 
@@ -29,7 +34,7 @@ class QuantityField(serializers.Field):
         return value
 
 
-@extend_schema_field(OpenApiTypes.INT)
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
 class SkuIdField(serializers.Field):
     def to_internal_value(self, data):
         try:
@@ -67,12 +72,18 @@ class CheckoutItemInputSerializer(serializers.Serializer):
 
 class CheckoutInputSerializer(serializers.Serializer):
     address = AddressInputSerializer()
-    items = CheckoutItemInputSerializer(many=True, required=False, allow_empty=False, max_length=MAX_CHECKOUT_LINES)
+    items = CheckoutItemInputSerializer(
+        many=True, required=False, allow_empty=False, min_length=1, max_length=MAX_CHECKOUT_LINES
+    )
 
 
 class ShipInputSerializer(serializers.Serializer):
     carrier = serializers.CharField(max_length=CARRIER_MAX_LENGTH)
-    tracking_number = serializers.CharField(max_length=TRACKING_NUMBER_MAX_LENGTH)
+    tracking_number = serializers.RegexField(
+        TRACKING_NUMBER_PATTERN,
+        max_length=TRACKING_NUMBER_MAX_LENGTH,
+        error_messages={"invalid": TRACKING_NUMBER_MESSAGE},
+    )
 
 
 class RefundRequestInputSerializer(serializers.Serializer):

@@ -184,7 +184,9 @@ class OrderOut(OrderSummaryOut):
 # --- checkout -------------------------------------------------------------------------------------------
 
 
-class _PaymentOut(serializers.Serializer):
+class CheckoutPaymentOut(serializers.Serializer):
+    """The checkout's one payment (named apart from payments' PaymentOut: generated clients need one name each)."""
+
     id = serializers.IntegerField(source="payment.pk")
     amount = MoneyOut(source="payment.amount")
     currency = CurrencyOut(source="payment.currency")
@@ -196,7 +198,7 @@ class CheckoutOut(serializers.Serializer):
     """`orders.services.checkout.CheckoutResult`; the answer stored with an Idempotency-Key (plain JSON)."""
 
     orders = OrderSummaryOut(many=True, source="placed")
-    payment = _PaymentOut(source="*")
+    payment = CheckoutPaymentOut(source="*")
 
 
 # Bench B1's hot path: building a serializer (DRF deep-copies every nested field) cost ~1 ms of CPU per

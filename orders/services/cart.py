@@ -10,11 +10,11 @@ from django.utils.translation import gettext as _
 from catalog.errors import OutOfStock
 from catalog.models import Sku
 from common.errors import ValidationFailed
+from common.ids import parse_id
 from orders.models import MAX_QUANTITY, Cart, CartItem
 from shops.models import ShopMember
 
 MAX_CART_ITEMS = 100
-MAX_ID = 2**63 - 1
 
 
 def parse_quantity(value: Any, *, field: str = "quantity") -> int:
@@ -29,11 +29,7 @@ def parse_quantity(value: Any, *, field: str = "quantity") -> int:
 
 
 def parse_sku_id(value: Any, *, field: str = "sku") -> int:
-    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit() and len(value.strip()) <= 19:
-        value = int(value.strip())
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= MAX_ID:
-        raise ValidationFailed(fields={field: [_("Give the SKU's id.")]})
-    return value
+    return parse_id(value, field=field, message=_("Give the SKU's id."))
 
 
 def sku_for_sale(*, sku_id: int, field: str = "sku") -> Sku:

@@ -82,13 +82,13 @@ def address_clean(address: Any) -> dict[str, str]:
     clean: dict[str, str] = {}
     errors: dict[str, list[str]] = {}
     for field, max_length in ADDRESS_MAX_LENGTHS.items():
-        value = address.get(field)
-        value = clean_text(value, multiline=False) if isinstance(value, str) else ""
-        if not value:
-            errors[f"address.{field}"] = [_("This field is required.")]
-        elif len(value) > max_length:
-            errors[f"address.{field}"] = [_("At most %(n)d characters.") % {"n": max_length}]
-        clean[field] = value
+        try:
+            clean[field] = clean_text(
+                address.get(field), multiline=False, field=f"address.{field}", required=True, max_length=max_length
+            )
+        except ValidationFailed as exc:  # every field's error at once
+            errors.update(exc.fields)
+            clean[field] = ""
     if "address.phone" not in errors and not _PHONE.match(clean["phone"]):
         errors["address.phone"] = [str(PHONE_MESSAGE)]
     if errors:

@@ -18,10 +18,12 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from catalog.services import product_sales_add, stock_release
 from common.errors import InvalidState, ValidationFailed
 from common.money import quantize
+from common.sweeps import overdue_sweep
 from common.text import clean_text
 from orders.lock_objects import order_lock, orders_lock_for_payment
 from orders.models import Order, OrderEvent, OrderLine, RefundRequest
@@ -29,11 +31,13 @@ from orders.services.events import order_event_add, order_events_announce
 from payments.services import escrow_release, payment_allocation_void
 
 logger = logging.getLogger(__name__)
-BATCH = 200
 # What a seller ships with (the API's serializer and the page's form declare these, the service enforces).
 CARRIER_MAX_LENGTH = Order._meta.get_field("carrier").max_length
 TRACKING_NUMBER_MAX_LENGTH = Order._meta.get_field("tracking_number").max_length
-_TRACKING = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-]{3,39}$")
+# 4–40 letters, digits or dashes (a letter or digit first); spaces between them are allowed and dropped.
+TRACKING_NUMBER_PATTERN = r"^\s*[A-Za-z0-9](?:\s*[A-Za-z0-9-]){3,39}\s*$"
+TRACKING_NUMBER_MESSAGE = gettext_lazy("4–40 letters, digits or dashes.")
+_TRACKING = re.compile(TRACKING_NUMBER_PATTERN)
 
 
 def order_stock_items(*, order: Order) -> dict[int, int]:
@@ -64,19 +68,12 @@ def order_cancel(*, order_id: int, actor=None, reason: str = "buyer", now: datet
 def orders_cancel_overdue(*, now: datetime | None = None) -> int:
     """Cancels unpaid orders past their payment deadline, each in its own transaction. Idempotent."""
     now = now or timezone.now()
-    ids = list(
-        Order.objects.filter(status=Order.Status.PENDING_PAYMENT, payment_deadline_at__lte=now)
-        .order_by("payment_deadline_at")
-        .values_list("id", flat=True)[:BATCH]
+    return overdue_sweep(
+        Order.objects.filter(status=Order.Status.PENDING_PAYMENT, payment_deadline_at__lte=now),
+        lambda order_id: order_cancel(order_id=order_id, reason="payment_deadline", now=now),
+        order_by="payment_deadline_at",
+        skip=(InvalidState,),  # paid meanwhile
     )
-    cancelled = 0
-    for order_id in ids:
-        try:
-            order_cancel(order_id=order_id, reason="payment_deadline", now=now)
-            cancelled += 1
-        except InvalidState:
-            pass  # paid meanwhile
-    return cancelled
 
 
 def orders_cancel_for_expired_payment(*, payment_id: int, numbers: list[str], now: datetime | None = None) -> int:
@@ -129,24 +126,17 @@ def order_sold_items(*, orders: list[Order]) -> dict[int, int]:
 # --- ship -----------------------------------------------------------------------------------------
 
 
-def _text(value: Any, *, field: str, max_length: int) -> str:
-    value = clean_text(value, multiline=False) if isinstance(value, str) else ""
-    if not value:
-        raise ValidationFailed(fields={field: [_("This field is required.")]})
-    if len(value) > max_length:
-        raise ValidationFailed(fields={field: [_("At most %(n)d characters.") % {"n": max_length}]})
-    return value
-
-
 @transaction.atomic
 def order_ship(*, order_id: int, actor, carrier: Any, tracking_number: Any, now: datetime | None = None) -> Order:
     """The seller ships a paid order; receipt is confirmed automatically ORDER_AUTO_CONFIRM_DAYS later."""
     now = now or timezone.now()
-    carrier = _text(carrier, field="carrier", max_length=CARRIER_MAX_LENGTH)
-    tracking_number = _text(tracking_number, field="tracking_number", max_length=TRACKING_NUMBER_MAX_LENGTH)
-    tracking_number = tracking_number.replace(" ", "")
+    carrier = clean_text(carrier, multiline=False, field="carrier", required=True, max_length=CARRIER_MAX_LENGTH)
+    tracking_number = clean_text(
+        tracking_number, multiline=False, field="tracking_number", required=True, max_length=TRACKING_NUMBER_MAX_LENGTH
+    )
     if not _TRACKING.match(tracking_number):
-        raise ValidationFailed(fields={"tracking_number": [_("4–40 letters, digits or dashes.")]})
+        raise ValidationFailed(fields={"tracking_number": [str(TRACKING_NUMBER_MESSAGE)]})
+    tracking_number = tracking_number.replace(" ", "")
     order = order_lock(order_id)
     if order.status != Order.Status.PAID:
         raise InvalidState(_("Only a paid order can be shipped."))
@@ -219,16 +209,9 @@ def order_confirm_receipt(*, order_id: int, actor=None, auto: bool = False, now:
 def orders_auto_confirm_due(*, now: datetime | None = None) -> int:
     """Confirms shipped orders whose auto_confirm_at has passed, each in its own transaction. Idempotent."""
     now = now or timezone.now()
-    ids = list(
-        Order.objects.filter(status=Order.Status.SHIPPED, auto_confirm_at__lte=now)
-        .order_by("auto_confirm_at")
-        .values_list("id", flat=True)[:BATCH]
+    return overdue_sweep(
+        Order.objects.filter(status=Order.Status.SHIPPED, auto_confirm_at__lte=now),
+        lambda order_id: order_confirm_receipt(order_id=order_id, auto=True, now=now),
+        order_by="auto_confirm_at",
+        skip=(InvalidState,),  # a refund request paused it, or the buyer confirmed meanwhile
     )
-    confirmed = 0
-    for order_id in ids:
-        try:
-            order_confirm_receipt(order_id=order_id, auto=True, now=now)
-            confirmed += 1
-        except InvalidState:
-            pass  # a refund request paused it, or the buyer confirmed meanwhile
-    return confirmed

@@ -19,11 +19,12 @@ from django.utils.translation import gettext as _
 from accounts.services import operator_action_record
 from catalog.services import product_sales_add, stock_release
 from common.errors import InvalidState, PermissionDeniedError, ValidationFailed
+from common.sweeps import overdue_sweep
 from common.text import clean_text
 from orders.lock_objects import order_lock
 from orders.models import Order, OrderEvent, RefundRequest
 from orders.services.events import order_event_add
-from orders.services.lifecycle import BATCH, order_sold_items, order_stock_items
+from orders.services.lifecycle import order_sold_items, order_stock_items
 from payments.services import refund_create
 
 # A refund's rules (the API's serializers and the pages' forms declare these, the service enforces).
@@ -46,12 +47,7 @@ def parse_amount(value: Any, *, field: str = "amount") -> Decimal:
 
 
 def _note(value: Any, *, field: str = "note", required: bool = False) -> str:
-    value = clean_text(value) if isinstance(value, str) else ""
-    if required and not value:
-        raise ValidationFailed(fields={field: [_("Say why.")]})
-    if len(value) > NOTE_MAX_LENGTH:
-        raise ValidationFailed(fields={field: [_("At most %(n)d characters.") % {"n": NOTE_MAX_LENGTH}]})
-    return value
+    return clean_text(value, field=field, required=required, max_length=NOTE_MAX_LENGTH, required_message=_("Say why."))
 
 
 def order_refundable_amount(*, order: Order) -> Decimal:
@@ -76,11 +72,13 @@ def refund_request_create(
 ) -> RefundRequest:
     """While paid or shipped; pauses auto-confirm; the seller has REFUND_RESPONSE_HOURS to answer."""
     now = now or timezone.now()
-    reason = clean_text(reason) if isinstance(reason, str) else ""
-    if not reason:
-        raise ValidationFailed(fields={"reason": [_("Tell the seller what went wrong.")]})
-    if len(reason) > REASON_MAX_LENGTH:
-        raise ValidationFailed(fields={"reason": [_("At most %(n)d characters.") % {"n": REASON_MAX_LENGTH}]})
+    reason = clean_text(
+        reason,
+        field="reason",
+        required=True,
+        max_length=REASON_MAX_LENGTH,
+        required_message=_("Tell the seller what went wrong."),
+    )
     if not isinstance(return_goods, bool):
         raise ValidationFailed(fields={"return_goods": [_("true or false.")]})
     wanted = None if amount in (None, "") else parse_amount(amount)
@@ -201,19 +199,12 @@ def refund_request_escalate(*, refund_request_id: int, now: datetime | None = No
 
 def refund_requests_escalate_overdue(*, now: datetime | None = None) -> int:
     now = now or timezone.now()
-    ids = list(
-        RefundRequest.objects.filter(status=RefundRequest.Status.REQUESTED, respond_by__lte=now)
-        .order_by("respond_by")
-        .values_list("id", flat=True)[:BATCH]
+    return overdue_sweep(
+        RefundRequest.objects.filter(status=RefundRequest.Status.REQUESTED, respond_by__lte=now),
+        lambda request_id: refund_request_escalate(refund_request_id=request_id, now=now),
+        order_by="respond_by",
+        skip=(InvalidState,),  # answered meanwhile
     )
-    escalated = 0
-    for request_id in ids:
-        try:
-            refund_request_escalate(refund_request_id=request_id, now=now)
-            escalated += 1
-        except InvalidState:
-            pass
-    return escalated
 
 
 REFUND_DECIDE_PERMISSION = "orders.decide_refundrequest"

@@ -1,6 +1,8 @@
 from django import template
 from django.utils.html import format_html
 
+from common.money import money_html
+
 register = template.Library()
 
 _STATUS_CLASS = {
@@ -22,12 +24,8 @@ def status_class(status: str) -> str:
     return _STATUS_CLASS.get(status, "")
 
 
-@register.filter
-def yuan(amount) -> str:
-    try:
-        return format_html('<span class="price"><small>¥</small>{}</span>', f"{amount:.2f}")
-    except (TypeError, ValueError):
-        return ""
+# A price on a page: the one formatter for that written form (common.money).
+register.filter("yuan", money_html)
 
 
 @register.simple_tag

@@ -46,10 +46,7 @@ def parse_score(value: Any, *, field: str) -> int:
 
 
 def _review_text(value: Any) -> str:
-    text = clean_text(value) if isinstance(value, str) else ""
-    if len(text) > REVIEW_MAX_TEXT:
-        raise ValidationFailed(fields={"text": [_("At most %(n)d characters.") % {"n": REVIEW_MAX_TEXT}]})
-    return text
+    return clean_text(value, field="text", max_length=REVIEW_MAX_TEXT)
 
 
 def review_deadline(order: Order) -> datetime | None:
