@@ -9,6 +9,9 @@
   already-serialised messages. So a viewer gets at most 1 / CHAT_BATCH_SECONDS chat frames a second
   whatever the room's chat rate (Taobao Live and Whatnot batch big rooms the same way).
 - Other frames (status, a hidden message) send the pending chat first, then themselves, at once.
+- **Under load, fewer and fuller frames**: while the pump is still writing earlier frames, new chat joins
+  the chat frame waiting for it (and a newer `stats` replaces a waiting one), so the frames a socket gets
+  follow what the process can write, and the delay stays about one round of writing.
 - **Counters**: likes and joins are counted here; once a second the ticker exchanges them with the other
   processes (live.services.stats) and, only when the totals changed, queues one `stats` frame.
 - **One pump task writes every frame to every socket**, in order, with the same prepared ASGI message. A
@@ -59,6 +62,7 @@ class _Frame:
     text: str
     ids: tuple[int, ...] = ()  # a chat batch's message ids …
     parts: tuple[str, ...] = ()  # … and their texts (to leave out what a joining socket's history holds)
+    stats: bool = False
 
     def without(self, seen: set[int]) -> str | None:
         if not self.ids or not seen.intersection(self.ids):
@@ -148,6 +152,13 @@ class Room:
         ids = tuple(pk for pk, _text in chat)
         parts = tuple(text for _pk, text in chat)
         self.last_chat_frame = self.loop.time()
+        waiting = self.outbox[-1] if self.outbox else None
+        if waiting is not None and waiting.ids:
+            # The pump is behind (still writing earlier frames): these messages join the chat frame that
+            # waits for it instead of making one more. Under load a room sends fewer, fuller frames.
+            ids, parts = waiting.ids + ids, waiting.parts + parts
+            self.outbox[-1] = _Frame(chat_batch_text(parts), ids, parts)
+            return
         self.push(_Frame(chat_batch_text(parts), ids, parts))
 
     def push(self, frame: _Frame) -> None:
@@ -252,7 +263,11 @@ class Room:
                 return
             if totals != self.sent:
                 self.sent = totals
-                self.push(_Frame(json.dumps({"type": "stats", "viewers": totals[0], "likes": totals[1]})))
+                stats = _Frame(json.dumps({"type": "stats", "viewers": totals[0], "likes": totals[1]}), stats=True)
+                if self.outbox and self.outbox[-1].stats:
+                    self.outbox[-1] = stats  # the one still waiting is out of date: this one replaces it
+                else:
+                    self.push(stats)
             if now - refreshed > GROUP_REFRESH_SECONDS:
                 refreshed = now
                 with contextlib.suppress(Exception):

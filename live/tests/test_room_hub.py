@@ -143,3 +143,32 @@ def test_a_viewer_who_stopped_reading_is_closed_and_never_holds_the_room(monkeyp
     assert closed == room_hub.CLOSE_TOO_SLOW and not still_in
     texts = [t for t in got if '"chat_batch"' in t]
     assert len(texts) == 2 and '"one"' in texts[0] and '"two"' in texts[1]
+
+
+class _SlowClient(_Client):
+    """Every send takes 0.4 s: the pump falls behind."""
+
+    async def base_send(self, message: dict) -> None:
+        await asyncio.sleep(0.4)
+        self.got.append(message["text"])
+
+
+def test_a_room_that_falls_behind_sends_fewer_fuller_frames_and_every_message_in_order():
+    show = make_show()
+
+    async def scenario():
+        client = _SlowClient()
+        joined = await RoomHub.current().join(show.pk, client)
+        await joined.release(client, set())
+        for n in range(200):  # 100 messages a second for 2 s: 20 frames at one per 100 ms
+            joined.event({"type": "live.frame", "message_id": n + 1, "text": f'{{"id": {n + 1}}}'})
+            await asyncio.sleep(0.01)
+        await asyncio.sleep(1.5)
+        return client.got
+
+    got = asyncio.run(scenario())
+    import json
+
+    batches = [json.loads(text)["messages"] for text in got if '"chat_batch"' in text]
+    assert [m["id"] for batch in batches for m in batch] == list(range(1, 201))
+    assert len(batches) <= 8, len(batches)  # one per round of writing (0.4 s), not one per 100 ms
