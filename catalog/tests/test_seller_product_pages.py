@@ -192,3 +192,15 @@ def test_bulk_bad_input_is_explained_and_changes_nothing(seller_client, data, me
     assert shown and (message is None or message in shown[0])
     product.refresh_from_db()
     assert product.status == "draft" and product.skus.get().stock == 10
+
+
+def test_a_price_the_form_reads_as_a_number_is_saved_however_it_was_typed(seller_client):
+    """The form's price field reads "1e2" and " 9.5 " as numbers: the service takes those numbers as they are
+    (the API's stricter decimal-string rule is for JSON, where a string is what was sent)."""
+    rows = {"sku-0-name": "500 g", "sku-0-price": "1e2", "sku-0-stock": "1"}
+    rows |= {"sku-1-name": "1 kg", "sku-1-price": " 9.5 ", "sku-1-stock": "1"}
+    response = seller_client.post("/seller/products/new/", _form(leaf_category().id, **rows))
+
+    assert response.status_code == 302
+    prices = Sku.objects.filter(product__shop=seller_client.shop).order_by("sort_order").values_list("price", flat=True)
+    assert [str(p) for p in prices] == ["100.00", "9.50"]

@@ -75,7 +75,7 @@ def product_form_page(request, product_id=None):
                 messages.error(request, _("Your shop is suspended: products cannot be changed."))
                 return redirect("seller:products")
             data = form.cleaned_data
-            skus = [{**row, "price": str(row["price"])} for row in formset.cleaned_data if row and row.get("name")]
+            skus = [row for row in formset.cleaned_data if row and row.get("name")]  # prices as the form's Decimals
             fields = {k: data[k] for k in ("title", "description", "category", "province", "city", "village")}
             status = Product.Status.ACTIVE if data["publish"] else Product.Status.DRAFT
             if product is not None and product.moderation:
