@@ -11,8 +11,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.api import Pagination, paginated
+from common.errors import InvalidState
+from common.images import ImageTooLarge, InvalidImage
+from common.openapi import api_errors
 from live import serializers
 from live.access import MODERATOR, access_public_show, access_seller_show
+from live.errors import HookRefused, ShopBarredFromLive, StreamRefused
 from live.selectors import room_history, show_list_public, show_list_seller, shows_viewers_attach
 from live.services.covers import show_cover_set
 from live.services.room import room_message_report, room_mute
@@ -38,6 +42,7 @@ class SellerShowListApi(APIView):
         page = paginator.paginate_queryset(show_list_seller(shop=shop).prefetch_related("products"), request, view=self)
         return paginator.get_paginated_response(serializers.SellerShowOut(page, many=True).data)
 
+    @api_errors(InvalidState, ShopBarredFromLive)
     @extend_schema(request=serializers.ShowCreateInputSerializer, responses={201: serializers.SellerShowOut})
     def post(self, request):
         shop = access_seller_shop(user=request.user)
@@ -52,6 +57,7 @@ class SellerShowDetailApi(APIView):
     def get(self, request, show_id: int):
         return Response(serializers.SellerShowOut(access_seller_show(user=request.user, show_id=show_id)).data)
 
+    @api_errors(InvalidState)
     @extend_schema(request=serializers.ShowUpdateInputSerializer, responses=serializers.SellerShowOut)
     def patch(self, request, show_id: int):
         show = access_seller_show(user=request.user, show_id=show_id)
@@ -61,6 +67,7 @@ class SellerShowDetailApi(APIView):
 
 
 class SellerShowStreamKeyApi(APIView):
+    @api_errors(InvalidState)
     @extend_schema(request=None, responses=serializers.SellerShowOut)
     def post(self, request, show_id: int):
         show = access_seller_show(user=request.user, show_id=show_id)
@@ -75,6 +82,7 @@ class SellerShowCoverApi(APIView):
     @extend_schema(
         request={"multipart/form-data": serializers.CoverInputSerializer}, responses=serializers.SellerShowOut
     )
+    @api_errors(InvalidImage, ImageTooLarge)
     def post(self, request, show_id: int):
         show = access_seller_show(user=request.user, show_id=show_id)
         return Response(serializers.SellerShowOut(show_cover_set(show=show, upload=request.FILES.get("cover"))).data)
@@ -91,6 +99,7 @@ class SellerShowEndApi(APIView):
 
 
 class SellerShowMutesApi(APIView):
+    @api_errors(InvalidState)
     @extend_schema(request=serializers.MuteInputSerializer, responses={201: serializers.MuteOut})
     def post(self, request, show_id: int):
         show = access_seller_show(user=request.user, show_id=show_id, role=MODERATOR)
@@ -167,6 +176,7 @@ class PublishHookApi(_HookApi):
     """2xx/3xx accepts the stream; the 302's Location renames it to the show's public id (nginx-rtmp
     renames a published stream to a Location that is not an rtmp:// URL), so HLS files never carry the key."""
 
+    @api_errors(HookRefused, StreamRefused, ShopBarredFromLive)
     @extend_schema(request=serializers.HookInputSerializer, responses={302: None})
     def post(self, request):
         data = self.hook_input(request)
@@ -177,6 +187,7 @@ class PublishHookApi(_HookApi):
 
 
 class UpdateHookApi(_HookApi):
+    @api_errors(HookRefused, StreamRefused)
     @extend_schema(request=serializers.HookInputSerializer, responses={200: None})
     def post(self, request):
         data = self.hook_input(request)
@@ -185,6 +196,7 @@ class UpdateHookApi(_HookApi):
 
 
 class PublishDoneHookApi(_HookApi):
+    @api_errors(HookRefused)
     @extend_schema(request=serializers.HookInputSerializer, responses={200: None})
     def post(self, request):
         data = self.hook_input(request)
@@ -193,6 +205,7 @@ class PublishDoneHookApi(_HookApi):
 
 
 class RecordDoneHookApi(_HookApi):
+    @api_errors(HookRefused)
     @extend_schema(request=serializers.HookInputSerializer, responses={200: None})
     def post(self, request):
         data = self.hook_input(request)

@@ -3,6 +3,8 @@ from django.utils.translation import gettext_lazy as _
 from common.errors import Conflict, DomainError, PermissionDeniedError, ValidationFailed
 
 MAX_TEXT = 500
+MAX_TITLE = 120  # a show's title (Show.title's max_length); the API's input declares it too
+TITLE_TOO_LONG = _("A title is at most 120 characters.")
 
 
 class HookRefused(DomainError):

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Product
+from live.errors import MAX_TITLE
 from shops.models import Shop
 
 
@@ -41,7 +42,7 @@ class ShowQuerySet(models.QuerySet):
 
 class Show(models.Model):
     shop = models.ForeignKey(Shop, on_delete=models.PROTECT, related_name="shows")
-    title = models.CharField(max_length=120)
+    title = models.CharField(max_length=MAX_TITLE)
     description = models.TextField(blank=True, max_length=2000)
     starts_at = models.DateTimeField(null=True, blank=True)
     status = models.CharField(max_length=12, choices=ShowStatus.choices, default=ShowStatus.SCHEDULED)

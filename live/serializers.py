@@ -8,13 +8,16 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
+from live.errors import MAX_TITLE, TITLE_TOO_LONG
 from live.models import RoomMessage, ShowStatus
 from shops.serializers import ShopRefOut
 
+_TITLE = {"max_length": MAX_TITLE, "error_messages": {"max_length": TITLE_TOO_LONG}}
+
 
 class ShowCreateInputSerializer(serializers.Serializer):
-    # Not limited here: the service answers with the documented messages.
-    title = serializers.CharField(allow_blank=True, trim_whitespace=False)
+    # Blank is the service's to refuse (with its message); the length is declared here too (the same rule).
+    title = serializers.CharField(allow_blank=True, trim_whitespace=False, **_TITLE)
     starts_at = serializers.DateTimeField(required=False, allow_null=True)
     description = serializers.CharField(required=False, allow_blank=True, max_length=2000)
     products = serializers.ListField(child=serializers.IntegerField(), required=False, max_length=50)
@@ -22,7 +25,7 @@ class ShowCreateInputSerializer(serializers.Serializer):
 
 
 class ShowUpdateInputSerializer(serializers.Serializer):
-    title = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    title = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False, **_TITLE)
     starts_at = serializers.DateTimeField(required=False)
     description = serializers.CharField(required=False, allow_blank=True, max_length=2000)
     products = serializers.ListField(child=serializers.IntegerField(), required=False, max_length=50)
@@ -161,6 +164,7 @@ class MuteOut(serializers.Serializer):
     until = serializers.DateTimeField(allow_null=True)
 
 
+@extend_schema_serializer(component_name="LiveReportOut")
 class ReportOut(serializers.Serializer):
     id = serializers.IntegerField()
     reported = serializers.BooleanField(default=True)

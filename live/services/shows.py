@@ -17,7 +17,7 @@ from catalog.models import Product
 from common.errors import InvalidState, NotFound, ValidationFailed
 from common.tasks import enqueue_on_commit
 from common.text import clean_text
-from live.errors import HookRefused, ShopBarredFromLive, StreamRefused
+from live.errors import MAX_TITLE, TITLE_TOO_LONG, HookRefused, ShopBarredFromLive, StreamRefused
 from live.models import LiveBar, Show, ShowStatus, new_stream_key
 from live.services.broadcast import room_push_on_commit, show_changed_on_commit
 from live.services.stream_control import stream_drop_on_commit
@@ -25,7 +25,6 @@ from shops.models import Shop
 
 logger = logging.getLogger(__name__)
 
-MAX_TITLE = 120
 MAX_PRODUCTS = 50
 # How far ahead a show may be scheduled.
 MAX_SCHEDULE_AHEAD = timedelta(days=90)
@@ -36,7 +35,7 @@ def _clean_title(title) -> str:
         raise ValidationFailed(fields={"title": [_("Give the show a title.")]})
     title = clean_text(title, multiline=False)
     if len(title) > MAX_TITLE:
-        raise ValidationFailed(fields={"title": [_("A title is at most 120 characters.")]})
+        raise ValidationFailed(fields={"title": [TITLE_TOO_LONG]})
     return title
 
 
