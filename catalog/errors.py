@@ -33,6 +33,7 @@ class OutOfStock(Conflict):
         self.sku_id = sku_id
         self.available = available
         self.sold_out = sold_out
+        self.name = name  # the SKU's display name when the message was built from it, else None
 
 
 def sku_display_name(sku_id: int) -> str:

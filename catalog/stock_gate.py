@@ -127,14 +127,15 @@ def stock_gate_enter(*, sku_ids: Collection[int]) -> StockGatePass:
     return StockGatePass(tokens=tokens)
 
 
-def stock_gate_close(*, gate_pass: StockGatePass, sku_id: int) -> bool:
+def stock_gate_close(*, gate_pass: StockGatePass, sku_id: int, name: str | None = None) -> bool:
     """PostgreSQL answered that `sku_id` is sold out (stock 0, on sale) after `gate_pass` was taken: the gate
     remembers it, unless stock came back since (a reopen changed the token). True when it closed."""
     token = gate_pass.tokens.get(sku_id)
     client = _redis() if token else None
     if client is None:
         return False
-    name = sku_display_name(sku_id)  # what the refusals will say, in any language (a title is not translated)
+    if name is None:
+        name = sku_display_name(sku_id)  # what the refusals will say, in any language (a title is not translated)
     try:
         return bool(_run(client, _CLOSE, keys=[_key(sku_id)], args=[token, name, CLOSED_SECONDS]))
     except Exception:
@@ -178,5 +179,5 @@ def stock_gate(
         yield gate_pass
     except OutOfStock as exc:
         if exc.sold_out:
-            stock_gate_close(gate_pass=gate_pass, sku_id=exc.sku_id)
+            stock_gate_close(gate_pass=gate_pass, sku_id=exc.sku_id, name=exc.name)
         raise
