@@ -1039,3 +1039,12 @@ def test_message_list_bad_query_is_400(buyer, shop, query):
     error = _error(_client(buyer).get(url, query), 400, "validation_error")
     [field] = query
     assert field in error["fields"], error
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("status", ["AAA", "PAID", "paid ", "0", "pending_payment,paid"])
+def test_order_lists_name_an_unknown_status_filter(buyer, shop, status):
+    """GET /api/v1/orders/ and /api/v1/seller/orders/ `?status=`: only an order state (issue 25); translated."""
+    for client, url in [(_client(buyer), "/api/v1/orders/"), (_client(shop.owner), "/api/v1/seller/orders/")]:
+        error = _error(client.get(url, {"status": status}, HTTP_ACCEPT_LANGUAGE="zh-hans"), 400, "validation_error")
+        assert "status" in error["fields"] and error["message"] == "部分字段填写有误。"
