@@ -4,12 +4,14 @@ the reader's language (the page's, or for pushes and e-mails the recipient's), o
 from __future__ import annotations
 
 import importlib
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.apps import apps
 from django.core import mail
+from django.db import connection
 
 from notifications.groups import user_group
 from notifications.messages import MESSAGES, message_render
@@ -70,15 +72,24 @@ def test_the_email_is_written_in_the_recipients_language_only():
 def test_pushes_are_rendered_in_each_recipients_language(settings):
     settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     chinese, english = UserFactory(), UserFactory(language="en")
-    layer = get_channel_layer()
-    channels = {}
-    for user in (chinese, english):
-        channels[user.pk] = async_to_sync(layer.new_channel)()
-        async_to_sync(layer.group_add)(user_group(user.pk), channels[user.pk])
-    notify(user_id=chinese.pk, key="one", **SHIPPED)
-    notify_many(user_ids=[chinese.pk, english.pk], key="many", **SHIPPED)
-    first, batch_zh = (async_to_sync(layer.receive)(channels[chinese.pk]) for _ in range(2))
-    batch_en = async_to_sync(layer.receive)(channels[english.pk])
+
+    def push_and_listen() -> tuple[dict, dict, dict]:
+        # In a thread of its own: a browser test's event loop may own the test's thread.
+        try:
+            layer = get_channel_layer()
+            channels = {}
+            for user in (chinese, english):
+                channels[user.pk] = async_to_sync(layer.new_channel)()
+                async_to_sync(layer.group_add)(user_group(user.pk), channels[user.pk])
+            notify(user_id=chinese.pk, key="one", **SHIPPED)
+            notify_many(user_ids=[chinese.pk, english.pk], key="many", **SHIPPED)
+            first, batch_zh = (async_to_sync(layer.receive)(channels[chinese.pk]) for _ in range(2))
+            return first, batch_zh, async_to_sync(layer.receive)(channels[english.pk])
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(1) as pool:
+        first, batch_zh, batch_en = pool.submit(push_and_listen).result(timeout=30)
     assert first["notification"]["text"] == ZH and batch_zh["notification"]["text"] == ZH
     assert batch_en["notification"]["text"] == EN and batch_en["unread"] == 1
 
