@@ -146,3 +146,21 @@ def test_the_same_idempotency_key_sent_20_times_at_once_gives_one_order():
         assert (status_code == 201 and answer["orders"][0]["number"] == number) or (
             status_code == 409 and answer["error"]["code"] == "idempotency_key_in_flight"
         )
+
+
+@pytest.mark.django_db
+def test_an_idempotency_key_over_255_characters_is_400_and_writes_nothing(auth_client):
+    sku = SkuFactory(stock=5)
+    body = {"address": ADDRESS, "items": [{"sku": sku.pk, "quantity": 1}]}
+
+    refused = auth_client.post(URL, body, format="json", HTTP_IDEMPOTENCY_KEY="k" * 256)
+
+    assert refused.status_code == 400 and "Idempotency-Key" in refused.json()["error"]["fields"]
+    assert not Order.objects.exists() and not IdempotencyKey.objects.exists()
+    assert auth_client.post(URL, body, format="json", HTTP_IDEMPOTENCY_KEY="k" * 255).status_code == 201
+
+
+def test_the_checkout_tells_the_schema_it_accepts_an_idempotency_key():
+    from orders.apis import CheckoutApi
+
+    assert CheckoutApi.post.accepts_idempotency_key is True
