@@ -83,12 +83,14 @@ def test_a_buyers_journey_through_nginx(topology):
     status, headers, body = call(topology, "GET", f"/product/{product.pk}/")
     assert status == 200, body[:500]
     assert "湖南农家腌萝卜 topology" in body.decode()
+    assert "content-security-policy" in headers  # the app answered
     assert "server" not in headers or "nginx/" not in headers["server"]  # server_tokens off
 
     # a static file: from nginx's disk, with cache headers
     status, headers, css = call(topology, "GET", "/static/css/site.css")
     assert status == 200 and b"--brand" in css
     assert headers["cache-control"] == "public, max-age=600"
+    assert "content-security-policy" not in headers  # Django adds it to all it answers: this was nginx
 
     # an upload through nginx (past nginx's default 1 MB body limit); the media worker makes its
     # thumbnail; nginx serves both files with long cache headers
