@@ -116,6 +116,14 @@ def user(db):
 
 
 @pytest.fixture
+def operator(db):
+    """Staff in the operators' group (tests.factories.OperatorFactory)."""
+    from tests.factories import OperatorFactory
+
+    return OperatorFactory()
+
+
+@pytest.fixture
 def auth_client(user):
     from rest_framework.test import APIClient
 
