@@ -43,6 +43,19 @@ class UserFactory(factory.django.DjangoModelFactory):
             self.save()
 
 
+class OperatorFactory(UserFactory):
+    """Staff in the operators' group (marketplace.operators): an operator's rights, not a superuser's."""
+
+    is_staff = True
+
+    @factory.post_generation
+    def operators_group(obj, create, extracted, **kwargs):  # noqa: N805 - factory_boy passes the object
+        if create:
+            from marketplace.operators import operators_group_ensure
+
+            obj.groups.add(operators_group_ensure())
+
+
 def token_for(user: User) -> str:
     return Token.objects.get_or_create(user=user)[0].key
 

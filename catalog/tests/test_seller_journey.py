@@ -3,17 +3,15 @@
 import pytest
 
 from catalog.models import Product
-from marketplace.demo import operators_group_ensure
 from shops.models import Shop
-from tests.factories import PASSWORD, UserFactory, image_bytes, leaf_category, upload
+from tests.factories import PASSWORD, OperatorFactory, UserFactory, image_bytes, leaf_category, upload
 
 pytestmark = pytest.mark.django_db
 
 
 def test_open_shop_approve_list_and_find(client):
     seller = UserFactory(username="laonong")
-    operator = UserFactory(username="op", is_staff=True)
-    operator.groups.add(operators_group_ensure())
+    OperatorFactory(username="op")  # logs in below
     pickles = leaf_category("pickles")
 
     # a new user opens a shop from the web form

@@ -13,9 +13,8 @@ from django.utils import translation
 from django.utils.text import capfirst
 
 from catalog.services import product_image_add
-from marketplace.demo import operators_group_ensure
 from orders.tests.helpers import placed_shipped
-from tests.factories import ShopFactory, UserFactory, sku_in_shop, upload
+from tests.factories import OperatorFactory, ShopFactory, UserFactory, sku_in_shop, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -37,8 +36,7 @@ def world():
 
 @pytest.fixture
 def operator_client(client):
-    operator = UserFactory(is_staff=True)
-    operator.groups.add(operators_group_ensure())
+    operator = OperatorFactory()
     assert not operator.is_superuser
     client.force_login(operator)
     return client

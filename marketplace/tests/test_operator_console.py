@@ -5,18 +5,10 @@ from django.utils import translation
 
 from accounts.models import OperatorAction
 from catalog.models import Product
-from marketplace.demo import operators_group_ensure
 from shops.models import Shop
 from tests.factories import ShopFactory, UserFactory, make_product
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def operator():
-    user = UserFactory(is_staff=True)
-    user.groups.add(operators_group_ensure())
-    return user
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ from rest_framework.test import APIClient
 
 from accounts.models import OperatorAction
 from catalog.models import Product
-from marketplace.operators import operators_group_ensure
 from notifications.models import Notification
 from orders.models import Review
 from shops.models import Shop
@@ -16,13 +15,6 @@ pytestmark = pytest.mark.django_db
 
 PRODUCTS = "/admin/catalog/product/"
 SHOPS = "/admin/shops/shop/"
-
-
-@pytest.fixture
-def operator():
-    user = UserFactory(is_staff=True)
-    user.groups.add(operators_group_ensure())
-    return user
 
 
 @pytest.fixture

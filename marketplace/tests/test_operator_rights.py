@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group, Permission
 
 from accounts.models import OperatorAction, User
 from common.errors import PermissionDeniedError
-from marketplace.operators import OPERATORS_GROUP, operators_group_ensure
+from marketplace.operators import OPERATORS_GROUP
 from orders.models import RefundRequest
 from orders.services.refunds import (
     refund_request_create,
@@ -20,13 +20,6 @@ from tests.factories import SkuFactory, UserFactory, leaf_category
 pytestmark = pytest.mark.django_db
 
 REFUNDS = "/admin/orders/refundrequest/"
-
-
-@pytest.fixture
-def operator():
-    user = UserFactory(is_staff=True)
-    user.groups.add(operators_group_ensure())
-    return user
 
 
 @pytest.fixture

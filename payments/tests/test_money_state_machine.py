@@ -21,7 +21,6 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_stat
 
 from common.errors import DomainError
 from common.money import to_fen
-from marketplace.demo import operators_group_ensure
 from orders.models import Order, RefundRequest
 from orders.services.lifecycle import order_confirm_receipt, order_ship, orders_cancel_overdue
 from orders.services.refunds import refund_request_accept, refund_request_create
@@ -30,7 +29,7 @@ from payments.models import LedgerAccount, LedgerEntry, Payment, Payout, Provide
 from payments.providers.sandbox import SandboxProvider
 from payments.services import payment_notification_receive
 from payments.services.payouts import payout_batch_approve, payout_batch_run
-from tests.factories import ShopFactory, UserFactory, sku_in_shop
+from tests.factories import OperatorFactory, ShopFactory, UserFactory, sku_in_shop
 
 pytestmark = pytest.mark.django_db
 
@@ -57,8 +56,7 @@ class MoneyMachine(RuleBasedStateMachine):
             sku_in_shop(shop, price=price, stock=50) for shop, price in zip(self.shops, ["28.00", "89.50"], strict=True)
         ]
         self.buyer = UserFactory()
-        self.operator = UserFactory(is_staff=True)
-        self.operator.groups.add(operators_group_ensure())
+        self.operator = OperatorFactory()
         self.notifications: list[tuple[bytes, dict]] = []
         self.day = 0
 

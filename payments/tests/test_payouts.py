@@ -32,16 +32,6 @@ D = Decimal
 BASE_DIR = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture
-def operator():
-    from marketplace.demo import operators_group_ensure
-    from tests.factories import UserFactory
-
-    user = UserFactory(is_staff=True)
-    user.groups.add(operators_group_ensure())
-    return user
-
-
 def test_a_batch_pays_each_shop_its_available_balance_once(operator, django_capture_on_commit_callbacks):
     farm, workshop, tiny = ShopFactory(), ShopFactory(), ShopFactory()
     confirmed_sale(farm, "100.00", "5.00")

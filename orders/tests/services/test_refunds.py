@@ -7,7 +7,6 @@ from django.db import connection
 from django.utils import timezone
 
 from common.errors import DomainError, InvalidState, ValidationFailed
-from marketplace.operators import operators_group_ensure
 from orders.models import Order, OrderEvent, RefundRequest
 from orders.services.lifecycle import order_confirm_receipt, orders_auto_confirm_due
 from orders.services.refunds import (
@@ -22,7 +21,7 @@ from orders.tasks import refund_requests_escalate_task
 from orders.tests.helpers import place, placed_paid, placed_shipped
 from payments.models import LedgerAccount, Refund
 from payments.selectors import ledger_balance
-from tests.factories import SkuFactory, UserFactory
+from tests.factories import OperatorFactory, SkuFactory, UserFactory
 
 
 @pytest.mark.django_db
@@ -99,8 +98,7 @@ def test_refund_rules():
 @pytest.mark.django_db
 def test_rejected_or_ignored_requests_go_to_an_operator_who_decides(settings, django_capture_on_commit_callbacks):
     settings.REFUND_RESPONSE_HOURS = 48
-    operator = UserFactory(is_staff=True)
-    operator.groups.add(operators_group_ensure())
+    operator = OperatorFactory()
     now = timezone.now()
     order = placed_shipped(UserFactory(), SkuFactory())
     rejected = refund_request_create(order_id=order.pk, buyer=order.buyer, reason="not as described", now=now)
