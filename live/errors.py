@@ -5,6 +5,7 @@ from common.errors import Conflict, DomainError, PermissionDeniedError, Validati
 MAX_TEXT = 500
 MAX_TITLE = 120  # a show's title (Show.title's max_length); the API's input declares it too
 TITLE_TOO_LONG = _("A title is at most 120 characters.")
+TITLE_MISSING = _("Give the show a title.")
 
 
 class HookRefused(DomainError):

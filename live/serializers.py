@@ -8,26 +8,27 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
-from live.errors import MAX_TITLE, TITLE_TOO_LONG
+from common.serializers import StrictCharField
+from live.errors import MAX_TITLE, TITLE_MISSING, TITLE_TOO_LONG
 from live.models import RoomMessage, ShowStatus
 from shops.serializers import ShopRefOut
 
-_TITLE = {"max_length": MAX_TITLE, "error_messages": {"max_length": TITLE_TOO_LONG}}
+_TITLE = {"max_length": MAX_TITLE, "error_messages": {"max_length": TITLE_TOO_LONG, "blank": TITLE_MISSING}}
 
 
 class ShowCreateInputSerializer(serializers.Serializer):
-    # Blank is the service's to refuse (with its message); the length is declared here too (the same rule).
-    title = serializers.CharField(allow_blank=True, trim_whitespace=False, **_TITLE)
+    # The service's rules and messages, declared here too (only spaces: the service refuses it).
+    title = StrictCharField(trim_whitespace=False, **_TITLE)
     starts_at = serializers.DateTimeField(required=False, allow_null=True)
-    description = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    description = StrictCharField(required=False, allow_blank=True, max_length=2000)
     products = serializers.ListField(child=serializers.IntegerField(), required=False, max_length=50)
     slow_mode_seconds = serializers.IntegerField(required=False, min_value=0, max_value=600)
 
 
 class ShowUpdateInputSerializer(serializers.Serializer):
-    title = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False, **_TITLE)
+    title = StrictCharField(required=False, trim_whitespace=False, **_TITLE)
     starts_at = serializers.DateTimeField(required=False)
-    description = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    description = StrictCharField(required=False, allow_blank=True, max_length=2000)
     products = serializers.ListField(child=serializers.IntegerField(), required=False, max_length=50)
     slow_mode_seconds = serializers.IntegerField(required=False, min_value=0, max_value=600)
 
@@ -45,12 +46,12 @@ class CoverInputSerializer(serializers.Serializer):
 
 
 class EndInputSerializer(serializers.Serializer):
-    reason = serializers.CharField(required=False, allow_blank=True, max_length=500)
+    reason = StrictCharField(required=False, allow_blank=True, max_length=500)
 
 
 @extend_schema_serializer(component_name="LiveReportInput")
 class ReportInputSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=500)
+    reason = StrictCharField(max_length=500)
 
 
 class MessageListQuerySerializer(serializers.Serializer):
@@ -63,10 +64,10 @@ class MessageListQuerySerializer(serializers.Serializer):
 class HookInputSerializer(serializers.Serializer):
     """nginx-rtmp's form fields (it sends more; these are the ones read)."""
 
-    name = serializers.CharField(max_length=200, allow_blank=True)
-    addr = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    app = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    path = serializers.CharField(required=False, allow_blank=True, max_length=1000)
+    name = StrictCharField(max_length=200, allow_blank=True)
+    addr = StrictCharField(required=False, allow_blank=True, max_length=200)
+    app = StrictCharField(required=False, allow_blank=True, max_length=200)
+    path = StrictCharField(required=False, allow_blank=True, max_length=1000)
 
     def validate_app(self, value):
         if value and value != "live":

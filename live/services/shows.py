@@ -17,7 +17,7 @@ from catalog.models import Product
 from common.errors import InvalidState, NotFound, ValidationFailed
 from common.tasks import enqueue_on_commit
 from common.text import clean_text
-from live.errors import MAX_TITLE, TITLE_TOO_LONG, HookRefused, ShopBarredFromLive, StreamRefused
+from live.errors import MAX_TITLE, TITLE_MISSING, TITLE_TOO_LONG, HookRefused, ShopBarredFromLive, StreamRefused
 from live.models import LiveBar, Show, ShowStatus, new_stream_key
 from live.services.broadcast import room_push_on_commit, show_changed_on_commit
 from live.services.stream_control import stream_drop_on_commit
@@ -32,7 +32,7 @@ MAX_SCHEDULE_AHEAD = timedelta(days=90)
 
 def _clean_title(title) -> str:
     if not isinstance(title, str) or not clean_text(title, multiline=False):
-        raise ValidationFailed(fields={"title": [_("Give the show a title.")]})
+        raise ValidationFailed(fields={"title": [TITLE_MISSING]})
     title = clean_text(title, multiline=False)
     if len(title) > MAX_TITLE:
         raise ValidationFailed(fields={"title": [TITLE_TOO_LONG]})
