@@ -77,6 +77,7 @@ def test_the_api_answers_as_its_schema_says_for_anyone_a_buyer_and_a_seller(asgi
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 env={**os.environ, "NO_COLOR": "1"},
+                cwd=tmp_path,  # its cache folder (.schemathesis/) goes there, not into the checkout
             ),
             log,
         )
