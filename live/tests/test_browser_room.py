@@ -22,7 +22,7 @@ def test_a_viewer_watches_the_stream_and_chats_live_a_muted_viewer_is_refused(li
     muted = UserFactory(username="viewer-m")
     room_mute(show=show, by=show.shop.owner, user_id=muted.pk, minutes=30)
     base = live_stack.server.url
-    stream = publish(live_stack, show.stream_key, seconds=14, log=tmp_path / "ffmpeg.log")
+    stream = publish(live_stack, show.stream_key, seconds=22, log=tmp_path / "ffmpeg.log")
     try:
         wait_until(lambda: Show.objects.get(pk=show.pk).status == "live", 10, "the show to go live")
 
@@ -43,6 +43,20 @@ def test_a_viewer_watches_the_stream_and_chats_live_a_muted_viewer_is_refused(li
         watcher.wait_for_function(
             "(t) => document.getElementById('live-video').currentTime > t", arg=first + 1, timeout=10_000
         )
+        # The player's latency behind live, as hls.js estimates it: the live edge (the newest segment's end,
+        # advanced by the time since the playlist was loaded) minus the playhead. Sampled over 3 s of play.
+        samples = []
+        for _ in range(6):
+            samples.append(
+                watcher.evaluate(
+                    """() => { const h = document.querySelector('.live-room').liveHls;
+                               return h ? [h.latency, h.targetLatency, h.liveSyncPosition] : null; }"""
+                )
+            )
+            watcher.wait_for_timeout(500)
+        latencies = [s[0] for s in samples if s and s[0]]
+        print(f"\nhls.js latency behind live: {', '.join(f'{x:.2f}' for x in latencies)} s (target {samples[-1][1]} s)")
+        assert latencies and max(latencies) < 8, samples  # 1 s fragments, liveSyncDurationCount 2
 
         viewer = new_page(language="en")
         browser_login(viewer, base, "viewer-a", PASSWORD)

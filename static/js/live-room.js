@@ -38,6 +38,7 @@
     if (window.Hls && window.Hls.isSupported()) {
       var player = new window.Hls({ liveSyncDurationCount: 2, manifestLoadingMaxRetry: 30, manifestLoadingRetryDelay: 1000 });
       hls = player;
+      room.liveHls = player;  // its `latency` (seconds behind the live edge) is read by the browser test
       player.loadSource(config.hls_url);
       player.attachMedia(video);
       player.on(window.Hls.Events.MANIFEST_PARSED, function () { video.play().catch(function () {}); });
