@@ -6,6 +6,7 @@ from django.conf import settings
 from django.utils import translation
 
 from common.api import json_error_response
+from common.csp import content_security_policy
 
 
 class RequestSizeLimitMiddleware:
@@ -65,23 +66,6 @@ class ContentSecurityPolicyMiddleware:
         if "Content-Security-Policy" not in response:
             response["Content-Security-Policy"] = content_security_policy(request)
         return response
-
-
-def content_security_policy(request) -> str:
-    host = request.get_host()
-    return "; ".join(
-        [
-            "default-src 'self'",
-            f"script-src 'self' 'nonce-{request.csp_nonce}'",
-            "style-src 'self' 'unsafe-inline'",
-            "img-src 'self' data: blob:",
-            f"connect-src 'self' ws://{host} wss://{host}",
-            "object-src 'none'",
-            "base-uri 'self'",
-            "form-action 'self'",
-            "frame-ancestors 'none'",
-        ]
-    )
 
 
 class _BodyTooLargeError(Exception):

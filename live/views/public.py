@@ -8,11 +8,11 @@ from django.conf import settings
 from django.shortcuts import render
 from django.urls import reverse
 
+from common.csp import content_security_policy
 from live.access import access_public_show
 from live.selectors import show_list_public
 from live.services.room import room_restriction_active, room_role
 from live.services.stats import room_likes, room_viewers
-from marketplace.middleware import content_security_policy
 
 
 def show_list(request):
