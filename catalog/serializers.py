@@ -10,9 +10,9 @@ from catalog.search import MAX_QUERY_LENGTH
 from catalog.services import MAX_IMAGES, MAX_SKUS, MAX_STOCK
 from catalog.services.products import PRICE_PATTERN
 from common.money import CURRENCY
-from common.serializers import absolute_url
+from common.serializers import IsoDateTimeField, absolute_url, model_text_field
 from shops.models import Shop
-from shops.serializers import IsoDateTimeField, ShopRefOut, model_text_field
+from shops.serializers import ShopRefOut
 
 
 class ProductListFilterSerializer(serializers.Serializer):

@@ -6,11 +6,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from common.serializers import absolute_url, decimal_number
+from common.serializers import FileUrlField, absolute_url, decimal_number
 from orders.models import REVIEW_MAX_PHOTOS, REVIEW_MAX_TEXT, Review
 from orders.selectors.reviews import ReviewSummary
 from orders.serializers.orders import TimeOut
-from shops.serializers import FileUrlField
 
 # --- reviews ----------------------------------------------------------------------------------------
 
