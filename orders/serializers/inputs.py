@@ -72,8 +72,13 @@ class CheckoutItemInputSerializer(serializers.Serializer):
 
 class CheckoutInputSerializer(serializers.Serializer):
     address = AddressInputSerializer()
-    items = CheckoutItemInputSerializer(
-        many=True, required=False, allow_empty=False, min_length=1, max_length=MAX_CHECKOUT_LINES
+    # A ListField (not many=True): the schema then states minItems/maxItems.
+    items = serializers.ListField(
+        child=CheckoutItemInputSerializer(),
+        required=False,
+        allow_empty=False,
+        min_length=1,
+        max_length=MAX_CHECKOUT_LINES,
     )
 
 
