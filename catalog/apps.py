@@ -18,9 +18,11 @@ class CatalogConfig(AppConfig):
     verbose_name = _("Catalog")
 
     def ready(self) -> None:
+        from catalog import page_parts
         from catalog.receivers import connect
 
         connect()
+        page_parts.connect()  # the products of the shopfront (shops)
         if is_web_process():
             # jieba's dictionary takes about a second to load: load it while the server starts, not
             # during the first search (it was 1.8 s). A thread, so the server is up meanwhile.

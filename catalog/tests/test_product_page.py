@@ -1,4 +1,4 @@
-"""The product page (catalog/views/public.py): a cached main part (marketplace/fragments.py) that never shows
+"""The product page (catalog/views/public.py): a cached main part (common/fragments.py) that never shows
 stale edits, never carries one visitor's data to another, and a constant number of queries."""
 
 import re

@@ -1,6 +1,5 @@
 """Public catalogue pages: search and the product page."""
 
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext
@@ -8,14 +7,14 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.access import access_public_product
 from catalog.models import Category, Product
+from catalog.page_parts import PRODUCT_PAGE
 from catalog.search import MAX_QUERY_LENGTH
 from catalog.selectors import category_tree, product_images, product_list, product_skus_on_sale
 from catalog.serializers import ProductListFilterSerializer
 from common.api import CappedCountPaginator
 from common.errors import NotFound
+from common.fragments import fragment
 from common.http import page_number
-from marketplace.fragments import fragment, product_reviews_version, shop_reply_time_or_none
-from orders.selectors import product_review_summary, product_reviews
 from shops.visits import shop_visit_record
 
 SORTS = [
@@ -115,20 +114,17 @@ def product_page(request, product_id):
     stars = int(stars) if stars in {"1", "2", "3", "4", "5"} else None
     reviews_page = page_number(request.GET.get("reviews_page"))
 
-    reviews_version = product_reviews_version(product_id=product.pk)
+    params = {"product": product, "with_photos": with_photos, "stars": stars, "reviews_page": reviews_page}
+    part_versions = PRODUCT_PAGE.versions(**params)  # the reviews (orders)
 
     def main_context() -> dict:
-        context = {
+        return {
             "product": product,
             "review_with_photos": with_photos,
             "review_stars": stars,
             "more_from_shop": list(product_list(shop=shop.slug, ordering="-sales").exclude(pk=product.pk)[:6]),
+            **PRODUCT_PAGE.context(versions=part_versions, **params),
         }
-        if reviews_version[0]:  # most products have no review at all: "No reviews yet" needs no query
-            reviews = product_reviews(product_id=product.pk, with_photos=with_photos, stars=stars)
-            context["review_summary"] = product_review_summary(product=product)
-            context["review_page"] = Paginator(reviews, 10).get_page(reviews_page)
-        return context
 
     version = (
         product.pk,
@@ -137,7 +133,7 @@ def product_page(request, product_id):
         product.review_count,
         product.category.updated_at,
         shop.updated_at,
-        reviews_version,
+        tuple(part_versions.items()),
         with_photos,
         stars,
         reviews_page,
@@ -156,7 +152,6 @@ def product_page(request, product_id):
         "chosen_quantity": int(quantity) if quantity.isdigit() and 1 <= int(quantity) <= 999 else 1,
         "images": product_images(product_id=product.pk),
         "in_stock": any(s.stock > 0 for s in skus),
-        "reply_time": shop_reply_time_or_none(shop_id=shop.pk),
         "main": fragment(name="product", version=version, template="catalog/_product_main.html", context=main_context),
     }
     return render(request, "catalog/product_detail.html", context)

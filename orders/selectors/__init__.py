@@ -4,9 +4,10 @@ Other apps read these names from here (the package), this app from their modules
 """
 
 from orders.selectors.cart import cart_item_count  # noqa: F401 (marketplace's context processor)
-from orders.selectors.reviews import (  # noqa: F401 (catalog's product page, shops' shopfront, seller center)
+from orders.selectors.reviews import (  # noqa: F401 (orders' parts of the product page and shopfront, seller center)
     product_review_summary,
     product_reviews,
+    product_reviews_version,
     seller_unreplied_review_count,
     shop_score_comparison,
 )

@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.db.models import (
     Avg,
     Count,
+    Max,
     Prefetch,
     Q,
     QuerySet,
@@ -49,6 +50,13 @@ class ReviewSummary:
     histogram: list[StarBar]
     visible_count: int
     with_photos: int
+
+
+def product_reviews_version(*, product_id: int) -> tuple:
+    """Changes with every review of the product written, replied to, hidden or shown again (the product
+    page's cached part names it in its version)."""
+    stamp = Review.objects.filter(product_id=product_id).aggregate(n=Count("id"), last=Max("updated_at"))
+    return stamp["n"], stamp["last"]
 
 
 def product_review_summary(*, product) -> ReviewSummary:

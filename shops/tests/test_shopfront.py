@@ -1,4 +1,4 @@
-"""The shopfront (shops/views/public.py): a cached main part (marketplace/fragments.py) that never shows stale
+"""The shopfront (shops/views/public.py): a cached main part (common/fragments.py) that never shows stale
 edits, and a constant number of queries."""
 
 import pytest

@@ -2,8 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -11,15 +9,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from catalog.models import Product, ProductImage
-from catalog.selectors import product_list, shop_catalogue_version, shop_categories
 from common.errors import DomainError, NotFound
+from common.fragments import fragment
 from common.http import page_number
-from marketplace.fragments import fragment, shop_reply_time_or_none
-from orders.selectors import shop_score_comparison
 from shops.access import access_my_invitation, access_public_shop
 from shops.forms import ShopForm
 from shops.models import ShopMember
+from shops.page_parts import SHOPFRONT
 from shops.selectors import staff_invitations_for_user
 from shops.services import shop_create, shop_follow_toggle, staff_invitation_accept, staff_invitation_decline
 from shops.visits import shop_visit_record
@@ -44,23 +40,17 @@ def shopfront(request, slug):
     category_id = int(category) if category and category.isdigit() and len(category) < 10 else None
     page = page_number(request.GET.get("page"))
 
+    params = {"shop": shop, "sort": sort, "category_id": category_id, "page": page}
+    # The products (catalog) and the scores beside the peers' (orders); versions read for the cache only.
+    part_versions = SHOPFRONT.versions(**params) if shop.is_public else None
+
     def main_context() -> dict:
-        if shop.is_public:
-            products = product_list(shop=shop.slug, category=category_id, ordering=sort)
-        else:  # the owner previews a shop that is not public yet
-            products = (
-                Product.objects.filter(shop=shop, status=Product.Status.ACTIVE)
-                .select_related("shop")
-                .prefetch_related(Prefetch("images", queryset=ProductImage.objects.order_by("position", "id")))
-            )
         return {
             "shop": shop,
-            "page": Paginator(products, 20).get_page(page),
             "sort": sort,
             "sorts": SHOP_SORTS,
             "category_id": category_id,
-            "categories": shop_categories(shop_id=shop.id),
-            "score_comparison": shop_score_comparison(shop=shop),
+            **SHOPFRONT.context(versions=part_versions, **params),
         }
 
     if shop.is_public:
@@ -73,7 +63,7 @@ def shopfront(request, slug):
             shop.score_as_described,
             shop.score_communication,
             shop.score_shipping,
-            shop_catalogue_version(shop_id=shop.pk),
+            tuple(part_versions.items()),
             sort,
             category_id,
             page,
@@ -84,7 +74,6 @@ def shopfront(request, slug):
     context = {
         "shop": shop,
         "main": main,
-        "reply_time": shop_reply_time_or_none(shop_id=shop.id),
         "following": request.user.is_authenticated and shop.follows.filter(user=request.user).exists(),
     }
     return render(request, "shops/shopfront.html", context)

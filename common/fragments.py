@@ -10,6 +10,9 @@ shop's products and photos. An edit, a new photo, a review, a reply or a moderat
 the very next request. What changes without touching any of these — sales counters, the sort order by
 sales, another product's price in "more from this shop", the peers' average scores, the order of photos
 in a card — shows within FRAGMENT_SECONDS.
+
+Parts of such a page that another, higher app owns (a product's reviews, the shop's scores) come in through
+common.page_parts; what changes by the second (the reply time) through that app's template tags.
 """
 
 from __future__ import annotations
@@ -19,14 +22,10 @@ import logging
 from collections.abc import Callable, Hashable
 
 from django.core.cache import cache
-from django.db.models import Count, Max
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from redis.exceptions import RedisError
-
-from chat.selectors import shop_reply_time
-from orders.models import Review
 
 logger = logging.getLogger(__name__)
 
@@ -53,17 +52,3 @@ def fragment(*, name: str, version: tuple[Hashable, ...], template: str, context
         except RedisError:
             logger.warning("fragment cache unavailable", exc_info=True)
     return mark_safe(html)  # noqa: S308 - our own template's output
-
-
-def product_reviews_version(*, product_id: int) -> tuple:
-    """Changes with every review of the product written, replied to, hidden or shown again."""
-    stamp = Review.objects.filter(product_id=product_id).aggregate(n=Count("id"), last=Max("updated_at"))
-    return stamp["n"], stamp["last"]
-
-
-def shop_reply_time_or_none(*, shop_id: int) -> int | None:
-    """The seller's typical reply time (median over 30 days), in seconds; left out while the cache is down."""
-    try:
-        return shop_reply_time(shop_id=shop_id)
-    except RedisError:
-        return None
