@@ -2,12 +2,13 @@ from django.conf import settings
 from rest_framework import serializers
 
 from accounts.models import User
+from common.serializers import StrictCharField
 
 
 class RegisterInputSerializer(serializers.Serializer):
     username = serializers.RegexField(r"^[\w.@+-]+\Z", max_length=150)
     email = serializers.EmailField(max_length=254)
-    password = serializers.CharField(max_length=128, write_only=True, trim_whitespace=False)
+    password = StrictCharField(max_length=128, write_only=True, trim_whitespace=False)
     language = serializers.ChoiceField(
         choices=settings.LANGUAGES,
         required=False,
@@ -22,8 +23,8 @@ class RegisterOutputSerializer(serializers.Serializer):
 
 
 class TokenInputSerializer(serializers.Serializer):
-    username = serializers.CharField(max_length=150)
-    password = serializers.CharField(max_length=128, trim_whitespace=False)
+    username = StrictCharField(max_length=150)
+    password = StrictCharField(max_length=128, trim_whitespace=False)
 
 
 class TokenOutputSerializer(serializers.Serializer):

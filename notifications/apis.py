@@ -4,6 +4,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.api import Pagination, paginated
+from common.errors import NotFound
+from common.openapi import api_errors
 from notifications.selectors import notifications_for, unread_count
 from notifications.serializers import NotificationOut, NotificationsRead, ReadIn
 from notifications.services import notifications_mark_read
@@ -11,6 +13,7 @@ from notifications.services import notifications_mark_read
 
 class NotificationListApi(APIView):
     @extend_schema(responses=paginated(NotificationOut, unread=serializers.IntegerField()))
+    @api_errors(NotFound)  # a page past the last one
     def get(self, request):
         """The person's notifications, newest first, in the request's language."""
         paginator = Pagination()

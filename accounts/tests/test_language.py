@@ -65,3 +65,17 @@ def test_me_shows_and_changes_it(api_client):
     assert "language" in bad.json()["error"]["fields"]
     user.refresh_from_db()
     assert user.language == "en"
+
+
+def test_log_in_and_sign_up_take_text_only(api_client):
+    user = UserFactory()
+    for body in ({"username": user.username, "password": 12345678}, {"username": 0, "password": PASSWORD}):
+        answer = api_client.post("/api/v1/auth/token/", body, format="json")
+        assert answer.status_code == 400 and answer.json()["error"]["code"] == "validation_error"
+    answer = api_client.post(
+        "/api/v1/auth/register/",
+        {"username": "num", "email": "num@example.com", "password": 12345678901},
+        format="json",
+    )
+    assert answer.status_code == 400 and "password" in answer.json()["error"]["fields"]
+    assert not User.objects.filter(username="num").exists()
