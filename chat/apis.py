@@ -19,6 +19,7 @@ from common.errors import NotFound, RateLimited
 from common.images import ImageTooLarge, InvalidImage
 from common.openapi import api_errors
 from common.parsers import JSONParser
+from safety.errors import ChatMuted
 from shops.access import access_public_shop
 
 
@@ -93,7 +94,7 @@ class MessageListApi(APIView):
         )
 
     @extend_schema(request=serializers.MessageSendInputSerializer, responses={201: serializers.MessageOut})
-    @api_errors(MessageTooLong, InvalidImage, ImageTooLarge, RateLimited)
+    @api_errors(MessageTooLong, InvalidImage, ImageTooLarge, RateLimited, ChatMuted)
     def post(self, request, conversation_id: int):
         conversation = access_conversation(request.user, conversation_id)
         data = serializers.MessageSendInputSerializer(data=request.data)

@@ -24,6 +24,7 @@ from chat.selectors import chat_unread_state, chat_unread_totals, member_shop_id
 from chat.services import conversation_mark_read, message_send
 from common.errors import DomainError, NotFound, RateLimited, ValidationFailed
 from common.ws import SizeLimitedJsonConsumer, UserSocketsMixin
+from safety.services import CONTACT_DETAILS_FLAG, NOTICE_CODE, contact_notice_text
 
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_NOT_FOUND = 4404
@@ -189,9 +190,18 @@ class ConversationConsumer(UserSocketsMixin, _ChatSocketMixin, SizeLimitedJsonCo
             if kind == "message":
                 if not isinstance(content.get("text"), str):
                     raise ValidationFailed(_("A message frame needs text."))
-                await in_db_thread(message_send)(
+                message = await in_db_thread(message_send)(
                     user=self.user, conversation=self.conversation, text=content["text"], client_id=client_id
                 )
+                if CONTACT_DETAILS_FLAG in message.flags:
+                    await self.send_json(
+                        {
+                            "type": "notice",
+                            "code": NOTICE_CODE,
+                            "message": contact_notice_text(),
+                            "message_id": message.pk,
+                        }
+                    )
             elif kind == "product":
                 await in_db_thread(message_send)(
                     user=self.user, conversation=self.conversation, product=content.get("product"), client_id=client_id
@@ -231,6 +241,9 @@ class ConversationConsumer(UserSocketsMixin, _ChatSocketMixin, SizeLimitedJsonCo
 
     async def chat_message(self, event):
         await self.send_json({"type": "message", "message": event["message"]})
+
+    async def chat_offer(self, event):
+        await self.send_json({"type": "offer", "offer": event["offer"]})
 
     async def chat_read(self, event):
         await self.send_json({"type": "read", "role": event["role"], "up_to": event["up_to"], "user": event["user"]})

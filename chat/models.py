@@ -110,6 +110,10 @@ class Message(models.Model):
         Product, verbose_name=_("product"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     product_card = models.JSONField(verbose_name=_("product card"), null=True, blank=True)
+    # A seller's offer (offers app) as it was sent: its id, lines, total and expiry (chat.serializers.OfferCardOut).
+    offer_card = models.JSONField(verbose_name=_("offer card"), null=True, blank=True)
+    # "contact_details": details in the text were masked (safety), the original is kept for operators only.
+    flags = models.JSONField(verbose_name=_("flags"), default=list, blank=True)
     image = models.ImageField(verbose_name=_("image"), upload_to="chat/%Y/%m/", blank=True)
     client_id = models.CharField(verbose_name=_("client id"), max_length=64, blank=True)
     created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
@@ -128,7 +132,11 @@ class Message(models.Model):
                 name="chat_message_client_id_once",
             ),
             models.CheckConstraint(
-                condition=~Q(text="") | Q(product__isnull=False) | ~Q(image="") | Q(product_card__isnull=False),
+                condition=~Q(text="")
+                | Q(product__isnull=False)
+                | ~Q(image="")
+                | Q(product_card__isnull=False)
+                | Q(offer_card__isnull=False),
                 name="chat_message_not_empty",
             ),
         ]

@@ -92,6 +92,8 @@ def message_preview(message: Message | None) -> str:
         return message.text[:80]
     if message.product_card:
         return f"[🛍] {message.product_card.get('title', '')}"[:80]
+    if message.offer_card:
+        return f"[🏷] ¥{message.offer_card.get('total', '')}"[:80]
     if message.image:
         return "[📷]"
     return ""
@@ -137,12 +139,39 @@ class ProductCardOut(serializers.Serializer):
         }
 
 
+class OfferCardLineOut(serializers.Serializer):
+    sku = serializers.IntegerField(source="sku_id")
+    title = serializers.CharField(source="sku.product.title")
+    sku_name = serializers.CharField(source="sku.name")
+    quantity = serializers.IntegerField()
+    price = serializers.DecimalField(max_digits=10, decimal_places=2)
+    list_price = serializers.DecimalField(max_digits=10, decimal_places=2)
+
+
+class OfferCardOut(serializers.Serializer):
+    """A seller's offer as the chat shows it when it is sent (the offers app builds it from its Offer; the
+    offer's later state is GET /api/v1/offers/{id}/ and the socket's `offer` frames)."""
+
+    id = serializers.IntegerField()
+    lines = OfferCardLineOut(many=True, source="lines.all")
+    shipping_fee = serializers.DecimalField(max_digits=10, decimal_places=2)
+    total = serializers.DecimalField(max_digits=12, decimal_places=2)
+    currency = serializers.CharField()
+    note = serializers.CharField(allow_blank=True)
+    expires_at = IsoDateTimeField()
+
+
 class MessageOut(serializers.Serializer):
     id = serializers.IntegerField()
     conversation = serializers.IntegerField(source="conversation_id")
     sender = SenderOut(source="*")
-    text = serializers.CharField(allow_blank=True, help_text="Empty for a product card or a photo.")
+    text = serializers.CharField(allow_blank=True, help_text="Empty for a product card, an offer or a photo.")
     product = ProductCardOut(source="product_card", allow_null=True)
+    offer = OfferCardOut(source="offer_card", allow_null=True)
+    flags = serializers.ListField(
+        child=serializers.ChoiceField(choices=["contact_details"]),
+        help_text="contact_details: contact details in the text were masked (escrow protects payments made here).",
+    )
     image_url = serializers.SerializerMethodField()
     created_at = IsoDateTimeField()
     client_id = serializers.SerializerMethodField()
@@ -162,6 +191,8 @@ class MessageOut(serializers.Serializer):
             "sender": {"id": message.sender_id, "username": message.sender.username, "role": message.sender_role},
             "text": message.text,
             "product": message.product_card,
+            "offer": message.offer_card,
+            "flags": message.flags,
             "image_url": self.get_image_url(message),
             "created_at": message.created_at.isoformat(),
             "client_id": self.get_client_id(message),

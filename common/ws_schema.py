@@ -97,6 +97,12 @@ SOCKETS = [
             Frame("message", {"message": "chat.serializers.MessageOut"}, "A message, stored before it is sent."),
             Frame("read", {"role": ROLE, "up_to": INT, "user": USER}, "One side read up to a message."),
             Frame("typing", {"role": ROLE, "user": USER}, "The other side is typing."),
+            Frame(
+                "notice",
+                {"code": {"enum": ["contact_details_masked"]}, "message": STR, "message_id": INT},
+                "To the sender only: contact details in the message were masked (the message carries the flag).",
+            ),
+            Frame("offer", {"offer": "offers.serializers.OfferOut"}, "An offer of the conversation changed state."),
             UNREAD,
             error_frame(),
         ],

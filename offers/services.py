@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 
 from catalog.models import Sku
 from chat.models import Conversation, Role
+from chat.serializers import OfferCardOut
+from chat.services import conversation_event_send_on_commit, message_offer_post
 from common.errors import NotFound, PermissionDeniedError, ValidationFailed
 from common.idempotency import write_transaction
 from common.ids import parse_id
@@ -23,6 +25,8 @@ from common.text import clean_text
 from offers import rules
 from offers.errors import OfferNotPending
 from offers.models import Offer, OfferLine
+from offers.selectors import offer_with_lines
+from offers.serializers import OfferOut
 from orders.services.checkout import CheckoutResult, OfferedTerms, checkout_place
 from safety.models import Source
 from safety.services import text_screen
@@ -131,9 +135,10 @@ def offer_create(
         note_text = text_screen(user=user, text=note_text, source=Source.OFFER, source_id=conversation.pk, now=now).text
     # One writer at a time per conversation: the supersede and the new pending offer are one step.
     Conversation.objects.select_for_update().filter(pk=conversation.pk).values_list("pk", flat=True).get()
-    Offer.objects.filter(conversation=conversation, status=Offer.Status.PENDING).update(
-        status=Offer.Status.SUPERSEDED, decided_at=now, updated_at=now
+    superseded = list(
+        Offer.objects.filter(conversation=conversation, status=Offer.Status.PENDING).values_list("pk", flat=True)
     )
+    Offer.objects.filter(pk__in=superseded).update(status=Offer.Status.SUPERSEDED, decided_at=now, updated_at=now)
     offer = Offer.objects.create(
         conversation=conversation,
         shop_id=conversation.shop_id,
@@ -154,7 +159,22 @@ def offer_create(
         )
         for line in cleaned
     )
+    # The card in the chat (both sides, live), and the superseded offers' new state.
+    message_offer_post(
+        user=user, conversation_id=conversation.pk, card=dict(OfferCardOut(offer_with_lines(offer.pk)).data)
+    )
+    for offer_id in superseded:
+        _announce(offer_id)
     return offer
+
+
+def _announce(offer_id: int) -> None:
+    """The offer's state to everyone in its conversation (an `offer` frame), after the commit."""
+    offer = offer_with_lines(offer_id)
+    data = OfferOut(offer).data
+    conversation_event_send_on_commit(
+        conversation_id=offer.conversation_id, event={"type": "chat.offer", "offer": data}
+    )
 
 
 def _decide(offer_id: int, status: str, *, now: datetime) -> Offer:
@@ -170,6 +190,7 @@ def _decide(offer_id: int, status: str, *, now: datetime) -> Offer:
         else:
             raise OfferNotPending()
         offer.save(update_fields=["status", "decided_at", "updated_at"])
+        _announce(offer.pk)
     if expired:
         raise OfferNotPending(_("This offer has expired."))
     return offer
@@ -212,6 +233,7 @@ def offer_accept(*, user, offer: Offer, address: Any, now: datetime | None = Non
         )
         locked.status, locked.decided_at, locked.order = Offer.Status.ACCEPTED, now, result.orders[0]
         locked.save(update_fields=["status", "decided_at", "order", "updated_at"])
+        _announce(locked.pk)
     return locked, result
 
 
@@ -223,6 +245,7 @@ def offer_expire(offer_id: int, *, now: datetime | None = None) -> bool:
             return False
         offer.status, offer.decided_at = Offer.Status.EXPIRED, offer.expires_at
         offer.save(update_fields=["status", "decided_at", "updated_at"])
+        _announce(offer.pk)
         return True
 
 

@@ -124,6 +124,13 @@ def contact_details_find(
     return _merged(spans, normalized)
 
 
+def earlier_messages_matter(text: str) -> bool:
+    """Whether the sender's earlier messages could change the verdict on `text`: it has digits (a number
+    split over messages) or is a lone id (the word for it in the message before)."""
+    normalized = normalize(text).text
+    return any(char.isascii() and char.isdigit() for char in normalized) or bool(LONE_ID.fullmatch(normalized))
+
+
 def contact_details_mask(text: str, findings: Sequence[Finding]) -> str:
     """`text` with every finding replaced by ***."""
     masked, position = [], 0

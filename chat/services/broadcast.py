@@ -8,9 +8,10 @@ from typing import Any
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.db import transaction
 
 from chat.fast_paths import unread_side_totals
-from chat.groups import shop_group, user_group
+from chat.groups import conversation_group, shop_group, user_group
 from chat.models import Conversation, Role
 from chat.serializers import conversation_out
 
@@ -66,3 +67,9 @@ def unread_events(conversation: Conversation, *, roles: tuple[str, ...]) -> list
         for role, group, total in sides
         if role in roles
     ]
+
+
+def conversation_event_send_on_commit(*, conversation_id: int, event: dict[str, Any]) -> None:
+    """A channel-layer event (`type` names the consumer's handler, e.g. chat.offer) to everyone in the
+    conversation, after the commit of the write that caused it."""
+    transaction.on_commit(lambda: broadcast_send([(conversation_group(conversation_id), event)]), robust=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.models import Product
@@ -20,6 +21,12 @@ from common.files import files_written_first
 from common.images import sanitize_image
 from common.ratelimit import rate_limit_hit
 from common.text import clean_text
+from safety.contact import earlier_messages_matter
+from safety.models import Source
+from safety.services import chat_mute_check, text_screen
+
+# How many of the sender's previous messages the contact-detail check reads (a number split over messages).
+EARLIER_FOR_SCREENING = 4
 
 
 def _lock_for_participant(*, user, conversation_id: int, client_id: str = "") -> tuple[Conversation, str, int | None]:
@@ -83,6 +90,7 @@ def message_send(
         product = shop_product(product, shop_id=conversation.shop_id)
     if not text and product is None and image is None:
         raise MessageEmpty(fields={"text": [_("Write a message first.")]})
+    chat_mute_check(user=user)
     image_file = None
     if image is not None:
         image_file, _w, _h = sanitize_image(image, max_side=1600)
@@ -125,13 +133,21 @@ def _message_store(
         return existing
 
     message = Message(conversation=conversation, sender=user, sender_role=role, text=text, client_id=client_id)
+    if text:
+        _screen(message, conversation=conversation)
     if product is not None:
         message.product = product
         message.product_card = ProductCardOut.card(product)
     if image_name:
         message.image = image_name
     message.save()
+    _conversation_after(conversation, message, role)
+    return message
 
+
+def _conversation_after(conversation: Conversation, message: Message, role: str) -> None:
+    """The conversation's counters and last message after a new message, and the pushes on commit."""
+    conversation_id = conversation.pk
     if role == Role.BUYER:
         conversation.shop_unread += 1
         conversation.buyer_last_read_id = message.pk
@@ -165,6 +181,37 @@ def _message_store(
             ]
         )
     )
+
+
+def _screen(message: Message, *, conversation: Conversation) -> None:
+    """Contact details in the text are masked (safety) and flagged; the strike that mutes the sender also
+    puts the conversation in front of operators (reported, so admin shows its messages)."""
+    earlier = []
+    if earlier_messages_matter(message.text):  # a query only for a message with digits or a lone id
+        earlier = list(
+            Message.objects.filter(conversation=conversation, sender=message.sender)
+            .exclude(text="")
+            .order_by("-id")
+            .values_list("text", flat=True)[:EARLIER_FOR_SCREENING]
+        )[::-1]
+    screened = text_screen(
+        user=message.sender, text=message.text, source=Source.CHAT, source_id=conversation.pk, earlier=earlier
+    )
+    message.text, message.flags = screened.text, screened.flags
+    if screened.muted_now and not conversation.reported:
+        conversation.reported, conversation.reported_at = True, timezone.now()
+        conversation.report_reason = "contact-detail strikes: the sender is muted for a day"
+        conversation.save(update_fields=["reported", "reported_at", "report_reason", "updated_at"])
+
+
+@transaction.atomic
+def message_offer_post(*, user, conversation_id: int, card: dict[str, Any]) -> Message:
+    """The shop's offer as a message in the conversation (the offers app calls it inside its transaction)."""
+    conversation, role, _resent = _lock_for_participant(user=user, conversation_id=conversation_id)
+    if role != Role.SELLER:
+        raise NotFound()
+    message = Message.objects.create(conversation=conversation, sender=user, sender_role=role, text="", offer_card=card)
+    _conversation_after(conversation, message, role)
     return message
 
 

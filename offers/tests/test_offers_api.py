@@ -204,3 +204,18 @@ def test_contact_details_in_the_note_are_masked(deal):
 
     assert offer["note"] == "有问题打 ***"
     assert Decimal(offer["total"]) == Decimal("108.00")
+
+
+def test_the_offer_is_a_card_in_the_conversation_and_its_state_follows(deal):
+    from chat.models import Message
+
+    conversation, sku = deal
+    seller = client_for(conversation.shop.owner)
+    offer = seller.post(f"/api/v1/conversations/{conversation.pk}/offers/", offer_body(sku), format="json").json()
+
+    messages = client_for(conversation.buyer).get(f"/api/v1/conversations/{conversation.pk}/messages/").json()
+    card = next(m for m in messages["results"] if m["offer"])
+    assert card["sender"]["role"] == "seller"
+    assert card["offer"]["id"] == offer["id"] and card["offer"]["total"] == "108.00"
+    assert card["offer"]["lines"][0]["sku"] == sku.pk
+    assert Message.objects.filter(conversation=conversation, offer_card__isnull=False).count() == 1

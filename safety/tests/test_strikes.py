@@ -68,3 +68,16 @@ def test_an_operator_lifts_a_mute_and_it_leaves_the_queue():
     chat_mute_check(user=user)
     mute.refresh_from_db()
     assert mute.reviewed_by == operator and mute.until <= timezone.now()
+
+
+def test_a_phone_number_in_a_live_room_is_masked_for_everyone_and_counted():
+    from live.services.room import room_message_send
+    from tests.factories import make_show
+
+    show = make_show()
+    viewer = UserFactory()
+
+    message = room_message_send(show=show, user=viewer, text="想要的加我 vx: farmer_wang8")
+
+    assert message.text == "想要的加我 vx: ***"
+    assert ContactStrike.objects.get(user=viewer).source == "live"
