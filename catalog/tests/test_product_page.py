@@ -99,3 +99,12 @@ def test_the_product_page_renders_while_the_cache_is_down(client, farm, monkeypa
     monkeypatch.setattr(cache, "get", down)
     monkeypatch.setattr(cache, "set", down)
     assert "湖南农家腌萝卜" in page_text(client, f"/product/{radish.pk}/")
+
+
+def test_the_sellers_reply_time_shows_beside_the_shop(client, farm):
+    """The reply time is chat's (a template tag of chat's): catalog's page imports nothing of chat."""
+    shop, radish = farm
+    url = f"/product/{radish.pk}/"
+    assert "Usually replies" not in page_text(client, url)  # no answered question yet
+    cache.set(f"chat:reply-time:{shop.pk}", 240)  # the median chat.selectors.shop_reply_time keeps
+    assert "Usually replies within 4 minutes" in page_text(client, url)

@@ -61,3 +61,13 @@ def test_sort_labels_are_translated_on_the_chinese_shop_and_search_pages(client,
 
     assert "销量优先" in shop_page and "价格从低到高" in shop_page and "Best selling" not in shop_page
     assert "综合排序" in search_page and "好评优先" in search_page and "Top rated" not in search_page
+
+
+def test_the_sellers_reply_time_shows_on_the_shop_page(client, farm):
+    """The reply time is chat's (a template tag of chat's): shops' page imports nothing of chat."""
+    shop, _radish = farm
+    url = f"/shop/{shop.slug}/"
+    assert "Typical reply" in page_text(client, url)  # no answered question yet
+    cache.set(f"chat:reply-time:{shop.pk}", 240)  # the median chat.selectors.shop_reply_time keeps
+    page = page_text(client, url)
+    assert "Usually replies within 4 minutes" in page and "Typical reply" not in page
