@@ -139,7 +139,7 @@ def stock_gate_close(*, gate_pass: StockGatePass, sku_id: int, name: str | None 
     try:
         return bool(_run(client, _CLOSE, keys=[_key(sku_id)], args=[token, name, CLOSED_SECONDS]))
     except Exception:
-        logger.warning("stock gate unavailable: SKU %s not marked sold out", sku_id, exc_info=True)
+        logger.warning("stock gate unavailable: sku_id=%s not marked sold out", sku_id, exc_info=True)
         return False
 
 

@@ -87,7 +87,7 @@ class OfferLine(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.quantity} × SKU {self.sku_id} at {self.price}"
+        return f"{self.quantity} × {self.sku} at {self.price}"
 
     @property
     def subtotal(self):
