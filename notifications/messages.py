@@ -21,6 +21,9 @@ MESSAGES = {
     "order_new": _("New order %(number)s: ¥%(total)s, awaiting payment"),
     "order_paid": _("Order %(number)s is paid (¥%(total)s): please ship it"),
     "order_shipped": _("Your order %(number)s has shipped: %(carrier)s %(tracking)s"),
+    "order_price_changed": _(
+        "The seller lowered order %(number)s from ¥%(previous)s to ¥%(total)s: pay the new amount"
+    ),
     "order_completed": _("Order %(number)s: receipt confirmed, the money is settling"),
     "auto_confirm_soon": _(
         "Order %(number)s will be confirmed as received within 24 hours; ask for a refund now if something is wrong"

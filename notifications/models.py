@@ -7,6 +7,7 @@ class Kind(models.TextChoices):
     ORDER_NEW = "order_new", _("New order")
     ORDER_PAID = "order_paid", _("Order paid")
     ORDER_SHIPPED = "order_shipped", _("Order shipped")
+    ORDER_PRICE_CHANGED = "order_price_changed", _("Order price lowered by the seller")
     AUTO_CONFIRM_SOON = "auto_confirm_soon", _("Receipt will be confirmed automatically soon")
     ORDER_COMPLETED = "order_completed", _("Receipt confirmed")
     REFUND_REQUESTED = "refund_requested", _("Refund requested")

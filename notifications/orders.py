@@ -21,6 +21,7 @@ AUDIENCES: dict[str, list[tuple[str, str, str]]] = {
     OrderEvent.Type.PLACED: [(SELLER, Kind.ORDER_NEW, "order_new")],
     OrderEvent.Type.PAID: [(SELLER, Kind.ORDER_PAID, "order_paid")],
     OrderEvent.Type.SHIPPED: [(BUYER, Kind.ORDER_SHIPPED, "order_shipped")],
+    OrderEvent.Type.PRICE_CHANGED: [(BUYER, Kind.ORDER_PRICE_CHANGED, "order_price_changed")],
     OrderEvent.Type.RECEIPT_CONFIRMED: [(SELLER, Kind.ORDER_COMPLETED, "order_completed")],
     OrderEvent.Type.REFUND_REQUESTED: [(SELLER, Kind.REFUND_REQUESTED, "refund_requested")],
     OrderEvent.Type.REFUND_ACCEPTED: [(BUYER, Kind.REFUND_ANSWERED, "refund_accepted")],
@@ -55,6 +56,7 @@ def order_events_notify(*, event_ids: list[int]) -> int:
             "carrier": event.data.get("carrier", ""),
             "tracking": event.data.get("tracking_number", ""),
             "rating": event.data.get("rating", ""),
+            "previous": event.data.get("previous", ""),
         }
         for audience, kind, message in AUDIENCES.get(event.type, []):
             for user_id, url in _recipients(order, audience):

@@ -29,6 +29,11 @@ urlpatterns = [
     path("seller/orders/", apis.SellerOrdersApi.as_view(), name="seller-orders"),
     re_path(rf"^seller/orders/{NUMBER}/ship/$", apis.SellerOrderShipApi.as_view(), name="seller-order-ship"),
     re_path(
+        rf"^seller/orders/{NUMBER}/adjust-price/$",
+        apis.SellerOrderAdjustPriceApi.as_view(),
+        name="seller-order-adjust-price",
+    ),
+    re_path(
         r"^seller/refund-requests/(?P<refund_request_id>[0-9]{1,19})/accept/$",
         apis.SellerRefundRequestAcceptApi.as_view(),
         name="seller-refund-request-accept",

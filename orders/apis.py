@@ -38,6 +38,7 @@ from orders.services.cart import cart_item_add, cart_item_remove, cart_item_upda
 from orders.services.checkout import checkout_place
 from orders.services.checkout_gate import checkout_stock_gate
 from orders.services.lifecycle import order_cancel, order_confirm_receipt, order_ship
+from orders.services.price_changes import order_price_lower
 from orders.services.refunds import refund_request_accept, refund_request_create, refund_request_reject
 from orders.services.reviews.writing import review_create, review_reply
 from payments.errors import RefundTooLarge
@@ -195,6 +196,18 @@ class SellerOrderShipApi(APIView):
         order_ship(
             order_id=order.pk, actor=request.user, carrier=data["carrier"], tracking_number=data["tracking_number"]
         )
+        return Response(s.OrderOut(seller_orders(shop=order.shop).get(pk=order.pk)).data)
+
+
+class SellerOrderAdjustPriceApi(APIView):
+    """改价 (API.md, "Offers in chat"): a lower total for an unpaid order; the payment asks for it."""
+
+    @api_errors(InvalidState)
+    @extend_schema(request=s.PriceChangeInputSerializer, responses=s.OrderOut)
+    def post(self, request, number: str):
+        order = access_seller_order(user=request.user, number=number)
+        data = request.data if isinstance(request.data, dict) else {}
+        order_price_lower(order_id=order.pk, actor=request.user, total=data.get("total"))
         return Response(s.OrderOut(seller_orders(shop=order.shop).get(pk=order.pk)).data)
 
 

@@ -209,6 +209,7 @@ MATRIX: dict[str, Route] = {
     "api:conversation-messages": api("participant", "get", "post", objects="conversation"),
     "api:conversation-read": api("participant", "post", objects="conversation"),
     "api:conversation-report": api("participant", "post", objects="conversation"),
+    "api:seller-order-adjust-price": api("seller", "post", objects="order_pending"),
     "api:conversation-offers": api("participant", "get", "post", objects="conversation", seller_methods=("post",)),
     "api:offer-detail": api("participant", objects="offer"),
     "api:offer-accept": api("participant", "post", objects="offer", buyer_methods=("post",)),

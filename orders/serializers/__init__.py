@@ -9,6 +9,7 @@ from orders.serializers.inputs import (  # noqa: F401 (re-exported)
     CheckoutItemInputSerializer,
     NoteInputSerializer,
     OrderListFilterSerializer,
+    PriceChangeInputSerializer,
     QuantityField,
     RefundRequestInputSerializer,
     ShipInputSerializer,

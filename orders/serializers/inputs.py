@@ -3,6 +3,8 @@ these declare them so the schema states them."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -103,6 +105,12 @@ class RefundRequestInputSerializer(serializers.Serializer):
         coerce_to_string=True,
     )
     return_goods = serializers.BooleanField(default=False)
+
+
+class PriceChangeInputSerializer(serializers.Serializer):
+    """改价: the new total, lower than the order's current total (the service checks that)."""
+
+    total = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0.01"), coerce_to_string=True)
 
 
 class NoteInputSerializer(serializers.Serializer):
