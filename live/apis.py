@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.api import Pagination, paginated
-from common.errors import InvalidState
+from common.errors import InvalidState, NotFound
 from common.images import ImageTooLarge, InvalidImage
 from common.openapi import api_errors
 from live import serializers
@@ -176,7 +176,7 @@ class PublishHookApi(_HookApi):
     """2xx/3xx accepts the stream; the 302's Location renames it to the show's public id (nginx-rtmp
     renames a published stream to a Location that is not an rtmp:// URL), so HLS files never carry the key."""
 
-    @api_errors(HookRefused, StreamRefused, ShopBarredFromLive)
+    @api_errors(HookRefused, NotFound, StreamRefused, ShopBarredFromLive)
     @extend_schema(request=serializers.HookInputSerializer, responses={302: None})
     def post(self, request):
         data = self.hook_input(request)
@@ -205,7 +205,7 @@ class PublishDoneHookApi(_HookApi):
 
 
 class RecordDoneHookApi(_HookApi):
-    @api_errors(HookRefused)
+    @api_errors(HookRefused, NotFound)
     @extend_schema(request=serializers.HookInputSerializer, responses={200: None})
     def post(self, request):
         data = self.hook_input(request)

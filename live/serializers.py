@@ -55,7 +55,7 @@ class ReportInputSerializer(serializers.Serializer):
 
 
 class MessageListQuerySerializer(serializers.Serializer):
-    after = serializers.IntegerField(required=False, min_value=0)
+    after = serializers.IntegerField(required=False, min_value=0, max_value=2**63 - 1)
 
     def validate(self, attrs):
         return attrs
