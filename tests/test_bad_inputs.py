@@ -776,6 +776,8 @@ def test_show_message_report_bad_input(show, buyer):
     _error(client.post(f"/api/v1/shows/{show.pk}/messages/{message.pk}/report/", {"reason": ""}, format="json"), 400)
     _error(client.post(f"/api/v1/shows/{show.pk}/messages/{2**62}/report/", {"reason": "spam"}, format="json"), 404)
     _error(client.get(f"/api/v1/shows/{show.pk}/messages/?after=-1"), 400)
+    _error(client.get(f"/api/v1/shows/{show.pk}/messages/?after={2**63}"), 400)
+    _error(client.get(f"/api/v1/shows/{show.pk}/messages/?after=abc"), 400)
     message.refresh_from_db()
     assert message.reported_at is None
 
