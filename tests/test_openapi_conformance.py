@@ -2,8 +2,9 @@
 and stateful phases, against a live server (uvicorn on the test database), as an anonymous user, a buyer and
 a seller. Any failure fails the test, with schemathesis's report (each failure with a curl to reproduce it).
 
-Bounded: a few examples per operation, the three runs side by side, one seed. `make schemathesis` (or
-scripts/schemathesis.sh) runs the same against a server you start yourself, with more examples.
+Bounded: a few examples per operation, the three runs side by side, one seed. scripts/schemathesis.sh runs the
+same against a server you start yourself, with more examples. Exemptions, each with its reason, are in
+tests/openapi/schemathesis.toml.
 """
 
 from __future__ import annotations
