@@ -9,12 +9,12 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/marketplace
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: run run-full test test-fast test-browser test-faults install browser live hls-js demo-stream safety-report lint format messages bench clean
+.PHONY: run run-full test test-fast test-browser test-faults install browser live hls-js demo-stream safety-report lock lint format messages bench clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -q --disable-pip-version-check --upgrade pip
-	$(PY) -m pip install -q --disable-pip-version-check -r requirements-dev.txt
+	$(PY) -m pip install -q --disable-pip-version-check pip==26.3
+	$(PY) -m pip install -q --disable-pip-version-check --require-hashes -r requirements-dev.txt
 	touch $@
 
 install: $(VENV)/.installed
@@ -71,6 +71,12 @@ browser:
 # Debian's nginx with the RTMP module and ffmpeg, for live shows and their tests (scripts/install-live.sh).
 live:
 	@test -f /usr/lib/nginx/modules/ngx_rtmp_module.so && command -v ffmpeg >/dev/null || bash scripts/install-live.sh
+
+# The lock files: requirements.in (runtime) and requirements-dev.in (tools and tests) compiled with every
+# transitive dependency and its hashes into requirements.txt and requirements-dev.txt (pip-tools).
+lock: install
+	$(VENV)/bin/pip-compile --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links -q -o requirements.txt requirements.in
+	$(VENV)/bin/pip-compile --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links -q -o requirements-dev.txt requirements-dev.in
 
 # The contact-detail detector's recall and false-positive rate on its labelled corpus (safety/corpus/).
 safety-report: install
