@@ -16,7 +16,7 @@ from chat.selectors import MAX_PAGE
 from common.api import Pagination
 from common.ids import MAX_ID
 from common.money import CURRENCY, money_str
-from common.serializers import IsoDateTimeField
+from common.serializers import IsoDateTimeField, StrictCharField
 from shops.serializers import ShopRefOut
 
 
@@ -43,7 +43,7 @@ class ReadInputSerializer(serializers.Serializer):
 
 
 class ReportInputSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=MAX_REPORT_REASON)
+    reason = StrictCharField(max_length=MAX_REPORT_REASON)
 
 
 class ConversationListQuerySerializer(serializers.Serializer):

@@ -14,7 +14,8 @@ from catalog.models import Product, ProductImage
 from common.errors import ValidationFailed
 from common.files import FileWrites, file_delete_on_commit, files_written_first
 from common.images import sanitize_image
-from common.tasks import enqueue_now, enqueue_on_commit
+from common.sweeps import overdue_enqueue
+from common.tasks import enqueue_on_commit
 
 MAX_IMAGES = 12
 
@@ -87,10 +88,8 @@ def product_image_thumbnails_sweep(*, older_than: timedelta = timedelta(minutes=
     worker that gave up). Idempotent: product_image_thumbnail_make skips a photo that has its thumbnail."""
     from catalog.tasks import product_image_thumbnail_task
 
-    ids = ProductImage.objects.filter(thumbnail="", created_at__lte=timezone.now() - older_than).values_list(
-        "id", flat=True
-    )[:limit]
-    return sum(enqueue_now(product_image_thumbnail_task, image_id) for image_id in ids)
+    due = ProductImage.objects.filter(thumbnail="", created_at__lte=timezone.now() - older_than)
+    return overdue_enqueue(due, product_image_thumbnail_task, order_by="created_at", limit=limit)
 
 
 @transaction.atomic

@@ -199,3 +199,17 @@ def test_messages_between_two_ids(api_client):
     body = api_client.get(url, {"after": ids[0], "before": ids[4], "limit": 2}).json()
     assert [m["id"] for m in body["results"]] == ids[1:3] and body["next"] is not None
     assert api_client.get(url, {"after": ids[3], "before": ids[1]}).json()["results"] == []
+
+
+def test_a_report_reason_that_is_not_text_is_refused(api_client):
+    from chat.services import conversation_start
+    from tests.factories import ProductWithSkuFactory, UserFactory
+
+    product = ProductWithSkuFactory()
+    buyer = UserFactory()
+    conversation, _ = conversation_start(buyer=buyer, shop=product.shop)
+    api_client.force_authenticate(buyer)
+
+    answer = api_client.post(f"/api/v1/conversations/{conversation.pk}/report/", {"reason": 0}, format="json")
+
+    assert answer.status_code == 400 and "reason" in answer.json()["error"]["fields"]

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.errors import InvalidState, NotFound, RateLimited, ValidationFailed
+from common.ids import parse_id
 from common.ratelimit import rate_limit_hit
 from common.text import clean_text
 from live.errors import MAX_TEXT, BlockedWordUsed, Muted, RoomClosed, RoomMessageTooLong, SlowMode
@@ -171,7 +172,7 @@ def room_remove(*, show: Show, by, user_id) -> RoomRestriction:
 
 @transaction.atomic
 def room_message_hide(*, show: Show, message_id) -> RoomMessage:
-    message = RoomMessage.objects.filter(show=show, pk=_message_pk(message_id)).first()
+    message = RoomMessage.objects.filter(show=show, pk=parse_id(message_id)).first()
     if message is None:
         raise NotFound()
     if not message.hidden:
@@ -179,16 +180,6 @@ def room_message_hide(*, show: Show, message_id) -> RoomMessage:
         message.save(update_fields=["hidden", "updated_at"])
         room_push_on_commit(show.pk, {"type": "message_hidden", "id": message.pk})
     return message
-
-
-def _message_pk(value) -> int:
-    try:
-        pk = int(value)
-    except (TypeError, ValueError) as exc:
-        raise NotFound() from exc
-    if not 0 < pk < 2**63:
-        raise NotFound()
-    return pk
 
 
 @transaction.atomic
@@ -199,7 +190,7 @@ def room_message_report(*, show: Show, user, message_id, reason) -> RoomMessage:
     reason = clean_text(reason, multiline=False) if isinstance(reason, str) else ""
     if not reason:
         raise ValidationFailed(fields={"reason": [_("Say what is wrong with it.")]})
-    message = RoomMessage.objects.select_for_update().filter(show=show, pk=_message_pk(message_id)).first()
+    message = RoomMessage.objects.select_for_update().filter(show=show, pk=parse_id(message_id)).first()
     if message is None:
         raise NotFound()
     if message.reported_at is None:
@@ -226,7 +217,7 @@ def blocked_word_add(*, shop: Shop, word) -> BlockedWord:
 
 @transaction.atomic
 def blocked_word_remove(*, shop: Shop, word_id) -> None:
-    deleted, _rows = BlockedWord.objects.filter(shop=shop, pk=_message_pk(word_id)).delete()
+    deleted, _rows = BlockedWord.objects.filter(shop=shop, pk=parse_id(word_id)).delete()
     if not deleted:
         raise NotFound()
 
@@ -247,6 +238,6 @@ def room_moderator_add(*, shop: Shop, username) -> RoomModerator:
 
 @transaction.atomic
 def room_moderator_remove(*, shop: Shop, moderator_id) -> None:
-    deleted, _rows = RoomModerator.objects.filter(shop=shop, pk=_message_pk(moderator_id)).delete()
+    deleted, _rows = RoomModerator.objects.filter(shop=shop, pk=parse_id(moderator_id)).delete()
     if not deleted:
         raise NotFound()

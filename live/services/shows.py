@@ -31,12 +31,15 @@ MAX_SCHEDULE_AHEAD = timedelta(days=90)
 
 
 def _clean_title(title) -> str:
-    if not isinstance(title, str) or not clean_text(title, multiline=False):
-        raise ValidationFailed(fields={"title": [TITLE_MISSING]})
-    title = clean_text(title, multiline=False)
-    if len(title) > MAX_TITLE:
-        raise ValidationFailed(fields={"title": [TITLE_TOO_LONG]})
-    return title
+    return clean_text(
+        title,
+        multiline=False,
+        field="title",
+        required=True,
+        max_length=MAX_TITLE,
+        required_message=str(TITLE_MISSING),
+        too_long_message=str(TITLE_TOO_LONG),
+    )
 
 
 def _clean_starts_at(starts_at) -> datetime | None:
