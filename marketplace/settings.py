@@ -11,8 +11,9 @@ from decimal import Decimal
 from pathlib import Path
 
 import environ
-from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
+
+from marketplace.beat_schedule import beat_schedule
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("VAR_DIR", default=str(BASE_DIR / "var")))
@@ -217,34 +218,8 @@ CELERY_TASK_EAGER_PROPAGATES = True
 # Queues (the Procfile runs a worker per queue): money, messages and media apart, so a burst of thumbnails
 # or of e-mails never delays a payout or a refund.
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="celery")
-TASK_QUEUE_BY_NAME = {
-    "payments.tasks.*": "payouts",  # refunds, payouts, settlement, the bank-account notice
-    "notifications.tasks.*": "notifications",
-    "chat.tasks.*": "notifications",
-    "live.tasks.show_followers_notify_task": "notifications",
-    "catalog.tasks.*": "media",  # thumbnails
-    "live.tasks.replay_make_task": "media",  # ffmpeg
-    "marketplace.tasks.media_orphans_sweep_task": "media",
-}
-
-
-def _task_route(name, args, kwargs, options, task=None, **kw):
-    """The queue of TASK_QUEUE_BY_NAME; but a default queue other than `celery` (CELERY_QUEUE=name,
-    or a test's worker setting app.conf.task_default_queue) takes every task: one queue, one worker."""
-    import fnmatch
-
-    from marketplace.celery import app
-
-    default = app.conf.task_default_queue
-    if default != "celery":
-        return {"queue": default}
-    for pattern, queue in TASK_QUEUE_BY_NAME.items():
-        if fnmatch.fnmatchcase(name, pattern):
-            return {"queue": queue}
-    return None
-
-
-CELERY_TASK_ROUTES = (_task_route,)
+# Which queue a task goes to: marketplace/celery_routing.py (money, messages and media apart).
+CELERY_TASK_ROUTES = ("marketplace.celery_routing.task_route",)
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
@@ -262,47 +237,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "global_keyprefix": env.str("CELERY_BROKER_PREFIX", default=""),
 }
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-CELERY_BEAT_SCHEDULE: dict = {
-    # orders: unpaid orders past ORDER_PAYMENT_DEADLINE, auto-confirm, unanswered refund requests.
-    "orders-cancel-overdue": {"task": "orders.tasks.orders_cancel_overdue_task", "schedule": 60.0},
-    "orders-auto-confirm": {"task": "orders.tasks.orders_auto_confirm_task", "schedule": 300.0},
-    "orders-refund-requests-escalate": {"task": "orders.tasks.refund_requests_escalate_task", "schedule": 600.0},
-    "offers-expire": {"task": "offers.tasks.offers_expire_overdue_task", "schedule": 60.0},
-    "orders-ratings-rebuild": {"task": "orders.tasks.ratings_rebuild_task", "schedule": crontab(hour=3, minute=30)},
-    # payments: settle pending money past the hold, the daily payout batch, re-queue stuck payouts.
-    "payments-settle": {"task": "payments.tasks.ledger_settle_task", "schedule": 3600.0},
-    "payments-payout-batch": {
-        "task": "payments.tasks.payout_batch_run_task",
-        "schedule": crontab(hour=env.int("PAYOUT_BATCH_HOUR", default=2), minute=0),
-    },
-    "payments-payouts-reconcile": {"task": "payments.tasks.payouts_reconcile_task", "schedule": 300.0},
-    # refunds never sent (a lost enqueue) or never confirmed are sent again; hopeless ones are marked failed.
-    "payments-refunds-sweep": {"task": "payments.tasks.refunds_sweep_task", "schedule": 120.0},
-    # the owner hears of every change to the payout bank account, even when the first enqueue was lost.
-    "payments-payout-account-notices": {
-        "task": "payments.tasks.payout_account_notices_sweep_task",
-        "schedule": 600.0,
-    },
-    # catalog: photos whose thumbnail task was lost (the broker was down) get it queued again.
-    "catalog-thumbnails-sweep": {"task": "catalog.tasks.product_image_thumbnails_sweep_task", "schedule": 600.0},
-    # chat: the e-mail for messages left unread CHAT_OFFLINE_NOTIFY_MINUTES (a sweep, not a task per message).
-    "chat-offline-notices": {"task": "chat.tasks.chat_offline_notices_task", "schedule": 60.0},
-    # files: uploads no row refers to any more (rolled back, or their row deleted), past a grace period.
-    "media-orphans-sweep": {
-        "task": "marketplace.tasks.media_orphans_sweep_task",
-        "schedule": crontab(hour=4, minute=40),
-    },
-    # accounts: expired sessions leave the table (what `manage.py clearsessions` does).
-    "accounts-sessions-clear-expired": {
-        "task": "accounts.tasks.sessions_clear_expired_task",
-        "schedule": crontab(hour=4, minute=10),
-    },
-    # notifications: buyers hear 24 hours before receipt is confirmed for them.
-    "notifications-auto-confirm-reminders": {
-        "task": "notifications.tasks.orders_auto_confirm_reminders_task",
-        "schedule": 900.0,
-    },
-}
+# The periodic sweeps and batches: marketplace/beat_schedule.py.
+CELERY_BEAT_SCHEDULE = beat_schedule(payout_batch_hour=env.int("PAYOUT_BATCH_HOUR", default=2))
 
 # E-mail: files in var/mail/ in the demo (one .log per message); SMTP or a provider through EMAIL_URL.
 if env.str("EMAIL_URL", default=""):
