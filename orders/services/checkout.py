@@ -145,6 +145,35 @@ def _cart_lines_remove(*, user_id: int, sku_ids: list[int]) -> None:
         )
 
 
+def _cart_items(buyer) -> dict[int, int]:
+    """The whole cart as {sku_id: quantity}."""
+    wanted = dict(CartItem.objects.filter(cart__user=buyer).values_list("sku_id", "quantity"))
+    if not wanted:
+        raise ValidationFailed(fields={"items": [_("Your cart is empty.")]})
+    if len(wanted) > MAX_CHECKOUT_LINES:
+        raise ValidationFailed(fields={"items": [_("At most %(n)d items.") % {"n": MAX_CHECKOUT_LINES}]})
+    return wanted
+
+
+def _skus_on_sale(*, wanted: dict[int, int], buyer_id: int) -> dict[int, Sku]:
+    """The SKUs, each on sale, not the buyer's own shop's, with the stock wanted as of this read (the
+    conditional UPDATE at the end is the authority)."""
+    skus = skus_for_checkout(sku_ids=wanted, buyer_id=buyer_id)
+    for sku_id in sorted(wanted):
+        sku = skus.get(sku_id)
+        if sku is None:
+            raise ValidationFailed(fields={"items": [_("One of these items is no longer for sale.")]})
+        if not (sku.is_active and sku.product.visible):
+            raise OutOfStock(
+                sku_id=sku_id, available=0, message=_("%(title)s is no longer on sale.") % {"title": sku.product.title}
+            )
+        if sku.buyer_is_member:
+            raise ValidationFailed(fields={"items": [_("You cannot buy from your own shop.")]})
+        if sku.stock < wanted[sku_id]:  # sold out as of the read above: answer before writing anything
+            raise OutOfStock(sku_id=sku_id, available=sku.stock)
+    return skus
+
+
 def checkout_place(
     *,
     buyer,
@@ -170,33 +199,59 @@ def checkout_place(
         return _checkout_place(tx=tx, buyer=buyer, address=address, items=items, offered=offered, now=now)
 
 
+def _lines_create(
+    *, orders: list[Order], by_shop: dict[int, list[Sku]], wanted: dict[int, int], unit_price: dict[int, Decimal]
+) -> dict[int, list[OrderLine]]:
+    """Each order's lines in one INSERT: the price paid, the list price and the commission rate, frozen."""
+    order_by_shop = {order.shop_id: order for order in orders}
+    lines = OrderLine.objects.bulk_create(
+        [
+            OrderLine(
+                order=order_by_shop[shop_id],
+                sku=sku,
+                product=sku.product,
+                product_title=sku.product.title,
+                sku_name=sku.name,
+                unit_price=unit_price[sku.pk],
+                list_price=sku.price,
+                quantity=wanted[sku.pk],
+                subtotal=quantize(unit_price[sku.pk] * wanted[sku.pk]),
+                commission_rate=commission_rate_for(sku.product.category, shop=sku.product.shop),
+            )
+            for shop_id, shop_skus in by_shop.items()
+            for sku in shop_skus
+        ]
+    )
+    lines_by_order: dict[int, list[OrderLine]] = defaultdict(list)
+    for line in lines:
+        lines_by_order[line.order.pk].append(line)
+    return dict(lines_by_order)
+
+
+def _placed_announce(*, orders: list[Order], buyer, payment: Payment, now: datetime) -> None:
+    order_events_announce(
+        OrderEvent.objects.bulk_create(
+            [
+                OrderEvent(
+                    order=order,
+                    type=OrderEvent.Type.PLACED,
+                    at=now,
+                    actor=buyer,
+                    data={"payment": payment.pk, "total": f"{order.total:.2f}"},
+                )
+                for order in orders
+            ]
+        )
+    )
+
+
 def _checkout_place(
     *, tx: WriteTransaction, buyer, address: Any, items: Any, offered: OfferedTerms | None, now: datetime | None
 ) -> CheckoutResult:
     now = now or timezone.now()
     address = address_clean(address)
-    wanted = checkout_items_parse(items) if items is not None else None
-
-    if wanted is None:
-        wanted = dict(CartItem.objects.filter(cart__user=buyer).values_list("sku_id", "quantity"))
-        if not wanted:
-            raise ValidationFailed(fields={"items": [_("Your cart is empty.")]})
-        if len(wanted) > MAX_CHECKOUT_LINES:
-            raise ValidationFailed(fields={"items": [_("At most %(n)d items.") % {"n": MAX_CHECKOUT_LINES}]})
-
-    skus = skus_for_checkout(sku_ids=wanted, buyer_id=buyer.pk)
-    for sku_id in sorted(wanted):
-        sku = skus.get(sku_id)
-        if sku is None:
-            raise ValidationFailed(fields={"items": [_("One of these items is no longer for sale.")]})
-        if not (sku.is_active and sku.product.visible):
-            raise OutOfStock(
-                sku_id=sku_id, available=0, message=_("%(title)s is no longer on sale.") % {"title": sku.product.title}
-            )
-        if sku.buyer_is_member:
-            raise ValidationFailed(fields={"items": [_("You cannot buy from your own shop.")]})
-        if sku.stock < wanted[sku_id]:  # sold out as of the read above: answer before writing anything
-            raise OutOfStock(sku_id=sku_id, available=sku.stock)
+    wanted = checkout_items_parse(items) if items is not None else _cart_items(buyer)
+    skus = _skus_on_sale(wanted=wanted, buyer_id=buyer.pk)
 
     by_shop: dict[int, list[Sku]] = defaultdict(list)
     for sku_id in sorted(wanted):
@@ -240,47 +295,13 @@ def _checkout_place(
             for shop_id, shop_skus in by_shop.items()
         ]
     )
-    order_by_shop = {order.shop_id: order for order in orders}
-    lines = OrderLine.objects.bulk_create(
-        [
-            OrderLine(
-                order=order_by_shop[shop_id],
-                sku=sku,
-                product=sku.product,
-                product_title=sku.product.title,
-                sku_name=sku.name,
-                unit_price=unit_price[sku.pk],
-                list_price=sku.price,
-                quantity=wanted[sku.pk],
-                subtotal=quantize(unit_price[sku.pk] * wanted[sku.pk]),
-                commission_rate=commission_rate_for(sku.product.category, shop=sku.product.shop),
-            )
-            for shop_id, shop_skus in by_shop.items()
-            for sku in shop_skus
-        ]
-    )
-    order_events_announce(
-        OrderEvent.objects.bulk_create(
-            [
-                OrderEvent(
-                    order=order,
-                    type=OrderEvent.Type.PLACED,
-                    at=now,
-                    actor=buyer,
-                    data={"payment": payment.pk, "total": f"{order.total:.2f}"},
-                )
-                for order in orders
-            ]
-        )
-    )
+    lines_by_order = _lines_create(orders=orders, by_shop=by_shop, wanted=wanted, unit_price=unit_price)
+    _placed_announce(orders=orders, buyer=buyer, payment=payment, now=now)
     _cart_lines_remove(user_id=buyer.pk, sku_ids=sorted(wanted))
 
-    lines_by_order: dict[int, list[OrderLine]] = defaultdict(list)
-    for line in lines:
-        lines_by_order[line.order.pk].append(line)
     # Last, so a hot SKU's row lock is held for one UPDATE and the COMMIT, not for the whole checkout
     # (bench B1). The conditional UPDATE is the authority: if it falls short, everything rolls back.
     tx.run_last(lambda: stock_reserve(items=wanted))
     return CheckoutResult(
-        orders=orders, lines=dict(lines_by_order), payment=payment, pay_url=payment_pay_url(payment=payment)
+        orders=orders, lines=lines_by_order, payment=payment, pay_url=payment_pay_url(payment=payment)
     )
