@@ -36,9 +36,10 @@ def operation_for(method: str, path: str) -> tuple[str, dict] | None:
     """(schema path, operation) of a request, or None when the schema has no such operation."""
     for pattern, template in _path_patterns():
         if pattern.match(path):
+            # The first path that matches is the request's (literal before templated): a method it lacks is
+            # no operation, even if a templated path beside it has one (/staff/invitations/ vs /staff/{id}/).
             operation = api_schema()["paths"][template].get(method.lower())
-            if operation is not None:
-                return template, operation
+            return (template, operation) if operation is not None else None
     return None
 
 

@@ -21,6 +21,25 @@ class StrictCharField(serializers.CharField):
         return super().to_internal_value(data)
 
 
+class StrictBooleanField(serializers.BooleanField):
+    """true or false and nothing else (DRF's takes 0, 1, "yes", "off"… although the schema says boolean)."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, bool):
+            self.fail("invalid", input=data)
+        return data
+
+
+class StrictDecimalField(serializers.DecimalField):
+    """A decimal given as a string or a number; an empty string is not "no value" (DRF's, when the field
+    may be null, takes "" as null although the schema's pattern refuses it)."""
+
+    def validate_empty_values(self, data):
+        if data == "":
+            self.fail("invalid")
+        return super().validate_empty_values(data)
+
+
 class IsoDateTimeField(serializers.DateTimeField):
     """A moment as `datetime.isoformat()` writes it, in the zone it was stored in (UTC: "…+00:00"), the
     form the API answered with before its shapes were serializers (DRF's own would move it to TIME_ZONE).

@@ -300,7 +300,7 @@ class SellerReviewsApi(APIView):
 
 
 class SellerReviewReplyApi(APIView):
-    @api_errors(AlreadyReplied)
+    @api_errors(AlreadyReplied, InvalidState)
     @extend_schema(request=s.ReviewReplyInputSerializer, responses=s.PrivateReviewOut)
     def post(self, request, review_id: int):
         review = access_seller_review(user=request.user, review_id=review_id)

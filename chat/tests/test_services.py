@@ -150,7 +150,7 @@ def test_report_needs_a_reason_and_a_participant():
     assert conversation.reported and conversation.reported_by == conversation.buyer
 
 
-def test_a_message_is_four_statements_and_its_pushes_carry_the_counts(sent, django_capture_on_commit_callbacks):
+def test_a_message_is_five_statements_and_its_pushes_carry_the_counts(sent, django_capture_on_commit_callbacks):
     conversation, _ = conversation_start(buyer=UserFactory(), shop=ShopFactory())
     staff = staff_for(conversation.shop)
     message_send(user=conversation.buyer, conversation=conversation, text="在吗？")
@@ -159,8 +159,10 @@ def test_a_message_is_four_statements_and_its_pushes_carry_the_counts(sent, djan
     with CaptureQueriesContext(connection) as queries, django_capture_on_commit_callbacks(execute=True):
         reply = message_send(user=staff, conversation=conversation, text="在的", client_id="s-1")
     statements = [q["sql"] for q in queries.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
-    # lock (with the sender's side and the resend check), insert, update, and on commit both counts
-    assert len(statements) == 4, statements
+    # the sender's mute (safety: three contact-detail strikes), lock (with the sender's side and the resend
+    # check), insert, update, and on commit both counts; text without digits reads no earlier messages
+    assert len(statements) == 5, statements
+    assert "safety_chatmute" in statements[0]
 
     assert sent[0] == (f"chat.conversation.{conversation.pk}", {"type": "chat.message", "message": ANY})
     unread = {group: event for group, event in sent[1:]}

@@ -10,6 +10,7 @@ from rest_framework import serializers
 
 from common.errors import ValidationFailed
 from common.ids import MAX_ID
+from common.serializers import StrictBooleanField, StrictCharField, StrictDecimalField
 from orders.models import MAX_QUANTITY, Order
 from orders.services.cart import parse_quantity, parse_sku_id
 from orders.services.checkout import ADDRESS_MAX_LENGTHS, MAX_CHECKOUT_LINES, PHONE_MESSAGE, PHONE_PATTERN
@@ -94,8 +95,8 @@ class ShipInputSerializer(serializers.Serializer):
 
 
 class RefundRequestInputSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=REASON_MAX_LENGTH)
-    amount = serializers.DecimalField(
+    reason = StrictCharField(max_length=REASON_MAX_LENGTH)
+    amount = StrictDecimalField(
         max_digits=12,
         decimal_places=2,
         min_value=AMOUNT_MIN,
@@ -104,7 +105,7 @@ class RefundRequestInputSerializer(serializers.Serializer):
         allow_null=True,
         coerce_to_string=True,
     )
-    return_goods = serializers.BooleanField(default=False)
+    return_goods = StrictBooleanField(default=False)
 
 
 class PriceChangeInputSerializer(serializers.Serializer):
