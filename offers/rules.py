@@ -1,13 +1,11 @@
-"""An offer's limits, written once: the services enforce them and the API's serializers state them."""
+"""An offer's own limits, written once: the services enforce them and the API's serializers state them. Its
+lines' prices and quantities follow a SKU's price rule (catalog) and the cart's quantity rule (orders)."""
 
 from decimal import Decimal
 
 EXPIRES_IN_HOURS_MIN = 1
 EXPIRES_IN_HOURS_MAX = 168
 EXPIRES_IN_HOURS_DEFAULT = 48
-PRICE_MIN = Decimal("0.01")
-PRICE_MAX = Decimal("1000000.00")
 SHIPPING_FEE_MAX = Decimal("10000.00")
-QUANTITY_MAX = 999
 LINES_MAX = 20
 NOTE_MAX_LENGTH = 500

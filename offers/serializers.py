@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from catalog.serializers import PriceField
 from offers import rules
 from offers.models import Offer
+from orders.models import MAX_QUANTITY
 from orders.serializers import AddressInputSerializer
 
 
 class OfferLineIn(serializers.Serializer):
     sku = serializers.IntegerField(min_value=1)
-    quantity = serializers.IntegerField(min_value=1, max_value=rules.QUANTITY_MAX)
-    price = serializers.DecimalField(
-        max_digits=10, decimal_places=2, min_value=rules.PRICE_MIN, max_value=rules.PRICE_MAX, coerce_to_string=True
-    )
+    quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY)
+    price = PriceField()
 
 
 class OfferCreateIn(serializers.Serializer):

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.models import Sku
+from catalog.services.products import parse_price
 from chat.models import Conversation, Role
 from chat.serializers import OfferCardOut
 from chat.services import conversation_event_send_on_commit, message_offer_post
@@ -27,6 +28,7 @@ from offers.errors import OfferNotPending
 from offers.models import Offer, OfferLine
 from offers.selectors import offer_with_lines
 from offers.serializers import OfferOut
+from orders.services.cart import parse_quantity
 from orders.services.checkout import CheckoutResult, OfferedTerms, checkout_place
 from safety.models import Source
 from safety.services import text_screen
@@ -81,8 +83,9 @@ def offer_lines_clean(lines: Any) -> list[LineIn]:
         if sku_id in seen:
             raise ValidationFailed(fields={f"{field}.sku": [_("Each SKU may appear once.")]})
         seen.add(sku_id)
-        quantity = _whole_number(line.get("quantity"), field=f"{field}.quantity", minimum=1, maximum=rules.QUANTITY_MAX)
-        price = _money(line.get("price"), field=f"{field}.price", minimum=rules.PRICE_MIN, maximum=rules.PRICE_MAX)
+        # An offered price follows a SKU's price rule, a quantity the cart's (one rule each, written once).
+        quantity = parse_quantity(line.get("quantity"), field=f"{field}.quantity")
+        price = parse_price(line.get("price"), field=f"{field}.price")
         cleaned.append(LineIn(sku_id, quantity, price))
     return cleaned
 

@@ -219,3 +219,18 @@ def test_the_offer_is_a_card_in_the_conversation_and_its_state_follows(deal):
     assert card["offer"]["id"] == offer["id"] and card["offer"]["total"] == "108.00"
     assert card["offer"]["lines"][0]["sku"] == sku.pk
     assert Message.objects.filter(conversation=conversation, offer_card__isnull=False).count() == 1
+
+
+def test_the_conversation_page_shows_the_offer_card_and_the_masked_note(deal, client):
+    conversation, sku = deal
+    seller = client_for(conversation.shop.owner)
+    seller.post(f"/api/v1/conversations/{conversation.pk}/offers/", offer_body(sku), format="json")
+    from chat.services import message_send
+
+    message_send(user=conversation.buyer, conversation=conversation, text="加我微信 zhang_san88")
+    client.force_login(conversation.buyer)
+
+    page = client.get(f"/chats/{conversation.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+
+    assert 'data-offer-id="' in page and "报价" in page and "108.00" in page and "含运费 ¥8.00" in page
+    assert "联系方式已隐藏" in page and "zhang_san88" not in page

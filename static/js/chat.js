@@ -183,6 +183,28 @@
         card.appendChild(body);
         li.appendChild(card);
       }
+      if (m.offer) {
+        var offer = el("div", "msg-product msg-offer");
+        offer.setAttribute("data-offer-id", String(m.offer.id));
+        offer.appendChild(el("span", "msg-product-ph", "🏷"));
+        var terms = el("span", "msg-product-body");
+        var lines = (m.offer.lines || []).map(function (l) {
+          return l.title + " · " + l.sku_name + " × " + l.quantity + " ¥" + l.price;
+        });
+        terms.appendChild(el("span", "msg-product-title", S.offer + ": " + lines.join("; ")));
+        var total = el("span", "price");
+        total.appendChild(el("small", null, "¥"));
+        total.appendChild(document.createTextNode(m.offer.total));
+        terms.appendChild(total);
+        if (m.offer.shipping_fee && m.offer.shipping_fee !== "0.00") {
+          terms.appendChild(el("span", "faint", S.shipping.replace("%s", m.offer.shipping_fee)));
+        }
+        offer.appendChild(terms);
+        li.appendChild(offer);
+      }
+      if ((m.flags || []).indexOf("contact_details") !== -1) {
+        li.appendChild(el("div", "msg-flag faint", S.masked));
+      }
       if (m.image_url) {
         var a = el("a", "msg-image");
         a.href = safeUrl(m.image_url);
