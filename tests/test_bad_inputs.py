@@ -1050,3 +1050,59 @@ def test_order_lists_name_an_unknown_status_filter(buyer, shop, status):
     for client, url in [(_client(buyer), "/api/v1/orders/"), (_client(shop.owner), "/api/v1/seller/orders/")]:
         error = _error(client.get(url, {"status": status}, HTTP_ACCEPT_LANGUAGE="zh-hans"), 400, "validation_error")
         assert "status" in error["fields"] and error["message"] == "部分字段填写有误。"
+
+
+# --- offers in chat and 改价 -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"lines": "two jars"},
+        {"lines": [{"sku": "abc", "quantity": 1, "price": "5.00"}]},
+        {"lines": [{"sku": None, "quantity": 1000, "price": "5.00"}]},
+        {"price": "0"},
+        {"price": 5},
+        {"price": "1e3"},
+        {"shipping_fee": "10000.01"},
+        {"expires_in_hours": "forever"},
+        {"note": ["x"]},
+    ],
+)
+def test_an_offer_with_bad_input_is_explained_in_chinese_and_writes_nothing(change):
+    from catalog.models import Sku
+    from offers.models import Offer
+    from tests.factories import ConversationFactory, ProductWithSkuFactory
+
+    conversation = ConversationFactory()
+    sku = Sku.objects.get(product=ProductWithSkuFactory(shop=conversation.shop))
+    body = {"lines": [{"sku": sku.pk, "quantity": 2, "price": change.pop("price", "25.00")}], **change}
+
+    response = _client(conversation.shop.owner).post(
+        f"/api/v1/conversations/{conversation.pk}/offers/", body, format="json", HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+
+    error = _error(response, 400, "validation_error")
+    assert not next(iter(error["fields"].values()))[0].isascii(), error
+    assert not Offer.objects.exists()
+
+
+@pytest.mark.parametrize("total", ["1e2", "", [], {"x": 1}, "99.999", "0.00"])
+def test_a_price_change_with_bad_input_is_explained_in_chinese_and_changes_nothing(total):
+    from orders.services.checkout import checkout_place
+    from tests.factories import SkuFactory
+
+    sku = SkuFactory(price=Decimal("60.00"), stock=5)
+    order = checkout_place(buyer=UserFactory(), address=ADDRESS, items=[{"sku": sku.pk, "quantity": 1}]).orders[0]
+
+    response = _client(order.shop.owner).post(
+        f"/api/v1/seller/orders/{order.number}/adjust-price/",
+        {"total": total},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+
+    error = _error(response, 400, "validation_error")
+    assert not error["fields"]["total"][0].isascii()
+    order.refresh_from_db()
+    assert order.total == Decimal("60.00") and order.price_changes == 0
