@@ -3,6 +3,7 @@
 The order, measured from the code (every import of every non-test module) and matching STYLE.md:
 
     marketplace (the project: pages and figures that span apps)
+      ├─ deals, tips → live (their parts of a show: live.extensions.SHOW_PARTS)
       ├─ live ──┐        offers ─┐
       │         chat ────────────┘ → notifications, safety
       │                 notifications → orders
@@ -37,7 +38,9 @@ POINTS_TO: dict[str, set[str]] = {
     "chat": {"notifications", "safety"},
     "offers": {"chat"},
     "live": {"chat"},
-    "marketplace": {"live", "offers"},
+    "deals": {"live"},
+    "tips": {"live"},
+    "marketplace": {"deals", "tips", "offers"},
 }
 
 # Imports against the order that are known and not fixed yet: (module path, imported module) -> why.
