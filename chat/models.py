@@ -96,6 +96,15 @@ class Conversation(models.Model):
         return Role.BUYER if user.pk == self.buyer_id else Role.SELLER
 
 
+class PhotoHold(models.TextChoices):
+    """A photo carrying a 2-D code (a WeChat or Alipay QR) waits for an operator instead of reaching the other side."""
+
+    NONE = "", _("delivered")
+    HELD = "held", _("held for an operator")
+    RELEASED = "released", _("released by an operator")
+    REJECTED = "rejected", _("rejected by an operator")
+
+
 class Message(models.Model):
     conversation = models.ForeignKey(
         Conversation, verbose_name=_("conversation"), on_delete=models.CASCADE, related_name="messages"
@@ -112,9 +121,16 @@ class Message(models.Model):
     product_card = models.JSONField(verbose_name=_("product card"), null=True, blank=True)
     # A seller's offer (offers app) as it was sent: its id, lines, total and expiry (chat.serializers.OfferCardOut).
     offer_card = models.JSONField(verbose_name=_("offer card"), null=True, blank=True)
+    # A buyer's counter-proposal (offers app) as it was sent: the lines and prices the buyer asks for.
+    proposal_card = models.JSONField(verbose_name=_("proposal card"), null=True, blank=True)
     # "contact_details": details in the text were masked (safety), the original is kept for operators only.
     flags = models.JSONField(verbose_name=_("flags"), default=list, blank=True)
     image = models.ImageField(verbose_name=_("image"), upload_to="chat/%Y/%m/", blank=True)
+    photo_hold = models.CharField(
+        verbose_name=_("photo hold"), max_length=8, choices=PhotoHold.choices, blank=True, default=PhotoHold.NONE
+    )
+    # What the code reader found in a held photo (operators only).
+    photo_codes = models.JSONField(verbose_name=_("codes in the photo"), default=list, blank=True)
     client_id = models.CharField(verbose_name=_("client id"), max_length=64, blank=True)
     created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
@@ -123,7 +139,10 @@ class Message(models.Model):
         verbose_name = _("message")
         verbose_name_plural = _("messages")
         ordering = ["id"]
-        indexes = [models.Index(fields=["conversation", "id"], name="chat_msg_conv_id")]
+        indexes = [
+            models.Index(fields=["conversation", "id"], name="chat_msg_conv_id"),
+            models.Index(fields=["id"], condition=Q(photo_hold="held"), name="chat_msg_photo_held"),
+        ]
         constraints = [
             # A resent frame (after a reconnect) finds its first copy instead of making a second one.
             models.UniqueConstraint(
@@ -136,7 +155,8 @@ class Message(models.Model):
                 | Q(product__isnull=False)
                 | ~Q(image="")
                 | Q(product_card__isnull=False)
-                | Q(offer_card__isnull=False),
+                | Q(offer_card__isnull=False)
+                | Q(proposal_card__isnull=False),
                 name="chat_message_not_empty",
             ),
         ]
