@@ -12,7 +12,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from chat.fast_paths import unread_side_totals
-from chat.models import Conversation, Message, OfflineNotice, Role
+from chat.models import Conversation, Message, OfflineNotice, PhotoHold, Role
 from shops.models import ShopMember
 
 REPLY_TIME_DAYS = 30
@@ -93,13 +93,25 @@ class MessagePage:
     has_newer: bool
 
 
+def _visible(messages: QuerySet[Message], viewer_role: str | None) -> QuerySet[Message]:
+    """A held or rejected photo is seen only by its own side (operators read it in admin)."""
+    delivered = Q(photo_hold__in=[PhotoHold.NONE, PhotoHold.RELEASED])
+    return messages.filter(delivered | Q(sender_role=viewer_role) if viewer_role else delivered)
+
+
 def message_page(
-    *, conversation: Conversation, before: int | None = None, after: int | None = None, limit: int = 50
+    *,
+    conversation: Conversation,
+    viewer_role: str | None = None,
+    before: int | None = None,
+    after: int | None = None,
+    limit: int = 50,
 ) -> MessagePage:
-    """Oldest first. `after`: the next messages after an id (catching up); `before`: the ones just
-    before an id (scrolling back); both: those between the two, from `after` on; neither: the latest ones."""
+    """Oldest first, as `viewer_role`'s side sees them. `after`: the next messages after an id (catching up);
+    `before`: the ones just before an id (scrolling back); both: those between the two, from `after` on;
+    neither: the latest ones."""
     limit = max(1, min(int(limit), MAX_PAGE))
-    messages = Message.objects.filter(conversation=conversation).select_related("sender")
+    messages = _visible(Message.objects.filter(conversation=conversation), viewer_role).select_related("sender")
     if after is not None and before is not None:
         messages = messages.filter(pk__lt=before)
     if after is not None:
@@ -112,8 +124,8 @@ def message_page(
     return MessagePage(messages=page, has_older=len(rows) > limit, has_newer=False)
 
 
-def message_count(*, conversation: Conversation) -> int:
-    return Message.objects.filter(conversation=conversation).count()
+def message_count(*, conversation: Conversation, viewer_role: str | None = None) -> int:
+    return _visible(Message.objects.filter(conversation=conversation), viewer_role).count()
 
 
 def shop_reply_time(*, shop_id: int) -> int | None:
@@ -160,7 +172,7 @@ def offline_bursts_due(
         (Role.BUYER, "buyer_unread", "buyer_last_read_id"),
     ):
         first_unread = (
-            Message.objects.filter(conversation_id=OuterRef("pk"), pk__gt=OuterRef(mark_field))
+            _visible(Message.objects.filter(conversation_id=OuterRef("pk"), pk__gt=OuterRef(mark_field)), None)
             .exclude(sender_role=role)
             .order_by("id")
         )

@@ -85,7 +85,7 @@ def list_config(*, role: str) -> dict:
 def thread_context(request, conversation) -> dict:
     """What the conversation template and chat.js need, for either side."""
     role = conversation.viewer_role
-    page = message_page(conversation=conversation, limit=50)
+    page = message_page(conversation=conversation, viewer_role=role, limit=50)
     other_last_read = conversation.shop_last_read_id if role == "buyer" else conversation.buyer_last_read_id
     items = [message_out(m) for m in page.messages]
     shown = [
