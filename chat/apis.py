@@ -74,7 +74,11 @@ class MessageListApi(APIView):
         query.is_valid(raise_exception=True)
         params = query.validated_data
         page = message_page(
-            conversation=conversation, before=params.get("before"), after=params.get("after"), limit=params["limit"]
+            conversation=conversation,
+            viewer_role=conversation.viewer_role,
+            before=params.get("before"),
+            after=params.get("after"),
+            limit=params["limit"],
         )
         base = request.build_absolute_uri(request.path)
         results = serializers.MessageOut(page.messages, many=True).data
@@ -86,7 +90,7 @@ class MessageListApi(APIView):
         previous_url = link(before=results[0]["id"]) if page.has_older and results else None
         return Response(
             {
-                "count": message_count(conversation=conversation),
+                "count": message_count(conversation=conversation, viewer_role=conversation.viewer_role),
                 "next": next_url,
                 "previous": previous_url,
                 "results": results,

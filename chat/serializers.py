@@ -169,8 +169,10 @@ class MessageOut(serializers.Serializer):
     product = ProductCardOut(source="product_card", allow_null=True)
     offer = OfferCardOut(source="offer_card", allow_null=True)
     flags = serializers.ListField(
-        child=serializers.ChoiceField(choices=["contact_details"]),
-        help_text="contact_details: contact details in the text were masked (escrow protects payments made here).",
+        child=serializers.ChoiceField(choices=["contact_details", "photo_held", "photo_rejected"]),
+        help_text="contact_details: contact details in the text were masked (escrow protects payments made here); "
+        "photo_held: the photo carries a QR code and waits for an operator (only its sender sees it); "
+        "photo_rejected: an operator kept it from the other side.",
     )
     image_url = serializers.SerializerMethodField()
     created_at = IsoDateTimeField()
