@@ -61,6 +61,8 @@ class Show(models.Model):
     slow_mode_seconds = models.PositiveIntegerField(default=0)
     likes = models.BigIntegerField(default=0)
     peak_viewers = models.PositiveIntegerField(default=0)
+    # The product the seller presents now (the room's card; live.services.pins); null: none.
+    pinned_product = models.ForeignKey(Product, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     # The cover (re-encoded, at most 1,600 px a side) and its thumbnail for the cards (live.services.covers).
     cover = models.ImageField(upload_to="live/covers/", blank=True)
     cover_thumb = models.ImageField(upload_to="live/covers/thumbs/", blank=True)
@@ -112,6 +114,35 @@ class Show(models.Model):
     @property
     def room_url(self) -> str:
         return reverse("live:room", args=[self.pk])
+
+
+class ShowPin(models.Model):
+    """One time a product was pinned in a show: a chapter of the replay (the offset is from started_at)."""
+
+    show = models.ForeignKey(Show, on_delete=models.CASCADE, related_name="pins")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")
+    pinned_at = models.DateTimeField()
+    unpinned_at = models.DateTimeField(null=True, blank=True)  # null: pinned now
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["pinned_at", "id"]
+        constraints = [
+            # At most one open pin per show (the card shows one product).
+            models.UniqueConstraint(fields=["show"], condition=Q(unpinned_at__isnull=True), name="live_pin_one_open"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product_id} @ {self.show_id}"
+
+    @property
+    def offset_seconds(self) -> int:
+        """Where this chapter starts in the replay (seconds after the stream started)."""
+        started = self.show.started_at
+        if started is None or self.pinned_at < started:
+            return 0
+        return int((self.pinned_at - started).total_seconds())
 
 
 class LiveBar(models.Model):

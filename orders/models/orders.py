@@ -56,6 +56,9 @@ class Order(models.Model):
     ship_line = models.CharField(verbose_name=_("ship address"), max_length=200)
     carrier = models.CharField(verbose_name=_("carrier"), max_length=40, blank=True)
     tracking_number = models.CharField(verbose_name=_("tracking number"), max_length=40, blank=True)
+    # Where the order was placed from (orders.attribution): e.g. "show" and the live show's id; blank: the shop.
+    source_kind = models.CharField(verbose_name=_("source"), max_length=16, blank=True)
+    source_id = models.BigIntegerField(verbose_name=_("source id"), null=True, blank=True)
     payment_deadline_at = models.DateTimeField(verbose_name=_("payment deadline at"))
     paid_at = models.DateTimeField(verbose_name=_("paid at"), null=True, blank=True)
     shipped_at = models.DateTimeField(verbose_name=_("shipped at"), null=True, blank=True)
@@ -82,6 +85,7 @@ class Order(models.Model):
                 fields=["payment_deadline_at"], condition=Q(status="pending_payment"), name="order_unpaid_deadline"
             ),
             models.Index(fields=["auto_confirm_at"], condition=Q(status="shipped"), name="order_auto_confirm"),
+            models.Index(fields=["source_kind", "source_id"], condition=~Q(source_kind=""), name="order_source"),
         ]
         constraints = [models.CheckConstraint(condition=Q(total__gte=0), name="order_total_non_negative")]
 
