@@ -29,6 +29,7 @@ from orders.access import (
     access_seller_refund_request,
     access_seller_review,
 )
+from orders.attribution import ORDER_SOURCES
 from orders.errors import AlreadyReplied, AlreadyReviewed
 from orders.models import IdempotencyKey
 from orders.selectors.cart import cart_view
@@ -116,7 +117,8 @@ class CheckoutApi(APIView):
     def post(self, request):
         data = _valid(s.CheckoutInputSerializer, request.data)
         items = [dict(item) for item in data["items"]] if "items" in data else None
-        result = checkout_place(buyer=request.user, address=dict(data["address"]), items=items)
+        source = ORDER_SOURCES.parse(data.get("source"), buyer=request.user)
+        result = checkout_place(buyer=request.user, address=dict(data["address"]), items=items, source=source)
         return Response(s.checkout_answer(result), status=status.HTTP_201_CREATED)
 
 

@@ -83,6 +83,10 @@ class CheckoutInputSerializer(serializers.Serializer):
         min_length=1,
         max_length=MAX_CHECKOUT_LINES,
     )
+    # Where the buyer placed it (orders.attribution): "show:<id>" from a live show's room.
+    source = StrictCharField(
+        required=False, allow_blank=True, max_length=40, help_text='Where the order was placed, e.g. "show:12".'
+    )
 
 
 class ShipInputSerializer(serializers.Serializer):

@@ -29,6 +29,7 @@ from common.errors import ValidationFailed
 from common.idempotency import WriteTransaction, write_transaction
 from common.money import quantize
 from common.text import clean_text
+from orders.attribution import OrderSource
 from orders.models import Cart, CartItem, Order, OrderEvent, OrderLine
 from orders.services.cart import parse_quantity, parse_sku_id
 from orders.services.events import order_events_announce
@@ -181,11 +182,13 @@ def checkout_place(
     items: Any = None,
     offered: OfferedTerms | None = None,
     now: datetime | None = None,
+    source: OrderSource | None = None,
 ) -> CheckoutResult:
     """Places the buyer's orders (the whole cart, or `items` for "buy now") and one payment.
 
     `offered`: an accepted offer's terms (offers app): its unit prices instead of the list prices (each
     line keeps both) and its shipping fee on the one shop's order; everything else is an ordinary checkout.
+    `source`: where the buyer placed it (orders.attribution, e.g. a live show): stamped on that shop's order.
 
     Prices come from the database. Stock is reserved by conditional UPDATEs as the last statement of the
     transaction (so a hot SKU's row is locked only until the COMMIT): if any SKU is short, nothing is written
@@ -196,7 +199,9 @@ def checkout_place(
     Retry-After (nothing written); a database that is gone is a 503 `unavailable` — never a 500.
     """
     with write_transaction(lock_wait_ms=settings.CHECKOUT_LOCK_WAIT_MS) as tx:
-        return _checkout_place(tx=tx, buyer=buyer, address=address, items=items, offered=offered, now=now)
+        return _checkout_place(
+            tx=tx, buyer=buyer, address=address, items=items, offered=offered, now=now, source=source
+        )
 
 
 def _lines_create(
@@ -246,7 +251,14 @@ def _placed_announce(*, orders: list[Order], buyer, payment: Payment, now: datet
 
 
 def _checkout_place(
-    *, tx: WriteTransaction, buyer, address: Any, items: Any, offered: OfferedTerms | None, now: datetime | None
+    *,
+    tx: WriteTransaction,
+    buyer,
+    address: Any,
+    items: Any,
+    offered: OfferedTerms | None,
+    now: datetime | None,
+    source: OrderSource | None = None,
 ) -> CheckoutResult:
     now = now or timezone.now()
     address = address_clean(address)
@@ -291,6 +303,8 @@ def _checkout_place(
                 ship_province=address["province"],
                 ship_city=address["city"],
                 ship_line=address["line"],
+                source_kind=source.kind if source and source.shop_id == shop_id else "",
+                source_id=source.id if source and source.shop_id == shop_id else None,
             )
             for shop_id, shop_skus in by_shop.items()
         ]

@@ -2,6 +2,7 @@ from django import template
 from django.utils.html import format_html
 
 from common.money import money_html
+from orders.attribution import ORDER_SOURCES
 
 register = template.Library()
 
@@ -45,3 +46,15 @@ def open_refund_request(order):
     from orders.selectors.order_lists import order_open_refund_request
 
     return order_open_refund_request(order)
+
+
+@register.simple_tag
+def order_source(order) -> str:
+    """ "From the live show X" (orders.attribution: the app that knows the source names it), or nothing."""
+    if not order.source_kind:
+        return ""
+    label = ORDER_SOURCES.label(order)
+    if label is None:
+        return ""
+    text, url = label
+    return format_html('<a class="pill brand order-source" data-testid="order-source" href="{}">{}</a>', url, text)
