@@ -1,10 +1,12 @@
-"""Operators: reported conversations, and their messages read-only (only once reported)."""
+"""Operators: reported conversations, and their messages read-only (only once reported); photos held for a QR code."""
 
 from django.contrib import admin, messages
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from chat.models import Conversation, Message, OfflineNotice
+from chat.models import Conversation, HeldPhoto, Message, OfflineNotice, PhotoHold
 from chat.services import conversation_report_resolve
+from chat.services.photo_holds import held_photo_reject, held_photo_release
 from common.admin import ReasonActionForm, action_reason
 
 
@@ -88,3 +90,75 @@ class OfflineNoticeAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+class PhotoHoldFilter(admin.SimpleListFilter):
+    title = _("decision")
+    parameter_name = "hold"
+
+    def lookups(self, request, model_admin):
+        return [("held", _("waiting")), ("released", _("released")), ("rejected", _("rejected"))]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(photo_hold=self.value() or PhotoHold.HELD)
+
+    def choices(self, changelist):
+        for value, label in self.lookup_choices:  # "waiting" is the default: no "all" entry
+            yield {
+                "selected": (self.value() or "held") == value,
+                "query_string": changelist.get_query_string({self.parameter_name: value}),
+                "display": label,
+            }
+
+
+@admin.register(HeldPhoto)
+class HeldPhotoAdmin(admin.ModelAdmin):
+    """Photos that carry a QR code (a WeChat or Alipay code takes the deal off the platform): their sender saw
+    them, the other side has not. Release delivers; reject keeps them back (the file stays as evidence)."""
+
+    list_display = ["id", "created_at", "conversation", "sender", "sender_role", "preview", "codes", "photo_hold"]
+    list_filter = [PhotoHoldFilter]
+    list_select_related = ["sender", "conversation"]
+    fields = ["conversation", "sender", "sender_role", "created_at", "preview", "codes", "photo_hold", "text"]
+    readonly_fields = fields
+    actions = ["release", "reject"]
+    action_form = ReasonActionForm
+    ordering = ["id"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).exclude(photo_hold=PhotoHold.NONE)
+
+    @admin.display(description=_("photo"))
+    def preview(self, obj):
+        return format_html('<img src="{}" alt="" style="max-width:160px;max-height:160px">', obj.image.url)
+
+    @admin.display(description=_("codes in the photo"))
+    def codes(self, obj):
+        return "; ".join(code.get("text", "") for code in obj.photo_codes)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request)  # actions only, no edit form
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Release: deliver the selected photos"), permissions=["change"])
+    def release(self, request, queryset):
+        reason = action_reason(request, "")
+        done = [
+            held_photo_release(message_id=pk, operator=request.user, reason=reason)
+            for pk in queryset.values_list("pk", flat=True)
+        ]
+        self.message_user(request, _("%(n)s photos released.") % {"n": sum(1 for m in done if m)}, messages.SUCCESS)
+
+    @admin.action(description=_("Reject: keep the selected photos from the other side"), permissions=["change"])
+    def reject(self, request, queryset):
+        reason = action_reason(request, "")
+        done = [
+            held_photo_reject(message_id=pk, operator=request.user, reason=reason)
+            for pk in queryset.values_list("pk", flat=True)
+        ]
+        self.message_user(request, _("%(n)s photos rejected.") % {"n": sum(1 for m in done if m)}, messages.SUCCESS)

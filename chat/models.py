@@ -165,6 +165,15 @@ class Message(models.Model):
         return f"#{self.pk} ({self.sender_role})"  # no text: admin pages show it only where allowed
 
 
+class HeldPhoto(Message):
+    """The operators' queue of photos with a QR code (admin), released or rejected by chat.services.photo_holds."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("held chat photo")
+        verbose_name_plural = _("held chat photos")
+
+
 class OfflineNotice(models.Model):
     """One e-mail per unread burst: the burst is named by its first unread message."""
 

@@ -27,3 +27,13 @@ def image_codes_find(image: Image.Image) -> list[CodeFound]:
         picture.thumbnail((MAX_SIDE, MAX_SIDE))
     found = zxingcpp.read_barcodes(picture, formats=FORMATS, try_rotate=True, try_downscale=True)
     return [CodeFound(format=str(code.format), text=code.text) for code in found]
+
+
+def file_codes_find(file) -> list[CodeFound]:
+    """The codes in an image file (a sanitized upload); the file is left at its start for whoever stores it."""
+    file.seek(0)
+    try:
+        with Image.open(file) as image:
+            return image_codes_find(image)
+    finally:
+        file.seek(0)

@@ -13,7 +13,7 @@ from catalog.models import Product
 from chat.errors import MAX_CLIENT_ID, MAX_TEXT, MessageEmpty, MessageTooLong
 from chat.fast_paths import conversation_lock_for_participant
 from chat.groups import conversation_group
-from chat.models import Conversation, Message, Role
+from chat.models import Conversation, Message, PhotoHold, Role
 from chat.serializers import ProductCardOut, UserOut, message_out
 from chat.services import broadcast
 from common.errors import NotFound, RateLimited, ValidationFailed
@@ -23,6 +23,7 @@ from common.ratelimit import rate_limit_hit
 from common.text import clean_text
 from safety.contact import earlier_messages_matter
 from safety.models import Source
+from safety.qr import file_codes_find
 from safety.services import chat_mute_check, text_screen
 
 # How many of the sender's previous messages the contact-detail check reads (a number split over messages).
@@ -91,9 +92,11 @@ def message_send(
     if not text and product is None and image is None:
         raise MessageEmpty(fields={"text": [_("Write a message first.")]})
     chat_mute_check(user=user)
-    image_file = None
+    image_file, photo_codes = None, []
     if image is not None:
         image_file, _w, _h = sanitize_image(image, max_side=1600)
+        # A WeChat or Alipay QR code takes the deal off the platform: such a photo waits for an operator.
+        photo_codes = [{"format": code.format, "text": code.text} for code in file_codes_find(image_file)]
     wait = rate_limit_hit(scope="chat", identity=f"u{user.pk}")
     if wait is not None:
         raise RateLimited(_("You are sending messages too fast. Wait a few seconds."), retry_after=wait)
@@ -106,6 +109,7 @@ def message_send(
             text=text,
             product=product,
             image_name=image_name,
+            photo_codes=photo_codes,
             client_id=client_id,
         )
     if image_name and message.image.name != image_name:  # a resend: the first copy (and its photo) stands
@@ -115,10 +119,17 @@ def message_send(
 
 @transaction.atomic
 def _message_store(
-    *, user, conversation_id: int, text: str, product: Product | None, image_name: str, client_id: str
+    *,
+    user,
+    conversation_id: int,
+    text: str,
+    product: Product | None,
+    image_name: str,
+    client_id: str,
+    photo_codes: list[dict[str, str]] | None = None,
 ) -> Message:
     """Four statements: lock (with the sender's side and a resend check), insert, update, and on
-    commit the unread totals for the pushes."""
+    commit the unread totals for the pushes. A held photo is stored for its sender and operators only."""
     conversation, role, resent_id = _lock_for_participant(
         user=user, conversation_id=conversation_id, client_id=client_id
     )
@@ -140,8 +151,12 @@ def _message_store(
         message.product_card = ProductCardOut.card(product)
     if image_name:
         message.image = image_name
+    if image_name and photo_codes:
+        message.photo_hold, message.photo_codes = PhotoHold.HELD, photo_codes
+        message.flags = [*message.flags, "photo_held"]
     message.save()
-    _conversation_after(conversation, message, role)
+    if message.photo_hold != PhotoHold.HELD:
+        _conversation_after(conversation, message, role)
     return message
 
 
