@@ -175,3 +175,37 @@ class ProductImage(models.Model):
 
     def __str__(self) -> str:
         return self.image.name
+
+
+class SearchTerm(models.Model):
+    """A completion for the search box (catalog/suggest.py): a word or phrase of the catalogue's titles, a
+    category name, or a query buyers often search, with its pinyin and initials for prefix look-ups."""
+
+    class Source(models.TextChoices):
+        TITLE = "title", _("Titles")
+        CATEGORY = "category", _("Category")
+        QUERY = "query", _("Popular query")
+
+    term = models.CharField(verbose_name=_("term"), max_length=60)
+    # Lower-case ASCII: "luobo" and "lb" for 萝卜; the term itself for English words.
+    pinyin = models.CharField(verbose_name=_("pinyin"), max_length=120, blank=True, default="")
+    initials = models.CharField(verbose_name=_("initials"), max_length=60, blank=True, default="")
+    language = models.CharField(verbose_name=_("language"), max_length=8)  # "zh" or "en"
+    source = models.CharField(verbose_name=_("source"), max_length=10, choices=Source.choices)
+    # How many listings have it (titles, categories) or how often it was searched (queries).
+    weight = models.PositiveIntegerField(verbose_name=_("weight"), default=0)
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("search term")
+        verbose_name_plural = _("search terms")
+        constraints = [models.UniqueConstraint(fields=["source", "term"], name="search_term_unique")]
+        indexes = [
+            # LIKE 'prefix%' through a btree whatever the database's collation.
+            models.Index(fields=["term"], name="search_term_prefix", opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["pinyin"], name="search_term_pinyin", opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["initials"], name="search_term_initials", opclasses=["varchar_pattern_ops"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.term
