@@ -19,7 +19,21 @@ from __future__ import annotations
 from django.db import transaction
 
 OPERATORS_GROUP = "Operators"
-OPERATOR_APPS = ["accounts", "shops", "catalog", "orders", "payments", "chat", "notifications", "django_celery_beat"]
+OPERATOR_APPS = [
+    "accounts",
+    "safety",
+    "shops",
+    "catalog",
+    "orders",
+    "payments",
+    "chat",
+    "offers",
+    "live",
+    "deals",
+    "tips",
+    "notifications",
+    "django_celery_beat",
+]
 # In `accounts` the group gets only these (by codename); `view_*` of any other accounts model too.
 ACCOUNTS_ALLOWED = {"view_user", "change_user", "view_operatoraction"}
 VIEW_ONLY_APPS = ["django_celery_beat", "notifications"]
