@@ -231,6 +231,20 @@ def message_offer_post(*, user, conversation_id: int, card: dict[str, Any]) -> M
 
 
 @transaction.atomic
+def message_proposal_post(*, user, conversation_id: int, card: dict[str, Any]) -> Message:
+    """The buyer's counter-proposal as a message in the conversation (the offers app calls it inside its
+    transaction); the shop sees it as a card it can turn into an offer."""
+    conversation, role, _resent = _lock_for_participant(user=user, conversation_id=conversation_id)
+    if role != Role.BUYER:
+        raise NotFound()
+    message = Message.objects.create(
+        conversation=conversation, sender=user, sender_role=role, text="", proposal_card=card
+    )
+    _conversation_after(conversation, message, role)
+    return message
+
+
+@transaction.atomic
 def conversation_mark_read(*, user, conversation: Conversation, up_to: Any) -> int:
     """Moves the reader's side's read mark forward to `up_to`; returns that side's unread count."""
     if isinstance(up_to, bool) or not isinstance(up_to, int | str):
