@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "live",
     "safety",
     "offers",
+    "deals",
     "marketplace",
 ]
 

@@ -26,6 +26,7 @@ api_v1 = [
     path("", include("notifications.api_urls")),
     path("", include("live.api_urls")),
     path("", include("offers.api_urls")),
+    path("", include("deals.api_urls")),
 ]
 
 # The seller center is one URL space composed from each app's seller views.

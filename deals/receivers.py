@@ -1,0 +1,14 @@
+"""What deals learns from lower apps (connected in DealsConfig.ready())."""
+
+from __future__ import annotations
+
+from deals.services import deal_claims_release
+from orders.signals import order_events_recorded
+
+
+def _order_events_recorded(sender, event_ids, **kwargs) -> None:
+    deal_claims_release(event_ids=list(event_ids))
+
+
+def connect() -> None:
+    order_events_recorded.connect(_order_events_recorded, dispatch_uid="deals.order_events_recorded")
