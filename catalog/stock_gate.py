@@ -29,7 +29,6 @@ from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
@@ -71,19 +70,6 @@ return 1
 """
 
 _scripts: dict[str, object] = {}
-_clients: dict[str, object] = {}
-
-
-def _redis():
-    """The cache's Redis client, made once per process and cache location (raw_redis() builds a new redis-py
-    client object on every call: ~60 µs, on every buy-now). redis-py clients are thread-safe."""
-    location = repr(settings.CACHES["default"].get("LOCATION"))
-    client = _clients.get(location)
-    if client is None:
-        client = raw_redis()
-        if client is not None:
-            _clients[location] = client
-    return client
 
 
 def _key(sku_id: int) -> str:
@@ -110,7 +96,7 @@ def stock_gate_enter(*, sku_ids: Collection[int]) -> StockGatePass:
     """Raises OutOfStock for the first SKU (in id order) the gate knows is sold out; else returns the pass
     that lets `stock_gate_close` close it later. One Redis round trip, no query."""
     ids = sorted(set(sku_ids))
-    client = _redis() if ids else None
+    client = raw_redis() if ids else None
     if client is None:
         return StockGatePass()
     try:
@@ -131,7 +117,7 @@ def stock_gate_close(*, gate_pass: StockGatePass, sku_id: int, name: str | None 
     """PostgreSQL answered that `sku_id` is sold out (stock 0, on sale) after `gate_pass` was taken: the gate
     remembers it, unless stock came back since (a reopen changed the token). True when it closed."""
     token = gate_pass.tokens.get(sku_id)
-    client = _redis() if token else None
+    client = raw_redis() if token else None
     if client is None:
         return False
     if name is None:
@@ -152,7 +138,7 @@ def stock_gate_reopen(*, sku_ids: Collection[int]) -> None:
 
 
 def _forget(sku_ids: list[int]) -> None:
-    client = _redis()
+    client = raw_redis()
     if client is not None:
         try:
             client.delete(*(_key(i) for i in sku_ids))
