@@ -151,8 +151,17 @@ SOCKETS = [
                 {"code": STR, "message": STR, "until": Optional({"type": ["string", "null"]})},
                 "For this viewer only: `muted` (until), `removed`.",
             ),
-            Frame("pinned", {"product": {"type": ["object", "null"]}}),
-            Frame("deal", {"deal": {"type": ["object", "null"]}}),
+            Frame(
+                "pinned",
+                {"product": "live.serializers.PinnedProductOut?"},
+                "The product pinned now (null: none); also sent when the socket opens.",
+            ),
+            Frame(
+                "deal",
+                serializer="deals.serializers.DealFrame",
+                description="A flash deal: on every status change (upcoming → open → ended, on the server's "
+                "clock) and, at most ~4 a second, when `remaining` changes; `deal.now` is the server's clock.",
+            ),
             Frame("tip", {"tip": {"type": "object"}}),
             error_frame("`muted`, `slow_mode`, `rate_limited`, `not_authenticated`, `invalid`, …"),
         ],

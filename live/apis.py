@@ -17,9 +17,17 @@ from common.openapi import api_errors
 from live import serializers
 from live.access import MODERATOR, access_public_show, access_seller_show
 from live.errors import HookRefused, ShopBarredFromLive, StreamRefused
-from live.selectors import room_history, show_list_public, show_list_seller, shows_viewers_attach
+from live.selectors import (
+    room_history,
+    show_detail_attach,
+    show_list_public,
+    show_list_seller,
+    shows_viewers_attach,
+)
 from live.services.covers import show_cover_set
+from live.services.pins import pin_click, show_chapters, show_pin
 from live.services.room import room_message_report, room_mute
+from live.services.show_stats import show_statistics
 from live.services.shows import (
     hook_secret_check,
     show_create,
@@ -111,6 +119,57 @@ class SellerShowMutesApi(APIView):
         return Response(serializers.MuteOut(restriction).data, status=status.HTTP_201_CREATED)
 
 
+class SellerShowPinApi(APIView):
+    """Pins one of the shop's products on sale (`{product}`) or unpins (`{product: null}`): every viewer
+    gets a `pinned` frame."""
+
+    @api_errors(InvalidState)
+    @extend_schema(request=serializers.PinInputSerializer, responses=serializers.ShowOut)
+    def post(self, request, show_id: int):
+        show = access_seller_show(user=request.user, show_id=show_id)
+        data = serializers.PinInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        show = show_pin(show=show, product=data.validated_data["product"])
+        (show,) = shows_viewers_attach([show])
+        return Response(serializers.ShowOut(show_detail_attach(show), context={"request": request}).data)
+
+
+class SellerShowStatsApi(APIView):
+    """The show's statistics, during and after it (viewers, likes, messages, attributed orders and sales,
+    each pinned product's clicks and orders, the parts' rows)."""
+
+    @extend_schema(responses=serializers.ShowStatsOut)
+    def get(self, request, show_id: int):
+        show = access_seller_show(user=request.user, show_id=show_id)
+        return Response(serializers.ShowStatsOut(show_statistics(show=show)).data)
+
+
+class ShowChaptersApi(APIView):
+    """The replay's chapters: each pinned product and its offset (seconds) into the video."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses=serializers.ChapterOut(many=True))
+    def get(self, request, show_id: int):
+        show = access_public_show(user=request.user, show_id=show_id)
+        return Response(serializers.ChapterOut(show_chapters(show=show), many=True).data)
+
+
+class ShowClickApi(APIView):
+    """A viewer opened the pinned product's card (`{product}`): counted for the show's statistics, when it
+    is the product pinned now. 204."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(request=serializers.ClickInputSerializer, responses={204: None})
+    def post(self, request, show_id: int):
+        show = access_public_show(user=request.user, show_id=show_id)
+        data = serializers.ClickInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        pin_click(show=show, product=data.validated_data["product"])
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
 class ShowListApi(APIView):
     permission_classes = [AllowAny]
 
@@ -128,7 +187,7 @@ class ShowDetailApi(APIView):
     def get(self, request, show_id: int):
         show = access_public_show(user=request.user, show_id=show_id)
         (show,) = shows_viewers_attach([show])
-        return Response(serializers.ShowOut(show).data)
+        return Response(serializers.ShowOut(show_detail_attach(show), context={"request": request}).data)
 
 
 class ShowMessagesApi(APIView):

@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class LiveConfig(AppConfig):
     name = "live"
     verbose_name = "Live selling"
+
+    def ready(self) -> None:
+        from live import attribution
+
+        attribution.connect()

@@ -23,6 +23,7 @@ from live.room_hub import RoomHub, chat_batch_text
 from live.selectors import room_history
 from live.serializers import room_message_text
 from live.services.broadcast import push_loop
+from live.services.pins import pinned_product_data, pinned_product_load
 from live.services.room import room_message_send, room_restriction_active, room_role
 
 logger = logging.getLogger(__name__)
@@ -37,10 +38,13 @@ def _socket_access(user, show_id):
     return show, removed, room_role(show=show, user=user)
 
 
-def _socket_history(show: Show, after: int | None) -> tuple[str, list]:
-    """Read after the socket joined its room: what this misses arrives live (and the reverse is left out)."""
-    status = Show.objects.filter(pk=show.pk).values_list("status", flat=True).first() or show.status
-    return status, room_history(show=show, after=after)
+def _socket_history(show: Show, after: int | None) -> tuple[str, list, dict | None]:
+    """Read after the socket joined its room: what this misses arrives live (and the reverse is left out).
+    Also the product pinned now (the card of a viewer who joins or reconnects)."""
+    row = Show.objects.filter(pk=show.pk).values_list("status", "pinned_product_id").first()
+    if row is not None:
+        show.status, show.pinned_product_id = row
+    return show.status, room_history(show=show, after=after), pinned_product_data(pinned_product_load(show))
 
 
 class ShowConsumer(SizeLimitedJsonConsumer):
@@ -68,8 +72,9 @@ class ShowConsumer(SizeLimitedJsonConsumer):
             self.groups_joined.append(group)
         self.room = await RoomHub.current().join(show.pk, self)
         await self.accept()
-        status, history = await in_db_thread(_socket_history)(show, _after(self.scope))
+        status, history, pinned = await in_db_thread(_socket_history)(show, _after(self.scope))
         await self.send_json({"type": "status", "status": status})
+        await self.send_json({"type": "pinned", "product": pinned})
         if history:
             await self.send(text_data=chat_batch_text([room_message_text(m) for m in history]))
         await self.room.release(self, {m.pk for m in history})

@@ -12,8 +12,9 @@ data registers its part in its AppConfig.ready():
         stats=deal_stats,                        # (show) -> {label: value} rows added to the show's statistics
     )
 
-`live` reads the parts with `SHOW_PARTS.details(show)`, `.room_templates()`, `.console_templates()` and
-`.stats(show)`; a part may leave any of them out.
+`live` reads the parts with `SHOW_PARTS.details(show)`, `.room_parts(details)`, `.console_parts(details)`
+(each part's template with its detail) and `.stats(show)`; a part may leave any of them out. A part's
+detail is computed once per page (details(show)) and handed to its templates as `part`.
 """
 
 from __future__ import annotations
@@ -52,6 +53,14 @@ class ShowParts:
 
     def console_templates(self) -> list[str]:
         return [part.console_template for part in self._parts.values() if part.console_template]
+
+    def room_parts(self, details: dict[str, Any]) -> list[tuple[str, Any]]:
+        """(template, part) for each part with a room template; `details` as details(show) answered."""
+        return [(p.room_template, details.get(p.name)) for p in self._parts.values() if p.room_template]
+
+    def console_parts(self, details: dict[str, Any]) -> list[tuple[str, Any]]:
+        """(template, part) for each part with a console template; `details` as details(show) answered."""
+        return [(p.console_template, details.get(p.name)) for p in self._parts.values() if p.console_template]
 
     def stats(self, show) -> dict[str, dict[str, Any]]:
         """Each part's statistics rows for the show, by name."""

@@ -57,6 +57,18 @@ def shows_viewers_attach(shows):
     return shows
 
 
+def show_detail_attach(show: Show) -> Show:
+    """The show's detail: `pinned_card` (the pinned product, or None) and each part's value
+    (live.extensions.SHOW_PARTS) as `parts`, the flash deal as `deal` (None when the deals part is absent)."""
+    from live.extensions import SHOW_PARTS
+    from live.services.pins import pinned_product_load
+
+    show.pinned_card = pinned_product_load(show)
+    show.parts = SHOW_PARTS.details(show)
+    show.deal = show.parts.get("deal")
+    return show
+
+
 def room_history(*, show: Show, after: int | None = None, limit: int = HISTORY) -> list[RoomMessage]:
     """The last `limit` visible messages, oldest first; with `after`, the ones after that id (up to 500)."""
     queryset = RoomMessage.objects.filter(show=show, hidden=False).select_related("sender")

@@ -3,12 +3,14 @@
 import json
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
-from common.serializers import StrictCharField
+from catalog.serializers import CurrencyField, MoneyField, SkuOut
+from common.serializers import StrictCharField, absolute_url
 from live.errors import MAX_TITLE, TITLE_MISSING, TITLE_TOO_LONG
 from live.models import RoomMessage, ShowStatus
 from shops.serializers import ShopRefOut
@@ -61,6 +63,16 @@ class MessageListQuerySerializer(serializers.Serializer):
         return attrs
 
 
+class PinInputSerializer(serializers.Serializer):
+    """`product`: one of the shop's products on sale (checked by the service), or null to unpin."""
+
+    product = serializers.IntegerField(min_value=1, max_value=2**63 - 1, allow_null=True)
+
+
+class ClickInputSerializer(serializers.Serializer):
+    product = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+
+
 class HookInputSerializer(serializers.Serializer):
     """nginx-rtmp's form fields (it sends more; these are the ones read)."""
 
@@ -93,11 +105,41 @@ class ShowListItemOut(serializers.Serializer):
     cover_thumb_url = serializers.CharField(allow_null=True)
 
 
+class PinnedProductOut(serializers.Serializer):
+    """The room's card of the pinned product: price, stock left, the SKUs on sale (the sheet's picker).
+    Read from a product with its active SKUs and photos prefetched (live.services.pins)."""
+
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    price_min = MoneyField()
+    currency = CurrencyField()
+    stock = serializers.SerializerMethodField()
+    thumbnail_url = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField()
+    skus = SkuOut(many=True, source="skus.all")
+
+    @extend_schema_field(OpenApiTypes.INT)
+    def get_stock(self, product) -> int:
+        return sum(max(sku.stock, 0) for sku in product.skus.all())
+
+    @extend_schema_field({"type": "string", "nullable": True})
+    def get_thumbnail_url(self, product) -> str | None:
+        images = list(product.images.all())
+        if not images:
+            return None
+        return absolute_url(self.context.get("request"), images[0].thumbnail or images[0].image)
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_url(self, product) -> str:
+        return reverse("product", args=[product.pk])
+
+
 class ShowOut(ShowListItemOut):
+    """`pinned` and `deal` are read from the show as prepared by live.selectors.show_detail_attach."""
+
     description = serializers.CharField()
-    # Part 2 (pins and deals) fills these; null until then (a show has no such attribute yet).
-    pinned = serializers.JSONField(allow_null=True)
-    deal = serializers.JSONField(allow_null=True)
+    pinned = PinnedProductOut(allow_null=True, source="pinned_card")
+    deal = serializers.JSONField(allow_null=True, help_text="The flash deal (deals app), or null.")
     likes = serializers.IntegerField()
     replay_url = serializers.CharField(allow_null=True)
     started_at = serializers.DateTimeField(allow_null=True)
@@ -169,3 +211,41 @@ class MuteOut(serializers.Serializer):
 class ReportOut(serializers.Serializer):
     id = serializers.IntegerField()
     reported = serializers.BooleanField(default=True)
+
+
+class ChapterOut(serializers.Serializer):
+    """A replay chapter: a pinned product, from `offset` seconds into the video."""
+
+    product = serializers.IntegerField(source="product_id")
+    title = serializers.CharField(source="product.title")
+    pinned_at = serializers.DateTimeField()
+    unpinned_at = serializers.DateTimeField(allow_null=True)
+    offset = serializers.IntegerField(source="offset_seconds")
+
+
+class PinnedStatsOut(serializers.Serializer):
+    product = serializers.IntegerField()
+    title = serializers.CharField()
+    clicks = serializers.IntegerField()
+    orders = serializers.IntegerField()
+    quantity = serializers.IntegerField()
+    sales = MoneyField()
+
+
+class ShowStatsOut(serializers.Serializer):
+    """A show's statistics (live.services.show_stats): the room, the orders it brought, each pinned product,
+    and the rows of the show's parts (deals, tips: live.extensions.SHOW_PARTS) by part name."""
+
+    show = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=ShowStatus.values)
+    viewers_now = serializers.IntegerField()
+    peak_viewers = serializers.IntegerField()
+    unique_viewers = serializers.IntegerField()
+    likes = serializers.IntegerField()
+    messages = serializers.IntegerField()
+    orders = serializers.IntegerField()
+    paid_orders = serializers.IntegerField()
+    sales = MoneyField(help_text="Total of the paid orders the show brought (refunded ones excluded).")
+    currency = CurrencyField()
+    pinned = PinnedStatsOut(many=True)
+    parts = serializers.DictField(child=serializers.DictField(), help_text="Rows by part (deal, tips).")

@@ -20,6 +20,7 @@ from common.text import clean_text
 from live.errors import MAX_TITLE, TITLE_MISSING, TITLE_TOO_LONG, HookRefused, ShopBarredFromLive, StreamRefused
 from live.models import LiveBar, Show, ShowStatus, new_stream_key
 from live.services.broadcast import room_push_on_commit, show_changed_on_commit
+from live.services.pins import show_pins_close
 from live.services.stream_control import stream_drop_on_commit
 from shops.models import Shop
 
@@ -158,7 +159,9 @@ def show_end(*, show_id: int, reason: str = "", operator=None, drop_stream: bool
     show.status = ShowStatus.ENDED
     show.ended_at = timezone.now()
     show.end_reason = clean_text(reason or "")[:500]
-    fields = ["status", "ended_at", "end_reason", "updated_at"]
+    show.pinned_product = None  # the last chapter of the replay ends here
+    show_pins_close(show_id=show.pk)
+    fields = ["status", "ended_at", "end_reason", "pinned_product", "updated_at"]
     if operator is not None:
         show.ended_by_operator = True
         fields.append("ended_by_operator")
