@@ -23,6 +23,14 @@ class RefundTooLarge(DomainError):
     default_message = gettext_lazy("Refunds cannot add up to more than was paid.")
 
 
+class NotRefundable(DomainError):
+    """The reference names something that is never refunded (payments.services.refunds.references_not_refundable)."""
+
+    code = "not_refundable"
+    status = 409
+    default_message = gettext_lazy("This payment cannot be refunded.")
+
+
 class LedgerUnbalanced(Exception):
     """A programming error: a ledger transaction whose entries do not sum to zero."""
 

@@ -3,7 +3,8 @@
 payment_event_confirmed(event_type, payment_id, references, refund_id)
     A provider confirmed money moving, after we verified and recorded its notification:
     - event_type "payment.succeeded": the payment was captured; `references` are the live references
-      (order numbers) it paid for, `refund_id` is None;
+      it paid for (order numbers, or a higher app's own references such as a tip's "TIP-<id>": each
+      receiver acts on its own and ignores the rest), `refund_id` is None;
     - event_type "refund.succeeded": refund `refund_id` reached the buyer; `references` holds its one reference.
 
     It is sent inside the transaction that records the event (the payment row is locked), so a receiver's

@@ -66,6 +66,7 @@ class LedgerTransaction(models.Model):
     class Kind(models.TextChoices):
         PAYMENT_CAPTURED = "payment_captured", _("Payment captured into escrow")
         RECEIPT_CONFIRMED = "receipt_confirmed", _("Escrow released on receipt")
+        RELEASED_AT_ONCE = "released_at_once", _("Escrow released to available at once (a tip)")
         REFUND = "refund", _("Refund to buyer")
         SETTLEMENT = "settlement", _("Settled: pending → available")
         CLAWBACK = "clawback", _("Clawback for a refund after settlement")

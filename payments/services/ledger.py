@@ -112,21 +112,62 @@ def escrow_release(
 
     Once per reference (a second call is a no-op).
     """
+    return _escrow_release(
+        shop_id=shop_id,
+        reference=reference,
+        amount=amount,
+        commission=commission,
+        currency=currency,
+        to_kind=LedgerAccount.Kind.SHOP_PENDING,
+        tx_kind=LedgerTransaction.Kind.RECEIPT_CONFIRMED,
+    )
+
+
+@transaction.atomic
+def escrow_release_available(
+    *, shop_id: int, reference: str, amount: Decimal, commission: Decimal, currency: str, payment_id: int | None = None
+) -> LedgerTransaction | None:
+    """Money that waits for nothing (a tip: no goods, never refunded): escrow → the shop's available balance
+    at once less commission, commission → platform revenue. Once per reference (a second call is a no-op)."""
+    return _escrow_release(
+        shop_id=shop_id,
+        reference=reference,
+        amount=amount,
+        commission=commission,
+        currency=currency,
+        to_kind=LedgerAccount.Kind.SHOP_AVAILABLE,
+        tx_kind=LedgerTransaction.Kind.RELEASED_AT_ONCE,
+        payment_id=payment_id,
+    )
+
+
+def _escrow_release(
+    *,
+    shop_id: int,
+    reference: str,
+    amount: Decimal,
+    commission: Decimal,
+    currency: str,
+    to_kind: str,
+    tx_kind: str,
+    payment_id: int | None = None,
+) -> LedgerTransaction | None:
     kind = LedgerAccount.Kind
     gross, fee = to_fen(amount), to_fen(commission)
     if fee < 0 or fee > gross:
         raise LedgerUnbalanced(f"Commission {commission} out of range for {amount}.")
     accounts = ledger_accounts_get(
-        keys=[(kind.ESCROW, shop_id), (kind.SHOP_PENDING, shop_id), (kind.PLATFORM_REVENUE, None)], currency=currency
+        keys=[(kind.ESCROW, shop_id), (to_kind, shop_id), (kind.PLATFORM_REVENUE, None)], currency=currency
     )
     return ledger_transaction_post(
-        kind=LedgerTransaction.Kind.RECEIPT_CONFIRMED,
+        kind=tx_kind,
         key=f"release:{reference}",
         currency=currency,
         entries=[
             (accounts[(kind.ESCROW, shop_id)], -gross),
-            (accounts[(kind.SHOP_PENDING, shop_id)], gross - fee),
+            (accounts[(to_kind, shop_id)], gross - fee),
             (accounts[(kind.PLATFORM_REVENUE, None)], fee),
         ],
         reference=reference,
+        payment_id=payment_id,
     )

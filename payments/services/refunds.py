@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from common.errors import InvalidState
 from common.sweeps import overdue_enqueue, overdue_sweep
 from common.tasks import enqueue_on_commit
-from payments.errors import RefundDeclined, RefundTooLarge
+from payments.errors import NotRefundable, RefundDeclined, RefundTooLarge
 from payments.models import Payment, PaymentAllocation, Refund
 from payments.providers import provider_get
 
@@ -30,6 +30,18 @@ logger = logging.getLogger(__name__)
 RESUBMIT_AFTER = timedelta(minutes=10)  # longer than the task's own retries take to give up
 NEVER_SENT_AFTER = timedelta(minutes=2)  # the after-commit enqueue had its chance
 SWEEP_BATCH = 500
+# Reference prefixes that are never refunded, declared by higher apps in their AppConfig.ready() (tips: "TIP-").
+_NOT_REFUNDABLE: set[str] = set()
+
+
+def references_not_refundable(prefix: str) -> None:
+    """References starting with `prefix` are never refunded through `refund_create` (a late capture's money
+    still goes back: refund_create_unpaid_reference)."""
+    _NOT_REFUNDABLE.add(prefix)
+
+
+def reference_refundable(reference: str) -> bool:
+    return not reference.startswith(tuple(_NOT_REFUNDABLE))
 
 
 def _submit_on_commit(refund: Refund) -> None:
@@ -41,6 +53,8 @@ def _submit_on_commit(refund: Refund) -> None:
 @transaction.atomic
 def refund_create(*, payment_id: int, reference: str, amount: Decimal, reason: str = "") -> Refund:
     """Records a refund and submits it to the provider after commit; the provider's notification completes it."""
+    if not reference_refundable(reference):
+        raise NotRefundable()
     payment = Payment.objects.select_for_update().get(pk=payment_id)
     if payment.status != Payment.Status.SUCCEEDED:
         raise InvalidState(_("Only a captured payment can be refunded."))
