@@ -94,6 +94,9 @@ def message_preview(message: Message | None) -> str:
         return f"[🛍] {message.product_card.get('title', '')}"[:80]
     if message.offer_card:
         return f"[🏷] ¥{message.offer_card.get('total', '')}"[:80]
+    if message.proposal_card:
+        total = message.proposal_card.get("total")
+        return (f"[💬🏷] ¥{total}" if total else "[💬🏷]")[:80]
     if message.image:
         return "[📷]"
     return ""
@@ -161,13 +164,41 @@ class OfferCardOut(serializers.Serializer):
     expires_at = IsoDateTimeField()
 
 
+class ProposalCardLineOut(serializers.Serializer):
+    sku = serializers.IntegerField(source="sku_id")
+    product = serializers.IntegerField(source="sku.product_id")
+    title = serializers.CharField(source="sku.product.title")
+    sku_name = serializers.CharField(source="sku.name")
+    quantity = serializers.IntegerField()
+    price = serializers.DecimalField(
+        max_digits=10, decimal_places=2, allow_null=True, help_text="The unit price the buyer asks for, or null."
+    )
+    list_price = serializers.DecimalField(max_digits=10, decimal_places=2)
+
+
+class ProposalCardOut(serializers.Serializer):
+    """A buyer's counter-proposal as the chat shows it (the offers app builds it from its Proposal): the lines
+    with the unit prices asked for, or a proposed total, and a note. The shop can make an offer from it."""
+
+    id = serializers.IntegerField()
+    lines = ProposalCardLineOut(many=True, source="lines.all")
+    total = serializers.DecimalField(
+        max_digits=12, decimal_places=2, allow_null=True, help_text="The total the buyer proposes, or null."
+    )
+    currency = serializers.CharField()
+    note = serializers.CharField(allow_blank=True)
+
+
 class MessageOut(serializers.Serializer):
     id = serializers.IntegerField()
     conversation = serializers.IntegerField(source="conversation_id")
     sender = SenderOut(source="*")
-    text = serializers.CharField(allow_blank=True, help_text="Empty for a product card, an offer or a photo.")
+    text = serializers.CharField(
+        allow_blank=True, help_text="Empty for a product card, an offer, a counter-proposal or a photo."
+    )
     product = ProductCardOut(source="product_card", allow_null=True)
     offer = OfferCardOut(source="offer_card", allow_null=True)
+    proposal = ProposalCardOut(source="proposal_card", allow_null=True)
     flags = serializers.ListField(
         child=serializers.ChoiceField(choices=["contact_details", "photo_held", "photo_rejected"]),
         help_text="contact_details: contact details in the text were masked (escrow protects payments made here); "
@@ -194,6 +225,7 @@ class MessageOut(serializers.Serializer):
             "text": message.text,
             "product": message.product_card,
             "offer": message.offer_card,
+            "proposal": message.proposal_card,
             "flags": message.flags,
             "image_url": self.get_image_url(message),
             "created_at": message.created_at.isoformat(),

@@ -8,6 +8,11 @@ urlpatterns = [
         apis.ConversationOffersApi.as_view(),
         name="conversation-offers",
     ),
+    path(
+        "conversations/<int:conversation_id>/proposals/",
+        apis.ConversationProposalsApi.as_view(),
+        name="conversation-proposals",
+    ),
     path("offers/<int:offer_id>/", apis.OfferDetailApi.as_view(), name="offer-detail"),
     path("offers/<int:offer_id>/accept/", apis.OfferAcceptApi.as_view(), name="offer-accept"),
     path("offers/<int:offer_id>/decline/", apis.OfferDeclineApi.as_view(), name="offer-decline"),

@@ -11,17 +11,18 @@ from rest_framework.views import APIView
 from catalog.errors import OutOfStock
 from chat.access import access_conversation
 from common.api import Pagination, paginated
-from common.errors import Busy
+from common.errors import Busy, RateLimited
 from common.idempotency import IdempotencyKeyInFlight, IdempotencyKeyReused, idempotent
 from common.openapi import api_errors
 from common.ratelimit import rate_limit_check
 from offers import serializers as s
 from offers.access import access_offer
 from offers.errors import OfferNotPending
-from offers.selectors import conversation_offers, offer_with_lines
-from offers.services import offer_accept, offer_create, offer_decline, offer_withdraw
+from offers.selectors import conversation_offers, offer_with_lines, proposal_with_lines
+from offers.services import offer_accept, offer_create, offer_decline, offer_withdraw, proposal_create
 from orders.models import IdempotencyKey
 from orders.serializers import CheckoutOut
+from safety.errors import ChatMuted
 
 
 def _answer(offer, *, code: int = status.HTTP_200_OK) -> Response:
@@ -84,3 +85,26 @@ class OfferAcceptApi(APIView):
         data = request.data if isinstance(request.data, dict) else {}
         _offer, result = offer_accept(user=request.user, offer=offer, address=data.get("address"))
         return Response(CheckoutOut(result).data, status=status.HTTP_201_CREATED)
+
+
+class ConversationProposalsApi(APIView):
+    @extend_schema(
+        operation_id="conversation_proposals_create",
+        request=s.ProposalCreateIn,
+        responses={201: s.ProposalOut},
+        description="The buyer's counter-proposal: SKUs of the conversation's shop and quantities, at unit prices "
+        "or for a total (or both), and a note (contact details masked). Posted into the conversation as a "
+        "`proposal` card the shop can turn into an offer; it reserves nothing.",
+    )
+    @api_errors(RateLimited, ChatMuted)
+    def post(self, request, conversation_id: int):
+        conversation = access_conversation(request.user, conversation_id)
+        data = request.data if isinstance(request.data, dict) else {}
+        proposal = proposal_create(
+            user=request.user,
+            conversation=conversation,
+            lines=data.get("lines"),
+            total=data.get("total"),
+            note=data.get("note", ""),
+        )
+        return Response(s.ProposalOut(proposal_with_lines(proposal.pk)).data, status=status.HTTP_201_CREATED)

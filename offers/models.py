@@ -92,3 +92,66 @@ class OfferLine(models.Model):
     @property
     def subtotal(self):
         return self.price * self.quantity
+
+
+class Proposal(models.Model):
+    """A buyer's counter-proposal in a conversation: these SKUs and quantities, at these unit prices or for
+    this total. It binds nobody: the shop may turn it into an offer (its form is prefilled from it)."""
+
+    conversation = models.ForeignKey(
+        Conversation, verbose_name=_("conversation"), on_delete=models.PROTECT, related_name="proposals"
+    )
+    shop = models.ForeignKey(Shop, verbose_name=_("shop"), on_delete=models.PROTECT, related_name="proposals")
+    buyer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("buyer"), on_delete=models.PROTECT, related_name="proposals_sent"
+    )
+    # The total the buyer proposes (shipping included); empty when every line names its unit price.
+    total = models.DecimalField(
+        verbose_name=_("proposed total"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    currency = models.CharField(verbose_name=_("currency"), max_length=3, default="CNY")
+    note = models.CharField(verbose_name=_("note"), max_length=500, blank=True)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("counter-proposal")
+        verbose_name_plural = _("counter-proposals")
+        ordering = ["-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(total__isnull=True) | Q(total__gt=0), name="proposal_total_positive"),
+        ]
+        indexes = [models.Index(fields=["conversation", "-id"], name="proposal_conversation")]
+
+    def __str__(self) -> str:
+        return f"Proposal {self.pk}"
+
+
+class ProposalLine(models.Model):
+    proposal = models.ForeignKey(
+        Proposal, verbose_name=_("counter-proposal"), on_delete=models.CASCADE, related_name="lines"
+    )
+    sku = models.ForeignKey(Sku, verbose_name=_("SKU"), on_delete=models.PROTECT, related_name="+")
+    quantity = models.PositiveIntegerField(verbose_name=_("quantity"))
+    # The unit price the buyer asks for; empty when the proposal names a total instead.
+    price = models.DecimalField(
+        verbose_name=_("proposed price"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    list_price = models.DecimalField(verbose_name=_("list price"), max_digits=10, decimal_places=2)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("counter-proposal line")
+        verbose_name_plural = _("counter-proposal lines")
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="proposal_line_quantity_positive"),
+            models.CheckConstraint(
+                condition=Q(price__isnull=True) | Q(price__gt=0), name="proposal_line_price_positive"
+            ),
+            models.UniqueConstraint(fields=["proposal", "sku"], name="proposal_line_one_per_sku"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.sku}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from catalog.serializers import PriceField
+from chat.serializers import ProposalCardOut
 from offers import rules
 from offers.models import Offer
 from orders.models import MAX_QUANTITY
@@ -61,4 +62,26 @@ class OfferOut(serializers.Serializer):
     expires_at = serializers.DateTimeField()
     decided_at = serializers.DateTimeField(allow_null=True)
     order = OfferOrderRef(allow_null=True)
+    created_at = serializers.DateTimeField()
+
+
+class ProposalLineIn(serializers.Serializer):
+    sku = serializers.IntegerField(min_value=1)
+    quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY)
+    price = PriceField(required=False, allow_null=True, help_text="The unit price asked for (or give a total).")
+
+
+class ProposalCreateIn(serializers.Serializer):
+    """A total, or a unit price on every line (or both)."""
+
+    lines = serializers.ListField(child=ProposalLineIn(), min_length=1, max_length=rules.LINES_MAX)
+    total = PriceField(required=False, allow_null=True, help_text="The total proposed, shipping included.")
+    note = serializers.CharField(max_length=rules.NOTE_MAX_LENGTH, allow_blank=True, required=False)
+
+
+class ProposalOut(ProposalCardOut):
+    """A buyer's counter-proposal: the card the chat shows, and where and when it was made."""
+
+    conversation = serializers.IntegerField(source="conversation_id")
+    shop = serializers.IntegerField(source="shop_id")
     created_at = serializers.DateTimeField()

@@ -16,29 +16,31 @@ from django.utils.translation import gettext as _
 from catalog.models import Sku
 from catalog.services.products import parse_price
 from chat.models import Conversation, Role
-from chat.serializers import OfferCardOut
+from chat.serializers import OfferCardOut, ProposalCardOut
 from chat.services import conversation_event_send_on_commit, message_offer_post
-from common.errors import NotFound, PermissionDeniedError, ValidationFailed
+from chat.services.messages import message_proposal_post
+from common.errors import NotFound, PermissionDeniedError, RateLimited, ValidationFailed
 from common.idempotency import write_transaction
 from common.ids import parse_id
+from common.ratelimit import rate_limit_hit
 from common.sweeps import overdue_sweep
 from common.text import clean_text
 from offers import rules
 from offers.errors import OfferNotPending
-from offers.models import Offer, OfferLine
-from offers.selectors import offer_with_lines
+from offers.models import Offer, OfferLine, Proposal, ProposalLine
+from offers.selectors import offer_with_lines, proposal_with_lines
 from offers.serializers import OfferOut
 from orders.services.cart import parse_quantity
 from orders.services.checkout import CheckoutResult, OfferedTerms, checkout_place
 from safety.models import Source
-from safety.services import text_screen
+from safety.services import chat_mute_check, text_screen
 
 
 @dataclass(frozen=True)
 class LineIn:
     sku_id: int
     quantity: int
-    price: Decimal
+    price: Decimal | None  # None: a counter-proposal's line that leaves the price to its total
 
 
 def _money(value: Any, *, field: str, minimum: Decimal, maximum: Decimal) -> Decimal:
@@ -257,3 +259,73 @@ def offers_expire_overdue(*, now: datetime | None = None) -> int:
     now = now or timezone.now()
     due = Offer.objects.filter(status=Offer.Status.PENDING, expires_at__lte=now)
     return overdue_sweep(due, lambda pk: offer_expire(pk, now=now), order_by="expires_at")
+
+
+def _proposal_lines_clean(lines: Any) -> list[LineIn]:
+    """Like an offer's lines, but a line's price may be left out (the buyer proposes a total instead)."""
+    if not isinstance(lines, list) or not 1 <= len(lines) <= rules.LINES_MAX:
+        raise ValidationFailed(fields={"lines": [_("Give from 1 to %(max)s lines.") % {"max": rules.LINES_MAX}]})
+    cleaned, seen = [], set()
+    for index, line in enumerate(lines):
+        field = f"lines.{index}"
+        if not isinstance(line, dict):
+            raise ValidationFailed(fields={field: [_("Each line needs a SKU and a quantity.")]})
+        sku_id = parse_id(line.get("sku"), field=f"{field}.sku", message=_("Give the SKU's id."))
+        if sku_id in seen:
+            raise ValidationFailed(fields={f"{field}.sku": [_("Each SKU may appear once.")]})
+        seen.add(sku_id)
+        quantity = parse_quantity(line.get("quantity"), field=f"{field}.quantity")
+        price = line.get("price")
+        price = None if price in (None, "") else parse_price(price, field=f"{field}.price")
+        cleaned.append(LineIn(sku_id, quantity, price))
+    return cleaned
+
+
+@transaction.atomic
+def proposal_create(
+    *, user, conversation: Conversation, lines: Any, total: Any = None, note: Any = "", now: datetime | None = None
+) -> Proposal:
+    """The buyer's counter-proposal (these SKUs and quantities, at these unit prices or for this total), posted
+    into the conversation as a card the shop can turn into an offer. It reserves and binds nothing."""
+    if conversation.role_of(user) != Role.BUYER:
+        raise PermissionDeniedError(_("Only the buyer can send a counter-proposal."))
+    cleaned = _proposal_lines_clean(lines)
+    proposed_total = None if total in (None, "") else parse_price(total, field="total")
+    if proposed_total is None and any(line.price is None for line in cleaned):
+        raise ValidationFailed(fields={"total": [_("Name a total, or a price for every line.")]})
+    note_text = clean_text(note, field="note", max_length=rules.NOTE_MAX_LENGTH)
+    skus = {
+        sku.pk: sku
+        for sku in Sku.objects.select_related("product").filter(
+            pk__in=[line.sku_id for line in cleaned], product__shop_id=conversation.shop_id
+        )
+    }
+    if len(skus) != len(cleaned):
+        raise NotFound(_("One of these SKUs is not sold by this shop."))
+    chat_mute_check(user=user)
+    wait = rate_limit_hit(scope="chat", identity=f"u{user.pk}")
+    if wait is not None:
+        raise RateLimited(_("You are sending messages too fast. Wait a few seconds."), retry_after=wait)
+    now = now or timezone.now()
+    if note_text:  # contact details are masked and count as a strike, as in an offer's note and the chat
+        note_text = text_screen(user=user, text=note_text, source=Source.OFFER, source_id=conversation.pk, now=now).text
+    proposal = Proposal.objects.create(
+        conversation=conversation,
+        shop_id=conversation.shop_id,
+        buyer=user,
+        total=proposed_total,
+        note=note_text,
+    )
+    ProposalLine.objects.bulk_create(
+        ProposalLine(
+            proposal=proposal,
+            sku=skus[line.sku_id],
+            quantity=line.quantity,
+            price=line.price,
+            list_price=skus[line.sku_id].price,
+        )
+        for line in cleaned
+    )
+    proposal = proposal_with_lines(proposal.pk)
+    message_proposal_post(user=user, conversation_id=conversation.pk, card=dict(ProposalCardOut(proposal).data))
+    return proposal

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from chat.page_parts import CONVERSATION_PAGE
 from chat.selectors import message_page
 from chat.serializers import conversation_out, message_out
 from common.site_time import site_time_full, site_zone_label
@@ -110,7 +111,14 @@ def thread_context(request, conversation) -> dict:
         "shopInboxUrl": reverse("seller:inbox"),
     }
     product = conversation.product if conversation.product and conversation.product.visible else None
+    # Other apps' parts (offers: the cards' states, the offer form, the accept sheet).
+    parts = CONVERSATION_PAGE.context(versions=None, conversation=conversation, user=request.user, role=role)
+    states = parts.get("offer_config", {}).get("states", {})
+    for item in shown:
+        if item["offer"]:
+            item["offer_state"] = states.get(str(item["offer"]["id"]))
     return {
+        **parts,
         "conversation": conversation,
         "role": role,
         "thread_messages": shown,
