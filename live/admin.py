@@ -3,11 +3,13 @@ reported room messages. Every action goes through a live service that writes the
 
 from django.contrib import admin, messages
 from django.db.models import Case, IntegerField, Value, When
+from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 from common.admin import ReasonActionForm, action_reason
 from live.models import LiveBar, RoomMessage, Show, ShowStatus
 from live.services.room import room_message_hide
+from live.services.show_stats import show_statistics
 from live.services.shows import shop_live_bar, shop_live_unbar, show_end
 
 
@@ -35,6 +37,7 @@ class ShowAdmin(admin.ModelAdmin):
         "replay_error",
         "created_at",
         "updated_at",
+        "statistics",
     ]
     action_form = ReasonActionForm
     actions = ["end_shows", "bar_shops", "unbar_shops"]
@@ -50,6 +53,14 @@ class ShowAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    @admin.display(description=_("Statistics"))
+    def statistics(self, show):
+        """The seller's figures of the show (viewers, likes, messages, attributed orders and sales, pinned
+        products, the parts' rows), read-only."""
+        if show is None or show.pk is None:
+            return "—"
+        return render_to_string("live/_stats.html", {"stats": show_statistics(show=show)})
 
     def _reason(self, request) -> str | None:
         reason = action_reason(request, "")

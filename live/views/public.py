@@ -19,6 +19,7 @@ from live.services.pins import pinned_product_data, show_chapters
 from live.services.room import room_restriction_active, room_role
 from live.services.show_stats import room_visit
 from live.services.stats import room_likes, room_viewers
+from orders.selectors.order_lists import buyer_last_address
 
 
 def show_list(request):
@@ -83,6 +84,7 @@ def room(request, show_id: int):
             "removed": bool(removed),
             "hls_script": "vendor/hls/hls.min.js",
             "pinned": pinned,
+            "address": buyer_last_address(user=user) if user.is_authenticated else {},
             "room_parts": SHOW_PARTS.room_parts(show.parts),
             "chapters": show_chapters(show=show) if show.status == ShowStatus.ENDED else [],
         },

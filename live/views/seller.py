@@ -13,10 +13,13 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from catalog.models import Product
 from common.errors import DomainError
 from live.access import access_seller_show
-from live.selectors import room_history, shop_blocked_words, shop_room_moderators, show_list_seller
+from live.extensions import SHOW_PARTS
+from live.selectors import room_history, shop_blocked_words, shop_room_moderators, show_detail_attach, show_list_seller
 from live.services.covers import show_cover_set
+from live.services.pins import show_pin
 from live.services.room import (
     blocked_word_add,
     blocked_word_remove,
@@ -26,6 +29,7 @@ from live.services.room import (
     room_mute,
     room_remove,
 )
+from live.services.show_stats import show_statistics
 from live.services.shows import show_create, show_end, show_stream_key_rotate, show_update
 from live.services.stats import room_likes, room_viewers
 from shops.decorators import seller_required
@@ -64,9 +68,17 @@ def show_list(request):
     )
 
 
+def _pin_choices(show) -> list:
+    """The products one tap pins: the show's featured products first, then the shop's others on sale."""
+    featured = set(show.products.values_list("pk", flat=True))
+    products = Product.objects.filter(shop_id=show.shop_id, status=Product.Status.ACTIVE).prefetch_related("images")
+    return sorted(products[:60], key=lambda p: (p.pk not in featured, -p.pk))
+
+
 @seller_required
 def show_console(request, show_id: int):
     show = access_seller_show(user=request.user, show_id=show_id)
+    show_detail_attach(show)
     return render(
         request,
         "live/seller/console.html",
@@ -76,8 +88,20 @@ def show_console(request, show_id: int):
             "viewers": room_viewers(show_id=show.pk) if show.status == "live" else 0,
             "likes": max(show.likes, room_likes(show_id=show.pk)),
             "recent": list(reversed(room_history(show=show)))[:30],
+            "pin_choices": _pin_choices(show) if show.status != "ended" else [],
+            "console_parts": SHOW_PARTS.console_parts(show.parts),
             "seller_section": "live",
         },
+    )
+
+
+@seller_required
+def show_stats(request, show_id: int):
+    show = access_seller_show(user=request.user, show_id=show_id)
+    return render(
+        request,
+        "live/seller/stats.html",
+        {"show": show, "stats": show_statistics(show=show), "seller_section": "live"},
     )
 
 
@@ -98,6 +122,10 @@ def show_action(request, show_id: int, action: str):
         elif action == "slow-mode":
             show_update(show=show, slow_mode_seconds=_int(request.POST.get("seconds")))
             messages.success(request, _("Slow mode saved."))
+        elif action == "pin":
+            product = request.POST.get("product") or None
+            show_pin(show=show, product=product)
+            messages.success(request, _("Pinned: every viewer sees it now.") if product else _("Unpinned."))
         elif action in {"mute", "remove", "hide"}:
             _moderate(request, show, action)
         else:

@@ -134,6 +134,7 @@
         document.getElementById("live-viewers").textContent = frame.viewers;
         document.getElementById("live-likes").textContent = frame.likes;
       } else if (frame.type === "status") setStatus(frame.status, frame.hls_url);
+      else if (frame.type === "pinned") renderPin(frame.product);
       else if (frame.type === "message_hidden") {
         var hidden = list.querySelector('[data-id="' + frame.id + '"]');
         if (hidden) hidden.remove();
@@ -172,6 +173,175 @@
       likeButton.classList.remove("pop"); void likeButton.offsetWidth; likeButton.classList.add("pop");
     });
   }
+  // --- the pinned product: the card under the video, and "buy now" in a sheet over the room (the video
+  // keeps playing): SKU, quantity, address → the checkout API (source "show:<id>") → the sandbox pay page
+  // in a new tab, while this sheet waits for the payment.
+  var pin = document.getElementById("live-pin");
+  var sheet = document.getElementById("live-sheet");
+  var buyForm = document.getElementById("live-buy-form");
+  var pinned = config.pinned;
+  var payPoll = null;
+
+  function csrfToken() {
+    return decodeURIComponent((document.cookie.match(/(?:^|; )csrftoken=([^;]+)/) || [])[1] || "");
+  }
+
+  function stockText(stock) {
+    return stock > 0 ? strings.stockLeft.replace("%(n)s", stock) : strings.soldOut;
+  }
+
+  function renderPin(product) {
+    pinned = product;
+    if (!pin) return;
+    pin.hidden = !product;
+    if (!product) { if (sheet && !sheet.hidden && !sheet.dataset.placed) closeSheet(); return; }
+    var img = document.getElementById("live-pin-img");
+    if (product.thumbnail_url) { img.src = product.thumbnail_url; img.hidden = false; } else { img.hidden = true; }
+    document.getElementById("live-pin-title").textContent = product.title;
+    document.getElementById("live-pin-price").textContent = product.price_min;
+    document.getElementById("live-pin-stock").textContent = stockText(product.stock);
+    document.getElementById("live-pin-buy").disabled = product.stock <= 0;
+    pin.dataset.product = product.id;
+  }
+
+  function selectedSku() {
+    var checked = buyForm && buyForm.querySelector("input[name=sku]:checked");
+    if (!checked || !pinned) return null;
+    return pinned.skus.filter(function (sku) { return String(sku.id) === checked.value; })[0] || null;
+  }
+
+  function updateTotal() {
+    var sku = selectedSku();
+    var qty = parseInt(document.getElementById("live-qty").value, 10) || 0;
+    document.getElementById("live-total").textContent = sku ? (Number(sku.price) * qty).toFixed(2) : "—";
+  }
+
+  function renderSkus() {
+    var box = document.getElementById("live-skus");
+    if (!box) return;
+    var before = selectedSku();
+    var chosen = false;
+    box.textContent = "";
+    pinned.skus.forEach(function (sku) {
+      var label = document.createElement("label");
+      label.className = "live-sku";
+      var radio = document.createElement("input");
+      radio.type = "radio"; radio.name = "sku"; radio.value = sku.id;
+      radio.disabled = sku.stock <= 0;
+      radio.addEventListener("change", updateTotal);
+      var name = document.createElement("span");
+      name.textContent = sku.name + " · ¥" + sku.price + " · " + stockText(sku.stock);
+      label.appendChild(radio); label.appendChild(name);
+      box.appendChild(label);
+    });
+    // Keep the buyer's choice; else the first SKU in stock.
+    Array.prototype.forEach.call(box.querySelectorAll("input:not(:disabled)"), function (radio) {
+      if (!chosen && (!before || String(before.id) === radio.value)) { radio.checked = true; chosen = true; }
+    });
+    if (!chosen) { var first = box.querySelector("input:not(:disabled)"); if (first) first.checked = true; }
+    updateTotal();
+  }
+
+  function openSheet() {
+    if (!pinned || !sheet) return;
+    fetch("/api/v1/shows/" + config.show + "/clicks/", {
+      method: "POST", credentials: "same-origin", keepalive: true,
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
+      body: JSON.stringify({ product: pinned.id }),
+    }).catch(function () {});
+    document.getElementById("live-sheet-title").textContent = pinned.title;
+    delete sheet.dataset.placed;
+    if (buyForm) { buyForm.hidden = false; document.getElementById("live-pay").hidden = true; renderSkus(); }
+    sheet.hidden = false;
+    // The stock may have moved since the pin: read the card again.
+    fetch("/api/v1/shows/" + config.show + "/", { credentials: "same-origin" })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (show) { if (show && show.pinned && pinned && show.pinned.id === pinned.id) { renderPin(show.pinned); renderSkus(); } })
+      .catch(function () {});
+  }
+
+  function closeSheet() {
+    if (sheet) sheet.hidden = true;
+    if (payPoll) { clearInterval(payPoll); payPoll = null; }
+  }
+
+  function buyError(text) {
+    var node = document.getElementById("live-buy-error");
+    node.textContent = text || "";
+    node.hidden = !text;
+  }
+
+  function placeOrder(event) {
+    event.preventDefault();
+    buyError("");
+    var sku = selectedSku();
+    if (!sku) { buyError(strings.chooseSku); return; }
+    var data = new FormData(buyForm);
+    var address = {};
+    ["name", "phone", "province", "city", "line"].forEach(function (field) { address[field] = String(data.get(field) || "").trim(); });
+    var button = document.getElementById("live-place");
+    button.disabled = true;
+    var key = (window.crypto && crypto.randomUUID) ? crypto.randomUUID() : String(Date.now()) + Math.random();
+    fetch(config.checkout_url, {
+      method: "POST", credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken(), "Idempotency-Key": key },
+      body: JSON.stringify({ items: [{ sku: sku.id, quantity: parseInt(data.get("quantity"), 10) || 0 }], address: address, source: config.source }),
+    }).then(function (response) {
+      return response.json().then(function (body) { return { ok: response.ok, body: body }; });
+    }).then(function (answer) {
+      button.disabled = false;
+      if (!answer.ok) {
+        var error = answer.body.error || {};
+        var fields = error.fields ? Object.keys(error.fields).map(function (k) { return [].concat(error.fields[k]).join(" "); }) : [];
+        buyError(fields.length ? fields.join(" ") : (error.message || strings.buyFailed));
+        return;
+      }
+      placed(answer.body);
+    }).catch(function () { button.disabled = false; buyError(strings.buyFailed); });
+  }
+
+  function placed(checkout) {
+    sheet.dataset.placed = "1";
+    buyForm.hidden = true;
+    var order = checkout.orders[0];
+    var link = document.getElementById("live-order-link");
+    link.textContent = order.number;
+    link.href = "/orders/" + order.number + "/";
+    document.getElementById("live-pay-link").href = checkout.payment.pay_url;
+    document.getElementById("live-pay").hidden = false;
+    document.getElementById("live-paid").hidden = true;
+    payPoll = setInterval(function () {
+      fetch(config.payment_url + checkout.payment.id + "/", { credentials: "same-origin" })
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (payment) {
+          if (!payment || payment.status !== "succeeded") return;
+          clearInterval(payPoll); payPoll = null;
+          document.getElementById("live-paid").hidden = false;
+          document.getElementById("live-pay-link").hidden = true;
+          document.getElementById("live-pay-wait").hidden = true;
+        }).catch(function () {});
+    }, 2000);
+  }
+
+  if (pin) document.getElementById("live-pin-buy").addEventListener("click", openSheet);
+  if (sheet) {
+    document.getElementById("live-sheet-close").addEventListener("click", closeSheet);
+    sheet.addEventListener("click", function (event) { if (event.target === sheet) closeSheet(); });
+  }
+  if (buyForm) {
+    buyForm.addEventListener("submit", placeOrder);
+    document.getElementById("live-qty").addEventListener("input", updateTotal);
+  }
+  renderPin(pinned);
+
+  // Replay chapters: each pinned product, from its offset into the video.
+  Array.prototype.forEach.call(document.querySelectorAll(".live-chapter"), function (button) {
+    button.addEventListener("click", function () {
+      video.currentTime = Number(button.dataset.offset) || 0;
+      video.play().catch(function () {});
+    });
+  });
+
   setStatus(config.status);
   connect();
 })();
