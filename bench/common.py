@@ -160,6 +160,8 @@ class Server:
     db: str
     workers: int = 2
     env: dict[str, str] = field(default_factory=dict)
+    # More uvicorn options, after the defaults below (the last of an option counts): e.g. B6's socket server
+    args: tuple[str, ...] = ()
     proc: subprocess.Popen | None = None
     log_path: Path = OUT / "server.log"
 
@@ -191,6 +193,7 @@ class Server:
             "30",
             "--lifespan",
             "off",
+            *self.args,
         ]
         log(f"starting uvicorn ({self.workers} worker(s)) with {', '.join(f'{k}={v}' for k, v in self.env.items())}")
         self._log = open(self.log_path, "a")  # noqa: SIM115 - closed in stop()

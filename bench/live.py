@@ -203,6 +203,8 @@ def run_once(fx: dict, args, *, bare: bool, server: c.Server, label: str) -> dic
             "label": label,
             "connect_parallel": 50,
             "processes": args.loadgen_processes,
+            # A browser always asks for per-message deflate; the server grants it only with --deflate.
+            "compression": "deflate" if args.deflate else None,
         },
         timeout=args.duration + 60 + 300,
     )
@@ -249,6 +251,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2, help="uvicorn workers")
     parser.add_argument("--no-hls", action="store_true", help="skip the RTMP -> first HLS segment timing")
     parser.add_argument("--loadgen-processes", type=int, default=None, help="load generator processes (default 3)")
+    parser.add_argument(
+        "--ws",
+        choices=("websockets-sansio", "websockets"),
+        default="websockets-sansio",
+        help="uvicorn's WebSocket implementation (websockets-sansio: its default, the Procfile's ws server)",
+    )
+    parser.add_argument(
+        "--deflate",
+        action="store_true",
+        help="per-message deflate on (server and clients); the Procfile's ws server has it off",
+    )
     parser.add_argument("--strict", action="store_true")
     args = parser.parse_args(argv)
     viewers = args.viewers or (100 if args.quick else 1000)
@@ -274,11 +287,15 @@ def main(argv: list[str] | None = None) -> int:
             "server_env": SERVER_ENV,
             "pin_stand_in": "a seller's message every seller_every s (pins are part 2)",
             "loadgen_processes": args.loadgen_processes,
+            "ws": args.ws,
+            "per_message_deflate": args.deflate,
             "load_average_before": [round(x, 2) for x in os.getloadavg()],
         }
     }
     app, bare = [], []
-    with c.Server(db=DB, workers=args.workers, env=SERVER_ENV) as server:
+    # The room's server as the Procfile's ws line runs it: uvicorn's sans-I/O websockets, no deflate.
+    ws_args = ("--ws", args.ws, "--ws-per-message-deflate", "true" if args.deflate else "false")
+    with c.Server(db=DB, workers=args.workers, env=SERVER_ENV, args=ws_args) as server:
         for i in range(runs):
             app.append(run_once(fx, args, bare=False, server=server, label=f"B6 app {i + 1}/{runs}"))
             bare.append(run_once(fx, args, bare=True, server=server, label=f"B6 bare {i + 1}/{runs}"))

@@ -8,7 +8,8 @@ spec: {"base_ws": "ws://127.0.0.1:PORT", "origin": "http://127.0.0.1:PORT", "pat
        "seller": i                     index of the seller's socket (a shop member),
        "rate": chat messages/s in total (open loop, chatters in turn), "seller_every": s between the
        seller's messages, "like_rate": likes/s in total (from every socket in turn), "duration": s,
-       "drain": s, "drain_max": s, "connect_parallel": n, "bare": false, "processes": n}
+       "drain": s, "drain_max": s, "connect_parallel": n, "bare": false, "processes": n,
+       "compression": null | "deflate"  (ask for per-message deflate, as browsers do)}
 
 Reading 1,000 sockets is more than one Python process keeps up with on this machine, so the sockets are
 shared by `processes` worker processes (this process only coordinates): worker 0 holds the seller and the
@@ -118,7 +119,7 @@ async def worker(spec: dict) -> dict:
                     open_timeout=30,
                     ping_interval=None,
                     max_queue=None,
-                    compression=None,
+                    compression=spec.get("compression"),
                 )
             except Exception as exc:
                 if attempt == 2:
