@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -65,3 +67,30 @@ class NoteForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"placeholder": _("A note for the buyer")}),
     )
+
+
+class PriceChangeForm(forms.Form):
+    """改价 from the seller center: a new total, or a discount off the current one. The service checks the
+    rest (only lower, only unpaid, at most PRICE_CHANGES_MAX times) with its own words."""
+
+    total = forms.DecimalField(
+        label=_("New total (¥)"), required=False, max_digits=12, decimal_places=2, min_value=Decimal("0.01")
+    )
+    discount = forms.DecimalField(
+        label=_("or a discount (¥)"), required=False, max_digits=12, decimal_places=2, min_value=Decimal("0.01")
+    )
+
+    def __init__(self, *args, current: Decimal, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.current = current
+
+    def clean(self) -> dict:
+        data = super().clean()
+        total, discount = data.get("total"), data.get("discount")
+        if self.errors:
+            return data
+        if (total is None) == (discount is None):
+            raise forms.ValidationError(_("Give either a new total or a discount."))
+        if discount is not None:
+            data["total"] = self.current - discount
+        return data

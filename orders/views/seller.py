@@ -12,12 +12,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from common.errors import DomainError
 from orders.access import access_seller_order, access_seller_refund_request, access_seller_review
-from orders.forms import NoteForm, ShipForm
+from orders.forms import NoteForm, PriceChangeForm, ShipForm
 from orders.models import Order
 from orders.selectors.order_lists import seller_order_counts, seller_orders
 from orders.selectors.reviews import seller_reviews, seller_unreplied_review_count
 from orders.selectors.seller_center import seller_order_todo
 from orders.services.lifecycle import order_ship
+from orders.services.price_changes import PRICE_CHANGES_MAX, order_price_lower
 from orders.services.refunds import refund_request_accept, refund_request_reject
 from orders.services.reviews.writing import review_reply
 from orders.views.public import _back, _error_message
@@ -52,12 +53,17 @@ def orders(request):
     status = "" if refund_open else request.GET.get("status", "")
     counts = seller_order_counts(shop=request.shop)
     tabs = [(value, label, sum(counts.values()) if not value else counts.get(value, 0)) for value, label in SELLER_TABS]
+    shown = list(seller_orders(shop=request.shop, status=status or None, refund_open=refund_open)[:100])
+    for order in shown:  # 改价: how many more times an unpaid order's price may go down
+        order.price_changes_left = max(PRICE_CHANGES_MAX - order.price_changes, 0)
     return render(
         request,
         "orders/seller/orders.html",
         {
             "seller_section": "orders",
-            "orders": seller_orders(shop=request.shop, status=status or None, refund_open=refund_open)[:100],
+            "orders": shown,
+            "adjust": request.GET.get("adjust", ""),
+            "price_changes_max": PRICE_CHANGES_MAX,
             "tabs": tabs,
             "status": status,
             "refund_open": refund_open,
@@ -95,6 +101,31 @@ def ship(request, number: str):
     else:
         messages.success(request, _("Order %(number)s shipped.") % {"number": order.number})
     return redirect(_back(request, reverse("seller:orders")))
+
+
+@seller_required
+@require_POST
+def adjust_price(request, number: str):
+    """改价: the order's form in the list posts here; the service lowers the total (and the payment's amount)."""
+    order = access_seller_order(user=request.user, number=number)
+    form = PriceChangeForm(request.POST, current=order.total)
+    again = (
+        f"{reverse('seller:orders')}?status={Order.Status.PENDING_PAYMENT}&adjust={order.number}#order-{order.number}"
+    )
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect(again)
+    try:
+        order = order_price_lower(order_id=order.pk, actor=request.user, total=form.cleaned_data["total"])
+    except DomainError as exc:
+        messages.error(request, _error_message(exc))
+        return redirect(again)
+    messages.success(
+        request,
+        _("Order %(number)s now costs ¥%(total)s. The buyer has been told.")
+        % {"number": order.number, "total": f"{order.total:.2f}"},
+    )
+    return redirect(f"{reverse('seller:orders')}?status={Order.Status.PENDING_PAYMENT}#order-{order.number}")
 
 
 @seller_required
