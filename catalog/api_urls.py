@@ -5,6 +5,7 @@ from catalog import apis
 urlpatterns = [
     path("categories/", apis.CategoryTreeApi.as_view(), name="category-tree"),
     path("products/", apis.ProductListApi.as_view(), name="product-list"),
+    path("search/suggest/", apis.SearchSuggestApi.as_view(), name="search-suggest"),
     path("products/<int:product_id>/", apis.ProductDetailApi.as_view(), name="product-detail"),
     path("seller/products/", apis.SellerProductListApi.as_view(), name="seller-product-list"),
     path("seller/products/<int:product_id>/", apis.SellerProductDetailApi.as_view(), name="seller-product-detail"),

@@ -7,7 +7,8 @@ from rest_framework.views import APIView
 
 from catalog import serializers
 from catalog.access import access_public_product, access_seller_image, access_seller_product, access_seller_sku
-from catalog.selectors import category_tree, product_detail, product_list, products_for_seller
+from catalog.facets import Filters, facets, search_results
+from catalog.selectors import category_tree, product_detail, products_for_seller
 from catalog.services import (
     product_create,
     product_delete,
@@ -20,6 +21,7 @@ from catalog.services import (
     sku_delete,
     sku_update,
 )
+from catalog.suggest import language_of, query_record, suggestions
 from common.api import Pagination, paginated
 from common.errors import Busy, InvalidState, NotFound
 from common.images import ImageTooLarge, InvalidImage
@@ -54,18 +56,43 @@ class ProductListApi(APIView):
 
     @extend_schema(
         operation_id="products_list",
-        parameters=[serializers.ProductListFilterSerializer],
-        responses=paginated(serializers.ProductListItemOut),
+        parameters=[serializers.ProductSearchFilterSerializer],
+        responses=paginated(serializers.ProductListItemOut, facets=serializers.FacetsOut(allow_null=True)),
     )
     @api_errors(NotFound)  # a page past the last one (?page=)
     def get(self, request):
-        filters = serializers.ProductListFilterSerializer(data=request.query_params)
+        filters = serializers.ProductSearchFilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
+        data = dict(filters.validated_data)
+        with_facets = data.pop("facets")
         paginator = Pagination()
-        page = paginator.paginate_queryset(product_list(**filters.validated_data), request, view=self)
-        return paginator.get_paginated_response(
+        page = paginator.paginate_queryset(search_results(data), request, view=self)
+        response = paginator.get_paginated_response(
             serializers.ProductListItemOut(page, many=True, context={"request": request}).data
         )
+        response.data["facets"] = serializers.FacetsOut(facets(Filters.from_data(data))).data if with_facets else None
+        if data.get("q") and page and paginator.page.number == 1:
+            query_record(data["q"], language=language_of(getattr(request, "LANGUAGE_CODE", None)))
+        return response
+
+
+class SearchSuggestApi(APIView):
+    """Completions of what the buyer is typing: titles' words and phrases, categories and popular queries,
+    by prefix, pinyin ("luo bo", "luo2bo5") or initials ("lb"); the buyer's language first."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        operation_id="search_suggest",
+        parameters=[serializers.SuggestQuerySerializer],
+        responses=serializers.SuggestionsOut,
+    )
+    def get(self, request):
+        query = serializers.SuggestQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        q = query.validated_data["q"]
+        language = language_of(getattr(request, "LANGUAGE_CODE", None))
+        return Response({"q": q, "suggestions": suggestions(q, language=language)})
 
 
 class ProductDetailApi(APIView):

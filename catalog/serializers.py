@@ -228,3 +228,74 @@ class ReviewRequestSerializer(serializers.Serializer):
     """A seller's request that an operator look again at what the platform took down."""
 
     note = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
+
+
+# --- search: the rating filter, facets and suggestions (catalog/facets.py, catalog/suggest.py) ---------
+
+
+class ProductSearchFilterSerializer(ProductListFilterSerializer):
+    """GET /api/v1/products/ and /search/: the list's filters plus the shop rating ("4.5 and up")."""
+
+    min_rating = serializers.ChoiceField(required=False, allow_blank=True, choices=["4.5", "4", "3.5", "3"])
+    facets = serializers.BooleanField(
+        required=False, default=True, help_text="false leaves `facets` out of the answer (null)."
+    )
+
+
+class FacetCategoryOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    name_en = serializers.CharField()
+    count = serializers.IntegerField()
+    selected = serializers.BooleanField(required=False)
+
+
+class FacetProvinceOut(serializers.Serializer):
+    value = serializers.CharField()
+    count = serializers.IntegerField()
+    selected = serializers.BooleanField()
+
+
+class FacetPriceOut(serializers.Serializer):
+    min_price = serializers.CharField(allow_null=True, help_text="yuan, or null for no lower bound")
+    max_price = serializers.CharField(allow_null=True, help_text="yuan, or null for no upper bound")
+    count = serializers.IntegerField()
+    selected = serializers.BooleanField()
+
+
+class FacetRatingOut(serializers.Serializer):
+    min_rating = serializers.CharField()
+    count = serializers.IntegerField()
+    selected = serializers.BooleanField()
+
+
+class FacetInStockOut(serializers.Serializer):
+    count = serializers.IntegerField()
+    selected = serializers.BooleanField()
+
+
+class FacetsOut(serializers.Serializer):
+    """Counts for the query and every filter but the facet's own (choosing a province still counts the
+    others); `total` is with every filter."""
+
+    total = serializers.IntegerField()
+    category = FacetCategoryOut(many=True)
+    category_parent = FacetCategoryOut(allow_null=True)
+    province = FacetProvinceOut(many=True)
+    price = FacetPriceOut(many=True)
+    rating = FacetRatingOut(many=True)
+    in_stock = FacetInStockOut()
+
+
+class SuggestQuerySerializer(serializers.Serializer):
+    q = serializers.CharField(max_length=MAX_QUERY_LENGTH, allow_blank=True, trim_whitespace=True)
+
+
+class SuggestionOut(serializers.Serializer):
+    text = serializers.CharField()
+    source = serializers.ChoiceField(choices=["title", "category", "query"])
+
+
+class SuggestionsOut(serializers.Serializer):
+    q = serializers.CharField()
+    suggestions = SuggestionOut(many=True)

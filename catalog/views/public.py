@@ -6,11 +6,14 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from catalog.access import access_public_product
+from catalog.facets import search_results
 from catalog.models import Category, Product
 from catalog.page_parts import PRODUCT_PAGE
 from catalog.search import MAX_QUERY_LENGTH
+from catalog.search_page import search_page_context
 from catalog.selectors import category_tree, product_images, product_list, product_skus_on_sale
-from catalog.serializers import ProductListFilterSerializer
+from catalog.serializers import ProductSearchFilterSerializer
+from catalog.suggest import language_of, query_record
 from common.api import CappedCountPaginator
 from common.errors import NotFound
 from common.fragments import fragment
@@ -45,6 +48,8 @@ def _filter_problems(params: dict, errors: dict) -> list[str]:
             message = gettext("Unknown sort order.")
         elif field == "category":
             message = gettext("Unknown category.")
+        elif field == "min_rating":
+            message = gettext("Shop ratings to filter by are 4.5, 4, 3.5 or 3.")
         else:
             message = gettext("One of the filters is not valid.")
         if message not in problems:
@@ -60,15 +65,19 @@ def _is_price(value) -> bool:
 
 
 def search(request):
-    """/search/?q=…: the same filters as GET /api/v1/products/. A filter that is not valid (a query over
-    100 characters, a price that is not a number, negative, or a range upside down) is named on the page,
-    and nothing is listed: silently dropping it would show everything as if it matched."""
-    params = {k: v for k, v in request.GET.items() if v not in ("", None) and k != "page"}
-    filters = ProductListFilterSerializer(data=params)
+    """/search/?q=…: the same filters as GET /api/v1/products/, with facets (catalog/facets.py), chips for the
+    filters on, and, when nothing is found, "did you mean" and related categories. A filter that is not valid
+    (a query over 100 characters, a price that is not a number, negative, or a range upside down, an unknown
+    sort or rating) is named on the page, and nothing is listed: silently dropping it would show everything
+    as if it matched."""
+    params = {k: v for k, v in request.GET.items() if v not in ("", None) and k not in ("page", "facets")}
+    filters = ProductSearchFilterSerializer(data=params)
     problems: list[str] = []
+    facet_data = None
     if filters.is_valid():
-        data = filters.validated_data
-        products = product_list(**data)
+        data = dict(filters.validated_data)
+        data.pop("facets", None)
+        products = search_results(data)
     else:
         problems = _filter_problems(params, filters.errors)
         data = {k: v for k, v in params.items() if k not in filters.errors and k != "in_stock"}
@@ -77,6 +86,12 @@ def search(request):
             data["category"] = int(data["category"]) if str(data["category"]).isdigit() else None
         products = Product.objects.none()
     page = CappedCountPaginator(products, 20).get_page(request.GET.get("page"))
+    language = language_of(getattr(request, "LANGUAGE_CODE", None))
+    context = search_page_context(params=params, data=data, valid=not problems, page=page, language=language)
+    if not problems:
+        facet_data = context["facets"]
+        if data.get("q") and page.object_list and page.number == 1:
+            query_record(data["q"], language=language)
     category_id = data.get("category")
     category = Category.objects.filter(pk=category_id).first() if category_id and str(category_id).isdigit() else None
     query = request.GET.copy()
@@ -85,6 +100,8 @@ def search(request):
         request,
         "catalog/search.html",
         {
+            **context,
+            "facets": facet_data,
             "page": page,
             "q": data.get("q", "") if not problems else params.get("q", ""),
             "category": category,

@@ -1,0 +1,336 @@
+"""Facets with counts for search results: category, province (origin), price bands, shop rating, in stock.
+
+Standard faceting: each facet's counts are for the current query and every OTHER filter (a facet ignores its
+own filter, so choosing 湖南 still shows how many 江苏 has); the total is with every filter. One statement:
+PostgreSQL groups the query's matches by GROUPING SETS, one set per facet, each count taken with
+`count(*) FILTER (WHERE <the other filters>)` — a single pass over the matches whatever filters are on.
+`facet_counts_orm` is the same counts computed from plain rows in Python: what the embedded SQLite default
+runs, and the reference the PostgreSQL statement must equal (catalog/tests/test_facets.py).
+
+The counts are cached briefly per query and filters (FACETS_SECONDS): the same for every visitor.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Exists, OuterRef, QuerySet
+from redis.exceptions import RedisError
+
+from catalog.models import Product, Sku
+from catalog.selectors import category_tree, product_list
+
+# Price bands in yuan, [low, high): the facet's choices; a band is chosen as min_price=low&max_price=high-0.01.
+PRICE_BANDS: list[tuple[int, int | None]] = [(0, 10), (10, 30), (30, 60), (60, 100), (100, 200), (200, None)]
+# The shop-rating choices (min_rating): "4.5 and up", "4 and up"; the API also takes 3 and 3.5.
+RATING_CHOICES = ["4.5", "4", "3.5", "3"]
+RATING_SHOWN = ["4.5", "4"]
+PROVINCES_SHOWN = 12
+FACETS_SECONDS = 60
+# Cache keys start with it (tests give each test its own).
+FACETS_KEY = "catalog:facets:"
+FACET_NAMES = ("category", "province", "price", "rating", "in_stock")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What narrows a search: the query and shop (never faceted) and the faceted filters."""
+
+    q: str = ""
+    shop: str | None = None
+    category: int | None = None
+    province: str | None = None
+    min_price: Decimal | None = None
+    max_price: Decimal | None = None
+    min_rating: Decimal | None = None
+    in_stock: bool = False
+
+    @classmethod
+    def from_data(cls, data: dict) -> Filters:
+        rating = data.get("min_rating")
+        return cls(
+            q=(data.get("q") or "").strip(),
+            shop=data.get("shop") or None,
+            category=data.get("category") or None,
+            province=data.get("province") or None,
+            min_price=data.get("min_price"),
+            max_price=data.get("max_price"),
+            min_rating=Decimal(rating) if rating not in (None, "") else None,
+            in_stock=bool(data.get("in_stock")),
+        )
+
+
+@dataclass
+class Counts:
+    """Per facet {value: count} under the other filters; total under every filter."""
+
+    category: dict[int, int] = field(default_factory=dict)  # leaf category id → count
+    province: dict[str, int] = field(default_factory=dict)
+    band: dict[int, int] = field(default_factory=dict)  # index in PRICE_BANDS → count
+    stars: dict[int, int] = field(default_factory=dict)  # rating ×10 floored to a RATING_CHOICES step → count
+    in_stock: int = 0
+    total: int = 0
+
+
+def search_results(data: dict) -> QuerySet[Product]:
+    """The search's products: product_list's filters plus the shop rating (min_rating)."""
+    rating = data.get("min_rating")
+    products = product_list(**{k: v for k, v in data.items() if k != "min_rating"})
+    if rating not in (None, ""):
+        products = products.filter(rating__gte=Decimal(rating))
+    return products
+
+
+# --- the tree of categories (cached by category_tree) ------------------------------------------------
+
+
+def _nodes() -> dict[int, dict]:
+    nodes: dict[int, dict] = {}
+
+    def walk(node: dict, parent: dict | None) -> None:
+        nodes[node["id"]] = {**node, "parent_node": parent}
+        for child in node["children"]:
+            walk(child, node)
+
+    for root in category_tree():
+        walk(root, None)
+    return nodes
+
+
+def _leaves(node: dict) -> list[int]:
+    if not node["children"]:
+        return [node["id"]]
+    return [leaf for child in node["children"] for leaf in _leaves(child)]
+
+
+def category_leaves(category_id: int | None) -> list[int] | None:
+    """The ids a category filter matches (itself and every descendant), from the cached tree."""
+    if not category_id:
+        return None
+    node = _nodes().get(category_id)
+    return [category_id, *(_leaves(node) if node else [])]
+
+
+# --- the counts --------------------------------------------------------------------------------------
+
+
+def _band(price: Decimal) -> int:
+    for index, (low, high) in enumerate(PRICE_BANDS):
+        if price >= low and (high is None or price < high):
+            return index
+    return 0
+
+
+def _stars(rating: Decimal | None) -> int:
+    if rating is None:
+        return 0
+    for step in RATING_CHOICES:
+        if rating >= Decimal(step):
+            return int(Decimal(step) * 10)
+    return 0
+
+
+def _matches(filters: Filters) -> QuerySet:
+    """The query's matches (every one, not only the best-ranked page) with the columns the facets read."""
+    # An explicit order makes product_list search every match, not the relevance candidates.
+    base = product_list(q=filters.q, shop=filters.shop, ordering="-created").order_by()
+    stocked = Exists(Sku.objects.filter(product=OuterRef("pk"), is_active=True, stock__gt=0))
+    return base.values("category_id", "province", "price_min", "rating").annotate(stocked=stocked)
+
+
+def _others(filters: Filters) -> dict[str, callable]:
+    """Per facet, the test of one row against that facet's own filter (True when the filter is off)."""
+    leaves = set(category_leaves(filters.category) or [])
+    low, high = filters.min_price, filters.max_price
+    return {
+        "category": lambda r: not leaves or r["category_id"] in leaves,
+        "province": lambda r: not filters.province or r["province"] == filters.province,
+        "price": lambda r: (low is None or r["price_min"] >= low) and (high is None or r["price_min"] <= high),
+        "rating": lambda r: (
+            filters.min_rating is None or (r["rating"] is not None and r["rating"] >= filters.min_rating)
+        ),
+        "in_stock": lambda r: not filters.in_stock or bool(r["stocked"]),
+    }
+
+
+def facet_counts_orm(filters: Filters) -> Counts:
+    """The reference: every match's row read, counted in Python (the embedded SQLite default runs it)."""
+    tests = _others(filters)
+    counts = Counts()
+    for row in _matches(filters):
+        passes = {name: test(row) for name, test in tests.items()}
+
+        def others(skip: str, passes=passes) -> bool:
+            return all(ok for name, ok in passes.items() if name != skip)
+
+        if others("category"):
+            counts.category[row["category_id"]] = counts.category.get(row["category_id"], 0) + 1
+        if others("province") and row["province"]:
+            counts.province[row["province"]] = counts.province.get(row["province"], 0) + 1
+        if others("price"):
+            band = _band(row["price_min"])
+            counts.band[band] = counts.band.get(band, 0) + 1
+        if others("rating"):
+            stars = _stars(row["rating"])
+            counts.stars[stars] = counts.stars.get(stars, 0) + 1
+        if others("in_stock") and row["stocked"]:
+            counts.in_stock += 1
+        if all(passes.values()):
+            counts.total += 1
+    return counts
+
+
+def _facet_counts_sql(filters: Filters) -> Counts:
+    """facet_counts_orm's counts in one statement: GROUPING SETS over the matches, FILTER per facet."""
+    inner, inner_params = _matches(filters).query.sql_with_params()
+    conditions: dict[str, tuple[str, list]] = {}
+    leaves = category_leaves(filters.category)
+    conditions["category"] = ("category_id = ANY(%s)", [leaves]) if leaves else ("TRUE", [])
+    conditions["province"] = ("province = %s", [filters.province]) if filters.province else ("TRUE", [])
+    price, price_params = [], []
+    if filters.min_price is not None:
+        price.append("price_min >= %s")
+        price_params.append(filters.min_price)
+    if filters.max_price is not None:
+        price.append("price_min <= %s")
+        price_params.append(filters.max_price)
+    conditions["price"] = (" AND ".join(price) or "TRUE", price_params)
+    conditions["rating"] = ("rating >= %s", [filters.min_rating]) if filters.min_rating is not None else ("TRUE", [])
+    conditions["in_stock"] = ("stocked", []) if filters.in_stock else ("TRUE", [])
+
+    def others(skip: str | None) -> tuple[str, list]:
+        parts = [(sql, params) for name, (sql, params) in conditions.items() if name != skip]
+        return " AND ".join(f"({sql})" for sql, _ in parts), [p for _, params in parts for p in params]
+
+    band_sql = " ".join(
+        f"WHEN price_min >= {low}" + (f" AND price_min < {high}" if high is not None else "") + f" THEN {i}"
+        for i, (low, high) in enumerate(PRICE_BANDS)
+    )
+    stars_sql = " ".join(f"WHEN rating >= {step} THEN {int(Decimal(step) * 10)}" for step in RATING_CHOICES)
+    selects, params = [], []
+    for name in (*FACET_NAMES, None):
+        sql, p = others(name)
+        selects.append(f"count(*) FILTER (WHERE {sql})")
+        params.extend(p)
+    # Only literals from PRICE_BANDS / RATING_CHOICES and the ORM's compiled query are formatted in.
+    statement = (
+        "SELECT GROUPING(category_id), GROUPING(province), GROUPING(band), GROUPING(stars), GROUPING(stocked), "  # noqa: S608
+        f"category_id, province, band, stars, stocked, {', '.join(selects)} "
+        f"FROM (SELECT m.*, CASE {band_sql} ELSE 0 END AS band, CASE {stars_sql} ELSE 0 END AS stars "
+        f"FROM ({inner}) m) t "
+        "GROUP BY GROUPING SETS ((category_id), (province), (band), (stars), (stocked), ())"
+    )
+    counts = Counts()
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [*params, *inner_params])
+        for g_cat, g_prov, g_band, g_stars, g_stock, cat, prov, band, stars, stocked, *n in cursor.fetchall():
+            n_cat, n_prov, n_price, n_rating, n_stock, n_all = n
+            if not g_cat and n_cat:
+                counts.category[cat] = n_cat
+            elif not g_prov and prov and n_prov:
+                counts.province[prov] = n_prov
+            elif not g_band and n_price:
+                counts.band[band] = n_price
+            elif not g_stars and n_rating:
+                counts.stars[stars] = n_rating
+            elif not g_stock and stocked:
+                counts.in_stock = n_stock
+            elif g_cat and g_prov and g_band and g_stars and g_stock:
+                counts.total = n_all
+    return counts
+
+
+def facet_counts(filters: Filters) -> Counts:
+    """The counts, cached FACETS_SECONDS per query and filters (one statement on a miss, none on a hit)."""
+    key = FACETS_KEY + hashlib.blake2b(repr(filters).encode(), digest_size=16).hexdigest()
+    with contextlib.suppress(RedisError):
+        cached = cache.get(key)
+        if cached is not None:
+            return cached
+    counts = _facet_counts_sql(filters) if connection.vendor == "postgresql" else facet_counts_orm(filters)
+    with contextlib.suppress(RedisError):
+        cache.set(key, counts, FACETS_SECONDS)
+    return counts
+
+
+# --- what the page and the API show -----------------------------------------------------------------
+
+
+def _money(value: Decimal | int | None) -> str | None:
+    return None if value is None else f"{Decimal(value):.2f}"
+
+
+def facets(filters: Filters) -> dict:
+    """The facets as the API answers them (FacetsOut) and the page shows them."""
+    counts = facet_counts(filters)
+    nodes = _nodes()
+
+    def subtree_count(node: dict) -> int:
+        return sum(counts.category.get(leaf, 0) for leaf in {node["id"], *_leaves(node)})
+
+    chosen = nodes.get(filters.category) if filters.category else None
+    if chosen is None:
+        shown = [nodes[root["id"]] for root in category_tree()]
+    elif chosen["children"]:
+        shown = [nodes[child["id"]] for child in chosen["children"]]
+    else:  # a leaf: its siblings
+        parent = chosen["parent_node"]
+        shown = [nodes[child["id"]] for child in parent["children"]] if parent else [chosen]
+    categories = [
+        {
+            "id": node["id"],
+            "name": node["name"],
+            "name_en": node["name_en"],
+            "count": subtree_count(node),
+            "selected": node["id"] == filters.category,
+        }
+        for node in shown
+    ]
+    categories = [c for c in categories if c["count"] or c["selected"]]
+    categories.sort(key=lambda c: (-c["count"], c["id"]))
+    parent = None
+    if chosen is not None:
+        up = chosen if chosen["children"] else chosen["parent_node"]
+        if up is not None:
+            parent = {"id": up["id"], "name": up["name"], "name_en": up["name_en"], "count": subtree_count(up)}
+
+    provinces = sorted(counts.province.items(), key=lambda item: (-item[1], item[0]))
+    shown_provinces = provinces[:PROVINCES_SHOWN]
+    if filters.province and filters.province not in dict(shown_provinces):
+        shown_provinces.append((filters.province, counts.province.get(filters.province, 0)))
+    prices = []
+    for index, (low, high) in enumerate(PRICE_BANDS):
+        band_min = Decimal(low)
+        band_max = Decimal(high) - Decimal("0.01") if high is not None else None
+        prices.append(
+            {
+                "min_price": _money(band_min) if low else None,
+                "max_price": _money(band_max),
+                "count": counts.band.get(index, 0),
+                "selected": (filters.min_price or Decimal(0)) == band_min and filters.max_price == band_max
+                if high is not None
+                else filters.min_price == band_min and filters.max_price is None,
+            }
+        )
+    ratings = [
+        {
+            "min_rating": step,
+            "count": sum(n for stars, n in counts.stars.items() if stars >= int(Decimal(step) * 10)),
+            "selected": filters.min_rating == Decimal(step),
+        }
+        for step in RATING_SHOWN
+    ]
+    return {
+        "total": counts.total,
+        "category": categories,
+        "category_parent": parent,
+        "province": [{"value": name, "count": n, "selected": name == filters.province} for name, n in shown_provinces],
+        "price": prices,
+        "rating": ratings,
+        "in_stock": {"count": counts.in_stock, "selected": filters.in_stock},
+    }
