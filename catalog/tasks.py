@@ -1,6 +1,7 @@
 from celery import shared_task
 
 from catalog.services import product_image_thumbnail_make, product_image_thumbnails_sweep
+from catalog.suggest import popular_queries_flush, search_terms_rebuild
 
 
 # autoretry_for: Celery's retry_backoff applies only to it (self.retry() waited a flat 180 s instead).
@@ -14,3 +15,15 @@ def product_image_thumbnail_task(image_id: int) -> None:
 def product_image_thumbnails_sweep_task() -> int:
     """Every ten minutes (beat): photos whose thumbnail task was lost get it queued again."""
     return product_image_thumbnails_sweep()
+
+
+@shared_task(acks_late=True)
+def search_terms_rebuild_task() -> int:
+    """Hourly (beat): the search box's suggestion terms from the titles on sale and the categories."""
+    return search_terms_rebuild()
+
+
+@shared_task(acks_late=True)
+def popular_queries_flush_task() -> int:
+    """Every five minutes (beat): the searches counted in Redis go into the suggestion terms in bulk."""
+    return popular_queries_flush()
