@@ -12,15 +12,22 @@ from chat.serializers import conversation_out, message_out
 from common.site_time import site_time_full, site_zone_label
 
 
-def time_label(iso: str | None) -> str:
+def time_label(iso: str | None, *, with_date: bool = False) -> str:
     """12:30 today, 11-20 12:30 before, in the site's zone: the same rule chat.js uses for live messages
     (it is given the zone: the browser's own zone never shows on a chat screen)."""
     if not iso:
         return ""
     moment = timezone.localtime(parse_datetime(iso), timezone.get_default_timezone())
-    if moment.date() == timezone.localdate(timezone=timezone.get_default_timezone()):
+    if not with_date and moment.date() == timezone.localdate(timezone=timezone.get_default_timezone()):
         return moment.strftime("%H:%M")
     return moment.strftime("%m-%d %H:%M")
+
+
+def offer_order_url(offer_config: dict, number: str) -> str:
+    """The order an accepted offer made: the buyer's order page, or the shop's order list at that order."""
+    if offer_config["role"] == "buyer":
+        return offer_config["orderUrl"].replace("0" * 8, number)
+    return f"{offer_config['orderUrl']}#order-{number}"
 
 
 def time_title(iso: str | None) -> str:
@@ -109,14 +116,23 @@ def thread_context(request, conversation) -> dict:
         "hasOlder": page.has_older,
         "otherLastRead": other_last_read,
         "shopInboxUrl": reverse("seller:inbox"),
+        # The counter-proposals on the page, for the shop's "make an offer from this" (chat.js).
+        "proposals": {str(item["proposal"]["id"]): item["proposal"] for item in items if item["proposal"]},
     }
     product = conversation.product if conversation.product and conversation.product.visible else None
     # Other apps' parts (offers: the cards' states, the offer form, the accept sheet).
     parts = CONVERSATION_PAGE.context(versions=None, conversation=conversation, user=request.user, role=role)
-    states = parts.get("offer_config", {}).get("states", {})
+    offer_config = parts.get("offer_config", {})
+    states = offer_config.get("states", {})
     for item in shown:
-        if item["offer"]:
-            item["offer_state"] = states.get(str(item["offer"]["id"]))
+        if item["offer"]:  # the card as it was sent, and the offer's state now (chat.js keeps it live)
+            state = states.get(str(item["offer"]["id"]))
+            item["offer_state"] = state
+            if state:
+                item["offer_status_label"] = offer_config["strings"]["status"].get(state["status"], "")
+                if state["order"]:
+                    item["offer_order_url"] = offer_order_url(offer_config, state["order"]["number"])
+            item["offer_valid"] = time_label(item["offer"]["expires_at"], with_date=True)
     return {
         **parts,
         "conversation": conversation,

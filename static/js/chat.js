@@ -136,6 +136,7 @@
     var olderButton = document.getElementById("chat-older");
     var productButton = document.getElementById("chat-send-product");
 
+    var deals = Deals(readJSON("offer-config"), root, cfg);
     var lastId = cfg.lastId || 0;
     var firstId = cfg.firstId || 0;
     var otherLastRead = cfg.otherLastRead || 0;
@@ -183,25 +184,8 @@
         card.appendChild(body);
         li.appendChild(card);
       }
-      if (m.offer) {
-        var offer = el("div", "msg-product msg-offer");
-        offer.setAttribute("data-offer-id", String(m.offer.id));
-        offer.appendChild(el("span", "msg-product-ph", "🏷"));
-        var terms = el("span", "msg-product-body");
-        var lines = (m.offer.lines || []).map(function (l) {
-          return l.title + " · " + l.sku_name + " × " + l.quantity + " ¥" + l.price;
-        });
-        terms.appendChild(el("span", "msg-product-title", S.offer + ": " + lines.join("; ")));
-        var total = el("span", "price");
-        total.appendChild(el("small", null, "¥"));
-        total.appendChild(document.createTextNode(m.offer.total));
-        terms.appendChild(total);
-        if (m.offer.shipping_fee && m.offer.shipping_fee !== "0.00") {
-          terms.appendChild(el("span", "faint", S.shipping.replace("%s", m.offer.shipping_fee)));
-        }
-        offer.appendChild(terms);
-        li.appendChild(offer);
-      }
+      if (m.offer && deals) li.appendChild(deals.offerCard(m.offer));
+      if (m.proposal && deals) li.appendChild(deals.proposalCard(m.proposal));
       if ((m.flags || []).indexOf("contact_details") !== -1) {
         li.appendChild(el("div", "msg-flag faint", S.masked));
       }
@@ -371,6 +355,8 @@
           fail(frame.client_id, text);
         } else if (frame.type === "unread") {
           updateBadges(frame, cfg.shopInboxUrl);
+        } else if (frame.type === "offer" && deals) {
+          deals.update(frame.offer);
         }
       }
     });
@@ -434,7 +420,444 @@
       });
     }
     document.addEventListener("visibilitychange", markRead);
+    if (deals) deals.upgrade(list);
     toBottom();
+  }
+
+  /* ---------------------------------------------------------------- offers in the chat
+   * The shop's offer cards (state live from `offer` frames), the seller's offer form, the buyer's accept
+   * sheet (address prefilled, an Idempotency-Key, then the payment page) and counter-proposal form. */
+  function money(n) { return (Math.round(n * 100) / 100).toFixed(2); }
+  function csrfToken() {
+    var input = document.querySelector("input[name=csrfmiddlewaretoken]");
+    return input ? input.value : "";
+  }
+  function postJSON(url, body, headers) {
+    var h = { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrfToken() };
+    Object.keys(headers || {}).forEach(function (k) { h[k] = headers[k]; });
+    return fetch(url, { method: "POST", credentials: "same-origin", headers: h, body: JSON.stringify(body || {}) })
+      .then(function (r) {
+        return r.json().catch(function () { return {}; }).then(function (data) { return { ok: r.ok, status: r.status, body: data }; });
+      });
+  }
+  function validUntil(iso) {
+    var t = iso && inZone(new Date(iso));
+    return t ? t.month + "-" + t.day + " " + t.hour + ":" + t.minute : "";
+  }
+
+  function Deals(dc, root, cfg) {
+    if (!dc) return null;
+    var T = dc.strings || {};
+    var offers = {};  // id -> the offer as the API shapes it (OfferOut), or its card until the state is known
+    Object.keys(dc.states || {}).forEach(function (id) { offers[id] = dc.states[id]; });
+
+    function statusClass(status) {
+      return status === "pending" ? "brand" : status === "accepted" ? "ok" : status === "declined" ? "bad" : "";
+    }
+    function orderUrl(number) {
+      return dc.role === "buyer" ? dc.orderUrl.replace("00000000", number) : dc.orderUrl + "#order-" + number;
+    }
+    function linesList(lines, proposal) {
+      var ul = el("ul", "deal-lines");
+      (lines || []).forEach(function (l) {
+        var li = el("li");
+        li.appendChild(el("span", "deal-line-name", l.title + " · " + l.sku_name));
+        li.appendChild(el("span", "deal-line-qty", "× " + l.quantity));
+        var price = el("span", "deal-line-price");
+        if (l.price !== null && l.price !== undefined) price.appendChild(document.createTextNode("¥" + l.price + " "));
+        if (l.list_price && l.list_price !== l.price) price.appendChild(el("s", null, "¥" + l.list_price));
+        li.appendChild(price);
+        ul.appendChild(li);
+      });
+      return ul;
+    }
+    function head(tag, status) {
+      var h = el("div", "deal-head");
+      h.appendChild(el("span", "deal-tag", tag));
+      if (status) h.appendChild(el("span", "pill deal-status " + statusClass(status), (T.status || {})[status] || status));
+      return h;
+    }
+    function button(text, action, primary, testid) {
+      var b = el("button", "btn btn-sm" + (primary ? " btn-primary" : ""), text);
+      b.type = "button";
+      b.setAttribute("data-offer-action", action);
+      if (testid) b.setAttribute("data-testid", testid);
+      return b;
+    }
+
+    function offerCard(card) {
+      var o = offers[card.id] || card;
+      var status = o.status || "pending";
+      var node = el("div", "deal-card offer-card is-" + status);
+      node.setAttribute("data-offer-id", String(card.id));
+      node.setAttribute("data-status", status);
+      node.setAttribute("data-testid", "offer-card");
+      node.appendChild(head("🏷 " + T.offer, o.status ? status : null));
+      node.appendChild(linesList(o.lines));
+      var sum = el("div", "deal-sum");
+      sum.appendChild(el("span", "faint", o.shipping_fee && o.shipping_fee !== "0.00" ? T.shipping + " ¥" + o.shipping_fee : T.freeShipping));
+      var total = el("span", null, T.total + " ");
+      total.appendChild(el("strong", "price", "¥" + o.total));
+      sum.appendChild(total);
+      node.appendChild(sum);
+      if (o.note) node.appendChild(el("p", "deal-note", o.note));
+      if (o.order) {
+        var link = el("a", "deal-order", T.order.replace("%s", o.order.number) + " · " + T.viewOrder + " ›");
+        link.href = safeUrl(orderUrl(o.order.number));
+        link.setAttribute("data-testid", "offer-order");
+        node.appendChild(link);
+      } else if (status === "pending") {
+        node.appendChild(el("div", "deal-foot faint", T.validUntil.replace("%s", validUntil(o.expires_at))));
+        var actions = el("div", "deal-actions");
+        if (dc.role === "buyer") {
+          actions.appendChild(button(T.decline, "decline", false, "offer-decline"));
+          actions.appendChild(button(T.accept, "accept", true, "offer-accept"));
+        } else {
+          actions.appendChild(button(T.withdraw, "withdraw", false, "offer-withdraw"));
+        }
+        node.appendChild(actions);
+      }
+      if (!o.status) fetchState(card.id);
+      return node;
+    }
+
+    function proposalCard(card) {
+      var node = el("div", "deal-card proposal-card");
+      node.setAttribute("data-proposal-id", String(card.id));
+      node.setAttribute("data-testid", "proposal-card");
+      node._proposal = card;
+      node.appendChild(head("💬 " + T.proposal));
+      node.appendChild(linesList(card.lines, true));
+      if (card.total) {
+        var sum = el("div", "deal-sum");
+        sum.appendChild(el("span", "faint", T.proposedTotal));
+        sum.appendChild(el("strong", "price", "¥" + card.total));
+        node.appendChild(sum);
+      }
+      if (card.note) node.appendChild(el("p", "deal-note", card.note));
+      if (dc.role === "seller") {
+        var actions = el("div", "deal-actions");
+        var b = el("button", "btn btn-sm btn-primary", T.makeOffer);
+        b.type = "button";
+        b.setAttribute("data-proposal-action", "offer");
+        b.setAttribute("data-testid", "proposal-make-offer");
+        actions.appendChild(b);
+        node.appendChild(actions);
+      }
+      return node;
+    }
+
+    var fetching = {};
+    function fetchState(id) {
+      if (fetching[id]) return;
+      fetching[id] = true;
+      fetch(dc.offerUrl.replace("/0/", "/" + id + "/"), { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (o) { if (o && o.status) update(o); })
+        .catch(function () {});
+    }
+
+    function update(o) {
+      offers[o.id] = o;
+      var nodes = root.querySelectorAll('.offer-card[data-offer-id="' + o.id + '"]');
+      for (var i = 0; i < nodes.length; i++) nodes[i].parentNode.replaceChild(offerCard(o), nodes[i]);
+      if (acceptSheet && acceptSheet.offerId === o.id && o.status !== "pending" && !acceptSheet.busy) acceptSheet.close();
+    }
+
+    /* Server-rendered cards: rebuilt with their state and buttons. */
+    function upgrade(list) {
+      var nodes = list.querySelectorAll(".offer-card[data-offer-id]");
+      for (var i = 0; i < nodes.length; i++) {
+        var id = nodes[i].getAttribute("data-offer-id");
+        if (offers[id]) nodes[i].parentNode.replaceChild(offerCard(offers[id]), nodes[i]);
+        else fetchState(id);
+      }
+      var cards = list.querySelectorAll(".proposal-card[data-proposal-id]");
+      for (var j = 0; j < cards.length; j++) {
+        var card = (cfg.proposals || {})[cards[j].getAttribute("data-proposal-id")];
+        if (card) cards[j].parentNode.replaceChild(proposalCard(card), cards[j]);
+      }
+    }
+
+    /* ---- sheets */
+    function Sheet(id) {
+      var dialog = document.getElementById(id);
+      if (!dialog) return null;
+      var form = dialog.querySelector("form");
+      var errorBox = dialog.querySelector("[data-sheet-error]");
+      var sheet = { dialog: dialog, form: form, busy: false };
+      sheet.open = function () {
+        sheet.clearErrors();
+        if (dialog.showModal) dialog.showModal(); else dialog.setAttribute("open", "");
+      };
+      sheet.close = function () { if (dialog.close) dialog.close(); else dialog.removeAttribute("open"); };
+      sheet.clearErrors = function () {
+        var old = dialog.querySelectorAll(".field-error");
+        for (var i = 0; i < old.length; i++) old[i].parentNode.removeChild(old[i]);
+        var bad = dialog.querySelectorAll(".has-error");
+        for (var j = 0; j < bad.length; j++) bad[j].classList.remove("has-error");
+        errorBox.hidden = true;
+        errorBox.textContent = "";
+      };
+      sheet.showErrors = function (answer) {
+        var error = (answer && answer.error) || {};
+        var fields = error.fields || {};
+        var unplaced = [];
+        Object.keys(fields).forEach(function (key) {
+          var target = dialog.querySelector('[data-field="' + key + '"]');
+          if (!target) {
+            var input = dialog.querySelector('[name="' + key.replace(/\./g, "-") + '"]');
+            target = input && input.closest(".field");
+          }
+          var text = [].concat(fields[key]).join(" ");
+          if (!target) { unplaced.push(text); return; }
+          target.classList.add("has-error");
+          var e = el("div", "field-error", text);
+          e.setAttribute("role", "alert");
+          target.appendChild(e);
+        });
+        var general = unplaced.length ? unplaced.join(" ") : (Object.keys(fields).length ? "" : (error.message || T.failed));
+        if (general) { errorBox.textContent = general; errorBox.hidden = false; }
+        var first = dialog.querySelector(".has-error input, .has-error select, .has-error textarea");
+        if (first) first.focus();
+      };
+      sheet.submitting = function (on) {
+        sheet.busy = on;
+        var submit = form.querySelector("[type=submit]");
+        if (!submit) return;
+        if (on) { submit._label = submit.textContent; submit.textContent = T.sending; }
+        else if (submit._label) submit.textContent = submit._label;
+        submit.disabled = on;
+      };
+      dialog.addEventListener("input", function (event) {  // a corrected field loses its error
+        var field = event.target.closest && event.target.closest(".has-error");
+        if (!field) return;
+        field.classList.remove("has-error");
+        var errors = field.querySelectorAll(":scope > .field-error");
+        for (var i = 0; i < errors.length; i++) field.removeChild(errors[i]);
+      });
+      dialog.addEventListener("click", function (event) {
+        if (event.target === dialog || (event.target.closest && event.target.closest("[data-sheet-close]"))) sheet.close();
+      });
+      return sheet;
+    }
+
+    /* A list of lines (SKU, quantity, price) in a sheet, from its <template>. */
+    function LineEditor(sheet, templateId, onChange) {
+      var box = sheet.dialog.querySelector("[data-lines]");
+      var tpl = document.getElementById(templateId);
+      var addButton = sheet.dialog.querySelector("[data-line-add]");
+      function renumber() {
+        var rows = box.querySelectorAll("[data-line]");
+        for (var i = 0; i < rows.length; i++) {
+          var parts = rows[i].querySelectorAll("[data-part]");
+          for (var j = 0; j < parts.length; j++) parts[j].setAttribute("data-field", "lines." + i + "." + parts[j].getAttribute("data-part"));
+          rows[i].setAttribute("data-field", "lines." + i);
+          rows[i].querySelector("[data-line-remove]").hidden = rows.length === 1;
+        }
+        if (addButton) addButton.hidden = rows.length >= (dc.linesMax || 20);
+        onChange();
+      }
+      function add(line) {
+        var row = tpl.content.firstElementChild.cloneNode(true);
+        var select = row.querySelector("select");
+        var price = row.querySelector("[name=price]");
+        var autoPrice = price.required;  // the offer form starts from the list price; a proposal from nothing
+        if (line && line.sku) select.value = String(line.sku);
+        else if (line && line.product) {
+          var option = select.querySelector('option[data-product="' + line.product + '"]');
+          if (option) select.value = option.value;
+        }
+        if (line && line.quantity) row.querySelector("[name=quantity]").value = line.quantity;
+        function listPrice() { var o = select.options[select.selectedIndex]; return o ? o.getAttribute("data-price") : ""; }
+        if (line && line.price) price.value = line.price;
+        else if (autoPrice) price.value = listPrice();
+        else price.placeholder = "¥" + listPrice();
+        select.addEventListener("change", function () {
+          if (autoPrice) price.value = listPrice(); else price.placeholder = "¥" + listPrice();
+          onChange();
+        });
+        row.addEventListener("input", onChange);
+        row.querySelector("[data-line-remove]").addEventListener("click", function () { box.removeChild(row); renumber(); });
+        box.appendChild(row);
+        renumber();
+      }
+      if (addButton) addButton.addEventListener("click", function () { add(null); });
+      return {
+        reset: function (lines) {
+          box.textContent = "";
+          (lines && lines.length ? lines : [{ product: dc.product }]).forEach(add);
+        },
+        read: function () {
+          var rows = box.querySelectorAll("[data-line]");
+          var out = [];
+          for (var i = 0; i < rows.length; i++) {
+            var line = {
+              sku: parseInt(rows[i].querySelector("[name=sku]").value, 10),
+              quantity: parseInt(rows[i].querySelector("[name=quantity]").value, 10) || rows[i].querySelector("[name=quantity]").value
+            };
+            var price = rows[i].querySelector("[name=price]").value.replace(/^\s+|\s+$/g, "");
+            if (price) line.price = price;
+            out.push(line);
+          }
+          return out;
+        },
+        listTotal: function () {
+          var rows = box.querySelectorAll("[data-line]"), sum = 0;
+          for (var i = 0; i < rows.length; i++) {
+            var s = rows[i].querySelector("[name=sku]"), o = s.options[s.selectedIndex];
+            sum += (parseFloat(o ? o.getAttribute("data-price") : "0") || 0) * (parseInt(rows[i].querySelector("[name=quantity]").value, 10) || 0);
+          }
+          return sum;
+        }
+      };
+    }
+
+    /* The seller's offer form. */
+    var offerSheet = Sheet("offer-sheet");
+    var offerLines = null;
+    if (offerSheet) {
+      var f = offerSheet.form;
+      var hint = offerSheet.dialog.querySelector("[data-proposal-hint]");
+      var totalNode = offerSheet.dialog.querySelector("[data-total]");
+      var totalNote = offerSheet.dialog.querySelector("[data-total-note]");
+      var recount = function () {
+        if (!offerLines) return;
+        var lines = offerLines.read(), sum = parseFloat(f.shipping_fee.value) || 0;
+        lines.forEach(function (l) { sum += (parseFloat(l.price) || 0) * (parseInt(l.quantity, 10) || 0); });
+        totalNode.textContent = "¥" + money(sum);
+        var list = offerLines.listTotal() + (parseFloat(f.shipping_fee.value) || 0);
+        totalNote.textContent = list > sum + 0.004 ? T.youSave.replace("%s", money(list - sum)) : "";
+      };
+      offerLines = LineEditor(offerSheet, "offer-line-template", recount);
+      f.shipping_fee.addEventListener("input", recount);
+      var openOffer = function (proposal) {
+        f.reset();
+        offerLines.reset(proposal ? proposal.lines.map(function (l) {
+          return { sku: l.sku, quantity: l.quantity, price: l.price };
+        }) : null);
+        hint.hidden = !(proposal && proposal.total);
+        if (proposal && proposal.total) hint.textContent = T.proposalHint.replace("%s", proposal.total);
+        recount();
+        offerSheet.open();
+      };
+      var opener = document.getElementById("offer-open");
+      if (opener) opener.addEventListener("click", function () { openOffer(null); });
+      root.addEventListener("click", function (event) {
+        var b = event.target.closest && event.target.closest("[data-proposal-action]");
+        var card = b && b.closest(".proposal-card");
+        if (card && card._proposal) openOffer(card._proposal);
+      });
+      f.addEventListener("submit", function (event) {
+        event.preventDefault();
+        if (offerSheet.busy) return;
+        offerSheet.clearErrors();
+        var body = { lines: offerLines.read(), shipping_fee: f.shipping_fee.value.trim() || "0", note: f.note.value };
+        var hours = f.expires_in_hours.value.trim();
+        body.expires_in_hours = /^\d+$/.test(hours) ? parseInt(hours, 10) : hours;
+        offerSheet.submitting(true);
+        postJSON(dc.offersUrl, body).then(function (answer) {
+          offerSheet.submitting(false);
+          if (answer.ok) { offers[answer.body.id] = answer.body; offerSheet.close(); return; }
+          offerSheet.showErrors(answer.body);
+        }).catch(function () { offerSheet.submitting(false); offerSheet.showErrors({ error: { message: T.offline } }); });
+      });
+    }
+
+    /* The buyer's counter-proposal form. */
+    var proposalSheet = Sheet("proposal-sheet");
+    if (proposalSheet) {
+      var pf = proposalSheet.form;
+      var pnote = proposalSheet.dialog.querySelector("[data-total-note]");
+      var proposalLines = null;
+      var precount = function () {
+        if (proposalLines) pnote.textContent = T.listTotal.replace("%s", money(proposalLines.listTotal()));
+      };
+      proposalLines = LineEditor(proposalSheet, "proposal-line-template", precount);
+      var popen = document.getElementById("proposal-open");
+      if (popen) popen.addEventListener("click", function () {
+        pf.reset();
+        proposalLines.reset(null);
+        precount();
+        proposalSheet.open();
+      });
+      pf.addEventListener("submit", function (event) {
+        event.preventDefault();
+        if (proposalSheet.busy) return;
+        proposalSheet.clearErrors();
+        var body = { lines: proposalLines.read(), note: pf.note.value };
+        if (pf.total.value.trim()) body.total = pf.total.value.trim();
+        proposalSheet.submitting(true);
+        postJSON(dc.proposalsUrl, body).then(function (answer) {
+          proposalSheet.submitting(false);
+          if (answer.ok) { proposalSheet.close(); return; }
+          proposalSheet.showErrors(answer.body);
+        }).catch(function () { proposalSheet.submitting(false); proposalSheet.showErrors({ error: { message: T.offline } }); });
+      });
+    }
+
+    /* The buyer's accept-and-pay sheet: one Idempotency-Key per attempt (a retry after a lost answer reuses
+     * it, so a double tap or a resend makes one order), then the payment page. */
+    var acceptSheet = Sheet("accept-sheet");
+    if (acceptSheet) {
+      var summary = acceptSheet.dialog.querySelector("[data-accept-summary]");
+      var payButton = acceptSheet.form.querySelector("[type=submit]");
+      acceptSheet.openFor = function (o) {
+        acceptSheet.offerId = o.id;
+        acceptSheet.key = newClientId();
+        summary.textContent = "";
+        summary.appendChild(linesList(o.lines));
+        var sum = el("div", "deal-sum");
+        sum.appendChild(el("span", "faint", o.shipping_fee && o.shipping_fee !== "0.00" ? T.shipping + " ¥" + o.shipping_fee : T.freeShipping));
+        var total = el("span", null, T.total + " ");
+        total.appendChild(el("strong", "price", "¥" + o.total));
+        sum.appendChild(total);
+        summary.appendChild(sum);
+        payButton.textContent = T.acceptTotal.replace("%s", o.total);
+        acceptSheet.open();
+      };
+      acceptSheet.form.addEventListener("submit", function (event) {
+        event.preventDefault();
+        if (acceptSheet.busy) return;
+        acceptSheet.clearErrors();
+        var address = {};
+        ["name", "phone", "province", "city", "line"].forEach(function (k) {
+          var input = acceptSheet.form.querySelector('[name="address-' + k + '"]');
+          address[k] = input ? input.value : "";
+        });
+        acceptSheet.submitting(true);
+        postJSON(dc.offerUrl.replace("/0/", "/" + acceptSheet.offerId + "/") + "accept/", { address: address },
+          { "Idempotency-Key": acceptSheet.key })
+          .then(function (answer) {
+            if (answer.ok && answer.body.payment) { location.assign(safeUrl(answer.body.payment.pay_url)); return; }
+            acceptSheet.submitting(false);
+            if (answer.status !== 409 || (answer.body.error || {}).code !== "idempotency_key_in_flight") acceptSheet.key = newClientId();
+            acceptSheet.showErrors(answer.body);
+          })
+          .catch(function () { acceptSheet.submitting(false); acceptSheet.showErrors({ error: { message: T.offline } }); });
+      });
+    }
+
+    /* The cards' buttons. */
+    root.addEventListener("click", function (event) {
+      var b = event.target.closest && event.target.closest("[data-offer-action]");
+      if (!b) return;
+      var card = b.closest(".offer-card");
+      var id = card.getAttribute("data-offer-id");
+      var o = offers[id];
+      var action = b.getAttribute("data-offer-action");
+      if (action === "accept") { if (acceptSheet && o) acceptSheet.openFor(o); return; }
+      if (!window.confirm(action === "decline" ? T.confirmDecline : T.confirmWithdraw)) return;
+      b.disabled = true;
+      postJSON(dc.offerUrl.replace("/0/", "/" + id + "/") + action + "/").then(function (answer) {
+        b.disabled = false;
+        if (answer.ok) { update(answer.body); return; }
+        window.alert((answer.body.error || {}).message || T.failed);
+        fetchState(id);
+      }).catch(function () { b.disabled = false; window.alert(T.offline); });
+    });
+
+    return { offerCard: offerCard, proposalCard: proposalCard, update: update, upgrade: upgrade };
   }
 
   /* ---------------------------------------------------------------- my chats / seller inbox */

@@ -1,0 +1,107 @@
+"""Chat-to-sale in real browsers: the seller sends an offer with the chat's form, the buyer sees it live,
+accepts with the address prefilled, pays in the sandbox, and the card shows the order on both sides."""
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from catalog.models import Sku
+from conftest import browser_login, screenshot
+from offers.models import Offer
+from orders.services.checkout import checkout_place
+from tests.factories import ADDRESS, PASSWORD, ConversationFactory, ShopFactory, UserFactory, make_product
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SHOTS = Path("/tmp/shots/offersui")
+
+
+def shot(page, name: str) -> None:
+    path = screenshot(page, name)
+    if SHOTS.parent.exists():  # a copy for the person checking the pages by eye
+        SHOTS.mkdir(exist_ok=True)
+        shutil.copy(path, SHOTS / path.name)
+
+
+def test_the_seller_offers_in_the_chat_and_the_buyer_accepts_and_pays(asgi_server, new_page):
+    shop = ShopFactory(name="湘西腊味坊", owner=UserFactory(username="farmer-o"))
+    product = make_product(
+        shop=shop, title="湘西腊肉 Smoked Bacon", skus=(("500 g", "30.00", 20), ("1 kg", "58.00", 9))
+    )
+    other = make_product(shop=shop, title="剁辣椒 Chopped chili", skus=(("250 g 罐装", "16.00", 50),))
+    buyer = UserFactory(username="buyer-o")
+    # An earlier order: its address is the one the accept sheet offers (as the cart's checkout does).
+    checkout_place(
+        buyer=buyer,
+        address={**ADDRESS, "name": "李四"},
+        items=[{"sku": Sku.objects.get(product=other).pk, "quantity": 1}],
+    )
+    conversation = ConversationFactory(shop=shop, buyer=buyer, product=product)
+    base = asgi_server.url
+
+    seller = new_page(language="en", mobile=False)
+    browser_login(seller, base, "farmer-o", PASSWORD)
+    seller.goto(f"{base}/seller/inbox/{conversation.pk}/")
+    expect(seller.locator("#chat")).to_have_attribute("data-live", "1")
+    customer = new_page(language="zh-CN")
+    browser_login(customer, base, "buyer-o", PASSWORD)
+    customer.goto(f"{base}/chats/{conversation.pk}/")
+    expect(customer.locator("#chat")).to_have_attribute("data-live", "1")
+
+    # the seller's form: the conversation's product is chosen; two jars at 50 each, 8 for shipping
+    seller.click("[data-testid=offer-open]")
+    line = seller.locator("#offer-sheet [data-line]").first
+    expect(line.locator("select[name=sku]")).to_have_value(str(Sku.objects.get(product=product, name="500 g").pk))
+    expect(line.locator("input[name=price]")).to_have_value("30.00")
+    line.locator("input[name=price]").fill("0")
+    seller.click("[data-testid=offer-send]")
+    expect(seller.locator("#offer-sheet [data-field='lines.0.price'] .field-error")).to_contain_text("more than 0")
+    line.locator("select[name=sku]").select_option(label="湘西腊肉 Smoked Bacon · 1 kg — ¥58.00")
+    line.locator("input[name=quantity]").fill("2")
+    line.locator("input[name=price]").fill("50.00")
+    seller.fill("#offer-shipping", "8.00")
+    seller.fill("#offer-note", "两斤一起发，明天顺丰")
+    expect(seller.locator("#offer-sheet [data-total]")).to_have_text("¥108.00")
+    shot(seller, "offer-form-desktop-en")
+    seller.click("[data-testid=offer-send]")
+    expect(seller.locator("#offer-sheet")).not_to_be_visible()
+
+    # both sides see the card live, with its state
+    seller_card = seller.locator("[data-testid=offer-card]")
+    expect(seller_card).to_contain_text("Pending")
+    expect(seller_card.locator("[data-testid=offer-withdraw]")).to_be_visible()
+    card = customer.locator("[data-testid=offer-card]")
+    expect(card).to_contain_text("¥108.00")
+    expect(card).to_contain_text("待回应")
+    shot(customer, "offer-card-phone-zh")
+
+    # accept: the address is the last one, an order at the offer's prices, then the sandbox payment
+    card.locator("[data-testid=offer-accept]").click()
+    expect(customer.locator("#accept-sheet input[name=address-name]")).to_have_value("李四")
+    expect(customer.locator("#accept-sheet input[name=address-city]")).to_have_value(ADDRESS["city"])
+    shot(customer, "offer-accept-sheet-phone-zh")
+    with customer.expect_navigation(url=re.compile(r"/pay/")):
+        customer.click("[data-testid=accept-pay]")
+    expect(customer.locator("[data-testid=pay-amount]")).to_contain_text("108.00")
+    offer = Offer.objects.get(conversation=conversation)
+    assert offer.status == "accepted" and offer.order.total == 108
+    expect(seller_card.locator("[data-testid=offer-order]")).to_contain_text(offer.order.number)  # live
+    customer.click("[data-testid=approve-payment]")
+    customer.wait_for_load_state()
+    offer.order.refresh_from_db()
+    assert offer.order.status == "paid"
+
+    customer.goto(f"{base}/chats/{conversation.pk}/")
+    link = customer.locator("[data-testid=offer-card] [data-testid=offer-order]")
+    expect(link).to_contain_text(offer.order.number)
+    expect(customer.locator("[data-testid=offer-card]")).to_contain_text("已接受")
+    shot(customer, "offer-accepted-phone-zh")
+    with customer.expect_navigation():
+        link.click()
+    assert customer.url.endswith(f"/orders/{offer.order.number}/")
+    seller.reload()
+    expect(seller.locator("[data-testid=offer-card] [data-testid=offer-order]")).to_contain_text(offer.order.number)
+    shot(seller, "offer-accepted-desktop-en")
