@@ -24,12 +24,21 @@ from bench import report
 MODULES = {
     "flash": "flash",
     "catalog": "catalog",
+    "search-extras": "search_extras",  # B2's catalogue: suggestions and facets (issue 24)
     "chat": "chat",
     "payout": "payout",
     "checkout-queries": "checkout_queries",
     "live": "live",
 }
-TIMEOUTS = {"flash": 1500, "catalog": 1500, "chat": 1500, "payout": 900, "checkout-queries": 300, "live": 900}
+TIMEOUTS = {
+    "flash": 1500,
+    "catalog": 1500,
+    "search-extras": 1200,
+    "chat": 1500,
+    "payout": 900,
+    "checkout-queries": 300,
+    "live": 900,
+}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -56,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
         cmd = [c.PY, "-m", f"bench.{MODULES[name]}"]
         if args.quick:
             cmd.append("--quick")
-        if args.products and name == "catalog":
+        if args.products and name in ("catalog", "search-extras"):
             cmd += ["--products", str(args.products)]
         c.log(f"=== {name}: {' '.join(cmd[1:])}")
         t0 = time.monotonic()

@@ -1,0 +1,162 @@
+"""B2 search extras (issue 24): suggestions while typing and the search page with its facets, on B2's seeded
+catalogue (bench_catalog, 1,000,000 products by default, shared with bench.catalog: seeded once).
+
+- Suggestion terms rebuilt from the catalogue (catalog.suggest.search_terms_rebuild): time and size.
+- Suggestions: the database read of GET /api/v1/search/suggest/ uncached (every prefix a miss), p50/p99
+  over Chinese prefixes, pinyin prefixes (with and without spaces), initials and English prefixes; and the
+  whole API request through Django (middleware included), cold then cached.
+- Facets: the GROUPING SETS statement uncached for a common word, two words, a price-filtered search, a
+  category browse and the whole catalogue; and the search page's time with facets against the API without
+  them (facets=false), both with the facet cache off, so the page's time includes computing them.
+- Query count per search page: the same for every query and filter.
+
+    python -m bench.search_extras [--quick] [--products N] [--shops N] [--reseed]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import time
+from urllib.parse import urlencode
+
+from bench import catalog as b2
+from bench import common as c
+
+SUGGEST_P99_TARGET_MS = 20.0
+FACETS_P95_TARGET_MS = 50.0
+
+
+def _time(fn, runs: int) -> list[float]:
+    latencies = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        fn()
+        latencies.append(time.perf_counter() - t0)
+    return latencies
+
+
+def prefixes(rng: random.Random, n: int) -> list[str]:
+    from catalog.models import SearchTerm
+
+    terms = list(SearchTerm.objects.order_by("-weight").values_list("term", "pinyin", "initials", "language")[:3000])
+    out = []
+    for term, pinyin, initials, language in terms:
+        if language == "zh":
+            out += [term[:1], term[:2], pinyin[:2], pinyin[:4], pinyin[:3] + " " + pinyin[3:5]]
+            if initials:
+                out.append(initials[:2])
+        else:
+            out += [term[:2], term[:4]]
+    rng.shuffle(out)
+    return [p for p in out if p.strip()][:n]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--products", type=int, default=None)
+    parser.add_argument("--shops", type=int, default=None)
+    parser.add_argument("--reseed", action="store_true")
+    parser.add_argument("--strict", action="store_true")
+    args = parser.parse_args(argv)
+    products = args.products or (20_000 if args.quick else 1_000_000)
+    shops = args.shops or max(10, products // 100)
+    runs = 60 if args.quick else 300
+    b2.seed(products, shops, args.reseed)
+    c.django_setup(b2.DB, REDIS_URL=c.REDIS_URL)
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from catalog import facets as facets_module
+    from catalog import suggest
+    from catalog.facets import Filters, _facet_counts_sql
+    from catalog.models import Category, SearchTerm
+
+    results: dict = {"products": products, "shops": shops, "machine": c.machine_info()}
+    checks: list[c.Check] = []
+
+    t0 = time.perf_counter()
+    results["terms"] = suggest.search_terms_rebuild()
+    results["terms_rebuild_s"] = round(time.perf_counter() - t0, 1)
+    c.psql("ANALYZE catalog_searchterm", db=b2.DB)
+    c.log(f"suggestion terms: {results['terms']} in {results['terms_rebuild_s']} s")
+
+    rng = random.Random(24)
+    typed = prefixes(rng, runs)
+    read = []
+    for p in typed:  # the uncached read, every prefix once
+        t = time.perf_counter()
+        suggest._suggestions_read(suggest.normalize(p), language=rng.choice(["zh", "en"]))
+        read.append(time.perf_counter() - t)
+    results["suggest_read"] = c.latency_summary(read)
+    client = Client()
+    suggest.SUGGEST_KEY = f"bench-suggest:{time.time()}:"  # every prefix a cache miss at first
+    cold = _time_each(client, [f"/api/v1/search/suggest/?{urlencode({'q': p})}" for p in typed])
+    warm = _time_each(client, [f"/api/v1/search/suggest/?{urlencode({'q': p})}" for p in typed])
+    results["suggest_api_cold"] = c.latency_summary(cold)
+    results["suggest_api_warm"] = c.latency_summary(warm)
+    p99 = results["suggest_read"]["p99_ms"]
+    checks.append(c.Check("B2x", "suggestions p99, uncached read (ms)", p99, f"< {SUGGEST_P99_TARGET_MS}", p99 < 20))
+    p99 = results["suggest_api_cold"]["p99_ms"]
+    checks.append(c.Check("B2x", "suggest API p99, cold (ms)", p99, f"< {SUGGEST_P99_TARGET_MS}", p99 < 20))
+
+    food = Category.objects.filter(parent__isnull=True).order_by("id").first()
+    cases = {
+        "common word 萝卜": Filters(q="萝卜"),
+        "two words 湖南 腊肉": Filters(q="湖南 腊肉"),
+        "萝卜 + price + in stock": Filters(q="萝卜", min_price=10, max_price=50, in_stock=True),
+        "category browse": Filters(category=food.id),
+        "whole catalogue": Filters(),
+    }
+    results["facets_uncached"] = {}
+    facet_runs = 3 if args.quick else 7
+    for label, filters in cases.items():
+        latencies = _time(lambda f=filters: _facet_counts_sql(f), facet_runs)
+        results["facets_uncached"][label] = c.latency_summary(latencies)
+        c.log(f"facets {label}: {results['facets_uncached'][label]}")
+
+    facets_module.FACETS_SECONDS = 0  # the page computes its facets on every request below
+    pages = ["萝卜", "湖南 腊肉", "腊肉", "luobo", "radish"]
+    with_facets, without = [], []
+    for _ in range(3 if args.quick else 10):
+        for q in pages:
+            without += _time_each(client, [f"/api/v1/products/?{urlencode({'q': q, 'facets': 'false'})}"])
+            with_facets += _time_each(client, [f"/search/?{urlencode({'q': q})}"])
+    results["search_page_with_facets"] = c.latency_summary(with_facets)
+    results["search_api_without_facets"] = c.latency_summary(without)
+    p95 = results["search_page_with_facets"]["p95_ms"]
+    checks.append(
+        c.Check("B2x", "search page with facets p95, uncached (ms)", p95, f"< {FACETS_P95_TARGET_MS}", p95 < 50)
+    )
+
+    counts = []
+    for params in [{"q": "萝卜"}, {"q": "湖南 腊肉", "in_stock": "true"}, {"q": "萝卜", "min_rating": "4"}]:
+        url = f"/search/?{urlencode(params)}"
+        client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url)
+        counts.append(len(queries.captured_queries))
+    results["search_page_queries"] = counts
+    checks.append(
+        c.Check("B2x", "search page queries", max(counts), "the same for all", len(set(counts)) == 1, "correctness")
+    )
+    results["search_terms"] = SearchTerm.objects.count()
+    c.section_write("search_extras", results, checks)
+    return c.exit_code(checks, strict=args.strict)
+
+
+def _time_each(client, urls: list[str]) -> list[float]:
+    latencies = []
+    for url in urls:
+        t0 = time.perf_counter()
+        response = client.get(url)
+        latencies.append(time.perf_counter() - t0)
+        if response.status_code != 200:
+            raise SystemExit(f"{url} answered {response.status_code}")
+    return latencies
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
