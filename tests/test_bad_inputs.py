@@ -1106,3 +1106,40 @@ def test_a_price_change_with_bad_input_is_explained_in_chinese_and_changes_nothi
     assert not error["fields"]["total"][0].isascii()
     order.refresh_from_db()
     assert order.total == Decimal("60.00") and order.price_changes == 0
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"lines": "two jars"},
+        {"lines": [{"sku": "abc", "quantity": 1}]},
+        {"lines": [{"sku": None, "quantity": 1000}]},
+        {"price": "0"},
+        {"price": 5},
+        {"price": "1e3"},
+        {"total": "0.001"},
+        {"total": None, "price": None},  # neither a total nor every line's price
+        {"note": ["x"]},
+    ],
+)
+def test_a_counter_proposal_with_bad_input_is_explained_in_chinese_and_writes_nothing(change):
+    from catalog.models import Sku
+    from chat.models import Message
+    from offers.models import Proposal
+    from tests.factories import ConversationFactory, ProductWithSkuFactory
+
+    conversation = ConversationFactory()
+    sku = Sku.objects.get(product=ProductWithSkuFactory(shop=conversation.shop))
+    line = {"sku": sku.pk, "quantity": 2}
+    if change.get("price", "") is not None:
+        line["price"] = change.pop("price", "25.00")
+    change.pop("price", None)
+    body = {"lines": [line], "total": "40.00", **change}
+
+    response = _client(conversation.buyer).post(
+        f"/api/v1/conversations/{conversation.pk}/proposals/", body, format="json", HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+
+    error = _error(response, 400, "validation_error")
+    assert not next(iter(error["fields"].values()))[0].isascii(), error
+    assert not Proposal.objects.exists() and not Message.objects.exists()
