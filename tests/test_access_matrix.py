@@ -114,6 +114,7 @@ MATRIX: dict[str, Route] = {
     "seller:live-settings": page("seller", "get", "post", form={"action": "add-word", "word": "微信"}),
     "seller:live-show": page("seller", objects="show"),
     "seller:live-show-action": page("seller", "post", objects="show", action="slow-mode"),
+    "seller:live-show-stats": page("seller", objects="show"),
     "seller:payout-account": page(
         "owner",
         "get",
@@ -224,6 +225,10 @@ MATRIX: dict[str, Route] = {
     "api:seller-show-end": api("seller", "post", objects="show"),
     "api:seller-show-cover": api("seller", "post", objects="show"),
     "api:seller-show-mutes": api("seller", "post", objects="show"),
+    "api:seller-show-pin": api("seller", "post", objects="show"),
+    "api:seller-show-stats": api("seller", "get", objects="show"),
+    "api:show-chapters": api("public", objects="show"),
+    "api:show-clicks": api("public", "post", objects="show"),
     "api:show-list": api("public"),
     "api:show-detail": api("public", objects="show"),
     "api:show-messages": api("public", objects="show"),

@@ -1143,3 +1143,81 @@ def test_a_counter_proposal_with_bad_input_is_explained_in_chinese_and_writes_no
     error = _error(response, 400, "validation_error")
     assert not next(iter(error["fields"].values()))[0].isascii(), error
     assert not Proposal.objects.exists() and not Message.objects.exists()
+
+
+# --- live: pins, clicks, the checkout's source (issue 22) ---------------------------------------------------
+
+PIN_BODIES = [
+    pytest.param({}, id="no-product"),
+    pytest.param({"product": 0}, id="zero"),
+    pytest.param({"product": -1}, id="negative"),
+    pytest.param({"product": 2**63}, id="2^63"),
+    pytest.param({"product": "abc"}, id="not-a-number"),
+    pytest.param({"product": True}, id="boolean"),
+    pytest.param({"product": [1]}, id="list"),
+    pytest.param({"product": 2**62}, id="not-there"),
+    pytest.param({"product": "OTHER"}, id="another-shops-product"),
+    pytest.param({"product": "DRAFT"}, id="a-draft"),
+]
+
+
+@pytest.mark.parametrize("body", PIN_BODIES)
+def test_show_pin_bad_input(show, body):
+    from live.models import ShowPin
+
+    other, draft = make_product(shop=ShopFactory()), make_product(shop=show.shop, status="draft")
+    body = {k: {"OTHER": other.pk, "DRAFT": draft.pk}.get(v, v) if isinstance(v, str) else v for k, v in body.items()}
+    response = _client(show.shop.owner).post(f"/api/v1/seller/shows/{show.pk}/pin/", body, format="json")
+    assert "product" in _error(response, 400)["fields"]
+    show.refresh_from_db()
+    assert show.pinned_product_id is None and not ShowPin.objects.exists()
+
+
+@pytest.mark.parametrize("body", [{}, {"product": 0}, {"product": "x"}, {"product": 2**63}, {"product": None}])
+def test_show_click_bad_input(show, body):
+    _error(APIClient().post(f"/api/v1/shows/{show.pk}/clicks/", body, format="json"), 400)
+
+
+@pytest.mark.parametrize("source", ["show:abc", "show:", "shop:1", "show:99999999", 12, ["show:1"], "x" * 41])
+def test_checkout_bad_source_is_400_and_writes_nothing(show, product, buyer, source):
+    response = _client(buyer).post(
+        "/api/v1/checkout/",
+        {"address": ADDRESS, "items": [{"sku": product.skus.get().pk, "quantity": 1}], "source": source},
+        format="json",
+        HTTP_IDEMPOTENCY_KEY=f"bad-source-{source}",
+    )
+    assert "source" in _error(response, 400)["fields"]
+    assert not Order.objects.exists()
+
+
+SEARCH_QUERIES = [
+    pytest.param({"q": "萝" * 101}, "q", id="query-over-100-characters"),
+    pytest.param({"q": "萝卜", "min_price": "abc"}, "min_price", id="price-not-a-number"),
+    pytest.param({"q": "萝卜", "min_price": "-1"}, "min_price", id="price-negative"),
+    pytest.param({"q": "萝卜", "min_price": "50", "max_price": "10"}, "max_price", id="price-range-upside-down"),
+    pytest.param({"q": "萝卜", "ordering": "evil"}, "ordering", id="unknown-sort"),
+    pytest.param({"q": "萝卜", "min_rating": "6"}, "min_rating", id="rating-out-of-range"),
+    pytest.param({"q": "萝卜", "min_rating": "abc"}, "min_rating", id="rating-not-a-number"),
+    pytest.param({"q": "萝卜", "facets": "maybe"}, "facets", id="facets-not-a-boolean"),
+]
+
+
+@pytest.mark.parametrize(("query", "field"), SEARCH_QUERIES)
+def test_search_bad_input_is_a_chinese_400_on_the_api_and_named_on_the_page(product, query, field):
+    """Issue 24: nothing is silently ignored, and a refused search is not counted as a popular query."""
+    from catalog.models import SearchTerm
+    from catalog.suggest import popular_queries_flush
+
+    error = _error(Client().get("/api/v1/products/", query, HTTP_ACCEPT_LANGUAGE="zh-hans"), 400, "validation_error")
+    assert field in error["fields"] and not error["fields"][field][0].isascii()
+    if field != "facets":  # the page takes no facets parameter
+        html = Client().get("/search/", query, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+        assert 'data-testid="filter-problems"' in html and 'data-testid="results"' not in html
+    popular_queries_flush()
+    assert not SearchTerm.objects.filter(source="query").exists()
+
+
+@pytest.mark.parametrize("query", [{"q": "萝" * 101}, {}], ids=["over-100-characters", "no-q"])
+def test_search_suggest_bad_input_is_400(query):
+    error = _error(Client().get("/api/v1/search/suggest/", query, HTTP_ACCEPT_LANGUAGE="zh-hans"), 400)
+    assert "q" in error["fields"]
