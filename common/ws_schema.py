@@ -162,7 +162,11 @@ SOCKETS = [
                 description="A flash deal: on every status change (upcoming → open → ended, on the server's "
                 "clock) and, at most ~4 a second, when `remaining` changes; `deal.now` is the server's clock.",
             ),
-            Frame("tip", {"tip": {"type": "object"}}),
+            Frame(
+                "tip",
+                serializer="tips.serializers.TipFrame",
+                description="A tip was paid: who sent it and how much (flowers in the room; no ranking).",
+            ),
             error_frame("`muted`, `slow_mode`, `rate_limited`, `not_authenticated`, `invalid`, …"),
         ],
         client=[

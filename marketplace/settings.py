@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "safety",
     "offers",
     "deals",
+    "tips",
     "marketplace",
 ]
 
@@ -361,6 +362,13 @@ SANDBOX_REFUND_FAIL_USERNAMES = env.list("SANDBOX_REFUND_FAIL_USERNAMES", defaul
 # before answering 409 with Retry-After (PostgreSQL lock_timeout).
 CHECKOUT_LOCK_WAIT_MS = env.int("CHECKOUT_LOCK_WAIT_MS", default=10_000)
 PLATFORM_COMMISSION_RATE = Decimal(env.str("PLATFORM_COMMISSION_RATE", default="0.05"))
+# Tips (tips/): fixed amounts (yuan); caps per tip, per viewer per show and per day; commission; payment minutes.
+TIP_AMOUNTS = [Decimal(a) for a in env.list("TIP_AMOUNTS", default=["1", "5", "10", "50", "100"])]
+TIP_CAP_PER_TIP = Decimal(env.str("TIP_CAP_PER_TIP", default="100"))
+TIP_CAP_PER_SHOW = Decimal(env.str("TIP_CAP_PER_SHOW", default="200"))
+TIP_CAP_PER_DAY = Decimal(env.str("TIP_CAP_PER_DAY", default="500"))
+TIP_COMMISSION_RATE = Decimal(env.str("TIP_COMMISSION_RATE", default="0.05"))
+TIP_PAYMENT_MINUTES = env.int("TIP_PAYMENT_MINUTES", default=15)
 # The provider new payments go through. "sandbox" signs its own "payment succeeded" (anyone can pay for
 # free), so check --deploy refuses it with DEBUG off unless ALLOW_SANDBOX_IN_PRODUCTION=1 (a staging site).
 PAYMENT_PROVIDER = env.str("PAYMENT_PROVIDER", default="sandbox")

@@ -27,6 +27,7 @@ api_v1 = [
     path("", include("live.api_urls")),
     path("", include("offers.api_urls")),
     path("", include("deals.api_urls")),
+    path("", include("tips.api_urls")),
 ]
 
 # The seller center is one URL space composed from each app's seller views.
@@ -64,6 +65,7 @@ urlpatterns = [
     path("", include(("payments.urls", "payments"), namespace="payments")),
     path("", include(("chat.urls", "chat"), namespace="chat")),
     path("", include(("notifications.urls", "notifications"), namespace="notifications")),
+    path("", include("tips.urls")),
     path("", include(("live.urls", "live"), namespace="live")),
     # Un-namespaced names ("shop", "product") that every app's templates link to; the views are the apps'.
     path("shop/<slug:slug>/", shop_pages.shopfront, name="shop"),

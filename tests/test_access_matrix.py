@@ -173,6 +173,7 @@ MATRIX: dict[str, Route] = {
     "api:my-invitation-decline": api("invitee", "post", objects="staff_invitation"),
     "api:category-tree": api("public"),
     "api:product-list": api("public"),
+    "api:search-suggest": api("public"),
     "api:product-detail": api("public", objects="product"),
     "api:seller-product-list": api("seller", "get", "post"),
     "api:seller-product-detail": api("seller", "get", "patch", "delete", objects="product"),
@@ -233,6 +234,10 @@ MATRIX: dict[str, Route] = {
     "api:show-detail": api("public", objects="show"),
     "api:show-messages": api("public", objects="show"),
     "api:show-message-report": api("signed_in", "post", objects="show"),
+    # tips: any signed-in viewer gets past access (an empty body is a 400; the service then refuses the
+    # show's own shop 403 tip_own_show, first-time buyers 403 tip_needs_order: tips/tests)
+    "api:show-tips": api("signed_in", "post", objects="show"),
+    "tips:paid": page("signed_in", objects="show"),
     "api:notification-read": api("signed_in", "post"),
     "schema": api("public"),
     "schema-ws": api("public"),
@@ -246,6 +251,7 @@ MATRIX: dict[str, Route] = {
     "admin:accounts_operatoraction_changelist": page("operator"),
     "admin:safety_chatmute_changelist": page("operator"),
     "admin:safety_contactstrike_changelist": page("operator"),
+    "admin:tips_tip_changelist": page("operator"),
 }
 ADMIN_PAGES = {name for name in MATRIX if name.startswith("admin:")}
 NOT_SWEPT = {"media"}  # files under MEDIA_ROOT; upload names are covered by the bad-input catalogue

@@ -1145,6 +1145,55 @@ def test_a_counter_proposal_with_bad_input_is_explained_in_chinese_and_writes_no
     assert not Proposal.objects.exists() and not Message.objects.exists()
 
 
+# --- tips in live rooms (tips/) ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"amount": 3},
+        {"amount": "abc"},
+        {"amount": -5},
+        {"amount": "-5"},
+        {},
+        {"amount": None},
+        {"amount": ""},
+        {"amount": True},
+        {"amount": [5]},
+        {"amount": "NaN"},
+        {"amount": "1e400"},
+        {"amount": "5.001"},
+        {"amount": 0},
+    ],
+    ids=[
+        "3",
+        "abc",
+        "negative",
+        "negative-text",
+        "missing",
+        "null",
+        "empty",
+        "boolean",
+        "list",
+        "nan",
+        "huge",
+        "fraction",
+        "zero",
+    ],
+)
+def test_a_tip_amount_that_is_not_a_fixed_amount_is_400_and_nothing_is_written(show, buyer, body):
+    from payments.models import Payment
+    from tips.models import Tip
+
+    response = _client(buyer).post(
+        f"/api/v1/shows/{show.pk}/tips/", body, format="json", HTTP_IDEMPOTENCY_KEY="k1", HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+
+    error = _error(response, 400, "validation_error")
+    assert not error["fields"]["amount"][0].isascii()
+    assert not Tip.objects.exists() and not Payment.objects.exists()
+
+
 # --- live: pins, clicks, the checkout's source (issue 22) ---------------------------------------------------
 
 PIN_BODIES = [
