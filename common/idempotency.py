@@ -142,6 +142,31 @@ def _claim(*, store: type[models.Model], user, key: str, fingerprint: str) -> mo
     return existing
 
 
+def idempotency_key_used(*, store: type[models.Model], user_id: int, key: str) -> bool:
+    """Whether this user's key is in the store (committed): `store.objects.filter(user_id=…, key=…).exists()`.
+
+    The stock gate asks it on every refusal of a sold-out SKU under an Idempotency-Key (bench B1): on
+    PostgreSQL one plain statement on the key's unique index, built once per store — the ORM spent ~0.5 ms of
+    CPU compiling the same query, a fifth of the refusal. Elsewhere (the embedded SQLite) the ORM's query.
+    tests/test_idempotency_key_used.py runs both on the same rows."""
+    if connection.vendor != "postgresql":
+        return idempotency_key_used_orm(store=store, user_id=user_id, key=key)
+    with connection.cursor() as cursor:
+        cursor.execute(_key_used_sql(store), [user_id, key])
+        return cursor.fetchone() is not None
+
+
+def idempotency_key_used_orm(*, store: type[models.Model], user_id: int, key: str) -> bool:
+    return store.objects.filter(user_id=user_id, key=key).exists()
+
+
+@functools.cache
+def _key_used_sql(store: type[models.Model]) -> str:
+    q = connection.ops.quote_name  # identifiers from the model's metadata only; user and key are parameters
+    user, key = (q(store._meta.get_field(name).column) for name in ("user", "key"))
+    return f"SELECT 1 FROM {q(store._meta.db_table)} WHERE {user} = %s AND {key} = %s LIMIT 1"  # noqa: S608
+
+
 @dataclass
 class IdempotentWrite:
     """Inside `idempotent_write`: either `replayed` (the first answer is `status_code`, `body`), or the caller

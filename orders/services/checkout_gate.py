@@ -14,6 +14,7 @@ from typing import Any
 
 from catalog.stock_gate import stock_gate
 from common.errors import ValidationFailed
+from common.idempotency import idempotency_key_used
 from orders.models import IdempotencyKey
 from orders.services.checkout import checkout_items_parse
 
@@ -33,7 +34,7 @@ def checkout_stock_gate(*, buyer, data: Any, idempotency_key: str | None) -> Ite
         return
 
     def answered_before() -> bool:
-        return IdempotencyKey.objects.filter(user_id=buyer.pk, key=idempotency_key).exists()
+        return idempotency_key_used(store=IdempotencyKey, user_id=buyer.pk, key=idempotency_key)
 
     with stock_gate(items=wanted, answered_before=answered_before if idempotency_key else None):
         yield
