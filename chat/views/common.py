@@ -54,8 +54,6 @@ def chat_strings() -> dict[str, str]:
         "buyer": _("Buyer"),
         "seller": _("Seller"),
         "online": _("Connected"),
-        "offer": _("Offer"),
-        "shipping": _("incl. shipping ¥%s"),
         "masked": _("Contact details hidden: pay here, where escrow protects you."),
         # chat.js shows live messages' times in this zone, as the page shows the ones it rendered.
         "timeZone": settings.TIME_ZONE,

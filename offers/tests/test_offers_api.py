@@ -232,5 +232,6 @@ def test_the_conversation_page_shows_the_offer_card_and_the_masked_note(deal, cl
 
     page = client.get(f"/chats/{conversation.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
 
-    assert 'data-offer-id="' in page and "报价" in page and "108.00" in page and "含运费 ¥8.00" in page
+    assert 'data-offer-id="' in page and "报价" in page and "108.00" in page and "运费 ¥8.00" in page
+    assert "待回应" in page
     assert "联系方式已隐藏" in page and "zhang_san88" not in page
