@@ -9,7 +9,7 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from common.errors import Busy
+from common.errors import Busy, RateLimited
 from common.idempotency import IdempotencyKeyInFlight, IdempotencyKeyReused, idempotent
 from common.openapi import api_errors
 from common.ratelimit import rate_limit_check
@@ -25,7 +25,8 @@ def _tip_rate_limit(request) -> None:
 
 
 class ShowTipsApi(APIView):
-    @api_errors(TipLimit, TipNeedsOrder, TipOwnShow, ShowNotLive, Busy, IdempotencyKeyReused, IdempotencyKeyInFlight)
+    @api_errors(TipLimit, TipNeedsOrder, TipOwnShow, ShowNotLive, Busy, RateLimited)
+    @api_errors(IdempotencyKeyReused, IdempotencyKeyInFlight)
     @extend_schema(operation_id="show_tips_create", request=s.TipCreateIn, responses={201: s.TipPlacedOut})
     @idempotent(store=IdempotencyKey, lock_wait_ms=lambda: settings.CHECKOUT_LOCK_WAIT_MS, before=_tip_rate_limit)
     def post(self, request, show_id: int):
