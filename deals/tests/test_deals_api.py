@@ -40,9 +40,9 @@ def deal_body(sku, **overrides) -> dict:
 
 
 def deal_opened(deal_id: int) -> Deal:
-    """The countdown is over (the clock moved on): the window is open for the next minute."""
+    """The countdown is over (the clock moved on): the window is open for the next minutes."""
     now = timezone.now()
-    Deal.objects.filter(pk=deal_id).update(starts_at=now - timedelta(seconds=1), ends_at=now + timedelta(minutes=1))
+    Deal.objects.filter(pk=deal_id).update(starts_at=now - timedelta(seconds=1), ends_at=now + timedelta(minutes=10))
     return Deal.objects.get(pk=deal_id)
 
 

@@ -1,0 +1,120 @@
+"""No oversell under concurrency (real threads on PostgreSQL), and an unpaid claim cancelled by the payment
+deadline goes back to the deal while the room sees `remaining` rise (a real room socket)."""
+
+from __future__ import annotations
+
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+
+import pytest
+from asgiref.sync import sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.contrib.auth.models import AnonymousUser
+from django.db import connection
+
+from accounts.models import User
+from catalog.models import Sku
+from common.errors import DomainError
+from deals.models import Deal, DealClaim
+from deals.services import deal_claim, deal_claims_release
+from deals.tests.test_deals_api import claim, deal_started
+from live.consumers import ShowConsumer
+from orders.models import Order, OrderEvent
+from orders.services.lifecycle import orders_cancel_overdue
+from tests.factories import ADDRESS, UserFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _race(calls, workers: int = 16) -> list:
+    def run(call):
+        try:
+            return call()
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(run, calls))
+
+
+def _claim_now(buyer, show, deal) -> str:
+    """The claim's service as the API runs it (in the write's transaction): "ok" or the error's code."""
+    try:
+        deal_claim(buyer=buyer, show=show, deal_id=deal.pk, quantity=1, address=ADDRESS)
+    except DomainError as exc:
+        return exc.code
+    return "ok"
+
+
+def test_200_buyers_at_once_get_exactly_the_10_units_of_the_deal():
+    deal, show, sku = deal_started(stock=500, quantity=10, limit=1)
+    buyers = [UserFactory.build(username=f"grab{n}") for n in range(200)]
+    User.objects.bulk_create(buyers)
+    buyers = list(User.objects.filter(username__startswith="grab"))
+
+    outcomes = _race([lambda b=b: _claim_now(b, show, deal) for b in buyers])
+
+    assert outcomes.count("ok") == 10
+    assert set(outcomes) <= {"ok", "out_of_stock", "busy"}
+    assert Order.objects.count() == 10 and DealClaim.objects.count() == 10
+    assert Sku.objects.get(pk=sku.pk).stock == 490
+    assert Deal.objects.get(pk=deal.pk).remaining == 0
+
+
+def test_one_buyer_with_20_claims_at_once_gets_one():
+    deal, show, sku = deal_started(stock=100, quantity=50, limit=1)
+    buyer = UserFactory()
+
+    assert claim(buyer, show, deal, quantity=2).status_code == 409  # (the error path warmed up, once)
+
+    codes = _race([lambda i=i: claim(buyer, show, deal, key=f"same-{i}").status_code for i in range(20)], workers=20)
+
+    assert codes.count(201) == 1
+    assert Order.objects.filter(buyer=buyer).count() == 1
+    assert Deal.objects.get(pk=deal.pk).remaining == 49 and Sku.objects.get(pk=sku.pk).stock == 99
+
+
+def room(show) -> WebsocketCommunicator:
+    comm = WebsocketCommunicator(ShowConsumer.as_asgi(), f"/ws/shows/{show.pk}/")
+    comm.scope["user"] = AnonymousUser()
+    comm.scope["url_route"] = {"args": (), "kwargs": {"show_id": show.pk}}
+    return comm
+
+
+async def deal_frame(comm, *, remaining: int, timeout: float = 5) -> dict:
+    """The first `deal` frame that says `remaining` (earlier ones may carry a count in between)."""
+    while True:
+        frame = await comm.receive_json_from(timeout=timeout)
+        if frame["type"] == "deal" and frame["deal"]["remaining"] == remaining:
+            return frame["deal"]
+
+
+def test_an_unpaid_claim_cancelled_by_the_deadline_returns_to_the_deal_and_the_room_sees_it():
+    deal, show, sku = deal_started(stock=100, quantity=2, limit=1)
+    buyer = UserFactory()
+    assert claim(buyer, show, deal).status_code == 201
+    assert claim(UserFactory(), show, deal).status_code == 201
+    assert Deal.objects.get(pk=deal.pk).remaining == 0
+    deadline = max(Order.objects.values_list("payment_deadline_at", flat=True))
+
+    async def scenario() -> dict:
+        viewer = room(show)
+        assert (await viewer.connect())[0]
+        await asyncio.sleep(0.2)  # joined the room's group
+        await sync_to_async(orders_cancel_overdue)(now=deadline + timedelta(seconds=1))
+        frame = await deal_frame(viewer, remaining=2)
+        await viewer.disconnect()
+        return frame
+
+    frame = asyncio.run(scenario())
+
+    assert frame["id"] == deal.pk and frame["remaining"] == 2 and frame["status"] == "open"
+    assert Deal.objects.get(pk=deal.pk).remaining == 2
+    assert Sku.objects.get(pk=sku.pk).stock == 100
+    # at-least-once: the same cancelled events again change nothing
+    events = list(OrderEvent.objects.filter(type=OrderEvent.Type.CANCELLED).values_list("pk", flat=True))
+    assert deal_claims_release(event_ids=events) == 0
+    assert Deal.objects.get(pk=deal.pk).remaining == 2
+    # the buyer's limit came back with it
+    assert claim(buyer, show, deal).status_code == 201
