@@ -94,7 +94,12 @@ SOCKETS = [
         "/ws/chat/{conversation_id}/",
         "One conversation (API.md, Chat). Close 4401 without a user, 4404 if not a participant.",
         server=[
-            Frame("message", {"message": "chat.serializers.MessageOut"}, "A message, stored before it is sent."),
+            Frame(
+                "message",
+                {"message": "chat.serializers.MessageOut"},
+                "A message (text, a product card, a photo, the shop's offer or the buyer's counter-proposal), "
+                "stored before it is sent.",
+            ),
             Frame("read", {"role": ROLE, "up_to": INT, "user": USER}, "One side read up to a message."),
             Frame("typing", {"role": ROLE, "user": USER}, "The other side is typing."),
             Frame(
