@@ -46,3 +46,35 @@ def test_the_buyer_sees_the_card_arrive_and_then_its_new_state():
 
     assert card["id"] == offer.pk and card["total"] == "100.00"
     assert state["id"] == offer.pk and state["status"] == "declined"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_shop_sees_a_counter_proposal_arrive_as_a_card():
+    from offers.services import proposal_create
+
+    conversation = ConversationFactory()
+    sku = Sku.objects.get(product=ProductWithSkuFactory(shop=conversation.shop))
+
+    async def run():
+        shop_socket = WebsocketCommunicator(ConversationConsumer.as_asgi(), f"/ws/chat/{conversation.pk}/")
+        shop_socket.scope["user"] = conversation.shop.owner
+        shop_socket.scope["url_route"] = {"args": (), "kwargs": {"conversation_id": conversation.pk}}
+        assert (await shop_socket.connect())[0]
+        await sync_to_async(proposal_create)(
+            user=conversation.buyer,
+            conversation=conversation,
+            lines=[{"sku": sku.pk, "quantity": 2}],
+            total="45.00",
+            note="两罐包邮？",
+        )
+        card = None
+        while card is None:
+            frame = await shop_socket.receive_json_from(timeout=5)
+            card = frame["message"]["proposal"] if frame["type"] == "message" else None
+        await shop_socket.disconnect()
+        return card
+
+    card = async_to_sync(run)()
+
+    assert (card["total"], card["note"], card["lines"][0]["quantity"]) == ("45.00", "两罐包邮？", 2)
+    assert card["lines"][0]["sku"] == sku.pk and card["lines"][0]["price"] is None
