@@ -234,6 +234,10 @@ MATRIX: dict[str, Route] = {
     "api:show-detail": api("public", objects="show"),
     "api:show-messages": api("public", objects="show"),
     "api:show-message-report": api("signed_in", "post", objects="show"),
+    # flash deals: the seller's route is the show's shop's; any signed-in viewer gets past access to claim
+    # (an empty body is a 400; a deal of another show is 404: deals/tests)
+    "api:seller-show-deals": api("seller", "post", objects="show"),
+    "api:show-deal-claim": api("signed_in", "post", objects="show"),
     # tips: any signed-in viewer gets past access (an empty body is a 400; the service then refuses the
     # show's own shop 403 tip_own_show, first-time buyers 403 tip_needs_order: tips/tests)
     "api:show-tips": api("signed_in", "post", objects="show"),
@@ -295,7 +299,7 @@ def _url(name: str, route: Route, world, side: str | None) -> str:
     for key in pattern.pattern.regex.groupindex:
         if key in kwargs:
             continue
-        kind = {"line_id": "line", "message_id": "room_message"}.get(key, route.objects)
+        kind = {"line_id": "line", "message_id": "room_message", "deal_id": "deal"}.get(key, route.objects)
         obj = world.objects[kind][side]
         kwargs[key] = obj.number if key == "number" else obj.slug if key == "slug" else obj.pk
     return reverse(name, kwargs=kwargs or None)

@@ -1270,3 +1270,75 @@ def test_search_bad_input_is_a_chinese_400_on_the_api_and_named_on_the_page(prod
 def test_search_suggest_bad_input_is_400(query):
     error = _error(Client().get("/api/v1/search/suggest/", query, HTTP_ACCEPT_LANGUAGE="zh-hans"), 400)
     assert "q" in error["fields"]
+
+
+# --- live: flash deals (issue 22) ---------------------------------------------------------------------------
+
+DEAL = {"price": "9.90", "quantity": 10, "per_buyer_limit": 1, "starts_in_seconds": 10, "duration_seconds": 60}
+DEAL_BODIES = [
+    pytest.param({}, "sku", id="empty"),
+    pytest.param({"sku": "abc"}, "sku", id="sku-not-a-number"),
+    pytest.param({"sku": -1}, "sku", id="sku-negative"),
+    pytest.param({"price": "0"}, "price", id="price-zero"),
+    pytest.param({"price": "0.00"}, "price", id="price-0.00"),
+    pytest.param({"price": "-1.00"}, "price", id="price-negative"),
+    pytest.param({"price": "abc"}, "price", id="price-not-a-number"),
+    pytest.param({"price": "9.999"}, "price", id="price-three-decimals"),
+    pytest.param({"price": "28.00"}, "price", id="price-not-below-the-list-price"),
+    pytest.param({"quantity": -1}, "quantity", id="quantity-negative"),
+    pytest.param({"quantity": 0}, "quantity", id="quantity-zero"),
+    pytest.param({"quantity": 1.5}, "quantity", id="quantity-fraction"),
+    pytest.param({"quantity": "ten"}, "quantity", id="quantity-not-a-number"),
+    pytest.param({"quantity": 51}, "quantity", id="quantity-over-the-stock"),
+    pytest.param({"per_buyer_limit": 0}, "per_buyer_limit", id="limit-zero"),
+    pytest.param({"per_buyer_limit": -2}, "per_buyer_limit", id="limit-negative"),
+    pytest.param({"per_buyer_limit": True}, "per_buyer_limit", id="limit-boolean"),
+    pytest.param({"starts_in_seconds": 9}, "starts_in_seconds", id="starts-in-under-10-s"),
+    pytest.param({"starts_in_seconds": 301}, "starts_in_seconds", id="starts-in-over-300-s"),
+    pytest.param({"starts_in_seconds": "soon"}, "starts_in_seconds", id="starts-in-not-a-number"),
+    pytest.param({"duration_seconds": 1201}, "duration_seconds", id="longer-than-20-minutes"),
+    pytest.param({"duration_seconds": 59}, "duration_seconds", id="shorter-than-a-minute"),
+    pytest.param({"duration_seconds": "1e3"}, "duration_seconds", id="duration-exponent"),
+]
+
+
+@pytest.mark.parametrize(("body", "field"), DEAL_BODIES)
+def test_show_deal_bad_input(show, sku, body, field):
+    from deals.models import Deal
+
+    body = {"sku": sku.pk, **DEAL, **body} if body else {}
+    response = _client(show.shop.owner).post(
+        f"/api/v1/seller/shows/{show.pk}/deals/", body, format="json", HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+    assert field in _error(response, 400)["fields"]
+    assert not Deal.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        pytest.param({}, id="empty"),
+        pytest.param({"quantity": -1, "address": ADDRESS}, id="quantity-negative"),
+        pytest.param({"quantity": 0, "address": ADDRESS}, id="quantity-zero"),
+        pytest.param({"quantity": "x", "address": ADDRESS}, id="quantity-not-a-number"),
+        pytest.param({"quantity": 1, "address": {"name": "王"}}, id="address-incomplete"),
+        pytest.param({"quantity": 1, "address": "武汉"}, id="address-not-an-object"),
+    ],
+)
+def test_show_deal_claim_bad_input(show, sku, buyer, body):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from deals.models import Deal
+    from deals.services import deal_create
+
+    deal = deal_create(
+        show=show, sku=sku.pk, price="9.90", quantity=5, per_buyer_limit=1, starts_in_seconds=10, duration_seconds=60
+    )
+    Deal.objects.filter(pk=deal.pk).update(starts_at=timezone.now() - timedelta(seconds=1))
+    response = _client(buyer).post(
+        f"/api/v1/shows/{show.pk}/deals/{deal.pk}/claim/", body, format="json", HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+    _error(response, 400)
+    assert not Order.objects.exists() and Deal.objects.get(pk=deal.pk).remaining == 5

@@ -14,6 +14,7 @@ from typing import Any
 from accounts.models import User
 from catalog.services import product_image_add
 from chat.services import conversation_start, message_send
+from deals.services import deal_create
 from live.services.room import room_message_send
 from live.services.shows import show_create
 from notifications.services import notify
@@ -132,6 +133,19 @@ def build_world() -> World:
         show = show_create(shop=shop, title=f"直播 {side}")
         world.add("show", side, show)
         world.add("room_message", side, room_message_send(show=show, user=buyer, text=f"你好 {side}"))
+        world.add(
+            "deal",
+            side,
+            deal_create(
+                show=show,
+                sku=sku.pk,
+                price="0.01",
+                quantity=1,
+                per_buyer_limit=1,
+                starts_in_seconds=10,
+                duration_seconds=60,
+            ),
+        )
         # The buyer's cart holds the other shop's product, so "cart item A" is buyer A's.
         world.add("cart_item_sku", other_side, sku)
         notify(user_id=buyer.pk, kind="order_shipped", key=f"world-{side}", text="已发货")
