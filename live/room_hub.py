@@ -14,11 +14,15 @@
   follow what the process can write, and the delay stays about one round of writing.
 - **Counters**: likes and joins are counted here; once a second the ticker exchanges them with the other
   processes (live.services.stats) and, only when the totals changed, queues one `stats` frame.
-- **One pump task writes every frame to every socket**, in order, with the same prepared ASGI message. A
-  joining socket's frames are held while it loads its history, then sent (what the history already
-  holds is left out), so nothing falls between the history and the live frames. A socket whose send
-  blocks (it stopped reading and its buffers are full) for STUCK_SECONDS is dropped and closed instead of
-  holding the room: its client reconnects with `?after=` and reads what it missed from the database.
+- **One pump task writes every frame to every socket**, in order, with the same prepared ASGI message
+  (the frame's text is serialised once, whatever the number of sockets). A joining socket's frames are
+  held while it loads its history, then sent (what the history already holds is left out), so nothing
+  falls between the history and the live frames.
+- **A slow socket never delays the others**: the pump starts each socket's send and does not wait for it.
+  A send that cannot finish at once (the server's write buffer for that socket is full: its viewer
+  stopped reading) is abandoned before anything of the frame was written, and the socket is dropped from
+  the room and closed (CLOSE_TOO_SLOW): its client reconnects with `?after=` and reads what it missed from
+  the database. Nothing is lost, and the room never waits on one socket.
 """
 
 from __future__ import annotations
@@ -43,7 +47,6 @@ logger = logging.getLogger(__name__)
 
 CHAT_BATCH_SECONDS = 0.1
 STATS_EVERY_SECONDS = 1.0
-STUCK_SECONDS = 3.0
 GROUP_REFRESH_SECONDS = 600.0  # the group's membership expires after a day in channels-redis
 CLOSE_TOO_SLOW = 4408
 # How long after a join its history's messages are still left out of the live frames for that socket
@@ -82,9 +85,11 @@ class Room:
         self.hub = hub
         self.show_id = show_id
         self.loop = asyncio.get_running_loop()
-        # socket -> None when live; the frames held for it while it loads its history; or, just after,
-        # what its history held (_Joined)
-        self.sockets: dict = {}
+        # The sockets that get every frame as it is (socket -> its ASGI send) …
+        self.live: dict = {}
+        # … and the joining ones: the frames held for it while it loads its history (a list) or, just
+        # after, what its history held (_Joined)
+        self.joining: dict = {}
         self.pending_likes = 0
         self.sent: tuple[int, int] | None = None  # the last stats sent (viewers, likes)
         self.outbox: collections.deque[_Frame] = collections.deque()
@@ -92,9 +97,6 @@ class Room:
         self.chat: list[tuple[int, str]] = []
         self.chat_flush: asyncio.TimerHandle | None = None
         self.last_chat_frame = -1e9
-        self.sending_to = None
-        self.sending_since = 0.0
-        self.kicking = None
         self.layer = get_channel_layer()
         self.channel: str | None = None
         self.ready = self.loop.create_future()
@@ -172,73 +174,85 @@ class Room:
             await self.wake.wait()
             self.wake.clear()
             while self.outbox:
-                frame = self.outbox.popleft()
-                message = {"type": "websocket.send", "text": frame.text}
-                for socket, state in list(self.sockets.items()):
-                    send = message
-                    if state is not None:
-                        if isinstance(state, list):  # loading its history
-                            state.append(frame)
-                            continue
-                        send = self._for_new_socket(socket, state, frame, message)
-                        if send is None:
-                            continue
-                    if socket.closed_by_server:
-                        self.sockets.pop(socket, None)
-                        continue
-                    self.sending_to, self.sending_since = socket, self.loop.time()
-                    try:
-                        await socket.base_send(send)
-                    except asyncio.CancelledError:
-                        if self.kicking is not socket:
-                            raise
-                        asyncio.current_task().uncancel()
-                        self.kicking = None
-                        self._drop_stuck(socket)
-                    except Exception:  # closing under us: its disconnect follows
-                        self.sockets.pop(socket, None)
-                self.sending_to = None
+                self._write(self.outbox.popleft())
+                await asyncio.sleep(0)  # what arrives meanwhile joins the next frame
 
-    def _for_new_socket(self, socket, state: _Joined, frame: _Frame, message: dict) -> dict | None:
-        """A message committed before a socket read its history can still be on its way here: for a
-        few seconds after the join, what the history held is left out for that socket."""
-        if self.loop.time() > state.until:
-            self.sockets[socket] = None
-            return message
-        text = frame.without(state.seen)
-        if text is None:
-            return None
-        return message if text is frame.text else {"type": "websocket.send", "text": text}
+    def _write(self, frame: _Frame) -> None:
+        """One frame to every socket: one ASGI message for all of them (its text serialised once)."""
+        message = {"type": "websocket.send", "text": frame.text}
+        if self.joining:
+            now = self.loop.time()
+            for socket, state in list(self.joining.items()):
+                if isinstance(state, list):  # loading its history
+                    state.append(frame)
+                elif now > state.until:
+                    del self.joining[socket]
+                    self.live[socket] = socket.base_send
+                elif (text := frame.without(state.seen)) is not None:
+                    # A message committed before the socket read its history can still be on its way
+                    # here: for a few seconds after the join, what the history held is left out.
+                    send = message if text is frame.text else {"type": "websocket.send", "text": text}
+                    self._send(socket, socket.base_send, send)
+        for socket, send in list(self.live.items()):
+            self._send(socket, send, message)
 
-    def _drop_stuck(self, socket) -> None:
-        self.sockets.pop(socket, None)
+    def _send(self, socket, send, message: dict) -> None:
+        """Starts the socket's send and never waits for it: the send finishes at once unless the socket's
+        write buffer is full (uvicorn waits for it to drain before writing the frame). Such a socket is
+        dropped and the rest of its send abandoned: nothing of the frame was written (a frame is written in
+        one piece), and its client catches up with `?after=` when it reconnects."""
+        sending = send(message)
+        try:
+            sending.send(None)
+        except StopIteration:
+            return  # written
+        except Exception:  # closing under us: its disconnect follows
+            self.leave(socket)
+            return
+        sending.close()
+        self.leave(socket)
         logger.warning("live room %s: a socket stopped reading; closed (it catches up on reconnect)", self.show_id)
-        self.loop.create_task(_close_quietly(socket))
+        closing = self.loop.create_task(_close_quietly(socket))
+        _closing.add(closing)
+        closing.add_done_callback(_closing.discard)
 
     # --- joining and leaving --------------------------------------------------------------------------
 
     def hold(self, socket) -> None:
-        self.sockets[socket] = []
+        self.joining[socket] = []
 
     async def release(self, socket, seen: set[int]) -> None:
         """Sends what arrived while the socket loaded its history (minus what that history holds), then
         the socket gets frames from the pump."""
-        held = self.sockets.get(socket)
+        held = self.joining.get(socket)
         while held:
             text = held.pop(0).without(seen)
             if text is not None:
                 await socket.send(text_data=text)
-            held = self.sockets.get(socket)
-        if socket in self.sockets:
-            self.sockets[socket] = _Joined(seen, self.loop.time() + JOIN_OVERLAP_SECONDS) if seen else None
+            held = self.joining.get(socket)
+        if socket not in self.joining:
+            return  # it left meanwhile
+        if seen:
+            self.joining[socket] = _Joined(seen, self.loop.time() + JOIN_OVERLAP_SECONDS)
+        else:
+            del self.joining[socket]
+            self.live[socket] = socket.base_send
 
     def leave(self, socket) -> None:
-        self.sockets.pop(socket, None)
+        self.live.pop(socket, None)
+        self.joining.pop(socket, None)
+
+    def __contains__(self, socket) -> bool:
+        return socket in self.live or socket in self.joining
+
+    @property
+    def viewers(self) -> int:
+        return len(self.live) + len(self.joining)
 
     def like(self) -> None:
         self.pending_likes += 1
 
-    # --- once a second: counters, a stuck socket, the group ---------------------------------------------
+    # --- once a second: counters, the group -------------------------------------------------------------
 
     async def _tick(self) -> None:
         exchange = sync_to_async(room_stats_exchange, thread_sensitive=False)
@@ -246,19 +260,14 @@ class Room:
         while True:
             await asyncio.sleep(STATS_EVERY_SECONDS)
             now = self.loop.time()
-            if self.sending_to is not None and self.kicking is None and now - self.sending_since > STUCK_SECONDS:
-                self.kicking = self.sending_to
-                self.pump.cancel()  # it waits on that socket's send
             likes, self.pending_likes = self.pending_likes, 0
             try:
-                totals = await exchange(
-                    show_id=self.show_id, process=PROCESS_ID, viewers=len(self.sockets), new_likes=likes
-                )
+                totals = await exchange(show_id=self.show_id, process=PROCESS_ID, viewers=self.viewers, new_likes=likes)
             except Exception:
                 self.pending_likes += likes  # counted next time
                 logger.warning("room stats exchange failed", exc_info=True)
                 continue
-            if not self.sockets:
+            if not self.viewers:
                 await self._stop()
                 return
             if totals != self.sent:
@@ -285,9 +294,14 @@ class Room:
             await self.layer.group_discard(show_group(self.show_id), self.channel)
 
 
+_closing: set[asyncio.Task] = set()  # the loop keeps only weak references to tasks
+
+
 async def _close_quietly(socket) -> None:
+    """Closes a socket dropped for not reading. No time limit: the close frame goes out when its viewer
+    reads again (then the client reconnects with `?after=`), or the send ends when the connection does."""
     with contextlib.suppress(Exception):
-        await asyncio.wait_for(socket.close(code=CLOSE_TOO_SLOW), timeout=10)
+        await socket.close(code=CLOSE_TOO_SLOW)
 
 
 class RoomHub:

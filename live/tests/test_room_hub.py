@@ -1,5 +1,5 @@
-"""A big room's fan-out (live.room_hub): chat in batches, nothing lost on join, a stuck socket never holds
-the room. On the Redis channel layer, with the real services sending from another thread."""
+"""A big room's fan-out (live.room_hub): chat in batches, nothing lost on join, a socket that stopped
+reading never delays the room. On the Redis channel layer, with the real services sending from another thread."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import time
 import pytest
 from asgiref.sync import sync_to_async
 
+from live import consumers as live_consumers
 from live import room_hub
 from live.models import RoomMessage
 from live.room_hub import RoomHub
@@ -99,19 +100,19 @@ def test_viewers_joining_while_the_room_chats_miss_nothing_and_see_nothing_twice
 
 class _Client:
     """A socket's sending side as the hub sees it; `stuck` never finishes a send (a viewer who stopped
-    reading, with full buffers)."""
-
-    closed_by_server = False
+    reading: uvicorn waits for its write buffer to drain before writing)."""
 
     def __init__(self, stuck: bool = False) -> None:
         self.stuck = stuck
         self.got: list[str] = []
+        self.at: list[float] = []
         self.closed: int | None = None
 
     async def base_send(self, message: dict) -> None:
         if self.stuck:
             await asyncio.Event().wait()
         self.got.append(message["text"])
+        self.at.append(time.monotonic())
 
     async def send(self, text_data: str) -> None:
         self.got.append(text_data)
@@ -120,36 +121,38 @@ class _Client:
         self.closed = code
 
 
-def test_a_viewer_who_stopped_reading_is_closed_and_never_holds_the_room(monkeypatch):
-    monkeypatch.setattr(room_hub, "STUCK_SECONDS", 1.0)
+def test_a_viewer_who_stopped_reading_is_closed_at_once_and_never_delays_the_others():
     show = make_show()
     writer = UserFactory()
 
     async def scenario():
         stuck, reader = _Client(stuck=True), _Client()
-        for client in (stuck, reader):
+        for client in (stuck, reader):  # the stuck one first: the pump reaches it before the reader
             joined = await RoomHub.current().join(show.pk, client)
             await joined.release(client, set())
+        sent_at = time.monotonic()
         await sync_to_async(room_message_send)(show=show, user=writer, text="one")
-        deadline = time.monotonic() + 10
-        while stuck.closed is None and time.monotonic() < deadline:
-            await asyncio.sleep(0.1)
+        deadline = time.monotonic() + 5
+        while not reader.got and time.monotonic() < deadline:
+            await asyncio.sleep(0.02)
+        await asyncio.sleep(0.1)
         await sync_to_async(room_message_send)(show=show, user=writer, text="two")
         await asyncio.sleep(0.5)
         room_of = RoomHub.current().rooms[show.pk]
-        return stuck.closed, reader.got, stuck in room_of.sockets
+        return stuck.closed, reader, reader.at[0] - sent_at if reader.at else None, stuck in room_of
 
-    closed, got, still_in = asyncio.run(scenario())
+    closed, reader, waited, still_in = asyncio.run(scenario())
     assert closed == room_hub.CLOSE_TOO_SLOW and not still_in
-    texts = [t for t in got if '"chat_batch"' in t]
+    assert waited is not None and waited < 1.0, waited  # not held while the stuck send waits
+    texts = [t for t in reader.got if '"chat_batch"' in t]
     assert len(texts) == 2 and '"one"' in texts[0] and '"two"' in texts[1]
 
 
-class _SlowClient(_Client):
-    """Every send takes 0.4 s: the pump falls behind."""
+class _BusyClient(_Client):
+    """Every send costs the event loop 0.2 s of work (a process short of CPU): the pump falls behind."""
 
     async def base_send(self, message: dict) -> None:
-        await asyncio.sleep(0.4)
+        time.sleep(0.2)
         self.got.append(message["text"])
 
 
@@ -157,13 +160,17 @@ def test_a_room_that_falls_behind_sends_fewer_fuller_frames_and_every_message_in
     show = make_show()
 
     async def scenario():
-        client = _SlowClient()
+        client = _BusyClient()
         joined = await RoomHub.current().join(show.pk, client)
         await joined.release(client, set())
-        for n in range(200):  # 100 messages a second for 2 s: 20 frames at one per 100 ms
-            joined.event({"type": "live.frame", "message_id": n + 1, "text": f'{{"id": {n + 1}}}'})
+        started, n = time.monotonic(), 0
+        while n < 200:  # 100 messages a second for 2 s: 20 frames at one per 100 ms
+            due = min(200, int((time.monotonic() - started) * 100) + 1)
+            for pk in range(n + 1, due + 1):
+                joined.event({"type": "live.frame", "message_id": pk, "text": f'{{"id": {pk}}}'})
+            n = due
             await asyncio.sleep(0.01)
-        await asyncio.sleep(1.5)
+        await asyncio.sleep(1.0)
         return client.got
 
     got = asyncio.run(scenario())
@@ -171,4 +178,36 @@ def test_a_room_that_falls_behind_sends_fewer_fuller_frames_and_every_message_in
 
     batches = [json.loads(text)["messages"] for text in got if '"chat_batch"' in text]
     assert [m["id"] for batch in batches for m in batch] == list(range(1, 201))
-    assert len(batches) <= 8, len(batches)  # one per round of writing (0.4 s), not one per 100 ms
+    assert len(batches) <= 14, len(batches)  # one per round of writing (0.2 s), not one per 100 ms
+
+
+def test_messages_a_socket_sends_while_one_is_stored_go_in_one_database_call_in_order(settings, monkeypatch):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "live_chat": "1000/10s"}
+    show = make_show()
+    writer = UserFactory()
+    calls: list[int] = []
+    store = live_consumers._messages_store
+
+    def counted(show, user, role, batch):
+        calls.append(len(batch))
+        return store(show, user, role, batch)
+
+    monkeypatch.setattr(live_consumers, "_messages_store", counted)
+
+    async def scenario():
+        comm = room(show, writer)
+        await comm.connect()
+        await frames(comm)
+        for n in range(12):
+            await comm.send_json_to({"type": "message", "text": f"m{n}", "client_id": f"c{n}"})
+        await comm.send_json_to({"type": "message", "text": 5, "client_id": "bad"})  # refused, alone
+        got = await frames(comm, quiet=1.0)
+        await comm.disconnect()
+        return got
+
+    got = asyncio.run(scenario())
+    stored = list(RoomMessage.objects.filter(show=show).order_by("id").values_list("text", flat=True))
+    assert stored == [f"m{n}" for n in range(12)]  # all of them, in the order sent
+    assert [m["text"] for f in got if f["type"] == "chat_batch" for m in f["messages"]] == stored
+    assert [f["client_id"] for f in got if f["type"] == "error"] == ["bad"]
+    assert sum(calls) == 13 and len(calls) < 13, calls  # not one database call per message
