@@ -9,7 +9,7 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/marketplace
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: run run-full test test-fast test-browser test-faults install browser live hls-js demo-stream safety-report lock lint format messages bench clean
+.PHONY: run run-full test test-fast test-browser test-faults install browser live hls-js demo-stream safety-report search-quality lock lint format messages bench clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -77,6 +77,11 @@ live:
 lock: install
 	$(VENV)/bin/pip-compile --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links -q -o requirements.txt requirements.in
 	$(VENV)/bin/pip-compile --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links -q -o requirements-dev.txt requirements-dev.in
+
+# Search quality on the labelled query set (catalog/search_quality/): recall@3 and nDCG@10 by query kind,
+# with and without the English ⇄ Chinese dictionary; the test fails below the committed floors.
+search-quality: install
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) SEARCH_QUALITY_REPORT=1 $(PY) -m pytest catalog/tests/test_search_quality.py -q -s -p no:randomly $(PYTEST_ARGS)
 
 # The contact-detail detector's recall and false-positive rate on its labelled corpus (safety/corpus/).
 safety-report: install

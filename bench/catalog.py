@@ -13,6 +13,7 @@ The seeded database (bench_catalog) is kept between runs when its size matches (
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import re
 import subprocess
@@ -21,7 +22,8 @@ from urllib.parse import quote
 
 from bench import common as c
 
-DB = "bench_catalog"
+# BENCH_CATALOG_DB: another database name, so two people benchmarking on one server do not share one.
+DB = os.environ.get("BENCH_CATALOG_DB", "bench_catalog")
 PGBENCH_SCALE = 10
 SEARCH_WORD = "萝卜"
 P99_BUDGET_MS = 50.0

@@ -12,19 +12,16 @@ default) is exercised on a real SQLite database there too. Table and column name
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import hashlib
 from collections.abc import Collection
 
-from django.core.cache import cache
 from django.db import connection
-from django.db.models import Exists, Model, OuterRef, Q, QuerySet
-from django.db.models.expressions import Col, RawSQL
-from redis.exceptions import RedisError
+from django.db.models import Exists, Model, OuterRef, QuerySet
+from django.db.models.expressions import Col
 
 from catalog.models import Category, Product, Sku
-from catalog.search import query_terms, tsquery
+from catalog.search import search_document_contains, search_products
+from catalog.search_text import QueryWord
 from shops.models import Shop, ShopMember
 
 
@@ -133,84 +130,21 @@ def _fields_and_converters(model: type[Model], vendor: str) -> tuple[list, list[
 
 
 # --- search -------------------------------------------------------------------------------------
-
-# A stored tsvector column with a GIN index that migration 0004 adds (PostgreSQL only; not a model field).
-SEARCH_VECTOR = "search_vector"
-SEARCH_CANDIDATES = 400
-SEARCH_CANDIDATES_SECONDS = 60
+# Search moved to catalog/search.py (issue 24: a weighted tsvector model field, ranked by cover density,
+# through django.contrib.postgres.search); these names stay for the callers of the first search.
 
 
 def search_ranks_by_relevance() -> bool:
-    """Whether `product_search` can order by relevance (PostgreSQL's ts_rank); elsewhere sales order."""
+    """Whether `product_search` can order by relevance (PostgreSQL's ts_rank_cd); elsewhere sales order."""
     return connection.vendor == "postgresql"
 
 
 def product_search(queryset: QuerySet[Product], query: str, *, relevance: bool = True) -> QuerySet[Product]:
-    """Chinese-aware: jieba words and pinyin on PostgreSQL's GIN index, ranked (`rank`) when `relevance`;
-    `product_search_orm` elsewhere."""
-    terms = query_terms(query)
-    if not terms:
-        return queryset.none()
-    if connection.vendor != "postgresql":
-        return product_search_orm(queryset, terms)
-    ts = tsquery(terms)
-    table, vector = _q(Product._meta.db_table), _q(SEARCH_VECTOR)
-    matches_sql = f"{table}.{vector} @@ to_tsquery('simple', %s)"
-    # search_vector is a stored tsvector with a GIN index (migration 0004), straight in WHERE.
-    matches = queryset.extra(where=[matches_sql], params=[ts])  # noqa: S610 - identifiers only
-    if not relevance:
-        return matches
-    # Relevance, then sales, among the best-selling SEARCH_CANDIDATES matches: ranking every one of
-    # tens of thousands of matches costs more than anyone pages through; a sort order searches them all.
-    ids = _search_candidates(matches, ts)
-    # One array parameter, not 400 placeholders; rank is the position in the candidates' order.
-    pk = f"{table}.{_q(Product._meta.pk.column)}"
-    return (
-        Product.objects.public()
-        .extra(where=[f"{pk} = ANY(%s::bigint[])", matches_sql], params=[ids, ts])  # noqa: S610
-        .select_related("shop")
-        .annotate(rank=RawSQL(f"-array_position(%s::bigint[], {pk})", [ids]))  # noqa: S611 - identifiers only
-    )
+    """catalog.search.search_products over `queryset`: ranked (`rank`) when `relevance`."""
+    return search_products(query, queryset=queryset, ranked=relevance)
 
 
-def product_search_orm(queryset: QuerySet[Product], terms: list[str]) -> QuerySet[Product]:
-    """The reference for `product_search`: every term in the search document (words and their pinyin) or
-    the title. What the embedded SQLite default runs."""
-    condition = Q()
-    for term in terms:
-        condition &= Q(search_document__icontains=term) | Q(title__icontains=term)
-    return queryset.filter(condition)
-
-
-def _search_candidates(matches: QuerySet[Product], ts: str) -> list[int]:
-    """Ids of the best-selling SEARCH_CANDIDATES matches, by relevance then sales: one query, cached briefly.
-
-    The same for every visitor, and the costly part of a search (a GIN scan intersecting posting lists of
-    ~100k products for a common two-word query), so it is cached per query and filters, and per newest
-    product id: a new product is found at once. The page re-checks visibility and the match on every
-    request, so a product delisted, hidden by a suspended shop or retitled away disappears at once. What
-    changes the candidates otherwise — sales counts (the order), a product retitled *into* the match or
-    shown again — shows within SEARCH_CANDIDATES_SECONDS.
-    """
-    table = _q(Product._meta.db_table)
-    # Compiled on its own (not as a subquery, where the table gets an alias the raw WHERE can't see).
-    sql, params = matches.order_by("-sales_count", "-id").values("id")[:SEARCH_CANDIDATES].query.sql_with_params()
-    with connection.cursor() as cursor:  # the primary key's index: a fraction of a millisecond
-        cursor.execute(f"SELECT max({_q(Product._meta.pk.column)}) FROM {table}")  # noqa: S608 - identifiers only
-        newest = cursor.fetchone()[0]
-    key = "catalog:search:" + hashlib.blake2b(f"{sql}|{params}|{newest}".encode(), digest_size=16).hexdigest()
-    try:
-        ids = cache.get(key)
-    except RedisError:
-        ids = None
-    if ids is None:
-        vector = _q(SEARCH_VECTOR)
-        ids = list(
-            Product.objects.filter(id__in=RawSQL(sql, params))  # noqa: S611 - compiled by the ORM above
-            .annotate(rank=RawSQL(f"ts_rank({table}.{vector}, to_tsquery('simple', %s))", [ts]))  # noqa: S611
-            .order_by("-rank", "-sales_count", "-id")
-            .values_list("id", flat=True)
-        )
-        with contextlib.suppress(RedisError):
-            cache.set(key, ids, SEARCH_CANDIDATES_SECONDS)
-    return ids
+def product_search_orm(queryset: QuerySet[Product], terms: list[QueryWord]) -> QuerySet[Product]:
+    """The reference for `product_search`: every word (any of its alternatives) in the search document.
+    What SQLite runs."""
+    return search_document_contains(queryset, terms)

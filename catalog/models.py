@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language
@@ -99,6 +100,10 @@ class Product(models.Model):
     review_count = models.PositiveIntegerField(verbose_name=_("review count"), default=0)
     # Segmented words and pinyin (jieba + pypinyin), indexed by a GIN index on PostgreSQL.
     search_document = models.TextField(verbose_name=_("search document"), blank=True, default="")
+    # setweight(title, A) || (category, SKU names, B) || (shop, origin, C) || (description, translations, D),
+    # written with the document by catalog.search.listing_search_fields (PostgreSQL; NULL on SQLite). Its GIN
+    # index (partial, visible listings) is created by migration 0008 on PostgreSQL only.
+    search_vector = SearchVectorField(verbose_name=_("search vector"), null=True, editable=False)
     published_at = models.DateTimeField(verbose_name=_("published at"), null=True, blank=True)
     created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)

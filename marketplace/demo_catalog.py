@@ -17,7 +17,8 @@ from tqdm import tqdm
 from accounts.models import User
 from catalog.category_tree import category_tree_ensure
 from catalog.models import Category, Product, Sku
-from catalog.search import search_document
+from catalog.search import listing_search_fields
+from catalog.search_text import ListingText
 from catalog.services import product_create, product_image_add, product_image_delete
 from marketplace.demo_pictures import product_pictures, shop_banner, shop_logo
 from marketplace.demo_shops import SHOPS, DemoProduct, DemoShop
@@ -136,12 +137,9 @@ ADJECTIVES = ["农家", "手工", "特级", "土", "古法", "有机", "精选",
 def seed_scale(*, shops: int, products: int, out, batch: int = 5000) -> None:
     """Bulk-inserts `shops` approved shops and `products` products (one or two SKUs each), with progress."""
     rng = random.Random(42)
-    leaf_categories = list(Category.objects.filter(parent__isnull=False).values_list("id", flat=True))
+    leaves = {c.id: c for c in Category.objects.filter(parent__isnull=False).select_related("parent")}
+    leaf_categories = list(leaves)
     prefix = f"s{timezone.now():%y%m%d%H%M%S}"
-    documents = {}
-    for adjective in ADJECTIVES:  # segmenting is the slow part: do it per word pair, not per row
-        for (word, english), (province, city) in [(w, p) for w in WORDS for p in PLACES]:
-            documents[(adjective, word, province)] = search_document([f"{province}{adjective}{word} {english}", city])
     shop_ids: list[int] = []
     password = make_password(None)  # generated sellers cannot log in
     with tqdm(total=shops, desc="shops", unit="shop", file=out) as bar:
@@ -172,6 +170,7 @@ def seed_scale(*, shops: int, products: int, out, batch: int = 5000) -> None:
             bar.update(n)
     if not shop_ids:
         shop_ids = list(Shop.objects.public().values_list("id", flat=True))
+    shop_names = dict(Shop.objects.filter(id__in=shop_ids).values_list("id", "name"))
     if not shop_ids and products:
         raise ValueError("No approved shop to put products in: add --shops.")
     now = timezone.now()
@@ -186,24 +185,34 @@ def seed_scale(*, shops: int, products: int, out, batch: int = 5000) -> None:
                     rng.choice(PLACES),
                 )
                 price = Decimal(rng.randint(500, 50000)) / 100
+                shop_id, category = shop_ids[(start + i) % len(shop_ids)], leaves[rng.choice(leaf_categories)]
+                title, description = f"{province}{adjective}{word} {english}", f"{province}{city}{adjective}{word}"
+                listing = ListingText(  # segmenting is the slow part: search_text caches each part's words
+                    title=title,
+                    category=[category.name, category.name_en, category.parent.name, category.parent.name_en],
+                    skus=["标准装"],
+                    shop=shop_names[shop_id],
+                    origin=[province, city],
+                    description=description,
+                )
                 rows.append(
                     Product(
-                        shop_id=shop_ids[(start + i) % len(shop_ids)],
-                        title=f"{province}{adjective}{word} {english}",
-                        description=f"{province}{city}{adjective}{word}",
-                        category_id=rng.choice(leaf_categories),
+                        shop_id=shop_id,
+                        title=title,
+                        description=description,
+                        category_id=category.id,
                         province=province,
                         city=city,
                         status=Product.Status.ACTIVE,
                         visible=True,
                         price_min=price,
                         sales_count=rng.randint(0, 5000),
-                        search_document=documents[(adjective, word, province)],
+                        **listing_search_fields(listing, bulk=True),
                         published_at=now,
                     )
                 )
             with transaction.atomic():
-                created = Product.objects.bulk_create(rows, batch_size=batch)
+                created = Product.objects.bulk_create(rows, batch_size=min(batch, 2000))  # ≤ 65,535 parameters
                 Sku.objects.bulk_create(
                     [Sku(product=p, name="标准装", price=p.price_min, stock=rng.randint(0, 500)) for p in created],
                     batch_size=batch,

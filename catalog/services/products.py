@@ -13,7 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.models import Category, Product, ProductImage, Sku
-from catalog.search import search_document
+from catalog.search import listing_search_fields
+from catalog.search_index import listing_text
 from catalog.services.photos import _photos_write, _product_images_record
 from catalog.stock_gate import stock_gate_reopen
 from common.errors import InvalidState, ValidationFailed
@@ -114,26 +115,14 @@ def _sku_specs(skus: Any) -> list[dict]:
 
 
 def _refresh_derived(product: Product) -> None:
-    """Lowest price, visibility and the search document, from the product's current state."""
+    """Lowest price, visibility and the search fields (catalog.search), from the product's current state."""
     product.price_min = product.skus.filter(is_active=True).aggregate(m=Min("price"))["m"] or Decimal("0.00")
     product.visible = product.status == Product.Status.ACTIVE and product.shop.status == Shop.Status.APPROVED
-    category = product.category
-    parent = category.parent if category.parent_id else None
-    product.search_document = search_document(
-        [
-            product.title,
-            category.name,
-            category.name_en,
-            parent.name if parent else "",
-            parent.name_en if parent else "",
-            product.province,
-            product.city,
-            product.village,
-            product.shop.name,
-            " ".join(product.skus.filter(is_active=True).values_list("name", flat=True)),
-        ]
-    )
-    product.save(update_fields=["price_min", "visible", "search_document", "updated_at"])
+    fields = listing_search_fields(listing_text(product))
+    for name, value in fields.items():
+        setattr(product, name, value)
+    product.save(update_fields=["price_min", "visible", *fields, "updated_at"])
+    product.__dict__.pop("search_vector", None)  # it held the expression: deferred now, read if asked for
     shop_product_count_refresh(shop_id=product.shop_id)
 
 
