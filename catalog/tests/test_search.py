@@ -1,4 +1,5 @@
 import pytest
+from django.db import connection
 
 from catalog.models import Product
 from shops.models import Shop
@@ -209,3 +210,43 @@ def test_cached_search_shows_a_new_product_and_drops_a_delisted_or_retitled_one_
     product_set_status(product=catalogue["radish"], status=Product.Status.DELISTED)
     product_update(product=pickled, title="江苏酱黄瓜")
     assert _ids(api_client, q="萝卜") == []
+
+
+# --- issue 24: every describing field, weighted; English ⇄ Chinese; traditional, full-width, pinyin forms ---
+
+
+@pytest.mark.parametrize(
+    "query", ["蘿蔔", "ＬＵＯＢＯ", "luo bo", "luo2bo5", "luo2 bo5", "luobu", "radishes", "湖南 蘿蔔"]
+)
+def test_search_reads_traditional_full_width_pinyin_as_typed_and_plurals(api_client, catalogue, query):
+    assert _ids(api_client, q=query) == [catalogue["radish"].id]
+
+
+def test_the_description_is_searched_below_the_title(api_client):
+    shop = ShopFactory()
+    described = make_product(shop=shop, title="丝绒哑光 #01", category="lipstick", description="A velvet lipstick.")
+    titled = make_product(shop=shop, title="Velvet Lipstick", category="lipstick", description="哑光")
+    assert _ids(api_client, q="lipsticks") == [titled.id, described.id]
+
+
+def test_english_finds_a_chinese_only_listing_and_chinese_an_english_only_one(api_client):
+    shop = ShopFactory()
+    chinese = make_product(shop=shop, title="原木餐桌", category="tables")
+    english = make_product(shop=shop, title="Organic Mountain Honey", category="honey")
+    assert _ids(api_client, q="dining table") == [chinese.id]
+    assert _ids(api_client, q="蜂蜜") == [english.id]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the vector is PostgreSQL's")
+def test_the_bulk_load_text_is_the_same_vector_as_the_expression(catalogue):
+    from catalog.search import tsvector_literal, weighted_vector
+    from catalog.search_index import listing_text
+    from catalog.search_text import weighted_words
+
+    words = weighted_words(listing_text(catalogue["radish"]))
+    product = Product.objects.filter(pk=catalogue["radish"].pk)
+    product.update(search_vector=weighted_vector(words))
+    written = product.values_list("search_vector", flat=True).get()
+    product.update(search_vector=tsvector_literal(words))
+    assert product.values_list("search_vector", flat=True).get() == written
+    assert "'萝卜':" in written and "A" in written and "'radish':" in written
