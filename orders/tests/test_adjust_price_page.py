@@ -49,6 +49,7 @@ def test_a_new_total_or_a_discount_lowers_the_price(unpaid, form, total):
     assert OrderEvent.objects.filter(order=unpaid, type=OrderEvent.Type.PRICE_CHANGED).count() == 1
     assert f"now costs ¥{total}" in answer.content.decode()
     assert "2 changes left of 3" in answer.content.decode()
+    assert "price lowered 1 time" in answer.content.decode()
 
 
 @pytest.mark.parametrize(

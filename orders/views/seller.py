@@ -109,9 +109,8 @@ def adjust_price(request, number: str):
     """改价: the order's form in the list posts here; the service lowers the total (and the payment's amount)."""
     order = access_seller_order(user=request.user, number=number)
     form = PriceChangeForm(request.POST, current=order.total)
-    again = (
-        f"{reverse('seller:orders')}?status={Order.Status.PENDING_PAYMENT}&adjust={order.number}#order-{order.number}"
-    )
+    # Again with the form open, from the top of the list, where the reason is shown.
+    again = f"{reverse('seller:orders')}?status={Order.Status.PENDING_PAYMENT}&adjust={order.number}"
     if not form.is_valid():
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return redirect(again)

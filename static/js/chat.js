@@ -486,13 +486,17 @@
     }
 
     function offerCard(card) {
-      var o = offers[card.id] || card;
-      var status = o.status || "pending";
+      var o = offers[card.id];
+      if (!o) {  // a card that just arrived: pending until its state says otherwise
+        o = offers[card.id] = Object.assign({ status: "pending", order: null }, card);
+        fetchState(card.id);
+      }
+      var status = o.status;
       var node = el("div", "deal-card offer-card is-" + status);
       node.setAttribute("data-offer-id", String(card.id));
       node.setAttribute("data-status", status);
       node.setAttribute("data-testid", "offer-card");
-      node.appendChild(head("🏷 " + T.offer, o.status ? status : null));
+      node.appendChild(head("🏷 " + T.offer, status));  // a card that just arrived is pending
       node.appendChild(linesList(o.lines));
       var sum = el("div", "deal-sum");
       sum.appendChild(el("span", "faint", o.shipping_fee && o.shipping_fee !== "0.00" ? T.shipping + " ¥" + o.shipping_fee : T.freeShipping));
@@ -517,7 +521,6 @@
         }
         node.appendChild(actions);
       }
-      if (!o.status) fetchState(card.id);
       return node;
     }
 
@@ -758,7 +761,7 @@
         offerSheet.submitting(true);
         postJSON(dc.offersUrl, body).then(function (answer) {
           offerSheet.submitting(false);
-          if (answer.ok) { offers[answer.body.id] = answer.body; offerSheet.close(); return; }
+          if (answer.ok) { update(answer.body); offerSheet.close(); return; }
           offerSheet.showErrors(answer.body);
         }).catch(function () { offerSheet.submitting(false); offerSheet.showErrors({ error: { message: T.offline } }); });
       });
