@@ -271,33 +271,49 @@
     node.hidden = !text;
   }
 
+  // Shared with the parts' sheets (deals, tips: their scripts call window.liveRoom in their handlers):
+  // a JSON POST with the CSRF token and a fresh Idempotency-Key → {ok, body}; an error answer as one line;
+  // the address fields of a form (templates/live/_address_fieldset.html).
+  function postJson(url, payload) {
+    var key = (window.crypto && crypto.randomUUID) ? crypto.randomUUID() : String(Date.now()) + Math.random();
+    return fetch(url, {
+      method: "POST", credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken(), "Idempotency-Key": key },
+      body: JSON.stringify(payload),
+    }).then(function (response) {
+      return response.json().then(function (body) { return { ok: response.ok, body: body }; });
+    });
+  }
+
+  function errorText(body, fallback) {
+    var error = (body && body.error) || {};
+    var fields = error.fields ? Object.keys(error.fields).map(function (k) { return [].concat(error.fields[k]).join(" "); }) : [];
+    return fields.length ? fields.join(" ") : (error.message || fallback);
+  }
+
+  function addressOf(form) {
+    var data = new FormData(form);
+    var address = {};
+    ["name", "phone", "province", "city", "line"].forEach(function (field) { address[field] = String(data.get(field) || "").trim(); });
+    return address;
+  }
+
+  window.liveRoom = { csrfToken: csrfToken, postJson: postJson, errorText: errorText, addressOf: addressOf };
+
   function placeOrder(event) {
     event.preventDefault();
     buyError("");
     var sku = selectedSku();
     if (!sku) { buyError(strings.chooseSku); return; }
-    var data = new FormData(buyForm);
-    var address = {};
-    ["name", "phone", "province", "city", "line"].forEach(function (field) { address[field] = String(data.get(field) || "").trim(); });
     var button = document.getElementById("live-place");
     button.disabled = true;
-    var key = (window.crypto && crypto.randomUUID) ? crypto.randomUUID() : String(Date.now()) + Math.random();
-    fetch(config.checkout_url, {
-      method: "POST", credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken(), "Idempotency-Key": key },
-      body: JSON.stringify({ items: [{ sku: sku.id, quantity: parseInt(data.get("quantity"), 10) || 0 }], address: address, source: config.source }),
-    }).then(function (response) {
-      return response.json().then(function (body) { return { ok: response.ok, body: body }; });
-    }).then(function (answer) {
-      button.disabled = false;
-      if (!answer.ok) {
-        var error = answer.body.error || {};
-        var fields = error.fields ? Object.keys(error.fields).map(function (k) { return [].concat(error.fields[k]).join(" "); }) : [];
-        buyError(fields.length ? fields.join(" ") : (error.message || strings.buyFailed));
-        return;
-      }
-      placed(answer.body);
-    }).catch(function () { button.disabled = false; buyError(strings.buyFailed); });
+    var quantity = parseInt(document.getElementById("live-qty").value, 10) || 0;
+    postJson(config.checkout_url, { items: [{ sku: sku.id, quantity: quantity }], address: addressOf(buyForm), source: config.source })
+      .then(function (answer) {
+        button.disabled = false;
+        if (!answer.ok) { buyError(errorText(answer.body, strings.buyFailed)); return; }
+        placed(answer.body);
+      }).catch(function () { button.disabled = false; buyError(strings.buyFailed); });
   }
 
   function placed(checkout) {
