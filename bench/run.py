@@ -29,7 +29,10 @@ MODULES = {
     "payout": "payout",
     "checkout-queries": "checkout_queries",
     "live": "live",
+    "deals": "deals",  # B7: a flash deal in a live room (issue 22)
 }
+# A group runs its benchmarks one after the other: `live` is B6 (the room) and B7 (a flash deal in a room).
+GROUPS = {"live": ["live", "deals"]}
 TIMEOUTS = {
     "flash": 1500,
     "catalog": 1500,
@@ -38,6 +41,7 @@ TIMEOUTS = {
     "payout": 900,
     "checkout-queries": 300,
     "live": 900,
+    "deals": 600,
 }
 
 
@@ -54,6 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--products", type=int, default=None, help="B2 catalogue size (default 1,000,000)")
     args = parser.parse_args(argv)
     names = list(MODULES) if "all" in args.benchmarks else args.benchmarks
+    names = list(dict.fromkeys(part for name in names for part in GROUPS.get(name, [name])))
     unknown = [n for n in names if n not in MODULES]
     if unknown:
         parser.error(f"unknown benchmark(s) {unknown}; choose from {list(MODULES)}")

@@ -8,6 +8,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from catalog.models import Product, Sku
 from deals.models import Deal, DealClaim
 from deals.serializers import DealOut
 
@@ -50,3 +51,12 @@ def show_deal_stats_rows(show) -> dict[str, str]:
         _("Flash deals: units sold / offered"): f"{sold} / {offered}",
         _("Flash deals: sell-through"): f"{100 * sold / offered:.0f}%" if offered else "—",
     }
+
+
+def deal_sku_choices(*, shop_id: int, limit: int = 200) -> list[Sku]:
+    """The shop's SKUs on sale with stock (the seller's deal form), in one query."""
+    return list(
+        Sku.objects.select_related("product")
+        .filter(product__shop_id=shop_id, product__status=Product.Status.ACTIVE, is_active=True, stock__gt=0)
+        .order_by("-product_id", "sort_order", "id")[:limit]
+    )

@@ -169,3 +169,14 @@ def test_a_deal_of_another_show_is_not_there():
 
     assert claim(UserFactory(), other, deal).status_code == 404
     assert not Order.objects.exists()
+
+
+def test_the_shows_detail_carries_the_deal_and_its_statistics_the_sell_through():
+    deal, show, sku = deal_started(quantity=4, limit=2)
+    assert claim(UserFactory(), show, deal, quantity=2).status_code == 201
+
+    detail = api().get(f"/api/v1/shows/{show.pk}/").json()["deal"]
+    assert (detail["id"], detail["status"], detail["remaining"], detail["price"]) == (deal.pk, "open", 2, "9.90")
+    assert detail["now"] and detail["title"] == sku.product.title
+    stats = api(show.shop.owner).get(f"/api/v1/seller/shows/{show.pk}/stats/").json()
+    assert list(stats["parts"]["deal"].values()) == ["2 / 4", "50%"]
