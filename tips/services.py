@@ -76,8 +76,9 @@ def tip_send(*, user, show: Show, amount: object, return_url: str = "", now: dat
         raise TipLimit(_("One tip can be at most ¥%(cap)s.") % {"cap": _cap("TIP_CAP_PER_TIP")})
     _check_sender(user=user, show=show)
     now = now or timezone.now()
-    # One sender's tips one at a time: the caps below see every tip the sender's other requests wrote.
-    get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True).get()
+    # One sender's tips one at a time: the caps below see every tip the sender's other requests wrote. NO KEY:
+    # the sender's own checkouts (a payment's foreign key takes KEY SHARE on the row) are not held up.
+    get_user_model().objects.select_for_update(no_key=True).filter(pk=user.pk).values_list("pk", flat=True).get()
     _check_caps(user=user, show=show, amount=amount, now=now)
     tip = Tip.objects.create(show=show, sender=user, shop_id=show.shop_id, amount=amount)
     payment = payment_create(
