@@ -14,7 +14,7 @@ from offers.models import Offer
 from offers.selectors import conversation_offers, conversation_unpaid_orders, offer_sku_choices
 from offers.serializers import OfferOut
 from orders.forms import AddressForm
-from orders.models import MAX_QUANTITY
+from orders.models import MAX_QUANTITY, Order
 from orders.selectors.order_lists import buyer_last_address
 from orders.services.price_changes import PRICE_CHANGES_MAX
 
@@ -26,6 +26,7 @@ def offer_strings() -> dict:
     """The words chat.js shows on offer and counter-proposal cards, translated on the server."""
     return {
         # "Pending" alone is a payout's 待结算: an offer waits for the buyer's answer.
+        "orderStatus": dict(Order.Status.choices),
         "status": {**dict(Offer.Status.choices), Offer.Status.PENDING: pgettext("offer status", "Pending")},
         "offer": _("Offer"),
         "proposal": _("Counter-proposal"),

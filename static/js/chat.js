@@ -506,7 +506,8 @@
       node.appendChild(sum);
       if (o.note) node.appendChild(el("p", "deal-note", o.note));
       if (o.order) {
-        var link = el("a", "deal-order", T.order.replace("%s", o.order.number) + " · " + T.viewOrder + " ›");
+        var orderStatus = (T.orderStatus || {})[o.order.status];
+        var link = el("a", "deal-order", T.order.replace("%s", o.order.number) + " · " + (orderStatus || T.viewOrder) + " ›");
         link.href = safeUrl(orderUrl(o.order.number));
         link.setAttribute("data-testid", "offer-order");
         node.appendChild(link);
