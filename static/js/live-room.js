@@ -127,6 +127,8 @@
     socket.onopen = function () { retry = 0; showNotice(""); setSendable(true); };
     socket.onmessage = function (event) {
       var frame = JSON.parse(event.data);
+      // The show's parts (live.extensions.SHOW_PARTS: deals, tips) read the frames they own from this event.
+      document.dispatchEvent(new CustomEvent("live:frame", { detail: frame }));
       // A big room batches its chat: one `chat_batch` frame carries every message since the last one.
       if (frame.type === "chat_batch") frame.messages.forEach(addMessage);
       else if (frame.type === "message") addMessage(frame.message);
