@@ -45,6 +45,11 @@ def beat_schedule(*, payout_batch_hour: int) -> dict:
             "task": "accounts.tasks.sessions_clear_expired_task",
             "schedule": crontab(hour=4, minute=10),
         },
+        # notifications: placed/paid/shipped… orders' notifications, batched off the checkout (notifications.outbox).
+        "notifications-order-events-outbox": {
+            "task": "notifications.tasks.order_events_outbox_drain_task",
+            "schedule": 1.0,
+        },
         # notifications: buyers hear 24 hours before receipt is confirmed for them.
         "notifications-auto-confirm-reminders": {
             "task": "notifications.tasks.orders_auto_confirm_reminders_task",

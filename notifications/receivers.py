@@ -80,9 +80,9 @@ def _payout_status_changed(
 
 
 def _order_events_recorded(sender, *, event_ids: list[int], **kwargs) -> None:
-    from notifications.tasks import order_events_notify_task
+    from notifications.outbox import order_events_outbox_push
 
-    order_events_notify_task.delay(event_ids)  # already after commit (orders sends it on commit)
+    order_events_outbox_push(event_ids)  # already after commit (orders sends it on commit); drained by beat
 
 
 def _staff_invitation_sent(sender, *, invitation_id: int, **kwargs) -> None:

@@ -43,6 +43,14 @@ def order_events_notify_task(event_ids: list[int]) -> int:
     return order_events_notify(event_ids=event_ids)
 
 
+@shared_task
+def order_events_outbox_drain_task() -> int:
+    """Beat: the order events waiting in notifications.outbox go to order_events_notify_task in batches."""
+    from notifications.outbox import order_events_outbox_drain
+
+    return order_events_outbox_drain()
+
+
 @shared_task(acks_late=True)
 def orders_auto_confirm_reminders_task() -> int:
     from notifications.orders import orders_auto_confirm_reminders
