@@ -224,13 +224,13 @@ def ndcg_at(ranked: list[str], expected: frozenset[str], k: int = 10) -> float:
 
 
 def catalogue_create(catalogue: list[Listing], *, with_dictionary: bool = True) -> dict[int, str]:
-    """The listings, in bulk (seconds, not minutes), with the search fields the catalog service writes;
-    {product id: key}."""
+    """The listings, in bulk (seconds, not minutes), with the search fields the catalog service writes
+    (the bulk-load form, equal to the service's: catalog/tests/test_search.py); {product id: key}."""
     from accounts.models import User
     from catalog.category_tree import category_tree_ensure
     from catalog.models import Category, Product, Sku
     from catalog.search import listing_search_fields
-    from catalog.search_index import listing_text
+    from catalog.search_text import ListingText
     from shops.models import Shop
 
     category_tree_ensure(Category)
@@ -242,24 +242,41 @@ def catalogue_create(catalogue: list[Listing], *, with_dictionary: bool = True) 
             owner=owner, name=f"{province}好物", slug=f"quality-{len(shops)}", province=province,
             status=Shop.Status.APPROVED,
         )  # fmt: skip
-    ids: dict[int, str] = {}
+    products = []
     for index, listing in enumerate(catalogue):
-        product = Product(
-            shop=shops[listing.province],
+        category = categories[listing.category]
+        parent = category.parent
+        text = ListingText(
             title=listing.title,
+            category=[category.name, category.name_en, *((parent.name, parent.name_en) if parent else ())],
+            skus=listing.skus,
+            shop=shops[listing.province].name,
+            origin=[listing.province],
             description=listing.description,
-            category=categories[listing.category],
-            province=listing.province,
-            status=Product.Status.ACTIVE,
-            visible=True,
-            price_min=Decimal(10 + index),
-            sales_count=(index * 37) % 100,  # ties broken by sales, not by the order listed here
         )
-        product.save()
-        Sku.objects.bulk_create([Sku(product=product, name=n, price=product.price_min, stock=5) for n in listing.skus])
-        fields = listing_search_fields(listing_text(product, sku_names=listing.skus), with_dictionary=with_dictionary)
-        Product.objects.filter(pk=product.pk).update(**fields)
-        ids[product.pk] = listing.key
+        products.append(
+            Product(
+                shop=shops[listing.province],
+                title=listing.title,
+                description=listing.description,
+                category=category,
+                province=listing.province,
+                status=Product.Status.ACTIVE,
+                visible=True,
+                price_min=Decimal(10 + index),
+                sales_count=(index * 37) % 100,  # ties broken by sales, not by the order listed here
+                **listing_search_fields(text, with_dictionary=with_dictionary, bulk=True),
+            )
+        )
+    Product.objects.bulk_create(products)
+    Sku.objects.bulk_create(
+        [
+            Sku(product=p, name=n, price=p.price_min, stock=5)
+            for p, x in zip(products, catalogue, strict=True)
+            for n in x.skus
+        ]
+    )
+    ids = {p.pk: x.key for p, x in zip(products, catalogue, strict=True)}
     return ids
 
 
