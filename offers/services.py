@@ -73,23 +73,43 @@ def _whole_number(value: Any, *, field: str, minimum: int, maximum: int) -> int:
     return value
 
 
-def offer_lines_clean(lines: Any) -> list[LineIn]:
+def offer_lines_clean(lines: Any, *, price_required: bool = True) -> list[LineIn]:
+    """An offer's lines; a counter-proposal's (price_required=False) may leave a line's price to its total."""
     if not isinstance(lines, list) or not 1 <= len(lines) <= rules.LINES_MAX:
         raise ValidationFailed(fields={"lines": [_("Give from 1 to %(max)s lines.") % {"max": rules.LINES_MAX}]})
     cleaned, seen = [], set()
     for index, line in enumerate(lines):
         field = f"lines.{index}"
         if not isinstance(line, dict):
-            raise ValidationFailed(fields={field: [_("Each line needs a SKU, a quantity and a price.")]})
+            message = (
+                _("Each line needs a SKU, a quantity and a price.")
+                if price_required
+                else _("Each line needs a SKU and a quantity.")
+            )
+            raise ValidationFailed(fields={field: [message]})
         sku_id = parse_id(line.get("sku"), field=f"{field}.sku", message=_("Give the SKU's id."))
         if sku_id in seen:
             raise ValidationFailed(fields={f"{field}.sku": [_("Each SKU may appear once.")]})
         seen.add(sku_id)
         # An offered price follows a SKU's price rule, a quantity the cart's (one rule each, written once).
         quantity = parse_quantity(line.get("quantity"), field=f"{field}.quantity")
-        price = parse_price(line.get("price"), field=f"{field}.price")
+        price = line.get("price")
+        price = None if not price_required and price in (None, "") else parse_price(price, field=f"{field}.price")
         cleaned.append(LineIn(sku_id, quantity, price))
     return cleaned
+
+
+def _shop_skus(lines: list[LineIn], *, shop_id: int) -> dict[int, Sku]:
+    """The lines' SKUs, each of them sold by this shop (or 404: an offer names only the shop's own)."""
+    skus = {
+        sku.pk: sku
+        for sku in Sku.objects.select_related("product").filter(
+            pk__in=[line.sku_id for line in lines], product__shop_id=shop_id
+        )
+    }
+    if len(skus) != len(lines):
+        raise NotFound(_("One of these SKUs is not sold by this shop."))
+    return skus
 
 
 def _seller_side(user, conversation: Conversation) -> None:
@@ -127,14 +147,7 @@ def offer_create(
         )
     )
     note_text = clean_text(note, field="note", max_length=rules.NOTE_MAX_LENGTH)
-    skus = {
-        sku.pk: sku
-        for sku in Sku.objects.select_related("product").filter(
-            pk__in=[line.sku_id for line in cleaned], product__shop_id=conversation.shop_id
-        )
-    }
-    if len(skus) != len(cleaned):
-        raise NotFound(_("One of these SKUs is not sold by this shop."))
+    skus = _shop_skus(cleaned, shop_id=conversation.shop_id)
     now = now or timezone.now()
     if note_text:  # contact details in the note are masked and count as a strike, as in the chat
         note_text = text_screen(user=user, text=note_text, source=Source.OFFER, source_id=conversation.pk, now=now).text
@@ -261,26 +274,6 @@ def offers_expire_overdue(*, now: datetime | None = None) -> int:
     return overdue_sweep(due, lambda pk: offer_expire(pk, now=now), order_by="expires_at")
 
 
-def _proposal_lines_clean(lines: Any) -> list[LineIn]:
-    """Like an offer's lines, but a line's price may be left out (the buyer proposes a total instead)."""
-    if not isinstance(lines, list) or not 1 <= len(lines) <= rules.LINES_MAX:
-        raise ValidationFailed(fields={"lines": [_("Give from 1 to %(max)s lines.") % {"max": rules.LINES_MAX}]})
-    cleaned, seen = [], set()
-    for index, line in enumerate(lines):
-        field = f"lines.{index}"
-        if not isinstance(line, dict):
-            raise ValidationFailed(fields={field: [_("Each line needs a SKU and a quantity.")]})
-        sku_id = parse_id(line.get("sku"), field=f"{field}.sku", message=_("Give the SKU's id."))
-        if sku_id in seen:
-            raise ValidationFailed(fields={f"{field}.sku": [_("Each SKU may appear once.")]})
-        seen.add(sku_id)
-        quantity = parse_quantity(line.get("quantity"), field=f"{field}.quantity")
-        price = line.get("price")
-        price = None if price in (None, "") else parse_price(price, field=f"{field}.price")
-        cleaned.append(LineIn(sku_id, quantity, price))
-    return cleaned
-
-
 @transaction.atomic
 def proposal_create(
     *, user, conversation: Conversation, lines: Any, total: Any = None, note: Any = "", now: datetime | None = None
@@ -289,19 +282,12 @@ def proposal_create(
     into the conversation as a card the shop can turn into an offer. It reserves and binds nothing."""
     if conversation.role_of(user) != Role.BUYER:
         raise PermissionDeniedError(_("Only the buyer can send a counter-proposal."))
-    cleaned = _proposal_lines_clean(lines)
+    cleaned = offer_lines_clean(lines, price_required=False)
     proposed_total = None if total in (None, "") else parse_price(total, field="total")
     if proposed_total is None and any(line.price is None for line in cleaned):
         raise ValidationFailed(fields={"total": [_("Name a total, or a price for every line.")]})
     note_text = clean_text(note, field="note", max_length=rules.NOTE_MAX_LENGTH)
-    skus = {
-        sku.pk: sku
-        for sku in Sku.objects.select_related("product").filter(
-            pk__in=[line.sku_id for line in cleaned], product__shop_id=conversation.shop_id
-        )
-    }
-    if len(skus) != len(cleaned):
-        raise NotFound(_("One of these SKUs is not sold by this shop."))
+    skus = _shop_skus(cleaned, shop_id=conversation.shop_id)
     chat_mute_check(user=user)
     wait = rate_limit_hit(scope="chat", identity=f"u{user.pk}")
     if wait is not None:
