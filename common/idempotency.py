@@ -142,6 +142,36 @@ def _claim(*, store: type[models.Model], user, key: str, fingerprint: str) -> mo
     return existing
 
 
+_ANSWER_FIELDS = ("status_code", "response_json", "updated_at")
+
+
+def answer_store(claim: models.Model) -> None:
+    """`claim.save(update_fields=["status_code", "response_json", "updated_at"])`: the answer kept with its key.
+
+    On every idempotent write (bench B1's checkout): on PostgreSQL one plain UPDATE built once per store, the
+    values converted by the fields themselves (`pre_save`, `get_db_prep_save`: the ORM's own conversions) —
+    the ORM's save spent ~0.3 ms of CPU compiling it. Elsewhere the ORM's save (`answer_store_orm`)."""
+    if connection.vendor != "postgresql":
+        return answer_store_orm(claim)
+    store = type(claim)
+    fields = [store._meta.get_field(name) for name in _ANSWER_FIELDS]
+    claim.updated_at = fields[2].pre_save(claim, add=False)
+    values = [field.get_db_prep_save(getattr(claim, field.attname), connection) for field in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(_answer_sql(store), [*values, claim.pk])
+
+
+def answer_store_orm(claim: models.Model) -> None:
+    claim.save(update_fields=list(_ANSWER_FIELDS))
+
+
+@functools.cache
+def _answer_sql(store: type[models.Model]) -> str:
+    q = connection.ops.quote_name  # identifiers from the model's metadata only
+    columns = ", ".join(f"{q(store._meta.get_field(name).column)} = %s" for name in _ANSWER_FIELDS)
+    return f"UPDATE {q(store._meta.db_table)} SET {columns} WHERE {q(store._meta.pk.column)} = %s"  # noqa: S608
+
+
 def idempotency_key_used(*, store: type[models.Model], user_id: int, key: str) -> bool:
     """Whether this user's key is in the store (committed): `store.objects.filter(user_id=…, key=…).exists()`.
 
@@ -201,7 +231,7 @@ def idempotent_write(
         if write.status_code is None:
             raise RuntimeError("an idempotent write ended without an answer to store")
         claim.status_code, claim.response_json = write.status_code, write.body
-        claim.save(update_fields=["status_code", "response_json", "updated_at"])
+        answer_store(claim)
 
 
 def idempotent(
