@@ -1,5 +1,6 @@
 from celery import shared_task
 
+from catalog.facets import browse_cube
 from catalog.services import product_image_thumbnail_make, product_image_thumbnails_sweep
 from catalog.suggest import popular_queries_flush, search_terms_rebuild
 
@@ -27,3 +28,10 @@ def search_terms_rebuild_task() -> int:
 def popular_queries_flush_task() -> int:
     """Every five minutes (beat): the searches counted in Redis go into the suggestion terms in bulk."""
     return popular_queries_flush()
+
+
+@shared_task(acks_late=True)
+def browse_facets_refresh_task() -> int:
+    """Every ten minutes (beat): the whole catalogue's facet counts (browsing without a query) recounted, so
+    no visitor waits for them."""
+    return len(browse_cube(refresh=True))

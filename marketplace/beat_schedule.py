@@ -33,6 +33,7 @@ def beat_schedule(*, payout_batch_hour: int) -> dict:
         # catalog: the search box's suggestions (titles' words, categories) and the popular queries counted.
         "catalog-search-terms-rebuild": {"task": "catalog.tasks.search_terms_rebuild_task", "schedule": 3600.0},
         "catalog-popular-queries-flush": {"task": "catalog.tasks.popular_queries_flush_task", "schedule": 300.0},
+        "catalog-browse-facets-refresh": {"task": "catalog.tasks.browse_facets_refresh_task", "schedule": 600.0},
         # chat: the e-mail for messages left unread CHAT_OFFLINE_NOTIFY_MINUTES (a sweep, not a task per message).
         "chat-offline-notices": {"task": "chat.tasks.chat_offline_notices_task", "schedule": 60.0},
         # files: uploads no row refers to any more (rolled back, or their row deleted), past a grace period.

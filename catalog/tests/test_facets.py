@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from catalog import facets as facets_module
-from catalog.facets import Filters, _facet_counts_sql, facet_counts_orm
+from catalog.facets import Filters, _browse_counts, _facet_counts_sql, browse_cube, facet_counts, facet_counts_orm
 from catalog.models import Product
 from tests.factories import ShopFactory, leaf_category, make_product
 
@@ -109,6 +109,24 @@ def test_the_sql_counts_equal_the_reference(catalogue):
         Filters(category=food.id, min_rating=Decimal("4.5")),
     ]:
         assert _facet_counts_sql(filters) == facet_counts_orm(filters), filters
+
+
+def test_browsing_counts_from_the_cube_equal_the_reference(catalogue):
+    """Without a query the counts come from the catalogue grouped once (browse_cube), for every filter."""
+    food = leaf_category("pickles").parent
+    for filters in [
+        Filters(),
+        Filters(province="湖南", in_stock=True),
+        Filters(min_price=Decimal(10), max_price=Decimal("29.99"), min_rating=Decimal(4)),
+        Filters(category=food.id, min_rating=Decimal("4.5")),
+        Filters(min_price=Decimal(30), in_stock=True),
+    ]:
+        assert _browse_counts(filters) == facet_counts_orm(filters), filters
+    browse_cube()  # cached now: a new listing shows when beat refreshes it (browse_cube(refresh=True))
+    make_product(title="新品", category="pickles", skus=(("1", "5.00", 1),), province="湖南")
+    assert facet_counts(Filters()).total == 6
+    browse_cube(refresh=True)
+    assert facet_counts(Filters()).total == 7
 
 
 def test_facets_can_be_left_out(api_client, catalogue):
