@@ -38,6 +38,7 @@ from deals.errors import (
     DealSoldOut,
     ShowNotOpenForDeals,
 )
+from deals.gate import deal_gate_forget, deal_gate_give, deal_gate_take
 from deals.models import Deal, DealBuyer, DealClaim, DealStatus
 from live.models import Show, ShowStatus
 from orders.attribution import OrderSource
@@ -175,20 +176,26 @@ def deal_claim(
         raise DealLimitReached(_("At most %(n)d per buyer.") % {"n": deal.per_buyer_limit})
     if deal.remaining < quantity:  # as of this read; the conditional UPDATE below is the authority
         raise DealSoldOut()
-    with write_transaction(lock_wait_ms=settings.CHECKOUT_LOCK_WAIT_MS) as tx:
-        _buyer_take(deal=deal, buyer=buyer, quantity=quantity)
-        # Before the checkout's stock UPDATE (also last): the deal's row, then the SKU's, in every claim.
-        tx.run_last(lambda: _remaining_take(deal=deal, quantity=quantity, now=now))
-        result = checkout_place(
-            buyer=buyer,
-            address=address,
-            items=[{"sku": deal.sku_id, "quantity": quantity}],
-            offered=OfferedTerms(prices={deal.sku_id: deal.price}, shipping_fee=Decimal("0.00")),
-            now=now,
-            source=OrderSource(kind="show", id=show.pk, shop_id=show.shop_id),
-        )
-        DealClaim.objects.create(deal=deal, buyer=buyer, order=result.orders[0], quantity=quantity)
-        deal_remaining_changed_on_commit(deal.pk)
+    if not deal_gate_take(deal_id=deal.pk, remaining=deal.remaining, quantity=quantity):
+        raise DealSoldOut()  # every unit left is being claimed right now
+    try:
+        with write_transaction(lock_wait_ms=settings.CHECKOUT_LOCK_WAIT_MS) as tx:
+            _buyer_take(deal=deal, buyer=buyer, quantity=quantity)
+            # Before the checkout's stock UPDATE (also last): the deal's row, then the SKU's, in every claim.
+            tx.run_last(lambda: _remaining_take(deal=deal, quantity=quantity, now=now))
+            result = checkout_place(
+                buyer=buyer,
+                address=address,
+                items=[{"sku": deal.sku_id, "quantity": quantity}],
+                offered=OfferedTerms(prices={deal.sku_id: deal.price}, shipping_fee=Decimal("0.00")),
+                now=now,
+                source=OrderSource(kind="show", id=show.pk, shop_id=show.shop_id),
+            )
+            DealClaim.objects.create(deal=deal, buyer=buyer, order=result.orders[0], quantity=quantity)
+            deal_remaining_changed_on_commit(deal.pk)
+    except BaseException:
+        deal_gate_give(deal_id=deal.pk, quantity=quantity)
+        raise
     return deal, result
 
 
@@ -249,4 +256,5 @@ def deal_claim_release(*, claim_id: int, event_id: int) -> bool:
     )
     Deal.objects.filter(pk=claim["deal_id"]).update(remaining=F("remaining") + claim["quantity"])
     deal_remaining_changed_on_commit(claim["deal_id"])
+    transaction.on_commit(lambda: deal_gate_forget(deal_id=claim["deal_id"]), robust=True)
     return True

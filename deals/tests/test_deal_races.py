@@ -47,10 +47,10 @@ def _claim_now(buyer, show, deal) -> str:
     return "ok"
 
 
+@pytest.mark.slow  # ~3 s on an idle machine (200 claims on 16 threads)
 def test_200_buyers_at_once_get_exactly_the_10_units_of_the_deal():
     deal, show, sku = deal_started(stock=500, quantity=10, limit=1)
-    buyers = [UserFactory.build(username=f"grab{n}") for n in range(200)]
-    User.objects.bulk_create(buyers)
+    User.objects.bulk_create([User(username=f"grab{n}", email=f"grab{n}@example.com") for n in range(200)])
     buyers = list(User.objects.filter(username__startswith="grab"))
 
     outcomes = _race([lambda b=b: _claim_now(b, show, deal) for b in buyers])
