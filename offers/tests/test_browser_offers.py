@@ -69,11 +69,26 @@ def test_the_seller_offers_in_the_chat_and_the_buyer_accepts_and_pays(asgi_serve
     seller.click("[data-testid=offer-send]")
     expect(seller.locator("#offer-sheet")).not_to_be_visible()
 
-    # both sides see the card live, with its state
-    seller_card = seller.locator("[data-testid=offer-card]")
+    # both sides see the card live, with its state; the seller withdraws it (tapping twice) and offers again
+    first = seller.locator("[data-testid=offer-card]").first
+    expect(customer.locator("[data-testid=offer-card]")).to_contain_text("待回应")
+    first.locator("[data-testid=offer-withdraw]").click()
+    first.locator("[data-testid=offer-withdraw]").click()
+    expect(customer.locator("[data-testid=offer-card]").first).to_contain_text("已撤回")
+    expect(seller.locator("[data-testid=offer-card]").first).to_contain_text("Withdrawn")
+    seller.click("[data-testid=offer-open]")
+    line = seller.locator("#offer-sheet [data-line]").first
+    line.locator("select[name=sku]").select_option(label="湘西腊肉 Smoked Bacon · 1 kg — ¥58.00")
+    line.locator("input[name=quantity]").fill("2")
+    line.locator("input[name=price]").fill("50.00")
+    seller.fill("#offer-shipping", "8.00")
+    seller.fill("#offer-note", "两斤一起发，明天顺丰")
+    seller.click("[data-testid=offer-send]")
+    expect(seller.locator("#offer-sheet")).not_to_be_visible()
+    seller_card = seller.locator("[data-testid=offer-card]").last
     expect(seller_card).to_contain_text("Pending")
     expect(seller_card.locator("[data-testid=offer-withdraw]")).to_be_visible()
-    card = customer.locator("[data-testid=offer-card]")
+    card = customer.locator("[data-testid=offer-card]").last
     expect(card).to_contain_text("¥108.00")
     expect(card).to_contain_text("待回应")
     shot(customer, "offer-card-phone-zh")
@@ -86,7 +101,7 @@ def test_the_seller_offers_in_the_chat_and_the_buyer_accepts_and_pays(asgi_serve
     with customer.expect_navigation(url=re.compile(r"/pay/")):
         customer.click("[data-testid=accept-pay]")
     expect(customer.locator("[data-testid=pay-amount]")).to_contain_text("108.00")
-    offer = Offer.objects.get(conversation=conversation)
+    offer = Offer.objects.get(conversation=conversation, status="accepted")
     assert offer.status == "accepted" and offer.order.total == 108
     expect(seller_card.locator("[data-testid=offer-order]")).to_contain_text(offer.order.number)  # live
     customer.click("[data-testid=approve-payment]")
@@ -97,7 +112,8 @@ def test_the_seller_offers_in_the_chat_and_the_buyer_accepts_and_pays(asgi_serve
     customer.goto(f"{base}/chats/{conversation.pk}/")
     link = customer.locator("[data-testid=offer-card] [data-testid=offer-order]")
     expect(link).to_contain_text(offer.order.number)
-    expect(customer.locator("[data-testid=offer-card]")).to_contain_text("已接受")
+    expect(link).to_contain_text("待发货")  # paid: the shop ships next
+    expect(customer.locator("[data-testid=offer-card]").last).to_contain_text("已接受")
     shot(customer, "offer-accepted-phone-zh")
     with customer.expect_navigation():
         link.click()

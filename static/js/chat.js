@@ -851,14 +851,26 @@
       var o = offers[id];
       var action = b.getAttribute("data-offer-action");
       if (action === "accept") { if (acceptSheet && o) acceptSheet.openFor(o); return; }
-      if (!window.confirm(action === "decline" ? T.confirmDecline : T.confirmWithdraw)) return;
+      // Declining or withdrawing cannot be undone: the button asks to be tapped again.
+      if (!b.classList.contains("is-armed")) {
+        b._label = b.textContent;
+        b.textContent = action === "decline" ? T.confirmDecline : T.confirmWithdraw;
+        b.classList.add("is-armed");
+        setTimeout(function () { if (b.isConnected && !b.disabled) { b.textContent = b._label; b.classList.remove("is-armed"); } }, 4000);
+        return;
+      }
       b.disabled = true;
-      postJSON(dc.offerUrl.replace("/0/", "/" + id + "/") + action + "/").then(function (answer) {
+      var problem = function (text) {
         b.disabled = false;
+        var note = card.querySelector(".deal-error") || card.appendChild(el("div", "deal-error"));
+        note.setAttribute("role", "alert");
+        note.textContent = text;
+      };
+      postJSON(dc.offerUrl.replace("/0/", "/" + id + "/") + action + "/").then(function (answer) {
         if (answer.ok) { update(answer.body); return; }
-        window.alert((answer.body.error || {}).message || T.failed);
+        problem((answer.body.error || {}).message || T.failed);
         fetchState(id);
-      }).catch(function () { b.disabled = false; window.alert(T.offline); });
+      }).catch(function () { problem(T.offline); });
     });
 
     return { offerCard: offerCard, proposalCard: proposalCard, update: update, upgrade: upgrade };
