@@ -66,21 +66,14 @@ def test_unit_prices_without_a_total_are_a_proposal_too(deal):
     assert answer.json()["lines"][0]["price"] == "9.90" and answer.json()["total"] is None
 
 
+# The shapes of bad input (not a list, not an id, a price written as a number…) are in tests/test_bad_inputs.py.
 @pytest.mark.parametrize(
     ("body", "field"),
     [
         ({"lines": []}, "lines"),
-        ({"lines": "two jars"}, "lines"),
-        ({"lines": [{"sku": "SKU", "quantity": 1}], "total": "5.00"}, "lines.0.sku"),
-        ({"lines": [{"sku": None, "quantity": 0}], "total": "5.00"}, "lines.0.sku"),
-        ({"lines": [{"sku": 0, "quantity": 1}], "total": "5.00"}, "lines.0.sku"),
         ({"lines": [{"quantity": 0}], "total": "5.00", "_sku": True}, "lines.0.quantity"),
-        ({"lines": [{"price": "0.00", "quantity": 1}], "_sku": True}, "lines.0.price"),
-        ({"lines": [{"price": "-1", "quantity": 1}], "_sku": True}, "lines.0.price"),
         ({"lines": [{"quantity": 1}], "total": "0.001", "_sku": True}, "total"),
-        ({"lines": [{"quantity": 1}], "total": 5, "_sku": True}, "total"),
         ({"lines": [{"quantity": 1}], "_sku": True}, "total"),  # neither a total nor every line's price
-        ({"lines": [{"quantity": 1}], "total": "5.00", "note": ["x"], "_sku": True}, "note"),
     ],
 )
 def test_bad_proposals_are_400_and_nothing_is_written(deal, body, field):
