@@ -23,7 +23,7 @@ from live.room_hub import RoomHub, chat_batch_text
 from live.selectors import room_history
 from live.serializers import room_message_text
 from live.services.broadcast import push_loop
-from live.services.pins import pinned_product_data, pinned_product_load
+from live.services.pins import pinned_card_cached
 from live.services.room import room_message_send, room_restriction_active, room_role
 
 logger = logging.getLogger(__name__)
@@ -46,7 +46,7 @@ def _socket_history(show: Show, after: int | None) -> tuple[str, list, dict | No
     row = Show.objects.filter(pk=show.pk).values_list("status", "pinned_product_id").first()
     if row is not None:
         show.status, show.pinned_product_id = row
-    return show.status, room_history(show=show, after=after), pinned_product_data(pinned_product_load(show))
+    return show.status, room_history(show=show, after=after), pinned_card_cached(show)
 
 
 class ShowConsumer(SizeLimitedJsonConsumer):
