@@ -180,3 +180,18 @@ def test_the_shows_detail_carries_the_deal_and_its_statistics_the_sell_through()
     assert detail["now"] and detail["title"] == sku.product.title
     stats = api(show.shop.owner).get(f"/api/v1/seller/shows/{show.pk}/stats/").json()
     assert list(stats["parts"]["deal"].values()) == ["2 / 4", "50%"]
+
+
+def test_operators_read_the_deals_and_their_claims_in_admin():
+    from django.test import Client
+
+    from tests.factories import OperatorFactory
+
+    deal, show, _sku = deal_started()
+    assert claim(UserFactory(), show, deal).status_code == 201
+    operator = Client()
+    operator.force_login(OperatorFactory())
+
+    assert operator.get("/admin/deals/deal/").status_code == 200
+    page = operator.get(f"/admin/deals/deal/{deal.pk}/change/")
+    assert page.status_code == 200 and Order.objects.get().number in page.content.decode()
