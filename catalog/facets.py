@@ -159,28 +159,31 @@ def _others(filters: Filters) -> dict[str, callable]:
 
 
 def _count(rows, tests: dict, *, band_of, stars_of) -> Counts:
-    """Counts per facet from rows (each weighing row["n"], 1 when absent) that pass the other facets' tests."""
+    """Counts per facet from rows (each weighing row["n"], 1 when absent): a row counts for a facet when it
+    passes every other facet's test, so a row failing two tests counts nowhere and one failing one test
+    counts for that facet only."""
     counts = Counts()
+    names = list(tests)
+    checks = [tests[name] for name in names]
     for row in rows:
+        failed = [name for name, test in zip(names, checks, strict=True) if not test(row)]
+        if len(failed) > 1:
+            continue
         n = row.get("n", 1)
-        passes = {name: test(row) for name, test in tests.items()}
-
-        def others(skip: str, passes=passes) -> bool:
-            return all(ok for name, ok in passes.items() if name != skip)
-
-        if others("category"):
+        for_all = set(names) if not failed else set(failed)
+        if "category" in for_all:
             counts.category[row["category_id"]] = counts.category.get(row["category_id"], 0) + n
-        if others("province") and row["province"]:
+        if "province" in for_all and row["province"]:
             counts.province[row["province"]] = counts.province.get(row["province"], 0) + n
-        if others("price"):
+        if "price" in for_all:
             band = band_of(row)
             counts.band[band] = counts.band.get(band, 0) + n
-        if others("rating"):
+        if "rating" in for_all:
             stars = stars_of(row)
             counts.stars[stars] = counts.stars.get(stars, 0) + n
-        if others("in_stock") and row["stocked"]:
+        if "in_stock" in for_all and row["stocked"]:
             counts.in_stock += n
-        if all(passes.values()):
+        if not failed:
             counts.total += n
     return counts
 

@@ -106,3 +106,11 @@ def test_bad_search_input_records_nothing(api_client, client, catalogue):
     assert not SearchTerm.objects.filter(source="query").exists()
     html = client.get("/search/", {"q": "萝卜", "min_rating": "6"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Shop ratings to filter by are 4.5, 4, 3.5 or 3." in html
+
+
+def test_the_in_memory_index_equals_the_sql_read(catalogue):
+    for typed in ["萝", "luo", "l", "lb", "s", "ra", "腊", "jia"]:
+        for language in ("zh", "en"):
+            assert suggest.suggestions(typed, language=language) == suggest._suggestions_read(
+                typed, language=language
+            ), (typed, language)
