@@ -166,6 +166,9 @@ class SellerShowOut(serializers.Serializer):
     end_reason = serializers.CharField()
     slow_mode_seconds = serializers.IntegerField()
     products = serializers.ListField(child=serializers.IntegerField(), source="product_ids")
+    pinned_product = serializers.IntegerField(
+        source="pinned_product_id", allow_null=True, help_text="The product pinned now (POST …/pin/), or null."
+    )
     room_url = serializers.CharField()
     hls_url = serializers.CharField(allow_null=True)
     replay_url = serializers.CharField(allow_null=True)

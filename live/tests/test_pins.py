@@ -90,6 +90,7 @@ def test_only_the_shops_staff_pin_only_the_shops_products_on_sale_and_bad_input_
     assert response.status_code == 400 and "product" in response.json()["error"]["fields"]
     assert not ShowPin.objects.exists()
     assert pin(owner, show, mine.pk).status_code == 200
+    assert api(owner).get(f"/api/v1/seller/shows/{show.pk}/").json()["pinned_product"] == mine.pk
     show_end(show_id=show.pk)
     response = pin(owner, show, mine.pk)
     assert response.status_code == 409 and response.json()["error"]["code"] == "invalid_state"
