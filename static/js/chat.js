@@ -720,7 +720,10 @@
     /* The seller's offer form. */
     var offerSheet = Sheet("offer-sheet");
     var offerLines = null;
-    if (offerSheet) {
+    if (offerSheet && !(dc.skus || []).length) {  // nothing on sale: the sheet only says so
+      var lonely = document.getElementById("offer-open");
+      if (lonely) lonely.addEventListener("click", function () { offerSheet.open(); });
+    } else if (offerSheet) {
       var f = offerSheet.form;
       var hint = offerSheet.dialog.querySelector("[data-proposal-hint]");
       var totalNode = offerSheet.dialog.querySelector("[data-total]");
