@@ -29,14 +29,14 @@ def offer_config(html: str) -> dict:
 
 def test_the_seller_gets_the_offer_form_and_the_link_to_lower_an_unpaid_orders_price():
     conversation = ConversationFactory()
-    product = make_product(shop=conversation.shop, skus=(("500 g", "30.00", 5), ("1 kg", "58.00", 5)))
+    product = make_product(shop=conversation.shop, skus=(("500 g", "30.00", 5), ("1 kg", "58.00", 0)))
     conversation.product = product
     conversation.save()
     ProductWithSkuFactory()  # another shop's product: not offered
     order = checkout_place(
         buyer=conversation.buyer,
         address=ADDRESS,
-        items=[{"sku": Sku.objects.filter(product=product)[0].pk, "quantity": 1}],
+        items=[{"sku": Sku.objects.get(product=product, name="500 g").pk, "quantity": 1}],
     ).orders[0]
 
     html = page_of(conversation.shop.owner, f"/seller/inbox/{conversation.pk}/")
@@ -45,6 +45,7 @@ def test_the_seller_gets_the_offer_form_and_the_link_to_lower_an_unpaid_orders_p
     assert config["product"] == product.pk and config["role"] == "seller"
     assert sorted(s["name"] for s in config["skus"]) == ["1 kg", "500 g"]
     assert 'id="offer-sheet"' in html and 'id="accept-sheet"' not in html
+    assert "1 kg — ¥58.00 (Sold out)" in html and "500 g — ¥30.00</option>" in html
     assert f"adjust={order.number}" in html and "Lower the price (unpaid ¥30.00)" in html
 
 
