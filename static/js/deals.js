@@ -1,7 +1,6 @@
 // Flash deals in the live room: the deal card (countdown on the server's clock, what is left), "grab it"
 // → quantity and address in a sheet → the claim API (Idempotency-Key) → the sandbox pay page in a new tab.
-// The card follows the room's `deal` frames: from live-room.js's `live:frame` events when it sends them,
-// else from this script's own socket to the room.
+// The card follows the room's `deal` frames (live-room.js's `live:frame` events).
 // In the seller's live console, the deal form posts to the seller's deals API and reloads the console.
 (function () {
   "use strict";
@@ -73,7 +72,8 @@
   function render() {
     if (!deal) { card.hidden = true; return; }
     var status = statusNow();
-    card.hidden = false;
+    // An ended deal says so for a few seconds, then leaves the room (the show's detail no longer has it).
+    card.hidden = status === "ended" && serverNow() > Date.parse(deal.ends_at) + 10000;
     card.dataset.status = status;
     document.getElementById("deal-title").textContent = deal.title + (deal.sku_name ? " · " + deal.sku_name : "");
     document.getElementById("deal-price").textContent = deal.price;
@@ -95,49 +95,17 @@
 
   function update(next) {
     if (next && next.now) offsetMs = Date.parse(next.now) - Date.now();
-    // An ended deal stays on the card a moment, then leaves it.
     deal = next;
     render();
   }
 
-  // --- the room's frames ------------------------------------------------------------------------------
-  var ownSocket = null;
-  var shared = false;
+  // --- the room's frames (live-room.js owns the socket and hands every frame to the show's parts) ----------
   document.addEventListener("live:frame", function (event) {
-    if (!shared) { shared = true; if (ownSocket) { ownSocket.onclose = null; ownSocket.close(); } }
     var frame = event.detail;
     if (frame && frame.type === "deal") update(frame.deal);
   });
 
-  function connect(retry) {
-    if (shared) return;
-    var scheme = location.protocol === "https:" ? "wss://" : "ws://";
-    ownSocket = new WebSocket(scheme + location.host + "/ws/shows/" + showId + "/");
-    ownSocket.onopen = function () { retry = 0; };
-    ownSocket.onmessage = function (event) {
-      var frame = JSON.parse(event.data);
-      if (frame.type === "deal") update(frame.deal);
-    };
-    ownSocket.onclose = function (event) {
-      if (shared || event.code === 4403 || event.code === 4404) return;
-      retry = Math.min((retry || 0) + 1, 6);
-      setTimeout(function () { connect(retry); }, 500 * retry);
-      refresh();
-    };
-  }
-
-  function refresh() {
-    fetch("/api/v1/shows/" + showId + "/", { credentials: "same-origin" })
-      .then(function (response) { return response.ok ? response.json() : null; })
-      .then(function (show) { if (show && !shared) update(show.deal || null); })
-      .catch(function () {});
-  }
-
-  // --- grab it -----------------------------------------------------------------------------------------
-  function csrfToken() {
-    return decodeURIComponent((document.cookie.match(/(?:^|; )csrftoken=([^;]+)/) || [])[1] || "");
-  }
-
+  // --- grab it: the sheet, then the claim (window.liveRoom: CSRF, a fresh Idempotency-Key, the address) ------
   function showError(text) {
     var node = document.getElementById("deal-error");
     node.textContent = text || "";
@@ -154,34 +122,22 @@
   function claim(event) {
     event.preventDefault();
     showError("");
-    var data = new FormData(form);
-    var address = {};
-    ["name", "phone", "province", "city", "line"].forEach(function (f) { address[f] = String(data.get(f) || "").trim(); });
+    var room = window.liveRoom;
     var button = document.getElementById("deal-claim");
     button.disabled = true;
-    var key = (window.crypto && crypto.randomUUID) ? crypto.randomUUID() : String(Date.now()) + Math.random();
-    fetch("/api/v1/shows/" + showId + "/deals/" + deal.id + "/claim/", {
-      method: "POST", credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken(), "Idempotency-Key": key },
-      body: JSON.stringify({ quantity: parseInt(data.get("quantity"), 10) || 0, address: address }),
-    }).then(function (response) {
-      return response.json().then(function (body) { return { ok: response.ok, body: body }; });
-    }).then(function (answer) {
-      button.disabled = false;
-      if (!answer.ok) {
-        var error = answer.body.error || {};
-        var fields = error.fields ? Object.keys(error.fields).map(function (k) { return [].concat(error.fields[k]).join(" "); }) : [];
-        showError(fields.length ? fields.join(" ") : (error.message || strings.failed));
-        return;
-      }
-      var order = answer.body.orders[0];
-      var link = document.getElementById("deal-order-link");
-      link.textContent = order.number;
-      link.href = "/orders/" + order.number + "/";
-      document.getElementById("deal-pay-link").href = answer.body.payment.pay_url;
-      form.hidden = true;
-      document.getElementById("deal-pay").hidden = false;
-    }).catch(function () { button.disabled = false; showError(strings.failed); });
+    var quantity = parseInt(document.getElementById("deal-qty").value, 10) || 0;
+    room.postJson("/api/v1/shows/" + showId + "/deals/" + deal.id + "/claim/", { quantity: quantity, address: room.addressOf(form) })
+      .then(function (answer) {
+        button.disabled = false;
+        if (!answer.ok) { showError(room.errorText(answer.body, strings.failed)); return; }
+        var order = answer.body.orders[0];
+        var link = document.getElementById("deal-order-link");
+        link.textContent = order.number;
+        link.href = "/orders/" + order.number + "/";
+        document.getElementById("deal-pay-link").href = answer.body.payment.pay_url;
+        form.hidden = true;
+        document.getElementById("deal-pay").hidden = false;
+      }).catch(function () { button.disabled = false; showError(strings.failed); });
   }
 
   grab.addEventListener("click", openSheet);
@@ -195,6 +151,4 @@
   }
   update(deal);
   setInterval(function () { if (deal) render(); }, 250);
-  // live-room.js may announce its frames on the next tick; otherwise this script listens itself.
-  setTimeout(function () { connect(0); }, 0);
 })();
