@@ -227,6 +227,8 @@ def test_a_paid_tips_money_reaches_available_once_with_the_commission_even_if_no
         "Tip commission": "2.50",
     }
     assert "tips" in SHOW_PARTS.stats(show)
+    seller_stats = client_for(show.shop.owner).get(f"/api/v1/seller/shows/{show.pk}/stats/", HTTP_ACCEPT_LANGUAGE="en")
+    assert seller_stats.json()["parts"]["tips"]["Tips net to the shop"] == "47.50"
 
 
 def test_tips_are_never_refunded_through_the_refund_api(show, buyer):
