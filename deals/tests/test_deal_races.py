@@ -5,19 +5,21 @@ from __future__ import annotations
 
 import asyncio
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
+from django.utils import timezone
 
 from accounts.models import User
 from catalog.models import Sku
 from common.errors import DomainError
 from deals.models import Deal, DealClaim
 from deals.services import deal_claim, deal_claims_release
+from deals.tasks import deal_status_push_task
 from deals.tests.test_deals_api import claim, deal_started
 from live.consumers import ShowConsumer
 from orders.models import Order, OrderEvent
@@ -118,3 +120,23 @@ def test_an_unpaid_claim_cancelled_by_the_deadline_returns_to_the_deal_and_the_r
     assert Deal.objects.get(pk=deal.pk).remaining == 2
     # the buyer's limit came back with it
     assert claim(buyer, show, deal).status_code == 201
+
+
+def test_the_room_gets_a_deal_frame_when_the_deal_opens_on_the_servers_clock():
+    deal, show, _sku = deal_started(opened=False)
+
+    async def scenario() -> list[dict]:
+        viewer = room(show)
+        assert (await viewer.connect())[0]
+        await asyncio.sleep(0.2)
+        # the task queued for starts_at (Celery eta) runs once the clock got there
+        await sync_to_async(Deal.objects.filter(pk=deal.pk).update)(starts_at=timezone.now() - timedelta(seconds=1))
+        await sync_to_async(deal_status_push_task.apply)(args=(deal.pk,))
+        frame = await deal_frame(viewer, remaining=10)
+        await viewer.disconnect()
+        return frame
+
+    frame = asyncio.run(scenario())
+
+    assert frame["status"] == "open" and frame["id"] == deal.pk
+    assert abs((datetime.fromisoformat(frame["now"]) - timezone.now()).total_seconds()) < 30
