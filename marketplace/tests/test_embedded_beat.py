@@ -12,9 +12,10 @@ import pytest
 from django.utils import timezone
 
 from marketplace.embedded_beat import EmbeddedBeat
-from marketplace.tests.test_settings import BASE_DIR, _bare_env, _manage
+from marketplace.tests.test_settings import BASE_DIR, _bare_env
 from orders.models import Order
 from orders.tests.helpers import place, placed_shipped
+from tests.embedded_sqlite import sqlite_prepared
 from tests.factories import SkuFactory, UserFactory
 
 
@@ -74,8 +75,7 @@ print("ORDERS", unpaid.number, shipped.number)
 def test_the_bare_default_cancels_and_confirms_on_time(tmp_path):
     """`make run` with no configuration: SQLite, eager Celery, no beat process."""
     env = _bare_env(tmp_path)
-    assert _manage("migrate", "--noinput", env=env, timeout=300).returncode == 0
-    assert _manage("seed_demo", env=env, timeout=300).returncode == 0
+    sqlite_prepared(tmp_path, seeded=True)  # migrate and seed_demo on a fresh SQLite file (once per machine)
     made = subprocess.run(
         [sys.executable, "manage.py", "shell", "-c", SCRIPT], cwd=BASE_DIR, env=env, capture_output=True, text=True
     )
