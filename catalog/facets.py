@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import time
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -205,6 +206,8 @@ def facet_counts_orm(filters: Filters) -> Counts:
 # grouped once by (category, province, price band, rating step, in stock) — a few thousand rows — kept
 # BROWSE_SECONDS (beat refreshes it) and every browse page's counts are added up from it in Python.
 BROWSE_SECONDS = 1200
+BROWSE_MEMO_SECONDS = 30
+_browse_memo: tuple[str, list, float] = ("", [], 0.0)
 
 
 def _band_aligned(filters: Filters) -> bool:
@@ -218,10 +221,16 @@ def _band_aligned(filters: Filters) -> bool:
 
 def browse_cube(*, refresh: bool = False) -> list[dict]:
     """The catalogue grouped by the facets' columns: [{category_id, province, band, stars, stocked, n}]."""
+    global _browse_memo
+    key = FACETS_KEY + "browse"
+    memo_key, memo_cube, memo_at = _browse_memo
+    if not refresh and memo_key == key and time.monotonic() - memo_at < BROWSE_MEMO_SECONDS:
+        return memo_cube  # this process read it moments ago: no unpickling a few thousand rows per page
     if not refresh:
         with contextlib.suppress(RedisError):
-            cube = cache.get(FACETS_KEY + "browse")
+            cube = cache.get(key)
             if cube is not None:
+                _browse_memo = (key, cube, time.monotonic())
                 return cube
     bands = [
         When(Q(price_min__gte=low) & (Q(price_min__lt=high) if high is not None else Q()), then=Value(index))
@@ -244,7 +253,8 @@ def browse_cube(*, refresh: bool = False) -> list[dict]:
                 cursor.execute("SET LOCAL jit = off")
         cube = list(rows)
     with contextlib.suppress(RedisError):
-        cache.set(FACETS_KEY + "browse", cube, BROWSE_SECONDS)
+        cache.set(key, cube, BROWSE_SECONDS)
+    _browse_memo = (key, cube, time.monotonic())
     return cube
 
 
