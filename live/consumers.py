@@ -139,9 +139,11 @@ class ShowConsumer(SizeLimitedJsonConsumer):
             await self.send_error(code, exc.message, client_id=client_id)
 
     async def live_frame(self, event):
-        await self.send(text_data=event["text"])
-        if event.get("close"):
-            await self.close(code=CLOSE_REMOVED)
+        for one in event.get("events") or (event,):  # merged by the sender while it was busy (broadcast)
+            await self.send(text_data=one["text"])
+            if one.get("close"):
+                await self.close(code=CLOSE_REMOVED)
+                return
 
 
 def _messages_store(show: Show, user, role: str, batch: list) -> list[tuple[str | None, DomainError]]:

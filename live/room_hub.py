@@ -131,6 +131,10 @@ class Room:
             self.event(event)
 
     def event(self, event: dict) -> None:
+        for one in event.get("events") or (event,):  # a sender's events merged while it was busy
+            self._event(one)
+
+    def _event(self, event: dict) -> None:
         message_id = event.get("message_id")
         if message_id is not None:
             self.chat.append((message_id, event["text"]))

@@ -9,9 +9,11 @@ import time
 
 import pytest
 from asgiref.sync import sync_to_async
+from channels.layers import get_channel_layer
 
 from live import consumers as live_consumers
 from live import room_hub
+from live.groups import show_group
 from live.models import RoomMessage
 from live.room_hub import RoomHub
 from live.services.room import room_message_send
@@ -181,7 +183,7 @@ def test_a_room_that_falls_behind_sends_fewer_fuller_frames_and_every_message_in
     assert len(batches) <= 14, len(batches)  # one per round of writing (0.2 s), not one per 100 ms
 
 
-def test_messages_a_socket_sends_while_one_is_stored_go_in_one_database_call_in_order(settings, monkeypatch):
+def test_messages_sent_while_one_is_stored_go_in_few_database_calls_and_room_events_in_order(settings, monkeypatch):
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "live_chat": "1000/10s"}
     show = make_show()
     writer = UserFactory()
@@ -193,6 +195,17 @@ def test_messages_a_socket_sends_while_one_is_stored_go_in_one_database_call_in_
         return store(show, user, role, batch)
 
     monkeypatch.setattr(live_consumers, "_messages_store", counted)
+    layer = get_channel_layer()
+    events: list[dict] = []
+    group_send = layer.group_send
+
+    async def counted_send(group, event):
+        if group == show_group(show.pk):
+            events.append(event)
+            await asyncio.sleep(0.05)  # a busy Redis: the next messages are stored while this one is sent
+        await group_send(group, event)
+
+    monkeypatch.setattr(layer, "group_send", counted_send)
 
     async def scenario():
         comm = room(show, writer)
@@ -211,3 +224,8 @@ def test_messages_a_socket_sends_while_one_is_stored_go_in_one_database_call_in_
     assert [m["text"] for f in got if f["type"] == "chat_batch" for m in f["messages"]] == stored
     assert [f["client_id"] for f in got if f["type"] == "error"] == ["bad"]
     assert sum(calls) == 13 and len(calls) < 13, calls  # not one database call per message
+    # … nor one room event each: what is stored while a send is in flight goes next, merged, in order
+    assert [e["message_id"] for one in events for e in one.get("events") or (one,)] == list(
+        RoomMessage.objects.filter(show=show).order_by("id").values_list("id", flat=True)
+    )
+    assert len(events) < 12, len(events)
