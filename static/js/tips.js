@@ -15,7 +15,7 @@
   var rain = document.getElementById("tips-rain");
   var error = document.getElementById("tips-error");
   var wait = document.getElementById("tips-wait");
-  var payLink = document.getElementById("tips-pay-link");
+  var waitMarkup = wait ? wait.innerHTML : "";  // the page's own markup: "approve in the new tab" and its link
 
   function csrfToken() {
     return decodeURIComponent((document.cookie.match(/(?:^|; )csrftoken=([^;]+)/) || [])[1] || "");
@@ -59,7 +59,10 @@
     }).then(function (body) {
       var url = body.payment.pay_url;
       if (tab) tab.location.href = url;
-      if (wait) wait.hidden = false;
+      if (!wait) return;
+      wait.innerHTML = waitMarkup;
+      wait.hidden = false;
+      var payLink = document.getElementById("tips-pay-link");
       if (payLink) {
         payLink.href = url;
         payLink.textContent = root.dataset.blocked;
@@ -98,7 +101,13 @@
   document.addEventListener("keydown", function (event) { if (event.key === "Escape" && !sheet.hidden) close(); });
   document.addEventListener("live:frame", function (event) {
     var frame = event.detail || {};
-    if (frame.type === "tip" && frame.tip) flower(frame.tip);
+    if (frame.type === "tip" && frame.tip) {
+      flower(frame.tip);
+      if (wait && !wait.hidden && String(frame.tip.sender.id) === root.dataset.user) {
+        wait.textContent = root.dataset.thanks;  // this viewer's own tip is paid
+        setTimeout(close, 2000);
+      }
+    }
     else if (frame.type === "status" && button) {
       button.hidden = frame.status !== "live";
       if (frame.status !== "live") close();

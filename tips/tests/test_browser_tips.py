@@ -48,5 +48,7 @@ def test_a_repeat_buyer_sends_flowers_from_the_room_and_the_room_shows_them(asgi
     wait_until(lambda: Tip.objects.filter(status=Tip.Status.PAID).count() == 1, 10, "the tip to be paid")
     for page in (room, watcher):
         expect(page.locator(".tips-flower")).to_contain_text("flower-fan")
+    expect(room.locator("#tips-sheet")).to_be_hidden()  # the sender's sheet thanked them and closed
     watcher.screenshot(path=str(SHOTS / "flowers-desktop.png"))
+    room.screenshot(path=str(SHOTS / "flowers-phone.png"))
     screenshot(room, "tips-room-phone")
