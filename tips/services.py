@@ -26,7 +26,7 @@ from live.services.broadcast import room_push_on_commit
 from orders.models import Order
 from payments.models import Payment
 from payments.services import payment_create, payment_pay_url
-from payments.services.ledger import escrow_release_available
+from payments.services.ledger import escrow_release
 from payments.services.payments import AllocationSpec
 from tips.errors import ShowNotLive, TipLimit, TipNeedsOrder, TipOwnShow
 from tips.models import Tip, tip_id_from_reference
@@ -116,7 +116,8 @@ def tips_mark_paid(*, payment_id: int, references: list[str], now: datetime | No
             continue
         tip.status, tip.paid_at, tip.commission = Tip.Status.PAID, now, tip_commission(tip.amount)
         tip.save(update_fields=["status", "paid_at", "commission", "updated_at"])
-        escrow_release_available(
+        escrow_release(
+            available_at_once=True,
             shop_id=tip.shop_id,
             reference=tip.reference,
             amount=tip.amount,

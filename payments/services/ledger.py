@@ -106,53 +106,23 @@ def ledger_refund(*, refund) -> LedgerTransaction | None:
 
 @transaction.atomic
 def escrow_release(
-    *, shop_id: int, reference: str, amount: Decimal, commission: Decimal, currency: str
-) -> LedgerTransaction | None:
-    """Receipt confirmed: escrow → the shop's pending balance less commission, commission → platform revenue.
-
-    Once per reference (a second call is a no-op).
-    """
-    return _escrow_release(
-        shop_id=shop_id,
-        reference=reference,
-        amount=amount,
-        commission=commission,
-        currency=currency,
-        to_kind=LedgerAccount.Kind.SHOP_PENDING,
-        tx_kind=LedgerTransaction.Kind.RECEIPT_CONFIRMED,
-    )
-
-
-@transaction.atomic
-def escrow_release_available(
-    *, shop_id: int, reference: str, amount: Decimal, commission: Decimal, currency: str, payment_id: int | None = None
-) -> LedgerTransaction | None:
-    """Money that waits for nothing (a tip: no goods, never refunded): escrow → the shop's available balance
-    at once less commission, commission → platform revenue. Once per reference (a second call is a no-op)."""
-    return _escrow_release(
-        shop_id=shop_id,
-        reference=reference,
-        amount=amount,
-        commission=commission,
-        currency=currency,
-        to_kind=LedgerAccount.Kind.SHOP_AVAILABLE,
-        tx_kind=LedgerTransaction.Kind.RELEASED_AT_ONCE,
-        payment_id=payment_id,
-    )
-
-
-def _escrow_release(
     *,
     shop_id: int,
     reference: str,
     amount: Decimal,
     commission: Decimal,
     currency: str,
-    to_kind: str,
-    tx_kind: str,
+    available_at_once: bool = False,
     payment_id: int | None = None,
 ) -> LedgerTransaction | None:
+    """Receipt confirmed: escrow → the shop's pending balance less commission, commission → platform revenue.
+    `available_at_once`: money that waits for nothing (a tip: no goods, never refunded) goes to the shop's
+    available balance instead.
+
+    Once per reference (a second call is a no-op).
+    """
     kind = LedgerAccount.Kind
+    to_kind = kind.SHOP_AVAILABLE if available_at_once else kind.SHOP_PENDING
     gross, fee = to_fen(amount), to_fen(commission)
     if fee < 0 or fee > gross:
         raise LedgerUnbalanced(f"Commission {commission} out of range for {amount}.")
@@ -160,7 +130,7 @@ def _escrow_release(
         keys=[(kind.ESCROW, shop_id), (to_kind, shop_id), (kind.PLATFORM_REVENUE, None)], currency=currency
     )
     return ledger_transaction_post(
-        kind=tx_kind,
+        kind=LedgerTransaction.Kind.RELEASED_AT_ONCE if available_at_once else LedgerTransaction.Kind.RECEIPT_CONFIRMED,
         key=f"release:{reference}",
         currency=currency,
         entries=[
