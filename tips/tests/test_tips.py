@@ -287,3 +287,22 @@ def test_the_room_receives_a_tip_frame_once_the_tip_is_paid():
         await viewer.disconnect()
 
     asyncio.run(scenario())
+
+
+# --- operators ----------------------------------------------------------------------------------------------
+
+
+def test_operators_see_a_shows_tips_in_admin_and_cannot_change_them(show, buyer, operator, client):
+    tip_row = Tip.objects.get(pk=tip(buyer, show, 10).json()["id"])
+    other = Tip.objects.get(pk=tip(buyer, live_show(), 5).json()["id"])
+    client.force_login(operator)
+
+    page = client.get(f"/admin/tips/tip/?show__id__exact={show.pk}")
+    assert page.status_code == 200
+    rows = [t.pk for t in page.context["cl"].result_list]
+    assert rows == [tip_row.pk] and other.pk not in rows
+    assert client.get("/admin/tips/tip/add/").status_code == 403
+    change = client.post(f"/admin/tips/tip/{tip_row.pk}/change/", {"amount": "1.00", "status": "paid"})
+    assert change.status_code in {200, 403}
+    tip_row.refresh_from_db()
+    assert tip_row.amount == Decimal("10.00") and tip_row.status == Tip.Status.PENDING
