@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import logging
 import re
@@ -187,7 +188,10 @@ def document_words(parts: Iterable[str], *, ngrams: bool = False, glosses: list[
                             glosses.extend(table.zh_en.get(word, ()))
                 if len(chunk) <= 12:
                     seen.setdefault(pinyin(chunk), None)
-                if ngrams:
+                if ngrams:  # titles: also the pinyin of each two adjacent words (腌 萝卜 → yanluobo)
+                    cut = _chinese_words(chunk, for_index=False)
+                    for first, second in itertools.pairwise(cut):
+                        seen.setdefault(pinyin(first + second), None)
                     for i in range(len(chunk)):
                         seen.setdefault(chunk[i], None)
                         if i + 1 < len(chunk):
