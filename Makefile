@@ -48,10 +48,11 @@ TEST_PROCESSES ?= 2
 XDIST = $(if $(filter 0,$(TEST_PROCESSES)),,-n $(TEST_PROCESSES) --dist loadfile)
 
 # The whole suite: unit, API, WebSocket and real-server tests, then the browser tests
-# (a separate pytest process: Playwright's sync API and asyncio tests don't share a process).
+# (separate pytest processes: Playwright's sync API and asyncio tests don't share a process; each browser
+# process has its own Chromium, servers and test database).
 test: install browser live
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest -m "not browser and not faults" $(XDIST) $(PYTEST_ARGS)
-	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest -m "browser and not faults" $(PYTEST_ARGS)
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest -m "browser and not faults" $(XDIST) $(PYTEST_ARGS)
 
 test-fast: install live
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest -m "not browser and not slow and not faults" $(XDIST) $(PYTEST_ARGS)
