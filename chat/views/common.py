@@ -55,6 +55,8 @@ def chat_strings() -> dict[str, str]:
         "seller": _("Seller"),
         "online": _("Connected"),
         "masked": _("Contact details hidden: pay here, where escrow protects you."),
+        "photoHeld": _("This photo has a QR code: it waits for our team before the other side sees it."),
+        "photoRejected": _("This photo was not delivered: pay here, where escrow protects you."),
         # chat.js shows live messages' times in this zone, as the page shows the ones it rendered.
         "timeZone": settings.TIME_ZONE,
         "zoneLabel": site_zone_label(),

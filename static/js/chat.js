@@ -189,6 +189,8 @@
       if ((m.flags || []).indexOf("contact_details") !== -1) {
         li.appendChild(el("div", "msg-flag faint", S.masked));
       }
+      if ((m.flags || []).indexOf("photo_held") !== -1) li.appendChild(el("div", "msg-flag faint", S.photoHeld));
+      if ((m.flags || []).indexOf("photo_rejected") !== -1) li.appendChild(el("div", "msg-flag faint", S.photoRejected));
       if (m.image_url) {
         var a = el("a", "msg-image");
         a.href = safeUrl(m.image_url);
