@@ -142,7 +142,8 @@ def search_products(query: str, *, queryset: QuerySet | None = None, ranked: boo
     if connection.vendor != "postgresql":
         return search_document_contains(base, words)
     ts = SearchQuery(_tsquery(words), search_type="raw", config="simple")
-    matches = base.filter(search_vector=ts)
+    # The vector and the document (~2 KB a listing) stay in the database: a page never shows them.
+    matches = base.filter(search_vector=ts).defer("search_vector", "search_document")
     if not ranked:
         return matches
     title_ts = SearchQuery(_tsquery(words, "AB"), search_type="raw", config="simple")
