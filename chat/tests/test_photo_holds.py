@@ -110,3 +110,18 @@ def test_operators_release_from_the_admin_queue(chat, operator):
     assert Message.objects.get(pk=held_id).photo_hold == PhotoHold.RELEASED
     assert held_id in listed(conversation, seller)
     assert browser.get(f"/admin/chat/heldphoto/{held_id}/change/").status_code == 200
+
+
+def test_the_conversation_page_tells_the_sender_and_hides_the_photo_from_the_shop(chat):
+    from django.urls import reverse
+
+    conversation, buyer, seller = chat
+    held_id = send_photo(conversation, buyer, qr_jpeg()).json()["id"]
+    buyer_page, seller_page = Client(), Client()
+    buyer_page.force_login(buyer)
+    seller_page.force_login(seller)
+    mine = buyer_page.get(reverse("chat:conversation", args=[conversation.pk]), HTTP_ACCEPT_LANGUAGE="en")
+    assert mine.status_code == 200
+    assert f'data-id="{held_id}"' in mine.content.decode() and "it waits for our team" in mine.content.decode()
+    theirs = seller_page.get(reverse("seller:inbox-conversation", args=[conversation.pk]), HTTP_ACCEPT_LANGUAGE="en")
+    assert theirs.status_code == 200 and f'data-id="{held_id}"' not in theirs.content.decode()
