@@ -335,19 +335,42 @@ def _facet_counts_sql(filters: Filters) -> Counts:
     return counts
 
 
-def facet_counts(filters: Filters) -> Counts:
-    """The counts, cached FACETS_SECONDS per query and filters (one statement on a miss, none on a hit)."""
-    key = FACETS_KEY + hashlib.blake2b(repr(filters).encode(), digest_size=16).hexdigest()
-    with contextlib.suppress(RedisError):
-        cached = cache.get(key)
-        if cached is not None:
-            return cached
+def facet_counts(filters: Filters, *, refresh: bool = False, seconds: int | None = None) -> Counts:
+    """The counts, cached FACETS_SECONDS per query and filters (one statement on a miss, none on a hit);
+    browsing without a query adds them up from the grouped catalogue."""
     if not filters.q and not filters.shop and _band_aligned(filters):
         return _browse_counts(filters)  # the cube is cached on its own
+    key = FACETS_KEY + hashlib.blake2b(repr(filters).encode(), digest_size=16).hexdigest()
+    if not refresh:
+        with contextlib.suppress(RedisError):
+            cached = cache.get(key)
+            if cached is not None:
+                return cached
     counts = _facet_counts_sql(filters) if connection.vendor == "postgresql" else facet_counts_orm(filters)
     with contextlib.suppress(RedisError):
-        cache.set(key, counts, FACETS_SECONDS)
+        cache.set(key, counts, FACETS_SECONDS if seconds is None else seconds)
     return counts
+
+
+# The most searched queries whose facets beat keeps counted, so their pages never wait for the statement
+# (a second or two for a word in tens of thousands of listings at 1M products: bench/RESULTS.md).
+POPULAR_WARM = 20
+
+
+def popular_facets_warm() -> int:
+    """Counts the facets of the POPULAR_WARM most searched queries (no filters) and keeps them BROWSE_SECONDS."""
+    from catalog.models import SearchTerm
+
+    queries = (
+        SearchTerm.objects.filter(source=SearchTerm.Source.QUERY)
+        .order_by("-weight", "term")
+        .values_list("term", flat=True)[:POPULAR_WARM]
+    )
+    warmed = 0
+    for query in queries:
+        facet_counts(Filters(q=query), refresh=True, seconds=BROWSE_SECONDS)
+        warmed += 1
+    return warmed
 
 
 # --- what the page and the API show -----------------------------------------------------------------

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from catalog.facets import browse_cube
+from catalog.facets import browse_cube, popular_facets_warm
 from catalog.services import product_image_thumbnail_make, product_image_thumbnails_sweep
 from catalog.suggest import popular_queries_flush, search_terms_rebuild
 
@@ -32,6 +32,6 @@ def popular_queries_flush_task() -> int:
 
 @shared_task(acks_late=True)
 def browse_facets_refresh_task() -> int:
-    """Every ten minutes (beat): the whole catalogue's facet counts (browsing without a query) recounted, so
-    no visitor waits for them."""
-    return len(browse_cube(refresh=True))
+    """Every ten minutes (beat): the whole catalogue's facet counts (browsing without a query) and the most
+    searched queries' recounted, so no visitor waits for them."""
+    return len(browse_cube(refresh=True)) + popular_facets_warm()

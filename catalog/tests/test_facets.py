@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from catalog import facets as facets_module
+from catalog import suggest
 from catalog.facets import Filters, _browse_counts, _facet_counts_sql, browse_cube, facet_counts, facet_counts_orm
 from catalog.models import Product
 from tests.factories import ShopFactory, leaf_category, make_product
@@ -20,6 +21,7 @@ def _fresh_facets(monkeypatch):
     """Counts are cached per query and filters for a minute: each test reads its own."""
     monkeypatch.setattr(facets_module, "FACETS_SECONDS", 0)
     monkeypatch.setattr(facets_module, "FACETS_KEY", f"test-facets:{uuid.uuid4().hex}:")
+    monkeypatch.setattr(suggest, "SUGGEST_KEY", f"test-suggest:{uuid.uuid4().hex}:")  # popular queries too
 
 
 @pytest.fixture
@@ -158,3 +160,15 @@ def test_query_count_is_the_same_whatever_the_filters_and_sizes(client, api_clie
     ]
     assert len({count("/search/", p) for p in pages}) == 1
     assert len({count("/api/v1/products/", p) for p in pages}) == 1
+
+
+def test_beat_keeps_the_most_searched_queries_facets_counted(api_client, catalogue):
+    from catalog.suggest import popular_queries_flush
+
+    for _ in range(2):
+        api_client.get("/api/v1/products/", {"q": "萝卜"})
+    popular_queries_flush()
+    assert facets_module.popular_facets_warm() == 1
+    with CaptureQueriesContext(connection) as queries:
+        counts = facets_module.facet_counts(Filters(q="萝卜"))
+    assert counts.total == 5 and len(queries.captured_queries) == 0
