@@ -8,7 +8,7 @@ from typing import Any
 
 from bench import common as c
 
-SECTIONS = ("flash", "catalog", "chat", "payout", "checkout_queries", "live")
+SECTIONS = ("flash", "catalog", "search_extras", "chat", "payout", "checkout_queries", "live", "deals")
 TITLES = {
     "flash": "B1 flash sale",
     "catalog": "B2 catalogue",
@@ -16,6 +16,8 @@ TITLES = {
     "payout": "B4 payout batch",
     "checkout_queries": "B5 checkout query count",
     "live": "B6 live room",
+    "deals": "B7 flash deal in a live room",
+    "search_extras": "B2 search facets and suggestions",
 }
 
 
