@@ -159,7 +159,11 @@ def main(argv: list[str] | None = None) -> int:
     checks.append(c.Check("B2x", "the page's facets p95, cached (ms)", p95, "< 20", p95 < 20))
 
     counts = []
-    for params in [{"q": "萝卜"}, {"q": "湖南 腊肉", "in_stock": "true"}, {"q": "萝卜", "min_price": "10", "max_price": "29.99"}]:
+    for params in [
+        {"q": "萝卜"},
+        {"q": "湖南 腊肉", "in_stock": "true"},
+        {"q": "萝卜", "min_price": "10", "max_price": "29.99"},
+    ]:
         url = f"/search/?{urlencode(params)}"
         client.get(url)
         with CaptureQueriesContext(connection) as queries:
