@@ -79,3 +79,18 @@ def test_a_cancelled_order_puts_the_sku_back_on_sale_at_once():
 
     assert buy_now(late, sku).status_code == 201
     assert Sku.objects.get(pk=sku.pk).stock == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_keyless_refusal_makes_no_query_at_all():
+    """Without an Idempotency-Key there is nothing to replay: the gate's answer touches no PostgreSQL."""
+    sku = sku_in_shop(ShopFactory(), stock=1)
+    assert buy_now(buyer_client(), sku).status_code == 201
+    late = buyer_client()
+    assert buy_now(late, sku).status_code == 409  # PostgreSQL's answer closes the gate
+
+    with CaptureQueriesContext(connection) as queries:
+        refused = buy_now(late, sku)
+
+    assert refused.status_code == 409 and refused.json()["error"]["code"] == "out_of_stock"
+    assert queries.captured_queries == []
