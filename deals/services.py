@@ -241,6 +241,18 @@ def deal_claims_release(*, event_ids: list[int]) -> int:
     return released
 
 
+def deal_claims_release_sweep(*, limit: int = 500) -> int:
+    """The claims still held whose order was cancelled: their event's signal was lost (the process stopped
+    between the commit and the receiver). Beat runs this; each goes back as the receiver would have, once."""
+    held = DealClaim.objects.filter(released=False).values("order_id")
+    event_ids = list(
+        OrderEvent.objects.filter(type=OrderEvent.Type.CANCELLED, order_id__in=held)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return deal_claims_release(event_ids=event_ids)
+
+
 @transaction.atomic
 def deal_claim_release(*, claim_id: int, event_id: int) -> bool:
     claim = DealClaim.objects.filter(pk=claim_id).values("deal_id", "buyer_id", "quantity").first()

@@ -16,3 +16,11 @@ def deal_status_push_task(deal_id: int) -> None:
 def deal_remaining_flush_task(deal_id: int) -> None:
     """The end of a `remaining` window (deals.broadcast): one frame with the latest count."""
     deal_remaining_flush(deal_id)
+
+
+@shared_task(ignore_result=True)
+def deal_claims_release_sweep_task() -> int:
+    """Beat: cancelled claims whose event never reached deals (a lost signal) go back to their deal."""
+    from deals.services import deal_claims_release_sweep
+
+    return deal_claims_release_sweep()

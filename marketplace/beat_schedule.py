@@ -13,6 +13,8 @@ def beat_schedule(*, payout_batch_hour: int) -> dict:
         "orders-auto-confirm": {"task": "orders.tasks.orders_auto_confirm_task", "schedule": 300.0},
         "orders-refund-requests-escalate": {"task": "orders.tasks.refund_requests_escalate_task", "schedule": 600.0},
         "offers-expire": {"task": "offers.tasks.offers_expire_overdue_task", "schedule": 60.0},
+        # deals: a cancelled claim whose event was lost (the process stopped after the commit) goes back.
+        "deals-claims-release-sweep": {"task": "deals.tasks.deal_claims_release_sweep_task", "schedule": 120.0},
         "orders-ratings-rebuild": {"task": "orders.tasks.ratings_rebuild_task", "schedule": crontab(hour=3, minute=30)},
         # payments: settle pending money past the hold, the daily payout batch, re-queue stuck payouts.
         "payments-settle": {"task": "payments.tasks.ledger_settle_task", "schedule": 3600.0},
