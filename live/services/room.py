@@ -3,6 +3,7 @@ and the people who moderate."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
@@ -52,9 +53,76 @@ def room_restriction_active(*, show: Show, user_id: int, kind: str | None = None
     return queryset.order_by("until").first()
 
 
-def _blocked_word(shop_id: int, text: str) -> str | None:
+# --- the room's rules, cached per show (bench B6: no query for them on a message) -----------------------
+# One cache entry per show holds the shop's block list and the show's active restrictions, stamped with the
+# two version keys it was read under (the show's, the shop's). Every change bumps its version after its
+# commit, so a message (one MGET: entry + both versions) never uses an entry older than the last change: a
+# mute refuses the very next message, a new blocked word masks it.
+RULES_TTL = 3600
+
+
+def _show_version_key(show_id: int) -> str:
+    return f"live:rules:v:show:{show_id}"
+
+
+def _shop_version_key(shop_id: int) -> str:
+    return f"live:rules:v:shop:{shop_id}"
+
+
+def _rules_key(show_id: int) -> str:
+    return f"live:rules:{show_id}"
+
+
+def _bump(key: str) -> None:
+    # A fresh random token, never a counter that could restart at a value an old entry carries.
+    cache.set(key, uuid.uuid4().hex, timeout=None)
+
+
+def _rules_changed_on_commit(*, show_id: int | None = None, shop_id: int | None = None) -> None:
+    if show_id is not None:
+        transaction.on_commit(lambda: _bump(_show_version_key(show_id)))
+    if shop_id is not None:
+        transaction.on_commit(lambda: _bump(_shop_version_key(shop_id)))
+
+
+def _room_rules(show: Show) -> dict:
+    """{"words": [folded blocked words], "restrictions": {user_id: [until or None, …]}} for this show."""
+    show_vkey, shop_vkey, key = _show_version_key(show.pk), _shop_version_key(show.shop_id), _rules_key(show.pk)
+    got = cache.get_many([key, show_vkey, shop_vkey])
+    versions = (got.get(show_vkey), got.get(shop_vkey))
+    entry = got.get(key)
+    if entry is not None and None not in versions and entry["versions"] == versions:
+        return entry
+    if None in versions:
+        for vkey in (show_vkey, shop_vkey):
+            cache.add(vkey, uuid.uuid4().hex, timeout=None)
+        versions = (cache.get(show_vkey), cache.get(shop_vkey))
+    # Read under the versions fetched before the queries: a change committed meanwhile bumps them.
+    restrictions: dict[int, list] = {}
+    now = timezone.now()
+    for user_id, until in RoomRestriction.objects.filter(show=show).values_list("user_id", "until"):
+        if until is None or until > now:
+            restrictions.setdefault(user_id, []).append(until)
+    words = list(BlockedWord.objects.filter(shop_id=show.shop_id).values_list("word", flat=True))
+    entry = {"versions": versions, "words": words, "restrictions": restrictions}
+    cache.set(key, entry, timeout=RULES_TTL)
+    return entry
+
+
+def _restriction_until(rules: dict, user_id: int) -> tuple[bool, object]:
+    """(restricted, until): the restriction that ends first (None: until the show ends), as
+    room_restriction_active orders them."""
+    now = timezone.now()
+    active = [until for until in rules["restrictions"].get(user_id, ()) if until is None or until > now]
+    if not active:
+        return False, None
+    timed = [until for until in active if until is not None]
+    return True, (min(timed) if timed else None)
+
+
+def _blocked_word(words, text: str) -> str | None:
     folded = text.casefold()
-    for word in BlockedWord.objects.filter(shop_id=shop_id).values_list("word", flat=True):
+    for word in words:
         if word.casefold() in folded:
             return word
     return None
@@ -91,16 +159,17 @@ def room_message_send(*, show: Show, user, text, client_id: str | None = None, r
     if role not in RoomMessage.Role.values:
         role = room_role(show=show, user=user)
     if role == RoomMessage.Role.VIEWER:
-        restriction = room_restriction_active(show=show, user_id=user.pk)
-        if restriction is not None:
-            if restriction.until is None:
+        rules = _room_rules(show)
+        restricted, until = _restriction_until(rules, user.pk)
+        if restricted:
+            if until is None:
                 raise Muted(_("You are muted in this room until the show ends."))
-            minutes = max(1, int((restriction.until - timezone.now()).total_seconds() // 60) + 1)
+            minutes = max(1, int((until - timezone.now()).total_seconds() // 60) + 1)
             raise Muted(_("You are muted in this room for %(minutes)s more minutes.") % {"minutes": minutes})
         wait = rate_limit_hit(scope="live_chat", identity=f"{show.pk}:{user.pk}")
         if wait is not None:
             raise RateLimited(_("You are sending messages too fast."), retry_after=wait)
-        if _blocked_word(show.shop_id, text):
+        if _blocked_word(rules["words"], text):
             raise BlockedWordUsed()
         _slow_mode_wait(show, user.pk)
         # Contact details are masked for everyone and count as a strike (ordinary text: no query).
@@ -137,6 +206,7 @@ def room_mute(*, show: Show, by, user_id, minutes) -> RoomRestriction:
     restriction, _created = RoomRestriction.objects.update_or_create(
         show=show, user=target, kind=RoomRestriction.Kind.MUTE, defaults={"until": until, "by": by}
     )
+    _rules_changed_on_commit(show_id=show.pk)
     viewer_push_on_commit(
         show.pk,
         target.pk,
@@ -149,6 +219,7 @@ def room_mute(*, show: Show, by, user_id, minutes) -> RoomRestriction:
 def room_unmute(*, show: Show, user_id) -> None:
     target = _target_user(user_id)
     RoomRestriction.objects.filter(show=show, user=target, kind=RoomRestriction.Kind.MUTE).delete()
+    _rules_changed_on_commit(show_id=show.pk)
 
 
 @transaction.atomic
@@ -161,6 +232,7 @@ def room_remove(*, show: Show, by, user_id) -> RoomRestriction:
     restriction, _created = RoomRestriction.objects.update_or_create(
         show=show, user=target, kind=RoomRestriction.Kind.REMOVE, defaults={"until": None, "by": by}
     )
+    _rules_changed_on_commit(show_id=show.pk)
     viewer_push_on_commit(
         show.pk,
         target.pk,
@@ -212,6 +284,7 @@ def blocked_word_add(*, shop: Shop, word) -> BlockedWord:
     if BlockedWord.objects.filter(shop=shop).count() >= MAX_WORDS:
         raise ValidationFailed(fields={"word": [_("The block list holds at most 200 words.")]})
     blocked, _created = BlockedWord.objects.get_or_create(shop=shop, word=word)
+    _rules_changed_on_commit(shop_id=shop.pk)
     return blocked
 
 
@@ -220,6 +293,7 @@ def blocked_word_remove(*, shop: Shop, word_id) -> None:
     deleted, _rows = BlockedWord.objects.filter(shop=shop, pk=parse_id(word_id)).delete()
     if not deleted:
         raise NotFound()
+    _rules_changed_on_commit(shop_id=shop.pk)
 
 
 @transaction.atomic
