@@ -6,6 +6,7 @@ class LiveConfig(AppConfig):
     verbose_name = "Live selling"
 
     def ready(self) -> None:
-        from live import attribution
+        from live import attribution, receivers
 
         attribution.connect()
+        receivers.connect()

@@ -16,9 +16,11 @@ from catalog.models import Product, ProductImage, Sku
 from common.cache import raw_redis
 from common.errors import InvalidState, ValidationFailed
 from common.ids import parse_id
+from live.attribution import KIND as SHOW_SOURCE
 from live.models import Show, ShowPin, ShowStatus
 from live.serializers import PinnedProductOut
 from live.services.broadcast import room_push_on_commit
+from orders.models import OrderEvent
 
 logger = logging.getLogger(__name__)
 
@@ -139,3 +141,87 @@ def pin_clicks(*, show_id: int) -> dict[int, int]:
     except Exception:
         logger.warning("pin clicks unavailable", exc_info=True)
         return {}
+
+
+# --- the card's stock as others buy ------------------------------------------------------------------
+# A checkout from the show that bought the pinned product pushes the card again (its `stock` moved), at most
+# about once per STOCK_WINDOW_MS per show, coalesced as deals.broadcast does for `remaining`: the first change
+# after a quiet window is pushed at once and opens a window (a Redis key); changes inside it mark it pending
+# and the first of them queues one flush for the window's end, which reads the stock then.
+STOCK_WINDOW_MS = 1000
+
+
+def _stock_keys(show_id: int) -> tuple[str, str]:
+    return (
+        cache.make_and_validate_key(f"live:stock:window:{show_id}"),
+        cache.make_and_validate_key(f"live:stock:pending:{show_id}"),
+    )
+
+
+def pinned_stock_push(show_id: int) -> None:
+    """Pushes the pinned card as it is now (a `pinned` frame, its stock fresh) and refreshes the card that
+    sockets opening now read."""
+    show = Show.objects.filter(pk=show_id).exclude(status=ShowStatus.ENDED).first()
+    if show is None or show.pinned_product_id is None:
+        return
+    card = pinned_product_data(pinned_product_load(show))
+    if card is None:
+        return
+    try:
+        cache.set(f"live:card:{show.pk}:{show.pinned_product_id}", card, CARD_CACHE_SECONDS)
+    except Exception:
+        logger.warning("pinned card not cached", exc_info=True)
+    room_push_on_commit(show.pk, {"type": "pinned", "product": card})
+
+
+def pinned_stock_changed(show_id: int) -> None:
+    """After a commit that sold some of the pinned product: push now, or leave it to the window's flush."""
+    client = raw_redis()
+    if client is None:  # no Redis (the embedded default): every change is pushed
+        pinned_stock_push(show_id)
+        return
+    window, pending = _stock_keys(show_id)
+    try:
+        if client.set(window, 1, nx=True, px=STOCK_WINDOW_MS):
+            pinned_stock_push(show_id)
+            return
+        if not client.set(pending, 1, nx=True, px=10 * STOCK_WINDOW_MS):
+            return  # a flush is queued and has not read the stock yet: it will include this sale
+        wait_ms = max(client.pttl(window), 0)
+    except Exception:  # Redis trouble: push rather than lose the change
+        logger.warning("pinned stock window unavailable", exc_info=True)
+        pinned_stock_push(show_id)
+        return
+    from live.tasks import pinned_stock_flush_task
+
+    try:
+        pinned_stock_flush_task.apply_async((show_id,), countdown=wait_ms / 1000)
+    except Exception:
+        logger.exception("could not queue the pinned card's flush; pushing now")
+        pinned_stock_flush(show_id)
+
+
+def pinned_stock_flush(show_id: int) -> None:
+    """The window's end: the pending mark is cleared before the stock is read, then the window opens again."""
+    client = raw_redis()
+    if client is not None:
+        window, pending = _stock_keys(show_id)
+        try:
+            client.delete(pending)
+            client.set(window, 1, px=STOCK_WINDOW_MS)
+        except Exception:
+            logger.warning("pinned stock window unavailable", exc_info=True)
+    pinned_stock_push(show_id)
+
+
+def pinned_stock_orders_placed(*, event_ids: list[int]) -> None:
+    """orders' events (after their commit): placed orders whose source is a show and that bought the show's
+    pinned product move its card's stock. One query for the batch (placed events of orders from a show)."""
+    placed = OrderEvent.objects.filter(pk__in=event_ids, type=OrderEvent.Type.PLACED, order__source_kind=SHOW_SOURCE)
+    bought = set(placed.values_list("order__source_id", "order__lines__product_id"))
+    if not bought:
+        return
+    pinned = Show.objects.filter(pk__in={show_id for show_id, _product in bought}, pinned_product__isnull=False)
+    for show_id, product_id in pinned.values_list("pk", "pinned_product_id"):
+        if (show_id, product_id) in bought:
+            pinned_stock_changed(show_id)

@@ -136,7 +136,12 @@
         document.getElementById("live-viewers").textContent = frame.viewers;
         document.getElementById("live-likes").textContent = frame.likes;
       } else if (frame.type === "status") setStatus(frame.status, frame.hls_url);
-      else if (frame.type === "pinned") renderPin(frame.product);
+      else if (frame.type === "pinned") {
+        // The same product again: its stock moved (others bought); an open sheet shows the SKUs' new stock.
+        var same = pinned && frame.product && pinned.id === frame.product.id;
+        renderPin(frame.product);
+        if (same && sheet && !sheet.hidden && buyForm && !buyForm.hidden) renderSkus();
+      }
       else if (frame.type === "message_hidden") {
         var hidden = list.querySelector('[data-id="' + frame.id + '"]');
         if (hidden) hidden.remove();

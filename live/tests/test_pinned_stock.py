@@ -1,0 +1,61 @@
+"""The pinned card's stock follows the sales: a checkout from the show that buys the pinned product pushes
+the card again to every viewer (coalesced per show); other checkouts push nothing."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from asgiref.sync import sync_to_async
+
+from live.services.pins import show_pin
+from live.tests.test_consumers import frame_of, frames, room
+from live.tests.test_pins import _checkout
+from tests.factories import UserFactory, make_product, make_show
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_viewer_sees_the_pinned_stock_drop_after_a_checkout_from_the_show():
+    show = make_show()
+    product = make_product(shop=show.shop, skus=(("500 g", "28.00", 10),))
+    show_pin(show=show, product=product.pk)
+    buyer, watcher = UserFactory(), UserFactory()
+    sku = product.skus.get()
+
+    async def scenario():
+        viewer = room(show, watcher)
+        assert (await viewer.connect())[0]
+        joined = await frames(viewer)
+        response = await sync_to_async(_checkout)(buyer, sku, source="", key="plain")
+        assert response.status_code in (200, 201), response.content
+        after_plain = await frames(viewer)
+        response = await sync_to_async(_checkout)(buyer, sku, source=f"show:{show.pk}", key="from-show")
+        assert response.status_code in (200, 201), response.content
+        pushed = await frame_of(viewer, "pinned")
+        await viewer.disconnect()
+        return joined, after_plain, pushed
+
+    joined, after_plain, pushed = asyncio.run(scenario())
+    assert [f["product"]["stock"] for f in joined if f["type"] == "pinned"] == [10]
+    assert not [f for f in after_plain if f["type"] == "pinned"]  # an order not from the show pushes nothing
+    assert pushed["product"]["id"] == product.pk
+    assert pushed["product"]["stock"] == 8 and pushed["product"]["skus"][0]["stock"] == 8
+
+
+@pytest.mark.django_db
+def test_sales_inside_the_window_are_coalesced_into_one_queued_flush(monkeypatch):
+    """A unit test of the window alone (real Redis): the first sale pushes at once, the next ones in the same
+    second queue one flush for the window's end, which pushes once and reopens the window."""
+    from live import tasks
+    from live.services import pins
+
+    pushed, queued = [], []
+    monkeypatch.setattr(pins, "pinned_stock_push", pushed.append)
+    monkeypatch.setattr(tasks.pinned_stock_flush_task, "apply_async", lambda args, countdown: queued.append(countdown))
+    show_id = make_show().pk
+    for _sale in range(5):
+        pins.pinned_stock_changed(show_id)
+    assert pushed == [show_id] and len(queued) == 1 and 0 <= queued[0] <= 1
+    pins.pinned_stock_flush(show_id)
+    pins.pinned_stock_changed(show_id)  # after the flush: a new pending mark, a new flush
+    assert pushed == [show_id, show_id] and len(queued) == 2
