@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from deals.services import deal_claims_release
+from orders.models import OrderEvent
 from orders.signals import order_events_recorded
 
 
-def _order_events_recorded(sender, event_ids, **kwargs) -> None:
+def _order_events_recorded(sender, event_ids, types=None, **kwargs) -> None:
+    if types is not None and OrderEvent.Type.CANCELLED not in types:
+        return  # a checkout's placed events: no query on the buyer's request
     deal_claims_release(event_ids=list(event_ids))
 
 

@@ -44,3 +44,10 @@ def test_the_sweep_returns_a_cancelled_claim_whose_event_was_lost(django_capture
 def test_beat_runs_the_sweep():
     entry = beat_schedule(payout_batch_hour=2)["deals-claims-release-sweep"]
     assert entry["task"] == "deals.tasks.deal_claims_release_sweep_task"
+
+
+def test_a_checkouts_placed_events_cost_deals_no_query(django_assert_num_queries):
+    from deals.receivers import _order_events_recorded
+
+    with django_assert_num_queries(0):  # the receiver runs after the buyer's commit, on the buyer's request
+        _order_events_recorded(sender=Order, event_ids=[1, 2], types=["placed"])

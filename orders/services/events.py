@@ -12,9 +12,12 @@ from orders.signals import order_events_recorded
 
 
 def order_events_announce(events: Iterable[OrderEvent]) -> None:
-    ids = [event.pk for event in events if event.pk]
-    if ids:
-        transaction.on_commit(lambda: order_events_recorded.send(sender=OrderEvent, event_ids=ids), robust=True)
+    recorded = [event for event in events if event.pk]
+    if recorded:
+        ids, types = [event.pk for event in recorded], sorted({str(event.type) for event in recorded})
+        transaction.on_commit(
+            lambda: order_events_recorded.send(sender=OrderEvent, event_ids=ids, types=types), robust=True
+        )
 
 
 def order_event_add(*, order: Order, type: str, at: datetime, actor=None, **data) -> OrderEvent:
