@@ -4,10 +4,15 @@ the card again to every viewer (coalesced per show); other checkouts push nothin
 from __future__ import annotations
 
 import asyncio
+import contextvars
 
 import pytest
 from asgiref.sync import sync_to_async
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from live.attribution import SHOW_CHECKOUT
+from live.receivers import _order_events_recorded
 from live.services.pins import show_pin
 from live.tests.test_consumers import frame_of, frames, room
 from live.tests.test_pins import _checkout
@@ -59,3 +64,18 @@ def test_sales_inside_the_window_are_coalesced_into_one_queued_flush(monkeypatch
     pins.pinned_stock_flush(show_id)
     pins.pinned_stock_changed(show_id)  # after the flush: a new pending mark, a new flush
     assert pushed == [show_id, show_id] and len(queued) == 2
+
+
+@pytest.mark.django_db
+def test_orders_events_of_an_ordinary_checkout_cost_live_no_query():
+    def receive():
+        with CaptureQueriesContext(connection) as queries:
+            _order_events_recorded(sender=None, event_ids=[1, 2], types=["placed"])
+        return len(queries.captured_queries)
+
+    def after_a_show_checkout():
+        SHOW_CHECKOUT.set(True)
+        return receive()
+
+    assert contextvars.Context().run(receive) == 0
+    assert contextvars.Context().run(after_a_show_checkout) == 1  # the placed orders' sources, once
