@@ -96,9 +96,35 @@ def _celery_eager():
 
 
 @pytest.fixture(autouse=True)
+def _eager_results_readable():
+    """A test may read an eager task's result (`task.apply().get()`). Celery marks "a task is running, joining
+    would block" in one process-wide flag around each eager task and restores it after; eager tasks run at once
+    on threads (the concurrency tests) can restore each other's value and leave it set, failing a later test's
+    `.get()`. Each test starts with it clear (celery.result.allow_join_result)."""
+    from celery.result import allow_join_result
+
+    with allow_join_result():
+        yield
+
+
+@pytest.fixture(autouse=True)
 def _generous_rate_limits(settings):
     """Rate limits are tested on purpose where they matter; elsewhere they stay out of the way."""
     settings.RATE_LIMITS = {scope: "100000/s" for scope in settings.RATE_LIMITS}
+
+
+@pytest.fixture
+def fresh_cache(settings):
+    """This test's own cache keys, and no in-process copy of cached catalogue data: facet counts, search
+    candidates, suggestion terms and popular queries cached by an earlier test of this process (Redis is
+    shared by the whole run) are not seen. Setting CACHES makes Django open the caches anew."""
+    import catalog.facets
+    import catalog.suggest
+
+    default = {**settings.CACHES["default"], "KEY_PREFIX": f"test-{RUN_ID}-{uuid.uuid4().hex[:8]}"}
+    settings.CACHES = {**settings.CACHES, "default": default}
+    catalog.facets._browse_memo = ("", [], 0.0)  # the in-process copies are caches too: start empty
+    catalog.suggest._index = None
 
 
 @pytest.fixture

@@ -1251,6 +1251,7 @@ SEARCH_QUERIES = [
 ]
 
 
+@pytest.mark.usefixtures("fresh_cache")
 @pytest.mark.parametrize(("query", "field"), SEARCH_QUERIES)
 def test_search_bad_input_is_a_chinese_400_on_the_api_and_named_on_the_page(product, query, field):
     """Issue 24: nothing is silently ignored, and a refused search is not counted as a popular query."""
