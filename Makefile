@@ -45,25 +45,28 @@ run-full: install live
 # The suite runs in TEST_PROCESSES pytest processes (pytest-xdist, whole files per process; each process has
 # its own test database and Redis key prefixes). TEST_PROCESSES=0 runs it in one process.
 TEST_PROCESSES ?= 2
+# Test users' passwords are hashed with MD5 (a million PBKDF2 rounds cost 0.4 s a user here); the servers and
+# workers the tests start inherit it. Never in production (`check --deploy` refuses it: marketplace.E008).
+TEST_ENV = TEST_FAST_PASSWORD_HASHER=1
 XDIST = $(if $(filter 0,$(TEST_PROCESSES)),,-n $(TEST_PROCESSES) --dist loadfile)
 
 # The whole suite: unit, API, WebSocket and real-server tests, then the browser tests
 # (separate pytest processes: Playwright's sync API and asyncio tests don't share a process; each browser
 # process has its own Chromium, servers and test database).
 test: install browser live
-	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest -m "not browser and not faults" $(XDIST) $(PYTEST_ARGS)
-	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest -m "browser and not faults" $(XDIST) $(PYTEST_ARGS)
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(TEST_ENV) $(PY) -m pytest -m "not browser and not faults" $(XDIST) $(PYTEST_ARGS)
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(TEST_ENV) $(PY) -m pytest -m "browser and not faults" $(XDIST) $(PYTEST_ARGS)
 
 test-fast: install live
-	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest -m "not browser and not slow and not faults" $(XDIST) $(PYTEST_ARGS)
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(TEST_ENV) $(PY) -m pytest -m "not browser and not slow and not faults" $(XDIST) $(PYTEST_ARGS)
 
 test-browser: install browser
-	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest -m "browser and not faults" $(PYTEST_ARGS)
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(TEST_ENV) $(PY) -m pytest -m "browser and not faults" $(PYTEST_ARGS)
 
 # Faults with the real services: restarts Redis and PostgreSQL, kills a Celery worker and the ASGI
 # server (tests/faults/). Each test restores what it stopped; .ci/run runs this after `make test`.
 test-faults: install
-	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest tests/faults -m faults -p no:randomly $(PYTEST_ARGS)
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(TEST_ENV) $(PY) -m pytest tests/faults -m faults -p no:randomly $(PYTEST_ARGS)
 
 # Debian's Chromium and a CJK font (Playwright cannot download its own browser here).
 browser:

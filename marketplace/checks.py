@@ -132,3 +132,16 @@ def check_sandbox_payments(app_configs=None, **kwargs) -> list[Error]:
             )
         )
     return errors
+
+
+@register(Tags.security, deploy=True)
+def check_test_password_hasher(app_configs=None, **kwargs) -> list[Error]:
+    if not settings.TEST_FAST_PASSWORD_HASHER:
+        return []
+    return [
+        Error(
+            "TEST_FAST_PASSWORD_HASHER is on: new passwords are hashed with MD5.",
+            hint="It is for the test suite only (a fast hash of test users' passwords). Unset it.",
+            id="marketplace.E008",
+        )
+    ]

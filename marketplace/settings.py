@@ -164,6 +164,14 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
+# The test suite (and the servers it starts) hash with MD5: Django's million PBKDF2 rounds cost 0.4 s a user
+# here. Never in production (check marketplace.E008); the default hashers still verify stored passwords.
+TEST_FAST_PASSWORD_HASHER = env.bool("TEST_FAST_PASSWORD_HASHER", default=False)
+if TEST_FAST_PASSWORD_HASHER:
+    from django.conf import global_settings
+
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *global_settings.PASSWORD_HASHERS]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -25,6 +25,8 @@ PRODUCTION = {
     "PAYMENT_PROVIDER": "sandbox",
     "ALLOW_SANDBOX_IN_PRODUCTION": "1",
     "LIVE_HOOK_SECRET": "3f9a1c7e5b2d8f4a6c0e9b7d5a3f1c8e2b4d6f8a0c",
+    # make test hashes test users' passwords fast (MD5); production never does.
+    "TEST_FAST_PASSWORD_HASHER": "0",
 }
 
 
@@ -59,6 +61,7 @@ def test_demo_defaults_are_flagged_by_check_deploy(tmp_path):
         pytest.param({"ALLOWED_HOSTS": "shop.example.com,*"}, "marketplace.E001", id="wildcard-allowed-host"),
         pytest.param({"REDIS_URL": ""}, "marketplace.E002", id="in-memory-channel-layer"),
         pytest.param({"CELERY_EAGER": "1"}, "marketplace.E003", id="eager-celery"),
+        pytest.param({"TEST_FAST_PASSWORD_HASHER": "1"}, "marketplace.E008", id="test-password-hasher"),
         pytest.param({"CELERY_VISIBILITY_TIMEOUT": "300"}, "marketplace.E004", id="visibility-timeout-below-countdown"),
         pytest.param(
             {"CELERY_VISIBILITY_TIMEOUT": "600"}, "marketplace.E004", id="visibility-timeout-at-the-longest-retry"
