@@ -3,14 +3,10 @@
 
 from __future__ import annotations
 
-import pytest
-from django.conf import settings
 from django.core.cache import cache
 from django.test import override_settings
 
 from common.cache import raw_redis
-
-pytestmark = pytest.mark.skipif(not settings.REDIS_URL, reason="the cache is Redis only with REDIS_URL")
 
 
 def test_one_client_per_process_reused_across_calls():

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
 
 from catalog.fast_paths import product_search, product_search_orm, skus_for_checkout, skus_for_checkout_orm
 from catalog.models import Category, Product
@@ -60,7 +59,6 @@ def test_skus_for_checkout_equals_the_orm_reference(django_assert_num_queries):
 QUERIES = ["萝卜", "腌萝卜", "luobo", "腊肠 湖南", "bandeng", "rice", "不存在的东西"]
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the full-text index is PostgreSQL's")
 def test_full_text_search_finds_what_the_orm_reference_finds():
     shop = ShopFactory(name="湖南老农家")
     make_product(shop=shop, title="湖南农家腌萝卜", skus=(("500 g", "28.00", 10),))

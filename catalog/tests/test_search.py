@@ -1,5 +1,4 @@
 import pytest
-from django.db import connection
 
 from catalog.models import Product
 from shops.models import Shop
@@ -238,7 +237,6 @@ def test_english_finds_a_chinese_only_listing_and_chinese_an_english_only_one(ap
     assert _ids(api_client, q="蜂蜜") == [english.id]
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the vector is PostgreSQL's")
 def test_the_bulk_load_text_is_the_same_vector_as_the_expression(catalogue):
     from catalog.search import tsvector_literal, weighted_vector
     from catalog.search_index import listing_text

@@ -8,14 +8,10 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
 
 from catalog import search_quality as quality
 
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="ranking is PostgreSQL's"),
-]
+pytestmark = pytest.mark.django_db
 
 
 def test_recall_and_ndcg_by_query_kind_stay_above_the_committed_floors():

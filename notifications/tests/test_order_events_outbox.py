@@ -4,7 +4,6 @@ publish on the buyer's request, bench B1); the beat's drain turns them into the 
 from __future__ import annotations
 
 import pytest
-from django.conf import settings
 from django.core.cache import cache
 
 from common.cache import raw_redis
@@ -14,10 +13,7 @@ from notifications.tasks import order_events_outbox_drain_task
 from orders.tests.helpers import place
 from tests.factories import ShopFactory, UserFactory, sku_in_shop
 
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.skipif(not settings.REDIS_URL, reason="the outbox is a Redis list"),
-]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
