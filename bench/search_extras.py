@@ -77,7 +77,8 @@ def main(argv: list[str] | None = None) -> int:
 
     from catalog import facets as facets_module
     from catalog import suggest
-    from catalog.facets import Filters, _browse_counts, _facet_counts_sql, browse_cube, facets
+    from catalog.facets import Filters, _browse_counts, _facet_counts_sql, browse_cube
+    from catalog.facets_shown import facets
     from catalog.models import Category, SearchTerm
 
     results: dict = {"products": products, "shops": shops, "machine": c.machine_info()}

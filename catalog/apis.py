@@ -7,7 +7,8 @@ from rest_framework.views import APIView
 
 from catalog import serializers
 from catalog.access import access_public_product, access_seller_image, access_seller_product, access_seller_sku
-from catalog.facets import Filters, facets, search_results
+from catalog.facets import Filters, search_results
+from catalog.facets_shown import facets
 from catalog.selectors import category_tree, product_detail, products_for_seller
 from catalog.services import (
     product_create,

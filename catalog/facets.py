@@ -90,7 +90,8 @@ def search_results(data: dict) -> QuerySet[Product]:
 # --- the tree of categories (cached by category_tree) ------------------------------------------------
 
 
-def _nodes() -> dict[int, dict]:
+def category_nodes() -> dict[int, dict]:
+    """Every category of the cached tree by id, each with its `parent_node`."""
     nodes: dict[int, dict] = {}
 
     def walk(node: dict, parent: dict | None) -> None:
@@ -103,18 +104,19 @@ def _nodes() -> dict[int, dict]:
     return nodes
 
 
-def _leaves(node: dict) -> list[int]:
+def node_leaves(node: dict) -> list[int]:
+    """The ids of the leaf categories under a node of category_nodes() (the node itself when it is a leaf)."""
     if not node["children"]:
         return [node["id"]]
-    return [leaf for child in node["children"] for leaf in _leaves(child)]
+    return [leaf for child in node["children"] for leaf in node_leaves(child)]
 
 
 def category_leaves(category_id: int | None) -> list[int] | None:
     """The ids a category filter matches (itself and every descendant), from the cached tree."""
     if not category_id:
         return None
-    node = _nodes().get(category_id)
-    return [category_id, *(_leaves(node) if node else [])]
+    node = category_nodes().get(category_id)
+    return [category_id, *(node_leaves(node) if node else [])]
 
 
 # --- the counts --------------------------------------------------------------------------------------
@@ -371,81 +373,3 @@ def popular_facets_warm() -> int:
         facet_counts(Filters(q=query), refresh=True, seconds=BROWSE_SECONDS)
         warmed += 1
     return warmed
-
-
-# --- what the page and the API show -----------------------------------------------------------------
-
-
-def _money(value: Decimal | int | None) -> str | None:
-    return None if value is None else f"{Decimal(value):.2f}"
-
-
-def facets(filters: Filters) -> dict:
-    """The facets as the API answers them (FacetsOut) and the page shows them."""
-    counts = facet_counts(filters)
-    nodes = _nodes()
-
-    def subtree_count(node: dict) -> int:
-        return sum(counts.category.get(leaf, 0) for leaf in {node["id"], *_leaves(node)})
-
-    chosen = nodes.get(filters.category) if filters.category else None
-    if chosen is None:
-        shown = [nodes[root["id"]] for root in category_tree()]
-    elif chosen["children"]:
-        shown = [nodes[child["id"]] for child in chosen["children"]]
-    else:  # a leaf: its siblings
-        parent = chosen["parent_node"]
-        shown = [nodes[child["id"]] for child in parent["children"]] if parent else [chosen]
-    categories = [
-        {
-            "id": node["id"],
-            "name": node["name"],
-            "name_en": node["name_en"],
-            "count": subtree_count(node),
-            "selected": node["id"] == filters.category,
-        }
-        for node in shown
-    ]
-    categories = [c for c in categories if c["count"] or c["selected"]]
-    categories.sort(key=lambda c: (-c["count"], c["id"]))
-    parent = None
-    if chosen is not None:
-        up = chosen if chosen["children"] else chosen["parent_node"]
-        if up is not None:
-            parent = {"id": up["id"], "name": up["name"], "name_en": up["name_en"], "count": subtree_count(up)}
-
-    provinces = sorted(counts.province.items(), key=lambda item: (-item[1], item[0]))
-    shown_provinces = provinces[:PROVINCES_SHOWN]
-    if filters.province and filters.province not in dict(shown_provinces):
-        shown_provinces.append((filters.province, counts.province.get(filters.province, 0)))
-    prices = []
-    for index, (low, high) in enumerate(PRICE_BANDS):
-        band_min = Decimal(low)
-        band_max = Decimal(high) - Decimal("0.01") if high is not None else None
-        prices.append(
-            {
-                "min_price": _money(band_min) if low else None,
-                "max_price": _money(band_max),
-                "count": counts.band.get(index, 0),
-                "selected": (filters.min_price or Decimal(0)) == band_min and filters.max_price == band_max
-                if high is not None
-                else filters.min_price == band_min and filters.max_price is None,
-            }
-        )
-    ratings = [
-        {
-            "min_rating": step,
-            "count": sum(n for stars, n in counts.stars.items() if stars >= int(Decimal(step) * 10)),
-            "selected": filters.min_rating == Decimal(step),
-        }
-        for step in RATING_SHOWN
-    ]
-    return {
-        "total": counts.total,
-        "category": categories,
-        "category_parent": parent,
-        "province": [{"value": name, "count": n, "selected": name == filters.province} for name, n in shown_provinces],
-        "price": prices,
-        "rating": ratings,
-        "in_stock": {"count": counts.in_stock, "selected": filters.in_stock},
-    }

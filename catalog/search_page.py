@@ -7,7 +7,8 @@ from urllib.parse import urlencode
 
 from django.utils.translation import gettext
 
-from catalog.facets import Filters, facet_counts, facets, search_results
+from catalog.facets import Filters, facet_counts, search_results
+from catalog.facets_shown import facets
 from catalog.selectors import category_tree
 from catalog.suggest import did_you_mean
 
