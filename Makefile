@@ -25,7 +25,7 @@ run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
 	@if [ -n "$$DATABASE_URL" ] && [ -n "$$REDIS_URL" ]; then \
-		echo "DATABASE_URL and REDIS_URL are set: nginx on http://$(HOST):$(PORT)/ in front of gunicorn and uvicorn (sockets), a Celery worker per queue and beat"; \
+		echo "DATABASE_URL and REDIS_URL are set: nginx on http://$(HOST):$(PORT)/ in front of uvicorn for pages and the API and uvicorn for the sockets, a Celery worker per queue and beat"; \
 		$(PY) -c "import sys; from live.nginx_config import nginx_available; sys.exit(not nginx_available())" \
 			|| { echo "the full topology's front is nginx with the RTMP module: make live installs it"; exit 2; }; \
 		HOST=$(HOST) PORT=$(PORT) $(VENV)/bin/honcho start -f Procfile; \
