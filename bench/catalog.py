@@ -98,9 +98,9 @@ with transaction.atomic(), connection.cursor() as cursor:
     before = cursor.fetchone()[0] or 0
     cursor.execute(
         "INSERT INTO catalog_product (title, description, province, city, village, status, moderation_reason, "
-        "visible, price_min, sales_count, review_count, search_document, search_vector, published_at, created_at, "
-        "updated_at, category_id, shop_id, moderation, review_note) "
-        "SELECT t.title, t.description, t.province, t.city, '', 'active', '', true, "
+        "visible, in_stock, price_min, sales_count, review_count, search_document, search_vector, published_at, "
+        "created_at, updated_at, category_id, shop_id, moderation, review_note) "
+        "SELECT t.title, t.description, t.province, t.city, '', 'active', '', true, true, "
         "round((5 + random() * 495)::numeric, 2), floor(random() * 5001)::int, 0, t.document, t.vector, now(), now(), "
         "now(), t.category_id, s.id, '', '' "
         "FROM (SELECT g, floor(random() * %s)::int AS ti FROM generate_series(1, %s) g) x "
@@ -111,6 +111,9 @@ with transaction.atomic(), connection.cursor() as cursor:
         "INSERT INTO catalog_sku (product_id, name, price, stock, is_active, sort_order, created_at, updated_at) "
         "SELECT id, '标准装', price_min, floor(random() * 500)::int, true, 0, now(), now() FROM catalog_product "
         "WHERE id > %s", [before])
+    # catalog's in-stock flag: false where the one SKU got no stock (what catalog's services would write).
+    cursor.execute("UPDATE catalog_product SET in_stock = false WHERE id IN (SELECT product_id FROM catalog_sku "
+                   "WHERE product_id > %s AND stock = 0)", [before])
     cursor.execute(
         "UPDATE shops_shop s SET product_count = c.n FROM (SELECT shop_id, count(*) AS n FROM catalog_product "
         "WHERE visible GROUP BY shop_id) c WHERE c.shop_id = s.id")

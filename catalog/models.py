@@ -92,6 +92,9 @@ class Product(models.Model):
     review_note = models.CharField(verbose_name=_("review note"), max_length=500, blank=True)
     # Denormalised for listing at scale; written only by catalog services.
     visible = models.BooleanField(verbose_name=_("visible"), default=False)  # active and the shop is approved
+    # Some SKU on sale has stock: the facets' and the in-stock filter's column (no per-match probe of the SKUs).
+    # Written only by catalog services (catalog/services/stock.py, _refresh_derived), under the product's row lock.
+    in_stock = models.BooleanField(verbose_name=_("in stock"), default=False)
     price_min = models.DecimalField(
         verbose_name=_("lowest price"), max_digits=10, decimal_places=2, default=Decimal("0.00")
     )

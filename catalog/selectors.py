@@ -6,7 +6,7 @@ import contextlib
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, F, Max, Prefetch, QuerySet
 from redis.exceptions import RedisError
 
 from catalog.fast_paths import product_search, search_ranks_by_relevance, skus_for_checkout
@@ -85,7 +85,7 @@ def product_list(
     if max_price is not None:
         queryset = queryset.filter(price_min__lte=max_price)
     if in_stock:
-        queryset = queryset.filter(Exists(Sku.objects.filter(product=OuterRef("pk"), is_active=True, stock__gt=0)))
+        queryset = queryset.filter(in_stock=True)
     if q and q.strip():
         by_relevance = not ordering and search_ranks_by_relevance()
         queryset = product_search(queryset, q, relevance=by_relevance)

@@ -213,10 +213,10 @@ def seed_scale(*, shops: int, products: int, out, batch: int = 5000) -> None:
                 )
             with transaction.atomic():
                 created = Product.objects.bulk_create(rows, batch_size=min(batch, 2000))  # ≤ 65,535 parameters
-                Sku.objects.bulk_create(
-                    [Sku(product=p, name="标准装", price=p.price_min, stock=rng.randint(0, 500)) for p in created],
-                    batch_size=batch,
-                )
+                skus = [Sku(product=p, name="标准装", price=p.price_min, stock=rng.randint(0, 500)) for p in created]
+                Sku.objects.bulk_create(skus, batch_size=batch)
+                # catalog's in-stock flag, as its services would write it (the SKU counted)
+                Product.objects.filter(pk__in=[sku.product_id for sku in skus if sku.stock]).update(in_stock=True)
             bar.update(n)
     visible = Product.objects.filter(visible=True).order_by()
     counts = visible.filter(shop=OuterRef("pk")).values("shop").annotate(n=Count("id")).values("n")

@@ -127,6 +127,14 @@ class SkuFactory(factory.django.DjangoModelFactory):
     price = Decimal("28.00")
     stock = 100
 
+    @factory.post_generation
+    def product_in_stock(obj, create, extracted, **kwargs):  # noqa: N805 (factory_boy passes the instance)
+        """The product's in-stock flag, as catalog's services keep it (a factory writes rows directly)."""
+        if create:
+            stocked = Sku.objects.filter(product_id=obj.product_id, is_active=True, stock__gt=0).exists()
+            Product.objects.filter(pk=obj.product_id).update(in_stock=stocked)
+            obj.product.in_stock = stocked
+
 
 class ProductWithSkuFactory(ProductFactory):
     """A product on sale with one SKU at its lowest price."""

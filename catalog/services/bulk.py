@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.models import Product, Sku
-from catalog.services.products import _refresh_derived, parse_stock, product_set_status
+from catalog.services.products import _refresh_derived, parse_stock, product_locked, product_set_status
 from catalog.stock_gate import stock_gate_reopen
 from common.errors import InvalidState, NotFound, ValidationFailed
 from common.text import clean_text
@@ -68,8 +68,8 @@ def products_bulk_set_stock(*, shop_id: int, product_ids: Any, stock: Any) -> Bu
     skus = Sku.objects.filter(product__in=products, is_active=True)
     stock_gate_reopen(sku_ids=list(skus.values_list("id", flat=True)))
     skus.update(stock=count, updated_at=timezone.now())
-    for product in products:
-        _refresh_derived(Product.objects.select_related("shop", "category").get(pk=product.pk))
+    for product in products:  # in pk order: the row locks too
+        _refresh_derived(product_locked(product_id=product.pk))
     return BulkOutcome(done=products, refused=[])
 
 

@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Min, Model, ProtectedError, TextField
+from django.db.models import Count, Min, Model, ProtectedError, Q, TextField
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -115,15 +115,25 @@ def _sku_specs(skus: Any) -> list[dict]:
 
 
 def _refresh_derived(product: Product) -> None:
-    """Lowest price, visibility and the search fields (catalog.search), from the product's current state."""
-    product.price_min = product.skus.filter(is_active=True).aggregate(m=Min("price"))["m"] or Decimal("0.00")
+    """Lowest price, in stock, visibility and the search fields (catalog.search), from the product's current
+    state. Callers hold the product's row lock (select_for_update) or created it: the SKUs are read after the
+    lock, so a checkout that sells a SKU out at the same time recounts after this commits (stock_reserve)."""
+    on_sale = product.skus.filter(is_active=True).aggregate(m=Min("price"), stocked=Count("id", filter=Q(stock__gt=0)))
+    product.price_min = on_sale["m"] or Decimal("0.00")
+    product.in_stock = bool(on_sale["stocked"])
     product.visible = product.status == Product.Status.ACTIVE and product.shop.status == Shop.Status.APPROVED
     fields = listing_search_fields(listing_text(product))
     for name, value in fields.items():
         setattr(product, name, value)
-    product.save(update_fields=["price_min", "visible", *fields, "updated_at"])
+    product.save(update_fields=["price_min", "in_stock", "visible", *fields, "updated_at"])
     product.__dict__.pop("search_vector", None)  # it held the expression: deferred now, read if asked for
     shop_product_count_refresh(shop_id=product.shop_id)
+
+
+def product_locked(*, product_id: int) -> Product:
+    """The product with its shop and category, its row locked (only its own: not the shop's or the category's)
+    until the transaction ends: what _refresh_derived's callers read it with."""
+    return Product.objects.select_for_update(of=("self",)).select_related("shop", "category").get(pk=product_id)
 
 
 def shop_product_count_refresh(*, shop_id: int) -> None:
@@ -307,7 +317,7 @@ def sku_create(*, product: Product, name: Any, price: Any, stock: Any = 0) -> Sk
         stock=parse_stock(stock),
         sort_order=product.skus.count(),
     )
-    _refresh_derived(Product.objects.select_related("shop", "category").get(pk=product.pk))
+    _refresh_derived(product_locked(product_id=product.pk))
     return sku
 
 
@@ -325,13 +335,13 @@ def sku_update(*, sku: Sku, name: Any = None, price: Any = None, stock: Any = No
         Sku.objects.filter(pk=sku.pk).update(**values, updated_at=timezone.now())
         stock_gate_reopen(sku_ids=[sku.pk])  # the stock (or the name a sold-out answer shows) changed
         sku.refresh_from_db()
-        _refresh_derived(Product.objects.select_related("shop", "category").get(pk=sku.product_id))
+        _refresh_derived(product_locked(product_id=sku.product_id))
     return sku
 
 
 @transaction.atomic
 def sku_delete(*, sku: Sku) -> None:
-    product = Product.objects.select_related("shop", "category").get(pk=sku.product_id)
+    product = product_locked(product_id=sku.product_id)
     remaining = product.skus.filter(is_active=True).exclude(pk=sku.pk)
     if product.status == Product.Status.ACTIVE and not remaining.exists():
         raise InvalidState(_("A product on sale keeps at least one SKU; delist it first."))

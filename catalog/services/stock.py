@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.db.models.functions import Greatest
 from django.utils.translation import gettext as _
 
@@ -32,7 +32,8 @@ def stock_reserve(*, items: Mapping[int, int]) -> None:
 
     Two statements whatever the number of SKUs: lock the rows in pk order (so concurrent checkouts
     over the same SKUs cannot deadlock), then one UPDATE. A single SKU skips the lock: the
-    conditional UPDATE alone is both correct and fastest on a hot row.
+    conditional UPDATE alone is both correct and fastest on a hot row. Only when a SKU is sold out by it
+    does its product's in-stock flag get recounted (products_in_stock_recount: two more statements).
     """
     pairs = _normalise(items)
     if not pairs:
@@ -48,16 +49,21 @@ def stock_reserve(*, items: Mapping[int, int]) -> None:
                 UPDATE catalog_sku AS s SET stock = s.stock - v.qty, updated_at = now()
                 FROM unnest(%s::bigint[], %s::integer[]) AS v(id, qty)
                 WHERE s.id = v.id AND s.stock >= v.qty AND s.is_active
-                RETURNING s.id
+                RETURNING s.id, CASE WHEN s.stock = 0 THEN s.product_id END
                 """,
                 [ids, quantities],
             )
-            taken = {row[0] for row in cursor.fetchall()}
+            rows = cursor.fetchall()
+        taken = {row[0] for row in rows}
+        sold_out = {row[1] for row in rows if row[1] is not None}
     else:
         taken = set()
         for sku_id, qty in pairs:
             if Sku.objects.filter(pk=sku_id, stock__gte=qty, is_active=True).update(stock=F("stock") - qty):
                 taken.add(sku_id)
+        sold_out = set(Sku.objects.filter(pk__in=taken, stock=0).values_list("product_id", flat=True))
+    if sold_out and len(taken) == len(pairs):
+        products_in_stock_recount(product_ids=sold_out)
     if len(taken) != len(pairs):
         # The first SKU (in pk order) that could not be taken; the transaction rolls back the rest.
         missing = next(sku_id for sku_id in ids if sku_id not in taken)
@@ -69,8 +75,9 @@ def stock_reserve(*, items: Mapping[int, int]) -> None:
 
 @transaction.atomic
 def stock_release(*, items: Mapping[int, int]) -> None:
-    """Gives reserved stock back (a cancelled order, returned goods). One UPDATE; the stock gate reopens
-    these SKUs once it commits."""
+    """Gives reserved stock back (a cancelled order, returned goods). One statement: the SKUs' UPDATE and
+    their products' in-stock flag (set whatever it was: taking the products' row locks is what makes a
+    concurrent sell-out's recount wait for this); the stock gate reopens these SKUs once it commits."""
     pairs = _normalise(items)
     if not pairs:
         return
@@ -79,14 +86,34 @@ def stock_release(*, items: Mapping[int, int]) -> None:
         with connection.cursor() as cursor:
             cursor.execute(
                 """
-                UPDATE catalog_sku AS s SET stock = s.stock + v.qty, updated_at = now()
-                FROM unnest(%s::bigint[], %s::integer[]) AS v(id, qty) WHERE s.id = v.id
+                WITH released AS (
+                    UPDATE catalog_sku AS s SET stock = s.stock + v.qty, updated_at = now()
+                    FROM unnest(%s::bigint[], %s::integer[]) AS v(id, qty) WHERE s.id = v.id
+                    RETURNING s.product_id, s.is_active
+                )
+                UPDATE catalog_product SET in_stock = true
+                WHERE id IN (SELECT product_id FROM released WHERE is_active)
                 """,
                 [[p[0] for p in pairs], [p[1] for p in pairs]],
             )
     else:
         for sku_id, qty in pairs:
             Sku.objects.filter(pk=sku_id).update(stock=F("stock") + qty)
+        on_sale = Sku.objects.filter(pk__in=[p[0] for p in pairs], is_active=True).values("product_id")
+        Product.objects.filter(pk__in=on_sale).update(in_stock=True)
+
+
+def products_in_stock_recount(*, product_ids: Collection[int]) -> None:
+    """Sets each product's in-stock flag from its SKUs (some on sale with stock). The products' rows are
+    locked first, in pk order, and the SKUs read by the next statement: its snapshot sees every stock change
+    committed by whoever held a lock before (two checkouts selling out two SKUs of one product each see the
+    other's, whichever recounts second)."""
+    ids = sorted(set(product_ids))
+    if not ids:
+        return
+    list(Product.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
+    stocked = Sku.objects.filter(product=OuterRef("pk"), is_active=True, stock__gt=0)
+    Product.objects.filter(pk__in=ids).update(in_stock=Exists(stocked))
 
 
 @transaction.atomic
