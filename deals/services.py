@@ -192,7 +192,7 @@ def deal_claim(
                 source=OrderSource(kind="show", id=show.pk, shop_id=show.shop_id),
             )
             DealClaim.objects.create(deal=deal, buyer=buyer, order=result.orders[0], quantity=quantity)
-            deal_remaining_changed_on_commit(deal.pk)
+            deal_remaining_changed_on_commit(show_id=show.pk, deal_id=deal.pk)
     except BaseException:
         deal_gate_give(deal_id=deal.pk, quantity=quantity)
         raise
@@ -255,7 +255,7 @@ def deal_claims_release_sweep(*, limit: int = 500) -> int:
 
 @transaction.atomic
 def deal_claim_release(*, claim_id: int, event_id: int) -> bool:
-    claim = DealClaim.objects.filter(pk=claim_id).values("deal_id", "buyer_id", "quantity").first()
+    claim = DealClaim.objects.filter(pk=claim_id).values("deal_id", "deal__show_id", "buyer_id", "quantity").first()
     if claim is None:
         return False
     if not DealClaim.objects.filter(pk=claim_id, released=False).update(
@@ -267,6 +267,6 @@ def deal_claim_release(*, claim_id: int, event_id: int) -> bool:
         claimed=F("claimed") - claim["quantity"]
     )
     Deal.objects.filter(pk=claim["deal_id"]).update(remaining=F("remaining") + claim["quantity"])
-    deal_remaining_changed_on_commit(claim["deal_id"])
+    deal_remaining_changed_on_commit(show_id=claim["deal__show_id"], deal_id=claim["deal_id"])
     transaction.on_commit(lambda: deal_gate_forget(deal_id=claim["deal_id"]), robust=True)
     return True

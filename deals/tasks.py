@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from deals.broadcast import deal_push, deal_remaining_flush
+from deals.broadcast import deal_push
 
 
 @shared_task(ignore_result=True)
@@ -10,12 +10,6 @@ def deal_status_push_task(deal_id: int) -> None:
     """Queued for the deal's start and end (eta): the room gets the new status on the server's clock.
     Idempotent: it pushes the deal as it is when it runs (the status comes from the clock, not a column)."""
     deal_push(deal_id)
-
-
-@shared_task(ignore_result=True)
-def deal_remaining_flush_task(deal_id: int) -> None:
-    """The end of a `remaining` window (deals.broadcast): one frame with the latest count."""
-    deal_remaining_flush(deal_id)
 
 
 @shared_task(ignore_result=True)

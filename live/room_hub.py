@@ -12,6 +12,10 @@
 - **Under load, fewer and fuller frames**: while the pump is still writing earlier frames, new chat joins
   the chat frame waiting for it (and a newer `stats` replaces a waiting one), so the frames a socket gets
   follow what the process can write, and the delay stays about one round of writing.
+- **Counts that change often** (a deal's `remaining`, the pinned card's stock) arrive as notices, not frames:
+  the room builds the frame itself from the database, at once after a quiet window, else once at the
+  window's end on its own timer (live.push_window), so the frame's data is as fresh as its send and a socket
+  gets at most one such frame per window per subject.
 - **Counters**: likes and joins are counted here; once a second the ticker exchanges them with the other
   processes (live.services.stats) and, only when the totals changed, queues one `stats` frame.
 - **One pump task writes every frame to every socket**, in order, with the same prepared ASGI message
@@ -40,7 +44,10 @@ from dataclasses import dataclass
 from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
 
+from chat.consumers import in_db_thread
 from live.groups import show_group
+from live.push_window import ROOM_FRAMES, PushWindow
+from live.services.broadcast import frame_text
 from live.services.stats import room_stats_exchange
 
 logger = logging.getLogger(__name__)
@@ -97,6 +104,9 @@ class Room:
         self.chat: list[tuple[int, str]] = []
         self.chat_flush: asyncio.TimerHandle | None = None
         self.last_chat_frame = -1e9
+        # Frames that follow a changing count (a deal's `remaining`, the pinned card's stock): built here
+        # from the database, at most one per window per subject (live.push_window).
+        self.refreshes = PushWindow(self._refresh, window=_refresh_window)
         self.layer = get_channel_layer()
         self.channel: str | None = None
         self.ready = self.loop.create_future()
@@ -135,6 +145,10 @@ class Room:
             self._event(one)
 
     def _event(self, event: dict) -> None:
+        refresh = event.get("refresh")
+        if refresh is not None:  # live.services.broadcast.room_refresh_on_commit
+            self.refreshes.changed((refresh, event.get("key")))
+            return
         message_id = event.get("message_id")
         if message_id is not None:
             self.chat.append((message_id, event["text"]))
@@ -170,6 +184,15 @@ class Room:
     def push(self, frame: _Frame) -> None:
         self.outbox.append(frame)
         self.wake.set()
+
+    async def _refresh(self, subject: tuple[str, int | None]) -> None:
+        kind = ROOM_FRAMES.get(subject[0])
+        if kind is None:
+            return
+        frame = await in_db_thread(kind.build)(self.show_id, subject[1])
+        if frame is not None:
+            self.flush_chat()
+            self.push(_Frame(frame_text(frame)))
 
     # --- writing to the sockets -----------------------------------------------------------------------
 
@@ -289,6 +312,7 @@ class Room:
     async def _stop(self) -> None:
         if self.hub.rooms.get(self.show_id) is self:
             del self.hub.rooms[self.show_id]
+        self.refreshes.close()
         if self.chat_flush is not None:
             self.chat_flush.cancel()
         for task in self.tasks:
@@ -296,6 +320,11 @@ class Room:
                 task.cancel()
         with contextlib.suppress(Exception):
             await self.layer.group_discard(show_group(self.show_id), self.channel)
+
+
+def _refresh_window(subject: tuple[str, int | None]) -> float:
+    kind = ROOM_FRAMES.get(subject[0])
+    return 1.0 if kind is None else kind.window_seconds
 
 
 _closing: set[asyncio.Task] = set()  # the loop keeps only weak references to tasks

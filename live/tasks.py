@@ -30,11 +30,3 @@ def show_followers_notify_task(show_id: int, after_id: int = 0) -> None:
     cursor = show_followers_notify(show_id=show_id, after_id=after_id)
     if cursor is not None:
         enqueue_now(show_followers_notify_task, show_id, cursor)
-
-
-@shared_task(ignore_result=True)
-def pinned_stock_flush_task(show_id: int) -> None:
-    """The end of a pinned card's stock window (live.services.pins): one `pinned` frame with the latest stock."""
-    from live.services.pins import pinned_stock_flush
-
-    pinned_stock_flush(show_id)

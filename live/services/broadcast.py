@@ -94,6 +94,13 @@ def room_push_on_commit(show_id: int, frame: dict, **extra) -> None:
     transaction.on_commit(lambda: _send(show_group(show_id), frame, **extra), robust=True)
 
 
+def room_refresh_on_commit(show_id: int, kind: str, key: int | None = None) -> None:
+    """After the commit: the room rebuilds its `kind` frame for `key` from the database and pushes it, at once
+    or with the other changes of the window (live.push_window; `kind` registered in ROOM_FRAMES)."""
+    event = {"type": "live.frame", "refresh": kind, "key": key}
+    transaction.on_commit(lambda: _send_event(show_group(show_id), event), robust=True)
+
+
 def room_message_push_on_commit(message) -> None:
     """A room message, serialised once here; the room's processes join messages into `chat_batch`
     frames (live.room_hub) without serialising them again."""

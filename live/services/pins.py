@@ -19,7 +19,7 @@ from common.ids import parse_id
 from live.attribution import KIND as SHOW_SOURCE
 from live.models import Show, ShowPin, ShowStatus
 from live.serializers import PinnedProductOut
-from live.services.broadcast import room_push_on_commit
+from live.services.broadcast import room_push_on_commit, room_refresh_on_commit
 from orders.models import OrderEvent
 
 logger = logging.getLogger(__name__)
@@ -145,73 +145,31 @@ def pin_clicks(*, show_id: int) -> dict[int, int]:
 
 # --- the card's stock as others buy ------------------------------------------------------------------
 # A checkout from the show that bought the pinned product pushes the card again (its `stock` moved), at most
-# about once per STOCK_WINDOW_MS per show, coalesced as deals.broadcast does for `remaining`: the first change
-# after a quiet window is pushed at once and opens a window (a Redis key); changes inside it mark it pending
-# and the first of them queues one flush for the window's end, which reads the stock then.
-STOCK_WINDOW_MS = 1000
+# about once per STOCK_WINDOW_SECONDS per show, coalesced by the room as deals' `remaining` is (live.push_window):
+# the first sale after a quiet window is pushed at once, the sales inside it once at its end.
+STOCK_WINDOW_SECONDS = 1.0
+STOCK_FRAME_KIND = "pinned_stock"
 
 
-def _stock_keys(show_id: int) -> tuple[str, str]:
-    return (
-        cache.make_and_validate_key(f"live:stock:window:{show_id}"),
-        cache.make_and_validate_key(f"live:stock:pending:{show_id}"),
-    )
-
-
-def pinned_stock_push(show_id: int) -> None:
-    """Pushes the pinned card as it is now (a `pinned` frame, its stock fresh) and refreshes the card that
-    sockets opening now read."""
+def pinned_stock_frame(show_id: int, _key: int | None = None) -> dict | None:
+    """The pinned card as it is now (a `pinned` frame, its stock fresh), built by the room (ROOM_FRAMES); it
+    also refreshes the card that sockets opening now read. None once the show ended or nothing is pinned."""
     show = Show.objects.filter(pk=show_id).exclude(status=ShowStatus.ENDED).first()
     if show is None or show.pinned_product_id is None:
-        return
+        return None
     card = pinned_product_data(pinned_product_load(show))
     if card is None:
-        return
+        return None
     try:
         cache.set(f"live:card:{show.pk}:{show.pinned_product_id}", card, CARD_CACHE_SECONDS)
     except Exception:
         logger.warning("pinned card not cached", exc_info=True)
-    room_push_on_commit(show.pk, {"type": "pinned", "product": card})
+    return {"type": "pinned", "product": card}
 
 
 def pinned_stock_changed(show_id: int) -> None:
-    """After a commit that sold some of the pinned product: push now, or leave it to the window's flush."""
-    client = raw_redis()
-    if client is None:  # no Redis (the embedded default): every change is pushed
-        pinned_stock_push(show_id)
-        return
-    window, pending = _stock_keys(show_id)
-    try:
-        if client.set(window, 1, nx=True, px=STOCK_WINDOW_MS):
-            pinned_stock_push(show_id)
-            return
-        if not client.set(pending, 1, nx=True, px=10 * STOCK_WINDOW_MS):
-            return  # a flush is queued and has not read the stock yet: it will include this sale
-        wait_ms = max(client.pttl(window), 0)
-    except Exception:  # Redis trouble: push rather than lose the change
-        logger.warning("pinned stock window unavailable", exc_info=True)
-        pinned_stock_push(show_id)
-        return
-    from live.tasks import pinned_stock_flush_task
-
-    try:
-        pinned_stock_flush_task.apply_async((show_id,), countdown=wait_ms / 1000)
-    except Exception:
-        logger.exception("could not queue the pinned card's flush; pushing now")
-        pinned_stock_flush(show_id)
-
-
-def pinned_stock_flush(show_id: int) -> None:
-    """The window's end: the pending mark is cleared before the stock is read, then the window opens again."""
-    client = raw_redis()
-    if client is not None:
-        window, pending = _stock_keys(show_id)
-        try:
-            client.delete(pending)
-            client.set(window, 1, px=STOCK_WINDOW_MS)
-        except Exception:
-            logger.warning("pinned stock window unavailable", exc_info=True)
-    pinned_stock_push(show_id)
+    """After a commit that sold some of the pinned product: the room pushes the card, coalesced."""
+    room_refresh_on_commit(show_id, STOCK_FRAME_KIND)
 
 
 def pinned_stock_orders_placed(*, event_ids: list[int]) -> None:

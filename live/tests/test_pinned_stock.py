@@ -48,25 +48,6 @@ def test_a_viewer_sees_the_pinned_stock_drop_after_a_checkout_from_the_show():
 
 
 @pytest.mark.django_db
-def test_sales_inside_the_window_are_coalesced_into_one_queued_flush(monkeypatch):
-    """A unit test of the window alone (real Redis): the first sale pushes at once, the next ones in the same
-    second queue one flush for the window's end, which pushes once and reopens the window."""
-    from live import tasks
-    from live.services import pins
-
-    pushed, queued = [], []
-    monkeypatch.setattr(pins, "pinned_stock_push", pushed.append)
-    monkeypatch.setattr(tasks.pinned_stock_flush_task, "apply_async", lambda args, countdown: queued.append(countdown))
-    show_id = make_show().pk
-    for _sale in range(5):
-        pins.pinned_stock_changed(show_id)
-    assert pushed == [show_id] and len(queued) == 1 and 0 <= queued[0] <= 1
-    pins.pinned_stock_flush(show_id)
-    pins.pinned_stock_changed(show_id)  # after the flush: a new pending mark, a new flush
-    assert pushed == [show_id, show_id] and len(queued) == 2
-
-
-@pytest.mark.django_db
 def test_orders_events_of_an_ordinary_checkout_cost_live_no_query():
     def receive():
         with CaptureQueriesContext(connection) as queries:
