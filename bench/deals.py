@@ -1,23 +1,23 @@
 """B7 flash deal in a live room: a deal of 100 units in a show's room watched by 1,000 viewer sockets, and
 500 buyers claiming it at once over HTTP (`POST /api/v1/shows/<id>/deals/<deal>/claim/`, one unit each,
 an Idempotency-Key each) on the real servers (as the Procfile: HTTP on uvicorn with 2 workers, the room's
-sockets on another with 1) with a real Celery worker (the deal's
-`remaining` frames are coalesced to ~4 a second: a Redis window and a short delayed flush task).
+sockets on another with 1) with a real Celery worker (the deal's `remaining` frames are coalesced to ~4 a
+second by the room itself: live.push_window).
 
 Measured: claims/s (500 over the burst's wall time), claim latency p50/p99, oversell (hard check: orders of
 the deal ≤ its quantity, the SKU's stock down by exactly the units sold, remaining = quantity − sold), the
 delay of `deal` frames to viewers (receipt − the frame's server clock `deal.now`, p50/p99, target < 250 ms),
-the most `deal` frames one socket got in any second (coalescing), and whether every socket saw the final
-count (remaining 0) and how long after the last claim's answer.
+its parts (per frame: the first socket's delay, mostly the server's; the spread from the first socket's
+receipt to the last one's, the fan-out), the most `deal` frames one socket got in any second (coalescing), and
+whether every socket saw the final count (remaining 0) and how long after the last claim's answer.
 
     python -m bench.deals [--quick] [--viewers 1000] [--buyers 500] [--units 100]
-    (the load generator is this module too: python -m bench.deals --loadgen < spec.json)
+    (the load generator: bench/loadgen_deals.py, the sockets in --loadgen-processes processes, default 3)
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import os
 import resource
@@ -25,7 +25,6 @@ import socket
 import subprocess
 import sys
 import time
-from datetime import datetime
 
 from bench import common as c
 
@@ -40,7 +39,6 @@ SERVER_ENV = {
     "CELERY_EAGER": "0",
     "CELERY_QUEUE": QUEUE,
 }
-ADDRESS = {"name": "压测买家", "phone": "13800000000", "province": "湖南", "city": "长沙", "line": "岳麓区 1 号"}
 
 
 def setup(*, viewers: int, buyers: int, units: int) -> dict:
@@ -82,120 +80,6 @@ def deal_open_now(deal_id: int) -> None:
     )
 
 
-# --- the load generator (its own process) -------------------------------------------------------------
-
-
-def _cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
-
-
-async def loadgen(spec: dict) -> dict:
-    import aiohttp
-    from websockets.asyncio.client import connect
-
-    base, ws_base = spec["base_url"], spec["base_ws"]
-    path = f"/ws/shows/{spec['show_id']}/"
-    delays: list[float] = []  # s, receipt − the frame's server clock
-    per_second: dict[tuple[int, int], int] = {}  # (socket, second) -> deal frames
-    saw_zero: dict[int, float] = {}  # socket -> when it saw remaining 0
-    last: dict[int, int] = {}
-    errors: list[str] = []
-    stop = asyncio.Event()
-
-    async def viewer(index: int, connected: asyncio.Semaphore, ready: list) -> None:
-        try:
-            async with connected:
-                ws = await connect(ws_base + path, origin=spec["origin"], open_timeout=60, ping_interval=None)
-            ready.append(index)
-        except Exception as exc:
-            errors.append(f"connect: {exc!r}"[:200])
-            return
-        try:
-            while not stop.is_set():
-                try:
-                    text = await asyncio.wait_for(ws.recv(), timeout=0.5)
-                except TimeoutError:
-                    continue
-                now = time.time()
-                frame = json.loads(text)
-                if frame.get("type") != "deal":
-                    continue
-                deal = frame["deal"]
-                delays.append(now - datetime.fromisoformat(deal["now"]).timestamp())
-                key = (index, int(now))
-                per_second[key] = per_second.get(key, 0) + 1
-                last[index] = deal["remaining"]
-                if deal["remaining"] == 0 and index not in saw_zero:
-                    saw_zero[index] = now
-        except Exception as exc:
-            errors.append(f"recv: {exc!r}"[:200])
-        finally:
-            await ws.close()
-
-    gate = asyncio.Semaphore(50)
-    ready: list[int] = []
-    t_connect = time.perf_counter()
-    tasks = [asyncio.create_task(viewer(i, gate, ready)) for i in range(spec["viewers"])]
-    while len(ready) + len(errors) < spec["viewers"] and time.perf_counter() - t_connect < 120:
-        await asyncio.sleep(0.1)
-    connect_s = time.perf_counter() - t_connect
-    await asyncio.sleep(1.0)  # every socket has joined the room's group
-
-    # the burst: every buyer claims once, all at once
-    latencies: list[float] = []
-    statuses: dict[str, int] = {}
-    connector = aiohttp.TCPConnector(limit=spec["concurrency"], limit_per_host=spec["concurrency"])
-    url = f"{base}/api/v1/shows/{spec['show_id']}/deals/{spec['deal_id']}/claim/"
-    last_ok = [0.0]
-    cpu0 = _cpu()
-    async with aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=120)) as session:
-
-        async def buyer(n: int, token: str) -> None:
-            headers = {"Authorization": f"Token {token}", "Idempotency-Key": f"b7-{n}", "Accept": "application/json"}
-            t0 = time.perf_counter()
-            try:
-                async with session.post(url, json={"quantity": 1, "address": ADDRESS}, headers=headers) as r:
-                    body = await r.json(content_type=None)
-                    code = str(r.status) if r.status < 400 else f"{r.status} {body.get('error', {}).get('code')}"
-            except Exception as exc:
-                code = f"exception {type(exc).__name__}"
-            latencies.append(time.perf_counter() - t0)
-            statuses[code] = statuses.get(code, 0) + 1
-            if code == "201":
-                last_ok[0] = max(last_ok[0], time.time())
-
-        t_burst = time.perf_counter()
-        await asyncio.gather(*(buyer(n, t) for n, t in enumerate(spec["tokens"])))
-        burst_s = time.perf_counter() - t_burst
-    # Late is not lost: wait while the final count (remaining 0) is still on its way to some socket.
-    t_drain = time.perf_counter()
-    while len(saw_zero) < len(ready) and time.perf_counter() - t_drain < spec["drain_max"]:
-        await asyncio.sleep(0.2)
-    await asyncio.sleep(0.5)
-    stop.set()
-    await asyncio.gather(*tasks, return_exceptions=True)
-    most = max(per_second.values(), default=0)
-    seen_zero = [saw_zero[i] - last_ok[0] for i in saw_zero]
-    return {
-        "viewers": spec["viewers"],
-        "connected": len(ready),
-        "connect_s": round(connect_s, 1),
-        "buyers": len(spec["tokens"]),
-        "burst_s": round(burst_s, 3),
-        "claims_per_s": round(len(spec["tokens"]) / burst_s, 1) if burst_s else None,
-        "statuses": statuses,
-        "claim_latencies": latencies,
-        "frame_delays": delays,
-        "deal_frames": len(delays),
-        "deal_frames_per_socket_second_max": most,
-        "sockets_saw_zero": len(saw_zero),
-        "zero_after_last_claim_ms": sorted(round(1000 * s, 1) for s in seen_zero),
-        "errors": errors[:10],
-        "loadgen_cpu_s": round(_cpu() - cpu0, 1),
-    }
-
-
 # --- the run ------------------------------------------------------------------------------------------
 
 
@@ -214,7 +98,7 @@ def worker_start(log) -> subprocess.Popen:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="200 viewers, 200 buyers, 40 units")
-    parser.add_argument("--loadgen", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--loadgen-processes", type=int, default=3, help="processes holding the viewer sockets")
     parser.add_argument("--viewers", type=int, default=None)
     parser.add_argument("--buyers", type=int, default=None)
     parser.add_argument("--units", type=int, default=None)
@@ -222,9 +106,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2, help="uvicorn workers")
     parser.add_argument("--strict", action="store_true")
     args = parser.parse_args(argv)
-    if args.loadgen:
-        print(json.dumps(asyncio.run(loadgen(json.loads(sys.stdin.read())))))
-        return 0
     viewers = args.viewers or (200 if args.quick else 1000)
     buyers = args.buyers or (200 if args.quick else 500)
     units = args.units or (40 if args.quick else 100)
@@ -254,9 +135,10 @@ def main(argv: list[str] | None = None) -> int:
                 "tokens": fx["tokens"],
                 "concurrency": concurrency,
                 "drain_max": 60.0,
+                "processes": args.loadgen_processes,
             }
             proc = subprocess.run(
-                [c.PY, "-m", "bench.deals", "--loadgen"],
+                [c.PY, "-m", "bench.loadgen_deals"],
                 input=json.dumps(spec),
                 stdout=subprocess.PIPE,
                 text=True,
@@ -286,15 +168,21 @@ def main(argv: list[str] | None = None) -> int:
     oversold = max(0, sold - units) + abs((fx["stock"] - stock) - sold) + abs(units - sold - remaining)
     claims = c.latency_summary(result.pop("claim_latencies"))
     frames = c.latency_summary(result.pop("frame_delays"))
+    firsts = c.latency_summary(result.pop("frame_first_receipts"))
+    spreads = c.latency_summary(result.pop("frame_spreads"))
     zero = result.pop("zero_after_last_claim_ms")
     results = {
         "config": {"viewers": viewers, "buyers": buyers, "units": units, "concurrency": concurrency,
-                   "workers": args.workers, "server_env": SERVER_ENV},
+                   "workers": args.workers, "loadgen_processes": args.loadgen_processes, "server_env": SERVER_ENV},
         **result,
         "claim_p50_ms": claims["p50_ms"],
         "claim_p99_ms": claims["p99_ms"],
         "frame_p50_ms": frames["p50_ms"],
         "frame_p99_ms": frames["p99_ms"],
+        "frame_first_socket_p50_ms": firsts["p50_ms"],
+        "frame_first_socket_p99_ms": firsts["p99_ms"],
+        "frame_fanout_spread_p50_ms": spreads["p50_ms"],
+        "frame_fanout_spread_p99_ms": spreads["p99_ms"],
         "zero_seen_after_last_claim_p99_ms": c.percentile(zero, 0.99) if zero else None,
         "sold": sold,
         "orders": orders,
