@@ -12,6 +12,7 @@ from payments.services.payments import (
     payment_create,
     payment_notification_receive,
     payment_pay_url,
+    payment_prepare,
     payment_sandbox_approve,
 )
 from payments.services.refunds import refund_create, refund_submit
@@ -26,6 +27,7 @@ __all__ = [
     "payment_create",
     "payment_notification_receive",
     "payment_pay_url",
+    "payment_prepare",
     "payment_sandbox_approve",
     "refund_create",
     "refund_submit",
