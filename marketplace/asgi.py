@@ -15,13 +15,17 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from common.ws import TokenOrSessionAuthMiddleware  # noqa: E402
+from live.room_hub import ServerSendInScope  # noqa: E402
 from marketplace.middleware import AsgiBodyLimit  # noqa: E402
 from marketplace.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": AsgiBodyLimit(django_asgi_app),
-        "websocket": AllowedHostsOriginValidator(TokenOrSessionAuthMiddleware(URLRouter(websocket_urlpatterns))),
+        # ServerSendInScope: a live room writes its frames with the server's own send (live/room_hub.py).
+        "websocket": ServerSendInScope(
+            AllowedHostsOriginValidator(TokenOrSessionAuthMiddleware(URLRouter(websocket_urlpatterns)))
+        ),
     }
 )
 

@@ -9,13 +9,18 @@ import itertools
 import time
 
 import pytest
+from channels.testing import WebsocketCommunicator
+from django.contrib.auth.models import AnonymousUser
 
 from accounts.models import User
 from deals.broadcast import REMAINING_WINDOW_SECONDS
 from deals.tests.test_deal_races import _claim_now, _race, room
 from deals.tests.test_deals_api import deal_started
+from live.consumers import ShowConsumer
 from live.push_window import PushWindow
+from live.room_hub import ServerSendInScope
 from live.tests.test_consumers import frames
+from tests.factories import UserFactory
 
 WINDOW = 0.2
 
@@ -116,3 +121,37 @@ def test_a_room_gets_the_last_remaining_of_a_burst_of_claims_in_frames_a_window_
 
     assert deals[-1]["remaining"] == 0 and deals[-1]["id"] == deal.pk
     assert len(deals) <= 2 + elapsed / REMAINING_WINDOW_SECONDS, (len(deals), elapsed)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_room_writes_its_frames_with_the_servers_send_past_the_middlewares():
+    """ServerSendInScope (outermost, as in marketplace/asgi.py): the room's frames skip the middlewares in
+    between (a spy there sees the socket's own frames, not the room's), and still reach the socket."""
+    deal, show, _sku = deal_started(stock=100, quantity=10, limit=1)
+    passed: list[str] = []
+
+    def spy(inner):
+        async def app(scope, receive, send):
+            async def spied(message):
+                passed.append(message.get("text") or message["type"])
+                await send(message)
+
+            return await inner(scope, receive, spied)
+
+        return app
+
+    async def scenario() -> list[dict]:
+        viewer = WebsocketCommunicator(ServerSendInScope(spy(ShowConsumer.as_asgi())), f"/ws/shows/{show.pk}/")
+        viewer.scope.update(user=AnonymousUser(), url_route={"args": (), "kwargs": {"show_id": show.pk}})
+        assert (await viewer.connect())[0]
+        await frames(viewer, quiet=0.3)
+        await asyncio.to_thread(_race, [lambda: _claim_now(UserFactory(), show, deal)], 1)
+        got = await frames(viewer, quiet=1.0)
+        await viewer.disconnect()
+        return got
+
+    got = asyncio.run(scenario())
+
+    assert [f["deal"]["remaining"] for f in got if f["type"] == "deal"] == [9]
+    assert not [text for text in passed if '"type": "deal"' in text]  # the room's frame went past the spy
+    assert [text for text in passed if '"type": "status"' in text]  # the consumer's own frames did not
