@@ -42,6 +42,7 @@ def test_the_pay_page_of_a_tip_says_tip_and_no_escrow_and_goes_back_to_the_show(
     with translation.override("zh-hans"):
         chinese = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "打赏" in chinese and "花花小店" in chinese and "回到直播间" in chinese and ESCROW not in chinese
+    assert f"在「{show.title}」中打赏花花小店 ¥5" in chinese  # no space between the verb and the shop's name
 
 
 def test_the_pay_page_of_an_order_keeps_its_order_and_escrow_wording():
