@@ -56,6 +56,12 @@ class ProductQuerySet(models.QuerySet):
             return self.none()
         return self.filter(shop__members__user=user)
 
+    def capped_count(self, *, cap: int) -> int:
+        """The paginator's count (common.api.CappedCountPaginator), cached by catalog.search_counts."""
+        from catalog.search_counts import capped_count
+
+        return capped_count(self, cap=cap)
+
 
 class Product(models.Model):
     class Status(models.TextChoices):

@@ -153,13 +153,17 @@ def paginated(item_serializer: type, **extra_fields) -> type:
 
 
 class CappedCountPaginator(DjangoPaginator):
-    """Counts at most COUNT_CAP rows: an exact count of a million matches costs more than the page."""
+    """Counts at most COUNT_CAP rows: an exact count of a million matches costs more than the page. A queryset
+    with a `capped_count(cap=…)` method counts itself (catalog's products: cached per listings' version)."""
 
     COUNT_CAP = 10_000
 
     @cached_property
     def count(self) -> int:
         object_list = self.object_list
+        counter = getattr(object_list, "capped_count", None)
+        if counter is not None:
+            return counter(cap=self.COUNT_CAP)
         if hasattr(object_list, "count") and hasattr(object_list, "query"):
             # Without ORDER BY: counting 10,000 rows in index order (a price-sorted search walking the
             # price index past every non-match) cost a second at 1M products; unordered it is a bitmap scan.

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from catalog.models import Category, Product, ProductImage, Sku
 from catalog.search import listing_search_fields
+from catalog.search_counts import listings_changed
 from catalog.search_index import listing_text
 from catalog.services.photos import _photos_write, _product_images_record
 from catalog.stock_gate import stock_gate_reopen
@@ -137,6 +138,9 @@ def product_locked(*, product_id: int) -> Product:
 
 
 def shop_product_count_refresh(*, shop_id: int) -> None:
+    """The shop's count of listings on sale; called whenever one of its listings changed (_refresh_derived,
+    a delete, the shop's own status), so the listings' version changes too (cached counts)."""
+    listings_changed()
     Shop.objects.filter(pk=shop_id).update(product_count=Product.objects.filter(shop_id=shop_id, visible=True).count())
 
 

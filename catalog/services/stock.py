@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from catalog.errors import OutOfStock
 from catalog.models import Product, Sku
+from catalog.search_counts import listings_changed
 from catalog.stock_gate import stock_gate_reopen
 from common.errors import ValidationFailed
 
@@ -101,6 +102,7 @@ def stock_release(*, items: Mapping[int, int]) -> None:
             Sku.objects.filter(pk=sku_id).update(stock=F("stock") + qty)
         on_sale = Sku.objects.filter(pk__in=[p[0] for p in pairs], is_active=True).values("product_id")
         Product.objects.filter(pk__in=on_sale).update(in_stock=True)
+    listings_changed()
 
 
 def products_in_stock_recount(*, product_ids: Collection[int]) -> None:
@@ -114,6 +116,7 @@ def products_in_stock_recount(*, product_ids: Collection[int]) -> None:
     list(Product.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
     stocked = Sku.objects.filter(product=OuterRef("pk"), is_active=True, stock__gt=0)
     Product.objects.filter(pk__in=ids).update(in_stock=Exists(stocked))
+    listings_changed()
 
 
 @transaction.atomic
@@ -128,3 +131,4 @@ def product_sales_add(*, items: Mapping[int, int]) -> None:
 @transaction.atomic
 def product_rating_set(*, product_id: int, rating: Decimal | None, review_count: int) -> None:
     Product.objects.filter(pk=product_id).update(rating=rating, review_count=review_count)
+    listings_changed()  # the rating filter's counts
