@@ -57,14 +57,15 @@ ROOM_FRAMES = RoomFrameKinds()
 class PushWindow:
     """Per subject: the first change after a quiet window is pushed at once, the changes inside a window once
     at its end. One event loop; `push(subject)` reads the subject's state and sends it (awaited, never two at
-    once for a subject); `window(subject)` is its window in seconds, counted from the start of one push to the
-    start of the next."""
+    once for a subject); `window(subject)` is its window in seconds, counted from the end of one push (its frame
+    handed to the room's writer) to the start of the next, so a subject's frames leave at least a window apart
+    however long a build takes."""
 
     def __init__(self, push: Callable[[Hashable], Awaitable[None]], window: Callable[[Hashable], float]) -> None:
         self._push = push
         self._window = window
         self._changed: set[Hashable] = set()
-        self._last: dict[Hashable, float] = {}  # subject -> loop time its last push started
+        self._last: dict[Hashable, float] = {}  # subject -> loop time its last push ended
         self._tasks: dict[Hashable, asyncio.Task] = {}
 
     def changed(self, subject: Hashable) -> None:
@@ -83,11 +84,11 @@ class PushWindow:
                     await asyncio.sleep(wait)
                 # Cleared before the push reads: a change noticed from here on gets a push of its own.
                 self._changed.discard(subject)
-                self._last[subject] = loop.time()
                 try:
                     await self._push(subject)
                 except Exception:  # stored state is the truth: the next change (or a reconnect) shows it
                     logger.exception("room push of %s failed", subject)
+                self._last[subject] = loop.time()
         finally:
             del self._tasks[subject]
             self._forget_quiet(loop.time())
@@ -95,8 +96,8 @@ class PushWindow:
     def _forget_quiet(self, now: float) -> None:
         """Subjects whose window has passed need no memory (a show's deals come and go)."""
         if len(self._last) > 64:
-            for subject, started in list(self._last.items()):
-                if subject not in self._tasks and now - started > self._window(subject):
+            for subject, ended in list(self._last.items()):
+                if subject not in self._tasks and now - ended > self._window(subject):
                     del self._last[subject]
 
     def close(self) -> None:
