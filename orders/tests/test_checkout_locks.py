@@ -3,6 +3,7 @@
 500; a lost database connection is a 503 `unavailable` with Retry-After, never "in flight"."""
 
 import threading
+import time
 
 import psycopg
 import pytest
@@ -104,3 +105,45 @@ def test_a_lost_database_connection_is_503_with_retry_after_not_in_flight():
     assert answer.status_code == 503, answer.content
     assert answer.json()["error"]["code"] == "unavailable" and int(answer["Retry-After"]) >= 1
     assert not Order.objects.exists()
+
+
+def test_a_twin_still_holding_the_key_past_the_wait_answers_409_in_flight_without_waiting_for_it(settings):
+    # given a twin request's transaction that has claimed the key and is still working
+    settings.CHECKOUT_LOCK_WAIT_MS = 300
+    sku, user = SkuFactory(stock=5), UserFactory()
+    locked, release = threading.Event(), threading.Event()
+
+    def twin():
+        try:
+            with transaction.atomic():
+                IdempotencyKey.objects.create(user=user, key="k-twin", request_hash="twin")
+                locked.set()
+                release.wait(HOLD_SECONDS)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=twin)
+    holder.start()
+    assert locked.wait(5)
+    buyer = APIClient()
+    buyer.force_authenticate(user)
+    try:
+        # when the same key comes again (the claim sets the lock timeout in its own statement)
+        started = time.monotonic()
+        answer = buyer.post(
+            "/api/v1/checkout/",
+            {"address": ADDRESS, "items": [{"sku": sku.pk, "quantity": 1}]},
+            format="json",
+            HTTP_IDEMPOTENCY_KEY="k-twin",
+        )
+        waited = time.monotonic() - started
+    finally:
+        release.set()
+        holder.join()
+
+    # then it waited about the bound, not for the twin, and wrote nothing
+    assert answer.status_code == 409, answer.content
+    assert answer.json()["error"]["code"] == "idempotency_key_in_flight" and waited < HOLD_SECONDS - 1
+    assert not Order.objects.exists()
+    sku.refresh_from_db()
+    assert sku.stock == 5
