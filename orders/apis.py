@@ -115,7 +115,7 @@ class CheckoutApi(APIView):
     @_stock_gated
     @idempotent(store=IdempotencyKey, lock_wait_ms=lambda: settings.CHECKOUT_LOCK_WAIT_MS, before=_checkout_rate_limit)
     def post(self, request):
-        data = _valid(s.CheckoutInputSerializer, request.data)
+        data = s.checkout_input_valid(request.data)
         items = [dict(item) for item in data["items"]] if "items" in data else None
         source = ORDER_SOURCES.parse(data.get("source"), buyer=request.user)
         result = checkout_place(buyer=request.user, address=dict(data["address"]), items=items, source=source)

@@ -89,6 +89,24 @@ class CheckoutInputSerializer(serializers.Serializer):
     )
 
 
+# Bench B1's hot path: building a serializer deep-copies its nested fields (~0.3 ms of CPU per checkout);
+# one prepared instance validates every valid body. `run_validation` keeps nothing on the instance (is_valid
+# keeps initial_data and errors), so threads can share it. An invalid body is validated again by a throwaway
+# instance, so its 400 is exactly is_valid's.
+_CHECKOUT_IN = CheckoutInputSerializer()
+
+
+def checkout_input_valid(data) -> dict:
+    """`CheckoutInputSerializer(data=data)`'s validated data, or its ValidationError (a 400)."""
+    try:
+        return _CHECKOUT_IN.run_validation(data)
+    except serializers.ValidationError:
+        pass
+    serializer = CheckoutInputSerializer(data=data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
 class ShipInputSerializer(serializers.Serializer):
     carrier = serializers.CharField(max_length=CARRIER_MAX_LENGTH)
     tracking_number = serializers.RegexField(
