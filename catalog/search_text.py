@@ -144,11 +144,31 @@ def one_edit_away(word: str) -> list[str]:
     shorter than 6 letters: "honey" is not "money")."""
     if len(word) < 4 or (len(word) < 6 and word in dictionary().known):
         return []
+    found = _known_one_edit_away(word)
+    if not found and not is_pinyin(word):
+        found = _pinyin_with_one_word_repaired(word)
+    return sorted(found)[:4]
+
+
+def _known_one_edit_away(word: str) -> set[str]:
     index = _one_deletion_index()
     found: set[str] = set()
     for variant in {word, *(word[:i] + word[i + 1 :] for i in range(len(word)))}:
         found.update(index.get(variant, ()))
-    return sorted(w for w in found if w != word and _one_edit(word, w))[:4]
+    return {w for w in found if w != word and _one_edit(word, w)}
+
+
+def _pinyin_with_one_word_repaired(word: str) -> set[str]:
+    """A longer word's pinyin with the typo in one known word of it: "yanluubo" (腌萝卜, a word the dictionary
+    does not have) is pinyin "yan" and "luubo", one edit from the known "luobo": "yanluobo"."""
+    found = set()
+    for i in range(2, len(word) - 1):
+        head, tail = word[:i], word[i:]
+        if is_pinyin(head) and len(tail) >= 4:
+            found.update(head + w for w in _known_one_edit_away(tail))
+        if is_pinyin(tail) and len(head) >= 4:
+            found.update(w + tail for w in _known_one_edit_away(head))
+    return {w for w in found if is_pinyin(w)}
 
 
 def _one_edit(a: str, b: str) -> bool:
