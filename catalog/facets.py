@@ -310,21 +310,48 @@ def _facet_counts_sql(filters: Filters) -> Counts:
     return _count(_cube_fetch(rows), tests, band_of=lambda r: r["band"], stars_of=lambda r: r["stars"])
 
 
+# Counts past their FACETS_SECONDS are still shown, for at most FACETS_STALE_SECONDS more, while a Celery task
+# counts them again (one task per query and filters at a time): a common word searched again after a minute
+# does not wait for its statement (0.1-0.6 s at 1M products, bench/RESULTS.md); the next page has the recount.
+FACETS_STALE_SECONDS = 600
+
+
 def facet_counts(filters: Filters, *, refresh: bool = False, seconds: int | None = None) -> Counts:
-    """The counts, cached FACETS_SECONDS per query and filters (one statement on a miss, none on a hit);
-    browsing without a query adds them up from the grouped catalogue."""
+    """The counts, cached FACETS_SECONDS per query and filters (one statement on a miss, none on a hit; past
+    that, shown while recounted: FACETS_STALE_SECONDS); browsing without a query adds them up from the grouped
+    catalogue."""
     if not filters.q and not filters.shop and _band_aligned(filters):
         return _browse_counts(filters)  # the cube is cached on its own
     key = FACETS_KEY + hashlib.blake2b(repr(filters).encode(), digest_size=16).hexdigest()
     if not refresh:
         with contextlib.suppress(RedisError):
             cached = cache.get(key)
-            if cached is not None:
-                return cached
+            if isinstance(cached, tuple):
+                counts, fresh_until = cached
+                if time.time() >= fresh_until:
+                    _recount_soon(filters, key)
+                return counts
     counts = _facet_counts_sql(filters) if connection.vendor == "postgresql" else facet_counts_orm(filters)
-    with contextlib.suppress(RedisError):
-        cache.set(key, counts, FACETS_SECONDS if seconds is None else seconds)
+    fresh = FACETS_SECONDS if seconds is None else seconds
+    if fresh > 0:
+        with contextlib.suppress(RedisError):
+            cache.set(key, (counts, time.time() + fresh), fresh + FACETS_STALE_SECONDS)
     return counts
+
+
+def _recount_soon(filters: Filters, key: str) -> None:
+    if cache.add(key + ":recount", 1, FACETS_SECONDS or 60):
+        from catalog.tasks import facet_counts_refresh_task
+
+        data = {name: str(value) if isinstance(value, Decimal) else value for name, value in vars(filters).items()}
+        transaction.on_commit(lambda: facet_counts_refresh_task.delay(data), robust=True)
+
+
+def facet_counts_refresh(*, filters: dict) -> None:
+    """Counts the facets of one query and filters again (the stale-while-recounting task's service)."""
+    money = ("min_price", "max_price", "min_rating")
+    values = {name: Decimal(value) if name in money and value is not None else value for name, value in filters.items()}
+    facet_counts(Filters(**values), refresh=True)
 
 
 # The most searched queries whose facets beat keeps counted, so their pages never wait for the statement

@@ -1,7 +1,9 @@
 """Facets: each count is for the query and every other filter; filters combine; API and page agree."""
 
+import time
 import uuid
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 from django.db import connection
@@ -170,3 +172,22 @@ def test_beat_keeps_the_most_searched_queries_facets_counted(api_client, catalog
     with CaptureQueriesContext(connection) as queries:
         counts = facets_module.facet_counts(Filters(q="萝卜"))
     assert counts.total == 5 and len(queries.captured_queries) == 0
+
+
+def test_counts_past_their_time_are_shown_while_a_task_counts_them_again(
+    monkeypatch, catalogue, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(facets_module, "FACETS_SECONDS", 60)
+    filters = Filters(q="萝卜")
+    assert facet_counts(filters).total == 5
+    make_product(title="湖南农家腌萝卜 新", category="pickles", province="湖南")
+    assert facet_counts(filters).total == 5  # counted less than a minute ago
+
+    later = SimpleNamespace(time=lambda: time.time() + 61, monotonic=time.monotonic)
+    monkeypatch.setattr(facets_module, "time", later)
+    with django_capture_on_commit_callbacks(execute=True) as tasks:
+        with CaptureQueriesContext(connection) as queries:
+            assert facet_counts(filters).total == 5  # shown at once, no statement: a task counts again
+        assert not [q for q in queries.captured_queries if "GROUP BY" in q["sql"]]
+    assert len(tasks) == 1
+    assert facet_counts(filters).total == 6  # the task's count
