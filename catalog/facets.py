@@ -248,7 +248,9 @@ def _cube_fetch(rows: QuerySet) -> list[dict]:
             with connection.cursor() as cursor:
                 # The planner's cost for tens of thousands of matches turns JIT compilation on: ~0.9 s of a
                 # 3 s statement at 1M products (bench/search_extras.py), never won back by the short scan.
-                cursor.execute("SET LOCAL jit = off")
+                # It also expects a group per match (70k for a common word; there are ~100): with the default
+                # 4 MB it sorted them on disk (external merge, ~150 ms of 660); 16 MB lets it hash them.
+                cursor.execute("SELECT set_config('jit', 'off', true), set_config('work_mem', '16MB', true)")
         return list(rows)
 
 
