@@ -4,22 +4,31 @@ The payment and its allocations (built by `payments.services.payment_prepare`, a
 save them), the orders, their lines and their "placed" events are inserted by one statement of
 data-modifying CTEs, which also removes what was bought from the buyer's cart: one round trip instead of
 six, and none of the ORM's insert compilation (bench B1's profile: the five ORM inserts were ~30 % of a
-checkout's CPU, and each a round trip to a busy PostgreSQL).
+checkout's CPU, and each a round trip to a busy PostgreSQL). Each table's rows travel as one JSON array
+read back through the table's own row type, so the statement's text is one for every checkout (seven
+parameters, prepared once per connection; a VALUES list with a parameter per value was ~70 parameters,
+a text per shape, and past psycopg's query cache: re-parsed on every checkout, 7 % of its CPU in cProfile).
 
 `checkout_rows_insert_orm` beside it is the plain-ORM definition of what the statement must write (and
 what other databases run); orders/tests/services/test_checkout_fast_sql.py runs both on the same data and
-compares the rows. Columns, their order and their casts come from the models' fields, and every value
-goes through the field's own `pre_save` and `get_db_prep_save` (the ORM's conversions); only the rows
-inserted by the statement itself are joined in SQL: the payment's id (allocations, orders, and the
-events' `data.payment`) and each order's id (lines, events), matched by the order's unique number.
+compares the rows. Columns come from the models' fields, and every value goes through the field's own
+`pre_save` and `get_db_prep_save` (the ORM's conversions), then to JSON text its column type reads back
+exactly (decimals and times as strings); only the rows inserted by the statement itself are joined in
+SQL: the payment's id (allocations, orders, and the events' `data.payment`) and each order's id (lines,
+events), matched by the order's unique number.
 """
 
 from __future__ import annotations
 
 import functools
+import json
 from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
 
-from django.db import connection, models
+from django.db import connection, connections, models
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 from orders.models import Cart, CartItem, Order, OrderEvent, OrderLine
 from payments.models import Payment, PaymentAllocation
@@ -69,18 +78,8 @@ def _q(name: str) -> str:
 
 
 def _fields(model: type[models.Model], *, joined: tuple[str, ...]) -> list[models.Field]:
-    """The columns given as parameters: every concrete column but the pk and those the statement joins."""
+    """The columns sent as values: every concrete column but the pk and those the statement joins."""
     return [f for f in model._meta.concrete_fields if not f.primary_key and f.name not in joined]
-
-
-def _values_row(fields: list[models.Field], *, extra: tuple[str, ...] = ()) -> str:
-    """One row of parameters, each cast to its column's type (a VALUES list has no column types of its own);
-    `extra` first: the casts of the values the statement joins on (an order's number, an event's data)."""
-    return "(" + ", ".join([f"%s::{cast}" for cast in extra] + [f"%s::{f.db_type(connection)}" for f in fields]) + ")"
-
-
-def _params(obj: models.Model, fields: list[models.Field]) -> list:
-    return [f.get_db_prep_save(f.pre_save(obj, add=True), connection) for f in fields]
 
 
 @functools.cache
@@ -94,70 +93,99 @@ def _shapes() -> tuple[list[models.Field], ...]:
     )
 
 
+def _json_value(value: Any) -> Any:
+    """A value prepared by its field, as JSON text that the column type's own input reads back exactly."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()  # with microseconds and offset (DjangoJSONEncoder would cut microseconds)
+    raise TypeError(f"no JSON form for {type(value).__name__}")
+
+
+def _record(obj: models.Model, fields: list[models.Field], db: BaseDatabaseWrapper, **joined: Any) -> dict:
+    """{column: value} through the field's own pre_save and get_db_prep_save (the ORM's conversions); a
+    JSONField's value is embedded as it is (the statement's parameter is JSON already)."""
+    record = dict(joined)
+    for f in fields:
+        value = f.pre_save(obj, add=True)
+        record[f.column] = value if isinstance(f, models.JSONField) else f.get_db_prep_save(value, db)
+    return record
+
+
 @functools.cache
-def _statement(n_orders: int, n_lines: int) -> str:
-    """The statement for `n_orders` orders (as many allocations and events) and `n_lines` lines."""
+def _statement() -> str:
+    """One statement for any number of orders and lines: each table's rows arrive as one JSON array, read
+    back through the table's own row type (`jsonb_populate_record`), so the text (and its prepared plan) is
+    the same for every checkout, with seven parameters."""
     payment, allocation, order, line, event = _shapes()
 
     def names(fields: list[models.Field]) -> str:
         return ", ".join(_q(f.column) for f in fields)
 
-    def aliases(fields: list[models.Field]) -> str:
-        return ", ".join(f"v.{_q(f.column)}" for f in fields)
+    def of(alias: str, fields: list[models.Field]) -> str:
+        return ", ".join(f"{alias}.{_q(f.column)}" for f in fields)
 
-    def values(fields: list[models.Field], n: int, *, extra: tuple[str, ...] = ()) -> str:
-        return ", ".join([_values_row(fields, extra=extra)] * n)
+    def rows(model: type[models.Model]) -> str:
+        """Each element `x.j` of the next JSON parameter, read as a row `r` of the model's table."""
+        return (
+            "jsonb_array_elements(%s::jsonb) AS x(j) "
+            f"CROSS JOIN LATERAL jsonb_populate_record(NULL::{_q(model._meta.db_table)}, x.j) AS r"
+        )
 
-    cart_items, carts = _q(CartItem._meta.db_table), _q(Cart._meta.db_table)
-    payment_fk = _q(PaymentAllocation._meta.get_field("payment").column)
-    order_payment_fk = _q(Order._meta.get_field("payment").column)
-    order_fk = _q(OrderLine._meta.get_field("order").column)
-    event_order_fk = _q(OrderEvent._meta.get_field("order").column)
-    number, data = _q(Order._meta.get_field("number").column), _q(OrderEvent._meta.get_field("data").column)
-    sku_fk = _q(OrderLine._meta.get_field("sku").column)
-    reference = _q(PaymentAllocation._meta.get_field("reference").column)
+    column = {
+        "payment_fk": _q(PaymentAllocation._meta.get_field("payment").column),
+        "order_payment_fk": _q(Order._meta.get_field("payment").column),
+        "line_order_fk": _q(OrderLine._meta.get_field("order").column),
+        "event_order_fk": _q(OrderEvent._meta.get_field("order").column),
+        "number": _q(Order._meta.get_field("number").column),
+        "data": _q(OrderEvent._meta.get_field("data").column),
+        "sku_fk": _q(OrderLine._meta.get_field("sku").column),
+        "reference": _q(PaymentAllocation._meta.get_field("reference").column),
+    }
+    c = column
     # Identifiers from the models' metadata only; every value is a parameter (hence the S608 noqas).
     return (
         f"WITH p AS (INSERT INTO {_q(Payment._meta.db_table)} ({names(payment)}) "  # noqa: S608
-        f"VALUES {values(payment, 1)} RETURNING id), "
-        f"a AS (INSERT INTO {_q(PaymentAllocation._meta.db_table)} ({payment_fk}, {names(allocation)}) "
-        f"SELECT p.id, {aliases(allocation)} FROM p, (VALUES {values(allocation, n_orders)}) "
-        f"AS v({names(allocation)}) RETURNING id, {reference}), "
-        f"o AS (INSERT INTO {_q(Order._meta.db_table)} ({order_payment_fk}, {names(order)}) "
-        f"SELECT p.id, {aliases(order)} FROM p, (VALUES {values(order, n_orders)}) "
-        f"AS v({names(order)}) RETURNING id, {number}), "
-        f"l AS (INSERT INTO {_q(OrderLine._meta.db_table)} ({order_fk}, {names(line)}) "
-        f"SELECT o.id, {aliases(line)} FROM (VALUES {values(line, n_lines, extra=('varchar',))}) "
-        f"AS v(_number, {names(line)}) JOIN o ON o.{number} = v._number RETURNING id, {order_fk}, {sku_fk}), "
-        f"e AS (INSERT INTO {_q(OrderEvent._meta.db_table)} ({event_order_fk}, {data}, {names(event)}) "
-        f"SELECT o.id, jsonb_build_object('payment', p.id) || v._data, {aliases(event)} "
-        f"FROM p, (VALUES {values(event, n_orders, extra=('varchar', 'jsonb'))}) "
-        f"AS v(_number, _data, {names(event)}) JOIN o ON o.{number} = v._number RETURNING id, {event_order_fk}), "
-        f"c AS (DELETE FROM {cart_items} WHERE {_q('cart_id')} IN "
-        f"(SELECT id FROM {carts} WHERE {_q('user_id')} = %s) AND {_q('sku_id')} = ANY(%s::bigint[])) "
+        f"SELECT {of('r', payment)} FROM {rows(Payment)} RETURNING id), "
+        f"a AS (INSERT INTO {_q(PaymentAllocation._meta.db_table)} ({c['payment_fk']}, {names(allocation)}) "
+        f"SELECT p.id, {of('r', allocation)} FROM p, {rows(PaymentAllocation)} RETURNING id, {c['reference']}), "
+        f"o AS (INSERT INTO {_q(Order._meta.db_table)} ({c['order_payment_fk']}, {names(order)}) "
+        f"SELECT p.id, {of('r', order)} FROM p, {rows(Order)} RETURNING id, {c['number']}), "
+        f"l AS (INSERT INTO {_q(OrderLine._meta.db_table)} ({c['line_order_fk']}, {names(line)}) "
+        f"SELECT o.id, {of('r', line)} FROM {rows(OrderLine)} JOIN o ON o.{c['number']} = x.j->>'_number' "
+        f"RETURNING id, {c['line_order_fk']}, {c['sku_fk']}), "
+        f"e AS (INSERT INTO {_q(OrderEvent._meta.db_table)} ({c['event_order_fk']}, {c['data']}, {names(event)}) "
+        f"SELECT o.id, jsonb_build_object('payment', p.id) || (x.j->'_data'), {of('r', event)} "
+        f"FROM p, {rows(OrderEvent)} JOIN o ON o.{c['number']} = x.j->>'_number' "
+        f"RETURNING id, {c['event_order_fk']}), "
+        f"c AS (DELETE FROM {_q(CartItem._meta.db_table)} WHERE {_q('cart_id')} IN "
+        f"(SELECT id FROM {_q(Cart._meta.db_table)} WHERE {_q('user_id')} = %s) AND {_q('sku_id')} = ANY(%s)) "
         "SELECT 'p', id, NULL::text, NULL::bigint FROM p "
-        f"UNION ALL SELECT 'a', id, {reference}, NULL FROM a "
-        f"UNION ALL SELECT 'o', id, {number}, NULL FROM o "
-        f"UNION ALL SELECT 'l', id, {order_fk}::text, {sku_fk} FROM l "
-        f"UNION ALL SELECT 'e', id, {event_order_fk}::text, NULL FROM e"
+        f"UNION ALL SELECT 'a', id, {c['reference']}, NULL FROM a "
+        f"UNION ALL SELECT 'o', id, {c['number']}, NULL FROM o "
+        f"UNION ALL SELECT 'l', id, {c['line_order_fk']}::text, {c['sku_fk']} FROM l "
+        f"UNION ALL SELECT 'e', id, {c['event_order_fk']}::text, NULL FROM e"
     )
 
 
 def checkout_rows_insert_sql(rows: CheckoutRows) -> None:
     payment_f, allocation_f, order_f, line_f, event_f = _shapes()
-    json_f = OrderEvent._meta.get_field("data")
-    params: list = _params(rows.payment, payment_f)
-    for allocation in rows.allocations:
-        params += _params(allocation, allocation_f)
-    for order in rows.orders:
-        params += _params(order, order_f)
-    for line in rows.lines:
-        params += [line.order.number, *_params(line, line_f)]
-    for event in rows.events:
-        params += [event.order.number, json_f.get_db_prep_save(event.data, connection), *_params(event, event_f)]
-    params += [rows.buyer_id, list(rows.cart_sku_ids)]
+    db = connections[connection.alias]  # the wrapper itself: each field asks it for `ops` (the proxy costs a lookup)
+
+    def as_json(records: list[dict]) -> str:
+        return json.dumps(records, default=_json_value, separators=(",", ":"))
+
+    params = [
+        as_json([_record(rows.payment, payment_f, db)]),
+        as_json([_record(a, allocation_f, db) for a in rows.allocations]),
+        as_json([_record(o, order_f, db) for o in rows.orders]),
+        as_json([_record(line, line_f, db, _number=line.order.number) for line in rows.lines]),
+        as_json([_record(e, event_f, db, _number=e.order.number, _data=e.data) for e in rows.events]),
+        rows.buyer_id,
+        list(rows.cart_sku_ids),
+    ]
     with connection.cursor() as cursor:
-        cursor.execute(_statement(len(rows.orders), len(rows.lines)), params)
+        cursor.execute(_statement(), params)
         returned = cursor.fetchall()
 
     ids: dict[str, dict] = {"a": {}, "o": {}, "l": {}, "e": {}}
