@@ -18,6 +18,7 @@ from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
 _pools: dict[tuple, object] = {}
 _pools_lock = threading.Lock()
+_pool_clients: dict[int, redis.Redis] = {}
 
 
 class SharedPoolRedisCacheClient(RedisCacheClient):
@@ -31,6 +32,14 @@ class SharedPoolRedisCacheClient(RedisCacheClient):
                 if pool is None:
                     pool = _pools[key] = self._pool_class.from_url(url, **self._pool_options)
         return pool
+
+    def get_client(self, key=None, *, write=False):
+        """One redis-py client per shared pool (thread-safe, like the pool), not one per call."""
+        pool = self._get_connection_pool(write)
+        client = _pool_clients.get(id(pool))
+        if client is None:
+            client = _pool_clients.setdefault(id(pool), self._client(connection_pool=pool))
+        return client
 
 
 class SharedPoolRedisCache(RedisCache):

@@ -13,6 +13,7 @@ import importlib.metadata
 import inspect
 
 import django
+import redis
 from channels_redis.core import RedisChannelLayer
 from django.core.cache.backends.redis import RedisCacheClient
 
@@ -43,3 +44,6 @@ def test_the_cache_client_internals_the_shared_pool_uses_are_there():
     assert client._pool_class is not None
     assert client._get_connection_pool_index(write=True) == 0
     assert list(inspect.signature(RedisCacheClient._get_connection_pool).parameters) == ["self", "write"]
+    # get_client(key, *, write) is the hook the shared client overrides; _client is the redis-py class it builds.
+    assert list(inspect.signature(RedisCacheClient.get_client).parameters) == ["self", "key", "write"]
+    assert client._client is redis.Redis
