@@ -191,3 +191,17 @@ def test_counts_past_their_time_are_shown_while_a_task_counts_them_again(
         assert not [q for q in queries.captured_queries if "GROUP BY" in q["sql"]]
     assert len(tasks) == 1
     assert facet_counts(filters).total == 6  # the task's count
+
+
+def test_a_checkout_that_sells_the_last_one_leaves_the_in_stock_count_and_filter(api_client, catalogue):
+    from django.db import transaction
+
+    from catalog.services import stock_reserve
+
+    assert _api(api_client, q="萝卜")["facets"]["in_stock"]["count"] == 3
+    sku = catalogue[3].skus.get()  # 江苏, 28.00, 5 in stock
+    with transaction.atomic():
+        stock_reserve(items={sku.id: 5})
+    body = _api(api_client, q="萝卜", in_stock="true")
+    assert body["facets"]["in_stock"]["count"] == 2
+    assert catalogue[3].id not in {item["id"] for item in body["results"]} and body["count"] == 2
