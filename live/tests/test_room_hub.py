@@ -105,6 +105,7 @@ class _Client:
     reading: uvicorn waits for its write buffer to drain before writing)."""
 
     def __init__(self, stuck: bool = False) -> None:
+        self.scope: dict = {}  # no server's send kept (live.room_hub.ServerSendInScope): the room uses base_send
         self.stuck = stuck
         self.got: list[str] = []
         self.at: list[float] = []
