@@ -137,6 +137,14 @@ def product_locked(*, product_id: int) -> Product:
     return Product.objects.select_for_update(of=("self",)).select_related("shop", "category").get(pk=product_id)
 
 
+def product_and_skus_locked(*, product_id: int) -> Product:
+    """product_locked for writers that change the product's SKUs after locking it (the product form, deleting a
+    SKU): its SKUs' rows are locked first, in pk order, then the product's — the order a checkout takes them in
+    (stock_reserve: the SKUs, then the product when one sells out), so an edit and a sell-out cannot deadlock."""
+    list(Sku.objects.select_for_update().filter(product_id=product_id).order_by("pk").values_list("pk", flat=True))
+    return product_locked(product_id=product_id)
+
+
 def shop_product_count_refresh(*, shop_id: int) -> None:
     """The shop's count of listings on sale; called whenever one of its listings changed (_refresh_derived,
     a delete, the shop's own status), so the listings' version changes too (cached counts)."""
@@ -237,7 +245,7 @@ def product_update(*, product: Product, photos: Sequence[Any] = (), **changes: A
 def _product_update(
     *, product: Product, skus: Any = None, images: Sequence[ProductImage] = (), **changes: Any
 ) -> Product:
-    product = Product.objects.select_for_update().select_related("shop", "category").get(pk=product.pk)
+    product = product_and_skus_locked(product_id=product.pk)
     fields: list[str] = []
     for field in ("title", "description", "province", "city", "village"):
         if field in changes and changes[field] is not None:
@@ -345,7 +353,7 @@ def sku_update(*, sku: Sku, name: Any = None, price: Any = None, stock: Any = No
 
 @transaction.atomic
 def sku_delete(*, sku: Sku) -> None:
-    product = product_locked(product_id=sku.product_id)
+    product = product_and_skus_locked(product_id=sku.product_id)
     remaining = product.skus.filter(is_active=True).exclude(pk=sku.pk)
     if product.status == Product.Status.ACTIVE and not remaining.exists():
         raise InvalidState(_("A product on sale keeps at least one SKU; delist it first."))

@@ -159,3 +159,60 @@ def test_two_checkouts_selling_out_two_skus_of_one_product_at_once_clear_the_fla
     assert not errors
     assert list(product.skus.order_by("id").values_list("stock", flat=True)) == [0, 0]
     assert not _in_stock(product)
+
+
+def _waiting_on_a_lock(timeout: float = 5.0) -> bool:
+    """Some other session of this test database waits for a row lock (the thread under test got there)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute("SELECT pg_stat_clear_snapshot()")  # a transaction sees one snapshot of the stats
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                " AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
+            )
+            if cursor.fetchone()[0]:
+                return True
+            time.sleep(0.02)
+    return False
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_seller_edit_and_a_checkout_selling_the_last_unit_do_not_deadlock():
+    """The checkout holds the SKU's row (its conditional UPDATE) and then locks the product to recount the
+    flag; the product form changes the SKUs of a product it has locked. Both take the SKUs first, then the
+    product: the edit waits for the checkout instead of holding the product it needs (a deadlock before)."""
+    product = make_product(skus=(("a", "1.00", 1),))
+    sku = product.skus.get()
+    sku_taken, errors = threading.Event(), []
+
+    def seller():
+        try:
+            sku_taken.wait(5)
+            product_update(
+                product=product, title="新标题", skus=[{"id": sku.id, "name": "a", "price": "2.00", "stock": "0"}]
+            )
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            close_old_connections()
+
+    thread = threading.Thread(target=seller)
+    thread.start()
+    try:
+        with transaction.atomic():
+            with connection.cursor() as cursor:  # the checkout's conditional UPDATE: the SKU's row is ours
+                cursor.execute("UPDATE catalog_sku SET stock = stock - 1 WHERE id = %s AND stock >= 1", [sku.id])
+            sku_taken.set()
+            assert _waiting_on_a_lock(), errors  # the seller's edit waits for a lock we hold
+            from catalog.services.stock import products_in_stock_recount
+
+            products_in_stock_recount(product_ids=[product.pk])  # what stock_reserve does when a SKU sells out
+    finally:
+        thread.join(15)
+    assert not errors
+    product.refresh_from_db()
+    assert product.title == "新标题" and not product.in_stock
+    assert product.skus.get().price == 2
