@@ -10,7 +10,7 @@ TASK_QUEUE_BY_NAME = {
     "notifications.tasks.*": "notifications",
     "chat.tasks.*": "notifications",
     "live.tasks.show_followers_notify_task": "notifications",
-    "catalog.tasks.*": "media",  # thumbnails
+    "catalog.tasks.product_image_thumbnail*": "media",  # thumbnails (search's counts and terms stay on `celery`)
     "live.tasks.replay_make_task": "media",  # ffmpeg
     "marketplace.tasks.media_orphans_sweep_task": "media",
 }

@@ -14,6 +14,11 @@ ROUTES = {
     "chat.tasks.chat_offline_notices_task": "notifications",
     "live.tasks.show_followers_notify_task": "notifications",
     "catalog.tasks.product_image_thumbnail_task": "media",
+    "catalog.tasks.product_image_thumbnails_sweep_task": "media",
+    # Search's counts are refreshed while a page shows the old ones: never behind a burst of thumbnails.
+    "catalog.tasks.facet_counts_refresh_task": "celery",
+    "catalog.tasks.browse_facets_refresh_task": "celery",
+    "catalog.tasks.search_terms_rebuild_task": "celery",
     "live.tasks.replay_make_task": "media",
     "marketplace.tasks.media_orphans_sweep_task": "media",
     "orders.tasks.orders_cancel_overdue_task": "celery",
