@@ -42,11 +42,17 @@ CLOSED_SECONDS = 30
 # An open SKU's token is kept this long after its first look (then a new one: harmless, see above).
 OPEN_SECONDS = 3600
 
-# KEYS: one hash per SKU. ARGV[1]: a fresh token prefix, ARGV[2]: OPEN_SECONDS.
-# Returns, per SKU, its token and the closed SKU's name ('' when open).
+# KEYS: one hash per SKU, then (when ARGV[3] is a number of seconds) a rate limit's counter.
+# ARGV[1]: a fresh token prefix, ARGV[2]: OPEN_SECONDS, ARGV[3]: the counter's expiry or ''.
+# Returns, per SKU, its token and the closed SKU's name ('' when open); then, when every SKU is open and
+# there is a counter, the counter's INCR (its expiry set on its first hit), as common.ratelimit counts.
 _ENTER = """
+local skus = #KEYS
+if ARGV[3] ~= '' then skus = skus - 1 end
 local out = {}
-for i, key in ipairs(KEYS) do
+local closed = false
+for i = 1, skus do
+  local key = KEYS[i]
   local v = redis.call('HMGET', key, 'gen', 'name')
   local gen, name = v[1], v[2]
   if not gen then
@@ -57,6 +63,11 @@ for i, key in ipairs(KEYS) do
   end
   out[#out + 1] = gen
   out[#out + 1] = name or ''
+  if name then closed = true end
+end
+if ARGV[3] ~= '' and not closed then
+  out[#out + 1] = redis.call('INCR', KEYS[#KEYS])
+  redis.call('EXPIRE', KEYS[#KEYS], ARGV[3], 'NX')
 end
 return out
 """
@@ -87,20 +98,35 @@ def _run(client, source: str, *, keys: list[str], args: list) -> object:
 
 @dataclass
 class StockGatePass:
-    """The tokens a buyer saw at the gate, before asking PostgreSQL (empty when Redis was unreachable)."""
+    """The tokens a buyer saw at the gate, before asking PostgreSQL (empty when Redis was unreachable), and
+    the count of the rate limit's hit made in the same round trip (None when it was not counted)."""
 
     tokens: dict[int, str] = field(default_factory=dict)
+    hits: int | None = None
 
 
-def stock_gate_enter(*, sku_ids: Collection[int]) -> StockGatePass:
+@dataclass(frozen=True)
+class GateCounter:
+    """A rate limit's counter to count one hit on in the gate's round trip (common.ratelimit's key, already
+    made a Redis key, and its expiry), only when the gate lets the buyer through."""
+
+    redis_key: str
+    expiry: int
+
+
+def stock_gate_enter(*, sku_ids: Collection[int], counter: GateCounter | None = None) -> StockGatePass:
     """Raises OutOfStock for the first SKU (in id order) the gate knows is sold out; else returns the pass
-    that lets `stock_gate_close` close it later. One Redis round trip, no query."""
+    that lets `stock_gate_close` close it later (with `counter`'s count after this hit, when given). One
+    Redis round trip, no query."""
     ids = sorted(set(sku_ids))
     client = raw_redis() if ids else None
     if client is None:
         return StockGatePass()
+    keys, extra = [_key(i) for i in ids], ""
+    if counter is not None:
+        keys, extra = [*keys, counter.redis_key], counter.expiry
     try:
-        answer = _run(client, _ENTER, keys=[_key(i) for i in ids], args=[uuid.uuid4().hex, OPEN_SECONDS])
+        answer = _run(client, _ENTER, keys=keys, args=[uuid.uuid4().hex, OPEN_SECONDS, extra])
     except Exception:  # Redis unreachable: PostgreSQL answers alone
         logger.warning("stock gate unavailable: checking stock in PostgreSQL only", exc_info=True)
         return StockGatePass()
@@ -110,7 +136,7 @@ def stock_gate_enter(*, sku_ids: Collection[int]) -> StockGatePass:
         if name:
             raise OutOfStock(sku_id=sku_id, available=0, name=name)
         tokens[sku_id] = token
-    return StockGatePass(tokens=tokens)
+    return StockGatePass(tokens=tokens, hits=int(answer[-1]) if counter is not None else None)
 
 
 def stock_gate_close(*, gate_pass: StockGatePass, sku_id: int, name: str | None = None) -> bool:
@@ -148,15 +174,19 @@ def _forget(sku_ids: list[int]) -> None:
 
 @contextmanager
 def stock_gate(
-    *, items: Mapping[int, int], answered_before: Callable[[], bool] | None = None
+    *,
+    items: Mapping[int, int],
+    answered_before: Callable[[], bool] | None = None,
+    counter: GateCounter | None = None,
 ) -> Iterator[StockGatePass]:
     """Guards one purchase of `items` ({sku_id: quantity}): refuses at once what the gate knows is gone,
     and closes the gate when PostgreSQL's answer inside the block is "sold out".
 
     `answered_before` is asked only when the gate would refuse: True (a retry of a request that was
-    answered, whose answer PostgreSQL keeps) lets it through to be replayed."""
+    answered, whose answer PostgreSQL keeps) lets it through to be replayed. `counter`: a rate limit's hit
+    counted in the same round trip when the gate lets the buyer through (the pass's `hits`)."""
     try:
-        gate_pass = stock_gate_enter(sku_ids=items)
+        gate_pass = stock_gate_enter(sku_ids=items, counter=counter)
     except OutOfStock:
         if answered_before is None or not answered_before():
             raise

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import logging
 import time
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
@@ -83,9 +84,38 @@ def rate_limit_hit(*, scope: str, identity: str, fail_closed: bool = False) -> i
             ) from exc
         logger.warning("rate limit %s not counted: the cache is unavailable", scope, exc_info=True)
         return None
+    return _wait(count, limit, period)
+
+
+def _wait(count: int, limit: int, period: int) -> int | None:
     if count > limit:
         return max(1, int(period - (time.time() % period)))
     return None
+
+
+@dataclass(frozen=True)
+class RateWindow:
+    """This window's counter of a scope and identity in Redis, for a caller that counts the hit in a round
+    trip of its own (the stock gate's, catalog.stock_gate): INCR `redis_key`, its expiry `expiry` set on the
+    window's first hit, as `rate_limit_hit` does; then `wait(count)`."""
+
+    redis_key: str
+    expiry: int
+    limit: int
+    period: int
+
+    def wait(self, count: int) -> int | None:
+        """The seconds to wait if the hit that made `count` is over the limit, else None."""
+        return _wait(count, self.limit, self.period)
+
+
+def rate_limit_window(*, scope: str, identity: str) -> RateWindow | None:
+    """The current window's counter when the limits are counted in Redis (else None: use rate_limit_hit)."""
+    if raw_redis() is None:
+        return None
+    limit, period = parse_rate(settings.RATE_LIMITS[scope])
+    key = cache.make_and_validate_key(_key(scope, identity, int(time.time() // period)))
+    return RateWindow(redis_key=key, expiry=period + 1, limit=limit, period=period)
 
 
 def rate_limit_hit_undo(*, scope: str, identity: str) -> None:

@@ -4,14 +4,18 @@ answered request is still replayed; a cancelled order puts the SKU back on sale 
 
 from __future__ import annotations
 
+import time
 import uuid
 
 import pytest
+import redis
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from catalog.models import Sku
+from common.cache import raw_redis
+from common.ratelimit import rate_limit_window
 from orders.models import Order
 from orders.services.lifecycle import order_cancel
 from tests.factories import ADDRESS, ShopFactory, UserFactory, sku_in_shop
@@ -94,3 +98,67 @@ def test_a_keyless_refusal_makes_no_query_at_all():
 
     assert refused.status_code == 409 and refused.json()["error"]["code"] == "out_of_stock"
     assert queries.captured_queries == []
+
+
+def _checkout_hits(user) -> int:
+    window = rate_limit_window(scope="checkout", identity=f"u{user.pk}")
+    return int(raw_redis().get(window.redis_key) or 0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_gate_and_the_rate_limit_are_one_redis_round_trip_and_the_limit_holds(settings, monkeypatch):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "checkout": "2/h"}
+    while time.time() % 3600 > 3590:  # one fixed window for the whole test
+        time.sleep(0.5)
+    sku = sku_in_shop(ShopFactory(), stock=10)
+    buyer = UserFactory()
+    client = APIClient()
+    client.force_authenticate(buyer)
+    sent: list[str] = []
+    execute_command, pipeline_execute = redis.Redis.execute_command, redis.client.Pipeline.execute
+
+    def command(self, *args, **options):
+        sent.append(str(args[0]).upper())
+        return execute_command(self, *args, **options)
+
+    def pipeline(self, *args, **kwargs):
+        sent.append("PIPELINE")
+        return pipeline_execute(self, *args, **kwargs)
+
+    monkeypatch.setattr(redis.Redis, "execute_command", command)
+    monkeypatch.setattr(redis.client.Pipeline, "execute", pipeline)
+
+    # when the buyer buys now twice within a limit of two per hour
+    answers = [buy_now(client, sku, key=uuid.uuid4().hex).status_code for _ in range(2)]
+
+    # then each was one script call to Redis before its commit, the gate and the count (and, with a broker,
+    # the outbox's push after it)
+    assert answers == [201, 201]
+    assert [c for c in sent if c != "RPUSH"] == ["EVALSHA"] * 2, sent
+    assert _checkout_hits(buyer) == 2
+    ttl = raw_redis().ttl(rate_limit_window(scope="checkout", identity=f"u{buyer.pk}").redis_key)
+    assert 0 < ttl <= 3601
+    # and a third is over the limit: 429 with Retry-After, nothing placed
+    limited = buy_now(client, sku, key=uuid.uuid4().hex)
+    assert limited.status_code == 429 and int(limited["Retry-After"]) >= 1
+    assert Order.objects.filter(buyer=buyer).count() == 2
+    assert Sku.objects.get(pk=sku.pk).stock == 8
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_buy_now_the_gate_refuses_is_not_counted_by_the_rate_limit(settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "checkout": "1/h"}
+    while time.time() % 3600 > 3590:
+        time.sleep(0.5)
+    sku = sku_in_shop(ShopFactory(), stock=1)
+    assert buy_now(buyer_client(), sku).status_code == 201
+    late = UserFactory()
+    client = APIClient()
+    client.force_authenticate(late)
+    assert buy_now(client, sku).json()["error"]["code"] == "out_of_stock"  # PostgreSQL's answer, counted
+    assert _checkout_hits(late) == 1
+
+    refused = [buy_now(client, sku) for _ in range(2)]  # the gate's answers: not counted, never a 429
+
+    assert [r.json()["error"]["code"] for r in refused] == ["out_of_stock", "out_of_stock"]
+    assert _checkout_hits(late) == 1
