@@ -142,6 +142,11 @@ def test_an_operator_ending_the_show_drops_the_publisher_through_nginx_control(l
     stream = publish(live_stack, show.stream_key, seconds=60, log=tmp_path / "ffmpeg.log")
     try:
         wait_until(lambda: Show.objects.get(pk=show.pk).status == "live", 10, "the show to go live")
+        # The show is live once the publish callback committed; nginx registers the stream (under the show's
+        # public id) only after that answer: a drop asked before then finds no publisher (the update callback
+        # refuses it later). Under load that took seconds, so wait until nginx writes the stream's playlist.
+        playlist = live_stack.nginx.hls_dir / f"{show.public_id}.m3u8"
+        wait_until(playlist.exists, 20, "nginx to publish the stream")
         operator = Client()
         operator.force_login(UserFactory(is_staff=True, is_superuser=True))
         action = {"action": "end_shows", "_selected_action": [show.pk], "reason": "违规内容"}
