@@ -32,6 +32,8 @@ class NginxSetup:
     media_root: Path | None = None
     max_body_bytes: int = 12 * 1024 * 1024
     upstream_keepalive_requests: int = 20
+    # Connections per worker (a proxied socket takes two): ~4,000 sockets through the front's one worker.
+    worker_connections: int = 8192
 
     @property
     def conf_path(self) -> Path:
@@ -59,6 +61,8 @@ def nginx_config_write(setup: NginxSetup) -> Path:
         "MEDIA_ROOT": str(setup.media_root),
         "MAX_BODY": str(setup.max_body_bytes),
         "UPSTREAM_KEEPALIVE_REQUESTS": str(setup.upstream_keepalive_requests),
+        "WORKER_CONNECTIONS": str(setup.worker_connections),
+        "RLIMIT_NOFILE": str(2 * setup.worker_connections + 100),  # and files: HLS, recordings, logs
         "WORK": str(setup.work_dir),
         "RTMP_PORT": str(setup.rtmp_port),
         "HTTP_PORT": str(setup.http_port),
