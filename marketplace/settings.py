@@ -14,6 +14,7 @@ import environ
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.beat_schedule import beat_schedule
+from marketplace.openapi_settings import openapi_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("VAR_DIR", default=str(BASE_DIR / "var")))
@@ -313,31 +314,8 @@ REST_FRAMEWORK = {
 if DEBUG:
     REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"].append("rest_framework.renderers.BrowsableAPIRenderer")
 
-SPECTACULAR_SETTINGS = {
-    "TITLE": "Marketplace API",
-    "DESCRIPTION": "The public API (v1) of the marketplace: shops, catalogue, cart, orders, chat, money.",
-    "VERSION": "1.0.0",
-    "SERVE_INCLUDE_SCHEMA": False,
-    "COMPONENT_SPLIT_REQUEST": True,
-    "SCHEMA_PATH_PREFIX": "/api/v1",
-    # Swagger UI served from our own static files, not a CDN.
-    "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
-    # Several answers have a `role` or `status` with their own choices: each set gets its own name.
-    "ENUM_NAME_OVERRIDES": {
-        "ConversationRoleEnum": ["buyer", "seller"],
-        "StaffRoleEnum": ["owner", "staff"],
-        "ShowRoleEnum": ["viewer", "seller", "moderator"],
-        "StaffInvitationStatusEnum": ["pending", "accepted", "declined", "revoked", "expired"],
-        "ShowStatusEnum": ["scheduled", "live", "ended"],
-        "OrderStatusEnum": "orders.models.Order.Status",
-        "RefundRequestStatusEnum": "orders.models.RefundRequest.Status",
-        "PaymentStatusEnum": "payments.models.Payment.Status",
-        "ShopStatusEnum": "shops.models.Shop.Status",
-        "ProductStatusEnum": "catalog.models.Product.Status",
-    },
-}
+# The OpenAPI schema's settings (drf-spectacular): marketplace/openapi_settings.py.
+SPECTACULAR_SETTINGS = openapi_settings()
 
 # Rate limits, as count/period (s, m, h, d). Per signed-in user, else per client address.
 RATE_LIMITS = {
