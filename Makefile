@@ -20,7 +20,7 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 install: $(VENV)/.installed
 
 # Serve the demo. No configuration: SQLite, in-memory channel layer, eager Celery.
-# With DATABASE_URL and REDIS_URL set: the full topology of the Procfile (nginx, gunicorn, uvicorn, Celery workers, beat).
+# With DATABASE_URL and REDIS_URL set: the full topology of the Procfile (nginx, two uvicorns, Celery workers, beat).
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo

@@ -69,7 +69,10 @@ class Product(models.Model):
         ACTIVE = "active", _("On sale")
         DELISTED = "delisted", _("Delisted")
 
-    shop = models.ForeignKey(Shop, verbose_name=_("shop"), on_delete=models.PROTECT, related_name="products")
+    # No index of its own: the index on (shop_id, status) leads with it.
+    shop = models.ForeignKey(
+        Shop, verbose_name=_("shop"), on_delete=models.PROTECT, related_name="products", db_index=False
+    )
     title = models.CharField(verbose_name=_("title"), max_length=120)
     # plain text, rendered escaped
     description = models.TextField(verbose_name=_("description"), blank=True, max_length=10_000)
@@ -172,7 +175,10 @@ class Sku(models.Model):
 
 
 class ProductImage(models.Model):
-    product = models.ForeignKey(Product, verbose_name=_("product"), on_delete=models.CASCADE, related_name="images")
+    # No index of its own: the index on (product_id, position) leads with it.
+    product = models.ForeignKey(
+        Product, verbose_name=_("product"), on_delete=models.CASCADE, related_name="images", db_index=False
+    )
     image = models.ImageField(verbose_name=_("image"), upload_to="products/%Y/%m/")
     thumbnail = models.ImageField(verbose_name=_("thumbnail"), upload_to="products/thumbs/%Y/%m/", blank=True)
     width = models.PositiveIntegerField(verbose_name=_("width"), default=0)

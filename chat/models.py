@@ -39,10 +39,18 @@ class ConversationQuerySet(models.QuerySet):
 
 
 class Conversation(models.Model):
+    # No index of its own: the index on (buyer_id, last_message_at, id) leads with it.
     buyer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("buyer"), on_delete=models.PROTECT, related_name="chat_conversations"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("buyer"),
+        on_delete=models.PROTECT,
+        related_name="chat_conversations",
+        db_index=False,
     )
-    shop = models.ForeignKey(Shop, verbose_name=_("shop"), on_delete=models.PROTECT, related_name="conversations")
+    # No index of its own: the index on (shop_id, last_message_at, id) leads with it.
+    shop = models.ForeignKey(
+        Shop, verbose_name=_("shop"), on_delete=models.PROTECT, related_name="conversations", db_index=False
+    )
     # The product the buyer asked about most recently (shown pinned on the conversation).
     product = models.ForeignKey(
         Product, verbose_name=_("product"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -106,8 +114,9 @@ class PhotoHold(models.TextChoices):
 
 
 class Message(models.Model):
+    # No index of its own: the index on (conversation_id, id) leads with it.
     conversation = models.ForeignKey(
-        Conversation, verbose_name=_("conversation"), on_delete=models.CASCADE, related_name="messages"
+        Conversation, verbose_name=_("conversation"), on_delete=models.CASCADE, related_name="messages", db_index=False
     )
     sender = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("sender"), on_delete=models.PROTECT, related_name="chat_messages"
@@ -177,8 +186,13 @@ class HeldPhoto(Message):
 class OfflineNotice(models.Model):
     """One e-mail per unread burst: the burst is named by its first unread message."""
 
+    # No index of its own: the index on (conversation_id, recipient_role, first_message_id) leads with it.
     conversation = models.ForeignKey(
-        Conversation, verbose_name=_("conversation"), on_delete=models.CASCADE, related_name="offline_notices"
+        Conversation,
+        verbose_name=_("conversation"),
+        on_delete=models.CASCADE,
+        related_name="offline_notices",
+        db_index=False,
     )
     recipient_role = models.CharField(verbose_name=_("recipient role"), max_length=6, choices=Role.choices)
     first_message = models.ForeignKey(

@@ -34,7 +34,10 @@ def deal_status_at(*, starts_at: datetime, ends_at: datetime, now: datetime) -> 
 
 
 class Deal(models.Model):
-    show = models.ForeignKey(Show, verbose_name=_("show"), on_delete=models.CASCADE, related_name="deals")
+    # No index of its own: the index on (show_id, ends_at) leads with it.
+    show = models.ForeignKey(
+        Show, verbose_name=_("show"), on_delete=models.CASCADE, related_name="deals", db_index=False
+    )
     sku = models.ForeignKey(Sku, verbose_name=_("SKU"), on_delete=models.PROTECT, related_name="+")
     price = models.DecimalField(_("deal price"), max_digits=10, decimal_places=2)
     quantity = models.PositiveIntegerField(_("quantity"))
@@ -74,7 +77,8 @@ class DealBuyer(models.Model):
     """How much one buyer holds of a deal: the per-buyer limit is a conditional UPDATE on this row
     (claimed + n <= limit), so twenty claims at once by one buyer pass at most up to the limit."""
 
-    deal = models.ForeignKey(Deal, on_delete=models.CASCADE, related_name="buyers")
+    # No index of its own: the index on (deal_id, buyer_id) leads with it.
+    deal = models.ForeignKey(Deal, on_delete=models.CASCADE, related_name="buyers", db_index=False)
     buyer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     claimed = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -41,7 +41,8 @@ class ShowQuerySet(models.QuerySet):
 
 
 class Show(models.Model):
-    shop = models.ForeignKey(Shop, on_delete=models.PROTECT, related_name="shows")
+    # No index of its own: the index on (shop_id, status, starts_at) leads with it.
+    shop = models.ForeignKey(Shop, on_delete=models.PROTECT, related_name="shows", db_index=False)
     title = models.CharField(max_length=MAX_TITLE)
     description = models.TextField(blank=True, max_length=2000)
     starts_at = models.DateTimeField(null=True, blank=True)
@@ -164,7 +165,8 @@ class LiveBar(models.Model):
 class RoomModerator(models.Model):
     """Someone the shop named to moderate its rooms (mute, remove), without working for the shop."""
 
-    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="room_moderators")
+    # No index of its own: the index on (shop_id, user_id) leads with it.
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="room_moderators", db_index=False)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -180,7 +182,8 @@ class RoomModerator(models.Model):
 class BlockedWord(models.Model):
     """A word the shop does not want in its rooms: messages containing it never reach other viewers."""
 
-    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="blocked_words")
+    # No index of its own: the index on (shop_id, word) leads with it.
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="blocked_words", db_index=False)
     word = models.CharField(max_length=40)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -200,7 +203,8 @@ class RoomRestriction(models.Model):
         MUTE = "mute", _("Muted")
         REMOVE = "remove", _("Removed from the room")
 
-    show = models.ForeignKey(Show, on_delete=models.CASCADE, related_name="restrictions")
+    # No index of its own: the index on (show_id, user_id, kind) leads with it.
+    show = models.ForeignKey(Show, on_delete=models.CASCADE, related_name="restrictions", db_index=False)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=8, choices=Kind.choices)
     until = models.DateTimeField(null=True, blank=True)  # null: until the show ends
@@ -222,7 +226,8 @@ class RoomMessage(models.Model):
         SELLER = "seller", _("Seller")
         MODERATOR = "moderator", _("Moderator")
 
-    show = models.ForeignKey(Show, on_delete=models.CASCADE, related_name="messages")
+    # No index of its own: the index on (show_id, id) leads with it.
+    show = models.ForeignKey(Show, on_delete=models.CASCADE, related_name="messages", db_index=False)
     sender = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.VIEWER)
     text = models.CharField(max_length=500)

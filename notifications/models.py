@@ -25,8 +25,13 @@ class Kind(models.TextChoices):
 class Notification(models.Model):
     """Shown once: `key` names the event, so a retried task finds the row it already wrote."""
 
+    # No index of its own: the index on (user_id, id) leads with it.
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        db_index=False,
     )
     kind = models.CharField(verbose_name=_("kind"), max_length=24, choices=Kind.choices)
     key = models.CharField(verbose_name=_("key"), max_length=120)
@@ -66,8 +71,13 @@ class Notification(models.Model):
 class Preference(models.Model):
     """Per person and kind: in-app only, or in-app and e-mail (the default)."""
 
+    # No index of its own: the index on (user_id, kind) leads with it.
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="notification_prefs"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="notification_prefs",
+        db_index=False,
     )
     kind = models.CharField(verbose_name=_("kind"), max_length=24, choices=Kind.choices)
     email = models.BooleanField(verbose_name=_("email"), default=True)

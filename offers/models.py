@@ -21,8 +21,9 @@ class Offer(models.Model):
         EXPIRED = "expired", _("Expired")
         SUPERSEDED = "superseded", _("Superseded")
 
+    # No index of its own: the index on (conversation_id, id) leads with it.
     conversation = models.ForeignKey(
-        Conversation, verbose_name=_("conversation"), on_delete=models.PROTECT, related_name="offers"
+        Conversation, verbose_name=_("conversation"), on_delete=models.PROTECT, related_name="offers", db_index=False
     )
     shop = models.ForeignKey(Shop, verbose_name=_("shop"), on_delete=models.PROTECT, related_name="offers")
     buyer = models.ForeignKey(
@@ -68,7 +69,10 @@ class Offer(models.Model):
 
 
 class OfferLine(models.Model):
-    offer = models.ForeignKey(Offer, verbose_name=_("offer"), on_delete=models.CASCADE, related_name="lines")
+    # No index of its own: the index on (offer_id, sku_id) leads with it.
+    offer = models.ForeignKey(
+        Offer, verbose_name=_("offer"), on_delete=models.CASCADE, related_name="lines", db_index=False
+    )
     sku = models.ForeignKey(Sku, verbose_name=_("SKU"), on_delete=models.PROTECT, related_name="+")
     quantity = models.PositiveIntegerField(verbose_name=_("quantity"))
     price = models.DecimalField(verbose_name=_("offered price"), max_digits=10, decimal_places=2)
@@ -98,8 +102,9 @@ class Proposal(models.Model):
     """A buyer's counter-proposal in a conversation: these SKUs and quantities, at these unit prices or for
     this total. It binds nobody: the shop may turn it into an offer (its form is prefilled from it)."""
 
+    # No index of its own: the index on (conversation_id, id) leads with it.
     conversation = models.ForeignKey(
-        Conversation, verbose_name=_("conversation"), on_delete=models.PROTECT, related_name="proposals"
+        Conversation, verbose_name=_("conversation"), on_delete=models.PROTECT, related_name="proposals", db_index=False
     )
     shop = models.ForeignKey(Shop, verbose_name=_("shop"), on_delete=models.PROTECT, related_name="proposals")
     buyer = models.ForeignKey(
@@ -128,8 +133,9 @@ class Proposal(models.Model):
 
 
 class ProposalLine(models.Model):
+    # No index of its own: the index on (proposal_id, sku_id) leads with it.
     proposal = models.ForeignKey(
-        Proposal, verbose_name=_("counter-proposal"), on_delete=models.CASCADE, related_name="lines"
+        Proposal, verbose_name=_("counter-proposal"), on_delete=models.CASCADE, related_name="lines", db_index=False
     )
     sku = models.ForeignKey(Sku, verbose_name=_("SKU"), on_delete=models.PROTECT, related_name="+")
     quantity = models.PositiveIntegerField(verbose_name=_("quantity"))

@@ -17,8 +17,13 @@ class Source(models.TextChoices):
 class ContactStrike(models.Model):
     """One message whose contact details were masked. The original text is for operators only."""
 
+    # No index of its own: the index on (user_id, created_at) leads with it.
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("sender"), on_delete=models.CASCADE, related_name="contact_strikes"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sender"),
+        on_delete=models.CASCADE,
+        related_name="contact_strikes",
+        db_index=False,
     )
     source = models.CharField(verbose_name=_("where"), max_length=8, choices=Source.choices)
     source_id = models.BigIntegerField(verbose_name=_("conversation or show"))
@@ -41,8 +46,13 @@ class ContactStrike(models.Model):
 class ChatMute(models.Model):
     """A sender who may not write in chats or rooms until `until` (three strikes in 30 days)."""
 
+    # No index of its own: the index on (user_id, until) leads with it.
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="chat_mutes"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="chat_mutes",
+        db_index=False,
     )
     until = models.DateTimeField(verbose_name=_("until"))
     reason = models.CharField(verbose_name=_("reason"), max_length=200)

@@ -132,9 +132,17 @@ class StaffInvitation(models.Model):
         REVOKED = "revoked", _("Withdrawn")
         EXPIRED = "expired", _("Expired")
 
-    shop = models.ForeignKey(Shop, verbose_name=_("shop"), on_delete=models.CASCADE, related_name="staff_invitations")
+    # No index of its own: the index on (shop_id, status) leads with it.
+    shop = models.ForeignKey(
+        Shop, verbose_name=_("shop"), on_delete=models.CASCADE, related_name="staff_invitations", db_index=False
+    )
+    # No index of its own: the index on (user_id, status) leads with it.
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="staff_invitations"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="staff_invitations",
+        db_index=False,
     )
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -175,7 +183,10 @@ class StaffInvitation(models.Model):
 
 
 class ShopFollow(models.Model):
-    shop = models.ForeignKey(Shop, verbose_name=_("shop"), on_delete=models.CASCADE, related_name="follows")
+    # No index of its own: the index on (shop_id, user_id) leads with it.
+    shop = models.ForeignKey(
+        Shop, verbose_name=_("shop"), on_delete=models.CASCADE, related_name="follows", db_index=False
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="followed_shops"
     )

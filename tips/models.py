@@ -23,9 +23,17 @@ class Tip(models.Model):
         PAID = "paid", _("Paid")
         FAILED = "failed", _("Not paid")
 
-    show = models.ForeignKey(Show, verbose_name=_("show"), on_delete=models.PROTECT, related_name="tips")
+    # No index of its own: the index on (show_id, status) leads with it.
+    show = models.ForeignKey(
+        Show, verbose_name=_("show"), on_delete=models.PROTECT, related_name="tips", db_index=False
+    )
+    # No index of its own: the index on (sender_id, created_at) leads with it.
     sender = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("sender"), on_delete=models.PROTECT, related_name="tips_sent"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sender"),
+        on_delete=models.PROTECT,
+        related_name="tips_sent",
+        db_index=False,
     )
     shop = models.ForeignKey(Shop, verbose_name=_("shop"), on_delete=models.PROTECT, related_name="tips")
     amount = models.DecimalField(verbose_name=_("amount"), max_digits=10, decimal_places=2)

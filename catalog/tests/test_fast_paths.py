@@ -19,7 +19,10 @@ pytestmark = pytest.mark.django_db
 
 
 def _columns(instance) -> dict:
-    return {f.attname: getattr(instance, f.attname) for f in type(instance)._meta.concrete_fields}
+    """The loaded columns (reading a deferred one would load it) and which are deferred."""
+    deferred = instance.get_deferred_fields()
+    fields = [f for f in type(instance)._meta.concrete_fields if f.attname not in deferred]
+    return {"deferred": sorted(deferred), **{f.attname: getattr(instance, f.attname) for f in fields}}
 
 
 def _sku_graph(sku) -> tuple:
@@ -87,7 +90,9 @@ from catalog.selectors import product_list
 from shops.models import Shop
 
 def columns(i):
-    return {f.attname: repr(getattr(i, f.attname)) for f in type(i)._meta.concrete_fields}
+    deferred = i.get_deferred_fields()
+    return {"deferred": sorted(deferred), **{f.attname: repr(getattr(i, f.attname))
+            for f in type(i)._meta.concrete_fields if f.attname not in deferred}}
 
 ids = list(Sku.objects.order_by("id").values_list("id", flat=True)[:40])
 buyer = Shop.objects.order_by("id").first().owner_id

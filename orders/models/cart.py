@@ -29,7 +29,10 @@ class Cart(models.Model):
 
 
 class CartItem(models.Model):
-    cart = models.ForeignKey(Cart, verbose_name=_("cart"), on_delete=models.CASCADE, related_name="items")
+    # No index of its own: the index on (cart_id, sku_id) leads with it.
+    cart = models.ForeignKey(
+        Cart, verbose_name=_("cart"), on_delete=models.CASCADE, related_name="items", db_index=False
+    )
     sku = models.ForeignKey(Sku, verbose_name=_("SKU"), on_delete=models.CASCADE, related_name="cart_items")
     quantity = models.PositiveIntegerField(verbose_name=_("quantity"))
     created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)

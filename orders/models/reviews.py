@@ -36,10 +36,18 @@ class Review(models.Model):
 
     order = models.ForeignKey(Order, verbose_name=_("order"), on_delete=models.PROTECT, related_name="reviews")
     line = models.ForeignKey(OrderLine, verbose_name=_("line"), on_delete=models.PROTECT, related_name="reviews")
+    # No index of its own: the index on (buyer_id, product_id, purchased_at) leads with it.
     buyer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("buyer"), on_delete=models.PROTECT, related_name="reviews"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("buyer"),
+        on_delete=models.PROTECT,
+        related_name="reviews",
+        db_index=False,
     )
-    shop = models.ForeignKey(Shop, verbose_name=_("shop"), on_delete=models.PROTECT, related_name="reviews")
+    # No index of its own: the index on (shop_id, created_at) leads with it.
+    shop = models.ForeignKey(
+        Shop, verbose_name=_("shop"), on_delete=models.PROTECT, related_name="reviews", db_index=False
+    )
     product = models.ForeignKey(Product, verbose_name=_("product"), on_delete=models.PROTECT, related_name="reviews")
     sku_name = models.CharField(verbose_name=_("sku name"), max_length=60)
     rating = models.PositiveSmallIntegerField(verbose_name=_("rating"))

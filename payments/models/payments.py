@@ -18,8 +18,13 @@ class Payment(models.Model):
         SUCCEEDED = "succeeded", _("Paid")
         CANCELLED = "cancelled", _("Closed")
 
+    # No index of its own: the Meta's (buyer, -created_at) leads with it.
     buyer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("buyer"), on_delete=models.PROTECT, related_name="payments"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("buyer"),
+        on_delete=models.PROTECT,
+        related_name="payments",
+        db_index=False,
     )
     provider = models.CharField(verbose_name=_("provider"), max_length=20, default="sandbox")
     amount = models.DecimalField(verbose_name=_("amount"), max_digits=12, decimal_places=2)
