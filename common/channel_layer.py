@@ -21,7 +21,7 @@ import collections
 import logging
 import types
 
-from channels_redis.core import RedisChannelLayer
+from channels_redis.core import ChannelLock, RedisChannelLayer
 
 logger = logging.getLogger(__name__)
 
@@ -96,6 +96,13 @@ class SharedReaderRedisChannelLayer(RedisChannelLayer):
         # channels-redis's pools for this loop first, so its close hook (which closes them) runs after ours.
         self.connection(self.consistent_hash(real_channel))
         if self._reader_loop is not loop:
+            if self._reader_loop is not None:
+                # The previous loop is closed (checked above). channels-redis's per-channel receive locks are
+                # released by cleaner tasks, and a cleaner still pending when its loop closed never ran: its
+                # lock stays locked, bound to the dead loop, and the next receive fails on it ("bound to a
+                # different event loop" — one loop per test in the suite; production has one per process).
+                self.receive_clean_locks = ChannelLock()
+                self.receive_cleaners = []
             _stop_reader_on_close(self, loop)
         self._reader_loop = loop
         self._reader = loop.create_task(self._read(real_channel), name="channel-layer-reader")

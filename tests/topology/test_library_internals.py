@@ -14,7 +14,7 @@ import inspect
 
 import django
 import redis
-from channels_redis.core import RedisChannelLayer
+from channels_redis.core import ChannelLock, RedisChannelLayer
 from django.core.cache.backends.redis import RedisCacheClient
 
 
@@ -31,6 +31,8 @@ def test_the_channel_layer_internals_the_shared_reader_uses_are_there():
     assert isinstance(layer.client_prefix, str)
     assert hasattr(layer.receive_buffer, "__getitem__")
     assert list(inspect.signature(RedisChannelLayer.receive_single).parameters) == ["self", "channel"]
+    # Reset when the layer moves to a new event loop (common/channel_layer.py, _reader_ensure).
+    assert isinstance(layer.receive_clean_locks, ChannelLock) and layer.receive_cleaners == []
 
 
 def test_django_is_the_version_the_shared_cache_pool_was_written_against():
