@@ -73,6 +73,9 @@ def test_the_seller_offers_in_the_chat_and_the_buyer_accepts_and_pays(asgi_serve
     first = seller.locator("[data-testid=offer-card]").first
     expect(customer.locator("[data-testid=offer-card]")).to_contain_text("待回应")
     first.locator("[data-testid=offer-withdraw]").click()
+    # Armed before the second tap (CI 14:27 once saw the withdraw never happen: the second tap landed on a
+    # button that was not armed, e.g. the card re-rendered by a late frame between the taps).
+    expect(first.locator("[data-testid=offer-withdraw]")).to_have_class(re.compile(r"\bis-armed\b"))
     first.locator("[data-testid=offer-withdraw]").click()
     expect(customer.locator("[data-testid=offer-card]").first).to_contain_text("已撤回")
     expect(seller.locator("[data-testid=offer-card]").first).to_contain_text("Withdrawn")
