@@ -563,10 +563,30 @@
         .catch(function () {});
     }
 
+    /* "Tap again to confirm" on a card's decline/withdraw button, until `until` (ms since the epoch). */
+    function arm(b, until) {
+      b._label = b.textContent;
+      b._armedUntil = until;
+      b.textContent = b.getAttribute("data-offer-action") === "decline" ? T.confirmDecline : T.confirmWithdraw;
+      b.classList.add("is-armed");
+      setTimeout(function () {
+        if (b.isConnected && !b.disabled) { b.textContent = b._label; b.classList.remove("is-armed"); }
+      }, Math.max(0, until - Date.now()));
+    }
+
     function update(o) {
       offers[o.id] = o;
       var nodes = root.querySelectorAll('.offer-card[data-offer-id="' + o.id + '"]');
-      for (var i = 0; i < nodes.length; i++) nodes[i].parentNode.replaceChild(offerCard(o), nodes[i]);
+      for (var i = 0; i < nodes.length; i++) {
+        var fresh = offerCard(o);
+        // A frame that re-renders the card between a button's two taps keeps it armed (the second tap counts).
+        var armed = nodes[i].querySelector("[data-offer-action].is-armed");
+        if (armed && armed._armedUntil > Date.now()) {
+          var twin = fresh.querySelector('[data-offer-action="' + armed.getAttribute("data-offer-action") + '"]');
+          if (twin) arm(twin, armed._armedUntil);
+        }
+        nodes[i].parentNode.replaceChild(fresh, nodes[i]);
+      }
       if (acceptSheet && acceptSheet.offerId === o.id && o.status !== "pending" && !acceptSheet.busy) acceptSheet.close();
     }
 
@@ -858,10 +878,7 @@
       if (action === "accept") { if (acceptSheet && o) acceptSheet.openFor(o); return; }
       // Declining or withdrawing cannot be undone: the button asks to be tapped again.
       if (!b.classList.contains("is-armed")) {
-        b._label = b.textContent;
-        b.textContent = action === "decline" ? T.confirmDecline : T.confirmWithdraw;
-        b.classList.add("is-armed");
-        setTimeout(function () { if (b.isConnected && !b.disabled) { b.textContent = b._label; b.classList.remove("is-armed"); } }, 4000);
+        arm(b, Date.now() + 4000);
         return;
       }
       b.disabled = true;
