@@ -3,6 +3,7 @@ accepts with the address prefilled, pays in the sandbox, and the card shows the 
 
 import re
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,16 @@ def shot(page, name: str) -> None:
     if SHOTS.parent.exists():  # a copy for the person checking the pages by eye
         SHOTS.mkdir(exist_ok=True)
         shutil.copy(path, SHOTS / path.name)
+
+
+def announce_again(offer_id: int) -> None:
+    """The offer's `offer` frame sent again, as a late copy would arrive. From a thread of its own: Playwright's
+    sync API runs an event loop in this one, and the channel layer's sync send refuses to run beside it."""
+    from offers.services import _announce
+
+    thread = threading.Thread(target=_announce, args=(offer_id,))
+    thread.start()
+    thread.join(timeout=30)
 
 
 def test_the_seller_offers_in_the_chat_and_the_buyer_accepts_and_pays(asgi_server, new_page):
@@ -91,6 +102,14 @@ def test_the_seller_offers_in_the_chat_and_the_buyer_accepts_and_pays(asgi_serve
     seller_card = seller.locator("[data-testid=offer-card]").last
     expect(seller_card).to_contain_text("Pending")
     expect(seller_card.locator("[data-testid=offer-withdraw]")).to_be_visible()
+    # A late copy of the card's state re-renders it between the two taps: the tapped button stays armed.
+    withdraw = seller_card.locator("[data-testid=offer-withdraw]")
+    withdraw.click()
+    expect(withdraw).to_have_class(re.compile(r"\bis-armed\b"))
+    withdraw.evaluate("button => button.setAttribute('data-before-frame', '')")
+    announce_again(Offer.objects.order_by("-pk").first().pk)
+    expect(seller.locator("[data-testid=offer-withdraw][data-before-frame]")).to_have_count(0)  # re-rendered
+    expect(withdraw).to_have_class(re.compile(r"\bis-armed\b"))  # not tapped again: it times out by itself
     card = customer.locator("[data-testid=offer-card]").last
     expect(card).to_contain_text("¥108.00")
     expect(card).to_contain_text("待回应")

@@ -579,9 +579,10 @@
       var nodes = root.querySelectorAll('.offer-card[data-offer-id="' + o.id + '"]');
       for (var i = 0; i < nodes.length; i++) {
         var fresh = offerCard(o);
-        // A frame that re-renders the card between a button's two taps keeps it armed (the second tap counts).
+        // A frame that re-renders the card between a button's two taps keeps it armed (the second tap counts;
+        // not once it was tapped twice: its request is on the way).
         var armed = nodes[i].querySelector("[data-offer-action].is-armed");
-        if (armed && armed._armedUntil > Date.now()) {
+        if (armed && !armed.disabled && armed._armedUntil > Date.now()) {
           var twin = fresh.querySelector('[data-offer-action="' + armed.getAttribute("data-offer-action") + '"]');
           if (twin) arm(twin, armed._armedUntil);
         }
