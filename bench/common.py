@@ -234,18 +234,8 @@ class Server:
         """User+system CPU of the server's processes (master and workers) so far."""
         import psutil
 
-        if self.proc is None:
-            return 0.0
         try:
-            parent = psutil.Process(self.proc.pid)
-            total = 0.0
-            for p in [parent, *parent.children(recursive=True)]:
-                try:
-                    t = p.cpu_times()
-                    total += t.user + t.system
-                except psutil.NoSuchProcess:
-                    pass
-            return total
+            return processes_cpu(self.pids())
         except psutil.NoSuchProcess:
             return 0.0
 
@@ -277,6 +267,20 @@ class Server:
 
 
 # --- load generators (separate processes) -------------------------------------------------------
+
+
+def processes_cpu(pids: list[int]) -> float:
+    """User+system CPU of these processes so far (those gone count nothing)."""
+    import psutil
+
+    total = 0.0
+    for pid in pids:
+        try:
+            times = psutil.Process(pid).cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        total += times.user + times.system
+    return total
 
 
 def run_loadgen(module: str, spec: dict[str, Any], *, timeout: float) -> dict[str, Any]:

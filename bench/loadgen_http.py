@@ -31,26 +31,14 @@ from urllib.parse import urlsplit
 
 import aiohttp
 
+from bench.common import processes_cpu
+
 ADDRESS = {"name": "压测买家", "phone": "13800000000", "province": "湖南", "city": "长沙", "line": "岳麓区 1 号"}
 
 
 def _cpu() -> float:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
-
-
-def _pids_cpu(pids: list[int]) -> float:
-    """User+system CPU of these processes so far (those gone count nothing)."""
-    import psutil
-
-    total = 0.0
-    for pid in pids:
-        try:
-            times = psutil.Process(pid).cpu_times()
-        except psutil.NoSuchProcess:
-            continue
-        total += times.user + times.system
-    return total
 
 
 async def main(spec: dict) -> dict:
@@ -95,7 +83,7 @@ async def main(spec: dict) -> dict:
             await asyncio.gather(*(warm(i, until, apart) for i in range(concurrency)))
         started = time.monotonic()
         deadline = started + duration
-        cpu0, server_cpu0 = _cpu(), _pids_cpu(cpu_pids)
+        cpu0, server_cpu0 = _cpu(), processes_cpu(cpu_pids)
 
         async def client(index: int) -> None:
             nonlocal issued, done, sold_out
@@ -151,7 +139,7 @@ async def main(spec: dict) -> dict:
         await asyncio.gather(*(client(i) for i in range(concurrency)))
         reporter.cancel()
     elapsed = time.monotonic() - started
-    cpu, server_cpu = _cpu() - cpu0, _pids_cpu(cpu_pids) - server_cpu0
+    cpu, server_cpu = _cpu() - cpu0, processes_cpu(cpu_pids) - server_cpu0
     ok = sum(n for s, n in statuses.items() if 200 <= s < 300)
     return {
         "label": spec.get("label"),
