@@ -54,17 +54,45 @@ class IdempotencyKeyInFlight(Conflict):
 class WriteTransaction:
     """The open write transaction; `run_last` statements run just before its COMMIT (after the stored answer),
     so a hot row they lock is held only for that statement and the COMMIT (bench B1). `first`: what the
-    transaction's `first` statement returned."""
+    transaction's `first` statement returned.
+
+    `carry(sql, params)`: a data-modifying statement (PostgreSQL) that needs no answer and no order of its own
+    within the transaction; it travels in front of the next statement run through `with_carried` (as a
+    `WITH` query: one round trip for both, bench B1), or on its own before the COMMIT if none comes."""
 
     lock_wait_ms: int
     last: list[Callable[[], None]] = field(default_factory=list)
     first: Any = None
+    carried: list[tuple[str, list]] = field(default_factory=list)
 
     def run_last(self, statement: Callable[[], None]) -> None:
         self.last.append(statement)
 
+    def carry(self, sql: str, params: list) -> None:
+        self.carried.append((sql, list(params)))
+
+    def carried_flush(self) -> None:
+        """Runs what is still carried, each on its own."""
+        while self.carried:
+            sql, params = self.carried.pop(0)
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+
 
 _current: contextvars.ContextVar[WriteTransaction | None] = contextvars.ContextVar("write_transaction", default=None)
+
+
+def with_carried(sql: str, params: list) -> tuple[str, list]:
+    """`sql` (one statement without a WITH of its own) and its parameters, with the open write transaction's
+    carried statements in front as data-modifying `WITH` queries (which PostgreSQL runs whatever the main
+    statement returns); they are no longer carried. Outside a write transaction, or with nothing carried:
+    `sql` as it is."""
+    tx = _current.get()
+    if tx is None or not tx.carried:
+        return sql, params
+    carried, tx.carried = tx.carried, []
+    ctes = ", ".join(f"carried_{i} AS ({statement})" for i, (statement, _params) in enumerate(carried))
+    return f"WITH {ctes} {sql}", [value for _sql, values in carried for value in values] + list(params)
 
 
 @contextlib.contextmanager
@@ -90,6 +118,7 @@ def write_transaction(*, lock_wait_ms: int, first: Callable[[int], Any] | None =
             yield opened
             for statement in opened.last:
                 statement()
+            opened.carried_flush()
     finally:
         _current.reset(token)
 
@@ -171,12 +200,24 @@ def answer_store(claim: models.Model) -> None:
     the ORM's save spent ~0.3 ms of CPU compiling it. Elsewhere the ORM's save (`answer_store_orm`)."""
     if connection.vendor != "postgresql":
         return answer_store_orm(claim)
+    with connection.cursor() as cursor:
+        cursor.execute(*_answer_statement(claim))
+
+
+def _answer_statement(claim: models.Model) -> tuple[str, list]:
     store = type(claim)
     fields = [store._meta.get_field(name) for name in _ANSWER_FIELDS]
     claim.updated_at = fields[2].pre_save(claim, add=False)
     values = [field.get_db_prep_save(getattr(claim, field.attname), connection) for field in fields]
-    with connection.cursor() as cursor:
-        cursor.execute(_answer_sql(store), [*values, claim.pk])
+    return _answer_sql(store), [*values, claim.pk]
+
+
+def answer_carry(claim: models.Model, tx: WriteTransaction) -> None:
+    """`answer_store(claim)`, carried by the transaction's next statement on PostgreSQL (`WriteTransaction.carry`:
+    a checkout's stock UPDATE takes it, one round trip less per checkout, bench B1); elsewhere at once."""
+    if connection.vendor != "postgresql":
+        return answer_store_orm(claim)
+    tx.carry(*_answer_statement(claim))
 
 
 def answer_store_orm(claim: models.Model) -> None:
@@ -235,7 +276,8 @@ def idempotent_write(
     *, store: type[models.Model], user, key: str | None, fingerprint: str, lock_wait_ms: int
 ) -> Iterator[IdempotentWrite]:
     """The write's transaction with the key claimed (no key: just the transaction). The answer given to
-    `answer()` is stored before the transaction's last statements and its COMMIT."""
+    `answer()` is stored with the first of the transaction's last statements that takes it (`with_carried`),
+    else just before its COMMIT."""
     if key is None:
         with write_transaction(lock_wait_ms=lock_wait_ms):
             yield IdempotentWrite(claim=None)
@@ -254,7 +296,7 @@ def idempotent_write(
         if write.status_code is None:
             raise RuntimeError("an idempotent write ended without an answer to store")
         claim.status_code, claim.response_json = write.status_code, write.body
-        answer_store(claim)
+        answer_carry(claim, tx)
 
 
 def idempotent(

@@ -1,10 +1,11 @@
-"""common.idempotency.idempotency_key_used (the stock gate's question on every sold-out refusal under an
-Idempotency-Key): its one-statement fast path and the ORM's query answer the same on the same rows."""
+"""common.idempotency: idempotency_key_used (the stock gate's question on every sold-out refusal under an
+Idempotency-Key): its one-statement fast path and the ORM's query answer the same on the same rows; the stored
+answer carried by the next statement."""
 
 from __future__ import annotations
 
 import pytest
-from django.db import connection
+from django.db import DataError, connection
 from django.test.utils import CaptureQueriesContext
 
 from common.idempotency import idempotency_key_used, idempotency_key_used_orm
@@ -61,3 +62,50 @@ def test_the_answer_is_stored_the_same_by_the_fast_path_and_the_orm():
         stored[store_answer.__name__] = (row.status_code, row.response_json)
     assert stored["answer_store"] == stored["answer_store_orm"] == (201, body)
     assert Decimal(stored["answer_store"][1]["orders"][0]["total"]["amount"]) == Decimal("9.90")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_carried_answer_is_stored_once_by_the_next_statement_or_before_the_commit():
+    """The stored answer is carried (`WriteTransaction.carry`) by the next statement built with `with_carried`,
+    and only by it; with none, it runs on its own before the COMMIT; an error after it stores nothing."""
+    from common.idempotency import idempotent_write, with_carried, write_transaction
+
+    buyer = UserFactory()
+    plain = "SELECT count(*) FROM orders_idempotencykey WHERE status_code IS NOT NULL"
+    assert with_carried(plain, []) == (plain, [])  # outside a write transaction: as it is
+
+    def keyed(key):
+        return idempotent_write(store=IdempotencyKey, user=buyer, key=key, fingerprint="h", lock_wait_ms=1000)
+
+    def counted():  # a last statement of the write (as a checkout's stock UPDATE), built with with_carried
+        sql, params = with_carried(plain, [])
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            seen.append((sql, params, cursor.fetchone()[0]))
+
+    seen = []
+    with keyed("carried") as write:
+        with write_transaction(lock_wait_ms=1000) as tx:  # joins the key's transaction
+            tx.run_last(counted)
+            tx.run_last(counted)
+        write.answer(201, {"ok": 1})
+    (first_sql, first_params, first_count), (second_sql, second_params, _count) = seen
+    assert first_sql.startswith("WITH carried_0 AS (UPDATE") and first_sql.endswith(plain) and first_params
+    assert first_count == 0  # a WITH query's UPDATE is not seen by its own statement's snapshot
+    assert (second_sql, second_params) == (plain, [])  # carried once
+    assert IdempotencyKey.objects.values_list("status_code", "response_json").get(key="carried") == (201, {"ok": 1})
+
+    with CaptureQueriesContext(connection) as queries, keyed("flushed") as write:
+        write.answer(201, {"ok": 2})
+    assert IdempotencyKey.objects.values_list("status_code", "response_json").get(key="flushed") == (201, {"ok": 2})
+    assert sum("UPDATE" in q["sql"] and "orders_idempotencykey" in q["sql"] for q in queries.captured_queries) == 1
+
+    def failing():
+        with connection.cursor() as cursor:
+            cursor.execute(*with_carried("SELECT 1 / 0", []))
+
+    with pytest.raises(DataError), keyed("failed") as write:
+        with write_transaction(lock_wait_ms=1000) as tx:
+            tx.run_last(failing)
+        write.answer(201, {"ok": 3})
+    assert not IdempotencyKey.objects.filter(key="failed").exists()
