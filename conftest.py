@@ -13,6 +13,8 @@ from urllib.parse import urlparse
 
 import pytest
 
+from tests.db_template import RUN_VARIABLE, migrated_template, template_drop
+
 # The published schemas tell the truth: undocumented API errors and WebSocket frames fail tests (tests/openapi/).
 pytest_plugins = ["tests.openapi.plugin"]
 
@@ -43,6 +45,34 @@ def pytest_configure(config):
         missing.append(f"Redis is not reachable at {redis_url}")
     if missing:
         pytest.exit("The suite runs on real PostgreSQL and Redis:\n- " + "\n- ".join(missing), returncode=3)
+    if not hasattr(config, "workerinput") and RUN_VARIABLE not in os.environ:
+        # Not run by `make`: this session is the run (its xdist processes inherit the variable); it drops the
+        # migrated template at its end (pytest_unconfigure).
+        os.environ[RUN_VARIABLE] = config.stash[_OWN_TEMPLATE_RUN] = f"session-{RUN_ID}"
+
+
+_OWN_TEMPLATE_RUN = pytest.StashKey[str]()
+
+
+def pytest_unconfigure(config):
+    run = config.stash.get(_OWN_TEMPLATE_RUN, None)
+    if run:
+        from django.conf import settings
+
+        template_drop(settings.DATABASES["default"], run)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """Each process's test database is a copy of this run's migrated template (tests/db_template.py): the
+    migrations run once per run, not once per process and pytest session."""
+    from django.db import connections
+
+    for connection in connections.all(initialized_only=False):
+        if connection.vendor == "postgresql" and not connection.settings_dict["TEST"].get("MIRROR"):
+            connection.settings_dict["TEST"]["TEMPLATE"] = migrated_template(
+                connection.settings_dict, os.environ[RUN_VARIABLE]
+            )
 
 
 @pytest.fixture(scope="session", autouse=True)
