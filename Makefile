@@ -53,7 +53,7 @@ ifndef TEST_DB_TEMPLATE_RUN
 TEST_DB_TEMPLATE_RUN := make-$(shell date +%s%N)-$(shell echo $$PPID)
 endif
 TEST_ENV = TEST_FAST_PASSWORD_HASHER=1 TEST_DB_TEMPLATE_RUN=$(TEST_DB_TEMPLATE_RUN)
-XDIST = $(if $(filter 0,$(TEST_PROCESSES)),,-n $(TEST_PROCESSES) --dist loadfile)
+XDIST = $(if $(filter 0,$(TEST_PROCESSES)),,-n $(TEST_PROCESSES) --dist loadfile --no-loadscope-reorder)
 
 # The whole suite: unit, API, WebSocket and real-server tests, then the browser tests
 # (separate pytest processes: Playwright's sync API and asyncio tests don't share a process; each browser

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 import uuid
+from collections import Counter
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -52,6 +53,20 @@ def pytest_configure(config):
 
 
 _OWN_TEMPLATE_RUN = pytest.StashKey[str]()
+
+
+@pytest.hookimpl(trylast=True)  # after pytest-django's and pytest's own orderings, which keep a file's tests in order
+def pytest_collection_modifyitems(session, config, items):
+    """Files with a slow test first, then the files with the most tests; each file's tests keep their order.
+    xdist hands out whole files in this order (make test: --dist loadfile --no-loadscope-reorder). Its own order
+    (most tests first) handed out a one-test file of minutes (the schema fuzzing) last, and one process ran it
+    alone at the end; handed out early, the other process's files fill that time."""
+    slow_files = {item.path for item in items if item.get_closest_marker("slow")}
+    tests_in = Counter(item.path for item in items)
+    first_at: dict[Path, int] = {}
+    for index, item in enumerate(items):
+        first_at.setdefault(item.path, index)
+    items.sort(key=lambda item: (item.path not in slow_files, -tests_in[item.path], first_at[item.path]))
 
 
 def pytest_unconfigure(config):
