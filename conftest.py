@@ -340,9 +340,8 @@ def wait_until(condition, timeout: float, what: str) -> None:
     raise AssertionError(f"timed out after {timeout} s waiting for {what}")
 
 
-@pytest.fixture(scope="session")
-def asgi_server(django_db_setup, django_db_blocker, tmp_path_factory):
-    """One uvicorn for the session. Tests that use it need committed data (transactional_db)."""
+def asgi_server_start(django_db_blocker, log_path: Path, extra: dict[str, str] | None = None) -> AsgiServer:
+    """The session's uvicorn (asgi_server), or one like it with `extra` in its environment."""
     with django_db_blocker.unblock():
         env = server_env(
             {
@@ -351,9 +350,16 @@ def asgi_server(django_db_setup, django_db_blocker, tmp_path_factory):
                 "RATE_LIMIT_CHECKOUT": "100000/s",
                 "RATE_LIMIT_CART": "100000/s",
                 "RATE_LIMIT_CHAT": "100000/s",
+                **(extra or {}),
             }
         )
-    server = AsgiServer(env, tmp_path_factory.mktemp("asgi") / "uvicorn.log").start()
+    return AsgiServer(env, log_path).start()
+
+
+@pytest.fixture(scope="session")
+def asgi_server(django_db_setup, django_db_blocker, tmp_path_factory):
+    """One uvicorn for the session. Tests that use it need committed data (transactional_db)."""
+    server = asgi_server_start(django_db_blocker, tmp_path_factory.mktemp("asgi") / "uvicorn.log")
     yield server
     server.stop()
 
