@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from collections import Counter
@@ -50,9 +51,21 @@ def pytest_configure(config):
         # Not run by `make`: this session is the run (its xdist processes inherit the variable); it drops the
         # migrated template at its end (pytest_unconfigure).
         os.environ[RUN_VARIABLE] = config.stash[_OWN_TEMPLATE_RUN] = f"session-{RUN_ID}"
+    elif not hasattr(config, "workerinput") and getattr(config.option, "dist", "no") != "no":
+        # A run of make's, in xdist processes: while they start and collect (20-30 s), this idle controlling
+        # process migrates the template they will wait for (it holds the lock; a process that gets it first
+        # migrates itself, and this one then finds the template made).
+        from django.conf import settings
+
+        early = threading.Thread(
+            target=migrated_template, args=(dict(settings.DATABASES["default"]), os.environ[RUN_VARIABLE])
+        )
+        early.start()
+        config.stash[_EARLY_TEMPLATE] = early
 
 
 _OWN_TEMPLATE_RUN = pytest.StashKey[str]()
+_EARLY_TEMPLATE = pytest.StashKey[threading.Thread]()
 
 
 @pytest.hookimpl(trylast=True)  # after pytest-django's and pytest's own orderings, which keep a file's tests in order
@@ -70,6 +83,9 @@ def pytest_collection_modifyitems(session, config, items):
 
 
 def pytest_unconfigure(config):
+    early = config.stash.get(_EARLY_TEMPLATE, None)
+    if early:
+        early.join()
     run = config.stash.get(_OWN_TEMPLATE_RUN, None)
     if run:
         from django.conf import settings
