@@ -47,8 +47,13 @@ run-full: install live
 TEST_PROCESSES ?= 2
 # Test users' passwords are hashed with MD5 (a million PBKDF2 rounds cost 0.4 s a user here); the servers and
 # workers the tests start inherit it. Never in production (`check --deploy` refuses it: marketplace.E008).
-TEST_ENV = TEST_FAST_PASSWORD_HASHER=1
-XDIST = $(if $(filter 0,$(TEST_PROCESSES)),,-n $(TEST_PROCESSES) --dist loadfile)
+# The test databases are copies of one migrated template per run (tests/db_template.py): one per `make`
+# invocation, or the one .ci/run sets for all of CI's.
+ifndef TEST_DB_TEMPLATE_RUN
+TEST_DB_TEMPLATE_RUN := make-$(shell date +%s%N)-$(shell echo $$PPID)
+endif
+TEST_ENV = TEST_FAST_PASSWORD_HASHER=1 TEST_DB_TEMPLATE_RUN=$(TEST_DB_TEMPLATE_RUN)
+XDIST = $(if $(filter 0,$(TEST_PROCESSES)),,-n $(TEST_PROCESSES) --dist loadfile --no-loadscope-reorder)
 
 # The whole suite: unit, API, WebSocket and real-server tests, then the browser tests
 # (separate pytest processes: Playwright's sync API and asyncio tests don't share a process; each browser

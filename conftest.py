@@ -6,12 +6,16 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import uuid
+from collections import Counter
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+
+from tests.db_template import RUN_VARIABLE, migrated_template, template_drop
 
 # The published schemas tell the truth: undocumented API errors and WebSocket frames fail tests (tests/openapi/).
 pytest_plugins = ["tests.openapi.plugin"]
@@ -43,6 +47,63 @@ def pytest_configure(config):
         missing.append(f"Redis is not reachable at {redis_url}")
     if missing:
         pytest.exit("The suite runs on real PostgreSQL and Redis:\n- " + "\n- ".join(missing), returncode=3)
+    if not hasattr(config, "workerinput") and RUN_VARIABLE not in os.environ:
+        # Not run by `make`: this session is the run (its xdist processes inherit the variable); it drops the
+        # migrated template at its end (pytest_unconfigure).
+        os.environ[RUN_VARIABLE] = config.stash[_OWN_TEMPLATE_RUN] = f"session-{RUN_ID}"
+    elif not hasattr(config, "workerinput") and getattr(config.option, "dist", "no") != "no":
+        # A run of make's, in xdist processes: while they start and collect (20-30 s), this idle controlling
+        # process migrates the template they will wait for (it holds the lock; a process that gets it first
+        # migrates itself, and this one then finds the template made).
+        from django.conf import settings
+
+        early = threading.Thread(
+            target=migrated_template, args=(dict(settings.DATABASES["default"]), os.environ[RUN_VARIABLE])
+        )
+        early.start()
+        config.stash[_EARLY_TEMPLATE] = early
+
+
+_OWN_TEMPLATE_RUN = pytest.StashKey[str]()
+_EARLY_TEMPLATE = pytest.StashKey[threading.Thread]()
+
+
+@pytest.hookimpl(trylast=True)  # after pytest-django's and pytest's own orderings, which keep a file's tests in order
+def pytest_collection_modifyitems(session, config, items):
+    """Files with a slow test first, then the files with the most tests; each file's tests keep their order.
+    xdist hands out whole files in this order (make test: --dist loadfile --no-loadscope-reorder). Its own order
+    (most tests first) handed out a one-test file of minutes (the schema fuzzing) last, and one process ran it
+    alone at the end; handed out early, the other process's files fill that time."""
+    slow_files = {item.path for item in items if item.get_closest_marker("slow")}
+    tests_in = Counter(item.path for item in items)
+    first_at: dict[Path, int] = {}
+    for index, item in enumerate(items):
+        first_at.setdefault(item.path, index)
+    items.sort(key=lambda item: (item.path not in slow_files, -tests_in[item.path], first_at[item.path]))
+
+
+def pytest_unconfigure(config):
+    early = config.stash.get(_EARLY_TEMPLATE, None)
+    if early:
+        early.join()
+    run = config.stash.get(_OWN_TEMPLATE_RUN, None)
+    if run:
+        from django.conf import settings
+
+        template_drop(settings.DATABASES["default"], run)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """Each process's test database is a copy of this run's migrated template (tests/db_template.py): the
+    migrations run once per run, not once per process and pytest session."""
+    from django.db import connections
+
+    for connection in connections.all(initialized_only=False):
+        if connection.vendor == "postgresql" and not connection.settings_dict["TEST"].get("MIRROR"):
+            connection.settings_dict["TEST"]["TEMPLATE"] = migrated_template(
+                connection.settings_dict, os.environ[RUN_VARIABLE]
+            )
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -295,9 +356,8 @@ def wait_until(condition, timeout: float, what: str) -> None:
     raise AssertionError(f"timed out after {timeout} s waiting for {what}")
 
 
-@pytest.fixture(scope="session")
-def asgi_server(django_db_setup, django_db_blocker, tmp_path_factory):
-    """One uvicorn for the session. Tests that use it need committed data (transactional_db)."""
+def asgi_server_start(django_db_blocker, log_path: Path, extra: dict[str, str] | None = None) -> AsgiServer:
+    """The session's uvicorn (asgi_server), or one like it with `extra` in its environment."""
     with django_db_blocker.unblock():
         env = server_env(
             {
@@ -306,9 +366,16 @@ def asgi_server(django_db_setup, django_db_blocker, tmp_path_factory):
                 "RATE_LIMIT_CHECKOUT": "100000/s",
                 "RATE_LIMIT_CART": "100000/s",
                 "RATE_LIMIT_CHAT": "100000/s",
+                **(extra or {}),
             }
         )
-    server = AsgiServer(env, tmp_path_factory.mktemp("asgi") / "uvicorn.log").start()
+    return AsgiServer(env, log_path).start()
+
+
+@pytest.fixture(scope="session")
+def asgi_server(django_db_setup, django_db_blocker, tmp_path_factory):
+    """One uvicorn for the session. Tests that use it need committed data (transactional_db)."""
+    server = asgi_server_start(django_db_blocker, tmp_path_factory.mktemp("asgi") / "uvicorn.log")
     yield server
     server.stop()
 

@@ -3,7 +3,10 @@ database file in a process of its own, migrated, running a script with `manage.p
 
 Migrating (and seeding the demo) takes tens of seconds, so it happens once per machine for the code as it is:
 `sqlite_prepared` copies a migrated (or migrated and seeded) VAR_DIR made by the first test that asks, under
-a file lock so parallel pytest processes make it once, keyed by a hash of the project's code."""
+a file lock so parallel pytest processes make it once, keyed by a hash of the project's code. The seeded one
+is the migrated one seeded (one migration, not two), and each has its own lock: a test that wants the migrated
+database does not wait while another seeds the demo. The acceptance of `make run` itself
+(marketplace/tests/test_settings.py) migrates and seeds from nothing, as `make run` does."""
 
 from __future__ import annotations
 
@@ -52,16 +55,19 @@ def sqlite_prepared(var_dir: Path, *, seeded: bool = False) -> None:
     """Fills `var_dir` with a migrated SQLite database (and the demo's data and pictures when `seeded`)."""
     root = Path(tempfile.gettempdir()) / "marketplace-sqlite"
     root.mkdir(exist_ok=True)
-    template = root / f"{_code_key()}-{'seeded' if seeded else 'migrated'}"
-    with open(root / "lock", "w") as lock:
+    kind = "seeded" if seeded else "migrated"
+    template = root / f"{_code_key()}-{kind}"
+    with open(root / f"{kind}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # one process makes it, the others wait and copy
         if not (template / "done").exists():
             shutil.rmtree(template, ignore_errors=True)
-            sqlite_run(template, "migrate", "-v0")
             if seeded:
+                sqlite_prepared(template)  # a copy of the migrated one
                 sqlite_run(template, "seed_demo")
+            else:
+                sqlite_run(template, "migrate", "-v0")
             (template / "done").touch()
-            for older in root.glob(f"*-{template.name.split('-', 1)[1]}"):  # the code has changed since: not needed
+            for older in root.glob(f"*-{kind}"):  # the code has changed since: not needed
                 if older != template:
                     shutil.rmtree(older, ignore_errors=True)
     shutil.copytree(template, var_dir, dirs_exist_ok=True, ignore=shutil.ignore_patterns("done", "*.log"))

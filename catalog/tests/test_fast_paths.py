@@ -2,17 +2,13 @@
 the embedded SQLite default (seeded with the demo, in a process of its own)."""
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 
 from catalog.fast_paths import product_search, product_search_orm, skus_for_checkout, skus_for_checkout_orm
 from catalog.models import Category, Product
 from catalog.search import query_terms
+from tests.embedded_sqlite import sqlite_prepared, sqlite_run
 from tests.factories import ShopFactory, make_product
 
 pytestmark = pytest.mark.django_db
@@ -118,21 +114,10 @@ print(json.dumps({
 @pytest.mark.slow
 def test_the_embedded_sqlite_default_seeds_the_demo_searches_and_checks_out(tmp_path):
     """`make run` without DATABASE_URL: SQLite. seed_demo (its SQLite branch and the bulk products) and the
-    catalogue's SQLite side of each fast path, in a process of its own on a fresh SQLite file."""
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "DATABASE_REPLICA_URLS")}
-    env.update(VAR_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="marketplace.settings", API_ERRORS_CHECK="off")
-    manage = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py")]
-
-    def run(*args: str) -> str:
-        done = subprocess.run(
-            [*manage, *args], env=env, cwd=settings.BASE_DIR, capture_output=True, text=True, timeout=600
-        )
-        assert done.returncode == 0, done.stderr[-3000:]
-        return done.stdout
-
-    run("migrate", "-v0")
-    run("seed_demo", "--quiet-logins", "--shops", "2", "--products", "30")
-    result = json.loads(run("shell", "-c", SQLITE_CHECKS).strip().splitlines()[-1])
+    catalogue's SQLite side of each fast path, in a process of its own on a fresh (migrated) SQLite file."""
+    sqlite_prepared(tmp_path)  # a copy of a freshly migrated SQLite file (made once: tests/embedded_sqlite.py)
+    sqlite_run(tmp_path, "seed_demo", "--quiet-logins", "--shops", "2", "--products", "30")
+    result = json.loads(sqlite_run(tmp_path, "shell", "-c", SQLITE_CHECKS).strip().splitlines()[-1])
 
     assert (tmp_path / "db.sqlite3").exists() and result["vendor"] == "sqlite"
     assert result["skus"] == 40 and result["skus_equal"] and result["member"]

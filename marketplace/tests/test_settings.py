@@ -7,8 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.embedded_sqlite import sqlite_prepared
-
 BASE_DIR = Path(__file__).resolve().parents[2]
 PRODUCTION = {
     "DEBUG": "0",
@@ -120,7 +118,11 @@ def test_in_memory_layer_and_eager_celery_are_fine_off_production(tmp_path):
 def test_bare_default_migrates_seeds_and_serves_on_sqlite(tmp_path):
     """What `make run` does with no configuration: SQLite, in-memory layer, eager Celery."""
     env = _bare_env(tmp_path)
-    sqlite_prepared(tmp_path, seeded=True)  # migrate and seed_demo on a fresh SQLite file (once per machine)
+    # From nothing, as `make run` does (the other SQLite tests copy a database made once: tests/embedded_sqlite.py)
+    migrated = _manage("migrate", "--noinput", env=env, timeout=600)
+    assert migrated.returncode == 0, migrated.stderr
+    seeded = _manage("seed_demo", env=env, timeout=300)
+    assert seeded.returncode == 0, seeded.stderr
     again = _manage("seed_demo", env=env, timeout=300)  # `make run` seeds on every start: a second run is fine
     assert again.returncode == 0, again.stderr
     assert "buyer" in again.stdout and "operator" in again.stdout
