@@ -11,6 +11,9 @@ from offers.models import Offer
 from orders.models import MAX_QUANTITY
 from orders.serializers import AddressInputSerializer
 
+# What the services take (common.text.clean_text): a null note is no note, as a blank one.
+_NO_NOTE = "Contact details are masked. Left out, blank or null: no note."
+
 
 class OfferLineIn(serializers.Serializer):
     sku = serializers.IntegerField(min_value=1)
@@ -21,11 +24,23 @@ class OfferLineIn(serializers.Serializer):
 class OfferCreateIn(serializers.Serializer):
     lines = serializers.ListField(child=OfferLineIn(), min_length=1, max_length=rules.LINES_MAX)
     shipping_fee = serializers.DecimalField(
-        max_digits=10, decimal_places=2, min_value=0, max_value=rules.SHIPPING_FEE_MAX, required=False
+        max_digits=10,
+        decimal_places=2,
+        min_value=0,
+        max_value=rules.SHIPPING_FEE_MAX,
+        required=False,
+        allow_null=True,
+        help_text="Left out or null: free shipping.",
     )
-    note = serializers.CharField(max_length=rules.NOTE_MAX_LENGTH, allow_blank=True, required=False)
+    note = serializers.CharField(
+        max_length=rules.NOTE_MAX_LENGTH, allow_blank=True, allow_null=True, required=False, help_text=_NO_NOTE
+    )
     expires_in_hours = serializers.IntegerField(
-        min_value=rules.EXPIRES_IN_HOURS_MIN, max_value=rules.EXPIRES_IN_HOURS_MAX, required=False
+        min_value=rules.EXPIRES_IN_HOURS_MIN,
+        max_value=rules.EXPIRES_IN_HOURS_MAX,
+        required=False,
+        allow_null=True,
+        help_text="Hours the offer stays open; left out or null: the default.",
     )
 
 
@@ -76,7 +91,9 @@ class ProposalCreateIn(serializers.Serializer):
 
     lines = serializers.ListField(child=ProposalLineIn(), min_length=1, max_length=rules.LINES_MAX)
     total = PriceField(required=False, allow_null=True, help_text="The total proposed, shipping included.")
-    note = serializers.CharField(max_length=rules.NOTE_MAX_LENGTH, allow_blank=True, required=False)
+    note = serializers.CharField(
+        max_length=rules.NOTE_MAX_LENGTH, allow_blank=True, allow_null=True, required=False, help_text=_NO_NOTE
+    )
 
 
 class ProposalOut(ProposalCardOut):

@@ -52,7 +52,7 @@ def _money(value: Any, *, field: str, minimum: Decimal, maximum: Decimal) -> Dec
             ]
         }
     )
-    if isinstance(value, bool) or not isinstance(value, (str, int, Decimal)):
+    if not isinstance(value, str | Decimal):  # money in the API is a decimal string (API.md), never a number
         raise error
     try:
         amount = Decimal(str(value).strip())
@@ -94,7 +94,7 @@ def offer_lines_clean(lines: Any, *, price_required: bool = True) -> list[LineIn
         # An offered price follows a SKU's price rule, a quantity the cart's (one rule each, written once).
         quantity = parse_quantity(line.get("quantity"), field=f"{field}.quantity")
         price = line.get("price")
-        price = None if not price_required and price in (None, "") else parse_price(price, field=f"{field}.price")
+        price = None if not price_required and price is None else parse_price(price, field=f"{field}.price")
         cleaned.append(LineIn(sku_id, quantity, price))
     return cleaned
 
@@ -133,7 +133,7 @@ def offer_create(
     cleaned = offer_lines_clean(lines)
     fee = (
         Decimal("0.00")
-        if shipping_fee in (None, "")
+        if shipping_fee is None
         else _money(shipping_fee, field="shipping_fee", minimum=Decimal("0.00"), maximum=rules.SHIPPING_FEE_MAX)
     )
     hours = (
@@ -283,7 +283,7 @@ def proposal_create(
     if conversation.role_of(user) != Role.BUYER:
         raise PermissionDeniedError(_("Only the buyer can send a counter-proposal."))
     cleaned = offer_lines_clean(lines, price_required=False)
-    proposed_total = None if total in (None, "") else parse_price(total, field="total")
+    proposed_total = None if total is None else parse_price(total, field="total")
     if proposed_total is None and any(line.price is None for line in cleaned):
         raise ValidationFailed(fields={"total": [_("Name a total, or a price for every line.")]})
     note_text = clean_text(note, field="note", max_length=rules.NOTE_MAX_LENGTH)

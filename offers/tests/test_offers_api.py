@@ -5,9 +5,11 @@ from decimal import Decimal
 
 import pytest
 from django.utils import timezone
+from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
 from catalog.models import Sku
+from offers import rules
 from offers.models import Offer
 from offers.services import offers_expire_overdue
 from tests.factories import ConversationFactory, ProductWithSkuFactory, UserFactory, staff_for
@@ -105,6 +107,8 @@ def test_another_shops_sku_is_not_found_and_nothing_is_written(deal):
         ({"price": "1000000.01"}, "lines.0.price"),
         ({"price": "NaN"}, "lines.0.price"),
         ({"shipping_fee": "-1"}, "shipping_fee"),
+        ({"shipping_fee": 0}, "shipping_fee"),  # money is a decimal string (API.md), not a number
+        ({"shipping_fee": ""}, "shipping_fee"),
         ({"expires_in_hours": 0}, "expires_in_hours"),
         ({"expires_in_hours": 169}, "expires_in_hours"),
         ({"note": "很" * 501}, "note"),
@@ -127,6 +131,24 @@ def test_bad_offers_are_refused_field_by_field_and_nothing_is_written(deal, chan
     assert answer.json()["error"]["code"] == "validation_error"
     assert field in answer.json()["error"]["fields"]
     assert not Offer.objects.exists()
+
+
+def test_null_is_left_out_for_the_optional_fields_as_the_schema_says(deal):
+    conversation, sku = deal
+    body = offer_body(sku, shipping_fee=None, note=None, expires_in_hours=None)
+
+    answer = client_for(conversation.shop.owner).post(
+        f"/api/v1/conversations/{conversation.pk}/offers/", body, format="json"
+    )
+
+    assert answer.status_code == 201, answer.json()
+    assert (answer.json()["shipping_fee"], answer.json()["note"]) == ("0.00", "")
+    offer = Offer.objects.get()
+    default = timedelta(hours=rules.EXPIRES_IN_HOURS_DEFAULT)
+    assert abs(offer.expires_at - offer.created_at - default) < timedelta(minutes=1)
+    schemas = SchemaGenerator().get_schema(request=None, public=True)["components"]["schemas"]
+    (schema,) = [schemas[name] for name in schemas if name.startswith("OfferCreateIn")]
+    assert all(schema["properties"][name].get("nullable") for name in ("shipping_fee", "note", "expires_in_hours"))
 
 
 def test_the_buyer_declines_and_a_decided_offer_cannot_be_decided_again(deal):

@@ -74,6 +74,8 @@ def test_unit_prices_without_a_total_are_a_proposal_too(deal):
         ({"lines": [{"quantity": 0}], "total": "5.00", "_sku": True}, "lines.0.quantity"),
         ({"lines": [{"quantity": 1}], "total": "0.001", "_sku": True}, "total"),
         ({"lines": [{"quantity": 1}], "_sku": True}, "total"),  # neither a total nor every line's price
+        ({"lines": [{"quantity": 1, "price": ""}], "total": "1.00", "_sku": True}, "lines.0.price"),  # null, not ""
+        ({"lines": [{"quantity": 1}], "total": "", "_sku": True}, "total"),
     ],
 )
 def test_bad_proposals_are_400_and_nothing_is_written(deal, body, field):
