@@ -57,6 +57,19 @@ def test_the_buyer_proposes_two_jars_for_fifty_and_the_shop_sees_the_card(deal):
     assert conversation.shop_unread == 1
 
 
+def test_a_null_note_is_no_note_as_the_schema_says(deal):
+    conversation, sku = deal
+
+    answer = client_for(conversation.buyer).post(
+        url(conversation), {"lines": [{"sku": sku.pk, "quantity": 1}], "total": "20.00", "note": None}, format="json"
+    )
+
+    assert answer.status_code == 201, answer.json()
+    assert answer.json()["note"] == ""
+    schema = client_for(conversation.buyer).get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert schema.json()["components"]["schemas"]["ProposalCreateInRequest"]["properties"]["note"]["nullable"]
+
+
 def test_unit_prices_without_a_total_are_a_proposal_too(deal):
     conversation, sku = deal
     answer = client_for(conversation.buyer).post(
