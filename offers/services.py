@@ -182,12 +182,13 @@ def offer_create(
         user=user, conversation_id=conversation.pk, card=dict(OfferCardOut(offer_with_lines(offer.pk)).data)
     )
     for offer_id in superseded:
-        _announce(offer_id)
+        offer_announce(offer_id)
     return offer
 
 
-def _announce(offer_id: int) -> None:
-    """The offer's state to everyone in its conversation (an `offer` frame), after the commit."""
+def offer_announce(offer_id: int) -> None:
+    """The offer's state to everyone in its conversation (an `offer` frame), after the commit; pages re-render
+    its card from it (static/js/chat.js), so sending it again is harmless."""
     offer = offer_with_lines(offer_id)
     data = OfferOut(offer).data
     conversation_event_send_on_commit(
@@ -208,7 +209,7 @@ def _decide(offer_id: int, status: str, *, now: datetime) -> Offer:
         else:
             raise OfferNotPending()
         offer.save(update_fields=["status", "decided_at", "updated_at"])
-        _announce(offer.pk)
+        offer_announce(offer.pk)
     if expired:
         raise OfferNotPending(_("This offer has expired."))
     return offer
@@ -251,7 +252,7 @@ def offer_accept(*, user, offer: Offer, address: Any, now: datetime | None = Non
         )
         locked.status, locked.decided_at, locked.order = Offer.Status.ACCEPTED, now, result.orders[0]
         locked.save(update_fields=["status", "decided_at", "order", "updated_at"])
-        _announce(locked.pk)
+        offer_announce(locked.pk)
     return locked, result
 
 
@@ -263,7 +264,7 @@ def offer_expire(offer_id: int, *, now: datetime | None = None) -> bool:
             return False
         offer.status, offer.decided_at = Offer.Status.EXPIRED, offer.expires_at
         offer.save(update_fields=["status", "decided_at", "updated_at"])
-        _announce(offer.pk)
+        offer_announce(offer.pk)
         return True
 
 

@@ -30,9 +30,9 @@ def shot(page, name: str) -> None:
 def announce_again(offer_id: int) -> None:
     """The offer's `offer` frame sent again, as a late copy would arrive. From a thread of its own: Playwright's
     sync API runs an event loop in this one, and the channel layer's sync send refuses to run beside it."""
-    from offers.services import _announce
+    from offers.services import offer_announce
 
-    thread = threading.Thread(target=_announce, args=(offer_id,))
+    thread = threading.Thread(target=offer_announce, args=(offer_id,))
     thread.start()
     thread.join(timeout=30)
 
