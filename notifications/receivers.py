@@ -80,9 +80,9 @@ def _payout_status_changed(
 
 
 def _order_events_recorded(sender, *, event_ids: list[int], **kwargs) -> None:
-    from notifications.outbox import order_events_outbox_push
+    from notifications.outbox import order_events_recorded_received
 
-    order_events_outbox_push(event_ids)  # already after commit (orders sends it on commit); drained by beat
+    order_events_recorded_received()  # already after commit; the events are their own outbox (drained by beat)
 
 
 def _staff_invitation_sent(sender, *, invitation_id: int, **kwargs) -> None:

@@ -172,6 +172,15 @@ class OrderEvent(models.Model):
         related_name="+",
     )
     data = models.JSONField(verbose_name=_("data"), default=dict, blank=True)
+    # The event's transactional outbox (orders.services.events.order_events_publish): null until a batch
+    # consumer (the notifications' drain) has taken it. Written by the same INSERT as the event, so a
+    # committed event is never lost and a rolled-back one never published.
+    published_at = models.DateTimeField(
+        verbose_name=_("published at"),
+        null=True,
+        blank=True,
+        help_text=_("When the event was handed to its notifications; empty while it waits."),
+    )
     created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
 
@@ -179,7 +188,11 @@ class OrderEvent(models.Model):
         verbose_name = _("order event")
         verbose_name_plural = _("order events")
         ordering = ["at", "id"]
-        indexes = [models.Index(fields=["order", "at"])]
+        indexes = [
+            models.Index(fields=["order", "at"]),
+            # The waiting events only: stays as small as the outbox (published ones leave it).
+            models.Index(fields=["id"], condition=models.Q(published_at__isnull=True), name="orders_event_unpublished"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_type_display()} · {timezone.localtime(self.at):%Y-%m-%d %H:%M}"

@@ -1,4 +1,5 @@
-"""The append-only order event log, announced to higher apps after commit."""
+"""The append-only order event log: announced to higher apps after commit, and its own outbox for the
+consumers that take events in batches (the notifications' drain, notifications.outbox)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from django.db import transaction
+from django.utils import timezone
 
 from orders.models import Order, OrderEvent
 from orders.signals import order_events_recorded
@@ -26,3 +28,20 @@ def order_event_add(*, order: Order, type: str, at: datetime, actor=None, **data
     )
     order_events_announce([event])
     return event
+
+
+def order_events_publish(*, limit: int) -> list[int]:
+    """Takes up to `limit` committed events not yet published, oldest first, marks them published and
+    returns their ids — in the caller's transaction, so if the caller cannot hand them on it rolls back and
+    they wait for the next call. Events another transaction is taking at the same time are skipped
+    (`SKIP LOCKED`): two drains never take the same event."""
+    with transaction.atomic():
+        ids = list(
+            OrderEvent.objects.filter(published_at__isnull=True)
+            .order_by("pk")
+            .select_for_update(skip_locked=True)
+            .values_list("pk", flat=True)[:limit]
+        )
+        if ids:
+            OrderEvent.objects.filter(pk__in=ids).update(published_at=timezone.now())
+    return ids
