@@ -40,7 +40,7 @@ class OrderLineInline(ReadOnlyInline):
 
 class OrderEventInline(ReadOnlyInline):
     model = OrderEvent
-    fields = ["at", "type", "what_happened"]
+    fields = ["at", "type", "what_happened", "published_at"]
     readonly_fields = fields
 
     @admin.display(description=_("what happened"))

@@ -33,7 +33,7 @@ class Migration(migrations.Migration):
                 blank=True,
                 help_text="When the event was handed to its notifications; empty while it waits.",
                 null=True,
-                verbose_name="published at",
+                verbose_name="notified at",
             ),
         ),
         migrations.RunPython(mark_notified_events_published, migrations.RunPython.noop, elidable=True),

@@ -176,7 +176,7 @@ class OrderEvent(models.Model):
     # consumer (the notifications' drain) has taken it. Written by the same INSERT as the event, so a
     # committed event is never lost and a rolled-back one never published.
     published_at = models.DateTimeField(
-        verbose_name=_("published at"),
+        verbose_name=_("notified at"),
         null=True,
         blank=True,
         help_text=_("When the event was handed to its notifications; empty while it waits."),
