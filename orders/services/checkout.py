@@ -15,7 +15,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -28,6 +27,7 @@ from common.errors import ValidationFailed
 from common.idempotency import WriteTransaction, write_transaction
 from common.money import quantize
 from common.text import clean_text
+from common.urls import reverse_ints
 from orders.attribution import OrderSource
 from orders.models import CartItem, Order, OrderEvent, OrderLine
 from orders.services.cart import parse_quantity, parse_sku_id
@@ -243,7 +243,7 @@ def _checkout_place(
     payment, allocations = payment_prepare(
         buyer=buyer,
         currency="CNY",
-        return_url=reverse("orders:my-orders"),
+        return_url=reverse_ints("orders:my-orders"),
         expires_at=deadline,
         allocations=[
             AllocationSpec(shop_id=shop_id, reference=numbers[shop_id], amount=totals[shop_id]) for shop_id in by_shop
