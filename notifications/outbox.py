@@ -45,6 +45,10 @@ def order_events_outbox_drain(*, max_batches: int = 20) -> int:
             ids = order_events_publish(limit=BATCH)
             if not ids:
                 break
+            # The task is queued inside the transaction that marks its events, on purpose (the outbox's relay):
+            # if the COMMIT then fails they are queued again by the next drain, and their notifications are
+            # keyed on the event, so nobody hears twice; queued after the COMMIT, a crash in between would lose
+            # them. The task only reads events committed long before, so it may run before this COMMIT.
             if not enqueue_now(_task(), ids):
                 transaction.set_rollback(True)
                 break

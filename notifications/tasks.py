@@ -45,7 +45,8 @@ def order_events_notify_task(event_ids: list[int]) -> int:
 
 @shared_task
 def order_events_outbox_drain_task() -> int:
-    """Beat: the order events waiting in notifications.outbox go to order_events_notify_task in batches."""
+    """Beat: the order events waiting for their notifications go to order_events_notify_task in batches
+    (notifications.outbox)."""
     from notifications.outbox import order_events_outbox_drain
 
     return order_events_outbox_drain()

@@ -35,7 +35,7 @@ def order_events_publish(*, limit: int) -> list[int]:
     returns their ids — in the caller's transaction, so if the caller cannot hand them on it rolls back and
     they wait for the next call. Events another transaction is taking at the same time are skipped
     (`SKIP LOCKED`): two drains never take the same event."""
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # the caller's transaction when there is one: no savepoint
         ids = list(
             OrderEvent.objects.filter(published_at__isnull=True)
             .order_by("pk")
