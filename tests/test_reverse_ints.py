@@ -1,4 +1,4 @@
-"""common.urls.reverse_ints gives exactly what `reverse()` gives, under any URLconf and script prefix, and
+"""common.reversing.reverse_ints gives exactly what `reverse()` gives, under any URLconf and script prefix, and
 falls back to `reverse()` where its remembered form would not be exact."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from django.http import HttpResponse
 from django.test import override_settings
 from django.urls import NoReverseMatch, path, register_converter, reverse, set_script_prefix
 
-from common.urls import reverse_ints
+from common.reversing import reverse_ints
 
 
 class HexConverter:

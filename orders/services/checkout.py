@@ -26,8 +26,8 @@ from catalog.services import stock_reserve
 from common.errors import ValidationFailed
 from common.idempotency import WriteTransaction, write_transaction
 from common.money import quantize
+from common.reversing import reverse_ints
 from common.text import clean_text
-from common.urls import reverse_ints
 from orders.attribution import OrderSource
 from orders.models import CartItem, Order, OrderEvent, OrderLine
 from orders.services.cart import parse_quantity, parse_sku_id

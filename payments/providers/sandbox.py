@@ -17,7 +17,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from common.money import money_str
-from common.urls import reverse_ints
+from common.reversing import reverse_ints
 from payments.errors import InvalidSignature, NotificationRejected, RefundDeclined
 from payments.providers.base import PaymentProvider, ProviderNotification
 
