@@ -23,6 +23,12 @@ from payments.services import payment_sandbox_approve
 from tests.factories import ADDRESS, ShopFactory, UserFactory, make_product, make_show
 
 
+@pytest.fixture
+def show_parts_restored(monkeypatch):
+    """The test may register its own parts: the apps' own (deals, tips) are back after it, for every later test."""
+    monkeypatch.setattr(SHOW_PARTS, "_parts", dict(SHOW_PARTS._parts))
+
+
 def api(user=None) -> APIClient:
     client = APIClient()
     if user is not None:
@@ -97,20 +103,19 @@ def test_only_the_shops_staff_pin_only_the_shops_products_on_sale_and_bad_input_
 
 
 @pytest.mark.django_db
-def test_each_pin_is_a_replay_chapter_and_the_detail_names_the_pin_and_the_deal_part(client):
+def test_each_pin_is_a_replay_chapter_and_the_detail_names_the_pin_and_the_deal_part(client, show_parts_restored):
     show = make_show()
     stream_publish(key=show.stream_key)
     first, second = make_product(shop=show.shop, title="腌萝卜"), make_product(shop=show.shop, title="腊肉")
     show_pin(show=show, product=first.pk)
     show_pin(show=show, product=first.pk)  # the same again: no new chapter
     show_pin(show=show, product=second.pk)
+    real_deal_part = SHOW_PARTS._parts["deal"]
     SHOW_PARTS.register(name="deal", detail=lambda s: {"id": 7, "show": s.pk})
-    try:
-        detail = api().get(f"/api/v1/shows/{show.pk}/").json()
-    finally:
-        SHOW_PARTS._parts.pop("deal")
+    detail = api().get(f"/api/v1/shows/{show.pk}/").json()
+    SHOW_PARTS._parts["deal"] = real_deal_part
     assert detail["pinned"]["id"] == second.pk and detail["deal"] == {"id": 7, "show": show.pk}
-    assert api().get(f"/api/v1/shows/{show.pk}/").json()["deal"] is None
+    assert api().get(f"/api/v1/shows/{show.pk}/").json()["deal"] is None  # the deals app's part: no deal on
     pins = list(ShowPin.objects.filter(show=show))
     assert [p.product_id for p in pins] == [first.pk, second.pk]
     assert pins[0].unpinned_at is not None and pins[1].unpinned_at is None
@@ -177,7 +182,7 @@ def test_an_order_placed_from_the_room_remembers_the_show_and_its_pages_say_so(c
 
 
 @pytest.mark.django_db
-def test_the_shows_statistics_count_the_room_the_orders_and_each_pinned_product(client):
+def test_the_shows_statistics_count_the_room_the_orders_and_each_pinned_product(client, show_parts_restored):
     show = make_show(title="统计直播")
     stream_publish(key=show.stream_key)
     radish = make_product(shop=show.shop, title="腌萝卜", skus=(("500 g", "28.00", 10),))
@@ -197,20 +202,17 @@ def test_the_shows_statistics_count_the_room_the_orders_and_each_pinned_product(
     show_pin(show=show, product=pork.pk)
     api().post(f"/api/v1/shows/{show.pk}/clicks/", {"product": pork.pk}, format="json")
     SHOW_PARTS.register(name="tips", stats=lambda s: {"打赏": "¥15.00"})
-    try:
-        stats = api(show.shop.owner).get(f"/api/v1/seller/shows/{show.pk}/stats/").json()
-        client.force_login(show.shop.owner)
-        page = client.get(f"/seller/live/{show.pk}/stats/").content.decode()
-        client.force_login(UserFactory(is_staff=True, is_superuser=True))
-        admin_page = client.get(f"/admin/live/show/{show.pk}/change/").content.decode()
-    finally:
-        SHOW_PARTS._parts.pop("tips")
+    stats = api(show.shop.owner).get(f"/api/v1/seller/shows/{show.pk}/stats/").json()
+    client.force_login(show.shop.owner)
+    page = client.get(f"/seller/live/{show.pk}/stats/").content.decode()
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    admin_page = client.get(f"/admin/live/show/{show.pk}/change/").content.decode()
     assert stats["unique_viewers"] == 3 and stats["messages"] == 1
     assert (stats["orders"], stats["paid_orders"], stats["sales"]) == (2, 1, "28.00")
     rows = {row["title"]: row for row in stats["pinned"]}
     assert (rows["腌萝卜"]["clicks"], rows["腌萝卜"]["orders"], rows["腌萝卜"]["quantity"]) == (3, 1, 1)
     assert (rows["腊肉"]["clicks"], rows["腊肉"]["orders"]) == (1, 0)
-    assert stats["parts"] == {"tips": {"打赏": "¥15.00"}}
+    assert stats["parts"]["tips"] == {"打赏": "¥15.00"}  # beside the other apps' parts (deals)
     for html in (page, admin_page):
         assert 'data-testid="show-stats"' in html and "腌萝卜" in html and "打赏" in html
     assert api(ShopFactory().owner).get(f"/api/v1/seller/shows/{show.pk}/stats/").status_code == 404
