@@ -14,7 +14,6 @@ from orders.serializers.inputs import (  # noqa: F401 (re-exported)
     RefundRequestInputSerializer,
     ShipInputSerializer,
     SkuIdField,
-    checkout_input_valid,
 )
 from orders.serializers.orders import (  # noqa: F401 (re-exported)
     CartLineOut,
