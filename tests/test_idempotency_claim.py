@@ -34,6 +34,15 @@ def sent(monkeypatch) -> list[str]:
     return sent
 
 
+@pytest.fixture
+def buy_now():
+    """A signed-in buyer's API client, a buy-now body and its SKU (stock 10)."""
+    sku = SkuFactory(stock=10)
+    client = APIClient()
+    client.force_authenticate(UserFactory())
+    return client, {"address": ADDRESS, "items": [{"sku": sku.pk, "quantity": 1}]}, sku
+
+
 def _keyed(user, key, *, fingerprint="h", lock_wait_ms=1000):
     return idempotent_write(
         store=IdempotencyKey, user=user, key=key, fingerprint=fingerprint, lock_wait_ms=lock_wait_ms
@@ -60,11 +69,8 @@ def test_only_a_plain_read_with_positional_parameters_carries_the_claim(sql, par
 
 
 @pytest.mark.django_db
-def test_a_buy_now_sends_its_claim_with_its_sku_read_one_round_trip_less(sent):
-    buyer, sku = UserFactory(), SkuFactory(stock=10)
-    client = APIClient()
-    client.force_authenticate(buyer)
-    body = {"address": ADDRESS, "items": [{"sku": sku.pk, "quantity": 1}]}
+def test_a_buy_now_sends_its_claim_with_its_sku_read_one_round_trip_less(sent, buy_now):
+    client, body, _sku = buy_now
     sent.clear()
     response = client.post(URL, body, format="json", HTTP_IDEMPOTENCY_KEY="ride-1")
     assert response.status_code == 201
@@ -78,11 +84,8 @@ def test_a_buy_now_sends_its_claim_with_its_sku_read_one_round_trip_less(sent):
 
 
 @pytest.mark.django_db
-def test_a_retry_is_cut_short_at_its_first_statement_and_replays_writing_nothing(sent):
-    buyer, sku = UserFactory(), SkuFactory(stock=10)
-    client = APIClient()
-    client.force_authenticate(buyer)
-    body = {"address": ADDRESS, "items": [{"sku": sku.pk, "quantity": 1}]}
+def test_a_retry_is_cut_short_at_its_first_statement_and_replays_writing_nothing(sent, buy_now):
+    client, body, sku = buy_now
     first = client.post(URL, body, format="json", HTTP_IDEMPOTENCY_KEY="ride-2")
     sent.clear()
     again = client.post(URL, body, format="json", HTTP_IDEMPOTENCY_KEY="ride-2")
