@@ -32,13 +32,23 @@ ADDRESS = {"name": "压测买家", "phone": "13800000000", "province": "湖南",
 
 def script_write(db: str, *, sku: int, token: str, path: Path) -> int:
     """Captures one buy-now of `sku` and writes the pgbench script; returns the number of data statements."""
+    import psycopg
     from django.db import connection
-    from django.test.utils import CaptureQueriesContext
     from rest_framework.test import APIClient
 
     newest = {table: int(c.psql(f"SELECT coalesce(max(id), 0) FROM {table}", db=db)) for table in _WRITTEN}
     stock = c.psql(f"SELECT stock FROM catalog_sku WHERE id = {sku}", db=db)
-    with CaptureQueriesContext(connection) as captured:
+    # Captured as the driver sends them: Django's query capture sees a statement before the execute wrappers,
+    # and the Idempotency-Key's claim is put in front of the SKU read by one (common.idempotency.KeyClaim).
+    sent: list[tuple] = []
+    execute = psycopg.Cursor.execute
+
+    def recording(cursor, query, params=None, **kwargs):
+        sent.append((query, params))
+        return execute(cursor, query, params, **kwargs)
+
+    psycopg.Cursor.execute = recording
+    try:
         response = APIClient().post(
             "/api/v1/checkout/",
             {"address": ADDRESS, "items": [{"sku": sku, "quantity": 1}]},
@@ -46,13 +56,17 @@ def script_write(db: str, *, sku: int, token: str, path: Path) -> int:
             HTTP_AUTHORIZATION=f"Token {token}",
             HTTP_IDEMPOTENCY_KEY=uuid.uuid4().hex,
         )
+    finally:
+        psycopg.Cursor.execute = execute
+    literal = psycopg.ClientCursor(connection.connection)  # the values merged in, as the capture gave them
+    captured = [literal.mogrify(query, params) for query, params in sent]
     if response.status_code != 201:
         raise SystemExit(f"the captured checkout answered {response.status_code}: {response.content[:300]!r}")
     for table in _WRITTEN:
         c.psql(f"DELETE FROM {table} WHERE id > {newest[table]}", db=db)
     c.psql(f"UPDATE catalog_sku SET stock = {stock} WHERE id = {sku}", db=db)
 
-    statements = [q["sql"] for q in captured.captured_queries if not _CONTROL.match(q["sql"])]
+    statements = [sql for sql in captured if not _CONTROL.match(sql)]
 
     def fresh(sql: str) -> str:  # one new value per transaction for what must be unique
         sql = re.sub(r"'(\d{18})'", "(:r::text)", sql)  # order number, payment (allocation) reference
