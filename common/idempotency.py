@@ -133,8 +133,8 @@ def write_transaction(
     current = _current.get()
     if current is not None:
         current.first = first(current.lock_wait_ms) if first is not None else None
-        if claim is not None:  # the open transaction's first statement has gone: on its own, now
-            claim.run()
+        if claim is not None:
+            raise RuntimeError("an idempotent write opens its own transaction (its key rides on its first statement)")
         yield current
         return
     opened = WriteTransaction(lock_wait_ms=lock_wait_ms, claim=claim)
