@@ -58,8 +58,17 @@ def test_pin_in_the_console_buy_in_the_room_pay_and_the_order_shows_the_show(asg
     }.items():
         viewer.fill(f"#live-buy-form input[name={field}]", value)
     expect(viewer.locator("#live-total")).to_have_text("100.00")
+    # a phone the courier cannot call: the sheet says so in the buyer's words (it once read "[object Object]")
+    viewer.fill("#live-buy-form input[name=phone]", "call me")
+    viewer.click('[data-testid="live-place"]')
+    error = viewer.locator("#live-buy-error")
+    expect(error).to_have_text("请填写快递员能联系到的电话号码。")
+    screenshot(viewer, "live-room-sheet-bad-phone-zh-phone")
+    assert not Order.objects.exists()
+    viewer.fill("#live-buy-form input[name=phone]", "13800000000")
     screenshot(viewer, "live-room-sheet-zh-phone")
     viewer.click('[data-testid="live-place"]')
+    expect(error).to_be_hidden()
     expect(viewer.locator('[data-testid="live-pay"]')).to_be_visible()
     with viewer.expect_popup() as popup_info:
         viewer.click('[data-testid="live-pay"]')
