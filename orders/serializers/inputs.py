@@ -60,8 +60,10 @@ class CartItemUpdateInputSerializer(serializers.Serializer):
 
 
 class AddressInputSerializer(serializers.Serializer):
-    """The delivery address, for the schema (the services validate it: orders.services.checkout.address_clean);
-    strict text, as the service: a number is not a name."""
+    """The delivery address: the recipient, a phone the courier can call, province, city and street."""
+
+    # For the schema: the services validate it (orders.services.checkout.address_clean); strict text, as the
+    # service (a number is not a name).
 
     name = StrictCharField(max_length=ADDRESS_MAX_LENGTHS["name"])
     phone = StrictCharField(
@@ -78,8 +80,10 @@ class CheckoutItemInputSerializer(serializers.Serializer):
 
 
 class CheckoutInputSerializer(serializers.Serializer):
-    """The checkout's body, for the schema: the API hands the body to `checkout_place`, which validates it
-    (orders/tests/api/test_checkout_input.py: both accept and refuse the same bodies)."""
+    """A checkout: the delivery address, and the items to buy now (without them, the whole cart)."""
+
+    # For the schema: the API hands the body to `checkout_place`, which validates it
+    # (orders/tests/api/test_checkout_input.py: both accept and refuse the same bodies).
 
     address = AddressInputSerializer()
     # A ListField (not many=True): the schema then states minItems/maxItems.
