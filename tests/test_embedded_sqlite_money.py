@@ -1,5 +1,5 @@
 """The embedded default's money path on SQLite (`make run` without DATABASE_URL): the SQLite branches of the
-idempotency claim (common/idempotency.py), stock reserve and release (catalog/services/stock.py), the payment
+idempotency claim (common/idempotency/claims.py), stock reserve and release (catalog/services/stock.py), the payment
 lock (payments/lock_objects.py) and the lock-error check (common/db.py) — in a process of its own on a fresh
 SQLite file, through the API as a buyer would."""
 

@@ -2,16 +2,14 @@
 in front of a plain read as a data-modifying WITH query, on its own before anything else, at the block's end
 when the block ran none. A key already committed cuts the block short at that statement and replays."""
 
-import threading
-
 import psycopg
 import pytest
-from django.db import connection, transaction
 from rest_framework.test import APIClient
 
-from common.idempotency import IdempotencyKeyInFlight, _can_carry_claim, idempotent_write
+from common.idempotency import IdempotencyKeyInFlight, can_carry_claim, idempotent_write
 from orders.models import IdempotencyKey, Order
 from tests.factories import ADDRESS, SkuFactory, UserFactory
+from tests.held import transaction_held_open
 
 URL = "/api/v1/checkout/"
 KEY_TABLE = IdempotencyKey._meta.db_table
@@ -65,7 +63,7 @@ def _keyed(user, key, *, fingerprint="h", lock_wait_ms=1000):
     ],
 )
 def test_only_a_plain_read_with_positional_parameters_carries_the_claim(sql, params, many, carries):
-    assert _can_carry_claim(sql, params, many) is carries
+    assert can_carry_claim(sql, params, many) is carries
 
 
 @pytest.mark.django_db
@@ -147,25 +145,14 @@ def test_a_taken_key_cuts_the_block_short_at_the_statement_that_carries_the_clai
 @pytest.mark.django_db(transaction=True)
 def test_a_twin_still_working_holds_the_claim_until_the_lock_timeout():
     buyer = UserFactory()
-    holding, release = threading.Event(), threading.Event()
 
-    def twin():
-        try:
-            with transaction.atomic():
-                IdempotencyKey.objects.create(user=buyer, key="twin", request_hash="h")
-                holding.set()
-                release.wait(10)
-                transaction.set_rollback(True)  # the twin fails: its key goes
-        finally:
-            connection.close()
+    def twin():  # the same key, its request still working (and about to fail)
+        IdempotencyKey.objects.create(user=buyer, key="twin", request_hash="h")
 
-    thread = threading.Thread(target=twin)
-    thread.start()
-    try:
-        assert holding.wait(10)
-        with pytest.raises(IdempotencyKeyInFlight), _keyed(buyer, "twin", lock_wait_ms=300):
-            list(IdempotencyKey.objects.filter(user=buyer))  # carries the claim, which waits on the twin's key
-    finally:
-        release.set()
-        thread.join()
+    with (
+        transaction_held_open(twin, rollback=True),
+        pytest.raises(IdempotencyKeyInFlight),
+        _keyed(buyer, "twin", lock_wait_ms=300),
+    ):
+        list(IdempotencyKey.objects.filter(user=buyer))  # carries the claim, which waits on the twin's key
     assert not IdempotencyKey.objects.filter(key="twin").exists()  # the twin rolled back

@@ -4,11 +4,9 @@ batches into the usual notifications, once — and a batch it cannot queue waits
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 import redis
-from django.db import connection, transaction
+from django.db import transaction
 
 from common.db import lock_timeout_set
 from notifications import outbox
@@ -19,6 +17,7 @@ from orders.models import OrderEvent
 from orders.services.events import order_events_publish
 from orders.tests.helpers import place
 from tests.factories import ShopFactory, UserFactory, sku_in_shop
+from tests.held import transaction_held_open
 
 pytestmark = pytest.mark.django_db
 
@@ -101,28 +100,10 @@ def test_two_drains_never_take_the_same_event(worker_mode):
     shop = ShopFactory()
     for _ in range(2):
         place(UserFactory(), {sku_in_shop(shop): 1})
-    first_ids: list[int] = []
-    taken, release = threading.Event(), threading.Event()
-
-    def first_drain() -> None:
-        try:
-            with transaction.atomic():
-                first_ids.extend(order_events_publish(limit=1))
-                taken.set()
-                release.wait(30)  # still in its transaction: the event it took stays locked
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=first_drain)
-    thread.start()
-    try:
-        assert taken.wait(10)
-        with transaction.atomic():
-            lock_timeout_set(2000)  # waiting for the first drain's lock would fail here
-            second_ids = order_events_publish(limit=10)  # skips the locked one instead
-    finally:
-        release.set()
-        thread.join(10)
+    # the first drain's transaction stays open: the event it took stays locked
+    with transaction_held_open(lambda: order_events_publish(limit=1)) as first_ids, transaction.atomic():
+        lock_timeout_set(2000)  # waiting for the first drain's lock would fail here
+        second_ids = order_events_publish(limit=10)  # skips the locked one instead
 
     assert len(first_ids) == 1 and len(second_ids) == 1 and first_ids != second_ids
     assert not OrderEvent.objects.filter(published_at__isnull=True).exists()
