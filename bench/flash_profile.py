@@ -2,7 +2,8 @@
 
 Django's handler through the test client (token auth, a fresh Idempotency-Key per buy-now, the bench
 server's settings: pool, Celery not eager), no HTTP and no load generator, so the figures are the
-request's own CPU. The floor (`GET /api/v1/me/`) is timed beside it, alternating rounds.
+request's own CPU; beside it the CPU of the PostgreSQL backends that served it (read from /proc: this
+machine's server, same user or root). The floor (`GET /api/v1/me/`) is timed beside it, alternating rounds.
 
     python -m bench.flash_profile [--n 300] [--rounds 3] [--profile out.prof] [--keep]
 
@@ -12,7 +13,9 @@ Its own database (`bench_flash_profile`, recreated unless --keep) and the bench'
 from __future__ import annotations
 
 import argparse
+import contextlib
 import cProfile
+import os
 import pstats
 import time
 import uuid
@@ -76,23 +79,39 @@ def main() -> None:
     for q in queries.captured_queries:
         print("   ", q["sql"][:150])
 
+    def backend_cpu() -> float:
+        """CPU seconds so far of the PostgreSQL backends on this database (the pool's connections; utime +
+        stime from /proc, in clock ticks), and of the WAL writer, which a commit may wake."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() OR backend_type = 'walwriter'"
+            )
+            pids = [pid for (pid,) in cursor.fetchall()]
+        ticks = 0
+        for pid in pids:
+            with contextlib.suppress(FileNotFoundError), open(f"/proc/{pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+                ticks += int(fields[11]) + int(fields[12])
+        return ticks / os.sysconf("SC_CLK_TCK")
+
     profiler = cProfile.Profile(time.process_time) if args.profile else None  # CPU, not waits
     for r in range(args.rounds):
         figures = {}
         for name, request in (("floor", floor), ("checkout", checkout)):
             if profiler is not None and name == "checkout":
                 profiler.enable()
-            t0, w0 = time.process_time(), time.perf_counter()
+            t0, w0, b0 = time.process_time(), time.perf_counter(), backend_cpu()
             for i in range(args.n):
                 request(i)
-            cpu, wall = time.process_time() - t0, time.perf_counter() - w0
+            cpu, wall, db = time.process_time() - t0, time.perf_counter() - w0, backend_cpu() - b0
             if profiler is not None and name == "checkout":
                 profiler.disable()
-            figures[name] = (cpu / args.n * 1000, wall / args.n * 1000)
+            figures[name] = (cpu / args.n * 1000, wall / args.n * 1000, db / args.n * 1000)
+        (cpu_c, wall_c, db_c), (cpu_f, wall_f, db_f) = figures["checkout"], figures["floor"]
         print(
-            f"round {r + 1}: checkout {figures['checkout'][0]:.2f} ms CPU ({figures['checkout'][1]:.2f} wall), "
-            f"floor {figures['floor'][0]:.2f} ms CPU ({figures['floor'][1]:.2f} wall), "
-            f"CPU ratio {figures['checkout'][0] / figures['floor'][0]:.2f}"
+            f"round {r + 1}: checkout {cpu_c:.2f} ms CPU + {db_c:.2f} PostgreSQL ({wall_c:.2f} wall), "
+            f"floor {cpu_f:.2f} ms CPU + {db_f:.2f} PostgreSQL ({wall_f:.2f} wall), "
+            f"CPU ratio {cpu_c / cpu_f:.2f}, with PostgreSQL's {(cpu_c + db_c) / (cpu_f + db_f):.2f}"
         )
     if profiler is not None:
         profiler.dump_stats(args.profile)
