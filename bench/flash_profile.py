@@ -2,8 +2,8 @@
 
 Django's handler through the test client (token auth, a fresh Idempotency-Key per buy-now, the bench
 server's settings: pool, Celery not eager), no HTTP and no load generator, so the figures are the
-request's own CPU; beside it the CPU of the PostgreSQL backends that served it (read from /proc: this
-machine's server, same user or root). The floor (`GET /api/v1/me/`) is timed beside it, alternating rounds.
+request's own CPU; beside it the CPU of the PostgreSQL backends that served it (read from /proc: the
+database server must run on this machine). The floor (`GET /api/v1/me/`) is timed beside it, alternating rounds.
 
     python -m bench.flash_profile [--n 300] [--rounds 3] [--profile out.prof] [--keep]
 

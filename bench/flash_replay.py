@@ -36,19 +36,13 @@ def script_write(db: str, *, sku: int, token: str, path: Path) -> int:
     from django.db import connection
     from rest_framework.test import APIClient
 
+    from tests.driver import driver_statements
+
     newest = {table: int(c.psql(f"SELECT coalesce(max(id), 0) FROM {table}", db=db)) for table in _WRITTEN}
     stock = c.psql(f"SELECT stock FROM catalog_sku WHERE id = {sku}", db=db)
-    # Captured as the driver sends them: Django's query capture sees a statement before the execute wrappers,
-    # and the Idempotency-Key's claim is put in front of the SKU read by one (common.idempotency.KeyClaim).
-    sent: list[tuple] = []
-    execute = psycopg.Cursor.execute
-
-    def recording(cursor, query, params=None, **kwargs):
-        sent.append((query, params))
-        return execute(cursor, query, params, **kwargs)
-
-    psycopg.Cursor.execute = recording
-    try:
+    # Captured as the driver sends them (tests/driver.py: Django's query capture sees a statement before the
+    # execute wrappers, and the Idempotency-Key's claim is put in front of the SKU read by one).
+    with driver_statements() as sent:
         response = APIClient().post(
             "/api/v1/checkout/",
             {"address": ADDRESS, "items": [{"sku": sku, "quantity": 1}]},
@@ -56,10 +50,8 @@ def script_write(db: str, *, sku: int, token: str, path: Path) -> int:
             HTTP_AUTHORIZATION=f"Token {token}",
             HTTP_IDEMPOTENCY_KEY=uuid.uuid4().hex,
         )
-    finally:
-        psycopg.Cursor.execute = execute
-    literal = psycopg.ClientCursor(connection.connection)  # the values merged in, as the capture gave them
-    captured = [literal.mogrify(query, params) for query, params in sent]
+    with psycopg.ClientCursor(connection.connection) as literal:  # the values merged in, as Django's capture did
+        captured = [literal.mogrify(query, params) for query, params in sent]
     if response.status_code != 201:
         raise SystemExit(f"the captured checkout answered {response.status_code}: {response.content[:300]!r}")
     for table in _WRITTEN:

@@ -2,12 +2,14 @@
 in front of a plain read as a data-modifying WITH query, on its own before anything else, at the block's end
 when the block ran none. A key already committed cuts the block short at that statement and replays."""
 
-import psycopg
+from collections.abc import Iterator
+
 import pytest
 from rest_framework.test import APIClient
 
 from common.idempotency import IdempotencyKeyInFlight, can_carry_claim, idempotent_write
 from orders.models import IdempotencyKey, Order
+from tests.driver import driver_statements
 from tests.factories import ADDRESS, SkuFactory, UserFactory
 from tests.held import transaction_held_open
 
@@ -16,20 +18,15 @@ KEY_TABLE = IdempotencyKey._meta.db_table
 
 
 @pytest.fixture
-def sent(monkeypatch) -> list[str]:
-    """The statements as the driver sends them (Django's query capture sees them before execute wrappers),
-    savepoints left out (the test's own transaction)."""
-    sent: list[str] = []
-    execute = psycopg.Cursor.execute
+def sent() -> Iterator[list[tuple[str, object]]]:
+    """The statements as the driver sends them (tests/driver.py); `_texts` reads them."""
+    with driver_statements() as recorded:
+        yield recorded
 
-    def recording(cursor, query, *args, **kwargs):
-        text = query if isinstance(query, str) else bytes(query).decode()
-        if "SAVEPOINT" not in text:
-            sent.append(text)
-        return execute(cursor, query, *args, **kwargs)
 
-    monkeypatch.setattr(psycopg.Cursor, "execute", recording)
-    return sent
+def _texts(sent: list[tuple[str, object]]) -> list[str]:
+    """The statements' texts, savepoints left out (the test's own transaction)."""
+    return [sql for sql, _params in sent if "SAVEPOINT" not in sql]
 
 
 @pytest.fixture
@@ -72,7 +69,7 @@ def test_a_buy_now_sends_its_claim_with_its_sku_read_one_round_trip_less(sent, b
     sent.clear()
     response = client.post(URL, body, format="json", HTTP_IDEMPOTENCY_KEY="ride-1")
     assert response.status_code == 201
-    sqls = list(sent)
+    sqls = _texts(sent)
     assert len(sqls) == 3  # claim + SKUs, the rows, stock + answer (the test's client sends no token query)
     claims = [s for s in sqls if f'INSERT INTO "{KEY_TABLE}"' in s]
     assert len(claims) == 1 and claims[0].startswith("WITH idempotency_claim AS (INSERT INTO")
@@ -89,7 +86,7 @@ def test_a_retry_is_cut_short_at_its_first_statement_and_replays_writing_nothing
     again = client.post(URL, body, format="json", HTTP_IDEMPOTENCY_KEY="ride-2")
     assert first.status_code == again.status_code == 201 and first.json() == again.json()
     assert again.headers["Idempotent-Replayed"] == "true"
-    assert not any("orders_order" in s for s in sent)  # never got that far
+    assert not any("orders_order" in s for s in _texts(sent))  # never got that far
     assert Order.objects.count() == 1
     other = client.post(
         URL, {**body, "items": [{"sku": sku.pk, "quantity": 2}]}, format="json", HTTP_IDEMPOTENCY_KEY="ride-2"
@@ -106,7 +103,8 @@ def test_a_locking_first_statement_gets_the_claim_on_its_own_before_it(sent):
     with _keyed(buyer, "alone") as write:
         list(IdempotencyKey.objects.select_for_update().filter(user=buyer))
         write.answer(201, {"ok": 1})
-    assert sent[0].startswith(f'INSERT INTO "{KEY_TABLE}"') and sent[1].startswith("SELECT") and "FOR UPDATE" in sent[1]
+    first, second = _texts(sent)[:2]
+    assert first.startswith(f'INSERT INTO "{KEY_TABLE}"') and second.startswith("SELECT") and "FOR UPDATE" in second
     assert IdempotencyKey.objects.values_list("status_code", "response_json").get(key="alone") == (201, {"ok": 1})
 
 
