@@ -108,8 +108,20 @@ class Replica:
                 with psycopg.connect(**PRIMARY) as primary:
                     primary.execute("CHECKPOINT")
                 time.sleep(1)
-        log = (self.data_dir / "log").read_text(errors="replace")[-3000:]
-        raise RuntimeError(f"the replica did not open for reads in {timeout} s:\n{log}")
+        raise RuntimeError(f"the replica did not open for reads in {timeout} s:\n{self._why_closed()}")
+
+    def _why_closed(self) -> str:
+        """The replica's log without the refused connections' lines, and the primary's open transactions
+        (a standby waits for the transactions of its first snapshot to end before it opens)."""
+        lines = (self.data_dir / "log").read_text(errors="replace").splitlines()
+        refused = ("not yet accepting connections", "Consistent recovery state has not been yet reached")
+        log = "\n".join(line for line in lines if not any(text in line for text in refused))[-4000:]
+        with psycopg.connect(**PRIMARY) as primary:
+            open_xacts = primary.execute(
+                "SELECT pid, datname, state, backend_xid, backend_xmin, now() - xact_start, left(query, 120)"
+                " FROM pg_stat_activity WHERE xact_start IS NOT NULL ORDER BY xact_start LIMIT 10"
+            ).fetchall()
+        return log + "\nthe primary's open transactions, oldest first:\n" + "\n".join(map(str, open_xacts))
 
     def stop(self) -> None:
         with contextlib.suppress(subprocess.SubprocessError):
