@@ -62,10 +62,13 @@ XDIST_BROWSER = $(call xdist,$(BROWSER_PROCESSES))
 
 # The whole suite: unit, API, WebSocket and real-server tests, then the browser tests
 # (separate pytest processes: Playwright's sync API and asyncio tests don't share a process; each browser
-# process has its own Chromium, servers and test database).
+# process has its own Chromium, servers and test database). The read replica's test (marker `standby`) runs
+# with the browser tests: a standby does not open for reads while the primary has a transaction with more
+# than 64 subtransactions open, and the suite's sweep holds such a transaction for a whole module
+# (tests/conftest.py `world`).
 test: install browser live
-	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(TEST_ENV) $(PY) -m pytest -m "not browser and not faults" $(XDIST) $(PYTEST_ARGS)
-	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(TEST_ENV) $(PY) -m pytest -m "browser and not faults" $(XDIST_BROWSER) $(PYTEST_ARGS)
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(TEST_ENV) $(PY) -m pytest -m "not browser and not standby and not faults" $(XDIST) $(PYTEST_ARGS)
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(TEST_ENV) $(PY) -m pytest -m "(browser or standby) and not faults" $(XDIST_BROWSER) $(PYTEST_ARGS)
 
 test-fast: install live
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(TEST_ENV) $(PY) -m pytest -m "not browser and not slow and not faults" $(XDIST) $(PYTEST_ARGS)

@@ -11,7 +11,10 @@ from tests.world import build_world
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker):
-    """Built once for the module inside a transaction that is rolled back at the end (like setUpTestData)."""
+    """Built once for the module inside a transaction that is rolled back at the end (like setUpTestData).
+
+    That transaction's savepoints outnumber what PostgreSQL tracks per transaction (64), which keeps a new
+    hot standby shut while it is open: the read replica's test runs apart from the suite (marker `standby`)."""
     with django_db_blocker.unblock():
         atomic = transaction.atomic()
         atomic._from_testcase = True  # the services' durable blocks nest in it, as in a TestCase

@@ -97,7 +97,13 @@ class Replica:
     def _accepting_wait(self, timeout: float) -> None:
         """A hot standby opens for reads once it has replayed a snapshot of the primary's running
         transactions: the primary logs one at each checkpoint (and by itself only every 15 s or more),
-        so we ask for checkpoints until the replica answers."""
+        so we ask for checkpoints until the replica answers.
+
+        A snapshot taken while a transaction has more than 64 subtransactions (savepoints that wrote) is
+        "overflowed", and PostgreSQL opens the standby only once every transaction of that snapshot has
+        ended: a transaction held open for a whole test module (tests/conftest.py `world`) keeps the
+        standby shut for as long. Hence the marker `standby`: these tests run with the browser tests, not
+        beside the suite (Makefile)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             try:

@@ -15,7 +15,7 @@ from django.db import connection
 from tests.factories import UserFactory, make_product, token_for
 from tests.topology.conftest import web_server
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow, pytest.mark.standby]
 
 MAX_LAG = 4.0
 
