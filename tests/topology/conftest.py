@@ -106,8 +106,21 @@ def topology(django_db_setup, django_db_blocker, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def streaming_replica(django_db_setup) -> Replica:
-    """A streaming replica of this machine's PostgreSQL (the test database included), on a free port."""
+def streaming_replica(request, django_db_setup) -> Replica:
+    """A streaming replica of this machine's PostgreSQL (the test database included), on a free port.
+
+    A hot standby does not open for reads while the primary has a transaction with more than 64
+    subtransactions open, and the sweep's `world` fixture (tests/conftest.py) holds one for a whole module:
+    in a run whose other processes may run such a module, the replica would open only by luck, so the
+    fixture refuses at once. `make test` runs the `standby` tests apart from the suite."""
+    workers = getattr(request.config, "workerinput", {}).get("workercount", 1)
+    if workers > 1 and any("world" in getattr(item, "fixturenames", ()) for item in request.session.items):
+        pytest.fail(
+            "this run's other processes may hold the sweep's module-wide transaction (the `world` fixture), "
+            'which keeps a new hot standby shut: run the `standby` tests apart (-m "not standby", then '
+            "-m standby), as make test does",
+            pytrace=False,
+        )
     replica = replica_new(free_port())
     try:
         yield replica.start()
