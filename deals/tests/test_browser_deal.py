@@ -71,6 +71,15 @@ def test_start_a_deal_in_the_console_grab_it_in_the_room_and_pay(asgi_server, ne
     }.items():
         viewer.fill(f"#deal-form input[name={field}]", value)
     screenshot(viewer, "deals-room-sheet-zh-phone")
+    # a phone the courier cannot call: refused, the field marked; nothing taken
+    phone = viewer.locator("#deal-form input[name=phone]")
+    phone.fill("call me")
+    viewer.click('[data-testid="deal-claim"]')
+    expect(viewer.locator("#deal-error")).to_have_text("请填写快递员能联系到的电话号码。")
+    expect(phone).to_have_attribute("aria-invalid", "true")
+    expect(phone).to_be_focused()
+    assert not Order.objects.exists()
+    phone.fill("13800000000")
     viewer.click('[data-testid="deal-claim"]')
     expect(viewer.locator('[data-testid="deal-pay"]')).to_be_visible()
     expect(viewer.locator('[data-testid="deal-left"]')).to_contain_text("4")  # the room's frame: one taken

@@ -44,31 +44,34 @@ def test_pin_in_the_console_buy_in_the_room_pay_and_the_order_shows_the_show(asg
     expect(card).to_contain_text("湖南腌萝卜")
     expect(card).to_contain_text("13")  # stock left
     screenshot(viewer, "live-room-pinned-zh-phone")
-    viewer.click('[data-testid="live-buy"]')
-    sheet = viewer.locator('[data-testid="live-sheet"]')
-    expect(sheet).to_be_visible()
-    viewer.check("input[name=sku] >> nth=1")
-    viewer.fill("#live-qty", "2")
-    for field, value in {
-        "name": "王小明",
-        "phone": "13800000000",
-        "province": "湖北",
-        "city": "武汉",
-        "line": "珞喻路 1 号",
-    }.items():
-        viewer.fill(f"#live-buy-form input[name={field}]", value)
+    sheet_fill(viewer, phone="13800000000")
     expect(viewer.locator("#live-total")).to_have_text("100.00")
     # a phone the courier cannot call: the sheet says so in the buyer's words (it once read "[object Object]")
     viewer.fill("#live-buy-form input[name=phone]", "call me")
     viewer.click('[data-testid="live-place"]')
     error = viewer.locator("#live-buy-error")
     expect(error).to_have_text("请填写快递员能联系到的电话号码。")
+    phone = viewer.locator("#live-buy-form input[name=phone]")
+    expect(phone).to_have_attribute("aria-invalid", "true")  # the field the error names is marked, and focused
+    expect(phone).to_have_attribute("aria-describedby", "live-buy-error")
+    expect(phone).to_be_focused()
+    expect(viewer.locator("#live-buy-form input[name=name]")).not_to_have_attribute("aria-invalid", "true")
     screenshot(viewer, "live-room-sheet-bad-phone-zh-phone")
+    # and in English, on a desktop
+    UserFactory(username="buyer-e")
+    english = new_page(language="en", mobile=False)
+    browser_login(english, base, "buyer-e", PASSWORD)
+    english.goto(f"{base}/live/{show.pk}/")
+    sheet_fill(english, phone="call me")
+    english.click('[data-testid="live-place"]')
+    expect(english.locator("#live-buy-error")).to_have_text("Give a phone number the courier can call.")
+    screenshot(english, "live-room-sheet-bad-phone-en-desktop")
     assert not Order.objects.exists()
     viewer.fill("#live-buy-form input[name=phone]", "13800000000")
     screenshot(viewer, "live-room-sheet-zh-phone")
     viewer.click('[data-testid="live-place"]')
     expect(error).to_be_hidden()
+    expect(phone).not_to_have_attribute("aria-invalid", "true")
     expect(viewer.locator('[data-testid="live-pay"]')).to_be_visible()
     with viewer.expect_popup() as popup_info:
         viewer.click('[data-testid="live-pay"]')
@@ -83,8 +86,20 @@ def test_pin_in_the_console_buy_in_the_room_pay_and_the_order_shows_the_show(asg
     pay.goto(f"{base}/orders/{order.number}/")
     expect(pay.locator('[data-testid="order-source"]')).to_contain_text("腌萝卜直播")
     stats = show_statistics(show=show)
-    assert (stats["paid_orders"], stats["pinned"][0]["clicks"], stats["pinned"][0]["quantity"]) == (1, 1, 2)
+    # two viewers opened the sheet from the card (the Chinese one and the English one); one bought 2
+    assert (stats["paid_orders"], stats["pinned"][0]["clicks"], stats["pinned"][0]["quantity"]) == (1, 2, 2)
 
     seller.goto(f"{base}/seller/live/{show.pk}/stats/")
     expect(seller.locator('[data-testid="stat-paid"]')).to_have_text("1")
     screenshot(seller, "live-stats-en-desktop")
+
+
+def sheet_fill(page, *, phone: str) -> None:
+    """Opens the buy sheet from the pinned card; the second SKU, 2 of it, an address in Wuhan."""
+    page.click('[data-testid="live-buy"]')
+    expect(page.locator('[data-testid="live-sheet"]')).to_be_visible()
+    page.check("input[name=sku] >> nth=1")
+    page.fill("#live-qty", "2")
+    address = {"name": "王小明", "phone": phone, "province": "湖北", "city": "武汉", "line": "珞喻路 1 号"}
+    for field, value in address.items():
+        page.fill(f"#live-buy-form input[name={field}]", value)

@@ -123,13 +123,18 @@
     event.preventDefault();
     showError("");
     var room = window.liveRoom;
+    room.markFields(form, null);
     var button = document.getElementById("deal-claim");
     button.disabled = true;
     var quantity = parseInt(document.getElementById("deal-qty").value, 10) || 0;
     room.postJson("/api/v1/shows/" + showId + "/deals/" + deal.id + "/claim/", { quantity: quantity, address: room.addressOf(form) })
       .then(function (answer) {
         button.disabled = false;
-        if (!answer.ok) { showError(room.errorText(answer.body, strings.failed)); return; }
+        if (!answer.ok) {
+          showError(room.errorText(answer.body, strings.failed));
+          room.markFields(form, answer.body, document.getElementById("deal-error"));
+          return;
+        }
         var order = answer.body.orders[0];
         var link = document.getElementById("deal-order-link");
         link.textContent = order.number;

@@ -298,6 +298,26 @@
     return fields.length ? fields.join(" ") : (error.message || fallback);
   }
 
+  // The inputs an error answer names (its `fields`: "address.phone", "items[0].quantity", "quantity") are
+  // marked invalid and described by the error's line, and the first takes the focus; with no answer, the
+  // marks are cleared (before the next try).
+  function markFields(form, body, errorNode) {
+    form.querySelectorAll("[aria-invalid]").forEach(function (input) {
+      input.removeAttribute("aria-invalid");
+      input.removeAttribute("aria-describedby");
+    });
+    var fields = (body && body.error && body.error.fields) || {};
+    var first = null;
+    Object.keys(fields).forEach(function (key) {
+      var input = form.querySelector('[name="' + CSS.escape(key.split(".").pop()) + '"]');
+      if (!input) return;
+      input.setAttribute("aria-invalid", "true");
+      if (errorNode) input.setAttribute("aria-describedby", errorNode.id);
+      first = first || input;
+    });
+    if (first) first.focus();
+  }
+
   function addressOf(form) {
     var data = new FormData(form);
     var address = {};
@@ -305,11 +325,12 @@
     return address;
   }
 
-  window.liveRoom = { csrfToken: csrfToken, postJson: postJson, errorText: errorText, addressOf: addressOf };
+  window.liveRoom = { csrfToken: csrfToken, postJson: postJson, errorText: errorText, markFields: markFields, addressOf: addressOf };
 
   function placeOrder(event) {
     event.preventDefault();
     buyError("");
+    markFields(buyForm, null);
     var sku = selectedSku();
     if (!sku) { buyError(strings.chooseSku); return; }
     var button = document.getElementById("live-place");
@@ -318,7 +339,11 @@
     postJson(config.checkout_url, { items: [{ sku: sku.id, quantity: quantity }], address: addressOf(buyForm), source: config.source })
       .then(function (answer) {
         button.disabled = false;
-        if (!answer.ok) { buyError(errorText(answer.body, strings.buyFailed)); return; }
+        if (!answer.ok) {
+          buyError(errorText(answer.body, strings.buyFailed));
+          markFields(buyForm, answer.body, document.getElementById("live-buy-error"));
+          return;
+        }
         placed(answer.body);
       }).catch(function () { button.disabled = false; buyError(strings.buyFailed); });
   }
