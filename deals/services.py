@@ -89,7 +89,7 @@ def deal_create(
     price = parse_price(price)
     if price >= found.price:
         raise ValidationFailed(
-            fields={"price": [_("A deal's price is below the list price (%(price)s).") % {"price": found.price}]}
+            fields={"price": [_("A deal's price must be below the list price (%(price)s).") % {"price": found.price}]}
         )
     quantity = parse_quantity(quantity)
     if quantity > found.stock:

@@ -10,6 +10,7 @@
       event.preventDefault();
       var data = new FormData(consoleForm);
       var error = document.getElementById("deal-console-error");
+      window.formErrors.mark(consoleForm, null);
       var minutes = Number(data.get("duration_minutes"));
       var body = {
         sku: Number(data.get("sku")) || data.get("sku"),
@@ -28,10 +29,9 @@
         return response.json().then(function (answer) { return { ok: response.ok, body: answer }; });
       }).then(function (answer) {
         if (answer.ok) { location.reload(); return; }
-        var e = answer.body.error || {};
-        var fields = e.fields ? Object.keys(e.fields).map(function (k) { return [].concat(e.fields[k]).join(" "); }) : [];
-        error.textContent = fields.length ? fields.join(" ") : (e.message || "");
+        error.textContent = window.formErrors.text(answer.body, document.getElementById("deal-console-strings").dataset.failed);
         error.hidden = false;
+        window.formErrors.mark(consoleForm, answer.body, error);
       }).catch(function () {
         error.textContent = document.getElementById("deal-console-strings").dataset.failed;
         error.hidden = false;
@@ -123,7 +123,7 @@
     event.preventDefault();
     showError("");
     var room = window.liveRoom;
-    room.markFields(form, null);
+    window.formErrors.mark(form, null);
     var button = document.getElementById("deal-claim");
     button.disabled = true;
     var quantity = parseInt(document.getElementById("deal-qty").value, 10) || 0;
@@ -131,8 +131,8 @@
       .then(function (answer) {
         button.disabled = false;
         if (!answer.ok) {
-          showError(room.errorText(answer.body, strings.failed));
-          room.markFields(form, answer.body, document.getElementById("deal-error"));
+          showError(window.formErrors.text(answer.body, strings.failed));
+          window.formErrors.mark(form, answer.body, document.getElementById("deal-error"));
           return;
         }
         var order = answer.body.orders[0];

@@ -279,8 +279,7 @@
   }
 
   // Shared with the parts' sheets (deals, tips: their scripts call window.liveRoom in their handlers):
-  // a JSON POST with the CSRF token and a fresh Idempotency-Key → {ok, body}; an error answer as one line;
-  // the address fields of a form (templates/live/_address_fieldset.html).
+  // a JSON POST with the CSRF token and a fresh Idempotency-Key → {ok, body}; the address fields of a form (templates/live/_address_fieldset.html).
   function postJson(url, payload) {
     var key = (window.crypto && crypto.randomUUID) ? crypto.randomUUID() : String(Date.now()) + Math.random();
     return fetch(url, {
@@ -292,32 +291,6 @@
     });
   }
 
-  function errorText(body, fallback) {
-    var error = (body && body.error) || {};
-    var fields = error.fields ? Object.keys(error.fields).map(function (k) { return [].concat(error.fields[k]).join(" "); }) : [];
-    return fields.length ? fields.join(" ") : (error.message || fallback);
-  }
-
-  // The inputs an error answer names (its `fields`: "address.phone", "items[0].quantity", "quantity") are
-  // marked invalid and described by the error's line, and the first takes the focus; with no answer, the
-  // marks are cleared (before the next try).
-  function markFields(form, body, errorNode) {
-    form.querySelectorAll("[aria-invalid]").forEach(function (input) {
-      input.removeAttribute("aria-invalid");
-      input.removeAttribute("aria-describedby");
-    });
-    var fields = (body && body.error && body.error.fields) || {};
-    var first = null;
-    Object.keys(fields).forEach(function (key) {
-      var input = form.querySelector('[name="' + CSS.escape(key.split(".").pop()) + '"]');
-      if (!input) return;
-      input.setAttribute("aria-invalid", "true");
-      if (errorNode) input.setAttribute("aria-describedby", errorNode.id);
-      first = first || input;
-    });
-    if (first) first.focus();
-  }
-
   function addressOf(form) {
     var data = new FormData(form);
     var address = {};
@@ -325,12 +298,12 @@
     return address;
   }
 
-  window.liveRoom = { csrfToken: csrfToken, postJson: postJson, errorText: errorText, markFields: markFields, addressOf: addressOf };
+  window.liveRoom = { csrfToken: csrfToken, postJson: postJson, addressOf: addressOf };
 
   function placeOrder(event) {
     event.preventDefault();
     buyError("");
-    markFields(buyForm, null);
+    window.formErrors.mark(buyForm, null);
     var sku = selectedSku();
     if (!sku) { buyError(strings.chooseSku); return; }
     var button = document.getElementById("live-place");
@@ -340,8 +313,8 @@
       .then(function (answer) {
         button.disabled = false;
         if (!answer.ok) {
-          buyError(errorText(answer.body, strings.buyFailed));
-          markFields(buyForm, answer.body, document.getElementById("live-buy-error"));
+          buyError(window.formErrors.text(answer.body, strings.buyFailed));
+          window.formErrors.mark(buyForm, answer.body, document.getElementById("live-buy-error"));
           return;
         }
         placed(answer.body);

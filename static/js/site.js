@@ -1,5 +1,34 @@
 // Behaviour every page shares, kept out of the templates so the CSP allows no inline script.
 (function () {
+  // An API error answer ({"error": {"message", "fields"}}) in a page script's form: its words as one line, and
+  // the inputs its `fields` name ("address.phone", "items[0].quantity": the last part is the input's name, or
+  // an input's data-error-field) marked invalid and described by the error's line; the first takes the
+  // focus. mark(form, null) clears the marks before the next try.
+  window.formErrors = {
+    text: function (body, fallback) {
+      var error = (body && body.error) || {};
+      var fields = error.fields ? Object.keys(error.fields).map(function (k) { return [].concat(error.fields[k]).join(" "); }) : [];
+      return fields.length ? fields.join(" ") : (error.message || fallback);
+    },
+    mark: function (form, body, errorNode) {
+      form.querySelectorAll("[aria-invalid]").forEach(function (input) {
+        input.removeAttribute("aria-invalid");
+        input.removeAttribute("aria-describedby");
+      });
+      var fields = (body && body.error && body.error.fields) || {};
+      var first = null;
+      Object.keys(fields).forEach(function (key) {
+        var name = CSS.escape(key.split(".").pop());
+        var input = form.querySelector('[data-error-field="' + name + '"], [name="' + name + '"]');
+        if (!input) return;
+        input.setAttribute("aria-invalid", "true");
+        if (errorNode) input.setAttribute("aria-describedby", errorNode.id);
+        first = first || input;
+      });
+      if (first) first.focus();
+    },
+  };
+
   document.querySelectorAll("[data-submit-on-change]").forEach(function (el) {
     el.addEventListener("change", function () { el.form.submit(); });
   });
