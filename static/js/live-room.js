@@ -279,7 +279,8 @@
   }
 
   // Shared with the parts' sheets (deals, tips: their scripts call window.liveRoom in their handlers):
-  // a JSON POST with the CSRF token and a fresh Idempotency-Key → {ok, body}; the address fields of a form (templates/live/_address_fieldset.html).
+  // a JSON POST with the CSRF token and a fresh Idempotency-Key → {ok, body}; the address fields of a form
+  // (templates/live/_address_fieldset.html). An error answer's words and marks: window.formErrors (site.js).
   function postJson(url, payload) {
     var key = (window.crypto && crypto.randomUUID) ? crypto.randomUUID() : String(Date.now()) + Math.random();
     return fetch(url, {

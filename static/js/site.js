@@ -11,18 +11,22 @@
       return fields.length ? fields.join(" ") : (error.message || fallback);
     },
     mark: function (form, body, errorNode) {
-      form.querySelectorAll("[aria-invalid]").forEach(function (input) {
+      form.querySelectorAll("[data-error-marked]").forEach(function (input) {
+        var before = input.dataset.errorMarked;
         input.removeAttribute("aria-invalid");
-        input.removeAttribute("aria-describedby");
+        if (before) input.setAttribute("aria-describedby", before); else input.removeAttribute("aria-describedby");
+        delete input.dataset.errorMarked;
       });
       var fields = (body && body.error && body.error.fields) || {};
       var first = null;
       Object.keys(fields).forEach(function (key) {
         var name = CSS.escape(key.split(".").pop());
         var input = form.querySelector('[data-error-field="' + name + '"], [name="' + name + '"]');
-        if (!input) return;
+        if (!input || input.hasAttribute("data-error-marked")) return;  // two keys may name one input
+        var before = input.getAttribute("aria-describedby") || "";
+        input.dataset.errorMarked = before;
         input.setAttribute("aria-invalid", "true");
-        if (errorNode) input.setAttribute("aria-describedby", errorNode.id);
+        if (errorNode) input.setAttribute("aria-describedby", (before + " " + errorNode.id).trim());
         first = first || input;
       });
       if (first) first.focus();
