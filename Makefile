@@ -63,9 +63,9 @@ XDIST_BROWSER = $(call xdist,$(BROWSER_PROCESSES))
 # The whole suite: unit, API, WebSocket and real-server tests, then the browser tests
 # (separate pytest processes: Playwright's sync API and asyncio tests don't share a process; each browser
 # process has its own Chromium, servers and test database). The read replica's test (marker `standby`) runs
-# with the browser tests: a standby does not open for reads while the primary has a transaction with more
-# than 64 subtransactions open, and the suite's sweep holds such a transaction for a whole module
-# (tests/conftest.py `world`).
+# with the browser tests: a standby does not open for reads while the primary has a transaction open in which
+# more than 64 savepoints wrote, and the sweep's module-wide transaction (tests/conftest.py `world`) becomes
+# one as its tests run.
 test: install browser live
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(TEST_ENV) $(PY) -m pytest -m "not browser and not standby and not faults" $(XDIST) $(PYTEST_ARGS)
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(TEST_ENV) $(PY) -m pytest -m "(browser or standby) and not faults" $(XDIST_BROWSER) $(PYTEST_ARGS)

@@ -57,6 +57,8 @@ def test_pin_in_the_console_buy_in_the_room_pay_and_the_order_shows_the_show(asg
     expect(phone).to_be_focused()
     expect(viewer.locator("#live-buy-form input[name=name]")).not_to_have_attribute("aria-invalid", "true")
     screenshot(viewer, "live-room-sheet-bad-phone-zh-phone")
+    viewer.locator("#live-buy-form input[name=city]").focus()  # red once the focus has left it, not the sheet's grey
+    assert phone.evaluate("e => getComputedStyle(e).borderTopColor") == "rgb(198, 40, 40)"  # --bad
     # and in English, on a desktop
     UserFactory(username="buyer-e")
     english = new_page(language="en", mobile=False)
