@@ -407,9 +407,34 @@ def chromium():
         browser.close()
 
 
+def database_settled(django_db_blocker, *, quiet_for: float = 0.3, timeout: float = 10) -> None:
+    """Waits until no other session on this test database has run a statement or held a transaction open for
+    `quiet_for` seconds in a row (at most `timeout`). A browser test's pages are closed before its database
+    is flushed, and the servers still answer their last requests and socket closes: a server reading two
+    tables deadlocked with the flush's TRUNCATE (CI, twice). After this the flush takes its locks alone."""
+    from django.db import connection
+
+    deadline, quiet_since = time.monotonic() + timeout, None
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                " AND pid <> pg_backend_pid() AND state IS NOT NULL AND state <> 'idle'"
+            )
+            now = time.monotonic()
+            if cursor.fetchone()[0]:
+                quiet_since = None
+            elif quiet_since is None:
+                quiet_since = now
+            elif now - quiet_since >= quiet_for:
+                return
+            time.sleep(0.05)
+
+
 @pytest.fixture
-def new_page(chromium):
-    """Opens pages (phone-sized by default) that fail the test on a JavaScript dialog or error."""
+def new_page(chromium, django_db_blocker):
+    """Opens pages (phone-sized by default) that fail the test on a JavaScript dialog or error; once they are
+    closed, waits for the servers to finish with the database (`database_settled`)."""
     contexts = []
     problems: list[str] = []
 
@@ -428,6 +453,7 @@ def new_page(chromium):
     yield open_page
     for context in contexts:
         context.close()
+    database_settled(django_db_blocker)
     assert not problems, problems
 
 

@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 from catalog.services import product_image_add
 from chat.models import Conversation, Message
 from chat.services import conversation_start, message_send
-from conftest import SCREENSHOTS
+from conftest import SCREENSHOTS, database_settled
 from orders.models import Order
 from orders.tests.helpers import placed_paid, placed_shipped
 from tests.factories import PASSWORD, ShopFactory, UserFactory, image_bytes, make_product, upload
@@ -29,8 +29,9 @@ SHOTS = SCREENSHOTS / "journey"
 
 
 @pytest.fixture
-def open_page(chromium):
-    """A page at a size, in a language (and optionally a time zone) that fails the test on a JS error."""
+def open_page(chromium, django_db_blocker):
+    """A page at a size, in a language (and optionally a time zone) that fails the test on a JS error; once
+    closed, the servers finish with the database before it is flushed (conftest.database_settled)."""
     contexts, problems = [], []
 
     def open_(*, language: str = "zh-CN", size: dict = PHONE, timezone_id: str | None = None):
@@ -48,6 +49,7 @@ def open_page(chromium):
     yield open_
     for context in contexts:
         context.close()
+    database_settled(django_db_blocker)
     assert not problems, problems
 
 
