@@ -7,7 +7,6 @@ import asyncio
 import pytest
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
-from channels.testing import WebsocketCommunicator
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from redis.exceptions import MaxConnectionsError
@@ -19,12 +18,13 @@ from chat.models import Message
 from chat.services import broadcast, conversation_start
 from common.ws import user_sockets_group
 from tests.factories import ProductWithSkuFactory, UserFactory, staff_for
+from tests.sockets import Communicator
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def communicator(conversation_id, user) -> WebsocketCommunicator:
-    comm = WebsocketCommunicator(ConversationConsumer.as_asgi(), f"/ws/chat/{conversation_id}/")
+def communicator(conversation_id, user) -> Communicator:
+    comm = Communicator(ConversationConsumer.as_asgi(), f"/ws/chat/{conversation_id}/")
     comm.scope["user"] = user
     comm.scope["url_route"] = {"args": (), "kwargs": {"conversation_id": conversation_id}}
     return comm
@@ -102,12 +102,12 @@ def test_inbox_socket_starts_with_the_current_counts_and_refuses_anonymous(parti
     _conversation, _buyer, staff, _product = parties
 
     async def run():
-        comm = WebsocketCommunicator(InboxConsumer.as_asgi(), "/ws/chat/inbox/")
+        comm = Communicator(InboxConsumer.as_asgi(), "/ws/chat/inbox/")
         comm.scope["user"] = staff
         await comm.connect()
         hello = await frame_of(comm, "unread")
         await comm.disconnect()
-        anon = WebsocketCommunicator(InboxConsumer.as_asgi(), "/ws/chat/inbox/")
+        anon = Communicator(InboxConsumer.as_asgi(), "/ws/chat/inbox/")
         anon.scope["user"] = AnonymousUser()
         await anon.connect()
         closed = await anon.receive_output(timeout=5)
@@ -118,8 +118,8 @@ def test_inbox_socket_starts_with_the_current_counts_and_refuses_anonymous(parti
     assert closed == {"type": "websocket.close", "code": 4401}
 
 
-def inbox_communicator(user) -> WebsocketCommunicator:
-    comm = WebsocketCommunicator(InboxConsumer.as_asgi(), "/ws/chat/inbox/")
+def inbox_communicator(user) -> Communicator:
+    comm = Communicator(InboxConsumer.as_asgi(), "/ws/chat/inbox/")
     comm.scope["user"] = user
     return comm
 

@@ -4,7 +4,6 @@ notice, strikes that mute, and the conversation in front of operators."""
 from __future__ import annotations
 
 import pytest
-from channels.testing import WebsocketCommunicator
 from rest_framework.test import APIClient
 
 from chat.consumers import ConversationConsumer
@@ -13,6 +12,7 @@ from chat.services import conversation_start, message_send
 from safety.errors import ChatMuted
 from safety.models import ChatMute, ContactStrike
 from tests.factories import ProductWithSkuFactory, UserFactory
+from tests.sockets import Communicator
 
 
 @pytest.fixture
@@ -86,10 +86,10 @@ def test_over_the_socket_the_sender_gets_a_notice_and_the_other_side_the_masked_
     seller = conversation.shop.owner
 
     async def run():
-        mine = WebsocketCommunicator(ConversationConsumer.as_asgi(), f"/ws/chat/{conversation.pk}/")
+        mine = Communicator(ConversationConsumer.as_asgi(), f"/ws/chat/{conversation.pk}/")
         mine.scope["user"] = buyer
         mine.scope["url_route"] = {"args": (), "kwargs": {"conversation_id": conversation.pk}}
-        theirs = WebsocketCommunicator(ConversationConsumer.as_asgi(), f"/ws/chat/{conversation.pk}/")
+        theirs = Communicator(ConversationConsumer.as_asgi(), f"/ws/chat/{conversation.pk}/")
         theirs.scope["user"] = seller
         theirs.scope["url_route"] = {"args": (), "kwargs": {"conversation_id": conversation.pk}}
         assert (await mine.connect())[0] and (await theirs.connect())[0]

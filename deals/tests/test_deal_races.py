@@ -9,7 +9,6 @@ from datetime import datetime, timedelta
 
 import pytest
 from asgiref.sync import sync_to_async
-from channels.testing import WebsocketCommunicator
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.utils import timezone
@@ -25,6 +24,7 @@ from live.consumers import ShowConsumer
 from orders.models import Order, OrderEvent
 from orders.services.lifecycle import orders_cancel_overdue
 from tests.factories import ADDRESS, UserFactory
+from tests.sockets import Communicator
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -77,8 +77,8 @@ def test_one_buyer_with_20_claims_at_once_gets_one():
     assert Deal.objects.get(pk=deal.pk).remaining == 49 and Sku.objects.get(pk=sku.pk).stock == 99
 
 
-def room(show) -> WebsocketCommunicator:
-    comm = WebsocketCommunicator(ShowConsumer.as_asgi(), f"/ws/shows/{show.pk}/")
+def room(show) -> Communicator:
+    comm = Communicator(ShowConsumer.as_asgi(), f"/ws/shows/{show.pk}/")
     comm.scope["user"] = AnonymousUser()
     comm.scope["url_route"] = {"args": (), "kwargs": {"show_id": show.pk}}
     return comm

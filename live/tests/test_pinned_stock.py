@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from live.attribution import SHOW_CHECKOUT
 from live.receivers import _order_events_recorded
 from live.services.pins import show_pin
-from live.tests.test_consumers import frame_of, frames, room
+from live.tests.test_consumers import frame_of, frames, join_frames, room
 from live.tests.test_pins import _checkout
 from tests.factories import UserFactory, make_product, make_show
 
@@ -30,7 +30,7 @@ def test_a_viewer_sees_the_pinned_stock_drop_after_a_checkout_from_the_show():
     async def scenario():
         viewer = room(show, watcher)
         assert (await viewer.connect())[0]
-        joined = await frames(viewer)
+        joined = await join_frames(viewer)
         response = await sync_to_async(_checkout)(buyer, sku, source="", key="plain")
         assert response.status_code in (200, 201), response.content
         after_plain = await frames(viewer)

@@ -16,7 +16,7 @@ from live.services.pins import show_pin
 from live.services.room import room_message_send
 from live.services.show_stats import room_visit, show_statistics
 from live.services.shows import show_end, stream_publish
-from live.tests.test_consumers import frame_of, frames, room
+from live.tests.test_consumers import frame_of, join_frames, room
 from orders.models import Order
 from payments.models import Payment
 from payments.services import payment_sandbox_approve
@@ -50,7 +50,7 @@ def test_a_pin_reaches_every_connected_viewer_at_once_and_new_viewers_on_join():
         comms = [room(show, user) for user in viewers]
         for comm in comms:
             assert (await comm.connect())[0]
-            joined = await frames(comm)
+            joined = await join_frames(comm)
             assert {"type": "pinned", "product": None} in joined
         response = await sync_to_async(pin)(show.shop.owner, show, product.pk)
         assert response.status_code == 200, response.content

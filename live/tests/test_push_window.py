@@ -9,7 +9,6 @@ import itertools
 import time
 
 import pytest
-from channels.testing import WebsocketCommunicator
 from django.contrib.auth.models import AnonymousUser
 
 from accounts.models import User
@@ -19,8 +18,9 @@ from deals.tests.test_deals_api import deal_started
 from live.consumers import ShowConsumer
 from live.push_window import PushWindow
 from live.room_hub import ServerSendInScope
-from live.tests.test_consumers import frames
+from live.tests.test_consumers import frames, join_frames
 from tests.factories import UserFactory
+from tests.sockets import Communicator
 
 WINDOW = 0.2
 
@@ -108,7 +108,7 @@ def test_a_room_gets_the_last_remaining_of_a_burst_of_claims_in_frames_a_window_
     async def scenario() -> tuple[list[dict], float]:
         viewer = room(show)
         assert (await viewer.connect())[0]
-        await frames(viewer, quiet=0.3)  # status, pinned; joined the room's group
+        await join_frames(viewer, quiet=0.3)  # status, pinned; joined the room's group
         started = time.monotonic()
         outcomes = await asyncio.to_thread(_race, [lambda b=b: _claim_now(b, show, deal) for b in buyers])
         elapsed = time.monotonic() - started
@@ -141,10 +141,10 @@ def test_a_room_writes_its_frames_with_the_servers_send_past_the_middlewares():
         return app
 
     async def scenario() -> list[dict]:
-        viewer = WebsocketCommunicator(ServerSendInScope(spy(ShowConsumer.as_asgi())), f"/ws/shows/{show.pk}/")
+        viewer = Communicator(ServerSendInScope(spy(ShowConsumer.as_asgi())), f"/ws/shows/{show.pk}/")
         viewer.scope.update(user=AnonymousUser(), url_route={"args": (), "kwargs": {"show_id": show.pk}})
         assert (await viewer.connect())[0]
-        await frames(viewer, quiet=0.3)
+        await join_frames(viewer, quiet=0.3)
         await asyncio.to_thread(_race, [lambda: _claim_now(UserFactory(), show, deal)], 1)
         got = await frames(viewer, quiet=1.0)
         await viewer.disconnect()

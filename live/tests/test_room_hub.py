@@ -17,7 +17,7 @@ from live.groups import show_group
 from live.models import RoomMessage
 from live.room_hub import RoomHub
 from live.services.room import room_message_send
-from live.tests.test_consumers import frames, room
+from live.tests.test_consumers import frames, join_frames, room
 from tests.factories import UserFactory, make_show
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -52,7 +52,7 @@ def test_a_fast_chat_reaches_every_viewer_in_few_frames_with_every_message(setti
         watchers = [room(show) for _ in range(3)]
         for comm in watchers:
             await comm.connect()
-            await frames(comm, quiet=0.2)
+            await join_frames(comm, quiet=0.2)
         started = time.monotonic()
         thread = _send_in_thread(show, users, 60, 0.005)
         await asyncio.to_thread(thread.join)
@@ -211,7 +211,7 @@ def test_messages_sent_while_one_is_stored_go_in_few_database_calls_and_room_eve
     async def scenario():
         comm = room(show, writer)
         await comm.connect()
-        await frames(comm)
+        await join_frames(comm)
         for n in range(12):
             await comm.send_json_to({"type": "message", "text": f"m{n}", "client_id": f"c{n}"})
         await comm.send_json_to({"type": "message", "text": 5, "client_id": "bad"})  # refused, alone

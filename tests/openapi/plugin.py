@@ -86,7 +86,7 @@ def check_frame(path: str, text: object) -> None:
 @pytest.fixture(scope="session", autouse=True)
 def _ws_frames_watched():
     """Every frame received through WebsocketCommunicator or the websockets client goes through check_frame."""
-    from channels.testing import WebsocketCommunicator
+    from channels.testing import WebsocketCommunicator  # noqa: TID251 - patched for every subclass
     from websockets.asyncio.connection import Connection
 
     receive_output, recv = WebsocketCommunicator.receive_output, Connection.recv

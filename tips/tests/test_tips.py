@@ -8,7 +8,6 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from channels.testing import WebsocketCommunicator
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.db.models import F
@@ -28,6 +27,7 @@ from payments.services import payment_notification_receive, payment_sandbox_appr
 from payments.services.refunds import refund_create
 from payments.tests.money import assert_every_transaction_balances
 from tests.factories import ShopFactory, UserFactory, make_show, sku_in_shop, staff_for
+from tests.sockets import Communicator
 from tips.models import Tip
 from tips.selectors import show_tip_stats
 
@@ -266,7 +266,7 @@ def test_the_room_receives_a_tip_frame_once_the_tip_is_paid():
     payment = Tip.objects.get(pk=tip(buyer, show, 5).json()["id"]).payment
 
     async def scenario():
-        viewer = WebsocketCommunicator(ShowConsumer.as_asgi(), f"/ws/shows/{show.pk}/")
+        viewer = Communicator(ShowConsumer.as_asgi(), f"/ws/shows/{show.pk}/")
         viewer.scope["user"] = AnonymousUser()
         viewer.scope["url_route"] = {"args": (), "kwargs": {"show_id": show.pk}}
         assert (await viewer.connect())[0]
