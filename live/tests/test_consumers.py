@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import time
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
+from live import room_hub
 from live.consumers import ShowConsumer
 from live.models import RoomMessage
 from live.services.room import blocked_word_add, room_message_send, room_mute, room_remove
@@ -171,22 +173,30 @@ def test_a_viewer_over_the_rate_limit_is_told(settings):
 def test_likes_and_joins_are_one_stats_frame_a_second_not_one_broadcast_each():
     show = make_show()
 
+    totals = {"type": "stats", "viewers": 5, "likes": 40}
+
     async def scenario():
         sockets = [room(show) for _ in range(5)]
+        started = time.monotonic()
         for comm in sockets:
             await comm.connect()
         for _ in range(40):
             await sockets[0].send_json_to({"type": "like"})
-        await asyncio.sleep(2.6)
-        got = [f for f in await frames(sockets[1], quiet=0.2) if f["type"] == "stats"]
+        stats = [await frame_of(sockets[1], "stats")]
+        while stats[-1] != totals:
+            stats.append(await frame_of(sockets[1], "stats"))
+        elapsed = time.monotonic() - started
+        await asyncio.sleep(2 * room_hub.STATS_EVERY_SECONDS)  # the totals do not change: no frame follows
+        later = [f for f in await frames(sockets[1], quiet=0.2) if f["type"] == "stats"]
         for comm in sockets:
             await comm.disconnect()
-        return got
+        return stats, elapsed, later
 
-    stats = asyncio.run(scenario())
-    # 5 joins and 40 likes in ~2.6 s: at most one stats frame per second, the last with the totals.
-    assert 1 <= len(stats) <= 3, stats
-    assert stats[-1] == {"type": "stats", "viewers": 5, "likes": 40}
+    stats, elapsed, later = asyncio.run(scenario())
+    # 5 joins and 40 likes: at most one stats frame a second (the room's exchange ticks once a second), not
+    # one each; the last has the totals, and nothing is sent while they stay the same.
+    assert len(stats) <= elapsed / room_hub.STATS_EVERY_SECONDS + 1, (stats, elapsed)
+    assert later == []
 
 
 def test_the_status_is_pushed_when_the_show_ends():
