@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -40,13 +41,19 @@ async def frames(comm, quiet: float = 0.4) -> list[dict]:
     return got
 
 
-async def join_frames(comm, quiet: float = 0.4) -> list[dict]:
-    """The frames a room sends a socket that has just connected: `status` and `pinned` (sent after the
-    history's query, so waited for however slow the database is), then any history and stats."""
-    got = [await comm.receive_json_from()]
-    while got[-1]["type"] != "pinned":
+async def frames_until(comm, done: Callable[[list[dict]], bool], quiet: float = 0.4) -> list[dict]:
+    """Frames until `done(frames so far)` (each waited for as long as tests.sockets allows: a slow machine
+    delays them, it does not lose them), then whatever follows until nothing has for `quiet` seconds."""
+    got: list[dict] = []
+    while not done(got):
         got.append(await comm.receive_json_from())
     return got + await frames(comm, quiet)
+
+
+async def join_frames(comm, quiet: float = 0.4) -> list[dict]:
+    """The frames a room sends a socket that has just connected: `status` and `pinned` (sent after the
+    history's query), then any history and stats."""
+    return await frames_until(comm, lambda got: bool(got) and got[-1]["type"] == "pinned", quiet)
 
 
 def texts(got: list[dict]) -> list[str]:

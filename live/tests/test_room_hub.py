@@ -17,7 +17,7 @@ from live.groups import show_group
 from live.models import RoomMessage
 from live.room_hub import RoomHub
 from live.services.room import room_message_send
-from live.tests.test_consumers import frames, join_frames, room
+from live.tests.test_consumers import frames, frames_until, join_frames, room
 from tests.factories import UserFactory, make_show
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -43,6 +43,10 @@ def _chat_ids(got: list[dict]) -> list[int]:
     return [m["id"] for f in got if f["type"] == "chat_batch" for m in f["messages"]]
 
 
+def _stored_ids(show) -> list[int]:
+    return list(RoomMessage.objects.filter(show=show).order_by("id").values_list("id", flat=True))
+
+
 def test_a_fast_chat_reaches_every_viewer_in_few_frames_with_every_message(settings):
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "live_chat": "1000/10s"}
     show = make_show()
@@ -56,14 +60,15 @@ def test_a_fast_chat_reaches_every_viewer_in_few_frames_with_every_message(setti
         started = time.monotonic()
         thread = _send_in_thread(show, users, 60, 0.005)
         await asyncio.to_thread(thread.join)
-        got = [await frames(comm, quiet=0.5) for comm in watchers]
+        ids = set(await sync_to_async(_stored_ids)(show))
+        got = [await frames_until(comm, lambda f: set(_chat_ids(f)) >= ids, quiet=0.5) for comm in watchers]
         elapsed = time.monotonic() - started
         for comm in watchers:
             await comm.disconnect()
         return got, elapsed
 
     got, elapsed = asyncio.run(scenario())
-    ids = list(RoomMessage.objects.filter(show=show).order_by("id").values_list("id", flat=True))
+    ids = _stored_ids(show)
     assert len(ids) == 60
     for frames_of_one in got:
         assert sorted(_chat_ids(frames_of_one)) == ids  # every message, once
@@ -89,13 +94,14 @@ def test_viewers_joining_while_the_room_chats_miss_nothing_and_see_nothing_twice
             joined.append(comm)
             await asyncio.sleep(0.05)
         await asyncio.to_thread(thread.join)
-        got = [await frames(comm, quiet=0.5) for comm in [first, *joined]]
+        ids = set(await sync_to_async(_stored_ids)(show))
+        got = [await frames_until(comm, lambda f: set(_chat_ids(f)) >= ids, quiet=0.5) for comm in [first, *joined]]
         for comm in [first, *joined]:
             await comm.disconnect()
         return got
 
     got = asyncio.run(scenario())
-    ids = list(RoomMessage.objects.filter(show=show).order_by("id").values_list("id", flat=True))
+    ids = _stored_ids(show)
     for frames_of_one in got:
         assert sorted(_chat_ids(frames_of_one)) == ids  # history + live: all of them, none twice
 
