@@ -6,13 +6,12 @@ from __future__ import annotations
 import pytest
 from rest_framework.test import APIClient
 
-from chat.consumers import ConversationConsumer
 from chat.models import Conversation, Message
 from chat.services import conversation_start, message_send
+from chat.tests.test_consumers import communicator
 from safety.errors import ChatMuted
 from safety.models import ChatMute, ContactStrike
 from tests.factories import ProductWithSkuFactory, UserFactory
-from tests.sockets import Communicator
 
 
 @pytest.fixture
@@ -86,12 +85,8 @@ def test_over_the_socket_the_sender_gets_a_notice_and_the_other_side_the_masked_
     seller = conversation.shop.owner
 
     async def run():
-        mine = Communicator(ConversationConsumer.as_asgi(), f"/ws/chat/{conversation.pk}/")
-        mine.scope["user"] = buyer
-        mine.scope["url_route"] = {"args": (), "kwargs": {"conversation_id": conversation.pk}}
-        theirs = Communicator(ConversationConsumer.as_asgi(), f"/ws/chat/{conversation.pk}/")
-        theirs.scope["user"] = seller
-        theirs.scope["url_route"] = {"args": (), "kwargs": {"conversation_id": conversation.pk}}
+        mine = communicator(conversation.pk, buyer)
+        theirs = communicator(conversation.pk, seller)
         assert (await mine.connect())[0] and (await theirs.connect())[0]
         await mine.send_json_to({"type": "message", "text": "电话 一三八零零一三八零零零"})
         frames = {}

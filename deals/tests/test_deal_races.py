@@ -9,7 +9,6 @@ from datetime import datetime, timedelta
 
 import pytest
 from asgiref.sync import sync_to_async
-from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.utils import timezone
 
@@ -20,11 +19,10 @@ from deals.models import Deal, DealClaim
 from deals.services import deal_claim, deal_claims_release
 from deals.tasks import deal_status_push_task
 from deals.tests.test_deals_api import claim, deal_started
-from live.consumers import ShowConsumer
+from live.tests.test_consumers import room
 from orders.models import Order, OrderEvent
 from orders.services.lifecycle import orders_cancel_overdue
 from tests.factories import ADDRESS, UserFactory
-from tests.sockets import Communicator
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -75,13 +73,6 @@ def test_one_buyer_with_20_claims_at_once_gets_one():
     assert codes.count(201) == 1
     assert Order.objects.filter(buyer=buyer).count() == 1
     assert Deal.objects.get(pk=deal.pk).remaining == 49 and Sku.objects.get(pk=sku.pk).stock == 99
-
-
-def room(show) -> Communicator:
-    comm = Communicator(ShowConsumer.as_asgi(), f"/ws/shows/{show.pk}/")
-    comm.scope["user"] = AnonymousUser()
-    comm.scope["url_route"] = {"args": (), "kwargs": {"show_id": show.pk}}
-    return comm
 
 
 async def deal_frame(comm, *, remaining: int, timeout: float = 5) -> dict:

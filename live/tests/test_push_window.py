@@ -13,12 +13,12 @@ from django.contrib.auth.models import AnonymousUser
 
 from accounts.models import User
 from deals.broadcast import REMAINING_WINDOW_SECONDS
-from deals.tests.test_deal_races import _claim_now, _race, room
+from deals.tests.test_deal_races import _claim_now, _race
 from deals.tests.test_deals_api import deal_started
 from live.consumers import ShowConsumer
 from live.push_window import PushWindow
 from live.room_hub import ServerSendInScope
-from live.tests.test_consumers import frames, join_frames
+from live.tests.test_consumers import frames, join_frames, room
 from tests.factories import UserFactory
 from tests.sockets import Communicator
 

@@ -4,11 +4,10 @@ import pytest
 from asgiref.sync import async_to_sync, sync_to_async
 
 from catalog.models import Sku
-from chat.consumers import ConversationConsumer
+from chat.tests.test_consumers import communicator
 from offers.access import access_offer
 from offers.services import offer_create, offer_decline
 from tests.factories import ConversationFactory, ProductWithSkuFactory
-from tests.sockets import Communicator
 
 
 @pytest.mark.django_db(transaction=True)
@@ -17,9 +16,7 @@ def test_the_buyer_sees_the_card_arrive_and_then_its_new_state():
     sku = Sku.objects.get(product=ProductWithSkuFactory(shop=conversation.shop))
 
     async def run():
-        buyer_socket = Communicator(ConversationConsumer.as_asgi(), f"/ws/chat/{conversation.pk}/")
-        buyer_socket.scope["user"] = conversation.buyer
-        buyer_socket.scope["url_route"] = {"args": (), "kwargs": {"conversation_id": conversation.pk}}
+        buyer_socket = communicator(conversation.pk, conversation.buyer)
         assert (await buyer_socket.connect())[0]
 
         offer = await sync_to_async(offer_create)(
@@ -56,9 +53,7 @@ def test_the_shop_sees_a_counter_proposal_arrive_as_a_card():
     sku = Sku.objects.get(product=ProductWithSkuFactory(shop=conversation.shop))
 
     async def run():
-        shop_socket = Communicator(ConversationConsumer.as_asgi(), f"/ws/chat/{conversation.pk}/")
-        shop_socket.scope["user"] = conversation.shop.owner
-        shop_socket.scope["url_route"] = {"args": (), "kwargs": {"conversation_id": conversation.pk}}
+        shop_socket = communicator(conversation.pk, conversation.shop.owner)
         assert (await shop_socket.connect())[0]
         await sync_to_async(proposal_create)(
             user=conversation.buyer,

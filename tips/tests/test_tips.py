@@ -8,15 +8,14 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.db.models import F
 from django.utils import translation
 from rest_framework.test import APIClient
 
-from live.consumers import ShowConsumer
 from live.extensions import SHOW_PARTS
 from live.services.shows import show_end, stream_publish
+from live.tests.test_consumers import join_frames, room
 from orders.services.lifecycle import order_confirm_receipt
 from orders.tests.helpers import placed_paid, placed_shipped
 from payments.errors import NotRefundable
@@ -27,7 +26,6 @@ from payments.services import payment_notification_receive, payment_sandbox_appr
 from payments.services.refunds import refund_create
 from payments.tests.money import assert_every_transaction_balances
 from tests.factories import ShopFactory, UserFactory, make_show, sku_in_shop, staff_for
-from tests.sockets import Communicator
 from tips.models import Tip
 from tips.selectors import show_tip_stats
 
@@ -266,12 +264,9 @@ def test_the_room_receives_a_tip_frame_once_the_tip_is_paid():
     payment = Tip.objects.get(pk=tip(buyer, show, 5).json()["id"]).payment
 
     async def scenario():
-        viewer = Communicator(ShowConsumer.as_asgi(), f"/ws/shows/{show.pk}/")
-        viewer.scope["user"] = AnonymousUser()
-        viewer.scope["url_route"] = {"args": (), "kwargs": {"show_id": show.pk}}
+        viewer = room(show)
         assert (await viewer.connect())[0]
-        while not await viewer.receive_nothing(timeout=0.3):
-            await viewer.receive_json_from()  # status, history
+        await join_frames(viewer)
         from asgiref.sync import sync_to_async
 
         await sync_to_async(payment_sandbox_approve)(payment=payment)
