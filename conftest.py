@@ -433,16 +433,20 @@ def database_settled(django_db_blocker, *, quiet_for: float = 0.3, timeout: floa
 
 @pytest.fixture
 def new_page(chromium, django_db_blocker):
-    """Opens pages (phone-sized by default) that fail the test on a JavaScript dialog or error; once they are
-    closed, waits for the servers to finish with the database (`database_settled`)."""
+    """Opens pages (phone-sized by default, or `size`; in the browser's own time zone unless `timezone_id`) that
+    fail the test on a JavaScript dialog or error; once they are closed, waits for the servers to finish with the
+    database (`database_settled`)."""
     contexts = []
     problems: list[str] = []
 
-    def open_page(*, language: str = "zh-CN", mobile: bool = True):
-        viewport = {"width": 390, "height": 844} if mobile else {"width": 1280, "height": 900}
-        context = chromium.new_context(
-            viewport=viewport, locale=language, extra_http_headers={"Accept-Language": language}
-        )
+    def open_page(
+        *, language: str = "zh-CN", mobile: bool = True, size: dict | None = None, timezone_id: str | None = None
+    ):
+        viewport = size or ({"width": 390, "height": 844} if mobile else {"width": 1280, "height": 900})
+        options = {"viewport": viewport, "locale": language, "extra_http_headers": {"Accept-Language": language}}
+        if timezone_id:
+            options["timezone_id"] = timezone_id
+        context = chromium.new_context(**options)
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(10_000)

@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 from catalog.services import product_image_add
 from chat.models import Conversation, Message
 from chat.services import conversation_start, message_send
-from conftest import SCREENSHOTS, database_settled
+from conftest import SCREENSHOTS
 from orders.models import Order
 from orders.tests.helpers import placed_paid, placed_shipped
 from tests.factories import PASSWORD, ShopFactory, UserFactory, image_bytes, make_product, upload
@@ -26,31 +26,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1366, "height": 900}
 SHOTS = SCREENSHOTS / "journey"
-
-
-@pytest.fixture
-def open_page(chromium, django_db_blocker):
-    """A page at a size, in a language (and optionally a time zone) that fails the test on a JS error; once
-    closed, the servers finish with the database before it is flushed (conftest.database_settled)."""
-    contexts, problems = [], []
-
-    def open_(*, language: str = "zh-CN", size: dict = PHONE, timezone_id: str | None = None):
-        options = {"viewport": size, "locale": language, "extra_http_headers": {"Accept-Language": language}}
-        if timezone_id:
-            options["timezone_id"] = timezone_id
-        context = chromium.new_context(**options)
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-        page.on("dialog", lambda d: (problems.append(f"dialog: {d.message}"), d.dismiss()))
-        return page
-
-    yield open_
-    for context in contexts:
-        context.close()
-    database_settled(django_db_blocker)
-    assert not problems, problems
 
 
 def shot(page, name: str, *, full_page: bool = True) -> None:
@@ -82,12 +57,12 @@ def farm_product(**extra):
     return product
 
 
-def test_a_visitor_asks_the_seller_logs_in_and_is_in_the_chat_with_the_card(asgi_server, open_page):
+def test_a_visitor_asks_the_seller_logs_in_and_is_in_the_chat_with_the_card(asgi_server, new_page):
     base = asgi_server.url
     product = farm_product()
     UserFactory(username="xiaoming")
 
-    page = open_page()  # a phone: the bottom bar's "chat" button
+    page = new_page()  # a phone: the bottom bar's "chat" button
     page.goto(f"{base}/product/{product.pk}/")
     expect(page.locator("[data-testid=buy-bar]")).to_be_visible()
     expect(page.locator("[data-testid=add-to-cart]")).to_be_hidden()  # the bar carries it on a phone
@@ -115,13 +90,13 @@ def test_a_visitor_asks_the_seller_logs_in_and_is_in_the_chat_with_the_card(asgi
     shot(page, "chat-after-login-zh-phone")
 
 
-def test_a_visitor_adds_to_the_cart_logs_in_and_finds_it_in_the_cart(asgi_server, open_page):
+def test_a_visitor_adds_to_the_cart_logs_in_and_finds_it_in_the_cart(asgi_server, new_page):
     base = asgi_server.url
     product = farm_product()
     big = product.skus.get(name="1 kg 罐装")
     UserFactory(username="lily")
 
-    page = open_page(language="en", size=DESKTOP)
+    page = new_page(language="en", size=DESKTOP)
     page.goto(f"{base}/product/{product.pk}/")
     expect(page.locator("[data-testid=buy-bar]")).to_be_hidden()  # the bar is for phones
     # the gallery: three different photos; a thumbnail shows its photo and is marked as the one shown
@@ -178,7 +153,7 @@ def _in_another_thread(action):
     return answers[0]
 
 
-def test_one_time_zone_on_a_chat_screen_whatever_the_browsers(asgi_server, open_page):
+def test_one_time_zone_on_a_chat_screen_whatever_the_browsers(asgi_server, new_page):
     base = asgi_server.url
     shop = ShopFactory(name="湖南老农家", owner=UserFactory(username="farmer-z"))
     conversation, _ = conversation_start(buyer=UserFactory(username="buyer-z"), shop=shop)
@@ -186,7 +161,7 @@ def test_one_time_zone_on_a_chat_screen_whatever_the_browsers(asgi_server, open_
     Message.objects.filter(pk=old.pk).update(created_at=dt.datetime(2026, 3, 1, 23, 30, tzinfo=dt.UTC))
 
     # a buyer whose computer is set to New York (13 hours behind Beijing in winter)
-    page = open_page(language="en", timezone_id="America/New_York")
+    page = new_page(language="en", timezone_id="America/New_York")
     page.goto(f"{base}/accounts/login/")
     log_in_here(page, "buyer-z")
     page.goto(f"{base}/chats/{conversation.pk}/")
@@ -211,14 +186,14 @@ def test_one_time_zone_on_a_chat_screen_whatever_the_browsers(asgi_server, open_
     )
 
 
-def test_the_order_page_asks_before_paying_the_seller(asgi_server, open_page):
+def test_the_order_page_asks_before_paying_the_seller(asgi_server, new_page):
     base = asgi_server.url
     product = farm_product()
     buyer = UserFactory(username="wang")
     shipped = placed_shipped(buyer, product.skus.get(name="500 g 罐装"), 2)
     paid = placed_paid(buyer, product.skus.get(name="500 g 罐装"), 1)
 
-    page = open_page(language="en")
+    page = new_page(language="en")
     page.goto(f"{base}/accounts/login/")
     log_in_here(page, "wang")
 
@@ -252,7 +227,7 @@ def test_the_order_page_asks_before_paying_the_seller(asgi_server, open_page):
 
 
 @pytest.mark.parametrize("language", ["zh-CN", "en"])
-def test_screenshots_of_the_changed_pages(asgi_server, open_page, language):
+def test_screenshots_of_the_changed_pages(asgi_server, new_page, language):
     """Looked at by a person: each page at both sizes (the assertions only check they render)."""
     base = asgi_server.url
     product = farm_product()
@@ -263,7 +238,7 @@ def test_screenshots_of_the_changed_pages(asgi_server, open_page, language):
     message_send(user=product.shop.owner, conversation=conversation, text="微辣，小孩也能吃。")
     lang = "zh" if language == "zh-CN" else "en"
     for size_name, size in [("phone", PHONE), ("desktop", DESKTOP)]:
-        page = open_page(language=language, size=size)
+        page = new_page(language=language, size=size)
         for name, path in [
             ("search-bad-filter", "/search/?min_price=50&max_price=10"),
             ("search-origin", "/search/?province=湖南"),

@@ -10,6 +10,7 @@
       event.preventDefault();
       var data = new FormData(consoleForm);
       var error = document.getElementById("deal-console-error");
+      var failed = document.getElementById("deal-console-strings").dataset.failed;
       window.formErrors.mark(consoleForm, null);
       var minutes = Number(data.get("duration_minutes"));
       var body = {
@@ -29,11 +30,11 @@
         return response.json().then(function (answer) { return { ok: response.ok, body: answer }; });
       }).then(function (answer) {
         if (answer.ok) { location.reload(); return; }
-        error.textContent = window.formErrors.text(answer.body, document.getElementById("deal-console-strings").dataset.failed);
+        error.textContent = window.formErrors.text(answer.body, failed);
         error.hidden = false;
         window.formErrors.mark(consoleForm, answer.body, error);
       }).catch(function () {
-        error.textContent = document.getElementById("deal-console-strings").dataset.failed;
+        error.textContent = failed;
         error.hidden = false;
       });
     });
