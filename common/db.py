@@ -35,6 +35,15 @@ def is_lock_timeout(exc: BaseException) -> bool:
     return connection.vendor == "sqlite" and "locked" in str(exc).lower()
 
 
+def is_unique_violation(exc: BaseException) -> bool:
+    """An INSERT or UPDATE met a row already holding the same value of a unique column (PostgreSQL's
+    unique_violation; SQLite's "UNIQUE constraint failed"), as opposed to a check or a foreign key."""
+    cause = exc.__cause__ or exc
+    if getattr(cause, "sqlstate", None) == "23505":
+        return True
+    return connection.vendor == "sqlite" and str(exc).startswith("UNIQUE constraint failed")
+
+
 @contextlib.contextmanager
 def database_trouble_answered(*, busy_retry_after: int = 1, unavailable_retry_after: int = 5) -> Iterator[None]:
     """Turns an OperationalError into a domain error: a lock timeout into Busy (409), anything else

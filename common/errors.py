@@ -81,6 +81,12 @@ class Busy(Conflict):
         self.retry_after = max(1, int(retry_after))
 
 
+class DrawTaken(Busy):
+    """A value drawn at random for a unique column (an order's number) was already taken, and the write rolled
+    back. The write's outermost owner runs it again with a new draw (`common.idempotency.write_retried`);
+    past its attempts the client gets the 409 `busy` with Retry-After that any Busy is."""
+
+
 class ServiceUnavailable(DomainError):
     """The database (or another service the request needs) could not be reached: nothing was done."""
 

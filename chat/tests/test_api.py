@@ -5,15 +5,10 @@ from rest_framework.test import APIClient
 
 from chat.models import Conversation, Message
 from chat.services import conversation_start, message_send
+from tests.clients import client_for
 from tests.factories import ProductWithSkuFactory, ShopFactory, UserFactory, staff_for
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 @pytest.fixture

@@ -5,22 +5,16 @@ import io
 
 import pytest
 from django.test import Client
-from rest_framework.test import APIClient
 
 from accounts.models import OperatorAction
 from chat.models import Conversation, Message, PhotoHold
 from chat.services import conversation_start
 from chat.services.photo_holds import held_photo_reject, held_photo_release
 from safety.tests.test_qr import qr_photo
+from tests.clients import client_for
 from tests.factories import ProductWithSkuFactory, UserFactory, image_bytes, upload
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def qr_jpeg(text: str = "https://u.wechat.com/EKxyz123") -> bytes:

@@ -10,6 +10,8 @@ rolls back with the claim, and the client may retry with the same key.
 
 `idempotent_write(...)` is the same as a context manager, for pages; `write_transaction(...)` is the one
 transaction both run in, which the service joins (re-entrant: no savepoint, no second lock-timeout statement).
+`write_retried(...)` runs a whole write again when a number it drew at random was taken (`DrawTaken`: an
+order's number): `@idempotent`, the checkout page and a service that opens its own transaction use it.
 On PostgreSQL the claim travels with the write's first statement (`KeyClaim`, bench B1: a buy-now's SKU read
 carries it), so a replay is found there: the write is cut short, rolled back, and answered as the first time.
 The key's table is the caller's model (`store`) with fields user, key, request_hash, status_code, response_json.
@@ -25,7 +27,12 @@ from common.idempotency.claims import (  # noqa: F401 (the package's public name
     key_claim,
 )
 from common.idempotency.errors import IdempotencyKeyInFlight, IdempotencyKeyReused, IdempotencyKeyTaken  # noqa: F401
-from common.idempotency.transaction import WriteTransaction, with_carried, write_transaction  # noqa: F401
+from common.idempotency.transaction import (  # noqa: F401
+    WriteTransaction,
+    with_carried,
+    write_retried,
+    write_transaction,
+)
 from common.idempotency.writes import (  # noqa: F401
     HEADER,
     REPLAYED_HEADER,

@@ -7,15 +7,19 @@ import contextlib
 import contextvars
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import connection, transaction
 
 from common.db import database_trouble_answered, lock_timeout_set
+from common.errors import DrawTaken
 from common.idempotency.claims import can_carry_claim
 
 if TYPE_CHECKING:
     from common.idempotency.claims import KeyClaim
+
+T = TypeVar("T")
+WRITE_ATTEMPTS = 3  # a drawn number taken twice in a row is already a one-in-10^13 event for an order
 
 
 @dataclass
@@ -121,3 +125,16 @@ def write_transaction(
             opened.carried_flush()
     finally:
         _current.reset(token)
+
+
+def write_retried(write: Callable[[], T], *, attempts: int = WRITE_ATTEMPTS) -> T:
+    """`write()`, which opens the write transaction, run again while it raises DrawTaken (a number it drew at
+    random was taken: everything rolled back, the next run draws anew), at most `attempts` times; then the
+    DrawTaken goes up (409 `busy`). Inside an open transaction it runs once: the error rolls back the whole
+    transaction, so only its outermost owner can run it again."""
+    if _current.get() is not None:
+        return write()
+    for _attempt in range(attempts - 1):
+        with contextlib.suppress(DrawTaken):
+            return write()
+    return write()

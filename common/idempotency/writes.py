@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from common.errors import ValidationFailed
 from common.idempotency.claims import answer_carry, key_claim, key_claim_orm
 from common.idempotency.errors import IdempotencyKeyInFlight, IdempotencyKeyReused, IdempotencyKeyTaken
-from common.idempotency.transaction import write_transaction
+from common.idempotency.transaction import write_retried, write_transaction
 
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
@@ -118,7 +118,8 @@ def idempotent(
     *, store: type[models.Model], lock_wait_ms: Callable[[], int], before: Callable[[Any], None] | None = None
 ) -> Callable:
     """Decorates an APIView method: `before(request)` first (a rate limit: a limited request never reaches
-    the database), then the method runs inside `idempotent_write` and its Response is stored or replayed.
+    the database), then the method runs inside `idempotent_write` and its Response is stored or replayed; a
+    write that drew a number already taken runs again (`write_retried`).
     Sets `accepts_idempotency_key` on the method, which the schema reads to document the header."""
 
     def decorate(method: Callable) -> Callable:
@@ -128,13 +129,18 @@ def idempotent(
                 before(request)
             key = idempotency_key_from(request, store=store)
             fingerprint = request_fingerprint(request.data) if key is not None else ""
-            response = None
-            with idempotent_write(
-                store=store, user=request.user, key=key, fingerprint=fingerprint, lock_wait_ms=lock_wait_ms()
-            ) as write:
-                if not write.replayed:
-                    response = method(view, request, *args, **kwargs)
-                    write.answer(response.status_code, response.data)
+
+            def run() -> tuple[IdempotentWrite, Response | None]:
+                response = None
+                with idempotent_write(
+                    store=store, user=request.user, key=key, fingerprint=fingerprint, lock_wait_ms=lock_wait_ms()
+                ) as write:
+                    if not write.replayed:
+                        response = method(view, request, *args, **kwargs)
+                        write.answer(response.status_code, response.data)
+                return write, response
+
+            write, response = write_retried(run)
             if write.replayed:  # known at once, or when the claim met the earlier request's key
                 return Response(write.body, status=write.status_code, headers={REPLAYED_HEADER: "true"})
             return response

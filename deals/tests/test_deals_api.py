@@ -7,24 +7,15 @@ from decimal import Decimal
 
 import pytest
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from catalog.models import Sku
-from deals.models import Deal, DealClaim
+from deals.models import Deal, DealBuyer, DealClaim
 from live.models import Show, ShowStatus
 from orders.models import Order, OrderLine
+from tests.clients import client_for
 from tests.factories import ADDRESS, ShopFactory, UserFactory, make_show, sku_in_shop
 
 pytestmark = pytest.mark.django_db
-
-
-def api(user=None, key: str | None = None) -> APIClient:
-    client = APIClient()
-    if user is not None:
-        client.force_authenticate(user)
-    if key:
-        client.credentials(HTTP_IDEMPOTENCY_KEY=key)
-    return client
 
 
 def deal_body(sku, **overrides) -> dict:
@@ -50,7 +41,7 @@ def deal_started(*, stock: int = 100, quantity: int = 10, limit: int = 1, opened
     shop = ShopFactory()
     sku = sku_in_shop(shop, price="28.00", stock=stock)
     show = make_show(shop=shop)
-    answer = api(shop.owner).post(
+    answer = client_for(shop.owner).post(
         f"/api/v1/seller/shows/{show.pk}/deals/", deal_body(sku, quantity=quantity, per_buyer_limit=limit)
     )
     assert answer.status_code == 201, answer.json()
@@ -59,7 +50,7 @@ def deal_started(*, stock: int = 100, quantity: int = 10, limit: int = 1, opened
 
 
 def claim(user, show, deal, *, quantity=1, key: str | None = None):
-    return api(user, key=key).post(
+    return client_for(user, key=key).post(
         f"/api/v1/shows/{show.pk}/deals/{deal.pk}/claim/", {"quantity": quantity, "address": ADDRESS}, format="json"
     )
 
@@ -70,7 +61,7 @@ def test_the_seller_starts_a_deal_with_a_countdown_on_the_servers_clock():
     show = make_show(shop=shop)
     before = timezone.now()
 
-    answer = api(shop.owner).post(f"/api/v1/seller/shows/{show.pk}/deals/", deal_body(sku, starts_in_seconds=30))
+    answer = client_for(shop.owner).post(f"/api/v1/seller/shows/{show.pk}/deals/", deal_body(sku, starts_in_seconds=30))
 
     assert answer.status_code == 201, answer.json()
     body = answer.json()
@@ -84,15 +75,15 @@ def test_the_seller_starts_a_deal_with_a_countdown_on_the_servers_clock():
 def test_one_open_or_upcoming_deal_per_show_and_only_in_a_show_not_ended():
     deal, show, sku = deal_started()
 
-    second = api(show.shop.owner).post(f"/api/v1/seller/shows/{show.pk}/deals/", deal_body(sku))
+    second = client_for(show.shop.owner).post(f"/api/v1/seller/shows/{show.pk}/deals/", deal_body(sku))
     assert second.status_code == 409 and second.json()["error"]["code"] == "deal_running"
 
     Deal.objects.filter(pk=deal.pk).update(ends_at=timezone.now() - timedelta(seconds=1))
-    assert api(show.shop.owner).post(f"/api/v1/seller/shows/{show.pk}/deals/", deal_body(sku)).status_code == 201
+    assert client_for(show.shop.owner).post(f"/api/v1/seller/shows/{show.pk}/deals/", deal_body(sku)).status_code == 201
 
     ended = make_show(shop=show.shop)
     Show.objects.filter(pk=ended.pk).update(status=ShowStatus.ENDED)
-    late = api(show.shop.owner).post(f"/api/v1/seller/shows/{ended.pk}/deals/", deal_body(sku))
+    late = client_for(show.shop.owner).post(f"/api/v1/seller/shows/{ended.pk}/deals/", deal_body(sku))
     assert late.status_code == 409 and late.json()["error"]["code"] == "invalid_state"
 
 
@@ -101,7 +92,7 @@ def test_the_seller_may_offer_only_the_shops_skus_below_the_list_price_within_st
     sku = sku_in_shop(shop, price="28.00", stock=5)
     elsewhere = sku_in_shop(ShopFactory(), price="28.00", stock=5)
     show = make_show(shop=shop)
-    seller = api(shop.owner)
+    seller = client_for(shop.owner)
     url = f"/api/v1/seller/shows/{show.pk}/deals/"
 
     assert seller.post(url, deal_body(elsewhere)).status_code == 404
@@ -163,6 +154,27 @@ def test_over_the_limit_or_more_than_is_left_is_refused_and_nothing_is_written()
     assert Order.objects.count() == 1 and Sku.objects.get(pk=sku.pk).stock == 98
 
 
+def test_a_claim_that_draws_a_taken_order_number_runs_again_and_gives_its_units_back_first(monkeypatch):
+    """The whole claim runs again (orders/tests/api/test_order_number_draws.py): the buyer's row, the deal's
+    units and the deal's gate in Redis are taken once, not once per run."""
+    from orders.tests.api.test_order_number_draws import Draws, taken_number
+
+    deal, show, sku = deal_started(quantity=2, limit=1)
+    buyer = UserFactory()
+    draws = Draws(monkeypatch, [taken_number()])
+
+    answer = claim(buyer, show, deal, key="grab-taken")
+
+    assert answer.status_code == 201, answer.json()
+    assert answer.json()["orders"][0]["number"] == draws.made[1] != draws.made[0]
+    assert DealBuyer.objects.get(deal=deal, buyer=buyer).claimed == 1
+    assert Deal.objects.get(pk=deal.pk).remaining == 1 and DealClaim.objects.filter(deal=deal).count() == 1
+    assert claim(UserFactory(), show, deal).status_code == 201  # the gate kept the last unit for the next buyer
+    gone = claim(UserFactory(), show, deal)
+    assert gone.status_code == 409 and gone.json()["error"]["code"] == "out_of_stock"
+    assert Sku.objects.get(pk=sku.pk).stock == 98
+
+
 def test_a_deal_of_another_show_is_not_there():
     deal, _show, _sku = deal_started()
     other = make_show()
@@ -175,10 +187,10 @@ def test_the_shows_detail_carries_the_deal_and_its_statistics_the_sell_through()
     deal, show, sku = deal_started(quantity=4, limit=2)
     assert claim(UserFactory(), show, deal, quantity=2).status_code == 201
 
-    detail = api().get(f"/api/v1/shows/{show.pk}/").json()["deal"]
+    detail = client_for().get(f"/api/v1/shows/{show.pk}/").json()["deal"]
     assert (detail["id"], detail["status"], detail["remaining"], detail["price"]) == (deal.pk, "open", 2, "9.90")
     assert detail["now"] and detail["title"] == sku.product.title
-    stats = api(show.shop.owner).get(f"/api/v1/seller/shows/{show.pk}/stats/").json()
+    stats = client_for(show.shop.owner).get(f"/api/v1/seller/shows/{show.pk}/stats/").json()
     assert list(stats["parts"]["deal"].values()) == ["2 / 4", "50%"]
 
 

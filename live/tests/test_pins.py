@@ -8,7 +8,6 @@ from decimal import Decimal
 
 import pytest
 from asgiref.sync import sync_to_async
-from rest_framework.test import APIClient
 
 from live.extensions import SHOW_PARTS
 from live.models import ShowPin
@@ -20,6 +19,7 @@ from live.tests.test_consumers import frame_of, join_frames, room
 from orders.models import Order
 from payments.models import Payment
 from payments.services import payment_sandbox_approve
+from tests.clients import client_for
 from tests.factories import ADDRESS, ShopFactory, UserFactory, make_product, make_show
 
 
@@ -29,15 +29,8 @@ def show_parts_restored(monkeypatch):
     monkeypatch.setattr(SHOW_PARTS, "_parts", dict(SHOW_PARTS._parts))
 
 
-def api(user=None) -> APIClient:
-    client = APIClient()
-    if user is not None:
-        client.force_authenticate(user)
-    return client
-
-
 def pin(user, show, product):
-    return api(user).post(f"/api/v1/seller/shows/{show.pk}/pin/", {"product": product}, format="json")
+    return client_for(user).post(f"/api/v1/seller/shows/{show.pk}/pin/", {"product": product}, format="json")
 
 
 @pytest.mark.django_db(transaction=True)
@@ -84,7 +77,9 @@ def test_only_the_shops_staff_pin_only_the_shops_products_on_sale_and_bad_input_
     owner = show.shop.owner
     assert pin(ShopFactory().owner, show, mine.pk).status_code == 404  # someone else's show
     assert pin(UserFactory(), show, mine.pk).status_code in (403, 404)
-    assert api().post(f"/api/v1/seller/shows/{show.pk}/pin/", {"product": mine.pk}, format="json").status_code in (
+    assert client_for().post(
+        f"/api/v1/seller/shows/{show.pk}/pin/", {"product": mine.pk}, format="json"
+    ).status_code in (
         401,
         403,
     )
@@ -92,11 +87,11 @@ def test_only_the_shops_staff_pin_only_the_shops_products_on_sale_and_bad_input_
         response = pin(owner, show, bad)
         assert response.status_code == 400, (bad, response.content)
         assert response.json()["error"]["fields"]["product"]
-    response = api(owner).post(f"/api/v1/seller/shows/{show.pk}/pin/", {}, format="json")
+    response = client_for(owner).post(f"/api/v1/seller/shows/{show.pk}/pin/", {}, format="json")
     assert response.status_code == 400 and "product" in response.json()["error"]["fields"]
     assert not ShowPin.objects.exists()
     assert pin(owner, show, mine.pk).status_code == 200
-    assert api(owner).get(f"/api/v1/seller/shows/{show.pk}/").json()["pinned_product"] == mine.pk
+    assert client_for(owner).get(f"/api/v1/seller/shows/{show.pk}/").json()["pinned_product"] == mine.pk
     show_end(show_id=show.pk)
     response = pin(owner, show, mine.pk)
     assert response.status_code == 409 and response.json()["error"]["code"] == "invalid_state"
@@ -112,16 +107,16 @@ def test_each_pin_is_a_replay_chapter_and_the_detail_names_the_pin_and_the_deal_
     show_pin(show=show, product=second.pk)
     real_deal_part = SHOW_PARTS._parts["deal"]
     SHOW_PARTS.register(name="deal", detail=lambda s: {"id": 7, "show": s.pk})
-    detail = api().get(f"/api/v1/shows/{show.pk}/").json()
+    detail = client_for().get(f"/api/v1/shows/{show.pk}/").json()
     SHOW_PARTS._parts["deal"] = real_deal_part
     assert detail["pinned"]["id"] == second.pk and detail["deal"] == {"id": 7, "show": show.pk}
-    assert api().get(f"/api/v1/shows/{show.pk}/").json()["deal"] is None  # the deals app's part: no deal on
+    assert client_for().get(f"/api/v1/shows/{show.pk}/").json()["deal"] is None  # the deals app's part: no deal on
     pins = list(ShowPin.objects.filter(show=show))
     assert [p.product_id for p in pins] == [first.pk, second.pk]
     assert pins[0].unpinned_at is not None and pins[1].unpinned_at is None
     show_end(show_id=show.pk)
     assert not ShowPin.objects.filter(unpinned_at__isnull=True).exists()
-    chapters = api().get(f"/api/v1/shows/{show.pk}/chapters/").json()
+    chapters = client_for().get(f"/api/v1/shows/{show.pk}/chapters/").json()
     assert [(c["product"], c["title"]) for c in chapters] == [(first.pk, "腌萝卜"), (second.pk, "腊肉")]
     assert all(c["offset"] >= 0 for c in chapters)
     page = client.get(f"/live/{show.pk}/").content.decode()
@@ -129,7 +124,7 @@ def test_each_pin_is_a_replay_chapter_and_the_detail_names_the_pin_and_the_deal_
 
 
 def _checkout(buyer, sku, *, source, key: str):
-    return api(buyer).post(
+    return client_for(buyer).post(
         "/api/v1/checkout/",
         {"address": ADDRESS, "items": [{"sku": sku.pk, "quantity": 1}], "source": source},
         format="json",
@@ -152,7 +147,7 @@ def test_an_order_placed_from_the_room_remembers_the_show_and_its_pages_say_so(c
     type(hidden.shop).objects.filter(pk=hidden.shop_id).update(status="suspended")
     assert _checkout(buyer, product.skus.get(), source=f"show:{hidden.pk}", key="k-h").status_code == 400
 
-    both = api(buyer).post(
+    both = client_for(buyer).post(
         "/api/v1/checkout/",
         {
             "address": ADDRESS,
@@ -193,16 +188,21 @@ def test_the_shows_statistics_count_the_room_the_orders_and_each_pinned_product(
     room_message_send(show=show, user=viewer, text="多少钱？")
     show_pin(show=show, product=radish.pk)
     for _n in range(3):
-        assert api().post(f"/api/v1/shows/{show.pk}/clicks/", {"product": radish.pk}, format="json").status_code == 204
-    api().post(f"/api/v1/shows/{show.pk}/clicks/", {"product": pork.pk}, format="json")  # not pinned: not counted
+        assert (
+            client_for().post(f"/api/v1/shows/{show.pk}/clicks/", {"product": radish.pk}, format="json").status_code
+            == 204
+        )
+    client_for().post(
+        f"/api/v1/shows/{show.pk}/clicks/", {"product": pork.pk}, format="json"
+    )  # not pinned: not counted
     paid = _checkout(buyer, radish.skus.get(), source=f"show:{show.pk}", key="s-1").json()
     payment_sandbox_approve(payment=Payment.objects.get(pk=paid["payment"]["id"]))
     _checkout(buyer, radish.skus.get(), source=f"show:{show.pk}", key="s-2")  # placed, never paid
     _checkout(buyer, pork.skus.get(), source="", key="s-3")  # not from the show
     show_pin(show=show, product=pork.pk)
-    api().post(f"/api/v1/shows/{show.pk}/clicks/", {"product": pork.pk}, format="json")
+    client_for().post(f"/api/v1/shows/{show.pk}/clicks/", {"product": pork.pk}, format="json")
     SHOW_PARTS.register(name="tips", stats=lambda s: {"打赏": "¥15.00"})
-    stats = api(show.shop.owner).get(f"/api/v1/seller/shows/{show.pk}/stats/").json()
+    stats = client_for(show.shop.owner).get(f"/api/v1/seller/shows/{show.pk}/stats/").json()
     client.force_login(show.shop.owner)
     page = client.get(f"/seller/live/{show.pk}/stats/").content.decode()
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
@@ -215,5 +215,5 @@ def test_the_shows_statistics_count_the_room_the_orders_and_each_pinned_product(
     assert stats["parts"]["tips"] == {"打赏": "¥15.00"}  # beside the other apps' parts (deals)
     for html in (page, admin_page):
         assert 'data-testid="show-stats"' in html and "腌萝卜" in html and "打赏" in html
-    assert api(ShopFactory().owner).get(f"/api/v1/seller/shows/{show.pk}/stats/").status_code == 404
+    assert client_for(ShopFactory().owner).get(f"/api/v1/seller/shows/{show.pk}/stats/").status_code == 404
     assert show_statistics(show=show)["sales"] == Decimal("28.00")

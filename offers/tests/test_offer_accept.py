@@ -9,7 +9,6 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from catalog.models import Sku
 from offers.models import Offer
@@ -17,15 +16,8 @@ from offers.services import offer_create
 from orders.models import Order, OrderLine
 from orders.services.lifecycle import order_commission
 from payments.models import Payment
+from tests.clients import client_for
 from tests.factories import ADDRESS, ConversationFactory, ProductWithSkuFactory, UserFactory
-
-
-def client_for(user, key: str | None = None) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    if key:
-        client.credentials(HTTP_IDEMPOTENCY_KEY=key)
-    return client
 
 
 def make_offer(*, stock: int = 40, quantity: int = 2, price: str = "50.00", shipping_fee: str = "8.00") -> Offer:

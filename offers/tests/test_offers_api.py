@@ -11,6 +11,7 @@ from catalog.models import Sku
 from offers import rules
 from offers.models import Offer
 from offers.services import offers_expire_overdue
+from tests.clients import client_for
 from tests.factories import ConversationFactory, ProductWithSkuFactory, UserFactory, staff_for
 
 pytestmark = pytest.mark.django_db
@@ -22,12 +23,6 @@ def deal():
     product = ProductWithSkuFactory(shop=conversation.shop)
     sku = Sku.objects.get(product=product)
     return conversation, sku
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def offer_body(sku, **extra):

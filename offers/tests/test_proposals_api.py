@@ -1,11 +1,11 @@
 """A buyer's counter-proposal over the API: posted into the chat as a card, validated, screened, buyer only."""
 
 import pytest
-from rest_framework.test import APIClient
 
 from catalog.models import Sku
 from chat.models import Message
 from offers.models import Proposal
+from tests.clients import client_for
 from tests.factories import ConversationFactory, ProductWithSkuFactory, ShopFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -16,12 +16,6 @@ def deal():
     conversation = ConversationFactory()
     product = ProductWithSkuFactory(shop=conversation.shop, title="剁辣椒 Chopped chili")
     return conversation, Sku.objects.get(product=product)
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def url(conversation) -> str:

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from catalog.errors import OutOfStock
 from common.errors import DomainError, ValidationFailed
-from common.idempotency import IdempotencyKeyInFlight, idempotent_write
+from common.idempotency import IdempotencyKeyInFlight, IdempotentWrite, idempotent_write, write_retried
 from common.pending_actions import pending_action_pop, pending_action_save
 from common.ratelimit import rate_limit_check
 from orders.access import access_buyer_order, access_cart_item
@@ -187,16 +187,21 @@ def checkout(request):
             items = [{"sku": sku, "quantity": qty} for sku, qty in buy_now.items()] if buy_now else None
             # The form carries a key made when it was shown: a double submit replays, never a second order.
             key = (request.POST.get("idempotency_key") or "")[:255] or None
-            with idempotent_write(
-                store=IdempotencyKey,
-                user=request.user,
-                key=key,
-                fingerprint=f"page:{key}",
-                lock_wait_ms=settings.CHECKOUT_LOCK_WAIT_MS,
-            ) as write:
-                if not write.replayed:
-                    result = checkout_place(buyer=request.user, address=form.cleaned_data, items=items)
-                    write.answer(201, {"pay_url": result.pay_url, "orders": [o.number for o in result.orders]})
+
+            def place() -> IdempotentWrite:
+                with idempotent_write(
+                    store=IdempotencyKey,
+                    user=request.user,
+                    key=key,
+                    fingerprint=f"page:{key}",
+                    lock_wait_ms=settings.CHECKOUT_LOCK_WAIT_MS,
+                ) as write:
+                    if not write.replayed:
+                        result = checkout_place(buyer=request.user, address=form.cleaned_data, items=items)
+                        write.answer(201, {"pay_url": result.pay_url, "orders": [o.number for o in result.orders]})
+                return write
+
+            write = write_retried(place)  # an order number already taken: the whole write again
         except IdempotencyKeyInFlight:
             messages.info(request, _("Your order is being placed…"))
             return redirect("orders:my-orders")

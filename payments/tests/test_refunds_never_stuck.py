@@ -9,7 +9,6 @@ import pytest
 from celery.exceptions import Retry
 from django.db import OperationalError
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from accounts.models import OperatorAction
 from orders.models import Order, RefundRequest
@@ -21,15 +20,10 @@ from payments.providers.sandbox import SandboxProvider
 from payments.services.refunds import refunds_resubmit_stuck
 from payments.tasks import refund_submit_task, refunds_sweep_task
 from tests.broker import broker_unreachable
+from tests.clients import client_for
 from tests.factories import SkuFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def test_broker_down_between_commit_and_enqueue_answers_normally_and_the_sweep_submits_the_refund(

@@ -87,16 +87,22 @@ def _shop_create(
         village=shop_text(village, field="village"),
         contact=shop_text(contact, field="contact"),
     )
-    shop.slug = _slug_for(shop.name)
     for field, name in pictures.items():
         setattr(shop, field, name)
-    try:
-        with transaction.atomic():
-            shop.save()
-            ShopMember.objects.create(shop=shop, user=owner, role=ShopMember.Role.OWNER)
-    except IntegrityError as exc:  # a concurrent twin request created it first
-        raise ShopAlreadyExists() from exc
-    return shop
+    while True:  # each turn that goes on found its slug taken since, so `_slug_for` gives another
+        shop.slug = _slug_for(shop.name)
+        try:
+            with transaction.atomic():
+                shop.save(force_insert=True)
+                ShopMember.objects.create(shop=shop, user=owner, role=ShopMember.Role.OWNER)
+            return shop
+        except IntegrityError as exc:
+            shop.pk, shop._state.adding = None, True
+            if Shop.objects.filter(owner=owner).exists() or ShopMember.objects.filter(user=owner).exists():
+                raise ShopAlreadyExists() from exc  # a concurrent twin request of the owner's made it first
+            if not Shop.objects.filter(slug=shop.slug).exists():
+                raise
+            # Another person's shop of the same name took the slug between our look and our INSERT.
 
 
 def shop_update(*, shop: Shop, logo=None, banner=None, **changes) -> Shop:

@@ -45,6 +45,31 @@ def test_one_shop_per_person(auth_client):
     assert Shop.objects.count() == 1
 
 
+def test_a_slug_taken_between_the_look_and_the_insert_is_another_slug_not_one_shop_per_person(
+    auth_client, user, monkeypatch
+):
+    """Two people open shops of the same name at once: both look, see the slug free, and insert. The second
+    INSERT meets the first's slug; it was answered 409 "you already have a shop" (the owner's own twin's
+    answer). The race is steered: the first look answers a slug another shop has just taken."""
+    from shops.services import profile
+
+    other = ShopFactory(slug="hu-nan-lao-nong-jia")
+    looks = []
+    real = profile._slug_for
+
+    def look(name):
+        looks.append(real(name) if looks else other.slug)  # the first look came before the other's COMMIT
+        return looks[-1]
+
+    monkeypatch.setattr(profile, "_slug_for", look)
+
+    response = auth_client.post("/api/v1/shops/", OPEN, format="json")
+
+    assert response.status_code == 201, response.json()
+    assert response.json()["slug"] == looks[1] != other.slug and looks[1].startswith("hu-nan-lao-nong-jia-")
+    assert Shop.objects.get(owner=user).slug == looks[1] and Shop.objects.count() == 2
+
+
 def test_missing_fields_are_400_and_nothing_is_written(auth_client):
     response = auth_client.post("/api/v1/shops/", {"name": ""}, format="json")
     assert response.status_code == 400

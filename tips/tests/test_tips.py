@@ -25,6 +25,7 @@ from payments.selectors import ledger_balance
 from payments.services import payment_notification_receive, payment_sandbox_approve
 from payments.services.refunds import refund_create
 from payments.tests.money import assert_every_transaction_balances
+from tests.clients import client_for
 from tests.factories import ShopFactory, UserFactory, make_show, sku_in_shop, staff_for
 from tips.models import Tip
 from tips.selectors import show_tip_stats
@@ -43,13 +44,6 @@ def repeat_buyer(**kwargs):
     order = placed_shipped(buyer, sku_in_shop(ShopFactory()))
     order_confirm_receipt(order_id=order.pk, actor=buyer)
     return buyer
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    if user is not None:
-        client.force_authenticate(user)
-    return client
 
 
 def tip(user, show, amount, key: str | None = None):

@@ -3,15 +3,10 @@
 import pytest
 from rest_framework.test import APIClient
 
+from tests.clients import client_for
 from tests.factories import ADDRESS, ShopFactory, UserFactory, sku_in_shop
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 @pytest.fixture

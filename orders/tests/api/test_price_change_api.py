@@ -3,12 +3,12 @@
 from decimal import Decimal
 
 import pytest
-from rest_framework.test import APIClient
 
 from notifications.models import Notification
 from orders.models import Order
 from orders.services.checkout import checkout_place
 from payments.models import Payment
+from tests.clients import client_for
 from tests.factories import ADDRESS, SkuFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -18,12 +18,6 @@ pytestmark = pytest.mark.django_db
 def order():
     sku = SkuFactory(price=Decimal("60.00"), stock=10)
     return checkout_place(buyer=UserFactory(), address=ADDRESS, items=[{"sku": sku.pk, "quantity": 2}]).orders[0]
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def test_the_seller_lowers_the_price_and_the_buyer_is_told(order, django_capture_on_commit_callbacks):

@@ -4,15 +4,10 @@ purchase refunded down to almost nothing is not a review that counts for the pro
 import pytest
 from rest_framework.test import APIClient
 
+from tests.clients import client_for
 from tests.factories import ADDRESS, ShopFactory, UserFactory, sku_in_shop
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def buy(buyer: APIClient, sku, quantity: int) -> str:

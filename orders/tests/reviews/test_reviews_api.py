@@ -15,15 +15,10 @@ from orders.services.lifecycle import order_confirm_receipt, order_ship
 from orders.tests.helpers import pay, place, placed_paid, placed_shipped
 from orders.tests.reviews.helpers import REVIEW, completed
 from shops.models import Shop
+from tests.clients import client_for
 from tests.factories import ShopFactory, UserFactory, sku_in_shop
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 @pytest.fixture
