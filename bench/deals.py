@@ -192,7 +192,11 @@ def main(argv: list[str] | None = None) -> int:
         "load_average": [round(x, 2) for x in os.getloadavg()],
     }  # fmt: skip
     c.log(f"B7: {json.dumps(results, ensure_ascii=False)}")
+    # A buyer may be told 409 (sold out, busy) or 429, never a 5xx, and every claim gets an answer.
+    failed = sum(n for code, n in results["statuses"].items() if code.startswith(("5", "exception")))
     checks = [
+        c.Check("B7", "claims answered 5xx or not at all", failed, "= 0", failed == 0, "correctness",
+                note=f"statuses {results['statuses']}"),
         c.Check("B7", f"oversell of a {units}-unit deal by {buyers} buyers (deal and SKU)", oversold, "= 0",
                 oversold == 0 and sold == units, "correctness", note=f"sold {sold}, orders {orders}"),
         c.Check("B7", f"claims/s ({buyers} at once, {concurrency} connections)", results["claims_per_s"],
