@@ -25,7 +25,7 @@ import hashlib
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import F, Max, Q, QuerySet, TextField, Value
+from django.db.models import F, FloatField, Max, Q, QuerySet, TextField, Value
 from redis.exceptions import RedisError
 
 from catalog.search_text import ListingText, QueryWord, jieba_ready, query_words, weighted_words
@@ -137,8 +137,10 @@ def search_products(query: str, *, queryset: QuerySet | None = None, ranked: boo
 
     base = Product.objects.public() if queryset is None else queryset
     words = query_terms(query)
-    if not words:
-        return base.none()
+    if not words:  # punctuation or control characters only: nothing to search for, nothing matches
+        nothing = base.none()
+        # A ranked search's caller orders by `rank` (catalog.selectors.product_list): the empty set has it too.
+        return nothing.annotate(rank=Value(0.0, output_field=FloatField())) if ranked else nothing
     if connection.vendor != "postgresql":
         return search_document_contains(base, words)
     ts = SearchQuery(_tsquery(words), search_type="raw", config="simple")

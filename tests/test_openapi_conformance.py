@@ -10,10 +10,13 @@ tests/openapi/schemathesis.toml.
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -31,7 +34,26 @@ SEED = os.environ.get("SCHEMATHESIS_SEED", "25")
 SIGNED_IN_EXCLUDED = ["/api/v1/auth/logout-everywhere/"]
 
 
-def schemathesis_command(base_url: str, *, token: str | None, report_dir: Path) -> list[str]:
+def anonymous_operations(base_url: str) -> list[str]:
+    """The operation ids an anonymous caller may use (`security` lists `{}`). The anonymous run fuzzes only
+    these: every other operation answers 401 `not_authenticated` whatever it is sent, which the access matrix
+    checks for every route (status and error shape) and the suite's schema plugin holds to the schema — as the
+    run's coverage phase, ~3,000 requests of 401 (51 s of the three runs' CPU), it found nothing more."""
+    with urllib.request.urlopen(f"{base_url}/api/schema/?format=json", timeout=30) as response:
+        schema = json.load(response)
+    default = schema.get("security")
+    return sorted(
+        operation["operationId"]
+        for item in schema["paths"].values()
+        for method, operation in item.items()
+        if method in {"get", "put", "post", "patch", "delete"}
+        and (operation.get("security", default) is None or {} in operation.get("security", default))
+    )
+
+
+def schemathesis_command(
+    base_url: str, *, token: str | None, report_dir: Path, only: list[str] | None = None
+) -> list[str]:
     command = [
         SCHEMATHESIS,
         "--config-file",
@@ -58,6 +80,8 @@ def schemathesis_command(base_url: str, *, token: str | None, report_dir: Path) 
         command += ["-H", f"Authorization: Token {token}"]
         for excluded in SIGNED_IN_EXCLUDED:
             command += ["--exclude-path", excluded]
+    if only is not None:
+        command += ["--include-operation-id-regex", "^(" + "|".join(re.escape(name) for name in only) + ")$"]
     return command
 
 
@@ -83,11 +107,14 @@ def test_the_api_answers_as_its_schema_says_for_anyone_a_buyer_and_a_seller(pool
     }
     started = time.monotonic()
     processes = {}
+    public = anonymous_operations(pooled_server.url)
+    assert "products_list" in public and "cart_retrieve" not in public, public
     for who, token in runs.items():
         log = (tmp_path / f"{who}.txt").open("wb")
+        only = public if token is None else None
         processes[who] = (
             subprocess.Popen(
-                schemathesis_command(pooled_server.url, token=token, report_dir=tmp_path / who),
+                schemathesis_command(pooled_server.url, token=token, report_dir=tmp_path / who, only=only),
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 env={**os.environ, "NO_COLOR": "1"},

@@ -76,6 +76,19 @@ def test_bad_filters_are_400_or_404_never_500(api_client, catalogue, params):
     assert "error" in response.json()
 
 
+@pytest.mark.parametrize("query", ["!!", "?", "\x19\x02\u00d9", "·", "……"])
+def test_a_query_with_no_searchable_word_finds_nothing_and_is_never_a_500(api_client, client, catalogue, query):
+    """Punctuation or control characters only (the conformance test's fuzzing sent "\x19\x02Ù"): no word to
+    search for, so nothing matches — the relevance order asked for a rank that no result carried (500)."""
+    answer = api_client.get("/api/v1/products/", {"q": query})
+    assert answer.status_code == 200 and answer.json()["results"] == [] and answer.json()["count"] == 0
+    facets = api_client.get("/api/v1/products/", {"q": query, "facets": "true"})
+    assert facets.status_code == 200 and facets.json()["results"] == []
+    page = client.get("/search/", {"q": query})
+    assert page.status_code == 200 and "湖南农家腌萝卜" not in page.content.decode()
+    assert api_client.get("/api/v1/search/suggest/", {"q": query}).status_code == 200
+
+
 def test_list_item_shape(api_client, catalogue):
     item = api_client.get("/api/v1/products/", {"q": "萝卜"}).json()["results"][0]
     assert item == {
