@@ -55,7 +55,10 @@ BROWSER_PROCESSES ?= 2
 ifndef TEST_DB_TEMPLATE_RUN
 TEST_DB_TEMPLATE_RUN := make-$(shell date +%s%N)-$(shell echo $$PPID)
 endif
-TEST_ENV = TEST_FAST_PASSWORD_HASHER=1 TEST_DB_TEMPLATE_RUN=$(TEST_DB_TEMPLATE_RUN)
+# PYTHONDONTWRITEBYTECODE= (empty: off) whatever the machine sets: the tests start a hundred-odd Python processes
+# (servers, workers, manage.py), each compiling the project's modules again without their .pyc, and each pytest
+# process rewriting every test module again (marketplace + accounts tests, 3 processes: 182 -> 170 s of CPU).
+TEST_ENV = TEST_FAST_PASSWORD_HASHER=1 TEST_DB_TEMPLATE_RUN=$(TEST_DB_TEMPLATE_RUN) PYTHONDONTWRITEBYTECODE=
 xdist = $(if $(filter 0,$(1)),,-n $(1) --dist loadfile --no-loadscope-reorder)
 XDIST = $(call xdist,$(TEST_PROCESSES))
 XDIST_BROWSER = $(call xdist,$(BROWSER_PROCESSES))
