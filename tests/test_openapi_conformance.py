@@ -1,7 +1,7 @@
 """The schema tells the truth (issue 25): schemathesis, with every check and its examples, coverage, fuzzing
 and stateful phases, against a live server (uvicorn on the test database, with the psycopg pool it is deployed
-with), as an anonymous user, a buyer and a seller. Any failure fails the test, with schemathesis's report (each
-failure with a curl to reproduce it).
+with), as an anonymous user (the operations open to anyone: `anonymous_operations`), a buyer and a seller.
+Any failure fails the test, with schemathesis's report (each failure with a curl to reproduce it).
 
 Bounded: a few examples per operation, the three runs side by side, one seed. scripts/schemathesis.sh runs the
 same against a server you start yourself, with more examples. Exemptions, each with its reason, are in
