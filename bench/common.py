@@ -319,6 +319,13 @@ def percentile(values: list[float], q: float) -> float | None:
     return values[lo] + (values[hi] - values[lo]) * (k - lo)
 
 
+def failed_answers(statuses: dict[str, int]) -> int:
+    """Requests the server failed (a 5xx) or never answered (a lost connection: status "0", or "exception …"),
+    by a load generator's status counts ("201", "409 out_of_stock", …). A buyer may be told 409 or 429, never a
+    500 (2026-12-06: two order numbers drawn twice were 500s in B1's sell-out, and no check saw them)."""
+    return sum(n for code, n in statuses.items() if code.startswith(("5", "exception")) or code == "0")
+
+
 def latency_summary(latencies_s: list[float]) -> dict[str, float | None]:
     ms = [x * 1000 for x in latencies_s]
     return {

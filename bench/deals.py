@@ -193,7 +193,7 @@ def main(argv: list[str] | None = None) -> int:
     }  # fmt: skip
     c.log(f"B7: {json.dumps(results, ensure_ascii=False)}")
     # A buyer may be told 409 (sold out, busy) or 429, never a 5xx, and every claim gets an answer.
-    failed = sum(n for code, n in results["statuses"].items() if code.startswith(("5", "exception")))
+    failed = c.failed_answers(results["statuses"])
     checks = [
         c.Check("B7", "claims answered 5xx or not at all", failed, "= 0", failed == 0, "correctness",
                 note=f"statuses {results['statuses']}"),

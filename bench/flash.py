@@ -145,13 +145,6 @@ def http_run(
     return run
 
 
-def _failed_answers(statuses: dict[str, int]) -> int:
-    """Answers that are the server's failure (5xx) or none at all (a lost connection: status 0). A buyer may
-    be told 409 (sold out, busy) or 429; never a 500 (2026-12-06: two order numbers drawn twice were 500s, and
-    no check saw them)."""
-    return sum(n for status, n in statuses.items() if int(status) >= 500 or int(status) == 0)
-
-
 def floor_run(fx: dict, *, concurrency: int, duration: float, server: c.Server) -> dict:
     """What Django + DRF answer at all at this concurrency: an authenticated GET with one query
     (`/api/v1/me/`, token auth), no writes. A checkout cannot be faster than this floor."""
@@ -315,7 +308,7 @@ def main(argv: list[str] | None = None) -> int:
                 "ceiling_runs": ceiling_runs,
                 "floor_runs": floor_runs,
             }
-            failed = sum(_failed_answers(r["statuses"]) for r in [*http_runs, *floor_runs, sold_out])
+            failed = sum(c.failed_answers(r["statuses"]) for r in [*http_runs, *floor_runs, sold_out])
             checks.append(
                 c.Check(
                     "B1",
@@ -396,7 +389,7 @@ def main(argv: list[str] | None = None) -> int:
             sellout["quantity_sold"],
             f"= {sellout_stock}, stock 0, no 5xx",
             sellout["quantity_sold"] == sellout_stock
-            and _failed_answers(sellout["statuses"]) == 0
+            and c.failed_answers(sellout["statuses"]) == 0
             and sellout["stock_left"] == 0
             and sellout["oversell"] == 0
             and sellout["phantom_or_lost"] == 0,
