@@ -175,14 +175,21 @@ def _generous_rate_limits(settings):
 
 
 @pytest.fixture
-def fresh_cache(settings):
+def fresh_cache(request, settings):
     """This test's own cache keys, and no in-process copy of cached catalogue data: facet counts, search
     candidates, suggestion terms and popular queries cached by an earlier test of this process (Redis is
-    shared by the whole run) are not seen. Setting CACHES makes Django open the caches anew."""
+    shared by the whole run) are not seen. Setting CACHES makes Django open the caches anew.
+
+    A test served by the session's server (asgi_server) uses the server's keys instead: what the test writes
+    there is what the server reads — a suggestion rebuild's new version makes the server reload its index of
+    terms, which an earlier test's page may have loaded (a browser test saw none of its suggestions, CI)."""
     import catalog.facets
     import catalog.suggest
 
-    default = {**settings.CACHES["default"], "KEY_PREFIX": f"test-{RUN_ID}-{uuid.uuid4().hex[:8]}"}
+    prefix = f"test-{RUN_ID}-{uuid.uuid4().hex[:8]}"
+    if "asgi_server" in request.fixturenames:
+        prefix = request.getfixturevalue("asgi_server").env["CACHE_KEY_PREFIX"]
+    default = {**settings.CACHES["default"], "KEY_PREFIX": prefix}
     settings.CACHES = {**settings.CACHES, "default": default}
     catalog.facets._browse_memo = ("", [], 0.0)  # the in-process copies are caches too: start empty
     catalog.suggest._index = None
