@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -126,6 +127,25 @@ def _isolated_test_environment(tmp_path_factory):
     close_caches()
     caches._connections = Local(caches.thread_critical)
     yield
+    redis_keys_delete(f"test-{RUN_ID}*")
+
+
+def redis_keys_delete(match: str) -> int:
+    """Deletes the cache's Redis keys that match (at the end of a run: this run's cache and channel-layer
+    keys, and each test's own cache keys; the terms' versions and popular queries have no expiry, and a
+    developer's Redis kept ~100 keys of every run); how many."""
+    from redis.exceptions import RedisError
+
+    from common.cache import raw_redis
+
+    client = raw_redis()
+    keys = []
+    if client is not None:
+        with contextlib.suppress(RedisError):
+            keys = list(client.scan_iter(match=match, count=1000))
+            for start in range(0, len(keys), 500):
+                client.delete(*keys[start : start + 500])
+    return len(keys)
 
 
 @pytest.fixture(scope="session")

@@ -3,7 +3,7 @@
 from django.core.cache import cache  # at module level on purpose: collecting this module touches the cache
 
 from common.ratelimit import rate_limit_hit
-from conftest import RUN_ID
+from conftest import RUN_ID, redis_keys_delete
 
 
 def test_the_cache_built_while_collecting_is_replaced_by_one_with_this_runs_prefix():
@@ -19,3 +19,19 @@ def test_a_rate_limit_hit_is_counted_under_this_runs_prefix(settings):
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "cart": "5/h"}
     rate_limit_hit(scope="cart", identity="u-isolation")
     assert len(list(raw_redis().scan_iter(match=f"test-{RUN_ID}:*rl:cart:u-isolation:*"))) == 1
+
+
+def test_a_runs_keys_are_deleted_at_its_end_and_no_other_runs():
+    """The run's end deletes `test-<its id>*`: keys without an expiry (the suggestion terms' version) and a
+    test's own prefix (fresh_cache) go; another run's stay."""
+    from common.cache import raw_redis
+
+    client = raw_redis()
+    mine, theirs = f"test-{RUN_ID}-end:1:catalog:suggest:version", f"test-{RUN_ID}x:1:k"
+    client.set(mine, 1)
+    client.set(theirs, 1)
+    try:
+        assert redis_keys_delete(f"test-{RUN_ID}-end*") == 1
+        assert client.exists(mine) == 0 and client.exists(theirs) == 1
+    finally:
+        client.delete(mine, theirs)
