@@ -10,12 +10,13 @@ from shops.signals import shop_member_left
 
 def member_sockets_close(*, shop_id: int, user_id: int) -> None:
     """Closes the sockets through which a former member still hears the shop's chats (after commit)."""
-    from asgiref.sync import async_to_sync
     from channels.layers import get_channel_layer
+
+    from common.ws import from_sync
 
     layer = get_channel_layer()
     if layer is not None:
-        async_to_sync(layer.group_send)(shop_group(shop_id), {"type": "chat.member_left", "user_id": user_id})
+        from_sync(layer.group_send, shop_group(shop_id), {"type": "chat.member_left", "user_id": user_id})
 
 
 def _shop_member_left(sender, *, shop_id: int, user_id: int, **kwargs) -> None:

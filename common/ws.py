@@ -1,12 +1,16 @@
 """WebSocket plumbing: authenticate a socket by `Authorization: Token` header or the session cookie; the
-JSON consumers' base (SizeLimitedJsonConsumer); closing one person's sockets together."""
+JSON consumers' base (SizeLimitedJsonConsumer); closing one person's sockets together; sending to the
+channel layer from sync code (`from_sync`)."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
+from concurrent.futures import ThreadPoolExecutor
 from types import SimpleNamespace
 
+from asgiref.sync import async_to_sync
 from channels.auth import AuthMiddlewareStack
 from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
@@ -178,9 +182,21 @@ def session_sockets_close(*, session_key: str) -> None:
 
 
 def _sockets_close(group: str) -> None:
-    from asgiref.sync import async_to_sync
     from channels.layers import get_channel_layer
 
     layer = get_channel_layer()
     if layer is not None:
-        async_to_sync(layer.group_send)(group, {"type": "user.session_ended"})
+        from_sync(layer.group_send, group, {"type": "user.session_ended"})
+
+
+def from_sync(fn, /, *args, **kwargs):
+    """`async_to_sync(fn)(*args, **kwargs)`: a channel-layer send from sync code (a service's on-commit push).
+    Also from a thread whose event loop runs under the sync caller (Playwright's sync API in the browser
+    tests keeps one on the test's thread), where asgiref refuses ("You cannot use AsyncToSync in the same
+    thread as an async event loop") and the push was lost: there the send runs on a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return async_to_sync(fn)(*args, **kwargs)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="from-sync") as pool:
+        return pool.submit(async_to_sync(fn), *args, **kwargs).result()

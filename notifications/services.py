@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
 from django.core import signing
@@ -19,6 +18,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from common.errors import ValidationFailed
 from common.tasks import enqueue_on_commit
+from common.ws import from_sync
 from notifications.groups import user_group
 from notifications.messages import MESSAGES
 from notifications.models import Kind, Notification, Preference
@@ -131,10 +131,10 @@ def _push_many(notifications: list[Notification]) -> None:
         .annotate(unread=Count("notifications", filter=Q(notifications__read_at__isnull=True)))
         .values_list("pk", "language", "unread")
     }
-    send = async_to_sync(layer.group_send)
     for notification in notifications:
         language, unread = people.get(notification.user_id, (None, 0))
-        send(
+        from_sync(
+            layer.group_send,
             user_group(notification.user_id),
             {
                 "type": "notification.created",
@@ -150,7 +150,8 @@ def _push(notification: Notification) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
-    async_to_sync(layer.group_send)(
+    from_sync(
+        layer.group_send,
         user_group(notification.user_id),
         {
             "type": "notification.created",

@@ -89,3 +89,29 @@ def test_a_strict_char_field_takes_text_only(value):
         StrictCharField(max_length=5).run_validation(value)
     assert caught.value.detail == ["Not a valid string."]
     assert StrictCharField(max_length=5).run_validation(" ok ") == "ok"
+
+
+def test_a_push_from_sync_code_on_a_thread_whose_event_loop_runs_is_sent():
+    """A service's on-commit push called where an event loop runs under the sync caller (Playwright's sync
+    API does this on a browser test's thread): asgiref refuses async_to_sync there and the push was lost
+    (281 times in one browser run); `from_sync` sends it from a thread of its own."""
+    import asyncio
+    import uuid
+
+    from channels.layers import get_channel_layer
+
+    from common.ws import from_sync
+
+    layer = get_channel_layer()
+    group = f"from-sync-{uuid.uuid4().hex[:8]}"
+
+    async def scenario() -> dict:
+        channel = await layer.new_channel()
+        await layer.group_add(group, channel)
+        try:
+            from_sync(layer.group_send, group, {"type": "test.pushed", "n": 1})  # sync, the loop running
+            return await asyncio.wait_for(layer.receive(channel), timeout=5)
+        finally:
+            await layer.group_discard(group, channel)
+
+    assert asyncio.run(scenario()) == {"type": "test.pushed", "n": 1}

@@ -6,7 +6,6 @@ import asyncio
 import logging
 from typing import Any
 
-from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 
@@ -14,6 +13,7 @@ from chat.fast_paths import unread_side_totals
 from chat.groups import conversation_group, shop_group, user_group
 from chat.models import Conversation, Role
 from chat.serializers import conversation_out
+from common.ws import from_sync
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +36,7 @@ def broadcast_send(events: list[Event]) -> None:
                 logger.error("chat broadcast to %s failed", group, exc_info=result)
 
     try:
-        async_to_sync(send_all)()
+        from_sync(send_all)
     except Exception:
         logger.exception("chat broadcast failed")
 

@@ -8,10 +8,10 @@ import json
 import logging
 import weakref
 
-from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 
+from common.ws import from_sync
 from live.groups import show_group, show_user_group
 from live.serializers import room_message_text
 
@@ -42,7 +42,7 @@ def _send_event(group: str, event: dict) -> None:
         loop.call_soon_threadsafe(_send_in_loop, layer, group, event)
         return
     try:
-        async_to_sync(layer.group_send)(group, event)
+        from_sync(layer.group_send, group, event)
     except Exception:  # stored state is the truth: clients resync with ?after= and the show's page
         logger.exception("live broadcast to %s failed", group)
 
