@@ -70,7 +70,8 @@ XDIST_BROWSER = $(call xdist,$(BROWSER_PROCESSES))
 # more than 64 savepoints wrote, and the sweep's module-wide transaction (tests/conftest.py `world`) becomes
 # one as its tests run.
 # The browser phase collects only the files that mark a test `browser` or `standby` (every such test is marked
-# in its file): collecting all ~270 test files took each of its processes 8-18 s here (2 s these 17), to deselect 1,800 tests.
+# in its file): collecting all ~270 test files took each of its processes 8-18 s here (2 s these 17), to
+# deselect 1,800 tests.
 # With PYTEST_ARGS (a path, -k …) it collects what they say, as before.
 BROWSER_FILES = $(if $(PYTEST_ARGS),,$(shell grep -rlE --include='test_*.py' --exclude-dir=.venv --exclude-dir=node_modules 'mark\.(browser|standby)' . | sort))
 

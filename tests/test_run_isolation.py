@@ -22,12 +22,13 @@ def test_a_rate_limit_hit_is_counted_under_this_runs_prefix(settings):
 
 
 def test_a_runs_keys_are_deleted_at_its_end_and_no_other_runs():
-    """The run's end deletes `test-<its id>*`: keys without an expiry (the suggestion terms' version) and a
-    test's own prefix (fresh_cache) go; another run's stay."""
+    """The run's end deletes `test-<its id>*` (conftest `_isolated_test_environment`), keys without an expiry
+    (the suggestion terms' version) too; a key outside the pattern stays (here: another prefix of this run's,
+    so the run's own end takes it, not a neighbour's)."""
     from common.cache import raw_redis
 
     client = raw_redis()
-    mine, theirs = f"test-{RUN_ID}-end:1:catalog:suggest:version", f"test-{RUN_ID}x:1:k"
+    mine, theirs = f"test-{RUN_ID}-end:1:catalog:suggest:version", f"test-{RUN_ID}-kept:1:k"
     client.set(mine, 1)
     client.set(theirs, 1)
     try:
