@@ -45,7 +45,8 @@ run-full: install live
 # The suite runs in TEST_PROCESSES pytest processes (pytest-xdist, whole files per process; each process has
 # its own test database and Redis key prefixes). TEST_PROCESSES=0 runs it in one process. Three on two cores:
 # many tests wait on servers, workers and timers (the suite 10:16 -> 9:04 on a slow machine); the browser
-# tests stay at BROWSER_PROCESSES=2 (a third Chromium beside two made a keyboard test miss its 10 s wait).
+# tests stay at BROWSER_PROCESSES=2 (a third Chromium beside two once made a keyboard test miss its 10 s wait,
+# and three measured no faster: 125-129 s against 132 s, the cores are full).
 TEST_PROCESSES ?= 3
 BROWSER_PROCESSES ?= 2
 # Test users' passwords are hashed with MD5 (a million PBKDF2 rounds cost 0.4 s a user here); the servers and
