@@ -93,8 +93,7 @@ def test_an_unpaid_claim_cancelled_by_the_deadline_returns_to_the_deal_and_the_r
 
     async def scenario() -> dict:
         viewer = room(show)
-        assert (await viewer.connect())[0]
-        await asyncio.sleep(0.2)  # joined the room's group
+        assert (await viewer.connect())[0]  # accepted once the room has joined its group (RoomHub.join)
         await sync_to_async(orders_cancel_overdue)(now=deadline + timedelta(seconds=1))
         frame = await deal_frame(viewer, remaining=2)
         await viewer.disconnect()
@@ -119,7 +118,6 @@ def test_the_room_gets_a_deal_frame_when_the_deal_opens_on_the_servers_clock():
     async def scenario() -> list[dict]:
         viewer = room(show)
         assert (await viewer.connect())[0]
-        await asyncio.sleep(0.2)
         # the task queued for starts_at (Celery eta) runs once the clock got there
         await sync_to_async(Deal.objects.filter(pk=deal.pk).update)(starts_at=timezone.now() - timedelta(seconds=1))
         await sync_to_async(deal_status_push_task.apply)(args=(deal.pk,))
