@@ -70,11 +70,10 @@ XDIST_BROWSER = $(call xdist,$(BROWSER_PROCESSES))
 # with the browser tests: a standby does not open for reads while the primary has a transaction open in which
 # more than 64 savepoints wrote, and the sweep's module-wide transaction (tests/conftest.py `world`) becomes
 # one as its tests run.
-# The browser phase collects only the files that mark a test `browser` or `standby` (every such test is marked
-# in its file): collecting all ~270 test files took each of its processes 8-18 s here (2 s these 17), to
-# deselect 1,800 tests.
-# With PYTEST_ARGS (a path, -k …) it collects what they say, as before.
-BROWSER_FILES = $(if $(PYTEST_ARGS),,$(shell grep -rlE --include='test_*.py' --exclude-dir=.venv --exclude-dir=node_modules 'mark\.(browser|standby)' . | sort))
+# The browser phase collects only the files that mark a test `browser` or `standby` (tests/browser_files.py; the
+# first phase refuses such a test in any other file): collecting all ~270 test files took each of its processes
+# 8-18 s here (2 s these 17), to deselect 1,800 tests. With PYTEST_ARGS (a path, -k …) it collects what they say.
+BROWSER_FILES = $(if $(PYTEST_ARGS),,$(shell $(PY) -m tests.browser_files))
 
 test: install browser live
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(TEST_ENV) $(PY) -m pytest -m "not browser and not standby and not faults" $(XDIST) $(PYTEST_ARGS)

@@ -69,6 +69,21 @@ _OWN_TEMPLATE_RUN = pytest.StashKey[str]()
 _EARLY_TEMPLATE = pytest.StashKey[threading.Thread]()
 
 
+@pytest.hookimpl(specname="pytest_collection_modifyitems", tryfirst=True)  # before `-m` deselects
+def pytest_collection_modifyitems_browser_files(items):
+    """A test marked `browser` or `standby` must be in a file the browser phase collects (tests/browser_files.py):
+    anywhere else `make test`'s first phase deselects it and the second never collects it."""
+    from tests.browser_files import is_browser_file
+
+    marked = {item.path for item in items if item.get_closest_marker("browser") or item.get_closest_marker("standby")}
+    missed = sorted(str(path) for path in marked if not is_browser_file(path))
+    if missed:
+        raise pytest.UsageError(
+            "Tests marked browser/standby in files make test's browser phase does not collect (mark them in the "
+            f"file's own text, as tests/browser_files.py looks for): {missed}"
+        )
+
+
 @pytest.hookimpl(trylast=True)  # after pytest-django's and pytest's own orderings, which keep a file's tests in order
 def pytest_collection_modifyitems(session, config, items):
     """Files with a slow test first, then the files with the most tests; each file's tests keep their order.

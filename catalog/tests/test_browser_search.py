@@ -15,7 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_suggestions_keyboard_then_the_filter_sheet(asgi_server, new_page, demo_world):  # noqa: F811
     # The server has read its terms before this rebuild (as an earlier test's page may have): the rebuild
     # reaches it at once, not when its copy expires.
-    with urllib.request.urlopen(asgi_server.url + "/api/v1/search/suggest/?q=lb") as answer:
+    with urllib.request.urlopen(asgi_server.url + "/api/v1/search/suggest/?q=lb", timeout=10) as answer:
         assert "萝卜" not in [s["text"] for s in json.load(answer)["suggestions"]]
     search_terms_rebuild()
     page = new_page(language="zh-CN")
