@@ -14,6 +14,7 @@ from accounts.models import User
 from chat.services import conversation_start
 from common.ratelimit import client_address
 from tests.factories import ADDRESS, PASSWORD, ProductWithSkuFactory, ShopFactory, UserFactory, sku_in_shop
+from tests.ratelimits import inside_one_window
 
 pytestmark = pytest.mark.django_db
 
@@ -37,9 +38,8 @@ def _clean_cache():
 
 def _limits(settings, **rates):
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, **rates}
-    # The limiter counts in fixed windows; stay clear of a window's end so a test sees one window.
-    while time.time() % 3600 > 3590:
-        time.sleep(0.5)
+    for rate in rates.values():
+        inside_one_window(rate, seconds=10)
 
 
 def _token(username: str, password: str, address: str = "10.1.1.1"):

@@ -4,7 +4,6 @@ the other limits fail open. Real threads against real Redis; the outage is a cac
 from __future__ import annotations
 
 import threading
-import time
 
 import pytest
 from django.db import connection
@@ -15,6 +14,7 @@ from accounts.services import user_token_for_credentials
 from common.errors import RateLimited, ValidationFailed
 from conftest import free_port
 from tests.factories import PASSWORD, ShopFactory, UserFactory, sku_in_shop
+from tests.ratelimits import inside_one_window
 
 TOKEN = "/api/v1/auth/token/"
 
@@ -34,8 +34,8 @@ def _clean_counters():
 
 def _limits(settings, **rates):
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, **rates}
-    while time.time() % 3600 > 3580:  # one fixed window for the whole test
-        time.sleep(0.5)
+    for rate in rates.values():
+        inside_one_window(rate, seconds=20)
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from chat.models import Conversation, Message
 from chat.services import conversation_start, message_send
 from tests.clients import client_for
 from tests.factories import ProductWithSkuFactory, ShopFactory, UserFactory, staff_for
+from tests.ratelimits import inside_one_window
 
 pytestmark = pytest.mark.django_db
 
@@ -164,12 +165,10 @@ def test_report_through_the_api(chat):
 
 
 def test_sending_too_fast_over_http_is_429_with_retry_after(chat, settings):
-    import time
 
     conversation, buyer, _seller, _product = chat
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "chat": "2/10s"}
-    while time.time() % 10 > 6:  # stay inside one window of the fixed-window limiter
-        time.sleep(0.2)
+    inside_one_window("2/10s", seconds=4)
     client = client_for(buyer)
     url = f"/api/v1/conversations/{conversation.pk}/messages/"
     answers = [client.post(url, {"text": f"#{n}"}) for n in range(3)]

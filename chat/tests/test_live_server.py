@@ -16,6 +16,7 @@ from chat.models import Message
 from chat.services import conversation_start
 from conftest import AsgiServer, server_env
 from tests.factories import ProductWithSkuFactory, UserFactory, token_for
+from tests.ratelimits import inside_one_window
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
@@ -188,9 +189,7 @@ def test_rate_limit_answers_with_an_error_frame(tmp_path, chat_parties):
     conversation, buyer_token, _seller_token = chat_parties
     server = AsgiServer(server_env({"RATE_LIMIT_CHAT": "5/10s"}), tmp_path / "limited.log").start()
     try:
-        # Stay inside one fixed 10 s window of the limiter.
-        while time.time() % 10 > 4:
-            time.sleep(0.2)
+        inside_one_window("5/10s", seconds=6)
 
         async def run():
             frames = []

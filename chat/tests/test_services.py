@@ -12,6 +12,7 @@ from chat.models import Conversation, Message
 from chat.services import broadcast, conversation_mark_read, conversation_report, conversation_start, message_send
 from common.errors import NotFound, RateLimited, ValidationFailed
 from tests.factories import ProductWithSkuFactory, ShopFactory, UserFactory, staff_for
+from tests.ratelimits import inside_one_window
 
 pytestmark = pytest.mark.django_db
 
@@ -112,6 +113,7 @@ def test_unread_counts_and_read_marks_per_side(sent, django_capture_on_commit_ca
 
 def test_rate_limit_per_user(settings):
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "chat": "3/10s"}
+    inside_one_window("3/10s", seconds=4)
     conversation, _ = conversation_start(buyer=UserFactory(), shop=ShopFactory())
     for n in range(3):
         message_send(user=conversation.buyer, conversation=conversation, text=f"#{n}")

@@ -15,6 +15,7 @@ from live.models import RoomMessage
 from live.services.room import blocked_word_add, room_message_send, room_mute, room_remove
 from live.services.shows import show_end, show_update
 from tests.factories import UserFactory, make_show
+from tests.ratelimits import inside_one_window
 from tests.sockets import Communicator
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -161,6 +162,7 @@ def test_a_viewer_over_the_rate_limit_is_told(settings):
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "live_chat": "2/10s"}
     show = make_show()
     viewer = UserFactory()
+    inside_one_window("2/10s", seconds=6)  # the three messages in one window
 
     async def scenario():
         comm = room(show, viewer)

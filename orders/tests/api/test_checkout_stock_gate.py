@@ -4,7 +4,6 @@ answered request is still replayed; a cancelled order puts the SKU back on sale 
 
 from __future__ import annotations
 
-import time
 import uuid
 
 import pytest
@@ -19,6 +18,7 @@ from common.ratelimit import rate_limit_window
 from orders.models import Order
 from orders.services.lifecycle import order_cancel
 from tests.factories import ADDRESS, ShopFactory, UserFactory, sku_in_shop
+from tests.ratelimits import inside_one_window
 
 URL = "/api/v1/checkout/"
 
@@ -108,8 +108,7 @@ def _checkout_hits(user) -> int:
 @pytest.mark.django_db(transaction=True)
 def test_the_gate_and_the_rate_limit_are_one_redis_round_trip_and_the_limit_holds(settings, monkeypatch):
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "checkout": "2/h"}
-    while time.time() % 3600 > 3590:  # one fixed window for the whole test
-        time.sleep(0.5)
+    inside_one_window("2/h", seconds=10)
     sku = sku_in_shop(ShopFactory(), stock=10)
     buyer = UserFactory()
     client = APIClient()
@@ -148,8 +147,7 @@ def test_the_gate_and_the_rate_limit_are_one_redis_round_trip_and_the_limit_hold
 @pytest.mark.django_db(transaction=True)
 def test_a_buy_now_the_gate_refuses_is_not_counted_by_the_rate_limit(settings):
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "checkout": "1/h"}
-    while time.time() % 3600 > 3590:
-        time.sleep(0.5)
+    inside_one_window("1/h", seconds=10)
     sku = sku_in_shop(ShopFactory(), stock=1)
     assert buy_now(buyer_client(), sku).status_code == 201
     late = UserFactory()
