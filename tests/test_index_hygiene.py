@@ -2,8 +2,11 @@
 whole-table index (or unique constraint) that leads with it is written on every insert and never needed
 (bench B1: a checkout wrote five such)."""
 
+from pathlib import Path
+
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.db import connection
 
 pytestmark = pytest.mark.django_db
@@ -27,15 +30,19 @@ def _indexes(table: str) -> list[tuple[str, list[str | None], bool]]:
         return cursor.fetchall()
 
 
-def _project_foreign_keys():
+def _project_fields():
+    """The fields of the project's own tables (apps in this checkout: not Django's, DRF's or Celery beat's)."""
     for model in apps.get_models():
-        if model._meta.app_label in {"admin", "auth", "contenttypes", "sessions", "authtoken"}:
+        path = Path(model._meta.app_config.path)
+        if not path.is_relative_to(settings.BASE_DIR) or "site-packages" in path.parts:
             continue
-        if not model._meta.managed or model._meta.proxy:
-            continue
-        for field in model._meta.local_fields:
-            if field.many_to_one and field.db_constraint:
+        if model._meta.managed and not model._meta.proxy:
+            for field in model._meta.local_fields:
                 yield model, field
+
+
+def _project_foreign_keys():
+    return ((model, field) for model, field in _project_fields() if field.many_to_one and field.db_constraint)
 
 
 def test_every_foreign_key_has_an_index_leading_with_it_and_no_redundant_one_of_its_own():
@@ -51,3 +58,33 @@ def test_every_foreign_key_has_an_index_leading_with_it_and_no_redundant_one_of_
             unindexed.append(f"{model._meta.db_table}.{field.column}")
     assert redundant == [], "\n".join(redundant)
     assert unindexed == [], "\n".join(unindexed)
+
+
+# Django adds a `varchar_pattern_ops` index beside the index of every unique or indexed CharField and SlugField
+# (PostgreSQL, for LIKE 'prefix%'). The columns the project searches by prefix, each with the query that does:
+PREFIX_SEARCHED = {
+    "catalog_searchterm.term",  # catalog.suggest: what the buyer typed
+    "catalog_searchterm.pinyin",  # catalog.suggest: typed latin letters, as pinyin
+    "catalog_searchterm.initials",  # catalog.suggest: typed latin letters, as initials
+}
+
+PATTERN_INDEXES = """
+SELECT t.relname, i.relname, a.attname
+FROM pg_index x
+JOIN pg_class t ON t.oid = x.indrelid
+JOIN pg_class i ON i.oid = x.indexrelid
+JOIN pg_opclass o ON o.oid = x.indclass[0]
+JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = x.indkey[0]
+WHERE o.opcname IN ('varchar_pattern_ops', 'text_pattern_ops') AND t.relname = ANY(%s)
+"""
+
+
+def test_no_project_column_keeps_a_prefix_search_index_nothing_uses():
+    """Each was written on every insert (a checkout wrote two: the order's number, the payment's status) and
+    read by no query: the project's prefix searches (catalog.suggest) have their own indexes. A new unique or
+    indexed CharField brings one: drop it in its migration (common.migration_ops.pattern_indexes_dropped)."""
+    tables = sorted({model._meta.db_table for model, _field in _project_fields()})
+    with connection.cursor() as cursor:
+        cursor.execute(PATTERN_INDEXES, [tables])
+        found = [f"{table}.{column} ({index})" for table, index, column in cursor.fetchall()]
+    assert [name for name in found if name.split(" ")[0] not in PREFIX_SEARCHED] == []
