@@ -5,7 +5,10 @@ server's settings: pool, Celery not eager), no HTTP and no load generator, so th
 request's own CPU; beside it the CPU of the PostgreSQL backends that served it (read from /proc: the
 database server must run on this machine). The floor (`GET /api/v1/me/`) is timed beside it, alternating rounds.
 
-    python -m bench.flash_profile [--n 300] [--rounds 3] [--profile out.prof] [--keep]
+    python -m bench.flash_profile [--n 300] [--rounds 3] [--profile out.prof] [--keep] [--refusals]
+
+`--refusals`: the SKU sold out (stock 0; the first refusal from PostgreSQL closes the stock gate), each buy-now
+a 409 from the gate, timed against the floor the same way (B1's "sold out" target).
 
 Its own database (`bench_flash_profile`, recreated unless --keep) and the bench's Redis DB.
 """
@@ -49,8 +52,15 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--profile", help="write the checkouts' cProfile here (and print its top)")
     parser.add_argument("--keep", action="store_true", help="reuse the database if it exists")
+    parser.add_argument("--refusals", action="store_true", help="time buy-nows of a sold-out SKU (409s)")
     args = parser.parse_args()
     fx = setup(keep=args.keep)
+    expected = 201
+    if args.refusals:
+        from catalog.models import Sku
+
+        Sku.objects.filter(pk=fx["sku"]).update(stock=0)
+        expected = 409
 
     from django.db import connection
     from django.test import Client
@@ -63,7 +73,7 @@ def main() -> None:
         response = clients[i % len(clients)].post(
             "/api/v1/checkout/", body, content_type="application/json", HTTP_IDEMPOTENCY_KEY=uuid.uuid4().hex
         )
-        if response.status_code != 201:
+        if response.status_code != expected:
             raise SystemExit(f"checkout answered {response.status_code}: {response.content[:300]!r}")
 
     def floor(i: int) -> None:
@@ -75,7 +85,8 @@ def main() -> None:
         floor(i)
     with CaptureQueriesContext(connection) as queries:
         checkout(0)
-    print(f"statements per checkout: {len(queries)}")
+    label = "refusal" if args.refusals else "checkout"
+    print(f"statements per {label}: {len(queries)}")
     for q in queries.captured_queries:
         print("   ", q["sql"][:150])
 
@@ -109,7 +120,7 @@ def main() -> None:
             figures[name] = (cpu / args.n * 1000, wall / args.n * 1000, db / args.n * 1000)
         (cpu_c, wall_c, db_c), (cpu_f, wall_f, db_f) = figures["checkout"], figures["floor"]
         print(
-            f"round {r + 1}: checkout {cpu_c:.2f} ms CPU + {db_c:.2f} PostgreSQL ({wall_c:.2f} wall), "
+            f"round {r + 1}: {label} {cpu_c:.2f} ms CPU + {db_c:.2f} PostgreSQL ({wall_c:.2f} wall), "
             f"floor {cpu_f:.2f} ms CPU + {db_f:.2f} PostgreSQL ({wall_f:.2f} wall), "
             f"CPU ratio {cpu_c / cpu_f:.2f}, with PostgreSQL's {(cpu_c + db_c) / (cpu_f + db_f):.2f}"
         )
