@@ -1,4 +1,4 @@
-"""Operations the apps' hand-written migrations share."""
+"""Operations the apps' hand-written migrations share. Migrations import them: keep their names and signatures."""
 
 from __future__ import annotations
 
