@@ -1,6 +1,7 @@
-"""Every foreign key is served by an index, and by no more than one: an index on the column alone beside a
-whole-table index (or unique constraint) that leads with it is written on every insert and never needed
-(bench B1: a checkout wrote five such)."""
+"""Indexes every insert writes and no query reads, on the project's own tables. Every foreign key is served by an
+index, and by no more than one: an index on the column alone beside a whole-table index (or unique constraint)
+that leads with it is never needed (bench B1: a checkout wrote five such). No column keeps the prefix-search
+index Django adds beside a unique or indexed CharField unless the project searches it by prefix."""
 
 from pathlib import Path
 
