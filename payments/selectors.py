@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Case, F, OuterRef, QuerySet, Subquery, Sum, When
+from django.db.models import Case, F, OuterRef, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -28,6 +28,13 @@ BALANCE_KINDS = {
     "in_transit": LedgerAccount.Kind.SHOP_IN_TRANSIT,
     "paid_out": LedgerAccount.Kind.SHOP_PAID_OUT,
 }
+# The movements of one order's money (or a tip's): their reference is its number; the others' is the ledger's key.
+ORDER_KINDS = [
+    LedgerTransaction.Kind.RECEIPT_CONFIRMED,
+    LedgerTransaction.Kind.RELEASED_AT_ONCE,
+    LedgerTransaction.Kind.REFUND,
+    LedgerTransaction.Kind.CLAWBACK,
+]
 
 
 def ledger_balance(*, kind: str, shop_id: int | None = None, currency: str = "CNY") -> Decimal:
@@ -49,7 +56,8 @@ def shop_balances(*, shop_id: int, currency: str = "CNY") -> dict[str, Decimal]:
 def shop_statement(*, shop_id: int, start: date | None = None, end: date | None = None) -> QuerySet[LedgerEntry]:
     """Every ledger line on the shop's accounts, newest first, with its transaction and `shop_reference`:
     the order number(s) of this shop only. A payment's capture covers every shop of a checkout, and its
-    transaction's reference lists all their orders: a seller sees just their own (from the allocation)."""
+    transaction's reference lists all their orders: a seller sees just their own (from the allocation).
+    A settlement or a payout concerns no order: its reference is the ledger's own key, not shown ("")."""
     own_reference = Subquery(
         PaymentAllocation.objects.filter(payment_id=OuterRef("transaction__payment_id"), shop_id=shop_id)
         .order_by("id")
@@ -61,7 +69,8 @@ def shop_statement(*, shop_id: int, start: date | None = None, end: date | None 
         .annotate(
             shop_reference=Case(
                 When(transaction__kind=LedgerTransaction.Kind.PAYMENT_CAPTURED, then=own_reference),
-                default=F("transaction__reference"),
+                When(transaction__kind__in=ORDER_KINDS, then=F("transaction__reference")),
+                default=Value(""),
             )
         )
         .order_by("-created_at", "-id")

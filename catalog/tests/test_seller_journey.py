@@ -51,6 +51,12 @@ def test_open_shop_approve_list_and_find(client):
         "sku-1-stock": "60",
         "photos": [upload(f"p{i}.jpg", image_bytes(colour=(i * 60, 90, 40))) for i in range(3)],
     }
+    # a bad price and no title: the page says so at its top (the fields' own errors are far below on a phone)
+    refused = client.post("/seller/products/new/", {**form, "title": "", "sku-0-price": "-1", "photos": []})
+    assert refused.status_code == 200 and not Product.objects.filter(shop=shop).exists()
+    page = refused.content.decode()
+    assert "未保存：请修改下面标出的内容。" in page
+    assert page.index("未保存") < page.index('class="errorlist"')
     response = client.post("/seller/products/new/", form)
     assert response.status_code == 302, response.context and response.context["form"].errors
     product = Product.objects.get(shop=shop)

@@ -91,6 +91,7 @@ def product_form_page(request, product_id=None):
             else:
                 messages.success(request, _("Saved “%(title)s”.") % {"title": product.title})
                 return redirect("seller:product-edit", product_id=product.id)
+        messages.error(request, _("Not saved: fix what is marked below."))
     else:
         form = ProductForm(initial=_initial(product, request.shop))
         formset = _sku_formset(

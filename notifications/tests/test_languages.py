@@ -4,6 +4,7 @@ the reader's language (the page's, or for pushes and e-mails the recipient's), o
 from __future__ import annotations
 
 import importlib
+import re
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -50,12 +51,18 @@ def test_the_list_page_follows_the_language_switch(client):
     user = UserFactory()
     notify(user_id=user.pk, key="k1", **SHIPPED)
     client.force_login(user)
-    assert ZH in client.get("/notifications/").content.decode()
+    page = client.get("/notifications/").content.decode()
+    assert ZH in page
+    assert re.search(r'class="faint nowrap">0\xa0分钟前<', page)  # when, as "… ago", on one line
+    # the language menu names each language in its own words, whatever the page's language
+    assert ">简体中文</option>" in page and ">English</option>" in page and "英语" not in page
     client.post("/i18n/setlang/", {"language": "en", "next": "/notifications/"})
     user.refresh_from_db()
     assert user.language == "en"  # the account follows the switch: pushes and e-mails are English now
     page = client.get("/notifications/").content.decode()
     assert EN in page and ZH not in page
+    assert re.search(r'class="faint nowrap">0\xa0minutes ago<', page)
+    assert ">简体中文</option>" in page and ">English</option>" in page
 
 
 def test_the_email_is_written_in_the_recipients_language_only():

@@ -231,7 +231,7 @@ def test_run_payouts_command_and_bank_file(capsys):
 
 def test_seller_money_api(api_client):
     shop = ShopFactory()
-    confirmed_sale(shop, "100.00", "5.00")
+    reference = confirmed_sale(shop, "100.00", "5.00")
     payout_batch_run()
     assert api_client.get("/api/v1/seller/balance/").status_code == 401
     api_client.force_authenticate(shop.owner)
@@ -247,6 +247,10 @@ def test_seller_money_api(api_client):
     assert payouts[0]["amount"] == "95.00" and payouts[0]["status"] == "awaiting_approval"
     lines = api_client.get("/api/v1/seller/statement/", {"from": "2000-01-01"}).json()["results"]
     assert {line["type"] for line in lines} >= {"payment_captured", "receipt_confirmed", "settlement", "payout_started"}
+    # The order's number on its own money's lines; a settlement's or payout's ledger key is nobody's order number.
+    references = {line["type"]: line["reference"] for line in lines}
+    assert references["receipt_confirmed"] == reference
+    assert references["settlement"] == references["payout_started"] == ""
     assert api_client.get("/api/v1/seller/statement/", {"from": "yesterday"}).status_code == 400
     assert api_client.get("/api/v1/seller/statement/", {"to": "1999-01-01"}).json()["count"] == 0
 

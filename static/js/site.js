@@ -33,6 +33,16 @@
     },
   };
 
+  // A page the server answered with a form's errors (a save that failed): on a phone the first error can sit
+  // screens below where the page opens, so it is brought into view and its input takes the focus.
+  var firstError = document.querySelector("main .errorlist");
+  if (firstError) {
+    var holder = firstError.closest(".field, td") || firstError.parentElement;
+    var input = holder && holder.querySelector("input:not([type=hidden]), select, textarea");
+    firstError.scrollIntoView({ block: "center" });
+    if (input) input.focus({ preventScroll: true });
+  }
+
   document.querySelectorAll("[data-submit-on-change]").forEach(function (el) {
     el.addEventListener("change", function () { el.form.submit(); });
   });
