@@ -59,7 +59,7 @@ class ChartDay:
     day: date
     orders: int
     sales: Decimal
-    visitors: int
+    visitors: int | None  # None: not counted (no Redis, shops.visits)
     height: int  # percent of the busiest day's sales
 
 
@@ -67,7 +67,7 @@ class ChartDay:
 class PeriodFigures:
     orders: int
     sales: Decimal
-    visitors: int
+    visitors: int | None  # None: not counted (no Redis, shops.visits)
 
 
 @dataclass(frozen=True)
@@ -85,11 +85,12 @@ def seller_figures(*, shop_id: int, today: date | None = None) -> SellerFigures:
     chart_start = today - timedelta(days=6)
     start = min(week_start, chart_start)
     days: list[SalesDay] = seller_daily_sales(shop_id=shop_id, start=start, end=today)
-    visitors, week_visitors = shop_visitors(
+    counted = shop_visitors(
         shop_id=shop_id,
         days=[d.day for d in days],
         union=[d.day for d in days if d.day >= week_start],
     )
+    visitors, week_visitors = counted if counted is not None else ([None] * len(days), None)
     by_day = {d.day: (d, v) for d, v in zip(days, visitors, strict=True)}
     week = [by_day[d][0] for d in by_day if d >= week_start]
     last7 = [by_day[d] for d in sorted(by_day) if d >= chart_start]

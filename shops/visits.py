@@ -50,12 +50,12 @@ def shop_visit_record(*, shop_id: int, request) -> None:
         pipe.execute()
 
 
-def shop_visitors(*, shop_id: int, days: list[date], union: list[date] | None = None) -> tuple[list[int], int]:
+def shop_visitors(*, shop_id: int, days: list[date], union: list[date] | None = None) -> tuple[list[int], int] | None:
     """Unique visitors on each of `days`, and across the days of `union` (a visitor counted once). One
-    round trip; zeros when Redis is missing or down."""
+    round trip; None when Redis is missing or down (nothing was counted: no figure, rather than a 0)."""
     client = raw_redis()
     if client is None:
-        return [0] * len(days), 0
+        return None
     try:
         pipe = client.pipeline(transaction=False)
         for day in days:
@@ -64,5 +64,5 @@ def shop_visitors(*, shop_id: int, days: list[date], union: list[date] | None = 
             pipe.pfcount(*[_key(shop_id, day) for day in union])
         counts = pipe.execute()
     except (RedisError, OSError):
-        return [0] * len(days), 0
+        return None
     return [int(n) for n in counts[: len(days)]], int(counts[len(days)]) if union else 0

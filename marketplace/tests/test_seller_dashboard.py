@@ -131,13 +131,20 @@ def test_visitors_are_counted_once_per_person_and_day(client, shop_world):
     assert _number(html, "week-visitors") == "2"
 
 
-def test_visits_are_not_counted_when_redis_is_unreachable(rf, shop_world, monkeypatch):
+@pytest.mark.parametrize("redis_is", ["unreachable", "not configured"])
+def test_visits_are_not_counted_when_redis_is_unreachable(client, rf, shop_world, monkeypatch, redis_is):
     import redis
 
-    monkeypatch.setattr("shops.visits.raw_redis", lambda: redis.Redis(host="127.0.0.1", port=1))
+    down = redis.Redis(host="127.0.0.1", port=1)
+    monkeypatch.setattr("shops.visits.raw_redis", lambda: down if redis_is == "unreachable" else None)
     request = rf.get("/")
     request.user = shop_world["buyer"]
     shop_visit_record(shop_id=shop_world["shop"].pk, request=request)  # no error
+    # the seller center shows no visitor figure rather than a 0 nobody counted; the rest as ever
+    client.login(username=shop_world["shop"].owner.username, password=PASSWORD)
+    html = client.get("/seller/").content.decode()
+    assert 'data-testid="today-visitors"' not in html and 'data-testid="week-visitors"' not in html
+    assert "访客" not in html and _number(html, "today-sales") == "¥196.00"
 
 
 def test_dashboard_queries_do_not_grow_with_the_shop(client, django_assert_max_num_queries):
