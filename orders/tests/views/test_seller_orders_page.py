@@ -64,6 +64,22 @@ def test_the_ship_form_offers_the_common_carriers_and_takes_another(client, paid
     assert paid_order.status == Order.Status.SHIPPED and paid_order.carrier == "德邦快递"
 
 
+@pytest.mark.parametrize(
+    ("posted", "said"),
+    [
+        ({"carrier": "", "carrier_other": "", "tracking_number": "DB0001"}, "快递公司: 此项为必填项。"),
+        ({"carrier": "顺丰速运 SF Express", "carrier_other": "", "tracking_number": ""}, "快递单号: 此项为必填项。"),
+    ],
+)
+def test_a_refused_shipment_names_its_order_and_field(client, paid_order, posted, said):
+    """The list shows a ship form per order: the refusal says which order, and which of its fields."""
+    client.login(username=paid_order.shop.owner.username, password=PASSWORD)
+    page = client.post(f"/seller/orders/{paid_order.number}/ship/", posted, follow=True).content.decode()
+    assert f"订单 {paid_order.number} 未发货：{said}" in page
+    paid_order.refresh_from_db()
+    assert paid_order.status == Order.Status.PAID
+
+
 def test_the_ship_form_stores_the_chosen_carrier(client, paid_order):
     client.login(username=paid_order.shop.owner.username, password=PASSWORD)
     client.post(
