@@ -59,3 +59,46 @@ def test_no_message_names_a_sku_by_its_id():
             if re.search(pattern, text):
                 offenders.append(f"{path.relative_to(BASE_DIR)}: {pattern}")
     assert not offenders, offenders
+
+
+CATALOGUE = BASE_DIR / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
+_ENTRY = re.compile(
+    r'^(?:msgctxt "(?P<context>.*)"\n)?msgid "(?P<id>.*)"\n(?P<id_more>(?:".*"\n)*)'
+    r'(?:msgid_plural ".*"\n(?:".*"\n)*)?msgstr(?:\[0\])? "(?P<str>.*)"(?P<str_more>(?:\n".*")*)',
+    re.M,
+)
+
+
+def _joined(first: str, more: str) -> str:
+    return (
+        (first + "".join(re.findall(r'^"(.*)"$', more, re.M)))
+        .encode()
+        .decode("unicode_escape")
+        .encode("latin-1")
+        .decode()
+    )
+
+
+def test_the_catalogue_has_no_guessed_or_missing_translation_and_is_compiled():
+    """`make messages` marks a new message's translation `fuzzy` when it guesses it from a similar one, and leaves
+    a new message untranslated: compiled, either reaches a Chinese reader in English (a guess once turned "Order
+    … not shipped" into 订单…已发货). And the compiled catalogue must be the one in the .po file."""
+    entries = [entry for entry in CATALOGUE.read_text(encoding="utf-8").split("\n\n") if "msgid " in entry]
+    guessed = [entry.split("\n")[-2] for entry in entries if re.search(r"^#,.*\bfuzzy\b", entry, re.M)]
+    assert guessed == [], guessed
+    missing, stale = [], []
+    for entry in entries:
+        found = _ENTRY.search(entry)
+        assert found, entry
+        msgid, msgstr = _joined(found["id"], found["id_more"]), _joined(found["str"], found["str_more"])
+        if not msgid or "msgid_plural" in entry:
+            continue  # the header; plurals go through ngettext
+        if not msgstr:
+            missing.append(msgid)
+            continue
+        with translation.override("zh-hans"):
+            compiled = translation.pgettext(found["context"], msgid) if found["context"] else translation.gettext(msgid)
+        if compiled != msgstr:
+            stale.append(msgid)
+    assert missing == [], missing
+    assert stale == [], f"run `make messages` (the .mo is older than the .po): {stale[:5]}"

@@ -155,6 +155,7 @@ def test_buy_now_goes_to_checkout_and_placing_the_order_goes_to_the_pay_page():
 
     pay_page = client.get(placed["Location"])
     assert pay_page.status_code == 200 and "56.00" in pay_page.content.decode()
+    assert "<strong>沙箱支付</strong>" in pay_page.content.decode()  # the provider's name, in the page's language
     paid = client.post(placed["Location"])
     assert paid["Location"] == "/orders/"
     order.refresh_from_db()
