@@ -63,15 +63,9 @@ def _demo_orders() -> None:
     farm, workshop = _sku_of("farmer"), _sku_of("carpenter")
     if farm is None or workshop is None:
         return
-    farm_owner, workshop_owner = farm.product.shop.owner, workshop.product.shop.owner
-    # Completed a week ago: paid, shipped, received.
-    earlier = timezone.now() - timedelta(days=7)
-    done = _place(buyer, farm, 2)
-    payment_sandbox_approve(payment=Payment.objects.get(pk=done.payment_id))
-    order_ship(
-        order_id=done.pk, actor=farm_owner, carrier="顺丰速运 SF Express", tracking_number="SF1400023567", now=earlier
-    )
-    order_confirm_receipt(order_id=done.pk, actor=buyer)
+    workshop_owner = workshop.product.shop.owner
+    # Placed, paid, shipped and received a week ago (its timeline in that order).
+    _past_checkout(buyer, [(farm, 2)], days_ago=7, address=ADDRESS)
     # On its way from the workshop.
     shipped = _place(buyer, workshop, 1)
     payment_sandbox_approve(payment=Payment.objects.get(pk=shipped.payment_id))
@@ -122,16 +116,9 @@ def _farm_sku(title_prefix: str) -> Sku | None:
 
 
 def _completed(buyer, sku: Sku, *, quantity: int = 1) -> Order:
-    order = _place(buyer, sku, quantity)
-    payment_sandbox_approve(payment=Payment.objects.get(pk=order.payment_id))
-    order_ship(
-        order_id=order.pk,
-        actor=sku.product.shop.owner,
-        carrier="顺丰速运 SF Express",
-        tracking_number=f"SF{order.number[-10:]}",
-        now=timezone.now() - timedelta(days=4),
-    )
-    return order_confirm_receipt(order_id=order.pk, actor=buyer)
+    """Placed four days ago, then paid, shipped and received, in that order."""
+    (order,) = _past_checkout(buyer, [(sku, quantity)], days_ago=4, address=ADDRESS)
+    return order
 
 
 def _review_once(

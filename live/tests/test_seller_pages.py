@@ -22,7 +22,9 @@ def test_a_seller_schedules_sees_the_key_rotates_it_moderates_and_ends(client, s
     assert f'href="/seller/live/{show.pk}/">打开</a>' in listed and "营业中</a>" not in listed
     # the public pages: the list has the cards' stylesheet; the room's tab says what the show is now
     assert "css/live.css" in client.get("/live/").content.decode()
-    assert "<title>腌萝卜直播 · 即将开播" in client.get(f"/live/{show.pk}/").content.decode()
+    room = client.get(f"/live/{show.pk}/").content.decode()
+    assert "<title>腌萝卜直播 · 即将开播" in room
+    assert "controls" not in room[room.index("<video") : room.index("</video>")]  # nothing to play yet
     page = client.get(f"/seller/live/{show.pk}/").content.decode()
     assert show.stream_key in page and settings.LIVE_RTMP_URL in page
     client.post(f"/seller/live/{show.pk}/rotate-key/")
@@ -40,7 +42,8 @@ def test_a_seller_schedules_sees_the_key_rotates_it_moderates_and_ends(client, s
     client.post(f"/seller/live/{show.pk}/end/")
     show.refresh_from_db()
     assert show.status == "ended"
-    assert "<title>腌萝卜直播 · 已结束" in client.get(f"/live/{show.pk}/").content.decode()
+    room = client.get(f"/live/{show.pk}/").content.decode()
+    assert "<title>腌萝卜直播 · 已结束" in room and "controls" in room[room.index("<video") : room.index("</video>")]
 
 
 def test_another_shop_cannot_see_the_key_or_end_the_show(client):

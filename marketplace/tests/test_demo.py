@@ -14,7 +14,7 @@ from catalog.models import Product
 from marketplace import demo
 from marketplace.demo_catalog import SHOPS, demo_shops_ensure
 from marketplace.demo_pictures import SUBJECTS, canvas, product_pictures, shop_logo
-from orders.models import Order, OrderLine
+from orders.models import Order, OrderEvent, OrderLine
 from shops.models import Shop
 
 pytestmark = pytest.mark.django_db
@@ -117,6 +117,12 @@ def test_best_sellers_and_new_arrivals_show_different_products_sold_in_real_orde
     assert sales == dict(counts)
     for line in OrderLine.objects.select_related("order", "product"):
         assert line.order.created_at > line.product.created_at, line.product.title
+    # and every order's timeline reads in the order things happened: placed, paid, shipped, received
+    steps = [OrderEvent.Type.PLACED, OrderEvent.Type.PAID, OrderEvent.Type.SHIPPED, OrderEvent.Type.RECEIPT_CONFIRMED]
+    for order in Order.objects.prefetch_related("events"):
+        at = {event.type: event.at for event in order.events.all() if event.type in steps}
+        happened = [at[step] for step in steps if step in at]
+        assert happened == sorted(happened), (order.number, at)
 
     # and seeding again (`make run` does it at every start) adds nothing
     orders = Order.objects.count()

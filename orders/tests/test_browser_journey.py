@@ -72,7 +72,11 @@ def test_two_shops_one_payment_ship_confirm_and_auto_confirm(asgi_server, new_pa
         seller_page.goto(base + "/seller/orders/?status=paid")
         form = seller_page.locator("[data-testid=ship-form]")
         assert form.count() == 1
-        form.locator("select[name=carrier]").select_option(index=0)  # the first common carrier
+        other = form.locator("input[name=carrier_other]")
+        form.locator("select[name=carrier]").select_option(value="")  # "other carrier": a box for its name
+        assert other.is_visible()
+        form.locator("select[name=carrier]").select_option(index=0)  # the first common carrier: no such box
+        assert other.is_hidden()
         form.locator("input[name=tracking_number]").fill(tracking)
         if shop == farm:
             screenshot(seller_page, "orders-seller-to-ship")

@@ -28,6 +28,8 @@
     if (hlsUrl !== undefined) config.hls_url = hlsUrl;
     room.dataset.status = status;
     stateLabel.textContent = stateLabel.dataset[status] || status;
+    // Before the show there is nothing to play: no player controls over the chat row.
+    video.controls = status !== "scheduled";
     if (status === "live") startPlayer();
     if (status === "ended") stopPlayer();
   }

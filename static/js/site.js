@@ -43,6 +43,16 @@
     if (input) input.focus({ preventScroll: true });
   }
 
+  // An input naming the "other" choice of a select (data-other-of="<the select's id>"): shown only while that
+  // choice, the select's empty value, is chosen. Without the script it is always there, and still works.
+  document.querySelectorAll("[data-other-of]").forEach(function (input) {
+    var select = document.getElementById(input.dataset.otherOf);
+    if (!select) return;
+    var sync = function () { input.hidden = select.value !== ""; };
+    select.addEventListener("change", sync);
+    sync();
+  });
+
   document.querySelectorAll("[data-submit-on-change]").forEach(function (el) {
     el.addEventListener("change", function () { el.form.submit(); });
   });
