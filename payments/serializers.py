@@ -104,7 +104,10 @@ class StatementLineOut(serializers.Serializer):
     type = serializers.ChoiceField(source="transaction.kind", choices=LedgerTransaction.Kind.choices)
     amount = FenAmountField(source="amount_fen")
     currency = serializers.CharField()
-    reference = serializers.SerializerMethodField()
+    reference = serializers.SerializerMethodField(
+        help_text="The number of the order (or tip) whose money this line moves, this shop's own; empty for a "
+        "settlement or a payout, which concern no order."
+    )
 
     @extend_schema_field(OpenApiTypes.STR)
     def get_reference(self, entry) -> str:
