@@ -95,6 +95,14 @@ def test_the_category_picker_starts_empty_and_a_category_is_required(seller_clie
     assert response.status_code == 200 and not Product.objects.exists()
 
 
+def test_each_listed_product_has_an_edit_button(seller_client):
+    """Not only its title as a link: on a phone the title is easy to miss as the way to edit."""
+    product = make_product(shop=seller_client.shop, skus=(("500 g", "28.00", 10),))
+    page = seller_client.get("/seller/products/").content.decode()
+    edit = f'href="/seller/products/{product.pk}/edit/" data-testid="edit-product">编辑</a>'
+    assert edit in page
+
+
 def test_sku_tables_have_one_cell_under_each_header(seller_client):
     product = make_product(shop=seller_client.shop, skus=(("500 g", "28.00", 10), ("1 kg", "50.00", 3)))
 
