@@ -12,5 +12,7 @@ from common.ratelimit import parse_rate
 def inside_one_window(rate: str, *, seconds: float) -> None:
     """Waits, if need be, until the current window of `rate` (e.g. "2/10s") has `seconds` left."""
     _limit, period = parse_rate(rate)
+    if seconds >= period:
+        raise ValueError(f"no window of {rate} has {seconds} s left")
     while period - time.time() % period < seconds:
         time.sleep(0.1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 from django.conf import settings
@@ -52,9 +53,16 @@ def _back(request, default: str) -> str:
     return default
 
 
-def _error_message(exc: DomainError) -> str:
+def _error_message(exc: DomainError, *, labels: Mapping[str, str] | None = None) -> str:
+    """The error as one line for a page's banner; with `labels`, each field's messages after its label (a page
+    with many forms, such as the seller's orders, must say which field)."""
     if isinstance(exc, ValidationFailed) and exc.fields:
-        return " ".join(str(m) for messages_ in exc.fields.values() for m in messages_)
+        labels = labels or {}
+        return " ".join(
+            f"{labels[field]}: {message}" if field in labels else str(message)
+            for field, messages_ in exc.fields.items()
+            for message in messages_
+        )
     return exc.message
 
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from common.errors import DomainError, ValidationFailed
+from common.errors import DomainError
 from orders.access import access_seller_order, access_seller_refund_request, access_seller_review
 from orders.forms import NoteForm, PriceChangeForm, ShipForm
 from orders.models import Order
@@ -99,25 +99,16 @@ def ship(request, number: str):
     except DomainError as exc:
         messages.error(
             request,
-            _("Order %(number)s not shipped: %(reason)s") % {"number": order.number, "reason": _ship_error(exc)},
+            _("Order %(number)s not shipped: %(reason)s")
+            % {"number": order.number, "reason": _error_message(exc, labels=SHIP_FIELDS)},
         )
     else:
         messages.success(request, _("Order %(number)s shipped.") % {"number": order.number})
     return redirect(_back(request, reverse("seller:orders")))
 
 
+# A refused shipment names its field: the orders list shows a ship form per order.
 SHIP_FIELDS = {"carrier": gettext_lazy("Carrier"), "tracking_number": gettext_lazy("Tracking number")}
-
-
-def _ship_error(exc: DomainError) -> str:
-    """The refusal with the name of each field it is about (a list of orders shows many ship forms)."""
-    if isinstance(exc, ValidationFailed) and exc.fields:
-        return " ".join(
-            f"{SHIP_FIELDS[field]}: {message}" if field in SHIP_FIELDS else str(message)
-            for field, field_messages in exc.fields.items()
-            for message in field_messages
-        )
-    return _error_message(exc)
 
 
 @seller_required
