@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from catalog.selectors import LOW_STOCK_THRESHOLD, seller_low_stock_count
 from chat.selectors import chat_unread_totals
+from common.money import quantize
 from orders.selectors import SalesDay, seller_daily_sales, seller_order_todo, seller_unreplied_review_count
 from shops.visits import shop_visitors
 
@@ -96,14 +97,16 @@ def seller_figures(*, shop_id: int, today: date | None = None) -> SellerFigures:
     last7 = [by_day[d] for d in sorted(by_day) if d >= chart_start]
     peak = max((d.sales for d, _v in last7), default=Decimal(0)) or Decimal(1)
     return SellerFigures(
-        today=PeriodFigures(orders=by_day[today][0].orders, sales=by_day[today][0].sales, visitors=by_day[today][1]),
+        today=PeriodFigures(
+            orders=by_day[today][0].orders, sales=quantize(by_day[today][0].sales), visitors=by_day[today][1]
+        ),
         week=PeriodFigures(
             orders=sum(d.orders for d in week),
-            sales=sum((d.sales for d in week), Decimal("0.00")),
+            sales=quantize(sum((d.sales for d in week), Decimal(0))),
             visitors=week_visitors,
         ),
         chart=[
-            ChartDay(day=d.day, orders=d.orders, sales=d.sales, visitors=v, height=int(100 * d.sales / peak))
+            ChartDay(day=d.day, orders=d.orders, sales=quantize(d.sales), visitors=v, height=int(100 * d.sales / peak))
             for d, v in last7
         ],
     )

@@ -179,3 +179,19 @@ def test_staff_see_the_to_dos_but_not_the_money(client, shop_world):
 
     assert _number(html, "todo-to-ship") == "2"
     assert 'data-testid="dashboard-money"' not in html
+
+
+def test_sales_read_in_yuan_and_fen_whatever_the_database_sums_to(monkeypatch):
+    """SQLite sums prices to a whole number (628) where PostgreSQL keeps the cents (628.00): the figures are money."""
+    from datetime import date, timedelta
+
+    from marketplace.seller_center import seller_figures
+    from orders.selectors import SalesDay
+
+    today = date(2026, 12, 2)  # a Wednesday
+    days = [SalesDay(day=today - timedelta(days=n), orders=1, sales=Decimal("628")) for n in range(8, -1, -1)]
+    monkeypatch.setattr("marketplace.seller_center.seller_daily_sales", lambda **_: days)
+    monkeypatch.setattr("marketplace.seller_center.shop_visitors", lambda **_: None)
+    figures = seller_figures(shop_id=1, today=today)
+    assert (str(figures.today.sales), str(figures.week.sales)) == ("628.00", "1884.00")
+    assert {str(d.sales) for d in figures.chart} == {"628.00"} and figures.today.visitors is None
