@@ -3,6 +3,7 @@ Chinese translation, and no message names a SKU by its internal id."""
 
 from __future__ import annotations
 
+import ast
 import importlib
 import pkgutil
 import re
@@ -70,13 +71,8 @@ _ENTRY = re.compile(
 
 
 def _joined(first: str, more: str) -> str:
-    return (
-        (first + "".join(re.findall(r'^"(.*)"$', more, re.M)))
-        .encode()
-        .decode("unicode_escape")
-        .encode("latin-1")
-        .decode()
-    )
+    """A message's text: its quoted lines joined, their C escapes (\\n, \\") read as a Python literal reads them."""
+    return ast.literal_eval('"' + first + "".join(re.findall(r'^"(.*)"$', more, re.M)) + '"')
 
 
 def test_the_catalogue_has_no_guessed_or_missing_translation_and_is_compiled():
