@@ -59,7 +59,9 @@ def _error_message(exc: DomainError, *, labels: Mapping[str, str] | None = None)
     if isinstance(exc, ValidationFailed) and exc.fields:
         labels = labels or {}
         return " ".join(
-            f"{labels[field]}: {message}" if field in labels else str(message)
+            _("%(label)s: %(message)s") % {"label": labels[field], "message": message}
+            if field in labels
+            else str(message)
             for field, messages_ in exc.fields.items()
             for message in messages_
         )

@@ -67,8 +67,8 @@ def test_the_ship_form_offers_the_common_carriers_and_takes_another(client, paid
 @pytest.mark.parametrize(
     ("posted", "said"),
     [
-        ({"carrier": "", "carrier_other": "", "tracking_number": "DB0001"}, "快递公司: 此项为必填项。"),
-        ({"carrier": "顺丰速运 SF Express", "carrier_other": "", "tracking_number": ""}, "快递单号: 此项为必填项。"),
+        ({"carrier": "", "carrier_other": "", "tracking_number": "DB0001"}, "快递公司：此项为必填项。"),
+        ({"carrier": "顺丰速运 SF Express", "carrier_other": "", "tracking_number": ""}, "快递单号：此项为必填项。"),
     ],
 )
 def test_a_refused_shipment_names_its_order_and_field(client, paid_order, posted, said):
