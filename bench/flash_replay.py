@@ -62,8 +62,8 @@ def script_write(db: str, *, sku: int, token: str, path: Path) -> int:
 
     def fresh(sql: str) -> str:  # one new value per transaction for what must be unique
         sql = re.sub(r"'(\d{18})'", "(:r::text)", sql)  # order number, payment (allocation) reference
-        # ... and the same number inside the checkout's JSON rows (orders/services/checkout_fast_sql.py)
-        sql = re.sub(r"(E?)'(\[[^']*\d{18}[^']*\])'(?=::jsonb)", _number_in_json, sql)
+        # ... and the same values inside the checkout's JSON rows (orders/services/checkout_fast_sql.py)
+        sql = re.sub(r"(E?)'(\[[^']*\])'(?=::jsonb)", _fresh_json, sql)
         return re.sub(r"'[0-9a-f]{32}'", "md5(:r::text)", sql)  # the Idempotency-Key
 
     lines = [
@@ -77,11 +77,21 @@ def script_write(db: str, *, sku: int, token: str, path: Path) -> int:
     return len(statements)
 
 
-def _number_in_json(match: re.Match) -> str:
-    """A JSON literal of the checkout's rows: its order number from `:r`, and a space after each `":` that
-    precedes a letter (`"voided_at":null` would otherwise be read by pgbench as its variable `:null`)."""
-    body = re.sub(r'":(?=[A-Za-z_])', '": ', re.sub(r"\d{18}", "ORDER_NUMBER", match.group(2)))
-    return f"replace({match.group(1)}'{body}', 'ORDER_NUMBER', :r::text)"
+def _fresh_json(match: re.Match) -> str:
+    """A JSON literal of the checkout's rows with what must be unique drawn from `:r` in each transaction: the
+    order number; the ids a buy-now drew ahead (orders/services/checkout_one_statement.py: every row's `id`
+    and its `payment_id` / `order_id`, the same value in each table, so they still point at each other); the
+    Idempotency-Key in the key's row. And a space after each `":` that precedes a letter (`"voided_at":null`
+    would otherwise be read by pgbench as its variable `:null`)."""
+    body = re.sub(r"\d{18}", "ORDER_NUMBER", match.group(2))
+    body = re.sub(r'"(id|payment_id|order_id)":\d+', r'"\1":ROW_ID', body)
+    body = re.sub(r'"key":"[0-9a-f]{32}"', '"key":"ROW_KEY"', body)
+    body = re.sub(r'":(?=[A-Za-z_])', '": ', body)
+    literal = f"{match.group(1)}'{body}'"
+    for placeholder, value in (("ORDER_NUMBER", ":r::text"), ("ROW_ID", ":r::text"), ("ROW_KEY", "md5(:r::text)")):
+        if placeholder in body:
+            literal = f"replace({literal}, '{placeholder}', {value})"
+    return literal
 
 
 def replay_run(db: str, *, script: Path, clients: int, seconds: float) -> dict:

@@ -49,26 +49,34 @@ def _checkout_fields(model: type[Model]) -> list:
     return [f for f in model._meta.concrete_fields if f.name in names]
 
 
-def skus_for_checkout(*, sku_ids: Collection[int], buyer_id: int) -> dict[int, Sku]:
+def skus_for_checkout(*, sku_ids: Collection[int], buyer_id: int, also: tuple[str, ...] = ()) -> dict[int, Sku]:
     """{id: SKU} for the SKUs that exist, each with its product, the product's shop and category and the
     category's parent (instances as `select_related(...).only(CHECKOUT_FIELDS)` gives them), and
     `buyer_is_member`: whether the buyer works for the SKU's shop. One statement, built once from the
-    models' columns."""
+    models' columns.
+
+    `also`: SQL expressions without parameters (the caller's, built from its models' metadata) selected in
+    the same statement, one row per SKU; their values are each SKU's `also` (bench B1: a buy-now reserves its
+    rows' ids in this round trip, orders.services.checkout_one_statement)."""
     ids = sorted(set(sku_ids))
     if not ids:
         return {}
-    select, models = _skus_for_checkout_sql()
+    selected, tables, models = _skus_for_checkout_sql()
+    select = f"SELECT {', '.join((selected, *also))} FROM {tables}"  # noqa: S608 (identifiers, expressions)
     placeholders = ", ".join(["%s"] * len(ids))
     with connection.cursor() as cursor:
         cursor.execute(f"{select} WHERE s.{_q(Sku._meta.pk.column)} IN ({placeholders})", [buyer_id, *ids])
         rows = cursor.fetchall()
     skus = {}
+    member = -1 - len(also)
     for row in rows:
         sku, product, shop, category, parent = _instances_from_row(models, row)
         category.parent = parent
         product.shop, product.category = shop, category
         sku.product = product
-        sku.buyer_is_member = bool(row[-1])
+        sku.buyer_is_member = bool(row[member])
+        if also:
+            sku.also = row[member + 1 :]
         skus[sku.pk] = sku
     return skus
 
@@ -89,7 +97,8 @@ def skus_for_checkout_orm(*, sku_ids: Collection[int], buyer_id: int) -> dict[in
 
 
 @functools.cache
-def _skus_for_checkout_sql() -> tuple[str, list[type[Model]]]:
+def _skus_for_checkout_sql() -> tuple[str, str, list[type[Model]]]:
+    """(the select list, the tables, the models in the list's order)."""
     models: list[type[Model]] = [Sku, Product, Shop, Category, Category]
     aliases = ["s", "p", "sh", "c", "pc"]
     columns = [
@@ -111,7 +120,7 @@ def _skus_for_checkout_sql() -> tuple[str, list[type[Model]]]:
         f"LEFT JOIN {_q(Category._meta.db_table)} pc ON pc.{column(Category, 'id')} = c.{column(Category, 'parent')}"
     )
     # Identifiers from the models' metadata only; every value is a parameter.
-    return f"SELECT {', '.join(columns)}, {member} FROM {tables}", models  # noqa: S608
+    return f"{', '.join(columns)}, {member}", tables, models
 
 
 def _instances_from_row(models: list[type[Model]], row: tuple) -> list[Model | None]:

@@ -9,6 +9,7 @@ fixture (tests/openapi/plugin.py) fails the test on such a record ("strict") or 
 from __future__ import annotations
 
 import re
+import threading
 from functools import cache
 from typing import Any
 
@@ -17,12 +18,17 @@ from django.conf import settings
 _undeclared: list[str] = []
 
 
+_building = threading.Lock()
+
+
 @cache
 def api_schema() -> dict:
-    """The OpenAPI document /api/schema/ serves (built once per process)."""
+    """The OpenAPI document /api/schema/ serves (built once per process, by one thread: drf-spectacular's
+    generator is not safe to run in several at once, as a test's concurrent requests would)."""
     from drf_spectacular.generators import SchemaGenerator
 
-    return SchemaGenerator().get_schema(request=None, public=True)
+    with _building:
+        return SchemaGenerator().get_schema(request=None, public=True)
 
 
 @cache

@@ -17,7 +17,7 @@ from catalog.errors import OutOfStock
 from catalog.stock_gate import GateCounter
 from common.api import Pagination, paginated
 from common.errors import Busy, InvalidState, NotFound, RateLimited
-from common.idempotency import HEADER, IdempotencyKeyInFlight, IdempotencyKeyReused, idempotent
+from common.idempotency import HEADER, IdempotencyKeyInFlight, IdempotencyKeyReused, IdempotentWrite, idempotent
 from common.images import ImageTooLarge, InvalidImage
 from common.openapi import api_errors
 from common.parsers import JSONParser
@@ -39,6 +39,7 @@ from orders.selectors.reviews import product_review_summary, product_reviews, se
 from orders.services.cart import cart_item_add, cart_item_remove, cart_item_update
 from orders.services.checkout import checkout_place
 from orders.services.checkout_gate import checkout_stock_gate
+from orders.services.checkout_one_statement import buy_now_in_one_statement, buy_now_place
 from orders.services.lifecycle import order_cancel, order_confirm_receipt, order_ship
 from orders.services.price_changes import order_price_lower
 from orders.services.refunds import refund_request_accept, refund_request_create, refund_request_reject
@@ -118,6 +119,26 @@ def _stock_gated(method):
     return wrapper
 
 
+def _buy_now_in_one_statement(view, request, *, key: str | None, fingerprint: str) -> IdempotentWrite | None:
+    """A buy-now of one SKU on PostgreSQL, placed and answered in one statement (bench B1,
+    orders.services.checkout_one_statement); None for any other checkout (CheckoutApi.post places it)."""
+    wanted = buy_now_in_one_statement(request.data)
+    if wanted is None:
+        return None
+    source = ORDER_SOURCES.parse(request.data.get("source"), buyer=request.user)
+    return buy_now_place(
+        buyer=request.user,
+        address=request.data.get("address"),
+        wanted=wanted,
+        source=source,
+        store=IdempotencyKey,
+        key=key,
+        fingerprint=fingerprint,
+        lock_wait_ms=settings.CHECKOUT_LOCK_WAIT_MS,
+        answer=s.checkout_answer,
+    )
+
+
 class CheckoutApi(APIView):
     @api_errors(OutOfStock, Busy, IdempotencyKeyReused, IdempotencyKeyInFlight, RateLimited)
     @extend_schema(
@@ -126,7 +147,12 @@ class CheckoutApi(APIView):
         parameters=[OpenApiParameter(HEADER, str, OpenApiParameter.HEADER)],
     )
     @_stock_gated
-    @idempotent(store=IdempotencyKey, lock_wait_ms=lambda: settings.CHECKOUT_LOCK_WAIT_MS, before=_checkout_rate_limit)
+    @idempotent(
+        store=IdempotencyKey,
+        lock_wait_ms=lambda: settings.CHECKOUT_LOCK_WAIT_MS,
+        before=_checkout_rate_limit,
+        writes_itself=_buy_now_in_one_statement,
+    )
     def post(self, request):
         # The body goes to the service as it came: the service validates it, once (its errors keyed as the
         # page's and the offers' and deals' APIs key them: "address.phone", "items[0].quantity");

@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 from common.idempotency import IdempotencyKeyInFlight, can_carry_claim, idempotent_write
 from orders.models import IdempotencyKey, Order
 from tests.driver import driver_statements
-from tests.factories import ADDRESS, SkuFactory, UserFactory
+from tests.factories import ADDRESS, ShopFactory, UserFactory, sku_in_shop
 from tests.held import transaction_held_open
 
 URL = "/api/v1/checkout/"
@@ -31,11 +31,15 @@ def _texts(sent: list[tuple[str, object]]) -> list[str]:
 
 @pytest.fixture
 def buy_now():
-    """A signed-in buyer's API client, a buy-now body and its SKU (stock 10)."""
-    sku = SkuFactory(stock=10)
+    """A signed-in buyer's API client, a buy-now body of two SKUs and the first SKU (stock 10 each). Two: a
+    buy-now of one SKU is one statement with its key, outside any transaction (orders/tests/api/
+    test_checkout_one_statement.py); two go through the checkout's write transaction, whose claim this tries."""
+    shop = ShopFactory()
+    sku, other = sku_in_shop(shop, stock=10), sku_in_shop(shop, stock=10)
     client = APIClient()
     client.force_authenticate(UserFactory())
-    return client, {"address": ADDRESS, "items": [{"sku": sku.pk, "quantity": 1}]}, sku
+    items = [{"sku": sku.pk, "quantity": 1}, {"sku": other.pk, "quantity": 1}]
+    return client, {"address": ADDRESS, "items": items}, sku
 
 
 def _keyed(user, key, *, fingerprint="h", lock_wait_ms=1000):
@@ -70,7 +74,8 @@ def test_a_buy_now_sends_its_claim_with_its_sku_read_one_round_trip_less(sent, b
     response = client.post(URL, body, format="json", HTTP_IDEMPOTENCY_KEY="ride-1")
     assert response.status_code == 201
     sqls = _texts(sent)
-    assert len(sqls) == 3  # claim + SKUs, the rows, stock + answer (the test's client sends no token query)
+    # claim + SKUs, the rows, the SKUs' rows locked in order, stock + answer (the test's client sends no token query)
+    assert len(sqls) == 4
     claims = [s for s in sqls if f'INSERT INTO "{KEY_TABLE}"' in s]
     assert len(claims) == 1 and claims[0].startswith("WITH idempotency_claim AS (INSERT INTO")
     assert '"catalog_sku"' in claims[0] and "lock_timeout" in claims[0]  # the SKU read carries it
@@ -89,7 +94,10 @@ def test_a_retry_is_cut_short_at_its_first_statement_and_replays_writing_nothing
     assert not any("orders_order" in s for s in _texts(sent))  # never got that far
     assert Order.objects.count() == 1
     other = client.post(
-        URL, {**body, "items": [{"sku": sku.pk, "quantity": 2}]}, format="json", HTTP_IDEMPOTENCY_KEY="ride-2"
+        URL,
+        {**body, "items": [{"sku": sku.pk, "quantity": 2}, body["items"][1]]},
+        format="json",
+        HTTP_IDEMPOTENCY_KEY="ride-2",
     )
     assert other.status_code == 409 and other.json()["error"]["code"] == "idempotency_key_reused"
     sku.refresh_from_db()

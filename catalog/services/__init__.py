@@ -42,10 +42,13 @@ from catalog.services.products import (
     sku_update,
 )
 from catalog.services.stock import (
+    STOCK_TAKE_ONE_BOUNDED_SQL,
     product_rating_set,
     product_sales_add,
+    products_in_stock_recount,
     stock_release,
     stock_reserve,
+    stock_shortfall,
 )
 
 __all__ = [
@@ -54,6 +57,7 @@ __all__ = [
     "MAX_PRICE",
     "MAX_SKUS",
     "MAX_STOCK",
+    "STOCK_TAKE_ONE_BOUNDED_SQL",
     "BulkOutcome",
     "category_operator_save",
     "parse_price",
@@ -77,6 +81,7 @@ __all__ = [
     "product_update",
     "products_bulk_set_status",
     "products_bulk_set_stock",
+    "products_in_stock_recount",
     "products_visibility_for_shop",
     "shop_product_count_refresh",
     "sku_create",
@@ -85,4 +90,5 @@ __all__ = [
     "spec_combinations",
     "stock_release",
     "stock_reserve",
+    "stock_shortfall",
 ]

@@ -28,12 +28,22 @@ def _normalise(items: Mapping[int, int]) -> list[tuple[int, int]]:
     return pairs
 
 
-_RESERVE_SQL = """
+_TAKE_SQL = """
 UPDATE catalog_sku AS s SET stock = s.stock - v.qty, updated_at = now()
-FROM unnest(%s::bigint[], %s::integer[]) AS v(id, qty)
+FROM {wanted} AS v(id, qty)
 WHERE s.id = v.id AND s.stock >= v.qty AND s.is_active
 RETURNING s.id, CASE WHEN s.stock = 0 THEN s.product_id END
 """
+_RESERVE_SQL = _TAKE_SQL.format(wanted="unnest(%s::bigint[], %s::integer[])")
+# One SKU's quantity taken with every row-lock wait of the transaction bounded first (`set_config(…, is_local)`,
+# i.e. `SET LOCAL lock_timeout`, read in the same join that finds the row, so before any wait on it).
+# Parameters: the SKU's id, the quantity, the wait in milliseconds (text). The rows it returns are
+# stock_reserve's (the SKU's id, and its product's id when this took its last unit): none when the SKU
+# is short or off sale (stock_shortfall says which). A buy-now's one statement takes it as its first
+# `WITH` query (orders.services.checkout_one_statement, bench B1).
+STOCK_TAKE_ONE_BOUNDED_SQL = _TAKE_SQL.format(
+    wanted="(SELECT %s::bigint, %s::integer FROM (SELECT set_config('lock_timeout', %s, true)) AS lock_wait)"
+)
 
 
 @transaction.atomic(savepoint=False)  # all or nothing with its caller: an OutOfStock rolls back the checkout
@@ -69,11 +79,16 @@ def stock_reserve(*, items: Mapping[int, int]) -> None:
         products_in_stock_recount(product_ids=sold_out)
     if len(taken) != len(pairs):
         # The first SKU (in pk order) that could not be taken; the transaction rolls back the rest.
-        missing = next(sku_id for sku_id in ids if sku_id not in taken)
-        row = Sku.objects.filter(pk=missing).values("stock", "is_active").first()
-        on_sale = bool(row and row["is_active"])
-        available = row["stock"] if on_sale else 0
-        raise OutOfStock(sku_id=missing, available=available, sold_out=on_sale and available <= 0)
+        raise stock_shortfall(sku_id=next(sku_id for sku_id in ids if sku_id not in taken))
+
+
+def stock_shortfall(*, sku_id: int) -> OutOfStock:
+    """Why a conditional UPDATE could not take the SKU's quantity: what is left of it (none when it is off
+    sale); `sold_out` when nothing is left of a SKU on sale (the stock gate closes on it)."""
+    row = Sku.objects.filter(pk=sku_id).values("stock", "is_active").first()
+    on_sale = bool(row and row["is_active"])
+    available = row["stock"] if on_sale else 0
+    return OutOfStock(sku_id=sku_id, available=available, sold_out=on_sale and available <= 0)
 
 
 @transaction.atomic

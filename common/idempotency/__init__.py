@@ -24,6 +24,7 @@ from common.idempotency.claims import (  # noqa: F401 (the package's public name
     can_carry_claim,
     idempotency_key_used,
     idempotency_key_used_orm,
+    key_answers,
     key_claim,
 )
 from common.idempotency.errors import IdempotencyKeyInFlight, IdempotencyKeyReused, IdempotencyKeyTaken  # noqa: F401
@@ -37,6 +38,7 @@ from common.idempotency.writes import (  # noqa: F401
     HEADER,
     REPLAYED_HEADER,
     IdempotentWrite,
+    answer_stored,
     idempotency_key_from,
     idempotent,
     idempotent_write,

@@ -53,6 +53,26 @@ class KeyClaim:
             cursor.execute(self.sql, self.params)
 
 
+@contextlib.contextmanager
+def key_answers(store: type[models.Model]) -> Iterator[None]:
+    """Around one statement that writes the key's row, its answer included, with the write itself (bench B1's
+    buy-now, orders.services.checkout_one_statement): the key's unique violation is IdempotencyKeyTaken; a
+    lock timeout while waiting on the key's unique index (a twin still working: PostgreSQL names the index
+    in the error's context) is IdempotencyKeyInFlight. Any other error goes up as it is."""
+    constraint = _key_constraint(store)
+    try:
+        yield
+    except IntegrityError as exc:
+        if getattr(getattr(exc.__cause__, "diag", None), "constraint_name", None) == constraint:
+            raise IdempotencyKeyTaken() from exc
+        raise
+    except OperationalError as exc:
+        context = getattr(getattr(exc.__cause__, "diag", None), "context", None) or ""
+        if is_lock_timeout(exc) and f'"{constraint}"' in context:
+            raise IdempotencyKeyInFlight() from exc
+        raise
+
+
 def key_claim(*, store: type[models.Model], user, key: str, fingerprint: str, lock_wait_ms: int) -> KeyClaim:
     return KeyClaim(
         sql=_claim_sql(store),

@@ -85,12 +85,23 @@ def idempotent_write(
             claim.status_code, claim.response_json = write.status_code, write.body
             answer_carry(claim, tx)
     except IdempotencyKeyTaken:
-        existing = store.objects.get(user=user, key=key)  # committed by the earlier request
-        if existing.request_hash != fingerprint:
-            raise IdempotencyKeyReused() from None
-        if existing.status_code is None:  # a key stored without its answer (not by this code): not replayable
+        replayed = answer_stored(store=store, user=user, key=key, fingerprint=fingerprint)
+        if replayed is None:  # committed by the earlier request, so not gone unless deleted since
             raise IdempotencyKeyInFlight() from None
-        write.replayed, write.status_code, write.body = True, existing.status_code, existing.response_json
+        write.replayed, write.status_code, write.body = True, replayed.status_code, replayed.body
+
+
+def answer_stored(*, store: type[models.Model], user, key: str, fingerprint: str) -> IdempotentWrite | None:
+    """The first answer under this user's key, to replay (None: the key is not in the store). Another body
+    than the first one's: 409 reused; a key stored without its answer (not by this code): 409 in flight."""
+    existing = store.objects.filter(user=user, key=key).first()
+    if existing is None:
+        return None
+    if existing.request_hash != fingerprint:
+        raise IdempotencyKeyReused()
+    if existing.status_code is None:
+        raise IdempotencyKeyInFlight()
+    return IdempotentWrite(claim=existing, replayed=True, status_code=existing.status_code, body=existing.response_json)
 
 
 def _idempotent_write_claimed_first(
@@ -115,11 +126,19 @@ def _idempotent_write_claimed_first(
 
 
 def idempotent(
-    *, store: type[models.Model], lock_wait_ms: Callable[[], int], before: Callable[[Any], None] | None = None
+    *,
+    store: type[models.Model],
+    lock_wait_ms: Callable[[], int],
+    before: Callable[[Any], None] | None = None,
+    writes_itself: Callable[..., IdempotentWrite | None] | None = None,
 ) -> Callable:
     """Decorates an APIView method: `before(request)` first (a rate limit: a limited request never reaches
     the database), then the method runs inside `idempotent_write` and its Response is stored or replayed; a
     write that drew a number already taken runs again (`write_retried`).
+
+    `writes_itself(view, request, key=, fingerprint=)`: a write that stores its answer with the key itself, in
+    its own statement (bench B1's buy-now, orders.services.checkout_one_statement), or None when the request
+    is not one it takes (then the method runs as above). What it returns is answered (or replayed) as is.
     Sets `accepts_idempotency_key` on the method, which the schema reads to document the header."""
 
     def decorate(method: Callable) -> Callable:
@@ -140,7 +159,10 @@ def idempotent(
                         write.answer(response.status_code, response.data)
                 return write, response
 
-            write, response = write_retried(run)
+            own = writes_itself(view, request, key=key, fingerprint=fingerprint) if writes_itself else None
+            write, response = (own, None) if own is not None else write_retried(run)
+            if response is None and not write.replayed:
+                return Response(write.body, status=write.status_code)
             if write.replayed:  # known at once, or when the claim met the earlier request's key
                 return Response(write.body, status=write.status_code, headers={REPLAYED_HEADER: "true"})
             return response

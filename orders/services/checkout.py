@@ -145,10 +145,10 @@ def _cart_items(buyer) -> dict[int, int]:
     return wanted
 
 
-def _skus_on_sale(*, wanted: dict[int, int], buyer_id: int) -> dict[int, Sku]:
+def skus_on_sale(*, wanted: dict[int, int], buyer_id: int, also: tuple[str, ...] = ()) -> dict[int, Sku]:
     """The SKUs, each on sale, not the buyer's own shop's, with the stock wanted as of this read (the
-    conditional UPDATE at the end is the authority)."""
-    skus = skus_for_checkout(sku_ids=wanted, buyer_id=buyer_id)
+    conditional UPDATE at the end is the authority). `also`: see catalog's skus_for_checkout."""
+    skus = skus_for_checkout(sku_ids=wanted, buyer_id=buyer_id, also=also)
     for sku_id in sorted(wanted):
         sku = skus.get(sku_id)
         if sku is None:
@@ -235,8 +235,40 @@ def _checkout_place(
     now = now or timezone.now()
     address = address_clean(address)
     wanted = checkout_items_parse(items) if items is not None else _cart_items(buyer)
-    skus = _skus_on_sale(wanted=wanted, buyer_id=buyer.pk)
+    skus = skus_on_sale(wanted=wanted, buyer_id=buyer.pk)
+    rows = checkout_rows_build(
+        buyer=buyer, address=address, wanted=wanted, skus=skus, offered=offered, now=now, source=source
+    )
+    # The payment, its allocations, the orders, their lines and "placed" events, and the cart's lines bought:
+    # one statement on PostgreSQL (checkout_fast_sql, bench B1), the ORM's inserts elsewhere.
+    try:
+        checkout_rows_insert(rows)
+    except IntegrityError as exc:
+        # The only unique values these rows bring are the drawn order numbers (the orders' and the payment
+        # allocations' references); the ids come from sequences. The write runs again with new numbers.
+        if is_unique_violation(exc):
+            raise DrawTaken() from exc
+        raise
+    order_events_announce(rows.events)
 
+    # Last, so a hot SKU's row lock is held for one UPDATE and the COMMIT, not for the whole checkout
+    # (bench B1). The conditional UPDATE is the authority: if it falls short, everything rolls back.
+    tx.run_last(lambda: stock_reserve(items=wanted))
+    return checkout_result(rows)
+
+
+def checkout_rows_build(
+    *,
+    buyer,
+    address: dict[str, str],
+    wanted: dict[int, int],
+    skus: dict[int, Sku],
+    offered: OfferedTerms | None,
+    now: datetime,
+    source: OrderSource | None,
+) -> CheckoutRows:
+    """A checkout's rows, unsaved, with freshly drawn order numbers: one order per shop, its lines, its
+    "placed" event, and the payment with its allocations (`address`: cleaned; `skus`: skus_on_sale's)."""
     by_shop: dict[int, list[Sku]] = defaultdict(list)
     for sku_id in sorted(wanted):
         by_shop[skus[sku_id].product.shop_id].append(skus[sku_id])
@@ -284,9 +316,7 @@ def _checkout_place(
         OrderEvent(order=order, type=OrderEvent.Type.PLACED, at=now, actor=buyer, data={"total": f"{order.total:.2f}"})
         for order in orders
     ]
-    # The payment, its allocations, the orders, their lines and "placed" events, and the cart's lines bought:
-    # one statement on PostgreSQL (checkout_fast_sql, bench B1), the ORM's inserts elsewhere.
-    rows = CheckoutRows(
+    return CheckoutRows(
         payment=payment,
         allocations=allocations,
         orders=orders,
@@ -295,22 +325,16 @@ def _checkout_place(
         buyer_id=buyer.pk,
         cart_sku_ids=sorted(wanted),
     )
-    try:
-        checkout_rows_insert(rows)
-    except IntegrityError as exc:
-        # The only unique values these rows bring are the drawn order numbers (the orders' and the payment
-        # allocations' references); the ids come from sequences. The write runs again with new numbers.
-        if is_unique_violation(exc):
-            raise DrawTaken() from exc
-        raise
-    order_events_announce(events)
-    lines_by_order: dict[int, list[OrderLine]] = defaultdict(list)
-    for line in lines:
-        lines_by_order[line.order_id].append(line)
 
-    # Last, so a hot SKU's row lock is held for one UPDATE and the COMMIT, not for the whole checkout
-    # (bench B1). The conditional UPDATE is the authority: if it falls short, everything rolls back.
-    tx.run_last(lambda: stock_reserve(items=wanted))
+
+def checkout_result(rows: CheckoutRows) -> CheckoutResult:
+    """What the checkout answers, from its saved rows (no query)."""
+    lines_by_order: dict[int, list[OrderLine]] = defaultdict(list)
+    for line in rows.lines:
+        lines_by_order[line.order_id].append(line)
     return CheckoutResult(
-        orders=orders, lines=dict(lines_by_order), payment=payment, pay_url=payment_pay_url(payment=payment)
+        orders=rows.orders,
+        lines=dict(lines_by_order),
+        payment=rows.payment,
+        pay_url=payment_pay_url(payment=rows.payment),
     )

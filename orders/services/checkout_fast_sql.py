@@ -16,6 +16,10 @@ compares the rows. Columns come from the models' fields, and every value goes th
 exactly (decimals and times as strings); only the rows inserted by the statement itself are joined in
 SQL: the payment's id (allocations, orders, and the events' `data.payment`) and each order's id (lines,
 events), matched by the order's unique number.
+
+`buy_now_insert_sql` beside it writes a buy-now of one SKU in one statement with its stock taken and the
+Idempotency-Key's answer (orders.services.checkout_one_statement): there every id was drawn ahead, so each
+table's rows arrive whole and the statement joins nothing.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from typing import Any
 from django.db import connection, connections, models
 from django.db.backends.base.base import BaseDatabaseWrapper
 
+from catalog.services import STOCK_TAKE_ONE_BOUNDED_SQL
 from orders.models import Cart, CartItem, Order, OrderEvent, OrderLine
 from payments.models import Payment, PaymentAllocation
 
@@ -219,8 +224,7 @@ def _statement() -> str:
         f"SELECT o.id, jsonb_build_object('payment', p.id) || (x.j->'_data'), {of('r', event)} "
         f"FROM p, {rows(OrderEvent)} JOIN o ON o.{c['number']} = x.j->>'_number' "
         f"RETURNING id, {c['event_order_fk']}), "
-        f"c AS (DELETE FROM {_q(CartItem._meta.db_table)} WHERE {_q('cart_id')} IN "
-        f"(SELECT id FROM {_q(Cart._meta.db_table)} WHERE {_q('user_id')} = %s) AND {_q('sku_id')} = ANY(%s)) "
+        f"c AS ({_cart_bought_sql()}) "
         "SELECT 'p', id, NULL::text, NULL::bigint FROM p "
         f"UNION ALL SELECT 'a', id, {c['reference']}, NULL FROM a "
         f"UNION ALL SELECT 'o', id, {c['number']}, NULL FROM o "
@@ -229,12 +233,22 @@ def _statement() -> str:
     )
 
 
+def _cart_bought_sql() -> str:
+    """The buyer's cart lines of the SKUs bought, deleted (parameters: the buyer's id, the SKUs' ids)."""
+    return (
+        f"DELETE FROM {_q(CartItem._meta.db_table)} WHERE {_q('cart_id')} IN "  # noqa: S608 (identifiers only)
+        f"(SELECT id FROM {_q(Cart._meta.db_table)} WHERE {_q('user_id')} = %s) AND {_q('sku_id')} = ANY(%s)"
+    )
+
+
+def _as_json(records: list[dict]) -> str:
+    return json.dumps(records, default=_json_value, separators=(",", ":"))
+
+
 def checkout_rows_insert_sql(rows: CheckoutRows) -> None:
     db = connections[connection.alias]  # the wrapper itself: each field asks it for `ops` (the proxy costs a lookup)
 
-    def as_json(records: list[dict]) -> str:
-        return json.dumps(records, default=_json_value, separators=(",", ":"))
-
+    as_json = _as_json
     params = [
         as_json([_record(rows.payment, 0, db)]),
         as_json([_record(a, 1, db) for a in rows.allocations]),
@@ -277,3 +291,92 @@ def _saved(obj: models.Model, pk: int) -> None:
     obj.pk = pk
     obj._state.adding = False
     obj._state.db = connection.alias
+
+
+# --- a buy-now in one statement (orders.services.checkout_one_statement) --------------------------------
+
+# Every row's id is drawn ahead, with the SKU read (`ids_reserved_sql`): the answer stored with the key in
+# the same statement shows the payment's and the lines' ids, and the announced events need theirs.
+RESERVED = (Payment, PaymentAllocation, Order, OrderLine, OrderEvent)
+
+
+@functools.cache
+def ids_reserved_sql() -> tuple[str, ...]:
+    """One expression per RESERVED model, in that order: the next id of its table's sequence."""
+    return tuple(
+        f"nextval(pg_get_serial_sequence('{_q(model._meta.db_table)}', '{model._meta.pk.column}'))"
+        for model in RESERVED
+    )
+
+
+@functools.cache
+def _whole_row(model: type[models.Model]) -> tuple[tuple[str, Callable[[models.Model, BaseDatabaseWrapper], Any]], ...]:
+    """(column, converter) for every concrete column; the pk only where it was reserved."""
+    return tuple(
+        (f.column, _converter(f)) for f in model._meta.concrete_fields if model in RESERVED or not f.primary_key
+    )
+
+
+@functools.cache
+def _one_statement(store: type[models.Model]) -> str:
+    """The SKU's stock taken (catalog's STOCK_TAKE_ONE_BOUNDED_SQL), then, only if it was: the key's row with
+    its answer, the payment, its allocation, the order, its line, its event — each table's rows one JSON
+    array read through its row type — and the cart's line deleted. In autocommit, one statement is one
+    transaction: all of it, or none. It returns what the stock UPDATE returns."""
+
+    def insert(alias: str, model: type[models.Model]) -> str:
+        table, columns = _q(model._meta.db_table), [_q(column) for column, _convert in _whole_row(model)]
+        return (
+            f"{alias} AS (INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608 (identifiers only)
+            f"SELECT {', '.join(f'r.{c}' for c in columns)} "
+            f"FROM taken, jsonb_populate_recordset(NULL::{table}, %s::jsonb) AS r)"
+        )
+
+    written = [
+        ("k", store),
+        ("p", Payment),
+        ("a", PaymentAllocation),
+        ("o", Order),
+        ("l", OrderLine),
+        ("e", OrderEvent),
+    ]
+    inserts = ", ".join(insert(alias, model) for alias, model in written)
+    cart = f"{_cart_bought_sql()} AND EXISTS (SELECT FROM taken)"
+    # Identifiers from the models' metadata and catalog's statement only; every value is a parameter.
+    return f"WITH taken AS ({STOCK_TAKE_ONE_BOUNDED_SQL}), {inserts}, c AS ({cart}) SELECT * FROM taken"  # noqa: S608
+
+
+def buy_now_insert_sql(
+    rows: CheckoutRows, *, store: type[models.Model], key_row: models.Model | None, lock_wait_ms: int
+) -> list[tuple]:
+    """Runs `_one_statement` for a buy-now of one SKU (`rows.lines[0]`) whose rows have their reserved ids,
+    and the key's row (`key_row`, unsaved, with its answer; None without a key). Returns the stock UPDATE's
+    rows: none when the SKU was short or off sale (then nothing was written)."""
+    db = connections[connection.alias]
+    (line,) = rows.lines
+
+    def records(objs: list[models.Model]) -> str:
+        return _as_json([{column: convert(obj, db) for column, convert in _whole_row(type(obj))} for obj in objs])
+
+    params = [
+        line.sku_id,
+        line.quantity,
+        str(int(lock_wait_ms)),
+        records([key_row] if key_row is not None else []),
+        records([rows.payment]),
+        records(rows.allocations),
+        records(rows.orders),
+        records(rows.lines),
+        records(rows.events),
+        rows.buyer_id,
+        list(rows.cart_sku_ids),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(_one_statement(store), params)
+        return cursor.fetchall()
+
+
+def buy_now_rows_saved(rows: CheckoutRows) -> None:
+    """After the statement: each object as the ORM leaves a saved one."""
+    for obj in (rows.payment, *rows.allocations, *rows.orders, *rows.lines, *rows.events):
+        _saved(obj, obj.pk)
