@@ -11,6 +11,7 @@ import json
 import os
 import resource
 import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -153,6 +154,13 @@ def _raise_nofile() -> None:
     os.setsid()
 
 
+def port_answers(host: str, port: int) -> bool:
+    """Whether something accepts TCP connections on host:port."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.settimeout(1)
+        return probe.connect_ex((host, port)) == 0
+
+
 @dataclass
 class Server:
     """uvicorn serving bench.bare_asgi:application (the marketplace, plus the bare ceiling endpoints)."""
@@ -167,6 +175,10 @@ class Server:
 
     def start(self) -> Server:
         OUT.mkdir(parents=True, exist_ok=True)
+        if port_answers(HOST, PORT):
+            # Else the readiness probe below could be answered by that other server (an earlier run's, left
+            # running): every figure would be its, and the CPU read from this run's idle processes.
+            raise SystemExit(f"{HOST}:{PORT} is already served by another process: stop it, or set BENCH_PORT")
         cmd = [
             str(Path(PY).parent / "uvicorn"),
             "bench.bare_asgi:application",
