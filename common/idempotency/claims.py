@@ -39,7 +39,7 @@ class KeyClaim:
         try:
             yield
         except IntegrityError as exc:
-            if getattr(getattr(exc.__cause__, "diag", None), "constraint_name", None) == self.constraint:
+            if _diag(exc, "constraint_name") == self.constraint:
                 raise IdempotencyKeyTaken() from exc
             raise
         except OperationalError as exc:
@@ -63,14 +63,18 @@ def key_answers(store: type[models.Model]) -> Iterator[None]:
     try:
         yield
     except IntegrityError as exc:
-        if getattr(getattr(exc.__cause__, "diag", None), "constraint_name", None) == constraint:
+        if _diag(exc, "constraint_name") == constraint:
             raise IdempotencyKeyTaken() from exc
         raise
     except OperationalError as exc:
-        context = getattr(getattr(exc.__cause__, "diag", None), "context", None) or ""
-        if is_lock_timeout(exc) and f'"{constraint}"' in context:
+        if is_lock_timeout(exc) and f'"{constraint}"' in (_diag(exc, "context") or ""):
             raise IdempotencyKeyInFlight() from exc
         raise
+
+
+def _diag(exc: BaseException, field: str) -> str | None:
+    """A field of PostgreSQL's report on the driver's error under Django's (None elsewhere)."""
+    return getattr(getattr(exc.__cause__, "diag", None), field, None)
 
 
 def key_claim(*, store: type[models.Model], user, key: str, fingerprint: str, lock_wait_ms: int) -> KeyClaim:

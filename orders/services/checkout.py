@@ -1,7 +1,9 @@
 """Checkout: one order per shop, one payment for all, stock reserved in the same transaction.
 
 The number of SQL statements does not depend on the number of lines (bulk inserts; stock reserved by
-one conditional UPDATE), see tests/services/test_checkout.py.
+one conditional UPDATE), see tests/services/test_checkout.py. A buy-now of one SKU through the API skips
+the transaction on PostgreSQL: orders.services.checkout_one_statement writes the same rows (built here, by
+`checkout_rows_build`) in one statement.
 """
 
 from __future__ import annotations

@@ -38,8 +38,8 @@ from common.idempotency import (
     IdempotentWrite,
     answer_stored,
     key_answers,
+    write_retried,
 )
-from common.idempotency.transaction import WRITE_ATTEMPTS
 from orders.attribution import OrderSource
 from orders.services.checkout import (
     CheckoutResult,
@@ -97,7 +97,8 @@ def buy_now_place(
             return replayed
         raise
     (sku,) = skus.values()
-    for attempt in range(WRITE_ATTEMPTS):
+
+    def write() -> tuple[CheckoutRows, dict, models.Model | None, list[tuple]]:
         rows = checkout_rows_build(
             buyer=buyer, address=address, wanted=wanted, skus=skus, offered=None, now=now, source=source
         )
@@ -111,18 +112,19 @@ def buy_now_place(
                 taken = buy_now_insert_sql(rows, store=store, key_row=key_row, lock_wait_ms=lock_wait_ms)
         except IntegrityError as exc:
             # Besides the key (key_answers), the only unique values these rows bring are the drawn order
-            # number (the order's and the allocation's reference): drawn again, as checkout_place does.
-            if is_unique_violation(exc) and attempt < WRITE_ATTEMPTS - 1:
-                continue
+            # number (the order's and the allocation's reference): write_retried draws again.
             if is_unique_violation(exc):
                 raise DrawTaken() from exc
             raise
-        except IdempotencyKeyTaken:  # an earlier request's, committed: its answer
-            replayed = _replayed(store=store, buyer=buyer, key=key, fingerprint=fingerprint)
-            if replayed is None:  # deleted since (not by this code)
-                raise IdempotencyKeyInFlight() from None
-            return replayed
-        break
+        return rows, body, key_row, taken
+
+    try:
+        rows, body, key_row, taken = write_retried(write)
+    except IdempotencyKeyTaken:  # an earlier request's, committed: its answer
+        replayed = _replayed(store=store, buyer=buyer, key=key, fingerprint=fingerprint)
+        if replayed is None:  # deleted since (not by this code)
+            raise IdempotencyKeyInFlight() from None
+        return replayed
     if not taken:
         replayed = _replayed(store=store, buyer=buyer, key=key, fingerprint=fingerprint)
         if replayed is not None:

@@ -259,3 +259,49 @@ def test_a_retry_with_another_body_after_the_sku_went_off_sale_is_still_409_reus
 
     assert answer.status_code == 409 and answer.json()["error"]["code"] == "idempotency_key_reused"
     assert Order.objects.count() == 1
+
+
+def _refusal_case(case: str, user) -> tuple[dict, Sku]:
+    """A one-SKU buy-now the read refuses (`case`), and the SKU it names (stock 1)."""
+    sku = sku_in_shop(ShopFactory(owner=user), stock=1) if case == "own-shop" else SkuFactory(stock=1)
+    item = {"sku": sku.pk, "quantity": 1}
+    if case == "bad-phone":
+        return {"address": {**ADDRESS, "phone": "call me"}, "items": [item]}, sku
+    if case == "no-such-sku":
+        return {"address": ADDRESS, "items": [{"sku": sku.pk + 10_000, "quantity": 1}]}, sku
+    if case == "off-sale":
+        Sku.objects.filter(pk=sku.pk).update(is_active=False)
+    if case == "more-than-left":
+        item["quantity"] = 2
+    return {"address": ADDRESS, "items": [item]}, sku
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "case, status, code",
+    [
+        ("bad-phone", 400, "validation_error"),
+        ("no-such-sku", 400, "validation_error"),
+        ("own-shop", 400, "validation_error"),
+        ("off-sale", 409, "out_of_stock"),
+        ("more-than-left", 409, "out_of_stock"),
+    ],
+)
+def test_a_buy_now_refused_at_its_read_writes_nothing_and_leaves_the_key_unspent(auth_client, user, case, status, code):
+    # given a buy-now of one SKU the checkout refuses before writing, sent under a key
+    body, sku = _refusal_case(case, user)
+
+    answer = auth_client.post(URL, body, format="json", HTTP_IDEMPOTENCY_KEY="k-refused")
+
+    # then it is refused in the documented shape and nothing is written
+    assert answer.status_code == status, answer.content
+    assert answer.json()["error"]["code"] == code and answer.json()["error"]["message"]
+    assert not Order.objects.exists() and not Payment.objects.exists() and not IdempotencyKey.objects.exists()
+    sku.refresh_from_db()
+    assert sku.stock == 1
+
+    # and the same key is still the buyer's to use once the request is put right
+    if case not in ("own-shop", "off-sale"):
+        fixed = {"address": ADDRESS, "items": [{"sku": sku.pk, "quantity": 1}]}
+        again = auth_client.post(URL, fixed, format="json", HTTP_IDEMPOTENCY_KEY="k-refused")
+        assert again.status_code == 201 and "Idempotent-Replayed" not in again.headers
